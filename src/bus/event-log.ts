@@ -1,0 +1,28 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { Executor } from "../platform/db";
+import { rowToEvent } from "./bus";
+import { events } from "./bus.sql";
+import type { BusEvent } from "./events";
+
+/** One saga's trace, in the order the bus committed it. */
+export function listOrderEvents(db: Executor, sessionId: string, orderId: string): BusEvent[] {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.sessionId, sessionId), eq(events.orderId, orderId)))
+    .orderBy(asc(events.seq))
+    .all()
+    .map(rowToEvent);
+}
+
+/** The session's event log, oldest first, after a sequence number. */
+export function listSessionEvents(db: Executor, sessionId: string, afterSeq: number, limit: number): BusEvent[] {
+  return db
+    .select()
+    .from(events)
+    .where(and(eq(events.sessionId, sessionId), gt(events.seq, afterSeq)))
+    .orderBy(asc(events.seq))
+    .limit(limit)
+    .all()
+    .map(rowToEvent);
+}

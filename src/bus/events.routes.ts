@@ -1,0 +1,20 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Deps } from "../platform/deps";
+import { type SessionEnv, requireSession } from "../platform/session";
+import { MAX_LIST_LIMIT, validate } from "../platform/validation";
+import { listSessionEvents } from "./event-log";
+import { eventToJson } from "./events";
+
+const eventPageQuerySchema = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
+});
+
+/** `GET /events`: the session's event log, oldest first; page on with `?after=<last seq>`. */
+export function eventsRoutes(deps: Deps) {
+  return new Hono<SessionEnv>().use(requireSession()).get("/", validate("query", eventPageQuerySchema), (c) => {
+    const { after, limit } = c.req.valid("query");
+    return c.json(listSessionEvents(deps.db, c.var.sessionId, after, limit).map(eventToJson));
+  });
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { behaviourSchema } from "../orders/orders.schemas";
+
+const pricedLineSchema = z.object({ product: z.string(), quantity: z.number().int(), priceCents: z.number().int() });
+const shortLineSchema = z.object({ product: z.string(), requested: z.number().int(), available: z.number().int() });
+
+export const inventoryReservedEvent = z.object({
+  type: z.literal("INVENTORY_RESERVED"),
+  data: z.object({
+    reservationId: z.string(),
+    items: z.array(pricedLineSchema),
+    totalCents: z.number().int(),
+    // Carried forward so payments can act without reading the orders module.
+    paymentBehaviour: behaviourSchema,
+    skipDemoDelays: z.boolean(),
+  }),
+});
+
+/**
+ * `stage: "reserve"`: the stock could not be reserved; nothing was held.
+ * `stage: "confirm"`: payment succeeded but the reservation was no longer held (the session's
+ * inventory was reset mid-saga), so the payment must be refunded.
+ */
+export const inventoryFailedEvent = z.object({
+  type: z.literal("INVENTORY_FAILED"),
+  data: z.object({
+    stage: z.enum(["reserve", "confirm"]),
+    reason: z.string(),
+    items: z.array(shortLineSchema),
+  }),
+});
+
+export const inventoryConfirmedEvent = z.object({
+  type: z.literal("INVENTORY_CONFIRMED"),
+  data: z.object({ reservationId: z.string(), items: z.array(pricedLineSchema), totalCents: z.number().int() }),
+});
+
+export const inventoryReleasedEvent = z.object({
+  type: z.literal("INVENTORY_RELEASED"),
+  data: z.object({
+    // Null when the reservation was already gone (a reset): the order is cancelled all the same.
+    reservationId: z.string().nullable(),
+    items: z.array(pricedLineSchema),
+    // Why the stock went back: becomes the order's cancellationSource.
+    cause: z.enum(["payment_failed"]),
+    reason: z.string(),
+  }),
+});
+
+export const inventoryEvents = [inventoryReservedEvent, inventoryFailedEvent, inventoryConfirmedEvent, inventoryReleasedEvent] as const;
+export type PricedLine = z.infer<typeof pricedLineSchema>;
+export type ShortLine = z.infer<typeof shortLineSchema>;

@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { toIso } from "../../platform/clock";
+import type { ProductRow } from "./inventory.sql";
+
+export const MAX_CATALOG_PRODUCTS = 500;
+export const MAX_STOCK_LEVEL = 1_000_000_000;
+export const MAX_PRICE_CENTS = 100_000_000;
+
+const catalogProductSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, "1 to 64 characters of A-Z a-z 0-9 . _ : -"),
+  name: z.string().trim().min(1).max(200),
+  stock_level: z.number().int().min(0).max(MAX_STOCK_LEVEL),
+  price_cents: z.number().int().min(0).max(MAX_PRICE_CENTS),
+});
+
+/** `POST /inventory/seed`: no body loads the default catalog; `products` replaces it for the session. */
+export const seedBodySchema = z.object({
+  products: z
+    .array(catalogProductSchema)
+    .min(1)
+    .max(MAX_CATALOG_PRODUCTS)
+    .refine((list) => new Set(list.map((p) => p.id)).size === list.length, "Product ids must be unique")
+    .optional(),
+});
+
+export type ReservationStatusLabel = "NO_RESERVATIONS" | "RESERVED" | "RESERVING";
+
+export function reservationStatusOf(reserved: number, available: number): ReservationStatusLabel {
+  if (reserved === 0) return "NO_RESERVATIONS";
+  return available === 0 ? "RESERVED" : "RESERVING";
+}
+
+/** The wire form (snake_case, as SWAP's inventory service answers). */
+export function productToJson(row: ProductRow) {
+  const available = row.stockLevel - row.reserved;
+  return {
+    id: row.id,
+    name: row.name,
+    price_cents: row.priceCents,
+    stock_level: row.stockLevel,
+    reserved: row.reserved,
+    available,
+    reservationStatus: reservationStatusOf(row.reserved, available),
+    version: row.version,
+    created_at: toIso(row.createdAt),
+    updated_at: toIso(row.updatedAt),
+  };
+}
+export type ProductJson = ReturnType<typeof productToJson>;

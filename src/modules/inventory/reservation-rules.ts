@@ -1,0 +1,27 @@
+import type { Random } from "../../platform/random";
+import type { Behaviour, OrderLine } from "../orders/orders.schemas";
+import type { ShortLine } from "./inventory.events";
+
+/** An order may name a product on several lines; stock is reserved per product. */
+export function mergeLines(items: readonly OrderLine[]): OrderLine[] {
+  const totals = new Map<string, number>();
+  for (const { product, quantity } of items) totals.set(product, (totals.get(product) ?? 0) + quantity);
+  return [...totals].map(([product, quantity]) => ({ product, quantity }));
+}
+
+/** `random` fails half the time, drawn from the injected source so a test can fix the outcome. */
+export function behaviourFails(behaviour: Behaviour, random: Random): boolean {
+  if (behaviour === "failure") return true;
+  if (behaviour === "random") return random() < 0.5;
+  return false;
+}
+
+/** The human sentence an order carries when its stock could not be reserved. */
+export function describeShortage(short: readonly (ShortLine & { known: boolean })[]): string {
+  const parts = short.map((line) =>
+    line.known
+      ? `${line.product} (requested: ${line.requested}, available: ${line.available})`
+      : `${line.product} (unknown product, requested: ${line.requested})`,
+  );
+  return `Insufficient stock: ${parts.join(", ")}`;
+}

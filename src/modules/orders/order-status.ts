@@ -1,0 +1,27 @@
+import type { OrderStatus } from "./orders.schemas";
+
+/**
+ * The order state machine. PENDING → PROCESSING → COMPLETED | CANCELLED; an order can also be
+ * cancelled straight from PENDING (nothing reserved). PENDING → COMPLETED is allowed because the
+ * bus may deliver INVENTORY_CONFIRMED to orders before the INVENTORY_RESERVED that preceded it.
+ * Terminal states never change.
+ */
+const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING: ["PROCESSING", "COMPLETED", "CANCELLED"],
+  PROCESSING: ["COMPLETED", "CANCELLED"],
+  COMPLETED: [],
+  CANCELLED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
+/** The states from which `to` may be entered: the guard of a conditional UPDATE. */
+export function statusesLeadingTo(to: OrderStatus): OrderStatus[] {
+  return (Object.keys(allowedTransitions) as OrderStatus[]).filter((from) => canTransition(from, to));
+}
+
+export function isTerminal(status: OrderStatus): boolean {
+  return allowedTransitions[status].length === 0;
+}

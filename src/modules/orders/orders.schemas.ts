@@ -1,0 +1,83 @@
+import { z } from "zod";
+import { toIso, toIsoOrNull } from "../../platform/clock";
+import type { OrderItemRow, OrderRow } from "./orders.sql";
+
+export const behaviourSchema = z.enum(["success", "failure", "random"]);
+export type Behaviour = z.infer<typeof behaviourSchema>;
+
+export const orderStatusSchema = z.enum(["PENDING", "PROCESSING", "COMPLETED", "CANCELLED"]);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+export const cancellationSourceSchema = z.enum(["inventory_depleted", "payment_failed", "timeout", "customer", "operator"]);
+export type CancellationSource = z.infer<typeof cancellationSourceSchema>;
+
+export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
+export type OrderLine = z.infer<typeof orderLineSchema>;
+
+export const MAX_ORDER_LINES = 100;
+export const MAX_LINE_QUANTITY = 1_000_000;
+export const MAX_PRODUCT_ID_LENGTH = 200;
+
+const orderLineInputSchema = z
+  .object({
+    product: z.string().min(1).max(MAX_PRODUCT_ID_LENGTH).optional(),
+    // SWAP's benchmark spells the field `productId`; accepted so it runs unchanged.
+    productId: z.string().min(1).max(MAX_PRODUCT_ID_LENGTH).optional(),
+    quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+  })
+  .transform((line, ctx): OrderLine => {
+    const product = line.product ?? line.productId;
+    if (product === undefined) {
+      ctx.addIssue({ code: "custom", path: ["product"], message: "Required: the product id" });
+      return z.NEVER;
+    }
+    return { product, quantity: line.quantity };
+  });
+
+/** `POST /orders`. Unknown keys are ignored; an unknown product id is the saga's business, not a 400. */
+export const placeOrderBodySchema = z
+  .object({
+    items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
+    paymentBehaviour: behaviourSchema.optional(),
+    inventoryBehaviour: behaviourSchema.optional(),
+    // SWAP's first integration tests asked for a failing payment this way.
+    failTransaction: z.boolean().optional(),
+    skipDemoDelays: z.boolean().optional(),
+    userId: z.string().max(200).nullable().optional(),
+  })
+  .transform((body) => ({
+    items: body.items,
+    paymentBehaviour: body.paymentBehaviour ?? (body.failTransaction ? "failure" : "success"),
+    inventoryBehaviour: body.inventoryBehaviour ?? "success",
+    skipDemoDelays: body.skipDemoDelays ?? false,
+    userId: body.userId ?? null,
+  }));
+export type PlaceOrderInput = z.output<typeof placeOrderBodySchema>;
+
+export const MAX_WAIT_MS = 30_000;
+export const getOrderQuerySchema = z.object({
+  wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
+});
+
+export const orderIdParamSchema = z.object({ id: z.string().min(1).max(200) });
+
+/** The wire form (camelCase, as SWAP's order service answers). */
+export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]) {
+  return {
+    id: order.id,
+    sagaId: order.sagaId,
+    sessionId: order.sessionId,
+    userId: order.userId,
+    items: items.map((item) => ({ product: item.product, quantity: item.quantity })),
+    status: order.status,
+    totalCents: order.totalCents,
+    paymentBehaviour: order.paymentBehaviour,
+    inventoryBehaviour: order.inventoryBehaviour,
+    skipDemoDelays: order.skipDemoDelays,
+    errorMessage: order.errorMessage,
+    cancellationSource: order.cancellationSource,
+    createdAt: toIso(order.createdAt),
+    completedAt: toIsoOrNull(order.completedAt),
+  };
+}
+export type OrderJson = ReturnType<typeof orderToJson>;

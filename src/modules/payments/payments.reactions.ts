@@ -1,0 +1,53 @@
+import type { Reaction } from "../../bus/bus";
+import type { Deps } from "../../platform/deps";
+import { centsToAmount, decidePayment } from "./payment-rules";
+import { findPayment, movePayment, openPayment } from "./payments.service";
+
+export function paymentReactions(deps: Deps) {
+  /** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
+  const openPaymentWhenStockReserved: Reaction<"INVENTORY_RESERVED"> = {
+    name: "payments.openPaymentWhenStockReserved",
+    on: "INVENTORY_RESERVED",
+    handle: (event, { tx, now }) => {
+      openPayment(tx, deps, event.sessionId, event.orderId, event.data.totalCents, now);
+    },
+  };
+
+  const chargeWhenStockReserved: Reaction<"INVENTORY_RESERVED"> = {
+    name: "payments.chargeWhenStockReserved",
+    on: "INVENTORY_RESERVED",
+    delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.config.paymentDelayMs),
+    handle: (event, { tx, now, emit }) => {
+      // Opened by the reaction above unless a payments reset came in between.
+      const payment = openPayment(tx, deps, event.sessionId, event.orderId, event.data.totalCents, now);
+      if (payment.status !== "PENDING") return;
+      const decision = decidePayment(event.data.paymentBehaviour, deps.random);
+      if (decision.status === "SUCCESS") {
+        movePayment(tx, payment, "PENDING", "SUCCESS", now);
+        emit({
+          type: "PAYMENT_SUCCESS",
+          data: { paymentId: payment.id, amount: centsToAmount(payment.amountCents), amountCents: payment.amountCents },
+        });
+      } else {
+        movePayment(tx, payment, "PENDING", "FAILED", now, decision.reason);
+        emit({ type: "PAYMENT_FAILED", data: { paymentId: payment.id, reason: decision.reason } });
+      }
+    },
+  };
+
+  const refundWhenStockNotDelivered: Reaction<"INVENTORY_FAILED"> = {
+    name: "payments.refundWhenStockNotDelivered",
+    on: "INVENTORY_FAILED",
+    handle: (event, { tx, now, emit }) => {
+      if (event.data.stage !== "confirm") return;
+      const payment = findPayment(tx, event.sessionId, event.orderId);
+      if (payment) movePayment(tx, payment, "SUCCESS", "REFUNDED", now, event.data.reason);
+      emit({
+        type: "PAYMENT_REFUNDED",
+        data: { paymentId: payment?.id ?? null, amountCents: payment?.amountCents ?? 0, reason: event.data.reason },
+      });
+    },
+  };
+
+  return [openPaymentWhenStockReserved, chargeWhenStockReserved, refundWhenStockNotDelivered] as const;
+}

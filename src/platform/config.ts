@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { defaultDatabasePath, type SynchronousLevel } from "./db";
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_PATH: z.string().min(1).default(defaultDatabasePath),
+  SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
+  INVENTORY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+  PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+});
+
+/** What the saga's reactions need to know about the deployment. */
+export interface SagaConfig {
+  inventoryDelayMs: number;
+  paymentDelayMs: number;
+}
+
+export interface ServerConfig extends SagaConfig {
+  port: number;
+  host: string;
+  databasePath: string;
+  synchronous: SynchronousLevel;
+}
+
+export const defaultSagaConfig: SagaConfig = { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 };
+
+/** Reads the environment; a bad value stops start-up with a message that names the variable. */
+export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databasePath: e.DATABASE_PATH,
+    synchronous: e.SQLITE_SYNCHRONOUS,
+    inventoryDelayMs: e.INVENTORY_DELAY_MS,
+    paymentDelayMs: e.PAYMENT_DELAY_MS,
+  };
+}

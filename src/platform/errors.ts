@@ -1,0 +1,79 @@
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+
+/** The contract's error codes; every error the API answers carries one of these. */
+export type ErrorCode =
+  | "SESSION_REQUIRED"
+  | "SESSION_INVALID"
+  | "VALIDATION_FAILED"
+  | "MALFORMED_JSON"
+  | "PAYLOAD_TOO_LARGE"
+  | "NOT_FOUND"
+  | "INVALID_STATE"
+  | "IDEMPOTENCY_KEY_REUSED"
+  | "RATE_LIMITED"
+  | "QUOTA_EXCEEDED"
+  | "INTERNAL";
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export interface ErrorBody {
+  error: string;
+  code: ErrorCode;
+  details?: ErrorDetail[];
+}
+
+/**
+ * Domain code throws AppError subclasses; the root onError turns them into the contract's
+ * envelope, so no handler builds an error response by hand.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toBody(): ErrorBody {
+    return this.details ? { error: this.message, code: this.code, details: this.details } : { error: this.message, code: this.code };
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(details: ErrorDetail[]) {
+    const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");
+    super(400, "VALIDATION_FAILED", `Request is invalid: ${summary}`, details);
+  }
+}
+
+export class MalformedJsonError extends AppError {
+  constructor(message = "Request body is not valid JSON") {
+    super(400, "MALFORMED_JSON", message);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${limitBytes} bytes`);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string) {
+    super(404, "NOT_FOUND", `${what} not found`);
+  }
+}
+
+export class InvalidStateError extends AppError {
+  constructor(message: string) {
+    super(409, "INVALID_STATE", message);
+  }
+}
+
+export const internalErrorBody: ErrorBody = { error: "Internal server error", code: "INTERNAL" };

@@ -1,0 +1,60 @@
+import { ManualClock } from "../../src/platform/clock";
+import { sequentialIds } from "../../src/platform/ids";
+import { seededRandom } from "../../src/platform/random";
+import { type SagaServerOptions, createSagaServer } from "../../src/platform/wiring";
+
+export interface RequestOptions {
+  session?: string | null;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * An app on `:memory:` (or a given file) with a manual clock, sequential ids and seeded
+ * randomness. Nothing runs on timers: tests deliver events with `relay.runDue()` or `settle()`.
+ */
+export function createTestApp(options: SagaServerOptions & { seed?: number } = {}) {
+  const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
+  const server = createSagaServer({
+    ids: sequentialIds(),
+    random: seededRandom(options.seed ?? 1),
+    relay: { log: () => {} },
+    ...options,
+    clock,
+  });
+
+  async function request(method: string, path: string, { session = "test-session", body, headers = {} }: RequestOptions = {}) {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (session !== null) (init.headers as Record<string, string>)["x-session-id"] = session;
+    if (body !== undefined) {
+      (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+      init.body = typeof body === "string" ? body : JSON.stringify(body);
+    }
+    const response = await server.app.request(path, init);
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: response.status, body: json, text, headers: response.headers };
+  }
+
+  /** Delivers everything, moving the clock to each next due time, until the bus is quiet. */
+  function settle(maxRounds = 10_000): void {
+    for (let round = 0; round < maxRounds; round += 1) {
+      server.relay.runDue();
+      const next = server.relay.nextDueAt();
+      if (next === null) return;
+      clock.set(Math.max(clock.now(), next));
+    }
+    throw new Error("The bus did not settle: a reaction keeps failing or scheduling");
+  }
+
+  return { ...server, clock, request, settle };
+}
+export type TestApp = ReturnType<typeof createTestApp>;
+
+/** The seed document's success order: 5 Mouse Pads at 24.99. */
+export const fiveMousePads = { items: [{ product: "mouse-pad", quantity: 5 }], skipDemoDelays: true };
