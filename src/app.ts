@@ -3,6 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { eventsRoutes } from "./bus/events.routes";
+import { consistencyRoutes } from "./consistency/consistency.routes";
 import { installInventory } from "./modules/inventory";
 import { installOrders } from "./modules/orders";
 import { installPayments } from "./modules/payments";
@@ -44,6 +45,7 @@ export function createApp(deps: Deps) {
   app.route("/inventory", installInventory(deps));
   app.route("/payments", installPayments(deps));
   app.route("/events", eventsRoutes(deps));
+  app.route("/consistency", consistencyRoutes(deps));
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: "NOT_FOUND" }, 404));
 
