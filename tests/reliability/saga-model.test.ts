@@ -32,8 +32,10 @@ describe("the saga under random commands, duplicates, reordering and crashes", (
               const answer = await real.request("GET", `/orders/${id}`, session);
               if (answer.status !== 200) throw new InvariantBroken("orders", [`acknowledged order ${session}/${id} answers ${answer.status}`]);
             }
+            // The route cannot know which pairings a single-module reset broke on purpose; where none did, it must agree.
             const route = await real.request("GET", "/consistency", session);
-            if (route.status !== 200 || route.body.consistent !== true) throw new InvariantBroken("GET /consistency", [route.text]);
+            if (route.status !== 200) throw new InvariantBroken("GET /consistency", [route.text]);
+            if (model.get(session)!.historyCut.size === 0 && route.body.consistent !== true) throw new InvariantBroken("GET /consistency", [route.text]);
             modelRunStats.orders += model.get(session)!.liveOrders.size;
           }
           modelRunStats.runs += 1;

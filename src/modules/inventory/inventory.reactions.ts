@@ -63,5 +63,23 @@ export function inventoryReactions(deps: Deps) {
     },
   };
 
-  return [reserveStockWhenOrderCreated, confirmReservationWhenPaid, releaseReservationWhenPaymentFailed] as const;
+  /**
+   * An order cancelled with its stock still held (an orders reset cut its saga short) gets the
+   * stock back. Every other cancellation comes after the stock was settled, so this is a no-op there.
+   */
+  const releaseReservationWhenOrderCancelled: Reaction<"ORDER_CANCELLED"> = {
+    name: "inventory.releaseReservationWhenOrderCancelled",
+    on: "ORDER_CANCELLED",
+    handle: (event, { tx, now, emit }) => {
+      const reservation = findReservation(tx, event.sessionId, event.orderId);
+      if (reservation?.status !== "PENDING") return;
+      const items = settleReservation(tx, reservation, "RELEASED", now);
+      emit({
+        type: "INVENTORY_RELEASED",
+        data: { reservationId: reservation.id, items, cause: "operator", reason: `Order cancelled: ${event.data.reason}` },
+      });
+    },
+  };
+
+  return [reserveStockWhenOrderCreated, confirmReservationWhenPaid, releaseReservationWhenPaymentFailed, releaseReservationWhenOrderCancelled] as const;
 }

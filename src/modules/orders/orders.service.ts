@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, notInArray } from "drizzle-orm";
+import { events } from "../../bus/bus.sql";
 import type { BusEvent } from "../../bus/events";
 import type { Deps } from "../../platform/deps";
 import type { Executor } from "../../platform/db";
@@ -101,10 +102,43 @@ export function moveOrder(
   return moved !== undefined;
 }
 
-/** `POST /orders/reset`: the session's orders and, with them, the saga history on the bus. */
+/**
+ * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
+ * Dropping the events also drops their scheduled deliveries, so a saga in flight would never
+ * finish and the stock or money it holds would stay held forever. Each such saga is therefore
+ * cancelled in the same transaction: an ORDER_CANCELLED (operator) is emitted after the history
+ * is gone, and inventory releases what it still holds and payments void or refund the charge.
+ */
 export function resetOrders(deps: Deps, sessionId: string): void {
-  deps.bus.transact((tx) => {
+  deps.bus.transact((tx, emit) => {
+    const unfinished = tx
+      .select({ id: orders.id, sagaId: orders.sagaId })
+      .from(orders)
+      .where(and(eq(orders.sessionId, sessionId), notInArray(orders.status, ["COMPLETED", "CANCELLED"])))
+      .all();
+    const sagaIds = new Map(unfinished.map((o) => [o.id, o.sagaId]));
+    // A saga whose order is already gone (an earlier reset's compensation still on its way) counts too.
+    const scheduled = deps.bus.ordersWithScheduledDeliveries(tx, sessionId);
+    const scheduledSagas = new Map(
+      tx
+        .selectDistinct({ orderId: events.orderId, sagaId: events.sagaId })
+        .from(events)
+        .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, scheduled)))
+        .all()
+        .map((e) => [e.orderId, e.sagaId]),
+    );
+    for (const [orderId, sagaId] of scheduledSagas) if (!sagaIds.has(orderId)) sagaIds.set(orderId, sagaId);
     tx.delete(orders).where(eq(orders.sessionId, sessionId)).run();
     deps.bus.forgetSession(tx, sessionId);
+    for (const [orderId, sagaId] of sagaIds) {
+      emit({
+        type: "ORDER_CANCELLED",
+        sessionId,
+        sagaId,
+        orderId,
+        causationId: null,
+        data: { cancellationSource: "operator", reason: "Orders were reset while the saga was in flight" },
+      });
+    }
   });
 }

@@ -49,5 +49,33 @@ export function paymentReactions(deps: Deps) {
     },
   };
 
-  return [openPaymentWhenStockReserved, chargeWhenStockReserved, refundWhenStockNotDelivered] as const;
+  /**
+   * A charge still waiting when its order is cancelled (an orders reset dropped the delivery
+   * that would have made it) is voided. Other cancellations find no PENDING payment.
+   */
+  const voidPaymentWhenOrderCancelled: Reaction<"ORDER_CANCELLED"> = {
+    name: "payments.voidPaymentWhenOrderCancelled",
+    on: "ORDER_CANCELLED",
+    handle: (event, { tx, now }) => {
+      const payment = findPayment(tx, event.sessionId, event.orderId);
+      if (payment?.status === "PENDING") movePayment(tx, payment, "PENDING", "FAILED", now, `Order cancelled: ${event.data.reason}`);
+    },
+  };
+
+  /**
+   * Stock handed back while the money was taken (an order cancelled between payment and
+   * confirmation) means the money goes back too. After a failed payment there is nothing to refund.
+   */
+  const refundWhenStockReleased: Reaction<"INVENTORY_RELEASED"> = {
+    name: "payments.refundWhenStockReleased",
+    on: "INVENTORY_RELEASED",
+    handle: (event, { tx, now, emit }) => {
+      const payment = findPayment(tx, event.sessionId, event.orderId);
+      if (payment?.status !== "SUCCESS") return;
+      movePayment(tx, payment, "SUCCESS", "REFUNDED", now, event.data.reason);
+      emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment.id, amountCents: payment.amountCents, reason: event.data.reason } });
+    },
+  };
+
+  return [openPaymentWhenStockReserved, chargeWhenStockReserved, refundWhenStockNotDelivered, voidPaymentWhenOrderCancelled, refundWhenStockReleased] as const;
 }
