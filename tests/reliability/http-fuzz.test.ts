@@ -147,6 +147,32 @@ const everyRoute = (): [string, string, string | undefined][] => [
   ["GET", "/consistency", undefined],
 ];
 
+describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {
+  const queryValue = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.integer().map(String),
+    fc.double().map(String),
+    fc.constantFrom("", "-1", "0", "1e9", "NaN", "Infinity", "0x10", "1001", "30001", "%00", "[]", "a&b=c"),
+  );
+  const query = fc.dictionary(fc.constantFrom("limit", "after", "wait", "session", "x", "limit[]"), queryValue, { maxKeys: 3 });
+  test("never a 5xx, errors in the envelope, nothing written", async () => {
+    // A settled order of a bystander, so ?wait= answers at once instead of holding the test.
+    const settled = (await real.request("GET", "/orders", "bystander-1")).body[0].id as string;
+    for (const path of ["/orders", `/orders/${settled}`, `/orders/${settled}/events`, "/inventory", "/inventory/stats", "/payments", "/events", "/consistency"]) {
+      await fc.assert(
+        fc.asyncProperty(query, async (params) => {
+          const before = real.rowCounts();
+          const answer = await send("GET", `${path}?${new URLSearchParams(params)}`, "bystander-1");
+          expect(answer.status).toBeLessThan(500);
+          if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
+          if (!sameCounts(before, real.rowCounts())) throw new Error(`GET ${path} wrote rows`);
+        }),
+        { numRuns: sessionsPerRoute, seed },
+      );
+    }
+  }, 300_000);
+});
+
 describe(`${sessionsPerRoute} hostile x-session-id values on every route`, () => {
   test("every route answers 400 SESSION_REQUIRED or SESSION_INVALID, naming x-session-id, and writes nothing", async () => {
     for (const [method, path, body] of everyRoute()) {
