@@ -16,7 +16,7 @@ import { seededRandom } from "../../src/platform/random";
  * acknowledged must survive and every saga must finish soon after the last restart.
  * Loopback only, bounded in kills, requests and time.
  */
-const kills = Number(process.env.KILL_COUNT ?? 6);
+const kills = Number(process.env.KILL_COUNT ?? (process.env.FUZZ === "1" ? 15 : 6));
 const sessions = Array.from({ length: 8 }, (_, i) => `kill9-${i}`);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const random = seededRandom(seed);
