@@ -49,5 +49,5 @@ describe("the saga under random commands, duplicates, reordering and crashes", (
     );
     console.log(`saga model: ${JSON.stringify(modelRunStats)}`);
     expect(modelRunStats.runs).toBeGreaterThanOrEqual(numRuns);
-  }, 600_000);
+  }, fuzzing ? 24 * 3_600_000 : 600_000);
 });
