@@ -88,4 +88,17 @@ describe("a duplicate delivered after a module reset changes nothing", () => {
     const types = (await t.request("GET", "/events")).body.map((e: { type: string }) => e.type);
     expect(types.filter((type: string) => type === "PAYMENT_REFUNDED")).toHaveLength(1);
   });
+
+  test("PAYMENT_FAILED again after an inventory reset does not release a second time", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("POST", "/orders", { body: { items: [{ product: "headset", quantity: 2 }], paymentBehaviour: "failure", skipDemoDelays: true } });
+    t.settle();
+    await t.request("POST", "/inventory/reset");
+
+    redeliverFirst(t, "PAYMENT_FAILED");
+
+    const types = (await t.request("GET", "/events")).body.map((e: { type: string }) => e.type);
+    expect(types.filter((type: string) => type === "INVENTORY_RELEASED")).toHaveLength(1);
+  });
 });
