@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
 import { seedBodySchema } from "../../src/modules/inventory/inventory.schemas";
 import { CrashableApp } from "./support/crashable-app";
-import { hostileAnyBody, hostileOrderBody, hostileSeedBody, hostileSessionId } from "./support/hostile-inputs";
+import { asReceived, hostileAnyBody, hostileOrderBody, hostileSeedBody, hostileSessionId } from "./support/hostile-inputs";
 
 /**
  * Every write route fed thousands of broken bodies, every route fed hostile session ids,
@@ -185,7 +185,7 @@ describe(`${sessionsPerRoute} hostile x-session-id values on every route`, () =>
           if (answer.status !== 400) throw new Error(`${method} ${path} with x-session-id ${JSON.stringify(session)} answered ${answer.status}`);
           expectEnvelope(answer.status, answer.json, answer.text);
           const { code, error } = answer.json as { code: string; error: string };
-          expect(code).toBe(session.trim() === "" ? "SESSION_REQUIRED" : "SESSION_INVALID");
+          expect(code).toBe(asReceived(session) === "" ? "SESSION_REQUIRED" : "SESSION_INVALID");
           expect(error).toContain("x-session-id");
           if (!sameCounts(before, real.rowCounts())) throw new Error(`${method} ${path} wrote rows for a rejected session`);
         }),
