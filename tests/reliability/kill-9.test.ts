@@ -34,7 +34,7 @@ afterAll(() => {
 
 /** Starts the server on a free loopback port and resolves its base URL once it listens. */
 async function startServer(): Promise<string> {
-  child = Bun.spawn(["bun", serverEntry], {
+  child = Bun.spawn([process.execPath, serverEntry], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, INVENTORY_DELAY_MS: "200", PAYMENT_DELAY_MS: "300" },
     stdout: "pipe",
     stderr: "pipe",
@@ -163,7 +163,8 @@ describe("kill -9 under load", () => {
     } finally {
       sqlite.close();
     }
-    expect((await Promise.all(serverErrors)).join("").trim()).toBe("");
+    const stderr = (await Promise.all(serverErrors)).join("\n");
+    expect(stderr.split("\n").filter((line) => /relay|fail|error|exception/i.test(line))).toEqual([]);
     expect(stats.kills).toBeGreaterThanOrEqual(5);
     expect(stats.acknowledged).toBeGreaterThan(0);
     console.log(`kill -9: ${JSON.stringify({ ...stats, settledAfterMs, totalMs: Date.now() - started })}`);
