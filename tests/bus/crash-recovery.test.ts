@@ -47,7 +47,12 @@ test("events committed but not delivered are delivered by a new app on the same 
     ["CANCELLED", "payment_failed"],
     ["COMPLETED", null],
   ]);
-  const stock = Object.fromEntries((await after.request("GET", "/inventory")).body.map((p: { id: string; stock_level: number; reserved: number }) => [p.id, [p.stock_level, p.reserved]]));
+  const stock = Object.fromEntries(
+    (await after.request("GET", "/inventory")).body.map((p: { id: string; stock_level: number; reserved: number }) => [
+      p.id,
+      [p.stock_level, p.reserved],
+    ]),
+  );
   expect(stock).toMatchObject({ "mouse-pad": [49, 0], laptop: [5, 0], monitor: [15, 0], mouse: [66, 0] });
   expect(after.relay.pendingCount()).toBe(0);
   after.deps.db.$client.close();
@@ -58,7 +63,9 @@ test("a started relay delivers overdue events at once after a restart", async ()
   const databasePath = tempDatabase();
   const before = createTestApp({ databasePath });
   await before.request("POST", "/inventory/seed");
-  const { body: placed } = await before.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true } });
+  const { body: placed } = await before.request("POST", "/orders", {
+    body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },
+  });
 
   const after = createTestApp({ databasePath, clock: before.clock, ids: sequentialIds(1_000) });
   after.relay.start();

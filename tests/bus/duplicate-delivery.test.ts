@@ -43,7 +43,9 @@ test("every event type delivered twice leaves the same database as delivered onc
 test("a delivery repeated after it was processed changes nothing", async () => {
   const t = createTestApp();
   await t.request("POST", "/inventory/seed");
-  const { body: placed } = await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 3 }], skipDemoDelays: true } });
+  const { body: placed } = await t.request("POST", "/orders", {
+    body: { items: [{ product: "mouse", quantity: 3 }], skipDemoDelays: true },
+  });
   t.settle();
   const before = dumpDomainTables(t.deps.db);
   const events = (await t.request("GET", `/orders/${placed.id}/events`)).body as { seq: number }[];

@@ -40,7 +40,12 @@ describe("the catalog", () => {
   test("a new session has an empty inventory and zeroed stats", async () => {
     const t = createTestApp();
     expect((await t.request("GET", "/inventory")).body).toEqual([]);
-    expect((await t.request("GET", "/inventory/stats")).body.products).toEqual({ total_products: 0, total_stock: 0, total_reserved: 0, total_available: 0 });
+    expect((await t.request("GET", "/inventory/stats")).body.products).toEqual({
+      total_products: 0,
+      total_stock: 0,
+      total_reserved: 0,
+      total_available: 0,
+    });
   });
 
   test("a custom catalog replaces the default one for this session only", async () => {
@@ -54,7 +59,15 @@ describe("the catalog", () => {
 
   test.each([
     ["an empty list", { products: [] }],
-    ["a duplicate id", { products: [{ id: "a", name: "A", stock_level: 1, price_cents: 1 }, { id: "a", name: "B", stock_level: 1, price_cents: 1 }] }],
+    [
+      "a duplicate id",
+      {
+        products: [
+          { id: "a", name: "A", stock_level: 1, price_cents: 1 },
+          { id: "a", name: "B", stock_level: 1, price_cents: 1 },
+        ],
+      },
+    ],
     ["a negative stock level", { products: [{ id: "a", name: "A", stock_level: -1, price_cents: 1 }] }],
     ["a fractional price", { products: [{ id: "a", name: "A", stock_level: 1, price_cents: 1.5 }] }],
     ["an id with a space", { products: [{ id: "a b", name: "A", stock_level: 1, price_cents: 1 }] }],
@@ -84,7 +97,9 @@ describe("the catalog", () => {
     await t.request("POST", "/orders", { body: { items: [{ product: "laptop", quantity: 4 }] } });
     t.relay.runDue();
     const before = countAllRows(t.deps.db);
-    const res = await t.request("POST", "/inventory/seed", { body: { products: [{ id: "laptop", name: "Laptop", stock_level: 3, price_cents: 1 }] } });
+    const res = await t.request("POST", "/inventory/seed", {
+      body: { products: [{ id: "laptop", name: "Laptop", stock_level: 3, price_cents: 1 }] },
+    });
     expect(res.status).toBe(409);
     expect(res.body.code).toBe("INVALID_STATE");
     expect(res.body.error).toContain("laptop");
@@ -93,7 +108,9 @@ describe("the catalog", () => {
 
   test("reset drops reservations and reloads the default catalog", async () => {
     const t = createTestApp();
-    await t.request("POST", "/inventory/seed", { body: { products: [{ id: "widget", name: "Widget", stock_level: 10, price_cents: 150 }] } });
+    await t.request("POST", "/inventory/seed", {
+      body: { products: [{ id: "widget", name: "Widget", stock_level: 10, price_cents: 150 }] },
+    });
     await t.request("POST", "/orders", { body: { items: [{ product: "widget", quantity: 2 }], skipDemoDelays: true } });
     t.settle();
     const res = await t.request("POST", "/inventory/reset");
@@ -111,6 +128,9 @@ describe("the catalog", () => {
     t.settle();
     expect((await t.request("GET", `/orders/${placed.id}`)).body).toMatchObject({ status: "CANCELLED", cancellationSource: "operator" });
     expect((await t.request("GET", "/payments")).body[0]).toMatchObject({ status: "REFUNDED" });
-    expect((await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === "mouse")).toMatchObject({ stock_level: 67, reserved: 0 });
+    expect((await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === "mouse")).toMatchObject({
+      stock_level: 67,
+      reserved: 0,
+    });
   });
 });

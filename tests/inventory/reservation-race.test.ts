@@ -3,10 +3,14 @@ import { createTestApp } from "../support/test-app";
 
 test("when 50 buyers race for 10 units, exactly 10 orders complete and 40 are inventory_depleted", async () => {
   const t = createTestApp();
-  await t.request("POST", "/inventory/seed", { body: { products: [{ id: "ticket", name: "Concert Ticket", stock_level: 10, price_cents: 5000 }] } });
+  await t.request("POST", "/inventory/seed", {
+    body: { products: [{ id: "ticket", name: "Concert Ticket", stock_level: 10, price_cents: 5000 }] },
+  });
 
   const placed = await Promise.all(
-    Array.from({ length: 50 }, () => t.request("POST", "/orders", { body: { items: [{ product: "ticket", quantity: 1 }], skipDemoDelays: true } })),
+    Array.from({ length: 50 }, () =>
+      t.request("POST", "/orders", { body: { items: [{ product: "ticket", quantity: 1 }], skipDemoDelays: true } }),
+    ),
   );
   expect(placed.every((r) => r.status === 200)).toBe(true);
   t.settle();
@@ -21,7 +25,9 @@ test("when 50 buyers race for 10 units, exactly 10 orders complete and 40 are in
 
 test("with every reservation held at once, reserved never exceeds the stock level", async () => {
   const t = createTestApp({ config: { inventoryDelayMs: 0, paymentDelayMs: 60_000 } });
-  await t.request("POST", "/inventory/seed", { body: { products: [{ id: "ticket", name: "Concert Ticket", stock_level: 10, price_cents: 5000 }] } });
+  await t.request("POST", "/inventory/seed", {
+    body: { products: [{ id: "ticket", name: "Concert Ticket", stock_level: 10, price_cents: 5000 }] },
+  });
   for (let i = 0; i < 30; i += 1) {
     await t.request("POST", "/orders", { body: { items: [{ product: "ticket", quantity: 1 + (i % 3) }] } });
   }

@@ -2,7 +2,13 @@ import { expect, test } from "bun:test";
 import { behaviourFails, describeShortage, mergeLines } from "../../src/modules/inventory/reservation-rules";
 
 test("lines naming the same product merge into one", () => {
-  expect(mergeLines([{ product: "a", quantity: 1 }, { product: "b", quantity: 2 }, { product: "a", quantity: 3 }])).toEqual([
+  expect(
+    mergeLines([
+      { product: "a", quantity: 1 },
+      { product: "b", quantity: 2 },
+      { product: "a", quantity: 3 },
+    ]),
+  ).toEqual([
     { product: "a", quantity: 4 },
     { product: "b", quantity: 2 },
   ]);

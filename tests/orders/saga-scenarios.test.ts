@@ -24,12 +24,30 @@ describe("the success path", () => {
       completedAt: order.completedAt,
     });
     expect(order.completedAt).toBeString();
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0, available: 49, reservationStatus: "NO_RESERVATIONS" });
+    expect(await product(t, "mouse-pad")).toMatchObject({
+      stock_level: 49,
+      reserved: 0,
+      available: 49,
+      reservationStatus: "NO_RESERVATIONS",
+    });
 
     const [payment] = (await t.request("GET", "/payments")).body;
-    expect(payment).toMatchObject({ order_id: order.id, amount: 124.95, amount_cents: 12495, status: "SUCCESS", failure_reason: null, session_id: "test-session" });
+    expect(payment).toMatchObject({
+      order_id: order.id,
+      amount: 124.95,
+      amount_cents: 12495,
+      status: "SUCCESS",
+      failure_reason: null,
+      session_id: "test-session",
+    });
     expect(payment.id).toStartWith("txn_");
-    expect(await eventTypes(t, order.id)).toEqual(["ORDER_CREATED", "INVENTORY_RESERVED", "PAYMENT_SUCCESS", "INVENTORY_CONFIRMED", "ORDER_COMPLETED"]);
+    expect(await eventTypes(t, order.id)).toEqual([
+      "ORDER_CREATED",
+      "INVENTORY_RESERVED",
+      "PAYMENT_SUCCESS",
+      "INVENTORY_CONFIRMED",
+      "ORDER_COMPLETED",
+    ]);
   });
 
   test("the order is PROCESSING, priced, with stock held and a PENDING payment while payment is under way", async () => {
@@ -56,7 +74,14 @@ describe("the out-of-stock path", () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
     const { body: placed } = await t.request("POST", "/orders", {
-      body: { items: [{ product: "laptop", quantity: 999 }, { product: "mouse", quantity: 1 }, { product: "monitor", quantity: 16 }], skipDemoDelays: true },
+      body: {
+        items: [
+          { product: "laptop", quantity: 999 },
+          { product: "mouse", quantity: 1 },
+          { product: "monitor", quantity: 16 },
+        ],
+        skipDemoDelays: true,
+      },
     });
     t.settle();
 
@@ -81,7 +106,9 @@ describe("the out-of-stock path", () => {
   test("an unknown product is not a validation error: the order is created and the saga cancels it", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
-    const placed = await t.request("POST", "/orders", { body: { items: [{ product: "non-existent", quantity: 1 }], skipDemoDelays: true } });
+    const placed = await t.request("POST", "/orders", {
+      body: { items: [{ product: "non-existent", quantity: 1 }], skipDemoDelays: true },
+    });
     expect(placed.status).toBe(200);
     t.settle();
     const order = (await t.request("GET", `/orders/${placed.body.id}`)).body;
@@ -93,7 +120,13 @@ describe("the out-of-stock path", () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
     const { body: placed } = await t.request("POST", "/orders", {
-      body: { items: [{ product: "laptop", quantity: 3 }, { product: "laptop", quantity: 3 }], skipDemoDelays: true },
+      body: {
+        items: [
+          { product: "laptop", quantity: 3 },
+          { product: "laptop", quantity: 3 },
+        ],
+        skipDemoDelays: true,
+      },
     });
     t.settle();
     expect((await t.request("GET", `/orders/${placed.id}`)).body.errorMessage).toContain("laptop (requested: 6, available: 5)");
@@ -112,16 +145,27 @@ describe("the payment-failure path", () => {
     const order = (await t.request("GET", `/orders/${placed.id}`)).body;
     expect(order).toMatchObject({ status: "CANCELLED", cancellationSource: "payment_failed", totalCents: 79998 });
     expect(order.errorMessage).toStartWith("Payment failed: card_declined");
-    expect(await eventTypes(t, placed.id)).toEqual(["ORDER_CREATED", "INVENTORY_RESERVED", "PAYMENT_FAILED", "INVENTORY_RELEASED", "ORDER_CANCELLED"]);
+    expect(await eventTypes(t, placed.id)).toEqual([
+      "ORDER_CREATED",
+      "INVENTORY_RESERVED",
+      "PAYMENT_FAILED",
+      "INVENTORY_RELEASED",
+      "ORDER_CANCELLED",
+    ]);
     expect(await product(t, "monitor")).toMatchObject({ stock_level: 15, reserved: 0 });
     expect((await t.request("GET", "/payments")).body[0]).toMatchObject({ status: "FAILED", amount_cents: 79998 });
-    expect((await t.request("GET", "/inventory/stats")).body.reservations).toMatchObject({ released_reservations: 1, pending_reservations: 0 });
+    expect((await t.request("GET", "/inventory/stats")).body.reservations).toMatchObject({
+      released_reservations: 1,
+      pending_reservations: 0,
+    });
   });
 
   test("SWAP's failTransaction flag asks for a failing payment", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
-    const { body: placed } = await t.request("POST", "/orders", { body: { items: [{ product: "laptop", quantity: 1 }], failTransaction: true, skipDemoDelays: true } });
+    const { body: placed } = await t.request("POST", "/orders", {
+      body: { items: [{ product: "laptop", quantity: 1 }], failTransaction: true, skipDemoDelays: true },
+    });
     t.settle();
     expect((await t.request("GET", `/orders/${placed.id}`)).body.cancellationSource).toBe("payment_failed");
   });
@@ -135,7 +179,10 @@ describe("behaviours", () => {
       body: { items: [{ product: "mouse", quantity: 1 }], inventoryBehaviour: "failure", skipDemoDelays: true },
     });
     t.settle();
-    expect((await t.request("GET", `/orders/${placed.id}`)).body).toMatchObject({ status: "CANCELLED", cancellationSource: "inventory_depleted" });
+    expect((await t.request("GET", `/orders/${placed.id}`)).body).toMatchObject({
+      status: "CANCELLED",
+      cancellationSource: "inventory_depleted",
+    });
     expect(await product(t, "mouse")).toMatchObject({ stock_level: 67, reserved: 0 });
   });
 
@@ -159,7 +206,12 @@ describe("behaviours", () => {
       body: { items: [{ productId: "mouse", quantity: 2 }], skipDemoDelays: true, userId: "bench-user-1", colour: "blue" },
     });
     expect(placed.status).toBe(200);
-    expect(placed.body).toMatchObject({ paymentBehaviour: "success", inventoryBehaviour: "success", userId: "bench-user-1", items: [{ product: "mouse", quantity: 2 }] });
+    expect(placed.body).toMatchObject({
+      paymentBehaviour: "success",
+      inventoryBehaviour: "success",
+      userId: "bench-user-1",
+      items: [{ product: "mouse", quantity: 2 }],
+    });
     expect(placed.body).not.toHaveProperty("colour");
   });
 });

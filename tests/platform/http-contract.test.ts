@@ -5,7 +5,13 @@ import { countAllRows } from "../support/db-snapshot";
 describe("sessions", () => {
   test("a request without x-session-id is refused with SESSION_REQUIRED", async () => {
     const t = createTestApp();
-    for (const [method, path] of [["GET", "/orders"], ["POST", "/orders"], ["GET", "/inventory"], ["GET", "/payments"], ["GET", "/events"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/orders"],
+      ["POST", "/orders"],
+      ["GET", "/inventory"],
+      ["GET", "/payments"],
+      ["GET", "/events"],
+    ] as const) {
       const res = await t.request(method, path, { session: null, body: method === "POST" ? { items: [] } : undefined });
       expect(res.status).toBe(400);
       expect(res.body).toEqual({ error: "Missing x-session-id header", code: "SESSION_REQUIRED" });
@@ -49,7 +55,10 @@ describe("errors", () => {
 
   test("a JSON body sent without a JSON content type says what to fix", async () => {
     const t = createTestApp();
-    const res = await t.request("POST", "/orders", { body: '{"items":[{"product":"mouse","quantity":1}]}', headers: { "content-type": "text/plain" } });
+    const res = await t.request("POST", "/orders", {
+      body: '{"items":[{"product":"mouse","quantity":1}]}',
+      headers: { "content-type": "text/plain" },
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe("MALFORMED_JSON");
     expect(res.body.error).toContain("Content-Type: application/json");
@@ -141,7 +150,11 @@ describe("CORS", () => {
     const t = createTestApp();
     const res = await t.app.request("/orders", {
       method: "OPTIONS",
-      headers: { origin: "http://localhost:5173", "access-control-request-method": "POST", "access-control-request-headers": "x-session-id,content-type" },
+      headers: {
+        origin: "http://localhost:5173",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-session-id,content-type",
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");

@@ -38,12 +38,17 @@ test("another session's seeds, orders and resets change nothing of the first", a
   const { t } = await sessionWithAFinishedSaga();
   const alice = () => {
     const dump = dumpDomainTables(t.deps.db);
-    return Object.fromEntries(Object.entries(dump).map(([table, rows]) => [table, rows.filter((r) => (r as { session_id: string }).session_id === "alice")]));
+    return Object.fromEntries(
+      Object.entries(dump).map(([table, rows]) => [table, rows.filter((r) => (r as { session_id: string }).session_id === "alice")]),
+    );
   };
   const before = alice();
   await t.request("POST", "/inventory/seed", { session: "bob" });
   await t.request("POST", "/orders", { session: "bob", body: { items: [{ product: "mouse-pad", quantity: 54 }], skipDemoDelays: true } });
-  await t.request("POST", "/orders", { session: "bob", body: { items: [{ product: "laptop", quantity: 1 }], paymentBehaviour: "failure", skipDemoDelays: true } });
+  await t.request("POST", "/orders", {
+    session: "bob",
+    body: { items: [{ product: "laptop", quantity: 1 }], paymentBehaviour: "failure", skipDemoDelays: true },
+  });
   t.settle();
   for (const path of ["/orders/reset", "/inventory/reset", "/payments/reset"]) await t.request("POST", path, { session: "bob" });
   t.settle();
