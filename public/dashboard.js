@@ -57,7 +57,9 @@
   async function startNewSession() {
     const id = randomSessionId();
     remember(id);
-    await fetch("/inventory/seed", { method: "POST", headers: { "x-session-id": id } }).catch(() => {});
+    await fetch("/inventory/seed", { method: "POST", headers: { "x-session-id": id } })
+      .then((response) => response.text())
+      .catch(() => {});
     open(id);
   }
 

@@ -64,7 +64,6 @@ export function InventoryPanel(props: { products: ProductJson[]; error?: string;
                 </td>
                 <td class="num" data-field="available">
                   {p.available}
-                  <meter class="stock-meter" min={0} max={Math.max(1, p.stock_level)} value={p.available} title={`${p.available} of ${p.stock_level} available`} />
                 </td>
               </tr>
             ))}
