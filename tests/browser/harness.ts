@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Locator, type Page, chromium } from "playwright-core";
+import type { StreamRegistry } from "../../src/bus/event-stream";
 import { createSagaServer } from "../../src/platform/wiring";
 
 /**
@@ -34,16 +35,18 @@ if (!chromiumAvailable) {
 
 export interface RunningServer {
   baseUrl: string;
+  streams: StreamRegistry;
   stop(): Promise<void>;
 }
 
 export function startServer(): RunningServer {
   const dir = mkdtempSync(join(tmpdir(), "saga-browser-"));
-  const { app, relay, deps } = createSagaServer({ databasePath: join(dir, "saga.db"), config: demoDelays, relay: { log: () => {} } });
+  const { app, relay, deps, streams } = createSagaServer({ databasePath: join(dir, "saga.db"), config: demoDelays, relay: { log: () => {} } });
   relay.start();
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
   return {
     baseUrl: `http://127.0.0.1:${server.port}`,
+    streams,
     async stop() {
       relay.stop();
       await server.stop(true);
