@@ -86,6 +86,12 @@
   document.addEventListener("htmx:sse:after:connection", () => setLive("open", "live"));
   document.addEventListener("htmx:sse:error", () => setLive("error", "reconnecting…"));
   document.addEventListener("htmx:sse:close", () => setLive("closed", "disconnected"));
+  // The stream was refused (429 RATE_LIMITED: too many open streams for this session).
+  document.addEventListener("htmx:response:error", (event) => {
+    if (event.target?.id !== "live") return;
+    const status = event.detail?.ctx?.response?.status;
+    setLive("error", status === 429 ? "not live: too many open tabs (close one, then reload)" : `not live (${status ?? "error"})`);
+  });
 
   document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("new-session")?.addEventListener("click", () => void startNewSession());

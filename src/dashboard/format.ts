@@ -6,10 +6,13 @@ export function formatCents(cents: number | null | undefined): string {
   return `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
-/** Ids are UUIDs: the first block is enough to tell orders apart on screen; the full id is in the title. */
+/**
+ * Enough of an id to tell orders apart on screen; the full id is in the title. The tail, not
+ * the head: ids are time-ordered UUIDs (v7), whose first characters are the same for every
+ * order placed in the same minute.
+ */
 export function shortId(id: string): string {
-  const withoutPrefix = id.replace(/^(res_|txn_)/, "");
-  return withoutPrefix.length > 8 ? withoutPrefix.slice(0, 8) : withoutPrefix;
+  return id.length > 8 ? id.slice(-8) : id;
 }
 
 export function clockTime(ms: number): string {

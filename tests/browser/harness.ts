@@ -39,9 +39,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function startServer(): RunningServer {
+export function startServer(options: { streams?: { perSession?: number; total?: number } } = {}): RunningServer {
   const dir = mkdtempSync(join(tmpdir(), "saga-browser-"));
-  const { app, relay, deps, streams } = createSagaServer({ databasePath: join(dir, "saga.db"), config: demoDelays, relay: { log: () => {} } });
+  const { app, relay, deps, streams } = createSagaServer({ databasePath: join(dir, "saga.db"), config: demoDelays, relay: { log: () => {} }, streams: options.streams });
   relay.start();
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
   return {

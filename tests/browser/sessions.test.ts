@@ -115,4 +115,24 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
+
+  test(
+    "a tab over the session's stream cap says it is not live, instead of failing silently",
+    async () => {
+      const capped = startServer({ streams: { perSession: 1 } });
+      try {
+        const first = await openFreshDashboard(browser, capped.baseUrl);
+        const second = await first.context.newPage();
+        await second.goto(first.page.url());
+        await second.locator("#live[data-state=error]").waitFor({ timeout: UI_WAIT_MS });
+        expect(await second.locator("#live").innerText()).toContain("too many open tabs");
+        expect(await first.page.locator("#live").getAttribute("data-state")).toBe("open");
+        expect(capped.streams.openFor(first.sessionId)).toBe(1);
+        await first.context.close();
+      } finally {
+        await capped.stop();
+      }
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });

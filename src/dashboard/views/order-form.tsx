@@ -2,7 +2,7 @@ import type { ProductJson } from "../../modules/inventory/inventory.schemas";
 import type { OrderJson } from "../../modules/orders/orders.schemas";
 import type { ErrorDetail } from "../../platform/errors";
 import type { OrderFormState } from "../order-form";
-import { shortId } from "../format";
+import { formatCents, shortId } from "../format";
 
 const behaviours = [
   ["success", "success"],
@@ -38,7 +38,7 @@ export function OrderForm(props: OrderFormProps) {
                   <option value="">— none —</option>
                   {props.products.map((p) => (
                     <option value={p.id} selected={p.id === line.product}>
-                      {p.name} ({p.available} available)
+                      {p.name} · {formatCents(p.price_cents)}
                     </option>
                   ))}
                   {line.product !== "" && !props.products.some((p) => p.id === line.product) ? (

@@ -48,7 +48,8 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
                   </button>
                 </td>
                 <td>{order.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}</td>
-                <td class="num">{order.totalCents === null ? "—" : formatCents(order.totalCents)}</td>
+                {/* An order is priced when its stock is reserved; one cancelled before that has no total yet. */}
+                <td class="num">{order.totalCents ? formatCents(order.totalCents) : "—"}</td>
                 <td>
                   <StatusBadge status={order.status} />
                 </td>

@@ -34,6 +34,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
             class="live"
             data-state="connecting"
             hx-sse:connect={`/events/stream?session=${encodeURIComponent(view.sessionId)}`}
+            hx-swap="none"
             title="Live updates over GET /events/stream (Server-Sent Events)"
           >
             connecting…
