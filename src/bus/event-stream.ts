@@ -18,9 +18,14 @@ export interface StreamLimits {
   heartbeatMs: number;
   /** At most this many missed events are replayed after a `Last-Event-ID` / `?after=`. */
   maxReplay: number;
+  /**
+   * Events waiting for a client that reads too slowly. Past this the stream is closed rather
+   * than let memory grow; the client reconnects with Last-Event-ID and catches up from the log.
+   */
+  maxBacklog: number;
 }
 
-export const defaultStreamLimits: StreamLimits = { perSession: 8, total: 256, heartbeatMs: 15_000, maxReplay: 1_000 };
+export const defaultStreamLimits: StreamLimits = { perSession: 8, total: 256, heartbeatMs: 15_000, maxReplay: 1_000, maxBacklog: 10_000 };
 
 /** Counts open streams, per session and in total; a slot is taken before streaming and always given back. */
 export class StreamRegistry {
@@ -104,7 +109,8 @@ export function eventStream(deps: Deps, registry: StreamRegistry) {
         // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
         const unlisten = deps.bus.listen((committed) => {
           for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
-          if (pending.length > 0) wake?.();
+          if (pending.length > registry.limits.maxBacklog) close();
+          else if (pending.length > 0) wake?.();
         });
         const heartbeat = setInterval(() => {
           void stream.write(": keep-alive\n\n").catch(close);

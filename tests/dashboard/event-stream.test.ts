@@ -145,3 +145,20 @@ describe("GET /events/stream", () => {
     expect(t.deps.bus.listenerCount).toBe(listenersBefore);
   });
 });
+
+describe("GET /events/stream backlog", () => {
+  test("a client too slow to keep up is disconnected instead of growing memory without bound", async () => {
+    const t = createTestApp({ streams: { maxBacklog: 3 } });
+    await t.request("POST", "/inventory/seed");
+    const res = await t.app.request(streamPath, { headers: { "x-session-id": "test-session" } });
+    const sse = sseReader(res);
+    expect((await sse.next())?.event).toBe("ready");
+    // Nobody reads while four orders commit their events.
+    for (let i = 0; i < 4; i += 1) await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    const rest: (string | undefined)[] = [];
+    for (let message = await sse.next(); message; message = await sse.next()) rest.push(message.event);
+    expect(rest.length).toBeLessThan(20);
+    expect(t.streams.openTotal).toBe(0);
+  });
+});
