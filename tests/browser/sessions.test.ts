@@ -135,4 +135,17 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
+
+  test(
+    "Copy puts the session id on the clipboard",
+    async () => {
+      const visitor = await openFreshDashboard(browser, server.baseUrl);
+      await visitor.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+      await visitor.page.click("#copy-session");
+      await until(async () => (await visitor.page.locator("#copy-session").innerText()) === "Copied", "the button to say Copied");
+      expect(await visitor.page.evaluate(() => navigator.clipboard.readText())).toBe(visitor.sessionId);
+      await visitor.context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });

@@ -172,6 +172,19 @@ describe("dashboard seed and reset buttons", () => {
     expect((await t.request("GET", "/inventory")).body).toHaveLength(7);
   });
 
+  test("reset drops the session's reservations and reloads the default catalog", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    const res = await t.request("POST", "/dashboard/inventory/reset");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-stat="total_reservations"><dt>total_reservations</dt><dd>0</dd>');
+    expect((await t.request("GET", "/inventory/reservations")).body).toEqual([]);
+    const pads = (await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === "mouse-pad");
+    expect(pads.stock_level).toBe(54);
+  });
+
   test("a refused seed is shown in the panel, not as a broken page", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed", { body: { products: [{ id: "gadget", name: "Gadget", stock_level: 5, price_cents: 100 }] } });
