@@ -93,7 +93,19 @@
     setLive("error", status === 429 ? "not live: too many open tabs (close one, then reload)" : `not live (${status ?? "error"})`);
   });
 
+  // Highlights the order whose saga the timeline shows. Both panels are replaced whole by
+  // their own refreshes, so this runs whenever a panel of the grid is swapped.
+  function markSelectedOrder() {
+    const selected = document.querySelector("#timeline-panel .timeline-order")?.getAttribute("data-order-id");
+    for (const row of document.querySelectorAll("#orders-panel tr[data-order-id]")) {
+      row.classList.toggle("is-selected", row.getAttribute("data-order-id") === selected);
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    const grid = document.querySelector("main.grid");
+    if (grid) new MutationObserver(markSelectedOrder).observe(grid, { childList: true });
+    markSelectedOrder();
     document.getElementById("new-session")?.addEventListener("click", () => void startNewSession());
     const copy = document.getElementById("copy-session");
     copy?.addEventListener("click", async () => {

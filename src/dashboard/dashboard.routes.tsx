@@ -67,7 +67,8 @@ export function dashboardRoutes(deps: Deps) {
       }
       const order = placeOrder(deps, c.var.sessionId, parsed.input);
       // Keep the chosen behaviours for the next order; the new order's saga takes over the timeline.
-      const next = { ...defaultFormFor(products), paymentBehaviour: parsed.state.paymentBehaviour, inventoryBehaviour: parsed.state.inventoryBehaviour, skipDemoDelays: parsed.state.skipDemoDelays };
+      const { paymentBehaviour, inventoryBehaviour, skipDemoDelays } = parsed.state;
+      const next = { ...defaultFormFor(products), paymentBehaviour, inventoryBehaviour, skipDemoDelays };
       return c.html(
         <>
           <OrderForm products={products} state={next} placed={order} />
