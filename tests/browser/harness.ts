@@ -20,7 +20,9 @@ export const chromiumArgs = [
   "--disable-component-update",
   "--disable-sync",
 ];
-export const demoDelays = { inventoryDelayMs: 300, paymentDelayMs: 500 };
+// The payment delay is the window in which a test sees the PENDING states (reservation card,
+// reserved units, payment row); 1.5 s keeps that window open on a busy shared CI machine.
+export const demoDelays = { inventoryDelayMs: 300, paymentDelayMs: 1_500 };
 /** Generous: the machine running CI is shared; each wait ends as soon as its condition holds. */
 export const BROWSER_TEST_TIMEOUT_MS = 30_000;
 export const UI_WAIT_MS = 10_000;
