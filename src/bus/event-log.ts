@@ -1,4 +1,4 @@
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, desc, eq, gt } from "drizzle-orm";
 import type { Executor } from "../platform/db";
 import { rowToEvent } from "./bus";
 import { events } from "./bus.sql";
@@ -22,6 +22,18 @@ export function listSessionEvents(db: Executor, sessionId: string, afterSeq: num
     .from(events)
     .where(and(eq(events.sessionId, sessionId), gt(events.seq, afterSeq)))
     .orderBy(asc(events.seq))
+    .limit(limit)
+    .all()
+    .map(rowToEvent);
+}
+
+/** The session's newest events, newest first (the dashboard's log panel). */
+export function listRecentSessionEvents(db: Executor, sessionId: string, limit: number): BusEvent[] {
+  return db
+    .select()
+    .from(events)
+    .where(eq(events.sessionId, sessionId))
+    .orderBy(desc(events.seq))
     .limit(limit)
     .all()
     .map(rowToEvent);
