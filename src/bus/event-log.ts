@@ -29,12 +29,5 @@ export function listSessionEvents(db: Executor, sessionId: string, afterSeq: num
 
 /** The session's newest events, newest first (the dashboard's log panel). */
 export function listRecentSessionEvents(db: Executor, sessionId: string, limit: number): BusEvent[] {
-  return db
-    .select()
-    .from(events)
-    .where(eq(events.sessionId, sessionId))
-    .orderBy(desc(events.seq))
-    .limit(limit)
-    .all()
-    .map(rowToEvent);
+  return db.select().from(events).where(eq(events.sessionId, sessionId)).orderBy(desc(events.seq)).limit(limit).all().map(rowToEvent);
 }

@@ -45,7 +45,11 @@ export class StreamRegistry {
       );
     }
     if (this.open >= this.limits.total) {
-      throw new AppError(429, "RATE_LIMITED", `The server already has ${this.open} open event streams (limit ${this.limits.total}); try again later`);
+      throw new AppError(
+        429,
+        "RATE_LIMITED",
+        `The server already has ${this.open} open event streams (limit ${this.limits.total}); try again later`,
+      );
     }
     this.bySession.set(sessionId, mine + 1);
     this.open += 1;

@@ -81,7 +81,12 @@ export function dashboardRoutes(deps: Deps) {
     .get("/", dashboardSecurityHeaders(), (c) => {
       const session = c.req.query("session");
       if (session === undefined || !isValidSessionId(session)) {
-        return c.html(<SessionShell suggestedSessionId={crypto.randomUUID()} invalid={session === undefined || session === "" ? undefined : session.slice(0, 80)} />);
+        return c.html(
+          <SessionShell
+            suggestedSessionId={crypto.randomUUID()}
+            invalid={session === undefined || session === "" ? undefined : session.slice(0, 80)}
+          />,
+        );
       }
       return c.html(<DashboardPage view={dashboardViewFor(deps, session, selectedOrder(c))} origin={originOf(c)} />);
     })

@@ -1,5 +1,11 @@
 import type { ErrorDetail } from "../platform/errors";
-import { type Behaviour, MAX_ORDER_LINES, type PlaceOrderInput, behaviourSchema, placeOrderBodySchema } from "../modules/orders/orders.schemas";
+import {
+  type Behaviour,
+  MAX_ORDER_LINES,
+  type PlaceOrderInput,
+  behaviourSchema,
+  placeOrderBodySchema,
+} from "../modules/orders/orders.schemas";
 
 /** The lines the form shows; empty lines are ignored on submit. */
 export const FORM_LINES = 3;
@@ -20,7 +26,9 @@ export function emptyOrderForm(defaultProduct: string | undefined): OrderFormSta
   };
 }
 
-export type ParsedOrderForm = { ok: true; state: OrderFormState; input: PlaceOrderInput } | { ok: false; state: OrderFormState; errors: ErrorDetail[] };
+export type ParsedOrderForm =
+  | { ok: true; state: OrderFormState; input: PlaceOrderInput }
+  | { ok: false; state: OrderFormState; errors: ErrorDetail[] };
 
 function behaviourOf(value: FormDataEntryValue | null): Behaviour {
   const parsed = behaviourSchema.safeParse(value);

@@ -43,7 +43,12 @@ export interface RunningServer {
 
 export function startServer(options: { streams?: { perSession?: number; total?: number } } = {}): RunningServer {
   const dir = mkdtempSync(join(tmpdir(), "saga-browser-"));
-  const { app, relay, deps, streams } = createSagaServer({ databasePath: join(dir, "saga.db"), config: demoDelays, relay: { log: () => {} }, streams: options.streams });
+  const { app, relay, deps, streams } = createSagaServer({
+    databasePath: join(dir, "saga.db"),
+    config: demoDelays,
+    relay: { log: () => {} },
+    streams: options.streams,
+  });
   relay.start();
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
   return {
@@ -118,7 +123,10 @@ export const waitForText = (locator: Locator, text: string) =>
   until(async () => (await locator.count()) > 0 && (await locator.first().innerText()).trim() === text, `${locator} to read "${text}"`);
 
 export const waitForAttribute = (locator: Locator, name: string, value: string) =>
-  until(async () => (await locator.count()) > 0 && (await locator.first().getAttribute(name)) === value, `${locator} to have ${name}="${value}"`);
+  until(
+    async () => (await locator.count()) > 0 && (await locator.first().getAttribute(name)) === value,
+    `${locator} to have ${name}="${value}"`,
+  );
 
 export async function textsOf(locator: Locator): Promise<string[]> {
   return (await locator.allInnerTexts()).map((t) => t.trim());

@@ -22,7 +22,8 @@ import {
 const stockCell = (page: Page, product: string, field: "stock_level" | "reserved" | "available") =>
   page.locator(`#inventory-panel tr[data-product-id="${product}"] [data-field="${field}"]`);
 const paymentRow = (page: Page, orderId: string) => page.locator(`#payments-panel tr[data-order-id="${orderId}"]`);
-const timelineTypes = (page: Page) => page.locator("#timeline-panel [data-event-type]").evaluateAll((els) => els.map((e) => e.getAttribute("data-event-type")));
+const timelineTypes = (page: Page) =>
+  page.locator("#timeline-panel [data-event-type]").evaluateAll((els) => els.map((e) => e.getAttribute("data-event-type")));
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live", () => {
   let server: RunningServer;
@@ -79,7 +80,13 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
       await waitForAttribute(paymentRow(page, orderId), "data-status", "SUCCESS");
       await waitForText(stockCell(page, "mouse-pad", "stock_level"), "49");
       await waitForCount(page.locator("#timeline-panel [data-event-type]"), 5);
-      expect(await timelineTypes(page)).toEqual(["ORDER_CREATED", "INVENTORY_RESERVED", "PAYMENT_SUCCESS", "INVENTORY_CONFIRMED", "ORDER_COMPLETED"]);
+      expect(await timelineTypes(page)).toEqual([
+        "ORDER_CREATED",
+        "INVENTORY_RESERVED",
+        "PAYMENT_SUCCESS",
+        "INVENTORY_CONFIRMED",
+        "ORDER_COMPLETED",
+      ]);
       expect(await page.evaluate(() => (window as unknown as { marker?: string }).marker)).toBe("same page");
       expect(seen.problems).toEqual([]);
       await context.close();
@@ -142,11 +149,29 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
       const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
       const depleted = await placeOrderThroughForm(page, { lines: [["laptop", 9]], skipDemoDelays: true });
       await waitForAttribute(orderRow(page, depleted), "data-status", "CANCELLED");
-      const failed = await placeOrderThroughForm(page, { lines: [["headset", 1], ["mouse", 2]], paymentBehaviour: "failure", skipDemoDelays: true });
+      const failed = await placeOrderThroughForm(page, {
+        lines: [
+          ["headset", 1],
+          ["mouse", 2],
+        ],
+        paymentBehaviour: "failure",
+        skipDemoDelays: true,
+      });
       await reservationCard(page, "RELEASED", failed).waitFor({ timeout: UI_WAIT_MS });
-      const paid = await placeOrderThroughForm(page, { lines: [["monitor", 1], ["keyboard", 1]], skipDemoDelays: true });
+      const paid = await placeOrderThroughForm(page, {
+        lines: [
+          ["monitor", 1],
+          ["keyboard", 1],
+        ],
+        skipDemoDelays: true,
+      });
       await reservationCard(page, "CONFIRMED", paid).waitFor({ timeout: UI_WAIT_MS });
-      const running = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5], ["usb-c-hub", 2]] });
+      const running = await placeOrderThroughForm(page, {
+        lines: [
+          ["mouse-pad", 5],
+          ["usb-c-hub", 2],
+        ],
+      });
       await reservationCard(page, "PENDING", running).waitFor({ timeout: UI_WAIT_MS });
       await waitForAttribute(paymentRow(page, running), "data-status", "PENDING");
       const dir = process.env.UPDATE_SCREENSHOT ? "docs" : join(process.env.TMPDIR ?? "/tmp", "saga-dashboard-shots");

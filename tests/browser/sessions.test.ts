@@ -48,7 +48,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
       expect(new URL(bob.page.url()).searchParams.get("session")).toBe(bob.sessionId);
       expect(await bob.page.locator("#orders-panel tr[data-order-id]").count()).toBe(0);
       // Asking for Alice's order by id with Bob's session finds nothing, as the API's 404 does.
-      const peek = await bob.page.request.get(`${server.baseUrl}/dashboard/timeline?order=${orderId}`, { headers: { "x-session-id": bob.sessionId } });
+      const peek = await bob.page.request.get(`${server.baseUrl}/dashboard/timeline?order=${orderId}`, {
+        headers: { "x-session-id": bob.sessionId },
+      });
       expect(await peek.text()).not.toContain(orderId);
       expect(alice.seen.problems).toEqual([]);
       expect(bob.seen.problems).toEqual([]);

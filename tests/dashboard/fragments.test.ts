@@ -34,7 +34,17 @@ describe("dashboard page", () => {
     const order = await t.request("POST", "/orders", { session: "workshop-1", body: fiveMousePads });
     t.settle();
     const res = await t.request("GET", "/?session=workshop-1", { session: null });
-    for (const id of ["order-form", "inventory-panel", "stats-panel", "orders-panel", "timeline-panel", "reservations-panel", "payments-panel", "events-panel", "curl-panel"]) {
+    for (const id of [
+      "order-form",
+      "inventory-panel",
+      "stats-panel",
+      "orders-panel",
+      "timeline-panel",
+      "reservations-panel",
+      "payments-panel",
+      "events-panel",
+      "curl-panel",
+    ]) {
       expect(res.text).toContain(`id="${id}"`);
     }
     expect(res.text).toContain('hx-sse:connect="/events/stream?session=workshop-1"');
@@ -66,7 +76,10 @@ describe("dashboard fragments", () => {
 
   test("a product name from a custom seed is escaped wherever it shows", async () => {
     const t = createTestApp();
-    await t.request("POST", "/inventory/seed", { session: "s", body: { products: [{ id: "evil", name: xssName, stock_level: 3, price_cents: 100 }] } });
+    await t.request("POST", "/inventory/seed", {
+      session: "s",
+      body: { products: [{ id: "evil", name: xssName, stock_level: 3, price_cents: 100 }] },
+    });
     const inventory = await t.request("GET", "/dashboard/inventory", { session: "s" });
     expect(inventory.text).not.toContain(xssName);
     expect(inventory.text).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -110,18 +123,30 @@ describe("dashboard order form", () => {
   test("places the order the API would place, and follows it in the timeline", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
-    const res = await t.request("POST", "/dashboard/orders", form([
-      ["product", "mouse-pad"], ["quantity", "5"],
-      ["product", "keyboard"], ["quantity", "2"],
-      ["product", ""], ["quantity", ""],
-      ["paymentBehaviour", "failure"], ["inventoryBehaviour", "success"], ["skipDemoDelays", "true"],
-    ]));
+    const res = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse-pad"],
+        ["quantity", "5"],
+        ["product", "keyboard"],
+        ["quantity", "2"],
+        ["product", ""],
+        ["quantity", ""],
+        ["paymentBehaviour", "failure"],
+        ["inventoryBehaviour", "success"],
+        ["skipDemoDelays", "true"],
+      ]),
+    );
     expect(res.status).toBe(200);
     const orders = await t.request("GET", "/orders");
     expect(orders.body).toHaveLength(1);
     const order = orders.body[0];
     expect(order).toMatchObject({
-      items: [{ product: "mouse-pad", quantity: 5 }, { product: "keyboard", quantity: 2 }],
+      items: [
+        { product: "mouse-pad", quantity: 5 },
+        { product: "keyboard", quantity: 2 },
+      ],
       paymentBehaviour: "failure",
       inventoryBehaviour: "success",
       skipDemoDelays: true,
@@ -137,23 +162,44 @@ describe("dashboard order form", () => {
   test("shows validation errors next to the form and writes nothing", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
-    const none = await t.request("POST", "/dashboard/orders", form([["product", ""], ["quantity", ""]]));
+    const none = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", ""],
+        ["quantity", ""],
+      ]),
+    );
     expect(none.status).toBe(422);
     expect(none.text).toContain('class="form-errors"');
     expect(none.text).toContain("<code>lines</code>");
 
-    const bad = await t.request("POST", "/dashboard/orders", form([
-      ["product", "mouse"], ["quantity", "0"],
-      ["product", ""], ["quantity", "3"],
-      ["product", "keyboard"], ["quantity", "two"],
-    ]));
+    const bad = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse"],
+        ["quantity", "0"],
+        ["product", ""],
+        ["quantity", "3"],
+        ["product", "keyboard"],
+        ["quantity", "two"],
+      ]),
+    );
     expect(bad.status).toBe(422);
     expect(bad.text).toContain("<code>line 2.product</code>");
     expect(bad.text).toContain("<code>line 3.quantity</code>");
     // What was typed stays in the form.
     expect(bad.text).toContain('value="two"');
 
-    const zero = await t.request("POST", "/dashboard/orders", form([["product", "mouse"], ["quantity", "0"]]));
+    const zero = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse"],
+        ["quantity", "0"],
+      ]),
+    );
     expect(zero.status).toBe(422);
     expect(zero.text).toContain("<code>line 1.quantity</code>");
 
@@ -187,7 +233,9 @@ describe("dashboard seed and reset buttons", () => {
 
   test("a refused seed is shown in the panel, not as a broken page", async () => {
     const t = createTestApp();
-    await t.request("POST", "/inventory/seed", { body: { products: [{ id: "gadget", name: "Gadget", stock_level: 5, price_cents: 100 }] } });
+    await t.request("POST", "/inventory/seed", {
+      body: { products: [{ id: "gadget", name: "Gadget", stock_level: 5, price_cents: 100 }] },
+    });
     await t.request("POST", "/orders", { body: { items: [{ product: "gadget", quantity: 2 }] } });
     t.clock.advance(t.deps.config.inventoryDelayMs);
     t.relay.runDue(); // reserved; the payment's demo delay is still running

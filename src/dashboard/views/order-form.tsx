@@ -50,7 +50,15 @@ export function OrderForm(props: OrderFormProps) {
               </label>
               <label>
                 <span class="visually-hidden">Quantity, line {i + 1}</span>
-                <input type="number" name="quantity" min="1" inputmode="numeric" value={line.quantity} placeholder="qty" data-line={i + 1} />
+                <input
+                  type="number"
+                  name="quantity"
+                  min="1"
+                  inputmode="numeric"
+                  value={line.quantity}
+                  placeholder="qty"
+                  data-line={i + 1}
+                />
               </label>
             </div>
           ))}

@@ -53,7 +53,13 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
                 <td>
                   <StatusBadge status={order.status} />
                 </td>
-                <td>{order.cancellationSource ? <span class="source" title={order.errorMessage ?? ""}>{order.cancellationSource}</span> : null}</td>
+                <td>
+                  {order.cancellationSource ? (
+                    <span class="source" title={order.errorMessage ?? ""}>
+                      {order.cancellationSource}
+                    </span>
+                  ) : null}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -264,7 +264,15 @@ export function listReservations(db: Executor, sessionId: string, limit: number)
   const lines = db
     .select()
     .from(reservationLines)
-    .where(and(eq(reservationLines.sessionId, sessionId), inArray(reservationLines.reservationId, rows.map((r) => r.id))))
+    .where(
+      and(
+        eq(reservationLines.sessionId, sessionId),
+        inArray(
+          reservationLines.reservationId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    )
     .orderBy(asc(reservationLines.productId))
     .all();
   const linesByReservation = Map.groupBy(lines, (line) => line.reservationId);
