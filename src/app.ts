@@ -2,8 +2,10 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { StreamRegistry } from "./bus/event-stream";
 import { eventsRoutes } from "./bus/events.routes";
 import { consistencyRoutes } from "./consistency/consistency.routes";
+import { installDashboard } from "./dashboard";
 import { installInventory } from "./modules/inventory";
 import { installOrders } from "./modules/orders";
 import { installPayments } from "./modules/payments";
@@ -17,7 +19,7 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * Builds the HTTP application and wires the three modules onto the bus. Creating the app
  * subscribes the modules' reactions, so build one app per bus.
  */
-export function createApp(deps: Deps) {
+export function createApp(deps: Deps, streams = new StreamRegistry()) {
   const app = new Hono();
 
   // SWAP's React front end calls from another origin and sends the session as a header.
@@ -44,8 +46,10 @@ export function createApp(deps: Deps) {
   app.route("/orders", installOrders(deps));
   app.route("/inventory", installInventory(deps));
   app.route("/payments", installPayments(deps));
-  app.route("/events", eventsRoutes(deps));
+  app.route("/events", eventsRoutes(deps, streams));
   app.route("/consistency", consistencyRoutes(deps));
+  // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
+  app.route("/", installDashboard(deps));
 
   app.notFound((c) => c.json({ error: `No route for ${c.req.method} ${c.req.path}`, code: "NOT_FOUND" }, 404));
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
 import type { Executor } from "../platform/db";
 import { rowToEvent } from "./bus";
 import { events } from "./bus.sql";
@@ -40,4 +40,9 @@ export function orderEventsOfType<T extends EventType>(db: Executor, sessionId: 
     .orderBy(asc(events.seq))
     .all()
     .map((row) => rowToEvent(row) as BusEvent<T>);
+}
+
+/** The session's newest events, newest first (the dashboard's log panel). */
+export function listRecentSessionEvents(db: Executor, sessionId: string, limit: number): BusEvent[] {
+  return db.select().from(events).where(eq(events.sessionId, sessionId)).orderBy(desc(events.seq)).limit(limit).all().map(rowToEvent);
 }

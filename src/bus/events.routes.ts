@@ -4,6 +4,7 @@ import type { Deps } from "../platform/deps";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { MAX_LIST_LIMIT, validate } from "../platform/validation";
 import { listSessionEvents } from "./event-log";
+import { type StreamRegistry, eventStream } from "./event-stream";
 import { eventToJson } from "./events";
 
 const eventPageQuerySchema = z.object({
@@ -11,10 +12,16 @@ const eventPageQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_LIST_LIMIT).default(100),
 });
 
-/** `GET /events`: the session's event log, oldest first; page on with `?after=<last seq>`. */
-export function eventsRoutes(deps: Deps) {
-  return new Hono<SessionEnv>().use(requireSession()).get("/", validate("query", eventPageQuerySchema), (c) => {
-    const { after, limit } = c.req.valid("query");
-    return c.json(listSessionEvents(deps.db, c.var.sessionId, after, limit).map(eventToJson));
-  });
+/**
+ * `GET /events`: the session's event log, oldest first; page on with `?after=<last seq>`.
+ * `GET /events/stream`: the same events live, as Server-Sent Events. EventSource cannot set
+ * headers, so the stream also takes the session as `?session=`.
+ */
+export function eventsRoutes(deps: Deps, streams: StreamRegistry) {
+  return new Hono<SessionEnv>()
+    .get("/stream", requireSession({ allowQuery: true }), eventStream(deps, streams))
+    .get("/", requireSession(), validate("query", eventPageQuerySchema), (c) => {
+      const { after, limit } = c.req.valid("query");
+      return c.json(listSessionEvents(deps.db, c.var.sessionId, after, limit).map(eventToJson));
+    });
 }

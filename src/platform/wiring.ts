@@ -1,5 +1,6 @@
 import { Bus } from "../bus/bus";
 import { Relay, type RelayOptions } from "../bus/relay";
+import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "../bus/event-stream";
 import { createApp } from "../app";
 import { type Clock, systemClock } from "./clock";
 import { type SagaConfig, defaultSagaConfig } from "./config";
@@ -17,6 +18,8 @@ export interface SagaServerOptions {
   random?: Random;
   config?: Partial<SagaConfig>;
   relay?: RelayOptions;
+  /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 256 in total). */
+  streams?: Partial<StreamLimits>;
 }
 
 /** Everything one process runs: dependencies, the HTTP app and the relay (not yet started). */
@@ -32,8 +35,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     bus: new Bus(db, clock, ids),
     config: { ...defaultSagaConfig, ...options.config },
   };
-  const app = createApp(deps);
+  const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
+  const app = createApp(deps, streams);
   const relay = new Relay(db, deps.bus, clock, options.relay);
-  return { deps, app, relay };
+  return { deps, app, relay, streams };
 }
 export type SagaServer = ReturnType<typeof createSagaServer>;

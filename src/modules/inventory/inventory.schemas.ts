@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { toIso } from "../../platform/clock";
-import type { ProductRow } from "./inventory.sql";
+import { toIso, toIsoOrNull } from "../../platform/clock";
+import type { PricedLine } from "./inventory.events";
+import type { ProductRow, ReservationRow } from "./inventory.sql";
 
 export const MAX_CATALOG_PRODUCTS = 500;
 export const MAX_STOCK_LEVEL = 1_000_000_000;
@@ -47,3 +48,17 @@ export function productToJson(row: ProductRow) {
   };
 }
 export type ProductJson = ReturnType<typeof productToJson>;
+
+/** The wire form of a reservation (a new resource: camelCase, contract extension). */
+export function reservationToJson(row: ReservationRow, items: readonly PricedLine[]) {
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    items: items.map((line) => ({ product: line.product, quantity: line.quantity, priceCents: line.priceCents })),
+    status: row.status,
+    expiresAt: toIsoOrNull(row.expiresAt),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+  };
+}
+export type ReservationJson = ReturnType<typeof reservationToJson>;

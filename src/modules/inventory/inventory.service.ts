@@ -1,11 +1,11 @@
-import { and, asc, count, eq, gte, inArray, notInArray, sql, sum } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, notInArray, sql, sum } from "drizzle-orm";
 import type { Deps } from "../../platform/deps";
 import type { Executor, Tx } from "../../platform/db";
 import { InvalidStateError } from "../../platform/errors";
 import type { OrderLine } from "../orders/orders.schemas";
 import { type CatalogProduct, defaultCatalog } from "./catalog";
 import type { PricedLine, ShortLine } from "./inventory.events";
-import { type ProductJson, productToJson } from "./inventory.schemas";
+import { type ProductJson, productToJson, reservationToJson } from "./inventory.schemas";
 import { type ReservationRow, products, reservationLines, reservations } from "./inventory.sql";
 import { mergeLines } from "./reservation-rules";
 
@@ -133,7 +133,14 @@ export type ReserveOutcome =
  * inside a savepoint; if any is short, the savepoint is rolled back and every short line is
  * reported with what is available now.
  */
-export function reserveStock(tx: Tx, deps: Pick<Deps, "ids">, sessionId: string, orderId: string, items: readonly OrderLine[], now: number): ReserveOutcome {
+export function reserveStock(
+  tx: Tx,
+  deps: Pick<Deps, "ids">,
+  sessionId: string,
+  orderId: string,
+  items: readonly OrderLine[],
+  now: number,
+): ReserveOutcome {
   const lines = mergeLines(items);
   const priced: PricedLine[] = [];
   const shortIds: string[] = [];
@@ -180,7 +187,9 @@ export function reserveStock(tx: Tx, deps: Pick<Deps, "ids">, sessionId: string,
   const reservationId = `res_${deps.ids.uuid()}`;
   tx.insert(reservations).values({ id: reservationId, sessionId, orderId, status: "PENDING", createdAt: now, updatedAt: now }).run();
   tx.insert(reservationLines)
-    .values(priced.map((line) => ({ sessionId, reservationId, productId: line.product, quantity: line.quantity, priceCents: line.priceCents })))
+    .values(
+      priced.map((line) => ({ sessionId, reservationId, productId: line.product, quantity: line.quantity, priceCents: line.priceCents })),
+    )
     .run();
   const totalCents = priced.reduce((total, line) => total + line.quantity * line.priceCents, 0);
   return { reserved: true, reservationId, items: priced, totalCents };
@@ -224,7 +233,9 @@ export function settleReservation(tx: Tx, reservation: ReservationRow, to: "CONF
       .returning({ id: products.id })
       .get();
     if (!applied) {
-      throw new Error(`Reservation ${reservation.id} holds ${line.quantity} of ${line.product}, which the product does not show as reserved`);
+      throw new Error(
+        `Reservation ${reservation.id} holds ${line.quantity} of ${line.product}, which the product does not show as reserved`,
+      );
     }
   }
   const moved = tx
@@ -235,4 +246,40 @@ export function settleReservation(tx: Tx, reservation: ReservationRow, to: "CONF
     .get();
   if (!moved) throw new Error(`Reservation ${reservation.id} is no longer PENDING`);
   return lines;
+}
+
+/**
+ * `GET /inventory/reservations`: the session's reservations, newest first, each with its lines.
+ * Two queries whatever the count: the lines are fetched for the whole page at once.
+ */
+export function listReservations(db: Executor, sessionId: string, limit: number) {
+  const rows = db
+    .select()
+    .from(reservations)
+    .where(eq(reservations.sessionId, sessionId))
+    .orderBy(desc(reservations.createdAt), desc(reservations.id))
+    .limit(limit)
+    .all();
+  if (rows.length === 0) return [];
+  const lines = db
+    .select()
+    .from(reservationLines)
+    .where(
+      and(
+        eq(reservationLines.sessionId, sessionId),
+        inArray(
+          reservationLines.reservationId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    )
+    .orderBy(asc(reservationLines.productId))
+    .all();
+  const linesByReservation = Map.groupBy(lines, (line) => line.reservationId);
+  return rows.map((row) =>
+    reservationToJson(
+      row,
+      (linesByReservation.get(row.id) ?? []).map((l) => ({ product: l.productId, quantity: l.quantity, priceCents: l.priceCents })),
+    ),
+  );
 }

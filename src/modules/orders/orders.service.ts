@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, notInArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { events } from "../../bus/bus.sql";
 import type { BusEvent } from "../../bus/events";
 import type { Deps } from "../../platform/deps";
@@ -75,7 +75,15 @@ export function listOrders(db: Executor, sessionId: string, limit: number): Orde
   const items = db
     .select()
     .from(orderItems)
-    .where(and(eq(orderItems.sessionId, sessionId), inArray(orderItems.orderId, rows.map((r) => r.id))))
+    .where(
+      and(
+        eq(orderItems.sessionId, sessionId),
+        inArray(
+          orderItems.orderId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    )
     .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
     .all();
   const itemsByOrder = Map.groupBy(items, (item) => item.orderId);
@@ -105,32 +113,36 @@ export function moveOrder(
 /**
  * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
  * Dropping the events also drops their scheduled deliveries, so a saga in flight would never
- * finish and the stock or money it holds would stay held forever. Each such saga is therefore
- * cancelled in the same transaction: an ORDER_CANCELLED (operator) is emitted after the history
- * is gone, and inventory releases what it still holds and payments void or refund the charge.
+ * finish and the stock or money it holds would stay held forever. Each saga that may hold
+ * something (it got as far as INVENTORY_RESERVED) is therefore cancelled in the same
+ * transaction: an ORDER_CANCELLED (operator) is emitted after the history is gone, inventory
+ * releases what it still holds and payments void or refund the charge. A saga still waiting
+ * for inventory holds nothing: dropping its ORDER_CREATED ends it, and leaves no event behind.
  */
 export function resetOrders(deps: Deps, sessionId: string): void {
   deps.bus.transact((tx, emit) => {
-    const unfinished = tx
-      .select({ id: orders.id, sagaId: orders.sagaId })
-      .from(orders)
-      .where(and(eq(orders.sessionId, sessionId), notInArray(orders.status, ["COMPLETED", "CANCELLED"])))
-      .all();
-    const sagaIds = new Map(unfinished.map((o) => [o.id, o.sagaId]));
-    // A saga whose order is already gone (an earlier reset's compensation still on its way) counts too.
-    const scheduled = deps.bus.ordersWithScheduledDeliveries(tx, sessionId);
-    const scheduledSagas = new Map(
-      tx
-        .selectDistinct({ orderId: events.orderId, sagaId: events.sagaId })
-        .from(events)
-        .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, scheduled)))
-        .all()
-        .map((e) => [e.orderId, e.sagaId]),
-    );
-    for (const [orderId, sagaId] of scheduledSagas) if (!sagaIds.has(orderId)) sagaIds.set(orderId, sagaId);
+    const sessionOrders = tx.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.sessionId, sessionId)).all();
+    const known = new Set(sessionOrders.map((o) => o.id));
+    const inFlight = new Set(sessionOrders.filter((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED").map((o) => o.id));
+    // An order already gone whose deliveries are still scheduled: an earlier reset's compensation on its way.
+    for (const orderId of deps.bus.ordersWithScheduledDeliveries(tx, sessionId)) if (!known.has(orderId)) inFlight.add(orderId);
+    const holding =
+      inFlight.size === 0
+        ? []
+        : tx
+            .selectDistinct({ orderId: events.orderId, sagaId: events.sagaId })
+            .from(events)
+            .where(
+              and(
+                eq(events.sessionId, sessionId),
+                inArray(events.orderId, [...inFlight]),
+                inArray(events.type, ["INVENTORY_RESERVED", "ORDER_CANCELLED"]),
+              ),
+            )
+            .all();
     tx.delete(orders).where(eq(orders.sessionId, sessionId)).run();
     deps.bus.forgetSession(tx, sessionId);
-    for (const [orderId, sagaId] of sagaIds) {
+    for (const { orderId, sagaId } of holding) {
       emit({
         type: "ORDER_CANCELLED",
         sessionId,

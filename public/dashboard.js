@@ -1,0 +1,127 @@
+// The dashboard's only script of its own (served from /assets, allowed by the CSP).
+// It keeps the session (URL ?session= and localStorage), sends it as x-session-id on every
+// htmx request, locks htmx down, and shows whether the live stream is connected.
+(() => {
+  "use strict";
+  const STORAGE_KEY = "saga-dashboard-session";
+  const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+  // htmx 4 has no allowEval / allowScriptTags switches; this extension removes what they
+  // would: htmx's Function constructors throw and swapped-in <script> tags lose their code.
+  // (The CSP forbids both as well; this makes htmx refuse even if the CSP were relaxed.)
+  const refuseEval = function () {
+    throw new Error("htmx may not evaluate code on this page");
+  };
+  htmx.registerExtension("lockdown", {
+    init(api) {
+      api.initSecurity({ createHTML: (html) => html, createScript: () => "" }, refuseEval, refuseEval);
+    },
+  });
+
+  function randomSessionId() {
+    if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+    // crypto.randomUUID needs a secure context (localhost or https); a workshop on a LAN
+    // address is not one, so build the same version-4 UUID from getRandomValues.
+    const b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+
+  function stored() {
+    try {
+      const id = localStorage.getItem(STORAGE_KEY);
+      return id && SESSION_PATTERN.test(id) ? id : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function remember(id) {
+    try {
+      localStorage.setItem(STORAGE_KEY, id);
+    } catch {
+      // Private mode without storage: the URL still carries the session.
+    }
+  }
+
+  function open(id) {
+    const url = new URL(location.href);
+    url.search = "";
+    url.searchParams.set("session", id);
+    location.replace(url.toString());
+  }
+
+  // A new session gets the default catalog at once, so the first order can succeed.
+  async function startNewSession() {
+    const id = randomSessionId();
+    remember(id);
+    await fetch("/inventory/seed", { method: "POST", headers: { "x-session-id": id } })
+      .then((response) => response.text())
+      .catch(() => {});
+    open(id);
+  }
+
+  const fromUrl = new URLSearchParams(location.search).get("session");
+  if (!fromUrl || !SESSION_PATTERN.test(fromUrl)) {
+    const known = stored();
+    if (known) open(known);
+    else void startNewSession();
+    return;
+  }
+  const session = fromUrl;
+  remember(session);
+
+  document.addEventListener("htmx:config:request", (event) => {
+    event.detail.ctx.request.headers["x-session-id"] = session;
+  });
+
+  function setLive(state, text) {
+    const live = document.getElementById("live");
+    if (!live) return;
+    live.dataset.state = state;
+    live.textContent = text;
+  }
+  document.addEventListener("htmx:sse:after:connection", () => setLive("open", "live"));
+  document.addEventListener("htmx:sse:error", () => setLive("error", "reconnecting…"));
+  document.addEventListener("htmx:sse:close", () => setLive("closed", "disconnected"));
+  // The stream was refused (429 RATE_LIMITED: too many open streams for this session).
+  document.addEventListener("htmx:response:error", (event) => {
+    if (event.target?.id !== "live") return;
+    const status = event.detail?.ctx?.response?.status;
+    setLive("error", status === 429 ? "not live: too many open tabs (close one, then reload)" : `not live (${status ?? "error"})`);
+  });
+
+  // Highlights the order whose saga the timeline shows. Both panels are replaced whole by
+  // their own refreshes, so this runs whenever a panel of the grid is swapped.
+  function markSelectedOrder() {
+    const selected = document.querySelector("#timeline-panel .timeline-order")?.getAttribute("data-order-id");
+    for (const row of document.querySelectorAll("#orders-panel tr[data-order-id]")) {
+      row.classList.toggle("is-selected", row.getAttribute("data-order-id") === selected);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const grid = document.querySelector("main.grid");
+    if (grid) new MutationObserver(markSelectedOrder).observe(grid, { childList: true });
+    markSelectedOrder();
+    document.getElementById("new-session")?.addEventListener("click", () => void startNewSession());
+    const copy = document.getElementById("copy-session");
+    copy?.addEventListener("click", async () => {
+      const text = copy.dataset.copy ?? session;
+      try {
+        await navigator.clipboard.writeText(text);
+        copy.textContent = "Copied";
+      } catch {
+        // No clipboard outside a secure context: select the id so Ctrl-C copies it.
+        const range = document.createRange();
+        range.selectNodeContents(document.getElementById("session-id"));
+        getSelection()?.removeAllRanges();
+        getSelection()?.addRange(range);
+        copy.textContent = "Press Ctrl-C";
+      }
+      setTimeout(() => (copy.textContent = "Copy"), 1500);
+    });
+  });
+})();

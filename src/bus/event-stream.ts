@@ -1,0 +1,156 @@
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import { AppError } from "../platform/errors";
+import type { Deps } from "../platform/deps";
+import type { SessionEnv } from "../platform/session";
+import { listSessionEvents } from "./event-log";
+import { type BusEvent, eventToJson } from "./events";
+
+/**
+ * Caps on open `GET /events/stream` connections. Each open stream holds a socket and a bus
+ * listener for as long as a tab stays open, so a runaway script (or many forgotten tabs) must
+ * not be able to hold an unbounded number. A dashboard tab opens exactly one.
+ */
+export interface StreamLimits {
+  perSession: number;
+  total: number;
+  /** A comment line is sent this often so proxies and Bun's idle timeout keep the socket open. */
+  heartbeatMs: number;
+  /** At most this many missed events are replayed after a `Last-Event-ID` / `?after=`. */
+  maxReplay: number;
+  /**
+   * Events waiting for a client that reads too slowly. Past this the stream is closed rather
+   * than let memory grow; the client reconnects with Last-Event-ID and catches up from the log.
+   */
+  maxBacklog: number;
+}
+
+export const defaultStreamLimits: StreamLimits = { perSession: 8, total: 256, heartbeatMs: 15_000, maxReplay: 1_000, maxBacklog: 10_000 };
+
+/** Counts open streams, per session and in total; a slot is taken before streaming and always given back. */
+export class StreamRegistry {
+  private readonly bySession = new Map<string, number>();
+  private open = 0;
+
+  constructor(readonly limits: StreamLimits = defaultStreamLimits) {}
+
+  /** Takes a slot or throws 429 RATE_LIMITED; the returned function gives it back (once). */
+  acquire(sessionId: string): () => void {
+    const mine = this.bySession.get(sessionId) ?? 0;
+    if (mine >= this.limits.perSession) {
+      throw new AppError(
+        429,
+        "RATE_LIMITED",
+        `This session already has ${mine} open event streams (limit ${this.limits.perSession}); close a tab or another stream first`,
+      );
+    }
+    if (this.open >= this.limits.total) {
+      throw new AppError(
+        429,
+        "RATE_LIMITED",
+        `The server already has ${this.open} open event streams (limit ${this.limits.total}); try again later`,
+      );
+    }
+    this.bySession.set(sessionId, mine + 1);
+    this.open += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.open -= 1;
+      const left = (this.bySession.get(sessionId) ?? 1) - 1;
+      if (left === 0) this.bySession.delete(sessionId);
+      else this.bySession.set(sessionId, left);
+    };
+  }
+
+  openFor(sessionId: string): number {
+    return this.bySession.get(sessionId) ?? 0;
+  }
+
+  get openTotal(): number {
+    return this.open;
+  }
+}
+
+/** Where a reconnecting client left off: the standard `Last-Event-ID` header, or `?after=` for curl. */
+function resumeAfter(c: Context<SessionEnv>): number | null {
+  const raw = c.req.header("last-event-id") ?? c.req.query("after");
+  if (raw === undefined || raw === "") return null;
+  if (!/^\d{1,15}$/.test(raw)) {
+    throw new AppError(400, "VALIDATION_FAILED", "Last-Event-ID / after must be an event seq (a whole number)", [
+      { path: "after", message: "Expected a whole number" },
+    ]);
+  }
+  return Number(raw);
+}
+
+/**
+ * `GET /events/stream`: Server-Sent Events, one message per committed event of the session:
+ * `id: <seq>`, `event: <TYPE>`, `data: <the event as GET /events answers it>`. The bus
+ * announces events only after their commit, so a client never sees an event that could
+ * still roll back. With `Last-Event-ID` (or `?after=<seq>`) the missed events are replayed
+ * first, so a reconnect loses nothing.
+ */
+export function eventStream(deps: Deps, registry: StreamRegistry) {
+  return (c: Context<SessionEnv>) => {
+    const sessionId = c.var.sessionId;
+    const after = resumeAfter(c);
+    const release = registry.acquire(sessionId);
+
+    return streamSSE(
+      c,
+      async (stream) => {
+        const pending: BusEvent[] = [];
+        let wake: (() => void) | null = null;
+        let closed = false;
+        const close = () => {
+          closed = true;
+          wake?.();
+        };
+        stream.onAbort(close);
+        c.req.raw.signal.addEventListener("abort", close);
+        // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
+        const unlisten = deps.bus.listen((committed) => {
+          for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
+          if (pending.length > registry.limits.maxBacklog) close();
+          else if (pending.length > 0) wake?.();
+        });
+        const heartbeat = setInterval(() => {
+          void stream.write(": keep-alive\n\n").catch(close);
+        }, registry.limits.heartbeatMs);
+
+        let lastSent = after ?? 0;
+        const send = async (event: BusEvent) => {
+          if (event.seq <= lastSent) return;
+          lastSent = event.seq;
+          await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(eventToJson(event)) });
+        };
+
+        try {
+          // Tells the client the stream is live (and, for curl, that it is connected to the right session).
+          await stream.writeSSE({ event: "ready", data: JSON.stringify({ sessionId, after: lastSent }) });
+          if (after !== null) {
+            for (const event of listSessionEvents(deps.db, sessionId, after, registry.limits.maxReplay)) await send(event);
+          }
+          while (!closed) {
+            while (pending.length > 0 && !closed) await send(pending.shift()!);
+            if (closed) break;
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+              if (pending.length > 0 || closed) resolve();
+            });
+            wake = null;
+          }
+        } finally {
+          clearInterval(heartbeat);
+          unlisten();
+          release();
+        }
+      },
+      async () => {
+        // A write failed: the client is gone. The finally above gives the slot back.
+      },
+    );
+  };
+}

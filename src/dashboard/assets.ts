@@ -1,0 +1,32 @@
+import { Hono } from "hono";
+import { join } from "node:path";
+
+const projectRoot = join(import.meta.dir, "..", "..");
+
+/**
+ * The only files served under /assets: a fixed list, so no request path ever reaches the file
+ * system. htmx comes straight from node_modules (pinned in package.json): no CDN, no build step.
+ */
+const assets: Record<string, { file: string; type: string }> = {
+  "htmx.js": { file: "node_modules/htmx.org/dist/htmx.js", type: "text/javascript; charset=utf-8" },
+  "hx-sse.js": { file: "node_modules/htmx.org/dist/ext/hx-sse.js", type: "text/javascript; charset=utf-8" },
+  "dashboard.js": { file: "public/dashboard.js", type: "text/javascript; charset=utf-8" },
+  "dashboard.css": { file: "public/dashboard.css", type: "text/css; charset=utf-8" },
+  "favicon.svg": { file: "public/favicon.svg", type: "image/svg+xml" },
+};
+
+export function assetRoutes() {
+  return new Hono().get("/:name", async (c) => {
+    const asset = assets[c.req.param("name")];
+    if (!asset) return c.json({ error: `No asset ${c.req.path}`, code: "NOT_FOUND" }, 404);
+    const file = Bun.file(join(projectRoot, asset.file));
+    return new Response(file, {
+      headers: {
+        "content-type": asset.type,
+        // Short: a workshop restarts the server often and should never see a stale script.
+        "cache-control": "public, max-age=60",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  });
+}

@@ -1,0 +1,60 @@
+import type { BusEvent, EventType } from "../bus/events";
+
+/** Integer cents as dollars, the way the catalog's prices read in the contract. */
+export function formatCents(cents: number | null | undefined): string {
+  if (cents === null || cents === undefined) return "—";
+  return `$${(cents / 100).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}
+
+/**
+ * Enough of an id to tell orders apart on screen; the full id is in the title. The tail, not
+ * the head: ids are time-ordered UUIDs (v7), whose first characters are the same for every
+ * order placed in the same minute.
+ */
+export function shortId(id: string): string {
+  return id.length > 8 ? id.slice(-8) : id;
+}
+
+export function clockTime(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
+/** `+3.012 s` after the order was placed. */
+export function sinceStart(ms: number): string {
+  return `+${(Math.max(0, ms) / 1000).toFixed(3)} s`;
+}
+
+export type ModuleName = "orders" | "inventory" | "payments";
+
+/** Which module emits an event type: each module owns one prefix. */
+export function moduleOf(type: EventType): ModuleName {
+  if (type.startsWith("ORDER_")) return "orders";
+  if (type.startsWith("INVENTORY_")) return "inventory";
+  return "payments";
+}
+
+/** One line a workshop audience can read: what the event says beyond its type. */
+export function describeEvent(event: BusEvent): string {
+  switch (event.type) {
+    case "ORDER_CREATED":
+      return `${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${event.data.paymentBehaviour}, inventory ${event.data.inventoryBehaviour}${event.data.skipDemoDelays ? " · no delays" : ""}`;
+    case "INVENTORY_RESERVED":
+      return `held ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)}`;
+    case "INVENTORY_FAILED":
+      return `${event.data.stage}: ${event.data.reason}`;
+    case "INVENTORY_CONFIRMED":
+      return `stock taken for good · ${formatCents(event.data.totalCents)}`;
+    case "INVENTORY_RELEASED":
+      return `stock handed back (${event.data.cause})`;
+    case "PAYMENT_SUCCESS":
+      return `charged ${formatCents(event.data.amountCents)}`;
+    case "PAYMENT_FAILED":
+      return event.data.reason;
+    case "PAYMENT_REFUNDED":
+      return `refunded ${formatCents(event.data.amountCents)}: ${event.data.reason}`;
+    case "ORDER_COMPLETED":
+      return `total ${formatCents(event.data.totalCents)}`;
+    case "ORDER_CANCELLED":
+      return `${event.data.cancellationSource}: ${event.data.reason}`;
+  }
+}

@@ -1,0 +1,88 @@
+import type { ErrorDetail } from "../platform/errors";
+import {
+  type Behaviour,
+  MAX_ORDER_LINES,
+  type PlaceOrderInput,
+  behaviourSchema,
+  placeOrderBodySchema,
+} from "../modules/orders/orders.schemas";
+
+/** The lines the form shows; empty lines are ignored on submit. */
+export const FORM_LINES = 3;
+
+export interface OrderFormState {
+  lines: { product: string; quantity: string }[];
+  paymentBehaviour: Behaviour;
+  inventoryBehaviour: Behaviour;
+  skipDemoDelays: boolean;
+}
+
+export function emptyOrderForm(defaultProduct: string | undefined): OrderFormState {
+  return {
+    lines: Array.from({ length: FORM_LINES }, (_, i) => ({ product: i === 0 ? (defaultProduct ?? "") : "", quantity: i === 0 ? "1" : "" })),
+    paymentBehaviour: "success",
+    inventoryBehaviour: "success",
+    skipDemoDelays: false,
+  };
+}
+
+export type ParsedOrderForm =
+  | { ok: true; state: OrderFormState; input: PlaceOrderInput }
+  | { ok: false; state: OrderFormState; errors: ErrorDetail[] };
+
+function behaviourOf(value: FormDataEntryValue | null): Behaviour {
+  const parsed = behaviourSchema.safeParse(value);
+  return parsed.success ? parsed.data : "success";
+}
+
+/**
+ * Turns the submitted form into the same body `POST /orders` takes and validates it with the
+ * same schema, so the form and the API can never disagree on what a valid order is.
+ */
+export function parseOrderForm(form: FormData): ParsedOrderForm {
+  const products = form.getAll("product").map(String).slice(0, MAX_ORDER_LINES);
+  const quantities = form.getAll("quantity").map(String);
+  const lines = products.map((product, i) => ({ product: product.trim(), quantity: (quantities[i] ?? "").trim() }));
+  const state: OrderFormState = {
+    lines: lines.length > 0 ? lines : emptyOrderForm(undefined).lines,
+    paymentBehaviour: behaviourOf(form.get("paymentBehaviour")),
+    inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
+    skipDemoDelays: form.get("skipDemoDelays") !== null,
+  };
+
+  const errors: ErrorDetail[] = [];
+  const items: { product: string; quantity: number }[] = [];
+  lines.forEach((line, i) => {
+    if (line.product === "" && line.quantity === "") return;
+    const label = `line ${i + 1}`;
+    if (line.product === "") errors.push({ path: `${label}.product`, message: "Choose a product for this quantity" });
+    if (!/^\d{1,9}$/.test(line.quantity)) {
+      errors.push({ path: `${label}.quantity`, message: "Quantity must be a whole number" });
+      return;
+    }
+    items.push({ product: line.product, quantity: Number(line.quantity) });
+  });
+  if (errors.length > 0) return { ok: false, state, errors };
+
+  const parsed = placeOrderBodySchema.safeParse({
+    items,
+    paymentBehaviour: state.paymentBehaviour,
+    inventoryBehaviour: state.inventoryBehaviour,
+    skipDemoDelays: state.skipDemoDelays,
+  });
+  if (!parsed.success) {
+    return {
+      ok: false,
+      state,
+      errors: parsed.error.issues.map((issue) => ({ path: readablePath(issue.path), message: issue.message })),
+    };
+  }
+  return { ok: true, state, input: parsed.data };
+}
+
+/** `items.0.quantity` → `line 1.quantity`, `items` → `lines`: the form's words, not the API's. */
+function readablePath(path: readonly PropertyKey[]): string {
+  if (path[0] !== "items") return path.map(String).join(".");
+  if (path.length === 1) return "lines";
+  return [`line ${Number(path[1]) + 1}`, ...path.slice(2).map(String)].join(".");
+}

@@ -1,0 +1,34 @@
+import type { BusEvent } from "../../bus/events";
+import { clockTime, describeEvent, moduleOf, shortId } from "../format";
+import { liveTriggers } from "../live";
+import { Panel } from "./panel";
+
+export const EVENTS_SHOWN = 40;
+
+export function EventLogPanel(props: { events: BusEvent[]; oob?: boolean }) {
+  return (
+    <Panel
+      id="events-panel"
+      title="Event log"
+      path="/dashboard/events"
+      trigger={liveTriggers.events}
+      oob={props.oob}
+      class="log-panel"
+      hint={`This session's bus, newest first (last ${EVENTS_SHOWN}). The same events arrive on GET /events/stream.`}
+    >
+      {props.events.length === 0 ? (
+        <p class="empty">Nothing on the bus yet.</p>
+      ) : (
+        <ol class="log">
+          {props.events.map((event) => (
+            <li data-event-type={event.type} data-order-id={event.orderId}>
+              <span class="muted">#{event.seq}</span> <span class="muted">{clockTime(event.timestamp)}</span>{" "}
+              <span class={`module module-${moduleOf(event.type)}`}>{moduleOf(event.type)}</span> <strong>{event.type}</strong>{" "}
+              <code title={event.orderId}>{shortId(event.orderId)}</code> <span class="muted">{describeEvent(event)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,32 @@
+import { raw } from "hono/html";
+import type { Child } from "hono/jsx";
+
+/**
+ * htmx 4 reads its configuration from this meta tag. Only our two extensions may register;
+ * `mode: same-origin` makes every htmx fetch refuse another origin. htmx 4 has no
+ * allowEval / allowScriptTags switches: the `lockdown` extension (public/dashboard.js) takes
+ * away its Function constructors and script insertion, and the CSP forbids both anyway.
+ */
+const htmxConfig = JSON.stringify({ extensions: "sse,lockdown", mode: "same-origin", history: false });
+
+export function Layout(props: { title: string; children?: Child }) {
+  return (
+    <>
+      {raw("<!doctype html>")}
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <meta name="htmx-config" content={htmxConfig} />
+          <title>{props.title}</title>
+          <link rel="stylesheet" href="/assets/dashboard.css" />
+          <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
+          <script src="/assets/htmx.js"></script>
+          <script src="/assets/hx-sse.js"></script>
+          <script src="/assets/dashboard.js"></script>
+        </head>
+        <body>{props.children}</body>
+      </html>
+    </>
+  );
+}

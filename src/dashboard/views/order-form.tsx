@@ -1,0 +1,115 @@
+import type { ProductJson } from "../../modules/inventory/inventory.schemas";
+import type { OrderJson } from "../../modules/orders/orders.schemas";
+import type { ErrorDetail } from "../../platform/errors";
+import type { OrderFormState } from "../order-form";
+import { formatCents, shortId } from "../format";
+
+const behaviours = [
+  ["success", "success"],
+  ["failure", "failure"],
+  ["random", "random (50/50)"],
+] as const;
+
+export interface OrderFormProps {
+  products: ProductJson[];
+  state: OrderFormState;
+  errors?: ErrorDetail[];
+  placed?: OrderJson;
+  oob?: boolean;
+}
+
+/** Posts to the dashboard, which validates with the API's own schema and calls the orders service. */
+export function OrderForm(props: OrderFormProps) {
+  const { state } = props;
+  return (
+    <section id="order-form" class="panel order-panel" hx-swap-oob={props.oob ? "true" : undefined}>
+      <header class="panel-head">
+        <h2>Place an order</h2>
+      </header>
+      <p class="hint">Pick products and how the saga should behave, then watch the order, the stock and the timeline move.</p>
+      <form hx-post="/dashboard/orders" hx-target="#order-form" hx-swap="outerHTML" novalidate>
+        <fieldset class="lines">
+          <legend>Lines</legend>
+          {state.lines.map((line, i) => (
+            <div class="line">
+              <label>
+                <span class="visually-hidden">Product, line {i + 1}</span>
+                <select name="product" data-line={i + 1}>
+                  <option value="">— none —</option>
+                  {props.products.map((p) => (
+                    <option value={p.id} selected={p.id === line.product}>
+                      {p.name} · {formatCents(p.price_cents)}
+                    </option>
+                  ))}
+                  {line.product !== "" && !props.products.some((p) => p.id === line.product) ? (
+                    <option value={line.product} selected>
+                      {line.product} (not in the catalog)
+                    </option>
+                  ) : null}
+                </select>
+              </label>
+              <label>
+                <span class="visually-hidden">Quantity, line {i + 1}</span>
+                <input
+                  type="number"
+                  name="quantity"
+                  min="1"
+                  inputmode="numeric"
+                  value={line.quantity}
+                  placeholder="qty"
+                  data-line={i + 1}
+                />
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <div class="choices">
+          <label>
+            Payment
+            <select name="paymentBehaviour">
+              {behaviours.map(([value, label]) => (
+                <option value={value} selected={state.paymentBehaviour === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Inventory
+            <select name="inventoryBehaviour">
+              {behaviours.map(([value, label]) => (
+                <option value={value} selected={state.inventoryBehaviour === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="check">
+            <input type="checkbox" name="skipDemoDelays" value="true" checked={state.skipDemoDelays} />
+            Skip demo delays
+          </label>
+        </div>
+        <button type="submit" class="button button-primary">
+          Place order
+        </button>
+      </form>
+      {props.errors && props.errors.length > 0 ? (
+        <div class="form-errors" role="alert">
+          <p>The order was not placed:</p>
+          <ul>
+            {props.errors.map((e) => (
+              <li>
+                {e.path ? <code>{e.path}</code> : null} {e.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {props.placed ? (
+        <p class="form-ok" role="status" data-order-id={props.placed.id}>
+          Order <code title={props.placed.id}>{shortId(props.placed.id)}</code> placed: its saga is running.
+        </p>
+      ) : null}
+    </section>
+  );
+}

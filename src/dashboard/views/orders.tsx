@@ -1,0 +1,70 @@
+import type { OrderJson } from "../../modules/orders/orders.schemas";
+import { formatCents, shortId } from "../format";
+import { liveTriggers } from "../live";
+import { Panel } from "./panel";
+
+export const ORDERS_SHOWN = 50;
+
+export function StatusBadge(props: { status: string }) {
+  return <span class={`badge badge-${props.status.toLowerCase()}`}>{props.status}</span>;
+}
+
+export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: string; oob?: boolean }) {
+  return (
+    <Panel
+      id="orders-panel"
+      title="Orders"
+      path="/dashboard/orders"
+      trigger={liveTriggers.orders}
+      oob={props.oob}
+      hint={`Newest first (up to ${ORDERS_SHOWN}). Click an order to see its saga timeline.`}
+    >
+      {props.orders.length === 0 ? (
+        <p class="empty">No orders yet: place one with the form.</p>
+      ) : (
+        <table class="table orders">
+          <thead>
+            <tr>
+              <th>Order</th>
+              <th>Items</th>
+              <th class="num">Total</th>
+              <th>Status</th>
+              <th>Cancelled by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.orders.map((order) => (
+              <tr data-order-id={order.id} data-status={order.status} class={order.id === props.selectedOrderId ? "is-selected" : ""}>
+                <td>
+                  <button
+                    type="button"
+                    class="link"
+                    title={`Show the saga of order ${order.id}`}
+                    hx-get={`/dashboard/timeline?order=${encodeURIComponent(order.id)}`}
+                    hx-target="#timeline-panel"
+                    hx-swap="outerHTML"
+                  >
+                    {shortId(order.id)}
+                  </button>
+                </td>
+                <td>{order.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}</td>
+                {/* An order is priced when its stock is reserved; one cancelled before that has no total yet. */}
+                <td class="num">{order.totalCents ? formatCents(order.totalCents) : "—"}</td>
+                <td>
+                  <StatusBadge status={order.status} />
+                </td>
+                <td>
+                  {order.cancellationSource ? (
+                    <span class="source" title={order.errorMessage ?? ""}>
+                      {order.cancellationSource}
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,51 @@
+import type { ReservationJson } from "../../modules/inventory/inventory.schemas";
+import { shortId } from "../format";
+import { liveTriggers } from "../live";
+import { Panel } from "./panel";
+
+const columns = [
+  ["PENDING", "stock held while payment runs"],
+  ["CONFIRMED", "paid: stock taken for good"],
+  ["RELEASED", "payment failed: stock handed back"],
+] as const;
+
+export const RESERVATIONS_SHOWN = 200;
+
+export function ReservationsPanel(props: { reservations: ReservationJson[]; oob?: boolean }) {
+  return (
+    <Panel
+      id="reservations-panel"
+      title="Reservations"
+      path="/dashboard/reservations"
+      trigger={liveTriggers.reservations}
+      oob={props.oob}
+      class="board-panel"
+      hint="A reservation moves PENDING → CONFIRMED or RELEASED, never back. Out-of-stock orders never get one."
+    >
+      <div class="board">
+        {columns.map(([status, meaning]) => {
+          const cards = props.reservations.filter((r) => r.status === status);
+          return (
+            <div class={`column column-${status}`} data-column={status}>
+              <h3>
+                {status} <span class="count">{cards.length}</span>
+              </h3>
+              <p class="muted">{meaning}</p>
+              {cards.map((r) => (
+                <article class={`card card-${status.toLowerCase()}`} data-order-id={r.orderId} data-reservation-id={r.id}>
+                  <div class="card-head">
+                    <span>
+                      order <code title={r.orderId}>{shortId(r.orderId)}</code>
+                    </span>
+                    <span class="muted">{r.updatedAt.slice(11, 19)}</span>
+                  </div>
+                  <div>{r.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}</div>
+                </article>
+              ))}
+            </div>
+          );
+        })}
+      </div>
+    </Panel>
+  );
+}

@@ -1,0 +1,64 @@
+import type { BusEvent } from "../../bus/events";
+import type { OrderJson } from "../../modules/orders/orders.schemas";
+import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
+import { liveTriggers } from "../live";
+import { Panel } from "./panel";
+import { StatusBadge } from "./orders";
+
+export interface TimelineProps {
+  order?: OrderJson;
+  events: BusEvent[];
+  oob?: boolean;
+}
+
+/** One saga, event by event: who emitted it, what caused it, and when, counted from the order. */
+export function TimelinePanel(props: TimelineProps) {
+  const { order, events } = props;
+  const path = order ? `/dashboard/timeline?order=${encodeURIComponent(order.id)}` : "/dashboard/timeline";
+  const startedAt = order ? Date.parse(order.createdAt) : 0;
+  const typeById = new Map(events.map((e) => [e.id, e.type]));
+  return (
+    <Panel
+      id="timeline-panel"
+      title="Saga timeline"
+      path={path}
+      trigger={liveTriggers.timeline}
+      oob={props.oob}
+      class="timeline"
+      actions={order ? <StatusBadge status={order.status} /> : undefined}
+    >
+      {!order ? (
+        <p class="empty">Place an order or click one in the orders list to follow its saga here.</p>
+      ) : (
+        <>
+          <p class="timeline-order" data-order-id={order.id}>
+            Order <code>{order.id}</code>
+            {order.cancellationSource ? (
+              <>
+                {" "}
+                cancelled by <span class="source">{order.cancellationSource}</span>
+              </>
+            ) : null}
+          </p>
+          <ol class="steps">
+            {events.map((event) => {
+              const module = moduleOf(event.type);
+              return (
+                <li class={`step step-${module}`} data-event-type={event.type}>
+                  <span class="step-time">{sinceStart(event.timestamp - startedAt)}</span>
+                  <span class={`module module-${module}`}>{module}</span>
+                  <strong class="step-type">{event.type}</strong>
+                  <span class="step-cause">
+                    {event.causationId ? <>← {typeById.get(event.causationId) ?? shortId(event.causationId)}</> : "← POST /orders"}
+                  </span>
+                  <span class="step-detail">{describeEvent(event)}</span>
+                </li>
+              );
+            })}
+          </ol>
+          {order.status === "PENDING" || order.status === "PROCESSING" ? <p class="waiting">waiting for the next event…</p> : null}
+        </>
+      )}
+    </Panel>
+  );
+}

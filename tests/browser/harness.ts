@@ -1,0 +1,164 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Browser, type Locator, type Page, chromium } from "playwright-core";
+import type { StreamRegistry } from "../../src/bus/event-stream";
+import { createSagaServer } from "../../src/platform/wiring";
+
+/**
+ * Browser tests drive Debian's chromium (apt-get install chromium) against the real server:
+ * real timers, a real relay, a temp database, a free loopback port. Demo delays are short
+ * but on, so a saga is still watched step by step.
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+// The payment delay is the window in which a test sees the PENDING states (reservation card,
+// reserved units, payment row); 1.5 s keeps that window open on a busy shared CI machine.
+export const demoDelays = { inventoryDelayMs: 300, paymentDelayMs: 1_500 };
+/** Generous: the machine running CI is shared; each wait ends as soon as its condition holds. */
+export const BROWSER_TEST_TIMEOUT_MS = 30_000;
+export const UI_WAIT_MS = 10_000;
+
+export const chromiumAvailable = existsSync(chromiumPath);
+if (!chromiumAvailable) {
+  const message = `chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` (or set CHROMIUM_PATH)`;
+  // In CI a missing browser must fail the run, never pass it silently.
+  if (process.env.CI) throw new Error(`${message}; browser tests cannot run`);
+  console.warn(`Skipping browser tests: ${message}`);
+}
+
+export interface RunningServer {
+  baseUrl: string;
+  streams: StreamRegistry;
+  stop(): Promise<void>;
+}
+
+export function startServer(options: { streams?: { perSession?: number; total?: number } } = {}): RunningServer {
+  const dir = mkdtempSync(join(tmpdir(), "saga-browser-"));
+  const { app, relay, deps, streams } = createSagaServer({
+    databasePath: join(dir, "saga.db"),
+    config: demoDelays,
+    relay: { log: () => {} },
+    streams: options.streams,
+  });
+  relay.start();
+  const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });
+  return {
+    baseUrl: `http://127.0.0.1:${server.port}`,
+    streams,
+    async stop() {
+      relay.stop();
+      await server.stop(true);
+      deps.db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+}
+
+/** What a page did that it should not: script errors, CSP violations, dialogs (alert). */
+export interface PageWatch {
+  problems: string[];
+  dialogs: string[];
+}
+
+export function watch(page: Page): PageWatch {
+  const seen: PageWatch = { problems: [], dialogs: [] };
+  page.on("pageerror", (error) => seen.problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" || /Content Security Policy/i.test(message.text())) seen.problems.push(`console: ${message.text()}`);
+  });
+  page.on("dialog", (dialog) => {
+    seen.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  return seen;
+}
+
+/**
+ * Opens the dashboard as a first-time visitor, in a browser context of its own (its own
+ * localStorage): a new session is made, seeded and put in the URL, and the live stream opens.
+ */
+export async function openFreshDashboard(browser: Browser, baseUrl: string) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1200 } });
+  const page = await context.newPage();
+  const seen = watch(page);
+  await page.goto(`${baseUrl}/`);
+  await page.waitForURL(/\?session=/, { timeout: UI_WAIT_MS });
+  await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+  const sessionId = new URL(page.url()).searchParams.get("session")!;
+  return { context, page, seen, sessionId };
+}
+
+/** Polls until `probe` holds (every 25 ms, at most UI_WAIT_MS); the error names what never happened. */
+export async function until(probe: () => Promise<boolean>, what: string, timeoutMs = UI_WAIT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      if (await probe()) return;
+    } catch (error) {
+      last = error;
+    }
+    await Bun.sleep(25);
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${what}${last ? ` (last error: ${String(last)})` : ""}`);
+}
+
+export const waitForCount = (locator: Locator, count: number) =>
+  until(async () => (await locator.count()) === count, `${count} × ${locator}`);
+
+export const waitForText = (locator: Locator, text: string) =>
+  until(async () => (await locator.count()) > 0 && (await locator.first().innerText()).trim() === text, `${locator} to read "${text}"`);
+
+export const waitForAttribute = (locator: Locator, name: string, value: string) =>
+  until(
+    async () => (await locator.count()) > 0 && (await locator.first().getAttribute(name)) === value,
+    `${locator} to have ${name}="${value}"`,
+  );
+
+export async function textsOf(locator: Locator): Promise<string[]> {
+  return (await locator.allInnerTexts()).map((t) => t.trim());
+}
+
+export interface OrderChoice {
+  lines: [product: string, quantity: number][];
+  paymentBehaviour?: "success" | "failure" | "random";
+  skipDemoDelays?: boolean;
+}
+
+/** Fills the order form the way a person would and returns the id of the order it placed. */
+export async function placeOrderThroughForm(page: Page, order: OrderChoice): Promise<string> {
+  for (let i = 0; i < 3; i += 1) {
+    const [product, quantity] = order.lines[i] ?? ["", 0];
+    await page.selectOption(`#order-form select[data-line="${i + 1}"]`, product);
+    await page.fill(`#order-form input[data-line="${i + 1}"]`, product ? String(quantity) : "");
+  }
+  await page.selectOption('#order-form select[name="paymentBehaviour"]', order.paymentBehaviour ?? "success");
+  await page.setChecked('#order-form input[name="skipDemoDelays"]', order.skipDemoDelays ?? false);
+  const confirmation = page.locator("#order-form .form-ok");
+  const previous = (await confirmation.count()) > 0 ? await confirmation.getAttribute("data-order-id") : null;
+  await page.click("#order-form button[type=submit]");
+  let id: string | null = null;
+  await until(async () => {
+    id = (await confirmation.count()) > 0 ? await confirmation.getAttribute("data-order-id") : null;
+    return id !== null && id !== previous;
+  }, "the form to report a new order");
+  return id!;
+}
+
+export const reservationCard = (page: Page, column: "PENDING" | "CONFIRMED" | "RELEASED", orderId: string) =>
+  page.locator(`#reservations-panel [data-column="${column}"] [data-order-id="${orderId}"]`);
+
+export const orderRow = (page: Page, orderId: string) => page.locator(`#orders-panel tr[data-order-id="${orderId}"]`);

@@ -1,0 +1,160 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import type { Browser } from "playwright-core";
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  type RunningServer,
+  UI_WAIT_MS,
+  chromiumAvailable,
+  launchBrowser,
+  openFreshDashboard,
+  orderRow,
+  placeOrderThroughForm,
+  startServer,
+  until,
+  waitForAttribute,
+} from "./harness";
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = startServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test(
+    "two browsers with different sessions see nothing of each other, live or on reload",
+    async () => {
+      const alice = await openFreshDashboard(browser, server.baseUrl);
+      const bob = await openFreshDashboard(browser, server.baseUrl);
+      expect(alice.sessionId).not.toBe(bob.sessionId);
+
+      const orderId = await placeOrderThroughForm(alice.page, { lines: [["mouse-pad", 3]], skipDemoDelays: true });
+      await waitForAttribute(orderRow(alice.page, orderId), "data-status", "COMPLETED");
+      // Alice's events have all arrived on her page; Bob's stream carried none of them.
+      await until(async () => (await alice.page.locator("#events-panel [data-event-type]").count()) === 5, "alice's 5 events");
+      expect(await bob.page.locator("#events-panel [data-event-type]").count()).toBe(0);
+      expect(await bob.page.locator("#orders-panel tr[data-order-id]").count()).toBe(0);
+      expect(await bob.page.locator("#reservations-panel [data-order-id]").count()).toBe(0);
+      expect(await bob.page.locator('#inventory-panel tr[data-product-id="mouse-pad"] [data-field="stock_level"]').innerText()).toBe("54");
+
+      await bob.page.reload();
+      await bob.page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      expect(new URL(bob.page.url()).searchParams.get("session")).toBe(bob.sessionId);
+      expect(await bob.page.locator("#orders-panel tr[data-order-id]").count()).toBe(0);
+      // Asking for Alice's order by id with Bob's session finds nothing, as the API's 404 does.
+      const peek = await bob.page.request.get(`${server.baseUrl}/dashboard/timeline?order=${orderId}`, {
+        headers: { "x-session-id": bob.sessionId },
+      });
+      expect(await peek.text()).not.toContain(orderId);
+      expect(alice.seen.problems).toEqual([]);
+      expect(bob.seen.problems).toEqual([]);
+      await alice.context.close();
+      await bob.context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "the session's URL opened in another browser shows the same session, live",
+    async () => {
+      const attendee = await openFreshDashboard(browser, server.baseUrl);
+      const projectorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const projector = await projectorContext.newPage();
+      await projector.goto(attendee.page.url());
+      await projector.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      expect(await projector.locator("#session-id").innerText()).toBe(attendee.sessionId);
+
+      const orderId = await placeOrderThroughForm(attendee.page, { lines: [["headset", 1]], skipDemoDelays: true });
+      await waitForAttribute(orderRow(projector, orderId), "data-status", "COMPLETED");
+      // The projector follows any order by a click: its timeline and its highlighted row.
+      const second = await placeOrderThroughForm(attendee.page, { lines: [["mouse", 1]], skipDemoDelays: true });
+      await waitForAttribute(orderRow(projector, second), "data-status", "COMPLETED");
+      await orderRow(projector, orderId).locator("button").click();
+      await waitForAttribute(projector.locator("#timeline-panel .timeline-order"), "data-order-id", orderId);
+      await waitForAttribute(orderRow(projector, orderId), "class", "is-selected");
+      expect(await orderRow(projector, second).getAttribute("class")).toBe("");
+      await attendee.context.close();
+      await projectorContext.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a returning visitor gets their session back from localStorage; “New session” makes and seeds another",
+    async () => {
+      const visitor = await openFreshDashboard(browser, server.baseUrl);
+      await visitor.page.goto(`${server.baseUrl}/`);
+      await visitor.page.waitForURL(/\?session=/, { timeout: UI_WAIT_MS });
+      expect(new URL(visitor.page.url()).searchParams.get("session")).toBe(visitor.sessionId);
+
+      await visitor.page.click("#new-session");
+      await until(async () => new URL(visitor.page.url()).searchParams.get("session") !== visitor.sessionId, "a new session in the URL");
+      await visitor.page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      const next = new URL(visitor.page.url()).searchParams.get("session")!;
+      expect(next).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(await visitor.page.locator("#inventory-panel tr[data-product-id]").count()).toBe(7);
+      expect(await visitor.page.evaluate(() => localStorage.getItem("saga-dashboard-session"))).toBe(next);
+      await visitor.context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "every htmx request carries x-session-id, and closing the tab closes its one stream",
+    async () => {
+      const visitor = await openFreshDashboard(browser, server.baseUrl);
+      const headers: (string | undefined)[] = [];
+      visitor.page.on("request", (request) => {
+        if (new URL(request.url()).pathname.startsWith("/dashboard/")) headers.push(request.headers()["x-session-id"]);
+      });
+      await placeOrderThroughForm(visitor.page, { lines: [["mouse", 1]], skipDemoDelays: true });
+      await until(async () => headers.length >= 5, "the panels to refresh");
+      expect(new Set(headers)).toEqual(new Set([visitor.sessionId]));
+
+      // One tab, one stream; gone with the tab.
+      expect(server.streams.openFor(visitor.sessionId)).toBe(1);
+      await visitor.context.close();
+      await until(async () => server.streams.openFor(visitor.sessionId) === 0, "the stream to close with its tab");
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a tab over the session's stream cap says it is not live, instead of failing silently",
+    async () => {
+      const capped = startServer({ streams: { perSession: 1 } });
+      try {
+        const first = await openFreshDashboard(browser, capped.baseUrl);
+        const second = await first.context.newPage();
+        await second.goto(first.page.url());
+        await second.locator("#live[data-state=error]").waitFor({ timeout: UI_WAIT_MS });
+        expect(await second.locator("#live").innerText()).toContain("too many open tabs");
+        expect(await first.page.locator("#live").getAttribute("data-state")).toBe("open");
+        expect(capped.streams.openFor(first.sessionId)).toBe(1);
+        await first.context.close();
+      } finally {
+        await capped.stop();
+      }
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "Copy puts the session id on the clipboard",
+    async () => {
+      const visitor = await openFreshDashboard(browser, server.baseUrl);
+      await visitor.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+      await visitor.page.click("#copy-session");
+      await until(async () => (await visitor.page.locator("#copy-session").innerText()) === "Copied", "the button to say Copied");
+      expect(await visitor.page.evaluate(() => navigator.clipboard.readText())).toBe(visitor.sessionId);
+      await visitor.context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});

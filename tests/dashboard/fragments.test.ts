@@ -1,0 +1,289 @@
+import { describe, expect, test } from "bun:test";
+import { createTestApp, fiveMousePads } from "../support/test-app";
+
+const xssName = "<img src=x onerror=alert(1)>";
+
+function form(fields: [string, string][]) {
+  const body = new URLSearchParams(fields).toString();
+  return { body, headers: { "content-type": "application/x-www-form-urlencoded" } };
+}
+
+describe("dashboard page", () => {
+  test("without a session it answers the session shell under the CSP, and names no session", async () => {
+    const t = createTestApp();
+    const res = await t.request("GET", "/", { session: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(res.headers.get("content-security-policy")).not.toContain("unsafe");
+    expect(res.text).toContain('id="start-session"');
+    expect(res.text).not.toContain('id="orders-panel"');
+  });
+
+  test("an invalid ?session= is shown escaped, never as markup", async () => {
+    const t = createTestApp();
+    const res = await t.request("GET", `/?session=${encodeURIComponent('"><script>alert(1)</script>')}`, { session: null });
+    expect(res.status).toBe(200);
+    expect(res.text).not.toContain("<script>alert(1)</script>");
+    expect(res.text).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+  });
+
+  test("with ?session= it renders every panel from that session's data, plus the curl box for it", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed", { session: "workshop-1" });
+    const order = await t.request("POST", "/orders", { session: "workshop-1", body: fiveMousePads });
+    t.settle();
+    const res = await t.request("GET", "/?session=workshop-1", { session: null });
+    for (const id of [
+      "order-form",
+      "inventory-panel",
+      "stats-panel",
+      "orders-panel",
+      "timeline-panel",
+      "reservations-panel",
+      "payments-panel",
+      "events-panel",
+      "curl-panel",
+    ]) {
+      expect(res.text).toContain(`id="${id}"`);
+    }
+    expect(res.text).toContain('hx-sse:connect="/events/stream?session=workshop-1"');
+    expect(res.text).toContain(`data-order-id="${order.body.id}" data-status="COMPLETED"`);
+    expect(res.text).toContain("curl -s -X POST http://localhost/inventory/seed -H &#39;x-session-id: workshop-1&#39;");
+    // The newest order's saga is on show: all five events.
+    expect(res.text.match(/class="step step-/g)?.length).toBe(5);
+  });
+});
+
+describe("dashboard fragments", () => {
+  test("need a session like every API route", async () => {
+    const t = createTestApp();
+    const res = await t.request("GET", "/dashboard/orders", { session: null });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe("SESSION_REQUIRED");
+  });
+
+  test("the full page is made of the same fragments htmx fetches", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed", { session: "s" });
+    const page = await t.request("GET", "/?session=s", { session: null });
+    for (const name of ["inventory", "stats", "reservations", "payments", "events"]) {
+      const fragment = await t.request("GET", `/dashboard/${name}`, { session: "s" });
+      expect(fragment.status).toBe(200);
+      expect(page.text).toContain(fragment.text);
+    }
+  });
+
+  test("a product name from a custom seed is escaped wherever it shows", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed", {
+      session: "s",
+      body: { products: [{ id: "evil", name: xssName, stock_level: 3, price_cents: 100 }] },
+    });
+    const inventory = await t.request("GET", "/dashboard/inventory", { session: "s" });
+    expect(inventory.text).not.toContain(xssName);
+    expect(inventory.text).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    const page = await t.request("GET", "/?session=s", { session: null });
+    expect(page.text).not.toContain(xssName);
+  });
+
+  test("another session's order shows as no order in the timeline", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed", { session: "alice" });
+    const order = await t.request("POST", "/orders", { session: "alice", body: fiveMousePads });
+    t.settle();
+    const mine = await t.request("GET", `/dashboard/timeline?order=${order.body.id}`, { session: "alice" });
+    expect(mine.text).toContain("ORDER_COMPLETED");
+    const theirs = await t.request("GET", `/dashboard/timeline?order=${order.body.id}`, { session: "bob" });
+    expect(theirs.status).toBe(200);
+    expect(theirs.text).not.toContain(order.body.id);
+    expect(theirs.text).not.toContain('data-event-type="ORDER_CREATED"');
+  });
+
+  test("the reservations board sorts each reservation into its column", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const paid = await t.request("POST", "/orders", { body: fiveMousePads });
+    const failed = await t.request("POST", "/orders", { body: { ...fiveMousePads, paymentBehaviour: "failure" } });
+    t.settle();
+    const held = await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } });
+    t.relay.runDue();
+    t.clock.advance(t.deps.config.inventoryDelayMs);
+    t.relay.runDue();
+    const board = await t.request("GET", "/dashboard/reservations");
+    const column = (status: string) => board.text.split(`data-column="${status}"`)[1]!.split("data-column=")[0]!;
+    expect(column("PENDING")).toContain(held.body.id);
+    expect(column("CONFIRMED")).toContain(paid.body.id);
+    expect(column("RELEASED")).toContain(failed.body.id);
+    expect(column("PENDING")).not.toContain(paid.body.id);
+  });
+});
+
+describe("dashboard order form", () => {
+  test("places the order the API would place, and follows it in the timeline", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const res = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse-pad"],
+        ["quantity", "5"],
+        ["product", "keyboard"],
+        ["quantity", "2"],
+        ["product", ""],
+        ["quantity", ""],
+        ["paymentBehaviour", "failure"],
+        ["inventoryBehaviour", "success"],
+        ["skipDemoDelays", "true"],
+      ]),
+    );
+    expect(res.status).toBe(200);
+    const orders = await t.request("GET", "/orders");
+    expect(orders.body).toHaveLength(1);
+    const order = orders.body[0];
+    expect(order).toMatchObject({
+      items: [
+        { product: "mouse-pad", quantity: 5 },
+        { product: "keyboard", quantity: 2 },
+      ],
+      paymentBehaviour: "failure",
+      inventoryBehaviour: "success",
+      skipDemoDelays: true,
+      status: "PENDING",
+    });
+    expect(res.text).toContain(`data-order-id="${order.id}"`);
+    // The timeline comes along out of band, on the new order.
+    expect(res.text).toContain('id="timeline-panel"');
+    expect(res.text).toContain('hx-swap-oob="true"');
+    expect(res.text).toContain(`/dashboard/timeline?order=${order.id}`);
+  });
+
+  test("shows validation errors next to the form and writes nothing", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const none = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", ""],
+        ["quantity", ""],
+      ]),
+    );
+    expect(none.status).toBe(422);
+    expect(none.text).toContain('class="form-errors"');
+    expect(none.text).toContain("<code>lines</code>");
+
+    const bad = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse"],
+        ["quantity", "0"],
+        ["product", ""],
+        ["quantity", "3"],
+        ["product", "keyboard"],
+        ["quantity", "two"],
+      ]),
+    );
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain("<code>line 2.product</code>");
+    expect(bad.text).toContain("<code>line 3.quantity</code>");
+    // What was typed stays in the form.
+    expect(bad.text).toContain('value="two"');
+
+    const zero = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse"],
+        ["quantity", "0"],
+      ]),
+    );
+    expect(zero.status).toBe(422);
+    expect(zero.text).toContain("<code>line 1.quantity</code>");
+
+    expect((await t.request("GET", "/orders")).body).toEqual([]);
+    expect((await t.request("GET", "/events")).body).toEqual([]);
+  });
+});
+
+describe("dashboard seed and reset buttons", () => {
+  test("answer the inventory panel with the other stock panels out of band", async () => {
+    const t = createTestApp();
+    const res = await t.request("POST", "/dashboard/inventory/seed");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-product-id="laptop"');
+    for (const id of ["stats-panel", "reservations-panel", "order-form"]) expect(res.text).toContain(`<section id="${id}"`);
+    expect((await t.request("GET", "/inventory")).body).toHaveLength(7);
+  });
+
+  test("reset drops the session's reservations and reloads the default catalog", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    const res = await t.request("POST", "/dashboard/inventory/reset");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-stat="total_reservations"><dt>total_reservations</dt><dd>0</dd>');
+    expect((await t.request("GET", "/inventory/reservations")).body).toEqual([]);
+    const pads = (await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === "mouse-pad");
+    expect(pads.stock_level).toBe(54);
+  });
+
+  test("a refused seed is shown in the panel, not as a broken page", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed", {
+      body: { products: [{ id: "gadget", name: "Gadget", stock_level: 5, price_cents: 100 }] },
+    });
+    await t.request("POST", "/orders", { body: { items: [{ product: "gadget", quantity: 2 }] } });
+    t.clock.advance(t.deps.config.inventoryDelayMs);
+    t.relay.runDue(); // reserved; the payment's demo delay is still running
+    const res = await t.request("POST", "/dashboard/inventory/seed");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('class="alert"');
+    expect(res.text).toContain("reserved by orders in flight");
+  });
+});
+
+describe("GET /inventory/reservations", () => {
+  test("lists the session's reservations with their lines, newest first", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const first = await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    t.clock.advance(1000);
+    const second = await t.request("POST", "/orders", { body: { ...fiveMousePads, paymentBehaviour: "failure" } });
+    t.settle();
+    const res = await t.request("GET", "/inventory/reservations");
+    expect(res.status).toBe(200);
+    expect(res.body.map((r: { orderId: string; status: string }) => [r.orderId, r.status])).toEqual([
+      [second.body.id, "RELEASED"],
+      [first.body.id, "CONFIRMED"],
+    ]);
+    expect(res.body[1]).toEqual({
+      id: expect.stringMatching(/^res_/),
+      orderId: first.body.id,
+      items: [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }],
+      status: "CONFIRMED",
+      expiresAt: null,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
+    expect((await t.request("GET", "/inventory/reservations", { session: "other" })).body).toEqual([]);
+  });
+});
+
+describe("assets", () => {
+  test("htmx and its SSE extension come from node_modules; anything else under /assets is a 404", async () => {
+    const t = createTestApp();
+    const htmx = await t.request("GET", "/assets/htmx.js", { session: null });
+    expect(htmx.status).toBe(200);
+    expect(htmx.headers.get("content-type")).toContain("javascript");
+    expect(htmx.text).toContain("version = '4.0.1'");
+    expect((await t.request("GET", "/assets/hx-sse.js", { session: null })).text).toContain("registerExtension('sse'");
+    expect((await t.request("GET", "/assets/dashboard.css", { session: null })).status).toBe(200);
+    expect((await t.request("GET", "/assets/..%2Fpackage.json", { session: null })).status).toBe(404);
+    expect((await t.request("GET", "/assets/nope.js", { session: null })).body.code).toBe("NOT_FOUND");
+  });
+});
