@@ -63,7 +63,7 @@ function servedRoutes(): string[] {
   return [...new Set(served)].sort();
 }
 
-type Case = { method: string; path: (id: string) => string; body?: unknown; answer: "not-found" | "own" };
+type Case = { method: string; path: (id: string) => string; body?: unknown; form?: Record<string, string>; answer: "not-found" | "own" | "stream" };
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
   "POST /orders": [{ method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" }],
@@ -76,6 +76,7 @@ const matrix: Record<string, Case[]> = {
   "GET /orders/:id/events": [{ method: "GET", path: (id) => `/orders/${id}/events`, answer: "not-found" }],
   "GET /inventory": [{ method: "GET", path: () => "/inventory", answer: "own" }],
   "GET /inventory/stats": [{ method: "GET", path: () => "/inventory/stats", answer: "own" }],
+  "GET /inventory/reservations": [{ method: "GET", path: () => "/inventory/reservations", answer: "own" }],
   "POST /inventory/seed": [
     { method: "POST", path: () => "/inventory/seed", answer: "own" },
     { method: "POST", path: () => "/inventory/seed", body: { products: [{ id: "b-widget", name: "B widget", stock_level: 3, price_cents: 1 }] }, answer: "own" },
@@ -87,8 +88,64 @@ const matrix: Record<string, Case[]> = {
     { method: "GET", path: () => "/events", answer: "own" },
     { method: "GET", path: () => "/events?after=0&limit=1000", answer: "own" },
   ],
+  "GET /events/stream": [
+    { method: "GET", path: () => "/events/stream?after=0", answer: "stream" },
+    { method: "GET", path: () => `/events/stream?session=${B}&after=0`, answer: "stream" },
+  ],
   "GET /consistency": [{ method: "GET", path: () => "/consistency", answer: "own" }],
+  // The dashboard: the page takes the session from the query, its fragments from header or query.
+  "GET /": [
+    { method: "GET", path: (id) => `/?session=${B}&order=${id}`, answer: "own" },
+    { method: "GET", path: () => "/", answer: "own" },
+  ],
+  "GET /assets/:name": [{ method: "GET", path: () => "/assets/dashboard.js", answer: "own" }],
+  "GET /dashboard/inventory": [{ method: "GET", path: () => "/dashboard/inventory", answer: "own" }],
+  "GET /dashboard/stats": [{ method: "GET", path: () => "/dashboard/stats", answer: "own" }],
+  "GET /dashboard/orders": [{ method: "GET", path: () => "/dashboard/orders", answer: "own" }],
+  "GET /dashboard/reservations": [{ method: "GET", path: () => "/dashboard/reservations", answer: "own" }],
+  "GET /dashboard/payments": [{ method: "GET", path: () => "/dashboard/payments", answer: "own" }],
+  "GET /dashboard/events": [{ method: "GET", path: () => `/dashboard/events?session=${B}`, answer: "own" }],
+  "GET /dashboard/timeline": [{ method: "GET", path: (id) => `/dashboard/timeline?order=${id}`, answer: "own" }],
+  "GET /dashboard/curl": [{ method: "GET", path: () => "/dashboard/curl", answer: "own" }],
+  "POST /dashboard/orders": [{ method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" }],
+  "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
+  "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
 };
+
+/** What B receives: the whole body, or for an event stream what arrives in its first 150 ms. */
+async function askAsB(c: Case, id: string): Promise<{ status: number; text: string; code?: string }> {
+  const headers: Record<string, string> = { "x-session-id": B };
+  let body: string | undefined;
+  if (c.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(c.body);
+  }
+  if (c.form !== undefined) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(c.form).toString();
+  }
+  const abort = new AbortController();
+  const response = await real.server.app.request(c.path(id), { method: c.method, headers, body, signal: abort.signal });
+  if (c.answer !== "stream") {
+    const text = await response.text();
+    let code: string | undefined;
+    try {
+      code = JSON.parse(text).code;
+    } catch {}
+    return { status: response.status, text, code };
+  }
+  const reader = response.body!.getReader();
+  let text = "";
+  const until = Date.now() + 150;
+  while (Date.now() < until) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), until - Date.now()))]);
+    if (chunk === null || chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  abort.abort();
+  await reader.cancel().catch(() => {});
+  return { status: response.status, text };
+}
 // Methods no route serves, on A's resources: the JSON 404 for a path that exists nowhere.
 const unservedMethods = ["PUT", "PATCH", "DELETE"].flatMap((method) =>
   ["/orders/:id", "/orders/:id/events", "/orders/:id/cancel", "/inventory", "/payments"].map((path) => ({ method, path })),
@@ -105,17 +162,17 @@ describe("what session B sees and changes of session A", () => {
     for (const [route, cases] of Object.entries(matrix)) {
       for (const c of cases) {
         for (const id of [...orderIdsOfA, nowhere]) {
-          const answer = await real.request(c.method, c.path(id), B, c.body);
+          const answer = await askAsB(c, id);
           requests += 1;
           if (c.answer === "not-found") {
-            const stranger = await real.request(c.method, c.path(nowhere), B, c.body);
-            expect([route, answer.status, answer.body.code]).toEqual([route, 404, "NOT_FOUND"]);
+            const stranger = await askAsB(c, nowhere);
+            expect([route, answer.status, answer.code]).toEqual([route, 404, "NOT_FOUND"]);
             // Exactly the answer for an id that exists nowhere: existence in another session does not show.
             expect(answer.text.replaceAll(id, "<id>")).toBe(stranger.text.replaceAll(nowhere, "<id>"));
             expectNothingOfA(answer.text, c.path(id));
           } else {
             expect([route, answer.status]).toEqual([route, 200]);
-            expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.body ?? null)}`);
+            expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.body ?? c.form ?? null)}`);
           }
         }
         expect(real.sessionDigest(A)).toBe(digestOfA);
