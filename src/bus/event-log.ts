@@ -32,7 +32,12 @@ export function listSessionEvents(db: Executor, sessionId: string, afterSeq: num
  * (only an orders reset, which ends the saga itself, drops it), so a reaction asks it whether
  * its decision for an order was already made, even after a reset forgot the processed records.
  */
-export function orderEventsOfType<T extends EventType>(db: Executor, sessionId: string, orderId: string, types: readonly T[]): BusEvent<T>[] {
+export function orderEventsOfType<T extends EventType>(
+  db: Executor,
+  sessionId: string,
+  orderId: string,
+  types: readonly T[],
+): BusEvent<T>[] {
   return db
     .select()
     .from(events)

@@ -72,7 +72,11 @@ export function checkInvariants(db: Executor, options: InvariantOptions = {}): C
     db
       .select({ sessionId: events.sessionId, orderId: events.orderId })
       .from(events)
-      .where(sessionId === undefined ? eq(events.type, "INVENTORY_RESERVED") : and(eq(events.type, "INVENTORY_RESERVED"), eq(events.sessionId, sessionId)))
+      .where(
+        sessionId === undefined
+          ? eq(events.type, "INVENTORY_RESERVED")
+          : and(eq(events.type, "INVENTORY_RESERVED"), eq(events.sessionId, sessionId)),
+      )
       .all()
       .map((e) => orderKey(e.sessionId, e.orderId)),
   );
@@ -139,7 +143,12 @@ export function checkInvariants(db: Executor, options: InvariantOptions = {}): C
     const payment = paymentByOrder.get(key);
     const terminal = order.status === "COMPLETED" || order.status === "CANCELLED";
     if (!terminal && (settled || !ordersInFlight.has(key))) {
-      report("order_settles", order.sessionId, order.id, `order is ${order.status}${settled ? " after the bus drained" : " with nothing scheduled to move it on"}`);
+      report(
+        "order_settles",
+        order.sessionId,
+        order.id,
+        `order is ${order.status}${settled ? " after the bus drained" : " with nothing scheduled to move it on"}`,
+      );
     }
     if (terminal && !historyCut.has(key)) {
       const completed = order.status === "COMPLETED";
@@ -155,11 +164,21 @@ export function checkInvariants(db: Executor, options: InvariantOptions = {}): C
       }
     }
     if (order.status === "CANCELLED" && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
-      report("cancelled_holds_nothing", order.sessionId, order.id, `cancelled order still has reservation ${reservation?.status} and payment ${payment?.status}`);
+      report(
+        "cancelled_holds_nothing",
+        order.sessionId,
+        order.id,
+        `cancelled order still has reservation ${reservation?.status} and payment ${payment?.status}`,
+      );
     }
     if (terminal && (reservation?.status === "PENDING" || payment?.status === "PENDING")) {
       // Nothing will ever settle them: the saga that would have is over.
-      report("finished_holds_nothing", order.sessionId, order.id, `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`);
+      report(
+        "finished_holds_nothing",
+        order.sessionId,
+        order.id,
+        `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`,
+      );
     }
     if (order.cancellationSource === "inventory_depleted" && (reservation !== undefined || reservedEventOrders.has(key))) {
       report("depleted_never_reserved", order.sessionId, order.id, "cancelled as inventory_depleted but stock was reserved for it");
@@ -170,16 +189,25 @@ export function checkInvariants(db: Executor, options: InvariantOptions = {}): C
   for (const reservation of reservationRows) {
     const key = orderKey(reservation.sessionId, reservation.orderId);
     if (reservation.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
-      report("nothing_held_for_missing_order", reservation.sessionId, reservation.orderId, "a PENDING reservation belongs to an order that no longer exists");
+      report(
+        "nothing_held_for_missing_order",
+        reservation.sessionId,
+        reservation.orderId,
+        "a PENDING reservation belongs to an order that no longer exists",
+      );
     }
   }
   for (const payment of paymentRows) {
     const key = orderKey(payment.sessionId, payment.orderId);
     if (payment.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
-      report("nothing_held_for_missing_order", payment.sessionId, payment.orderId, "a PENDING payment belongs to an order that no longer exists");
+      report(
+        "nothing_held_for_missing_order",
+        payment.sessionId,
+        payment.orderId,
+        "a PENDING payment belongs to an order that no longer exists",
+      );
     }
   }
 
   return { consistent: violations.length === 0, violations };
 }
-

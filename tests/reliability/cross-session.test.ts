@@ -53,7 +53,8 @@ afterAll(() => real.close());
 /** `request` is what B itself sent: an id or product name B guessed is B's to see echoed. */
 function expectNothingOfA(text: string, request = ""): void {
   for (const secret of secretsOfA) {
-    if (!request.includes(secret) && text.includes(secret)) throw new Error(`answer to ${B} leaks ${JSON.stringify(secret)} of ${A}: ${text.slice(0, 300)}`);
+    if (!request.includes(secret) && text.includes(secret))
+      throw new Error(`answer to ${B} leaks ${JSON.stringify(secret)} of ${A}: ${text.slice(0, 300)}`);
   }
 }
 
@@ -63,10 +64,18 @@ function servedRoutes(): string[] {
   return [...new Set(served)].sort();
 }
 
-type Case = { method: string; path: (id: string) => string; body?: unknown; form?: Record<string, string>; answer: "not-found" | "own" | "stream" };
+type Case = {
+  method: string;
+  path: (id: string) => string;
+  body?: unknown;
+  form?: Record<string, string>;
+  answer: "not-found" | "own" | "stream";
+};
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
-  "POST /orders": [{ method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" }],
+  "POST /orders": [
+    { method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" },
+  ],
   "GET /orders": [{ method: "GET", path: () => "/orders", answer: "own" }],
   "POST /orders/reset": [{ method: "POST", path: () => "/orders/reset", answer: "own" }],
   "GET /orders/:id": [
@@ -79,7 +88,12 @@ const matrix: Record<string, Case[]> = {
   "GET /inventory/reservations": [{ method: "GET", path: () => "/inventory/reservations", answer: "own" }],
   "POST /inventory/seed": [
     { method: "POST", path: () => "/inventory/seed", answer: "own" },
-    { method: "POST", path: () => "/inventory/seed", body: { products: [{ id: "b-widget", name: "B widget", stock_level: 3, price_cents: 1 }] }, answer: "own" },
+    {
+      method: "POST",
+      path: () => "/inventory/seed",
+      body: { products: [{ id: "b-widget", name: "B widget", stock_level: 3, price_cents: 1 }] },
+      answer: "own",
+    },
   ],
   "POST /inventory/reset": [{ method: "POST", path: () => "/inventory/reset", answer: "own" }],
   "GET /payments": [{ method: "GET", path: () => "/payments", answer: "own" }],
@@ -107,7 +121,9 @@ const matrix: Record<string, Case[]> = {
   "GET /dashboard/events": [{ method: "GET", path: () => `/dashboard/events?session=${B}`, answer: "own" }],
   "GET /dashboard/timeline": [{ method: "GET", path: (id) => `/dashboard/timeline?order=${id}`, answer: "own" }],
   "GET /dashboard/curl": [{ method: "GET", path: () => "/dashboard/curl", answer: "own" }],
-  "POST /dashboard/orders": [{ method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" }],
+  "POST /dashboard/orders": [
+    { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
+  ],
   "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
   "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
 };
@@ -205,7 +221,9 @@ describe("what session B sees and changes of session A", () => {
     const settled = await real.request("GET", `/orders/${order.body.id}`, B);
     expect(settled.body).toMatchObject({ status: "CANCELLED", cancellationSource: "inventory_depleted" });
     expect(settled.text).not.toContain("Rare Gadget of A");
-    const gadgetInA = ((await real.request("GET", "/inventory", A)).body as { id: string; reserved: number; stock_level: number }[]).find((p) => p.id === "a-rare-gadget");
+    const gadgetInA = ((await real.request("GET", "/inventory", A)).body as { id: string; reserved: number; stock_level: number }[]).find(
+      (p) => p.id === "a-rare-gadget",
+    );
     expect(gadgetInA).toMatchObject({ stock_level: 0, reserved: 0 });
   });
 });

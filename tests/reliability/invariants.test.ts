@@ -7,13 +7,20 @@ import { createTestApp } from "../support/test-app";
 async function settledShop() {
   const t = createTestApp();
   await t.request("POST", "/inventory/seed");
-  const completed = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 2 }], skipDemoDelays: true } })).body.id as string;
-  const failed = (await t.request("POST", "/orders", { body: { items: [{ product: "laptop", quantity: 1 }], paymentBehaviour: "failure", skipDemoDelays: true } })).body.id as string;
-  const depleted = (await t.request("POST", "/orders", { body: { items: [{ product: "laptop", quantity: 99 }], skipDemoDelays: true } })).body.id as string;
+  const completed = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 2 }], skipDemoDelays: true } }))
+    .body.id as string;
+  const failed = (
+    await t.request("POST", "/orders", {
+      body: { items: [{ product: "laptop", quantity: 1 }], paymentBehaviour: "failure", skipDemoDelays: true },
+    })
+  ).body.id as string;
+  const depleted = (await t.request("POST", "/orders", { body: { items: [{ product: "laptop", quantity: 99 }], skipDemoDelays: true } }))
+    .body.id as string;
   t.settle();
   const sql = (statement: string, ...params: (string | number)[]) => t.deps.db.$client.query(statement).run(...params);
   const initialStock = new Map([["test-session", new Map(defaultCatalog.map((p) => [p.id, p.stock_level]))]]);
-  const invariantsBroken = () => checkInvariants(t.deps.db, { initialStock, settled: true }).violations.map((v) => `${v.invariant} ${v.subject}`);
+  const invariantsBroken = () =>
+    checkInvariants(t.deps.db, { initialStock, settled: true }).violations.map((v) => `${v.invariant} ${v.subject}`);
   return { t, completed, failed, depleted, sql, invariantsBroken };
 }
 
@@ -41,7 +48,12 @@ describe("checkInvariants", () => {
     sql("UPDATE reservations SET status = 'RELEASED' WHERE order_id = ?", completed);
     sql("UPDATE payments SET status = 'SUCCESS' WHERE order_id = ?", failed);
     expect(invariantsBroken().sort()).toEqual(
-      ["cancelled_holds_nothing " + failed, "completed_pairing " + completed, "completed_pairing " + failed, "stock_conserved mouse"].sort(),
+      [
+        "cancelled_holds_nothing " + failed,
+        "completed_pairing " + completed,
+        "completed_pairing " + failed,
+        "stock_conserved mouse",
+      ].sort(),
     );
   });
 

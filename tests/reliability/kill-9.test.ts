@@ -133,7 +133,10 @@ describe("kill -9 under load", () => {
       unfinished.clear();
       missing.clear();
       for (const session of sessions) {
-        const listed = (await (await fetch(`${base}/orders`, { headers: { "x-session-id": session } })).json()) as { id: string; status: string }[];
+        const listed = (await (await fetch(`${base}/orders`, { headers: { "x-session-id": session } })).json()) as {
+          id: string;
+          status: string;
+        }[];
         const byId = new Map(listed.map((o) => [o.id, o.status]));
         for (const id of acknowledged.get(session)!) {
           const status = byId.get(id);

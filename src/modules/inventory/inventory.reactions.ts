@@ -98,5 +98,10 @@ export function inventoryReactions(deps: Deps) {
     },
   };
 
-  return [reserveStockWhenOrderCreated, confirmReservationWhenPaid, releaseReservationWhenPaymentFailed, releaseReservationWhenOrderCancelled] as const;
+  return [
+    reserveStockWhenOrderCreated,
+    confirmReservationWhenPaid,
+    releaseReservationWhenPaymentFailed,
+    releaseReservationWhenOrderCancelled,
+  ] as const;
 }

@@ -89,5 +89,11 @@ export function paymentReactions(deps: Deps) {
     },
   };
 
-  return [openPaymentWhenStockReserved, chargeWhenStockReserved, refundWhenStockNotDelivered, voidPaymentWhenOrderCancelled, refundWhenStockReleased] as const;
+  return [
+    openPaymentWhenStockReserved,
+    chargeWhenStockReserved,
+    refundWhenStockNotDelivered,
+    voidPaymentWhenOrderCancelled,
+    refundWhenStockReleased,
+  ] as const;
 }

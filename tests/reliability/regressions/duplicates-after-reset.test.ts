@@ -6,7 +6,11 @@ import { createTestApp, type TestApp } from "../../support/test-app";
 
 /** Delivers the session's first event of `type` once more, as a duplicate delivery would. */
 function redeliverFirst(t: TestApp, type: string): void {
-  const row = t.deps.db.select().from(events).where(and(eq(events.sessionId, "test-session"), eq(events.type, type))).get();
+  const row = t.deps.db
+    .select()
+    .from(events)
+    .where(and(eq(events.sessionId, "test-session"), eq(events.type, type)))
+    .get();
   if (!row) throw new Error(`no ${type} to redeliver`);
   t.relay.redeliver(rowToEvent(row));
   t.settle();
@@ -92,7 +96,9 @@ describe("a duplicate delivered after a module reset changes nothing", () => {
   test("PAYMENT_FAILED again after an inventory reset does not release a second time", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
-    await t.request("POST", "/orders", { body: { items: [{ product: "headset", quantity: 2 }], paymentBehaviour: "failure", skipDemoDelays: true } });
+    await t.request("POST", "/orders", {
+      body: { items: [{ product: "headset", quantity: 2 }], paymentBehaviour: "failure", skipDemoDelays: true },
+    });
     t.settle();
     await t.request("POST", "/inventory/reset");
 

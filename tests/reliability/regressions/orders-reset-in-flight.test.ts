@@ -47,7 +47,10 @@ describe("POST /orders/reset with sagas in flight", () => {
 
     expect(await stockOf(t, "monitor")).toMatchObject({ stock_level: 15, reserved: 0 });
     expect((await t.request("GET", "/payments")).body.map((p: { status: string }) => p.status)).toEqual(["REFUNDED"]);
-    expect((await t.request("GET", "/inventory/stats")).body.reservations).toMatchObject({ pending_reservations: 0, released_reservations: 1 });
+    expect((await t.request("GET", "/inventory/stats")).body.reservations).toMatchObject({
+      pending_reservations: 0,
+      released_reservations: 1,
+    });
   });
 
   test("a second reset before the first one's compensation is delivered still gives everything back", async () => {

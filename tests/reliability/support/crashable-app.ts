@@ -7,7 +7,17 @@ import { seededRandom } from "../../../src/platform/random";
 import { type SagaServer, createSagaServer } from "../../../src/platform/wiring";
 
 /** Every table the saga writes, each keyed by session_id. */
-export const allTables = ["orders", "order_items", "products", "reservations", "reservation_lines", "payments", "events", "deliveries", "processed_events"] as const;
+export const allTables = [
+  "orders",
+  "order_items",
+  "products",
+  "reservations",
+  "reservation_lines",
+  "payments",
+  "events",
+  "deliveries",
+  "processed_events",
+] as const;
 
 export interface Answer {
   status: number;
@@ -68,7 +78,13 @@ export class CrashableApp {
     return this.server.deps.db.$client;
   }
 
-  async request(method: string, path: string, session: string | null, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  async request(
+    method: string,
+    path: string,
+    session: string | null,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> {
     const init: RequestInit = { method, headers: { ...headers } };
     if (session !== null) (init.headers as Record<string, string>)["x-session-id"] = session;
     if (body !== undefined) {
@@ -99,7 +115,9 @@ export class CrashableApp {
 
   /** A fingerprint of every row a session owns, to prove other sessions' commands left it alone. */
   sessionDigest(sessionId: string): string {
-    const parts = allTables.map((table) => JSON.stringify(this.sqlite.query(`SELECT * FROM ${table} WHERE session_id = ? ORDER BY rowid`).all(sessionId)));
+    const parts = allTables.map((table) =>
+      JSON.stringify(this.sqlite.query(`SELECT * FROM ${table} WHERE session_id = ? ORDER BY rowid`).all(sessionId)),
+    );
     return Bun.hash(parts.join("\n")).toString(16);
   }
 

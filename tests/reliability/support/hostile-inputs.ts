@@ -8,17 +8,34 @@ import fc from "fast-check";
 const anyJson = fc.jsonValue({ maxDepth: 4 });
 const weird = fc.oneof(
   fc.anything({ maxDepth: 2, withNullPrototype: true, withObjectString: true }),
-  fc.constantFrom(null, true, 0, -1, 1.5, -0, 1e308, Number.MAX_SAFE_INTEGER + 2, "", " ", "1", "\u0000", "\ud800", "<script>", "' OR 1=1 --", "../../etc/passwd"),
+  fc.constantFrom(
+    null,
+    true,
+    0,
+    -1,
+    1.5,
+    -0,
+    1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    "",
+    " ",
+    "1",
+    "\u0000",
+    "\ud800",
+    "<script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+  ),
 );
-const badQuantity = fc.oneof(
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(0, -1, 1_000_001, 2 ** 53, 1.5, "5", "1e3", null, true, [], {}),
-);
+const badQuantity = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1_000_001, 2 ** 53, 1.5, "5", "1e3", null, true, [], {}));
 const behaviourish = fc.oneof(fc.constantFrom("success", "failure", "random", "SUCCESS", "", "fail"), weird);
 
 const orderLine = fc.record(
-  { product: fc.oneof(fc.string({ maxLength: 12 }), fc.string({ minLength: 201, maxLength: 260 }), weird), productId: fc.oneof(fc.string({ maxLength: 12 }), weird), quantity: badQuantity },
+  {
+    product: fc.oneof(fc.string({ maxLength: 12 }), fc.string({ minLength: 201, maxLength: 260 }), weird),
+    productId: fc.oneof(fc.string({ maxLength: 12 }), weird),
+    quantity: badQuantity,
+  },
   { requiredKeys: [] },
 );
 const nearOrder = fc.record(
@@ -116,10 +133,65 @@ export const hostileSessionId = fc
     fc.string({ maxLength: 80 }),
     fc.string({ unit: "binary", maxLength: 40 }),
     fc.stringMatching(/^[A-Za-z0-9._:-]{65,90}$/),
-    fc.tuple(fc.stringMatching(/^[A-Za-z0-9._:-]{0,30}$/), fc.constantFrom(" ", "/", "\\", "'", '"', ",", ";", "%00", "*", "é", "\t", "<", "{", "?", "#", "@", "+", "="), fc.stringMatching(/^[A-Za-z0-9._:-]{0,30}$/)).map(([a, bad, b]) => `${a}${bad}${b}`),
-    fc.constantFrom("", " ", "   ", "\u000b", "\u00a0", "' OR '1'='1", "../other-session", "%2e%2e", "a b", "null", "{}", "*", "x".repeat(65), "session,other", "🙂"),
+    fc
+      .tuple(
+        fc.stringMatching(/^[A-Za-z0-9._:-]{0,30}$/),
+        fc.constantFrom(" ", "/", "\\", "'", '"', ",", ";", "%00", "*", "é", "\t", "<", "{", "?", "#", "@", "+", "="),
+        fc.stringMatching(/^[A-Za-z0-9._:-]{0,30}$/),
+      )
+      .map(([a, bad, b]) => `${a}${bad}${b}`),
+    fc.constantFrom(
+      "",
+      " ",
+      "   ",
+      "\u000b",
+      "\u00a0",
+      "' OR '1'='1",
+      "../other-session",
+      "%2e%2e",
+      "a b",
+      "null",
+      "{}",
+      "*",
+      "x".repeat(65),
+      "session,other",
+      "🙂",
+    ),
   )
   .filter((value) => {
     const received = asReceived(value);
     return received !== null && !/^[A-Za-z0-9._:-]{1,64}$/.test(received);
   });
+
+const formValue = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer().map(String),
+  fc.constantFrom(
+    "",
+    " ",
+    "1",
+    "0",
+    "-1",
+    "1.5",
+    "1e3",
+    "999999999",
+    "1000001",
+    "laptop",
+    "mouse",
+    "success",
+    "failure",
+    "random",
+    "on",
+    "\u0000",
+    "<script>",
+  ),
+);
+/** The dashboard's order form as a browser (or anyone) might post it: urlencoded, multipart or junk. */
+export const hostileOrderForm = fc.record({
+  fields: fc.array(
+    fc.tuple(fc.constantFrom("product", "quantity", "paymentBehaviour", "inventoryBehaviour", "skipDemoDelays", "items", "x"), formValue),
+    { maxLength: 12 },
+  ),
+  encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
+  junk: fc.string({ unit: "binary", maxLength: 80 }),
+});

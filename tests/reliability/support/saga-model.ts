@@ -27,7 +27,9 @@ export function emptyModel(): SagaModel {
 
 export class InvariantBroken extends Error {
   constructor(when: string, violations: readonly Violation[] | string[]) {
-    super(`${when}:\n${violations.map((v) => (typeof v === "string" ? `  - ${v}` : `  - [${v.invariant}] ${v.sessionId}/${v.subject}: ${v.message}`)).join("\n")}`);
+    super(
+      `${when}:\n${violations.map((v) => (typeof v === "string" ? `  - ${v}` : `  - [${v.invariant}] ${v.sessionId}/${v.subject}: ${v.message}`)).join("\n")}`,
+    );
   }
 }
 
@@ -57,7 +59,8 @@ async function isolated<T>(real: CrashableApp, touched: string | null, act: () =
   const before = others.map((s) => real.sessionDigest(s));
   const result = await act();
   others.forEach((s, i) => {
-    if (real.sessionDigest(s) !== before[i]) throw new InvariantBroken("isolation", [`session ${s} changed by a command of ${touched ?? "nobody"}`]);
+    if (real.sessionDigest(s) !== before[i])
+      throw new InvariantBroken("isolation", [`session ${s} changed by a command of ${touched ?? "nobody"}`]);
   });
   return result;
 }
@@ -99,7 +102,9 @@ class SeedCatalog extends SagaCommand {
     model.get(this.session)!.initialStock = new Map(catalog.map((p) => [p.id, p.stock_level + (confirmed.get(p.id) ?? 0)]));
   }
   override toString() {
-    return this.custom ? `seed(${this.session}, ${JSON.stringify(this.custom.map((p) => [p.id, p.stock_level]))})` : `seedDefault(${this.session})`;
+    return this.custom
+      ? `seed(${this.session}, ${JSON.stringify(this.custom.map((p) => [p.id, p.stock_level]))})`
+      : `seedDefault(${this.session})`;
   }
 }
 
@@ -114,7 +119,12 @@ class PlaceOrder extends SagaCommand {
     super();
   }
   async act(model: SagaModel, real: CrashableApp) {
-    const body = { items: this.items, paymentBehaviour: this.paymentBehaviour, inventoryBehaviour: this.inventoryBehaviour, skipDemoDelays: this.skipDemoDelays };
+    const body = {
+      items: this.items,
+      paymentBehaviour: this.paymentBehaviour,
+      inventoryBehaviour: this.inventoryBehaviour,
+      skipDemoDelays: this.skipDemoDelays,
+    };
     const answer = await isolated(real, this.session, () => real.request("POST", "/orders", this.session, body));
     expectStatus(answer, [200], "place order");
     if (answer.body.status !== "PENDING" || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
@@ -244,7 +254,13 @@ const pick = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 const placeOrder = fc
   .record({
     session,
-    items: fc.array(fc.record({ product: fc.constantFrom(...productPool, "ghost"), quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 80 })) }), { minLength: 1, maxLength: 5 }),
+    items: fc.array(
+      fc.record({
+        product: fc.constantFrom(...productPool, "ghost"),
+        quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 80 })),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
     pay: fc.constantFrom(...behaviours),
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
@@ -253,7 +269,22 @@ const placeOrder = fc
 
 /** Weighted by repetition: orders and deliveries are most of a workshop's traffic. */
 export const sagaCommands = [
-  fc.tuple(session, fc.option(fc.uniqueArray(fc.record({ id: fc.constantFrom(...productPool), stock_level: fc.integer({ min: 0, max: 12 }), price_cents: fc.integer({ min: 1, max: 5_000 }) }), { minLength: 1, maxLength: 5, selector: (p) => p.id }), { freq: 2 })).map(([s, custom]) => new SeedCatalog(s, custom)),
+  fc
+    .tuple(
+      session,
+      fc.option(
+        fc.uniqueArray(
+          fc.record({
+            id: fc.constantFrom(...productPool),
+            stock_level: fc.integer({ min: 0, max: 12 }),
+            price_cents: fc.integer({ min: 1, max: 5_000 }),
+          }),
+          { minLength: 1, maxLength: 5, selector: (p) => p.id },
+        ),
+        { freq: 2 },
+      ),
+    )
+    .map(([s, custom]) => new SeedCatalog(s, custom)),
   placeOrder,
   placeOrder,
   placeOrder,
@@ -266,5 +297,7 @@ export const sagaCommands = [
   pick.map((p) => new Redeliver(p)),
   fc.integer({ min: 0, max: 9_000 }).map((ms) => new AdvanceTime(ms)),
   fc.constant(new Crash()),
-  fc.tuple(session, fc.shuffledSubarray<Resettable>(["orders", "inventory", "payments"], { minLength: 1 })).map(([s, m]) => new Reset(s, m)),
+  fc
+    .tuple(session, fc.shuffledSubarray<Resettable>(["orders", "inventory", "payments"], { minLength: 1 }))
+    .map(([s, m]) => new Reset(s, m)),
 ];
