@@ -117,7 +117,7 @@ function runSaga(sessionId: string, items: Line[]) {
     let causationId: string | null = null;
     const event = (type: string, data: unknown) => {
       const id = Bun.randomUUIDv7();
-      insertEvent.run({ id, sessionId, type, sagaId, orderId, causationId, now, data: JSON.stringify(data) });
+      insertEvent.run({ id, sessionId, type, sagaId, orderId, causationId, now, data });
       causationId = id;
     };
     insertOrder.run({ orderId, sessionId, sagaId, now });
