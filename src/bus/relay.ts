@@ -64,7 +64,12 @@ export class Relay {
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is scheduled. */
   nextDueAt(): number | null {
-    return this.db.select({ next: min(deliveries.dueAt) }).from(deliveries).get()?.next ?? null;
+    return (
+      this.db
+        .select({ next: min(deliveries.dueAt) })
+        .from(deliveries)
+        .get()?.next ?? null
+    );
   }
 
   pendingCount(): number {

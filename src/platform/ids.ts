@@ -8,9 +8,9 @@ export interface Ids {
 
 export const systemIds: Ids = { uuid: () => Bun.randomUUIDv7() };
 
-/** Deterministic, still time-sortable ids: 00000000-0000-7000-8000-000000000001, ... */
-export function sequentialIds(): Ids {
-  let n = 0;
+/** Deterministic, still time-sortable ids: 00000000-0000-7000-8000-000000000001, ... after `start`. */
+export function sequentialIds(start = 0): Ids {
+  let n = start;
   return {
     uuid: () => {
       n += 1;

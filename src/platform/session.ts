@@ -16,11 +16,7 @@ export function parseSessionId(value: string | undefined | null, source = `${SES
     throw new AppError(400, "SESSION_REQUIRED", `Missing ${SESSION_HEADER} header`);
   }
   if (!isValidSessionId(value)) {
-    throw new AppError(
-      400,
-      "SESSION_INVALID",
-      `Invalid ${source} (x-session-id): use 1 to 64 characters of A-Z a-z 0-9 . _ : -`,
-    );
+    throw new AppError(400, "SESSION_INVALID", `Invalid ${source} (x-session-id): use 1 to 64 characters of A-Z a-z 0-9 . _ : -`);
   }
   return value;
 }
@@ -34,6 +30,9 @@ export const requireSession = (options: { allowQuery?: boolean } = {}) =>
   createMiddleware<SessionEnv>(async (c, next) => {
     const header = c.req.header(SESSION_HEADER);
     const fromQuery = options.allowQuery && header === undefined ? c.req.query("session") : undefined;
-    c.set("sessionId", parseSessionId(header ?? fromQuery, header === undefined && fromQuery !== undefined ? "session query parameter" : undefined));
+    c.set(
+      "sessionId",
+      parseSessionId(header ?? fromQuery, header === undefined && fromQuery !== undefined ? "session query parameter" : undefined),
+    );
     await next();
   });

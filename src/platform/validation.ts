@@ -13,9 +13,7 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 export const validate = <Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) =>
   zValidator(target, schema, (result) => {
     if (!result.success) {
-      throw new ValidationError(
-        result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
-      );
+      throw new ValidationError(result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
     }
   });
 

@@ -15,10 +15,12 @@ export interface RequestOptions {
  */
 export function createTestApp(options: SagaServerOptions & { seed?: number } = {}) {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
+  /** What the relay reported as failed deliveries; most tests expect none. */
+  const relayFailures: string[] = [];
   const server = createSagaServer({
     ids: sequentialIds(),
     random: seededRandom(options.seed ?? 1),
-    relay: { log: () => {} },
+    relay: { log: (message) => relayFailures.push(message) },
     ...options,
     clock,
   });
@@ -52,7 +54,7 @@ export function createTestApp(options: SagaServerOptions & { seed?: number } = {
     throw new Error("The bus did not settle: a reaction keeps failing or scheduling");
   }
 
-  return { ...server, clock, request, settle };
+  return { ...server, clock, request, settle, relayFailures };
 }
 export type TestApp = ReturnType<typeof createTestApp>;
 

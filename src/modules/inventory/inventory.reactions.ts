@@ -27,7 +27,13 @@ export function inventoryReactions(deps: Deps) {
       }
       emit({
         type: "INVENTORY_RESERVED",
-        data: { reservationId: outcome.reservationId, items: outcome.items, totalCents: outcome.totalCents, paymentBehaviour, skipDemoDelays },
+        data: {
+          reservationId: outcome.reservationId,
+          items: outcome.items,
+          totalCents: outcome.totalCents,
+          paymentBehaviour,
+          skipDemoDelays,
+        },
       });
     },
   };
@@ -40,7 +46,10 @@ export function inventoryReactions(deps: Deps) {
       if (reservation?.status === "CONFIRMED") return;
       if (reservation?.status !== "PENDING") {
         // The stock was paid for but is no longer held (an inventory reset): the payment is refunded.
-        emit({ type: "INVENTORY_FAILED", data: { stage: "confirm", reason: "the reservation was no longer held (inventory reset)", items: [] } });
+        emit({
+          type: "INVENTORY_FAILED",
+          data: { stage: "confirm", reason: "the reservation was no longer held (inventory reset)", items: [] },
+        });
         return;
       }
       const items = settleReservation(tx, reservation, "CONFIRMED", now);

@@ -133,7 +133,14 @@ export type ReserveOutcome =
  * inside a savepoint; if any is short, the savepoint is rolled back and every short line is
  * reported with what is available now.
  */
-export function reserveStock(tx: Tx, deps: Pick<Deps, "ids">, sessionId: string, orderId: string, items: readonly OrderLine[], now: number): ReserveOutcome {
+export function reserveStock(
+  tx: Tx,
+  deps: Pick<Deps, "ids">,
+  sessionId: string,
+  orderId: string,
+  items: readonly OrderLine[],
+  now: number,
+): ReserveOutcome {
   const lines = mergeLines(items);
   const priced: PricedLine[] = [];
   const shortIds: string[] = [];
@@ -180,7 +187,9 @@ export function reserveStock(tx: Tx, deps: Pick<Deps, "ids">, sessionId: string,
   const reservationId = `res_${deps.ids.uuid()}`;
   tx.insert(reservations).values({ id: reservationId, sessionId, orderId, status: "PENDING", createdAt: now, updatedAt: now }).run();
   tx.insert(reservationLines)
-    .values(priced.map((line) => ({ sessionId, reservationId, productId: line.product, quantity: line.quantity, priceCents: line.priceCents })))
+    .values(
+      priced.map((line) => ({ sessionId, reservationId, productId: line.product, quantity: line.quantity, priceCents: line.priceCents })),
+    )
     .run();
   const totalCents = priced.reduce((total, line) => total + line.quantity * line.priceCents, 0);
   return { reserved: true, reservationId, items: priced, totalCents };
@@ -224,7 +233,9 @@ export function settleReservation(tx: Tx, reservation: ReservationRow, to: "CONF
       .returning({ id: products.id })
       .get();
     if (!applied) {
-      throw new Error(`Reservation ${reservation.id} holds ${line.quantity} of ${line.product}, which the product does not show as reserved`);
+      throw new Error(
+        `Reservation ${reservation.id} holds ${line.quantity} of ${line.product}, which the product does not show as reserved`,
+      );
     }
   }
   const moved = tx

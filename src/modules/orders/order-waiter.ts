@@ -27,9 +27,7 @@ export async function waitForOrderToSettle(deps: Deps, order: OrderJson, waitMs:
       const stopListening = deps.bus.listen((events) => {
         const settled = events.some(
           (e) =>
-            e.orderId === order.id &&
-            e.sessionId === order.sessionId &&
-            (e.type === "ORDER_COMPLETED" || e.type === "ORDER_CANCELLED"),
+            e.orderId === order.id && e.sessionId === order.sessionId && (e.type === "ORDER_COMPLETED" || e.type === "ORDER_CANCELLED"),
         );
         if (settled) done();
       });

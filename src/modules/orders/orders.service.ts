@@ -74,7 +74,15 @@ export function listOrders(db: Executor, sessionId: string, limit: number): Orde
   const items = db
     .select()
     .from(orderItems)
-    .where(and(eq(orderItems.sessionId, sessionId), inArray(orderItems.orderId, rows.map((r) => r.id))))
+    .where(
+      and(
+        eq(orderItems.sessionId, sessionId),
+        inArray(
+          orderItems.orderId,
+          rows.map((r) => r.id),
+        ),
+      ),
+    )
     .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
     .all();
   const itemsByOrder = Map.groupBy(items, (item) => item.orderId);

@@ -24,7 +24,14 @@ export function findPayment(db: Executor, sessionId: string, orderId: string): P
 }
 
 /** Opens the order's payment as PENDING, once: a second call returns the existing one. */
-export function openPayment(tx: Tx, deps: Pick<Deps, "ids">, sessionId: string, orderId: string, amountCents: number, now: number): PaymentRow {
+export function openPayment(
+  tx: Tx,
+  deps: Pick<Deps, "ids">,
+  sessionId: string,
+  orderId: string,
+  amountCents: number,
+  now: number,
+): PaymentRow {
   tx.insert(payments)
     .values({ id: `txn_${deps.ids.uuid()}`, sessionId, orderId, amountCents, status: "PENDING", createdAt: now, updatedAt: now })
     .onConflictDoNothing()

@@ -1,0 +1,92 @@
+import { expect, test } from "bun:test";
+import { eventTypes } from "../../src/bus/events";
+import { dumpDomainTables } from "../support/db-snapshot";
+import { createTestApp, type TestApp } from "../support/test-app";
+
+/** Drives one session through every path of the saga, including a reset mid-saga (refund path). */
+async function playEveryScenario(t: TestApp) {
+  await t.request("POST", "/inventory/seed");
+  const orders = [
+    { items: [{ product: "mouse-pad", quantity: 5 }] },
+    { items: [{ product: "laptop", quantity: 999 }] },
+    { items: [{ product: "monitor", quantity: 2 }], paymentBehaviour: "failure" },
+    { items: [{ product: "keyboard", quantity: 1 }], inventoryBehaviour: "random", paymentBehaviour: "random" },
+  ];
+  for (const body of orders) await t.request("POST", "/orders", { body });
+  t.settle();
+  await t.request("POST", "/orders", { body: { items: [{ product: "headset", quantity: 1 }] } });
+  t.clock.advance(3_000);
+  t.relay.runDue();
+  await t.request("POST", "/inventory/reset");
+  t.settle();
+}
+
+test("every event type delivered twice leaves the same database as delivered once", async () => {
+  const once = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+  await playEveryScenario(once);
+
+  const twice = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+  const seenTypes = new Set<string>();
+  twice.deps.bus.listen((events) => {
+    for (const event of events) {
+      seenTypes.add(event.type);
+      twice.relay.redeliver(event);
+    }
+  });
+  await playEveryScenario(twice);
+
+  expect([...seenTypes].sort()).toEqual([...eventTypes].sort());
+  expect(dumpDomainTables(twice.deps.db)).toEqual(dumpDomainTables(once.deps.db));
+  expect(twice.relay.pendingCount()).toBe(0);
+});
+
+test("a delivery repeated after it was processed changes nothing", async () => {
+  const t = createTestApp();
+  await t.request("POST", "/inventory/seed");
+  const { body: placed } = await t.request("POST", "/orders", {
+    body: { items: [{ product: "mouse", quantity: 3 }], skipDemoDelays: true },
+  });
+  t.settle();
+  const before = dumpDomainTables(t.deps.db);
+  const events = (await t.request("GET", `/orders/${placed.id}/events`)).body as { seq: number }[];
+  for (const { seq } of events) {
+    const row = t.deps.db.$client.query("SELECT * FROM events WHERE seq = ?").get(seq) as Record<string, unknown>;
+    t.relay.redeliver({
+      id: row.id,
+      seq,
+      type: row.type,
+      sessionId: row.session_id,
+      sagaId: row.saga_id,
+      orderId: row.order_id,
+      causationId: row.causation_id,
+      timestamp: row.timestamp,
+      data: JSON.parse(row.data as string),
+    } as never);
+  }
+  t.settle();
+  expect(dumpDomainTables(t.deps.db)).toEqual(before);
+});
+
+test("a reaction that throws is rolled back whole and retried with backoff", async () => {
+  const t = createTestApp();
+  await t.request("POST", "/inventory/seed");
+  let calls = 0;
+  t.deps.bus.subscribe({
+    name: "test.flakyOnce",
+    on: "INVENTORY_RESERVED",
+    handle: (_event, { tx }) => {
+      calls += 1;
+      tx.run("UPDATE products SET name = 'half-written' WHERE id = 'mouse'" as never);
+      if (calls === 1) throw new Error("boom");
+    },
+  });
+  await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true } });
+  t.relay.runDue();
+  expect(calls).toBe(1);
+  const retry = t.deps.db.$client.query("SELECT attempts, last_error, due_at FROM deliveries WHERE reaction = 'test.flakyOnce'").get();
+  expect(retry).toEqual({ attempts: 1, last_error: "boom", due_at: t.clock.now() + 1_000 });
+  expect((await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === "mouse").name).toBe("Wireless Mouse");
+  t.settle();
+  expect(calls).toBe(2);
+  expect(t.relay.pendingCount()).toBe(0);
+});
