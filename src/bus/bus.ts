@@ -1,7 +1,7 @@
 import type { Clock } from "../platform/clock";
 import type { Database, Tx } from "../platform/db";
 import type { Ids } from "../platform/ids";
-import { and, eq, like } from "drizzle-orm";
+import { and, eq, like, sql } from "drizzle-orm";
 import { deliveries, events, processedEvents } from "./bus.sql";
 import type { BusEvent, EventDraft, EventPayload, EventType } from "./events";
 
@@ -38,12 +38,15 @@ export class Bus {
   private readonly reactionsByType = new Map<EventType, Reaction[]>();
   private readonly reactionsByName = new Map<string, Reaction>();
   private readonly listeners = new Set<EventListener>();
+  private readonly statements: ReturnType<typeof outboxStatements>;
 
   constructor(
     readonly db: Database,
     private readonly clock: Clock,
     private readonly ids: Ids,
-  ) {}
+  ) {
+    this.statements = outboxStatements(db);
+  }
 
   subscribe(reaction: AnyReaction): void {
     if (this.reactionsByName.has(reaction.name)) throw new Error(`Reaction ${reaction.name} is subscribed twice`);
@@ -75,20 +78,17 @@ export class Bus {
   appendTo(tx: Tx, draft: EventDraft, emitted: BusEvent[]): BusEvent {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    const { seq } = tx
-      .insert(events)
-      .values({
-        id,
-        sessionId: draft.sessionId,
-        type: draft.type,
-        sagaId: draft.sagaId,
-        orderId: draft.orderId,
-        causationId: draft.causationId,
-        timestamp: now,
-        data: draft.data,
-      })
-      .returning({ seq: events.seq })
-      .get();
+    // A statement compiled on the database runs on the same connection, so inside `tx`.
+    const { seq } = this.statements.appendEvent.get({
+      id,
+      sessionId: draft.sessionId,
+      type: draft.type,
+      sagaId: draft.sagaId,
+      orderId: draft.orderId,
+      causationId: draft.causationId,
+      timestamp: now,
+      data: draft.data,
+    }) as { seq: number };
     const event = { ...draft, id, seq, timestamp: now } as BusEvent;
     this.schedule(tx, event);
     emitted.push(event);
@@ -100,18 +100,15 @@ export class Bus {
    * after `from` (the event's own time, or now for a redelivery).
    */
   schedule(tx: Tx, event: BusEvent, from = event.timestamp): void {
-    const reactions = this.reactionsFor(event.type);
-    if (reactions.length === 0) return;
-    tx.insert(deliveries)
-      .values(
-        reactions.map((reaction) => ({
-          sessionId: event.sessionId,
-          eventSeq: event.seq,
-          reaction: reaction.name,
-          dueAt: from + Math.max(0, reaction.delayMs?.(event) ?? 0),
-        })),
-      )
-      .run();
+    // `tx` is the caller's transaction; the compiled statement runs on the same connection.
+    for (const reaction of this.reactionsFor(event.type)) {
+      this.statements.scheduleDelivery.run({
+        sessionId: event.sessionId,
+        eventSeq: event.seq,
+        reaction: reaction.name,
+        dueAt: from + Math.max(0, reaction.delayMs?.(event) ?? 0),
+      });
+    }
   }
 
   /** Tells in-memory listeners about committed events. A failing listener cannot undo a commit. */
@@ -151,6 +148,34 @@ export class Bus {
   get listenerCount(): number {
     return this.listeners.size;
   }
+}
+
+/**
+ * The outbox's two writes, compiled once per database: they run for every event, and
+ * building and compiling them each time cost more than the writes (see docs/performance.md).
+ */
+function outboxStatements(db: Database) {
+  const p = sql.placeholder;
+  return {
+    appendEvent: db
+      .insert(events)
+      .values({
+        id: p("id"),
+        sessionId: p("sessionId"),
+        type: p("type"),
+        sagaId: p("sagaId"),
+        orderId: p("orderId"),
+        causationId: p("causationId"),
+        timestamp: p("timestamp"),
+        data: p("data"),
+      })
+      .returning({ seq: events.seq })
+      .prepare(),
+    scheduleDelivery: db
+      .insert(deliveries)
+      .values({ sessionId: p("sessionId"), eventSeq: p("eventSeq"), reaction: p("reaction"), dueAt: p("dueAt") })
+      .prepare(),
+  };
 }
 
 export function rowToEvent(row: typeof events.$inferSelect): BusEvent {
