@@ -1,4 +1,4 @@
-import { asc, count, eq, and, lte, min, sql } from "drizzle-orm";
+import { asc, count, eq, lte, min, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
 import type { Database, Tx } from "../platform/db";
 import { type Bus, rowToEvent } from "./bus";
@@ -6,6 +6,7 @@ import { deliveries, events, processedEvents } from "./bus.sql";
 import type { BusEvent } from "./events";
 
 type DeliveryRow = typeof deliveries.$inferSelect;
+type EventRow = typeof events.$inferSelect;
 
 export interface RelayOptions {
   /** Deliveries handled in one round (one commit) before the relay yields to the event loop, so HTTP stays responsive. */
@@ -26,9 +27,11 @@ const PAGE_SIZE = 100;
 function relayStatements(db: Database) {
   const p = sql.placeholder;
   return {
+    // The event comes with its delivery (null when a reset removed it): one query, not one per delivery.
     due: db
-      .select()
+      .select({ delivery: deliveries, event: events })
       .from(deliveries)
+      .leftJoin(events, eq(events.seq, deliveries.eventSeq))
       .where(lte(deliveries.dueAt, p("now")))
       .orderBy(asc(deliveries.dueAt), asc(deliveries.id))
       .limit(p("limit"))
@@ -37,25 +40,12 @@ function relayStatements(db: Database) {
       .select({ next: min(deliveries.dueAt) })
       .from(deliveries)
       .prepare(),
-    event: db
-      .select()
-      .from(events)
-      .where(eq(events.seq, p("seq")))
-      .prepare(),
-    processed: db
-      .select({ at: processedEvents.processedAt })
-      .from(processedEvents)
-      .where(
-        and(
-          eq(processedEvents.sessionId, p("sessionId")),
-          eq(processedEvents.eventId, p("eventId")),
-          eq(processedEvents.reaction, p("reaction")),
-        ),
-      )
-      .prepare(),
+    // Records (event, reaction) unless it is already there: one statement both checks and records.
     recordProcessed: db
       .insert(processedEvents)
       .values({ sessionId: p("sessionId"), eventId: p("eventId"), reaction: p("reaction"), processedAt: p("processedAt") })
+      .onConflictDoNothing()
+      .returning({ at: processedEvents.processedAt })
       .prepare(),
     removeDelivery: db
       .delete(deliveries)
@@ -113,7 +103,7 @@ export class Relay {
       while (done < limit) {
         const due = this.statements.due.all({ now: this.clock.now(), limit: Math.min(PAGE_SIZE, limit - done) });
         if (due.length === 0) break;
-        for (const delivery of due) this.deliver(tx, delivery, emitted);
+        for (const { delivery, event } of due) this.deliver(tx, delivery, event, emitted);
         done += due.length;
       }
       return done;
@@ -185,11 +175,10 @@ export class Relay {
   }
 
   /** One delivery in its own savepoint; what it emits joins `emitted` only if it succeeded. */
-  private deliver(tx: Tx, delivery: DeliveryRow, emitted: BusEvent[]): void {
+  private deliver(tx: Tx, delivery: DeliveryRow, row: EventRow | null, emitted: BusEvent[]): void {
     const mine: BusEvent[] = [];
     try {
       tx.transaction((sp) => {
-        const row = this.statements.event.get({ seq: delivery.eventSeq });
         const reaction = this.bus.reactionNamed(delivery.reaction);
         if (!row) {
           // The event was removed by a reset; there is nothing left to deliver.
@@ -197,10 +186,13 @@ export class Relay {
           return;
         }
         if (!reaction) throw new Error(`No reaction named ${delivery.reaction} is subscribed`);
-        const key = { sessionId: row.sessionId, eventId: row.id, reaction: reaction.name };
-        if (!this.statements.processed.get(key)) {
+        const now = this.clock.now();
+        // Recorded first, in the same savepoint as the reaction: if the reaction throws, the
+        // record is rolled back with everything else; if it was already there, this is a
+        // duplicate delivery and the reaction is skipped.
+        const recorded = this.statements.recordProcessed.get({ sessionId: row.sessionId, eventId: row.id, reaction: reaction.name, processedAt: now });
+        if (recorded !== undefined) {
           const event = rowToEvent(row);
-          const now = this.clock.now();
           reaction.handle(event, {
             tx: sp,
             now,
@@ -211,7 +203,6 @@ export class Relay {
                 mine,
               ),
           });
-          this.statements.recordProcessed.run({ ...key, processedAt: now });
         }
         this.statements.removeDelivery.run({ id: delivery.id });
       });
