@@ -190,7 +190,12 @@ export class Relay {
         // Recorded first, in the same savepoint as the reaction: if the reaction throws, the
         // record is rolled back with everything else; if it was already there, this is a
         // duplicate delivery and the reaction is skipped.
-        const recorded = this.statements.recordProcessed.get({ sessionId: row.sessionId, eventId: row.id, reaction: reaction.name, processedAt: now });
+        const recorded = this.statements.recordProcessed.get({
+          sessionId: row.sessionId,
+          eventId: row.id,
+          reaction: reaction.name,
+          processedAt: now,
+        });
         if (recorded !== undefined) {
           const event = rowToEvent(row);
           reaction.handle(event, {

@@ -54,26 +54,56 @@ const reserve = db
   .update(products)
   .set({ reserved: sql`${products.reserved} + ${p("quantity")}`, version: sql`${products.version} + 1`, updatedAt: sql`${p("now")}` })
   .where(
-    and(eq(products.sessionId, p("sessionId")), eq(products.id, p("product")), sql`${products.stockLevel} - ${products.reserved} >= ${p("quantity")}`),
+    and(
+      eq(products.sessionId, p("sessionId")),
+      eq(products.id, p("product")),
+      sql`${products.stockLevel} - ${products.reserved} >= ${p("quantity")}`,
+    ),
   )
   .returning({ priceCents: products.priceCents })
   .prepare();
 const insertReservation = db
   .insert(reservations)
-  .values({ id: p("reservationId"), sessionId: p("sessionId"), orderId: p("orderId"), status: "PENDING", createdAt: p("now"), updatedAt: p("now") })
+  .values({
+    id: p("reservationId"),
+    sessionId: p("sessionId"),
+    orderId: p("orderId"),
+    status: "PENDING",
+    createdAt: p("now"),
+    updatedAt: p("now"),
+  })
   .prepare();
 const insertReservationLine = db
   .insert(reservationLines)
-  .values({ sessionId: p("sessionId"), reservationId: p("reservationId"), productId: p("product"), quantity: p("quantity"), priceCents: p("priceCents") })
+  .values({
+    sessionId: p("sessionId"),
+    reservationId: p("reservationId"),
+    productId: p("product"),
+    quantity: p("quantity"),
+    priceCents: p("priceCents"),
+  })
   .prepare();
 const moveOrder = db
   .update(orders)
-  .set({ status: sql`${p("status")}`, totalCents: sql`${p("totalCents")}`, completedAt: sql`${p("completedAt")}`, updatedAt: sql`${p("now")}` })
+  .set({
+    status: sql`${p("status")}`,
+    totalCents: sql`${p("totalCents")}`,
+    completedAt: sql`${p("completedAt")}`,
+    updatedAt: sql`${p("now")}`,
+  })
   .where(and(eq(orders.sessionId, p("sessionId")), eq(orders.id, p("orderId"))))
   .prepare();
 const insertPayment = db
   .insert(payments)
-  .values({ id: p("paymentId"), sessionId: p("sessionId"), orderId: p("orderId"), amountCents: p("amountCents"), status: "PENDING", createdAt: p("now"), updatedAt: p("now") })
+  .values({
+    id: p("paymentId"),
+    sessionId: p("sessionId"),
+    orderId: p("orderId"),
+    amountCents: p("amountCents"),
+    status: "PENDING",
+    createdAt: p("now"),
+    updatedAt: p("now"),
+  })
   .prepare();
 const chargePayment = db
   .update(payments)
@@ -97,7 +127,15 @@ const confirmReservation = db
   .prepare();
 const seedProduct = db
   .insert(products)
-  .values({ id: p("id"), sessionId: p("sessionId"), name: p("name"), priceCents: p("priceCents"), stockLevel: p("stockLevel"), createdAt: p("now"), updatedAt: p("now") })
+  .values({
+    id: p("id"),
+    sessionId: p("sessionId"),
+    name: p("name"),
+    priceCents: p("priceCents"),
+    stockLevel: p("stockLevel"),
+    createdAt: p("now"),
+    updatedAt: p("now"),
+  })
   .onConflictDoUpdate({ target: [products.sessionId, products.id], set: { stockLevel: sql`excluded.stock_level` } })
   .prepare();
 
@@ -150,10 +188,13 @@ const app = new Hono()
   .get("/health", (c) => c.json({ status: "ok" }))
   .post("/seed", async (c) => {
     const sessionId = c.req.header("x-session-id") ?? "";
-    const { products: list } = (await c.req.json()) as { products: { id: string; name: string; stock_level: number; price_cents: number }[] };
+    const { products: list } = (await c.req.json()) as {
+      products: { id: string; name: string; stock_level: number; price_cents: number }[];
+    };
     const now = Date.now();
     db.transaction(() => {
-      for (const item of list) seedProduct.run({ id: item.id, sessionId, name: item.name, priceCents: item.price_cents, stockLevel: item.stock_level, now });
+      for (const item of list)
+        seedProduct.run({ id: item.id, sessionId, name: item.name, priceCents: item.price_cents, stockLevel: item.stock_level, now });
     });
     return c.json({ ok: true });
   })

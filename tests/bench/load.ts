@@ -102,7 +102,10 @@ export async function runOrders(options: OrderRunOptions): Promise<OrderRunFigur
         }
         completionMs.push(performance.now() - sentAt);
         const expected = planned.expect;
-        if (expected && (order.status !== expected.status || (expected.cancellationSource ?? null) !== (order.cancellationSource ?? null))) {
+        if (
+          expected &&
+          (order.status !== expected.status || (expected.cancellationSource ?? null) !== (order.cancellationSource ?? null))
+        ) {
           throw new Error(
             `order ${order.id} ended ${order.status}/${order.cancellationSource} but ${expected.status}/${expected.cancellationSource ?? null} was expected`,
           );

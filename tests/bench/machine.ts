@@ -5,7 +5,10 @@ import { availableParallelism, totalmem } from "node:os";
 export function describeMachine(): string {
   let model = "unknown CPU";
   try {
-    model = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.+)$/m)?.[1]?.trim() ?? model;
+    model =
+      readFileSync("/proc/cpuinfo", "utf8")
+        .match(/^model name\s*:\s*(.+)$/m)?.[1]
+        ?.trim() ?? model;
   } catch {
     // Not Linux: the model stays unknown.
   }

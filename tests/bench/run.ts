@@ -139,7 +139,11 @@ async function measureCeilingB(o: BenchOptions): Promise<number> {
     const sessions = await seedSessions(server, "/seed", "direct", o.sessions, o.clients);
     let n = 0;
     const saga = async () => {
-      await postJson(`${server.baseUrl}/saga`, { items: [{ product: "widget", quantity: 1 }] }, { "x-session-id": sessions[n++ % sessions.length]! });
+      await postJson(
+        `${server.baseUrl}/saga`,
+        { items: [{ product: "widget", quantity: 1 }] },
+        { "x-session-id": sessions[n++ % sessions.length]! },
+      );
     };
     await measureRate(saga, o.clients, o.warmupMs);
     return (await repeat(o.runs, async () => ({ rate: await measureRate(saga, o.clients, o.runMs) }))).rate;
@@ -195,7 +199,11 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
       cancelled: raceRun.cancelled,
       stockLeft: scarce.stock_level,
       reservedLeft: scarce.reserved,
-      ok: raceRun.completed === o.raceUnits && raceRun.cancelled === o.raceOrders - o.raceUnits && scarce.stock_level === 0 && scarce.reserved === 0,
+      ok:
+        raceRun.completed === o.raceUnits &&
+        raceRun.cancelled === o.raceOrders - o.raceUnits &&
+        scarce.stock_level === 0 &&
+        scarce.reserved === 0,
     };
     return { saga, mixed: mixedFigures, race };
   } finally {
@@ -249,7 +257,12 @@ async function main() {
     ["Ceiling B: the saga's SQL writes in one transaction, no bus", `${fmt(ceilingB)} req/s`, "", ""],
     ["Saga: completed orders/s", `${fmt(saga.completedPerSec)} /s`, "≥ 5,000 /s", verdict(saga.completedPerSec >= 5_000)],
     ["Saga: create latency p50 / p99", `${fmt(saga.createP50Ms, 1)} / ${fmt(saga.createP99Ms, 1)} ms`, "", ""],
-    ["Saga: completion latency p50 / p99", `${fmt(saga.completionP50Ms, 1)} / ${fmt(saga.completionP99Ms, 1)} ms`, "p99 < 25 ms", verdict(saga.completionP99Ms < 25)],
+    [
+      "Saga: completion latency p50 / p99",
+      `${fmt(saga.completionP50Ms, 1)} / ${fmt(saga.completionP99Ms, 1)} ms`,
+      "p99 < 25 ms",
+      verdict(saga.completionP99Ms < 25),
+    ],
     ["Saga ÷ ceiling A", `${fmt(saga.completedPerSec / ceilingA, 3)} (1/${fmt(ceilingA / saga.completedPerSec, 1)})`, "≈ 1/15", ""],
     ["Saga ÷ ceiling B", `${fmt(saga.completedPerSec / ceilingB, 2)}`, "≈ 2/3", ""],
     [

@@ -7,7 +7,10 @@ export function percentile(sortedAscending: readonly number[], p: number): numbe
 }
 
 export function median(values: readonly number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** The median of each numeric field across runs (each figure is a median on its own). */

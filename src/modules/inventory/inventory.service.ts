@@ -32,7 +32,13 @@ const statements = perConnection((db) => ({
     .prepare(),
   insertReservationLine: db
     .insert(reservationLines)
-    .values({ sessionId: p("sessionId"), reservationId: p("reservationId"), productId: p("product"), quantity: p("quantity"), priceCents: p("priceCents") })
+    .values({
+      sessionId: p("sessionId"),
+      reservationId: p("reservationId"),
+      productId: p("product"),
+      quantity: p("quantity"),
+      priceCents: p("priceCents"),
+    })
     .prepare(),
   reservationOfOrder: db
     .select()

@@ -49,11 +49,12 @@ const statements = perConnection((db) => ({
 }));
 
 /** Records the order and its ORDER_CREATED event in one transaction; the saga starts from there. */
-export function placeOrder(deps: Deps, sessionId: string, input: PlaceOrderInput): OrderJson {
+export function placeOrder(deps: Deps, sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
   const now = deps.clock.now();
   const id = deps.ids.uuid();
   const sagaId = deps.ids.uuid();
-  return deps.bus.transact((tx, emit) => {
+  // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
+  return deps.bus.transactTogether((tx, emit) => {
     const prepared = statements(tx);
     const order = prepared.insertOrder.get({
       id,
@@ -65,9 +66,7 @@ export function placeOrder(deps: Deps, sessionId: string, input: PlaceOrderInput
       skipDemoDelays: input.skipDemoDelays,
       now,
     }) as OrderRow;
-    const items = input.items.map(
-      (line, lineNo) => prepared.insertItem.get({ sessionId, orderId: id, lineNo, ...line }) as OrderItemRow,
-    );
+    const items = input.items.map((line, lineNo) => prepared.insertItem.get({ sessionId, orderId: id, lineNo, ...line }) as OrderItemRow);
     emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId: id, causationId: null, data: { ...input } });
     return orderToJson(order, items);
   });

@@ -16,12 +16,25 @@ const statements = perConnection((db) => ({
     .prepare(),
   open: db
     .insert(payments)
-    .values({ id: p("id"), sessionId: p("sessionId"), orderId: p("orderId"), amountCents: p("amountCents"), status: "PENDING", createdAt: p("now"), updatedAt: p("now") })
+    .values({
+      id: p("id"),
+      sessionId: p("sessionId"),
+      orderId: p("orderId"),
+      amountCents: p("amountCents"),
+      status: "PENDING",
+      createdAt: p("now"),
+      updatedAt: p("now"),
+    })
     .onConflictDoNothing()
     .prepare(),
   move: db
     .update(payments)
-    .set({ status: sql`${p("to")}`, failureReason: sql`${p("failureReason")}`, version: sql`${payments.version} + 1`, updatedAt: sql`${p("now")}` })
+    .set({
+      status: sql`${p("to")}`,
+      failureReason: sql`${p("failureReason")}`,
+      version: sql`${payments.version} + 1`,
+      updatedAt: sql`${p("now")}`,
+    })
     .where(and(eq(payments.sessionId, p("sessionId")), eq(payments.id, p("id")), eq(payments.status, p("from"))))
     .returning({ id: payments.id })
     .prepare(),
