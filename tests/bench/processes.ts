@@ -20,7 +20,8 @@ export interface RunningServer {
 export async function startServer(script: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const folder = mkdtempSync(join(tmpdir(), "saga-bench-"));
   const startedAt = performance.now();
-  const proc = Bun.spawn(["bun", join(repoRoot, script)], {
+  // The same bun binary that runs the bench, whether or not one is on PATH.
+  const proc = Bun.spawn([process.execPath, join(repoRoot, script)], {
     cwd: repoRoot,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: join(folder, "bench.sqlite"), ...env },
     stdout: "pipe",
