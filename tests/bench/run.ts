@@ -154,6 +154,8 @@ async function measureCeilingB(o: BenchOptions): Promise<number> {
 
 interface SagaFigures {
   saga: OrderRunFigures;
+  /** One client: the saga's own latency, with no queue in front of it. */
+  single: OrderRunFigures;
   mixed: OrderRunFigures;
   race: { orders: number; units: number; completed: number; cancelled: number; stockLeft: number; reservedLeft: number; ok: boolean };
 }
@@ -170,6 +172,8 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
     await runOrders({ ...base, durationMs: o.warmupMs, plan: success });
     log("saga: measuring");
     const saga = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: success }));
+    log("saga with one client: measuring");
+    const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");
     const mixedFigures = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: mixed }));
 
@@ -205,7 +209,7 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
         scarce.stock_level === 0 &&
         scarce.reserved === 0,
     };
-    return { saga, mixed: mixedFigures, race };
+    return { saga, single, mixed: mixedFigures, race };
   } finally {
     await server.stop();
   }
@@ -246,7 +250,7 @@ async function main() {
   const ceilingA = await measureCeilingA(o);
   log("ceiling B (saga's SQL writes in one transaction)");
   const ceilingB = await measureCeilingB(o);
-  const { saga, mixed, race } = await measureSagas(o);
+  const { saga, single, mixed, race } = await measureSagas(o);
   log("memory");
   const memory = await measureMemory(o);
   const seconds = (performance.now() - startedAt) / 1000;
@@ -262,6 +266,12 @@ async function main() {
       `${fmt(saga.completionP50Ms, 1)} / ${fmt(saga.completionP99Ms, 1)} ms`,
       "p99 < 25 ms",
       verdict(saga.completionP99Ms < 25),
+    ],
+    [
+      "Saga, 1 client (no queueing): orders/s; completion p50 / p99",
+      `${fmt(single.completedPerSec)} /s; ${fmt(single.completionP50Ms, 1)} / ${fmt(single.completionP99Ms, 1)} ms`,
+      "",
+      "",
     ],
     ["Saga ÷ ceiling A", `${fmt(saga.completedPerSec / ceilingA, 3)} (1/${fmt(ceilingA / saga.completedPerSec, 1)})`, "≈ 1/15", ""],
     ["Saga ÷ ceiling B", `${fmt(saga.completedPerSec / ceilingB, 2)}`, "≈ 2/3", ""],
