@@ -1,14 +1,15 @@
-import { and, asc, count, eq, lte, min } from "drizzle-orm";
+import { asc, count, eq, lte, min, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
-import type { Database } from "../platform/db";
+import type { Database, Tx } from "../platform/db";
 import { type Bus, rowToEvent } from "./bus";
 import { deliveries, events, processedEvents } from "./bus.sql";
 import type { BusEvent } from "./events";
 
 type DeliveryRow = typeof deliveries.$inferSelect;
+type EventRow = typeof events.$inferSelect;
 
 export interface RelayOptions {
-  /** Deliveries handled before the relay yields to the event loop, so HTTP stays responsive. */
+  /** Deliveries handled in one round (one commit) before the relay yields to the event loop, so HTTP stays responsive. */
   batchSize?: number;
   /** Backoff after a reaction throws: base * 2^attempts, capped. */
   retryBaseMs?: number;
@@ -16,21 +17,67 @@ export interface RelayOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+/** Due deliveries are read in pages of this many, oldest due first. */
+const PAGE_SIZE = 100;
+
 /**
- * Delivers scheduled events to reactions. Each delivery is one transaction that runs the
- * reaction, records (event, reaction) in processed_events and removes the delivery; if the
- * record already exists the reaction is skipped, so a duplicate delivery changes nothing.
+ * The relay's own queries, compiled once per database: they run for every delivery, and
+ * building and compiling them each time was most of the relay's cost (see docs/performance.md).
+ */
+function relayStatements(db: Database) {
+  const p = sql.placeholder;
+  return {
+    // The event comes with its delivery (null when a reset removed it): one query, not one per delivery.
+    due: db
+      .select({ delivery: deliveries, event: events })
+      .from(deliveries)
+      .leftJoin(events, eq(events.seq, deliveries.eventSeq))
+      .where(lte(deliveries.dueAt, p("now")))
+      .orderBy(asc(deliveries.dueAt), asc(deliveries.id))
+      .limit(p("limit"))
+      .prepare(),
+    nextDueAt: db
+      .select({ next: min(deliveries.dueAt) })
+      .from(deliveries)
+      .prepare(),
+    // Records (event, reaction) unless it is already there: one statement both checks and records.
+    recordProcessed: db
+      .insert(processedEvents)
+      .values({ sessionId: p("sessionId"), eventId: p("eventId"), reaction: p("reaction"), processedAt: p("processedAt") })
+      .onConflictDoNothing()
+      .returning({ at: processedEvents.processedAt })
+      .prepare(),
+    removeDelivery: db
+      .delete(deliveries)
+      .where(eq(deliveries.id, p("id")))
+      .prepare(),
+  };
+}
+
+/**
+ * Delivers scheduled events to reactions. Each delivery runs in its own savepoint that runs
+ * the reaction, records (event, reaction) in processed_events and removes the delivery, so it
+ * is atomic with its processed record: if the record already exists the reaction is skipped
+ * (a duplicate delivery changes nothing), and if the reaction throws, everything it did is
+ * rolled back and the delivery is retried later. The deliveries of one round share one
+ * commit: a crash before it loses the whole round, which is then delivered again from the
+ * durable schedule, exactly as a crash before a single delivery's commit would. (One commit
+ * per delivery wrote the same B-tree pages to the WAL over and over; the round is what made
+ * the relay keep up with HTTP, see docs/performance.md.) Events a round emits are announced
+ * only after its commit.
+ *
  * The relay owns time: it only delivers what is due by its clock, and tests drive it with
  * `runDue()` instead of timers.
  */
 export class Relay {
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private cancelTimer: (() => void) | null = null;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private stopListening: (() => void) | null = null;
   private readonly batchSize: number;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly log: (message: string, error?: unknown) => void;
+  private readonly statements: ReturnType<typeof relayStatements>;
 
   constructor(
     private readonly db: Database,
@@ -42,34 +89,32 @@ export class Relay {
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
     this.log = options.log ?? ((message, error) => console.error(message, error));
+    this.statements = relayStatements(db);
   }
 
-  /** Delivers everything due now, including follow-ups that become due at once; returns the count. */
+  /**
+   * Delivers everything due now, including follow-ups that become due at once, up to `limit`
+   * deliveries, in one commit; returns the count.
+   */
   runDue(limit = Number.POSITIVE_INFINITY): number {
-    let delivered = 0;
-    while (delivered < limit) {
-      const due = this.db
-        .select()
-        .from(deliveries)
-        .where(lte(deliveries.dueAt, this.clock.now()))
-        .orderBy(asc(deliveries.dueAt), asc(deliveries.id))
-        .limit(Math.min(100, limit - delivered))
-        .all();
-      if (due.length === 0) break;
-      for (const delivery of due) this.deliver(delivery);
-      delivered += due.length;
-    }
+    const emitted: BusEvent[] = [];
+    const delivered = this.db.transaction((tx) => {
+      let done = 0;
+      while (done < limit) {
+        const due = this.statements.due.all({ now: this.clock.now(), limit: Math.min(PAGE_SIZE, limit - done) });
+        if (due.length === 0) break;
+        for (const { delivery, event } of due) this.deliver(tx, delivery, event, emitted);
+        done += due.length;
+      }
+      return done;
+    });
+    this.bus.announce(emitted);
     return delivered;
   }
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is scheduled. */
   nextDueAt(): number | null {
-    return (
-      this.db
-        .select({ next: min(deliveries.dueAt) })
-        .from(deliveries)
-        .get()?.next ?? null
-    );
+    return this.statements.nextDueAt.get()?.next ?? null;
   }
 
   pendingCount(): number {
@@ -92,22 +137,34 @@ export class Relay {
   stop(): void {
     this.stopListening?.();
     this.stopListening = null;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
     this.timerDueAt = Number.POSITIVE_INFINITY;
   }
 
   private wake(): void {
     if (!this.stopListening) return;
+    // A round already runs as soon as the event loop allows: nothing can be due sooner than
+    // that, so the query below (once per commit, the commonest call) is not needed.
+    if (this.cancelTimer && this.timerDueAt <= this.clock.now()) return;
     const next = this.nextDueAt();
     if (next === null || next >= this.timerDueAt) return;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
     this.timerDueAt = next;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, next - this.clock.now()));
+    const delay = next - this.clock.now();
+    if (delay <= 0) {
+      // setImmediate runs after pending I/O: HTTP requests that arrived meanwhile are read
+      // first and their orders join this round, and there is no timer's minimum delay.
+      const immediate = setImmediate(() => this.onTimer());
+      this.cancelTimer = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(() => this.onTimer(), delay);
+      this.cancelTimer = () => clearTimeout(timer);
+    }
   }
 
   private onTimer(): void {
-    this.timer = null;
+    this.cancelTimer = null;
     this.timerDueAt = Number.POSITIVE_INFINITY;
     try {
       this.runDue(this.batchSize);
@@ -117,55 +174,55 @@ export class Relay {
     this.wake();
   }
 
-  private deliver(delivery: DeliveryRow): void {
-    const emitted: BusEvent[] = [];
+  /** One delivery in its own savepoint; what it emits joins `emitted` only if it succeeded. */
+  private deliver(tx: Tx, delivery: DeliveryRow, row: EventRow | null, emitted: BusEvent[]): void {
+    const mine: BusEvent[] = [];
     try {
-      this.db.transaction((tx) => {
-        const row = tx.select().from(events).where(eq(events.seq, delivery.eventSeq)).get();
+      tx.transaction((sp) => {
         const reaction = this.bus.reactionNamed(delivery.reaction);
         if (!row) {
           // The event was removed by a reset; there is nothing left to deliver.
-          tx.delete(deliveries).where(eq(deliveries.id, delivery.id)).run();
+          this.statements.removeDelivery.run({ id: delivery.id });
           return;
         }
         if (!reaction) throw new Error(`No reaction named ${delivery.reaction} is subscribed`);
-        const processedKey = and(
-          eq(processedEvents.sessionId, row.sessionId),
-          eq(processedEvents.eventId, row.id),
-          eq(processedEvents.reaction, reaction.name),
-        );
-        const alreadyProcessed = tx.select({ at: processedEvents.processedAt }).from(processedEvents).where(processedKey).get();
-        if (!alreadyProcessed) {
+        const now = this.clock.now();
+        // Recorded first, in the same savepoint as the reaction: if the reaction throws, the
+        // record is rolled back with everything else; if it was already there, this is a
+        // duplicate delivery and the reaction is skipped.
+        const recorded = this.statements.recordProcessed.get({
+          sessionId: row.sessionId,
+          eventId: row.id,
+          reaction: reaction.name,
+          processedAt: now,
+        });
+        if (recorded !== undefined) {
           const event = rowToEvent(row);
-          const now = this.clock.now();
           reaction.handle(event, {
-            tx,
+            tx: sp,
             now,
             emit: (payload) =>
               this.bus.appendTo(
-                tx,
+                sp,
                 { ...payload, sessionId: event.sessionId, sagaId: event.sagaId, orderId: event.orderId, causationId: event.id },
-                emitted,
+                mine,
               ),
           });
-          tx.insert(processedEvents).values({ sessionId: row.sessionId, eventId: row.id, reaction: reaction.name, processedAt: now }).run();
         }
-        tx.delete(deliveries).where(eq(deliveries.id, delivery.id)).run();
+        this.statements.removeDelivery.run({ id: delivery.id });
       });
     } catch (error) {
-      emitted.length = 0;
-      this.retryLater(delivery, error);
+      this.retryLater(tx, delivery, error);
       return;
     }
-    this.bus.announce(emitted);
+    emitted.push(...mine);
   }
 
-  private retryLater(delivery: DeliveryRow, error: unknown): void {
+  private retryLater(tx: Tx, delivery: DeliveryRow, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log(`relay: ${delivery.reaction} failed on event #${delivery.eventSeq} (attempt ${delivery.attempts + 1})`, error);
     const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** delivery.attempts);
-    this.db
-      .update(deliveries)
+    tx.update(deliveries)
       .set({ attempts: delivery.attempts + 1, lastError: message, dueAt: this.clock.now() + backoff })
       .where(eq(deliveries.id, delivery.id))
       .run();

@@ -2,12 +2,81 @@ import { and, asc, count, desc, eq, gte, inArray, notInArray, sql, sum } from "d
 import type { Deps } from "../../platform/deps";
 import type { Executor, Tx } from "../../platform/db";
 import { InvalidStateError } from "../../platform/errors";
+import { perConnection } from "../../platform/prepared";
 import type { OrderLine } from "../orders/orders.schemas";
 import { type CatalogProduct, defaultCatalog } from "./catalog";
 import type { PricedLine, ShortLine } from "./inventory.events";
 import { type ProductJson, productToJson, reservationToJson } from "./inventory.schemas";
 import { type ReservationRow, products, reservationLines, reservations } from "./inventory.sql";
 import { mergeLines } from "./reservation-rules";
+
+const p = sql.placeholder;
+
+/** The queries every order runs, compiled once per connection (see platform/prepared.ts). */
+const statements = perConnection((db) => ({
+  reserveLine: db
+    .update(products)
+    .set({ reserved: sql`${products.reserved} + ${p("quantity")}`, version: sql`${products.version} + 1`, updatedAt: sql`${p("now")}` })
+    .where(
+      and(
+        eq(products.sessionId, p("sessionId")),
+        eq(products.id, p("product")),
+        sql`${products.stockLevel} - ${products.reserved} >= ${p("quantity")}`,
+      ),
+    )
+    .returning({ priceCents: products.priceCents })
+    .prepare(),
+  insertReservation: db
+    .insert(reservations)
+    .values({ id: p("id"), sessionId: p("sessionId"), orderId: p("orderId"), status: "PENDING", createdAt: p("now"), updatedAt: p("now") })
+    .prepare(),
+  insertReservationLine: db
+    .insert(reservationLines)
+    .values({
+      sessionId: p("sessionId"),
+      reservationId: p("reservationId"),
+      productId: p("product"),
+      quantity: p("quantity"),
+      priceCents: p("priceCents"),
+    })
+    .prepare(),
+  reservationOfOrder: db
+    .select()
+    .from(reservations)
+    .where(and(eq(reservations.sessionId, p("sessionId")), eq(reservations.orderId, p("orderId"))))
+    .prepare(),
+  reservationLines: db
+    .select()
+    .from(reservationLines)
+    .where(and(eq(reservationLines.sessionId, p("sessionId")), eq(reservationLines.reservationId, p("reservationId"))))
+    .orderBy(asc(reservationLines.productId))
+    .prepare(),
+  settleLine: {
+    CONFIRMED: db
+      .update(products)
+      .set({
+        reserved: sql`${products.reserved} - ${p("quantity")}`,
+        stockLevel: sql`${products.stockLevel} - ${p("quantity")}`,
+        version: sql`${products.version} + 1`,
+        updatedAt: sql`${p("now")}`,
+      })
+      .where(and(eq(products.sessionId, p("sessionId")), eq(products.id, p("product")), gte(products.reserved, p("quantity"))))
+      .returning({ id: products.id })
+      .prepare(),
+    RELEASED: db
+      .update(products)
+      .set({ reserved: sql`${products.reserved} - ${p("quantity")}`, version: sql`${products.version} + 1`, updatedAt: sql`${p("now")}` })
+      .where(and(eq(products.sessionId, p("sessionId")), eq(products.id, p("product")), gte(products.reserved, p("quantity"))))
+      .returning({ id: products.id })
+      .prepare(),
+  },
+  settleReservation: db
+    .update(reservations)
+    .set({ status: sql`${p("status")}`, updatedAt: sql`${p("now")}` })
+    .where(and(eq(reservations.sessionId, p("sessionId")), eq(reservations.id, p("id")), eq(reservations.status, "PENDING")))
+    .returning({ id: reservations.id })
+    .prepare(),
+}));
 
 export function listProducts(db: Executor, sessionId: string): ProductJson[] {
   return db
@@ -146,19 +215,10 @@ export function reserveStock(
   const shortIds: string[] = [];
   try {
     tx.transaction((sp) => {
+      // Compiled on the connection, so it runs inside this savepoint.
+      const { reserveLine } = statements(sp);
       for (const line of lines) {
-        const row = sp
-          .update(products)
-          .set({ reserved: sql`${products.reserved} + ${line.quantity}`, version: sql`${products.version} + 1`, updatedAt: now })
-          .where(
-            and(
-              eq(products.sessionId, sessionId),
-              eq(products.id, line.product),
-              sql`${products.stockLevel} - ${products.reserved} >= ${line.quantity}`,
-            ),
-          )
-          .returning({ priceCents: products.priceCents })
-          .get();
+        const row = reserveLine.get({ sessionId, product: line.product, quantity: line.quantity, now });
         if (row) priced.push({ ...line, priceCents: row.priceCents });
         else shortIds.push(line.product);
       }
@@ -185,31 +245,20 @@ export function reserveStock(
     return { reserved: false, short };
   }
   const reservationId = `res_${deps.ids.uuid()}`;
-  tx.insert(reservations).values({ id: reservationId, sessionId, orderId, status: "PENDING", createdAt: now, updatedAt: now }).run();
-  tx.insert(reservationLines)
-    .values(
-      priced.map((line) => ({ sessionId, reservationId, productId: line.product, quantity: line.quantity, priceCents: line.priceCents })),
-    )
-    .run();
+  const prepared = statements(tx);
+  prepared.insertReservation.run({ id: reservationId, sessionId, orderId, now });
+  for (const line of priced) prepared.insertReservationLine.run({ sessionId, reservationId, ...line });
   const totalCents = priced.reduce((total, line) => total + line.quantity * line.priceCents, 0);
   return { reserved: true, reservationId, items: priced, totalCents };
 }
 
 export function findReservation(db: Executor, sessionId: string, orderId: string): ReservationRow | undefined {
-  return db
-    .select()
-    .from(reservations)
-    .where(and(eq(reservations.sessionId, sessionId), eq(reservations.orderId, orderId)))
-    .get();
+  return statements(db).reservationOfOrder.get({ sessionId, orderId });
 }
 
 function reservationLinesOf(db: Executor, reservation: ReservationRow): PricedLine[] {
-  return db
-    .select()
-    .from(reservationLines)
-    .where(and(eq(reservationLines.sessionId, reservation.sessionId), eq(reservationLines.reservationId, reservation.id)))
-    .orderBy(asc(reservationLines.productId))
-    .all()
+  return statements(db)
+    .reservationLines.all({ sessionId: reservation.sessionId, reservationId: reservation.id })
     .map((l) => ({ product: l.productId, quantity: l.quantity, priceCents: l.priceCents }));
 }
 
@@ -220,30 +269,17 @@ function reservationLinesOf(db: Executor, reservation: ReservationRow): PricedLi
  */
 export function settleReservation(tx: Tx, reservation: ReservationRow, to: "CONFIRMED" | "RELEASED", now: number): PricedLine[] {
   const lines = reservationLinesOf(tx, reservation);
+  const prepared = statements(tx);
   for (const line of lines) {
-    const applied = tx
-      .update(products)
-      .set({
-        reserved: sql`${products.reserved} - ${line.quantity}`,
-        ...(to === "CONFIRMED" ? { stockLevel: sql`${products.stockLevel} - ${line.quantity}` } : {}),
-        version: sql`${products.version} + 1`,
-        updatedAt: now,
-      })
-      .where(and(eq(products.sessionId, reservation.sessionId), eq(products.id, line.product), gte(products.reserved, line.quantity)))
-      .returning({ id: products.id })
-      .get();
+    // CONFIRMED also takes the units out of stock_level; RELEASED only un-reserves them.
+    const applied = prepared.settleLine[to].get({ sessionId: reservation.sessionId, product: line.product, quantity: line.quantity, now });
     if (!applied) {
       throw new Error(
         `Reservation ${reservation.id} holds ${line.quantity} of ${line.product}, which the product does not show as reserved`,
       );
     }
   }
-  const moved = tx
-    .update(reservations)
-    .set({ status: to, updatedAt: now })
-    .where(and(eq(reservations.sessionId, reservation.sessionId), eq(reservations.id, reservation.id), eq(reservations.status, "PENDING")))
-    .returning({ id: reservations.id })
-    .get();
+  const moved = prepared.settleReservation.get({ sessionId: reservation.sessionId, id: reservation.id, status: to, now });
   if (!moved) throw new Error(`Reservation ${reservation.id} is no longer PENDING`);
   return lines;
 }

@@ -12,7 +12,9 @@ import { waitForOrderToSettle } from "./order-waiter";
 export function ordersRoutes(deps: Deps) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .post("/", jsonBody(), validate("json", placeOrderBodySchema), (c) => c.json(placeOrder(deps, c.var.sessionId, c.req.valid("json"))))
+    .post("/", jsonBody(), validate("json", placeOrderBodySchema), async (c) =>
+      c.json(await placeOrder(deps, c.var.sessionId, c.req.valid("json"))),
+    )
     .get("/", validate("query", listQuerySchema), (c) => c.json(listOrders(deps.db, c.var.sessionId, c.req.valid("query").limit)))
     .post("/reset", (c) => {
       resetOrders(deps, c.var.sessionId);

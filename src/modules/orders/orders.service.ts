@@ -1,59 +1,83 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { events } from "../../bus/bus.sql";
 import type { BusEvent } from "../../bus/events";
 import type { Deps } from "../../platform/deps";
 import type { Executor } from "../../platform/db";
 import { NotFoundError } from "../../platform/errors";
+import { perConnection } from "../../platform/prepared";
 import { statusesLeadingTo } from "./order-status";
 import { type OrderJson, type OrderStatus, type PlaceOrderInput, orderToJson } from "./orders.schemas";
-import { type OrderRow, orderItems, orders } from "./orders.sql";
+import { type OrderItemRow, type OrderRow, orderItems, orders } from "./orders.sql";
+
+const p = sql.placeholder;
+
+/** The queries every order runs, compiled once per connection (see platform/prepared.ts). */
+const statements = perConnection((db) => ({
+  insertOrder: db
+    .insert(orders)
+    .values({
+      id: p("id"),
+      sessionId: p("sessionId"),
+      sagaId: p("sagaId"),
+      userId: p("userId"),
+      status: "PENDING",
+      paymentBehaviour: p("paymentBehaviour"),
+      inventoryBehaviour: p("inventoryBehaviour"),
+      skipDemoDelays: p("skipDemoDelays"),
+      createdAt: p("now"),
+      updatedAt: p("now"),
+    })
+    .returning()
+    .prepare(),
+  insertItem: db
+    .insert(orderItems)
+    .values({ sessionId: p("sessionId"), orderId: p("orderId"), lineNo: p("lineNo"), product: p("product"), quantity: p("quantity") })
+    .returning()
+    .prepare(),
+  order: db
+    .select()
+    .from(orders)
+    .where(and(eq(orders.sessionId, p("sessionId")), eq(orders.id, p("orderId"))))
+    .prepare(),
+  items: db
+    .select()
+    .from(orderItems)
+    .where(and(eq(orderItems.sessionId, p("sessionId")), eq(orderItems.orderId, p("orderId"))))
+    .orderBy(asc(orderItems.lineNo))
+    .prepare(),
+  /** One conditional UPDATE per (target status, columns changed), built on first use. */
+  moves: new Map<string, { get: (values: Record<string, unknown>) => unknown }>(),
+}));
 
 /** Records the order and its ORDER_CREATED event in one transaction; the saga starts from there. */
-export function placeOrder(deps: Deps, sessionId: string, input: PlaceOrderInput): OrderJson {
+export function placeOrder(deps: Deps, sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
   const now = deps.clock.now();
   const id = deps.ids.uuid();
   const sagaId = deps.ids.uuid();
-  return deps.bus.transact((tx, emit) => {
-    const order = tx
-      .insert(orders)
-      .values({
-        id,
-        sessionId,
-        sagaId,
-        userId: input.userId,
-        status: "PENDING",
-        paymentBehaviour: input.paymentBehaviour,
-        inventoryBehaviour: input.inventoryBehaviour,
-        skipDemoDelays: input.skipDemoDelays,
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    const items = tx
-      .insert(orderItems)
-      .values(input.items.map((line, lineNo) => ({ sessionId, orderId: id, lineNo, ...line })))
-      .returning()
-      .all();
+  // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
+  return deps.bus.transactTogether((tx, emit) => {
+    const prepared = statements(tx);
+    const order = prepared.insertOrder.get({
+      id,
+      sessionId,
+      sagaId,
+      userId: input.userId,
+      paymentBehaviour: input.paymentBehaviour,
+      inventoryBehaviour: input.inventoryBehaviour,
+      skipDemoDelays: input.skipDemoDelays,
+      now,
+    }) as OrderRow;
+    const items = input.items.map((line, lineNo) => prepared.insertItem.get({ sessionId, orderId: id, lineNo, ...line }) as OrderItemRow);
     emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId: id, causationId: null, data: { ...input } });
     return orderToJson(order, items);
   });
 }
 
 export function findOrder(db: Executor, sessionId: string, orderId: string): OrderJson | undefined {
-  const order = db
-    .select()
-    .from(orders)
-    .where(and(eq(orders.sessionId, sessionId), eq(orders.id, orderId)))
-    .get();
+  const prepared = statements(db);
+  const order = prepared.order.get({ sessionId, orderId });
   if (!order) return undefined;
-  const items = db
-    .select()
-    .from(orderItems)
-    .where(and(eq(orderItems.sessionId, sessionId), eq(orderItems.orderId, orderId)))
-    .orderBy(asc(orderItems.lineNo))
-    .all();
-  return orderToJson(order, items);
+  return orderToJson(order, prepared.items.all({ sessionId, orderId }));
 }
 
 export function getOrder(db: Executor, sessionId: string, orderId: string): OrderJson {
@@ -101,13 +125,21 @@ export function moveOrder(
   to: OrderStatus,
   changes: Partial<Pick<OrderRow, "totalCents" | "errorMessage" | "cancellationSource" | "completedAt" | "updatedAt">>,
 ): boolean {
-  const moved = db
-    .update(orders)
-    .set({ ...changes, status: to })
-    .where(and(eq(orders.sessionId, event.sessionId), eq(orders.id, event.orderId), inArray(orders.status, statusesLeadingTo(to))))
-    .returning({ id: orders.id })
-    .get();
-  return moved !== undefined;
+  // Only the columns given change (as drizzle's set() skips undefined): part of the statement's shape.
+  const columns = (Object.keys(changes) as (keyof typeof changes)[]).filter((key) => changes[key] !== undefined);
+  const { moves } = statements(db);
+  const shape = `${to}:${columns.join(",")}`;
+  let move = moves.get(shape);
+  if (!move) {
+    move = db
+      .update(orders)
+      .set({ ...Object.fromEntries(columns.map((column) => [column, p(column)])), status: to })
+      .where(and(eq(orders.sessionId, p("sessionId")), eq(orders.id, p("orderId")), inArray(orders.status, statusesLeadingTo(to))))
+      .returning({ id: orders.id })
+      .prepare();
+    moves.set(shape, move);
+  }
+  return move.get({ ...changes, sessionId: event.sessionId, orderId: event.orderId }) !== undefined;
 }
 
 /**

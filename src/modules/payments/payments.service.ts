@@ -1,8 +1,44 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Deps } from "../../platform/deps";
 import type { Executor, Tx } from "../../platform/db";
+import { perConnection } from "../../platform/prepared";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
 import { type PaymentRow, payments } from "./payments.sql";
+
+const p = sql.placeholder;
+
+/** The queries every order runs, compiled once per connection (see platform/prepared.ts). */
+const statements = perConnection((db) => ({
+  paymentOfOrder: db
+    .select()
+    .from(payments)
+    .where(and(eq(payments.sessionId, p("sessionId")), eq(payments.orderId, p("orderId"))))
+    .prepare(),
+  open: db
+    .insert(payments)
+    .values({
+      id: p("id"),
+      sessionId: p("sessionId"),
+      orderId: p("orderId"),
+      amountCents: p("amountCents"),
+      status: "PENDING",
+      createdAt: p("now"),
+      updatedAt: p("now"),
+    })
+    .onConflictDoNothing()
+    .prepare(),
+  move: db
+    .update(payments)
+    .set({
+      status: sql`${p("to")}`,
+      failureReason: sql`${p("failureReason")}`,
+      version: sql`${payments.version} + 1`,
+      updatedAt: sql`${p("now")}`,
+    })
+    .where(and(eq(payments.sessionId, p("sessionId")), eq(payments.id, p("id")), eq(payments.status, p("from"))))
+    .returning({ id: payments.id })
+    .prepare(),
+}));
 
 export function listPayments(db: Executor, sessionId: string, limit: number): PaymentJson[] {
   return db
@@ -16,11 +52,7 @@ export function listPayments(db: Executor, sessionId: string, limit: number): Pa
 }
 
 export function findPayment(db: Executor, sessionId: string, orderId: string): PaymentRow | undefined {
-  return db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.sessionId, sessionId), eq(payments.orderId, orderId)))
-    .get();
+  return statements(db).paymentOfOrder.get({ sessionId, orderId });
 }
 
 /** Opens the order's payment as PENDING, once: a second call returns the existing one. */
@@ -32,10 +64,7 @@ export function openPayment(
   amountCents: number,
   now: number,
 ): PaymentRow {
-  tx.insert(payments)
-    .values({ id: `txn_${deps.ids.uuid()}`, sessionId, orderId, amountCents, status: "PENDING", createdAt: now, updatedAt: now })
-    .onConflictDoNothing()
-    .run();
+  statements(tx).open.run({ id: `txn_${deps.ids.uuid()}`, sessionId, orderId, amountCents, now });
   return findPayment(tx, sessionId, orderId) as PaymentRow;
 }
 
@@ -48,12 +77,7 @@ export function movePayment(
   now: number,
   failureReason: string | null = null,
 ): boolean {
-  const moved = tx
-    .update(payments)
-    .set({ status: to, failureReason, version: sql`${payments.version} + 1`, updatedAt: now })
-    .where(and(eq(payments.sessionId, payment.sessionId), eq(payments.id, payment.id), eq(payments.status, from)))
-    .returning({ id: payments.id })
-    .get();
+  const moved = statements(tx).move.get({ sessionId: payment.sessionId, id: payment.id, from, to, failureReason, now });
   return moved !== undefined;
 }
 

@@ -1,0 +1,94 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const repoRoot = join(import.meta.dir, "../..");
+
+export interface RunningServer {
+  pid: number;
+  baseUrl: string;
+  /** From spawning the process to its first `GET /health` answered. */
+  coldStartMs: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `bun <script>` on a free loopback port (PORT=0: the kernel picks it, the server logs
+ * the one it got, so there is no race between choosing a port and binding it) with its own
+ * database file in a fresh temp folder, and waits until `GET /health` answers.
+ */
+export async function startServer(script: string, env: Record<string, string> = {}): Promise<RunningServer> {
+  const folder = mkdtempSync(join(tmpdir(), "saga-bench-"));
+  const startedAt = performance.now();
+  // The same bun binary that runs the bench, whether or not one is on PATH.
+  const proc = Bun.spawn([process.execPath, join(repoRoot, script)], {
+    cwd: repoRoot,
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: join(folder, "bench.sqlite"), ...env },
+    stdout: "pipe",
+    stderr: "inherit",
+  });
+  let baseUrl: string;
+  try {
+    baseUrl = `http://127.0.0.1:${await readListeningPort(proc.stdout, script)}`;
+    await waitForHealth(baseUrl);
+  } catch (error) {
+    proc.kill("SIGKILL");
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
+  }
+  const coldStartMs = performance.now() - startedAt;
+  return {
+    pid: proc.pid,
+    baseUrl,
+    coldStartMs,
+    async stop() {
+      proc.kill("SIGTERM");
+      await proc.exited;
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Reads stdout until the "listening on http://host:port" line, then keeps draining it so the pipe never fills. */
+async function readListeningPort(stdout: ReadableStream<Uint8Array>, script: string): Promise<number> {
+  const reader = stdout.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += decoder.decode(value, { stream: true });
+    const match = seen.match(/listening on http:\/\/[^:\s]+:(\d+)/);
+    if (match) {
+      void (async () => {
+        while (!(await reader.read()).done) {}
+      })();
+      return Number(match[1]);
+    }
+  }
+  throw new Error(`${script} did not report its port; it printed: ${seen}`);
+}
+
+async function waitForHealth(baseUrl: string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${baseUrl}/health`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not accepting connections yet.
+    }
+    await Bun.sleep(2);
+  }
+  throw new Error(`${baseUrl}/health did not answer within 15 s`);
+}
+
+/** Resident set size of a process in MB, from /proc/<pid>/status (VmRSS is in kB). */
+export function readRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const match = status.match(/^VmRSS:\s+(\d+)\s+kB/m);
+  if (!match) throw new Error(`No VmRSS in /proc/${pid}/status`);
+  return Number(match[1]) / 1024;
+}

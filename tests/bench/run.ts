@@ -1,0 +1,318 @@
+/**
+ * `bun run bench [--quick] [--clients 50] [--sessions 100] [--runs 3] [--seconds 5]`
+ *
+ * Starts the real server (src/server.ts: Bun.serve on a free loopback port, a file database in
+ * a temp folder) and two ceiling servers as child processes, drives them over HTTP from this
+ * process, and prints one markdown table. Throughput is reported next to the ceilings measured
+ * in the same run, because the machine is shared and absolute figures drift from run to run.
+ * Every figure is the median of `--runs` runs, each after a warm-up. `--quick` (what CI runs)
+ * shortens everything to finish well under a minute; it asserts correctness only (the race
+ * completes exactly as many orders as there are units, every saga ends as planned), never
+ * speed. Exit code 1 when a correctness check fails.
+ */
+import { type OrderRunFigures, type PlannedOrder, getJson, measureRate, postJson, runOrders } from "./load";
+import { type RunningServer, readRssMb, startServer } from "./processes";
+import { median, medianOfRuns } from "./stats";
+import { describeMachine } from "./machine";
+
+interface BenchOptions {
+  quick: boolean;
+  clients: number;
+  sessions: number;
+  runs: number;
+  runMs: number;
+  warmupMs: number;
+  memorySessions: number;
+  memoryOrdersPerSession: number;
+  raceOrders: number;
+  raceUnits: number;
+}
+
+function readOptions(argv: string[]): BenchOptions {
+  const flag = (name: string) => argv.includes(`--${name}`);
+  const number = (name: string, fallback: number) => {
+    const at = argv.indexOf(`--${name}`);
+    if (at === -1) return fallback;
+    const value = Number(argv[at + 1]);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} takes a positive integer`);
+    return value;
+  };
+  const quick = flag("quick");
+  return {
+    quick,
+    clients: number("clients", 50),
+    sessions: number("sessions", 100),
+    runs: number("runs", 3),
+    runMs: number("seconds", quick ? 1 : 5) * 1000,
+    warmupMs: quick ? 500 : 2_000,
+    memorySessions: number("memory-sessions", quick ? 50 : 1_000),
+    memoryOrdersPerSession: number("memory-orders", quick ? 20 : 100),
+    raceOrders: 200,
+    raceUnits: 10,
+  };
+}
+
+const widget = { id: "widget", name: "Bench Widget", stock_level: 1_000_000_000, price_cents: 1999 };
+const soldOut = { id: "sold-out", name: "Sold Out Gadget", stock_level: 0, price_cents: 999 };
+const sessionName = (prefix: string, n: number) => `bench-${prefix}-${n}`;
+
+function successOrder(session: string): PlannedOrder {
+  return {
+    session,
+    body: { items: [{ product: "widget", quantity: 1 }], paymentBehaviour: "success", skipDemoDelays: true },
+    expect: { status: "COMPLETED" },
+  };
+}
+
+/**
+ * Mixed load, in blocks of 30 orders: 3 out of stock (1/10), 10 payment failures (1/3), 17
+ * successes, spread through the block by a stride coprime with 30.
+ */
+function mixedOrder(session: string, n: number): PlannedOrder {
+  const slot = (n * 7) % 30;
+  if (slot < 3) {
+    return {
+      session,
+      body: { items: [{ product: "sold-out", quantity: 1 }], skipDemoDelays: true },
+      expect: { status: "CANCELLED", cancellationSource: "inventory_depleted" },
+    };
+  }
+  if (slot < 13) {
+    return {
+      session,
+      body: { items: [{ product: "widget", quantity: 1 }], paymentBehaviour: "failure", skipDemoDelays: true },
+      expect: { status: "CANCELLED", cancellationSource: "payment_failed" },
+    };
+  }
+  return successOrder(session);
+}
+
+async function seedSessions(server: RunningServer, path: string, prefix: string, count: number, clients: number): Promise<string[]> {
+  const sessions = Array.from({ length: count }, (_, n) => sessionName(prefix, n));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(clients, count) }, async () => {
+      while (next < sessions.length) {
+        const session = sessions[next++]!;
+        await postJson(`${server.baseUrl}${path}`, { products: [widget, soldOut] }, { "x-session-id": session });
+      }
+    }),
+  );
+  return sessions;
+}
+
+async function repeat<T extends Record<string, number>>(runs: number, measure: () => Promise<T>): Promise<T> {
+  const results: T[] = [];
+  for (let run = 0; run < runs; run += 1) results.push(await measure());
+  return medianOfRuns(results);
+}
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+async function measureColdStart(runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const server = await startServer("src/server.ts");
+    times.push(server.coldStartMs);
+    await server.stop();
+  }
+  return median(times);
+}
+
+async function measureCeilingA(o: BenchOptions): Promise<number> {
+  const server = await startServer("tests/bench/ceiling-hono.ts");
+  try {
+    const ping = async () => {
+      const response = await fetch(`${server.baseUrl}/ping`);
+      await response.arrayBuffer();
+    };
+    await measureRate(ping, o.clients, o.warmupMs);
+    return (await repeat(o.runs, async () => ({ rate: await measureRate(ping, o.clients, o.runMs) }))).rate;
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureCeilingB(o: BenchOptions): Promise<number> {
+  const server = await startServer("tests/bench/ceiling-sql.ts");
+  try {
+    const sessions = await seedSessions(server, "/seed", "direct", o.sessions, o.clients);
+    let n = 0;
+    const saga = async () => {
+      await postJson(
+        `${server.baseUrl}/saga`,
+        { items: [{ product: "widget", quantity: 1 }] },
+        { "x-session-id": sessions[n++ % sessions.length]! },
+      );
+    };
+    await measureRate(saga, o.clients, o.warmupMs);
+    return (await repeat(o.runs, async () => ({ rate: await measureRate(saga, o.clients, o.runMs) }))).rate;
+  } finally {
+    await server.stop();
+  }
+}
+
+interface SagaFigures {
+  saga: OrderRunFigures;
+  /** One client: the saga's own latency, with no queue in front of it. */
+  single: OrderRunFigures;
+  mixed: OrderRunFigures;
+  race: { orders: number; units: number; completed: number; cancelled: number; stockLeft: number; reservedLeft: number; ok: boolean };
+}
+
+async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
+  const server = await startServer("src/server.ts");
+  try {
+    const sessions = await seedSessions(server, "/inventory/seed", "saga", o.sessions, o.clients);
+    const base = { baseUrl: server.baseUrl, clients: o.clients, maxOrders: Number.MAX_SAFE_INTEGER };
+    const success = (n: number) => successOrder(sessions[n % sessions.length]!);
+    const mixed = (n: number) => mixedOrder(sessions[n % sessions.length]!, n);
+
+    log("saga: warm-up");
+    await runOrders({ ...base, durationMs: o.warmupMs, plan: success });
+    log("saga: measuring");
+    const saga = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: success }));
+    log("saga with one client: measuring");
+    const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
+    log("mixed: measuring");
+    const mixedFigures = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: mixed }));
+
+    log("race");
+    const raceSession = "bench-race";
+    await postJson(
+      `${server.baseUrl}/inventory/seed`,
+      { products: [{ id: "scarce", name: "Scarce Item", stock_level: o.raceUnits, price_cents: 4999 }] },
+      { "x-session-id": raceSession },
+    );
+    const raceRun = await runOrders({
+      ...base,
+      durationMs: 60_000,
+      maxOrders: o.raceOrders,
+      plan: () => ({
+        session: raceSession,
+        body: { items: [{ product: "scarce", quantity: 1 }], skipDemoDelays: true },
+        // Which orders win is the race's business; how many win is checked below.
+        expect: undefined,
+      }),
+    });
+    const [scarce] = await getJson(`${server.baseUrl}/inventory`, { "x-session-id": raceSession });
+    const race = {
+      orders: raceRun.orders,
+      units: o.raceUnits,
+      completed: raceRun.completed,
+      cancelled: raceRun.cancelled,
+      stockLeft: scarce.stock_level,
+      reservedLeft: scarce.reserved,
+      ok:
+        raceRun.completed === o.raceUnits &&
+        raceRun.cancelled === o.raceOrders - o.raceUnits &&
+        scarce.stock_level === 0 &&
+        scarce.reserved === 0,
+    };
+    return { saga, single, mixed: mixedFigures, race };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureMemory(o: BenchOptions) {
+  const server = await startServer("src/server.ts");
+  try {
+    await Bun.sleep(500);
+    const idleMb = readRssMb(server.pid);
+    const sessions = await seedSessions(server, "/inventory/seed", "memory", o.memorySessions, o.clients);
+    const total = o.memorySessions * o.memoryOrdersPerSession;
+    log(`memory: placing ${total} orders across ${o.memorySessions} sessions`);
+    const fill = await runOrders({
+      baseUrl: server.baseUrl,
+      clients: o.clients,
+      durationMs: 15 * 60_000,
+      maxOrders: total,
+      plan: (n) => successOrder(sessions[n % sessions.length]!),
+    });
+    const afterMb = readRssMb(server.pid);
+    return { idleMb, afterMb, orders: fill.orders, ordersPerSec: fill.completedPerSec };
+  } finally {
+    await server.stop();
+  }
+}
+
+const fmt = (value: number, digits = 0) => value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const verdict = (met: boolean) => (met ? "met" : "**not met**");
+
+async function main() {
+  const o = readOptions(process.argv.slice(2));
+  const startedAt = performance.now();
+  log(`mode: ${o.quick ? "quick" : "full"}; ${o.clients} clients, ${o.sessions} sessions, median of ${o.runs} runs of ${o.runMs / 1000} s`);
+  log("cold start");
+  const coldStartMs = await measureColdStart(3);
+  log("ceiling A (bare hono GET)");
+  const ceilingA = await measureCeilingA(o);
+  log("ceiling B (saga's SQL writes in one transaction)");
+  const ceilingB = await measureCeilingB(o);
+  const { saga, single, mixed, race } = await measureSagas(o);
+  log("memory");
+  const memory = await measureMemory(o);
+  const seconds = (performance.now() - startedAt) / 1000;
+
+  const full = !o.quick;
+  const rows: [string, string, string, string][] = [
+    ["Ceiling A: bare hono `GET` route", `${fmt(ceilingA)} req/s`, "", ""],
+    ["Ceiling B: the saga's SQL writes in one transaction, no bus", `${fmt(ceilingB)} req/s`, "", ""],
+    ["Saga: completed orders/s", `${fmt(saga.completedPerSec)} /s`, "≥ 5,000 /s", verdict(saga.completedPerSec >= 5_000)],
+    ["Saga: create latency p50 / p99", `${fmt(saga.createP50Ms, 1)} / ${fmt(saga.createP99Ms, 1)} ms`, "", ""],
+    [
+      "Saga: completion latency p50 / p99",
+      `${fmt(saga.completionP50Ms, 1)} / ${fmt(saga.completionP99Ms, 1)} ms`,
+      "p99 < 25 ms",
+      verdict(saga.completionP99Ms < 25),
+    ],
+    [
+      "Saga, 1 client (no queueing): orders/s; completion p50 / p99",
+      `${fmt(single.completedPerSec)} /s; ${fmt(single.completionP50Ms, 1)} / ${fmt(single.completionP99Ms, 1)} ms`,
+      "",
+      "",
+    ],
+    ["Saga ÷ ceiling A", `${fmt(saga.completedPerSec / ceilingA, 3)} (1/${fmt(ceilingA / saga.completedPerSec, 1)})`, "≈ 1/15", ""],
+    ["Saga ÷ ceiling B", `${fmt(saga.completedPerSec / ceilingB, 2)}`, "≈ 2/3", ""],
+    [
+      "Mixed (1/3 payment failures, 1/10 out of stock): settled orders/s",
+      `${fmt(mixed.settledPerSec)} /s (${fmt(mixed.completedPerSec)} completed /s)`,
+      "",
+      "",
+    ],
+    ["Mixed: create latency p50 / p99", `${fmt(mixed.createP50Ms, 1)} / ${fmt(mixed.createP99Ms, 1)} ms`, "", ""],
+    ["Mixed: completion latency p50 / p99", `${fmt(mixed.completionP50Ms, 1)} / ${fmt(mixed.completionP99Ms, 1)} ms`, "", ""],
+    [
+      `Race: ${race.orders} orders for ${race.units} units`,
+      `${race.completed} completed, ${race.cancelled} cancelled, stock left ${race.stockLeft}, reserved ${race.reservedLeft}`,
+      `exactly ${race.units}`,
+      race.ok ? "met" : "**FAILED**",
+    ],
+    ["Memory: server RSS idle", `${fmt(memory.idleMb, 1)} MB`, "", ""],
+    [
+      `Memory: server RSS after ${fmt(o.memorySessions)} sessions × ${fmt(o.memoryOrdersPerSession)} orders`,
+      `${fmt(memory.afterMb, 1)} MB (filled at ${fmt(memory.ordersPerSec)} orders/s)`,
+      full ? "< 150 MB" : "(full run: 100,000 orders)",
+      full ? verdict(memory.afterMb < 150) : "",
+    ],
+    ["Cold start: spawn to first `GET /health` answered", `${fmt(coldStartMs)} ms`, "< 300 ms", verdict(coldStartMs < 300)],
+  ];
+
+  const lines = [
+    `Saga benchmark (${o.quick ? "--quick" : "full"} run, ${fmt(seconds)} s): ${o.clients} concurrent clients across ${o.sessions} sessions, median of ${o.runs} runs of ${o.runMs / 1000} s after a warm-up.`,
+    `Client: Bun ${Bun.version} fetch with keep-alive (one pooled connection per client), in a separate process from each server, on the same machine.`,
+    `Machine: ${describeMachine()}.`,
+    "",
+    "| measure | figure | target | |",
+    "|---|---|---|---|",
+    ...rows.map((row) => `| ${row.join(" | ")} |`),
+  ];
+  console.log(lines.join("\n"));
+  if (!race.ok) {
+    console.error("bench: the race did not end with exactly as many completed orders as units");
+    process.exit(1);
+  }
+}
+
+await main();
