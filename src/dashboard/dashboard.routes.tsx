@@ -65,7 +65,7 @@ export function dashboardRoutes(deps: Deps) {
         // 422 so scripts can tell; htmx 4 swaps error answers like any other.
         return c.html(<OrderForm products={products} state={parsed.state} errors={parsed.errors} />, 422);
       }
-      const order = placeOrder(deps, c.var.sessionId, parsed.input);
+      const order = await placeOrder(deps, c.var.sessionId, parsed.input);
       // Keep the chosen behaviours for the next order; the new order's saga takes over the timeline.
       const { paymentBehaviour, inventoryBehaviour, skipDemoDelays } = parsed.state;
       const next = { ...defaultFormFor(products), paymentBehaviour, inventoryBehaviour, skipDemoDelays };
