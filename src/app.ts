@@ -4,6 +4,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { StreamRegistry } from "./bus/event-stream";
 import { eventsRoutes } from "./bus/events.routes";
+import { consistencyRoutes } from "./consistency/consistency.routes";
 import { installDashboard } from "./dashboard";
 import { installInventory } from "./modules/inventory";
 import { installOrders } from "./modules/orders";
@@ -46,6 +47,7 @@ export function createApp(deps: Deps, streams = new StreamRegistry()) {
   app.route("/inventory", installInventory(deps));
   app.route("/payments", installPayments(deps));
   app.route("/events", eventsRoutes(deps, streams));
+  app.route("/consistency", consistencyRoutes(deps));
   // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
   app.route("/", installDashboard(deps));
 

@@ -185,6 +185,17 @@ export class Bus {
     tx.delete(processedEvents).where(eq(processedEvents.sessionId, sessionId)).run();
   }
 
+  /** The orders of a session that still have deliveries scheduled: sagas the bus has not finished. */
+  ordersWithScheduledDeliveries(tx: Tx, sessionId: string): string[] {
+    return tx
+      .selectDistinct({ orderId: events.orderId })
+      .from(deliveries)
+      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
+      .where(eq(deliveries.sessionId, sessionId))
+      .all()
+      .map((row) => row.orderId);
+  }
+
   /** Removes the processed records of one module's reactions (`inventory.`, `payments.`) in a session. */
   forgetProcessed(tx: Tx, sessionId: string, reactionPrefix: string): void {
     tx.delete(processedEvents)

@@ -41,8 +41,9 @@ export const inventoryReleasedEvent = z.object({
     // Null when the reservation was already gone (a reset): the order is cancelled all the same.
     reservationId: z.string().nullable(),
     items: z.array(pricedLineSchema),
-    // Why the stock went back: becomes the order's cancellationSource.
-    cause: z.enum(["payment_failed"]),
+    // Why the stock went back: becomes the order's cancellationSource. `operator`: the order
+    // was cancelled by an orders reset while its stock was held.
+    cause: z.enum(["payment_failed", "operator"]),
     reason: z.string(),
   }),
 });

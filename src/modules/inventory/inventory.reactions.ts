@@ -1,5 +1,6 @@
 import type { Deps } from "../../platform/deps";
 import type { Reaction } from "../../bus/bus";
+import { orderEventsOfType } from "../../bus/event-log";
 import { behaviourFails, describeShortage } from "./reservation-rules";
 import { findReservation, reserveStock, settleReservation } from "./inventory.service";
 
@@ -9,8 +10,11 @@ export function inventoryReactions(deps: Deps) {
     on: "ORDER_CREATED",
     delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.config.inventoryDelayMs),
     handle: (event, { tx, now, emit }) => {
-      // After an inventory reset the processed record is gone but a redelivery must still not reserve twice.
+      // After an inventory reset the processed record and the reservation are gone, but a
+      // redelivery must still not decide twice: the log remembers the first decision.
       if (findReservation(tx, event.sessionId, event.orderId)) return;
+      const decided = orderEventsOfType(tx, event.sessionId, event.orderId, ["INVENTORY_RESERVED", "INVENTORY_FAILED"]);
+      if (decided.some((e) => e.type === "INVENTORY_RESERVED" || e.data.stage === "reserve")) return;
       const { items, inventoryBehaviour, paymentBehaviour, skipDemoDelays } = event.data;
       if (behaviourFails(inventoryBehaviour, deps.random)) {
         emit({
@@ -44,6 +48,9 @@ export function inventoryReactions(deps: Deps) {
     handle: (event, { tx, now, emit }) => {
       const reservation = findReservation(tx, event.sessionId, event.orderId);
       if (reservation?.status === "CONFIRMED") return;
+      // A duplicate after an inventory reset: already confirmed (or refused) before the reset.
+      const settled = orderEventsOfType(tx, event.sessionId, event.orderId, ["INVENTORY_CONFIRMED", "INVENTORY_FAILED"]);
+      if (settled.some((e) => e.type === "INVENTORY_CONFIRMED" || e.data.stage === "confirm")) return;
       if (reservation?.status !== "PENDING") {
         // The stock was paid for but is no longer held (an inventory reset): the payment is refunded.
         emit({
@@ -64,6 +71,7 @@ export function inventoryReactions(deps: Deps) {
     handle: (event, { tx, now, emit }) => {
       const reservation = findReservation(tx, event.sessionId, event.orderId);
       if (reservation && reservation.status !== "PENDING") return;
+      if (!reservation && orderEventsOfType(tx, event.sessionId, event.orderId, ["INVENTORY_RELEASED"]).length > 0) return;
       const items = reservation ? settleReservation(tx, reservation, "RELEASED", now) : [];
       emit({
         type: "INVENTORY_RELEASED",
@@ -72,5 +80,28 @@ export function inventoryReactions(deps: Deps) {
     },
   };
 
-  return [reserveStockWhenOrderCreated, confirmReservationWhenPaid, releaseReservationWhenPaymentFailed] as const;
+  /**
+   * An order cancelled with its stock still held (an orders reset cut its saga short) gets the
+   * stock back. Every other cancellation comes after the stock was settled, so this is a no-op there.
+   */
+  const releaseReservationWhenOrderCancelled: Reaction<"ORDER_CANCELLED"> = {
+    name: "inventory.releaseReservationWhenOrderCancelled",
+    on: "ORDER_CANCELLED",
+    handle: (event, { tx, now, emit }) => {
+      const reservation = findReservation(tx, event.sessionId, event.orderId);
+      if (reservation?.status !== "PENDING") return;
+      const items = settleReservation(tx, reservation, "RELEASED", now);
+      emit({
+        type: "INVENTORY_RELEASED",
+        data: { reservationId: reservation.id, items, cause: "operator", reason: `Order cancelled: ${event.data.reason}` },
+      });
+    },
+  };
+
+  return [
+    reserveStockWhenOrderCreated,
+    confirmReservationWhenPaid,
+    releaseReservationWhenPaymentFailed,
+    releaseReservationWhenOrderCancelled,
+  ] as const;
 }

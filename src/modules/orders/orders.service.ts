@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { events } from "../../bus/bus.sql";
 import type { BusEvent } from "../../bus/events";
 import type { Deps } from "../../platform/deps";
 import type { Executor } from "../../platform/db";
@@ -141,10 +142,47 @@ export function moveOrder(
   return move.get({ ...changes, sessionId: event.sessionId, orderId: event.orderId }) !== undefined;
 }
 
-/** `POST /orders/reset`: the session's orders and, with them, the saga history on the bus. */
+/**
+ * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
+ * Dropping the events also drops their scheduled deliveries, so a saga in flight would never
+ * finish and the stock or money it holds would stay held forever. Each saga that may hold
+ * something (it got as far as INVENTORY_RESERVED) is therefore cancelled in the same
+ * transaction: an ORDER_CANCELLED (operator) is emitted after the history is gone, inventory
+ * releases what it still holds and payments void or refund the charge. A saga still waiting
+ * for inventory holds nothing: dropping its ORDER_CREATED ends it, and leaves no event behind.
+ */
 export function resetOrders(deps: Deps, sessionId: string): void {
-  deps.bus.transact((tx) => {
+  deps.bus.transact((tx, emit) => {
+    const sessionOrders = tx.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.sessionId, sessionId)).all();
+    const known = new Set(sessionOrders.map((o) => o.id));
+    const inFlight = new Set(sessionOrders.filter((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED").map((o) => o.id));
+    // An order already gone whose deliveries are still scheduled: an earlier reset's compensation on its way.
+    for (const orderId of deps.bus.ordersWithScheduledDeliveries(tx, sessionId)) if (!known.has(orderId)) inFlight.add(orderId);
+    const holding =
+      inFlight.size === 0
+        ? []
+        : tx
+            .selectDistinct({ orderId: events.orderId, sagaId: events.sagaId })
+            .from(events)
+            .where(
+              and(
+                eq(events.sessionId, sessionId),
+                inArray(events.orderId, [...inFlight]),
+                inArray(events.type, ["INVENTORY_RESERVED", "ORDER_CANCELLED"]),
+              ),
+            )
+            .all();
     tx.delete(orders).where(eq(orders.sessionId, sessionId)).run();
     deps.bus.forgetSession(tx, sessionId);
+    for (const { orderId, sagaId } of holding) {
+      emit({
+        type: "ORDER_CANCELLED",
+        sessionId,
+        sagaId,
+        orderId,
+        causationId: null,
+        data: { cancellationSource: "operator", reason: "Orders were reset while the saga was in flight" },
+      });
+    }
   });
 }

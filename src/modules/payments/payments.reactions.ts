@@ -1,7 +1,16 @@
 import type { Reaction } from "../../bus/bus";
+import { orderEventsOfType } from "../../bus/event-log";
+import type { Tx } from "../../platform/db";
 import type { Deps } from "../../platform/deps";
 import { centsToAmount, decidePayment } from "./payment-rules";
 import { findPayment, movePayment, openPayment } from "./payments.service";
+
+/**
+ * Whether the charge was already decided. A payments reset drops the payment and the processed
+ * records, but a duplicate INVENTORY_RESERVED after it must neither open nor charge again.
+ */
+const alreadyCharged = (tx: Tx, sessionId: string, orderId: string) =>
+  orderEventsOfType(tx, sessionId, orderId, ["PAYMENT_SUCCESS", "PAYMENT_FAILED"]).length > 0;
 
 export function paymentReactions(deps: Deps) {
   /** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
@@ -9,6 +18,7 @@ export function paymentReactions(deps: Deps) {
     name: "payments.openPaymentWhenStockReserved",
     on: "INVENTORY_RESERVED",
     handle: (event, { tx, now }) => {
+      if (alreadyCharged(tx, event.sessionId, event.orderId)) return;
       openPayment(tx, deps, event.sessionId, event.orderId, event.data.totalCents, now);
     },
   };
@@ -18,6 +28,7 @@ export function paymentReactions(deps: Deps) {
     on: "INVENTORY_RESERVED",
     delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.config.paymentDelayMs),
     handle: (event, { tx, now, emit }) => {
+      if (alreadyCharged(tx, event.sessionId, event.orderId)) return;
       // Opened by the reaction above unless a payments reset came in between.
       const payment = openPayment(tx, deps, event.sessionId, event.orderId, event.data.totalCents, now);
       if (payment.status !== "PENDING") return;
@@ -40,6 +51,7 @@ export function paymentReactions(deps: Deps) {
     on: "INVENTORY_FAILED",
     handle: (event, { tx, now, emit }) => {
       if (event.data.stage !== "confirm") return;
+      if (orderEventsOfType(tx, event.sessionId, event.orderId, ["PAYMENT_REFUNDED"]).length > 0) return;
       const payment = findPayment(tx, event.sessionId, event.orderId);
       if (payment) movePayment(tx, payment, "SUCCESS", "REFUNDED", now, event.data.reason);
       emit({
@@ -49,5 +61,39 @@ export function paymentReactions(deps: Deps) {
     },
   };
 
-  return [openPaymentWhenStockReserved, chargeWhenStockReserved, refundWhenStockNotDelivered] as const;
+  /**
+   * A charge still waiting when its order is cancelled (an orders reset dropped the delivery
+   * that would have made it) is voided. Other cancellations find no PENDING payment.
+   */
+  const voidPaymentWhenOrderCancelled: Reaction<"ORDER_CANCELLED"> = {
+    name: "payments.voidPaymentWhenOrderCancelled",
+    on: "ORDER_CANCELLED",
+    handle: (event, { tx, now }) => {
+      const payment = findPayment(tx, event.sessionId, event.orderId);
+      if (payment?.status === "PENDING") movePayment(tx, payment, "PENDING", "FAILED", now, `Order cancelled: ${event.data.reason}`);
+    },
+  };
+
+  /**
+   * Stock handed back while the money was taken (an order cancelled between payment and
+   * confirmation) means the money goes back too. After a failed payment there is nothing to refund.
+   */
+  const refundWhenStockReleased: Reaction<"INVENTORY_RELEASED"> = {
+    name: "payments.refundWhenStockReleased",
+    on: "INVENTORY_RELEASED",
+    handle: (event, { tx, now, emit }) => {
+      const payment = findPayment(tx, event.sessionId, event.orderId);
+      if (payment?.status !== "SUCCESS") return;
+      movePayment(tx, payment, "SUCCESS", "REFUNDED", now, event.data.reason);
+      emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment.id, amountCents: payment.amountCents, reason: event.data.reason } });
+    },
+  };
+
+  return [
+    openPaymentWhenStockReserved,
+    chargeWhenStockReserved,
+    refundWhenStockNotDelivered,
+    voidPaymentWhenOrderCancelled,
+    refundWhenStockReleased,
+  ] as const;
 }

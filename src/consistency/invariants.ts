@@ -1,0 +1,213 @@
+/**
+ * The saga's promises, checked against the database as it is. This is an auditor, not a
+ * module: it is the one piece of code that reads every module's tables (read-only), because
+ * its job is to cross-check them. The randomized model test runs it after every run, and
+ * `GET /consistency` runs it for the caller's session.
+ *
+ * What it cannot know from the rows alone it takes as options: the stock each session
+ * started with (`initialStock`; without it the conservation law is not checked), whether the
+ * bus has been drained (`settled`; otherwise an order still in flight is fine as long as a
+ * delivery for it is scheduled), and which orders had their history cut by a single-module
+ * reset (`historyCut`: the reset deliberately dropped the payment or reservation they would be
+ * paired with).
+ */
+import { and, eq } from "drizzle-orm";
+import { deliveries, events } from "../bus/bus.sql";
+import type { Executor } from "../platform/db";
+import { products, reservationLines, reservations } from "../modules/inventory/inventory.sql";
+import { orders } from "../modules/orders/orders.sql";
+import { payments } from "../modules/payments/payments.sql";
+
+export type InvariantName =
+  | "stock_conserved"
+  | "reserved_within_stock"
+  | "reserved_matches_pending"
+  | "order_settles"
+  | "completed_pairing"
+  | "cancelled_holds_nothing"
+  | "finished_holds_nothing"
+  | "depleted_never_reserved"
+  | "nothing_held_for_missing_order";
+
+export interface Violation {
+  invariant: InvariantName;
+  sessionId: string;
+  /** The product or order the violation is about. */
+  subject: string;
+  message: string;
+}
+
+export interface ConsistencyReport {
+  consistent: boolean;
+  violations: Violation[];
+}
+
+export interface InvariantOptions {
+  /** Check one session only; all sessions when absent. */
+  sessionId?: string;
+  /**
+   * Per session, per product: the stock the session's catalog was seeded with, plus the units
+   * already confirmed at that moment. Then `stock_level + Σ confirmed = initial` must hold.
+   */
+  initialStock?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** The bus has been drained: every order must be COMPLETED or CANCELLED. */
+  settled?: boolean;
+  /** `${sessionId} ${orderId}` of orders whose pairing a single-module reset broke on purpose. */
+  historyCut?: ReadonlySet<string>;
+}
+
+export const orderKey = (sessionId: string, orderId: string) => `${sessionId} ${orderId}`;
+
+export function checkInvariants(db: Executor, options: InvariantOptions = {}): ConsistencyReport {
+  const { sessionId, initialStock, settled = false, historyCut = new Set<string>() } = options;
+  const inSession = <T extends { sessionId: unknown }>(table: T) =>
+    sessionId === undefined ? undefined : eq(table.sessionId as typeof orders.sessionId, sessionId);
+
+  const productRows = db.select().from(products).where(inSession(products)).all();
+  const reservationRows = db.select().from(reservations).where(inSession(reservations)).all();
+  const lineRows = db.select().from(reservationLines).where(inSession(reservationLines)).all();
+  const orderRows = db.select().from(orders).where(inSession(orders)).all();
+  const paymentRows = db.select().from(payments).where(inSession(payments)).all();
+  const reservedEventOrders = new Set(
+    db
+      .select({ sessionId: events.sessionId, orderId: events.orderId })
+      .from(events)
+      .where(
+        sessionId === undefined
+          ? eq(events.type, "INVENTORY_RESERVED")
+          : and(eq(events.type, "INVENTORY_RESERVED"), eq(events.sessionId, sessionId)),
+      )
+      .all()
+      .map((e) => orderKey(e.sessionId, e.orderId)),
+  );
+  const ordersInFlight = new Set(
+    db
+      .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
+      .from(deliveries)
+      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
+      .where(sessionId === undefined ? undefined : eq(deliveries.sessionId, sessionId))
+      .all()
+      .map((e) => orderKey(e.sessionId, e.orderId)),
+  );
+
+  const violations: Violation[] = [];
+  const report = (invariant: InvariantName, session: string, subject: string, message: string) =>
+    violations.push({ invariant, sessionId: session, subject, message });
+
+  const reservationByKey = new Map(reservationRows.map((r) => [`${r.sessionId} ${r.id}`, r]));
+  const pendingByProduct = new Map<string, number>();
+  const confirmedByProduct = new Map<string, number>();
+  for (const line of lineRows) {
+    const status = reservationByKey.get(`${line.sessionId} ${line.reservationId}`)?.status;
+    const tally = status === "PENDING" ? pendingByProduct : status === "CONFIRMED" ? confirmedByProduct : undefined;
+    const key = `${line.sessionId} ${line.productId}`;
+    tally?.set(key, (tally.get(key) ?? 0) + line.quantity);
+  }
+
+  for (const p of productRows) {
+    const key = `${p.sessionId} ${p.id}`;
+    if (p.reserved < 0 || p.reserved > p.stockLevel) {
+      report("reserved_within_stock", p.sessionId, p.id, `reserved ${p.reserved} is outside 0..stock_level ${p.stockLevel}`);
+    }
+    const pending = pendingByProduct.get(key) ?? 0;
+    if (p.reserved !== pending) {
+      report("reserved_matches_pending", p.sessionId, p.id, `reserved ${p.reserved} but PENDING reservations hold ${pending}`);
+    }
+  }
+
+  if (initialStock) {
+    for (const [session, stock] of initialStock) {
+      if (sessionId !== undefined && session !== sessionId) continue;
+      const present = new Map(productRows.filter((p) => p.sessionId === session).map((p) => [p.id, p]));
+      for (const [productId, initial] of stock) {
+        const row = present.get(productId);
+        const confirmed = confirmedByProduct.get(`${session} ${productId}`) ?? 0;
+        if (!row) report("stock_conserved", session, productId, `product is missing (expected ${initial} units in total)`);
+        else if (row.stockLevel + confirmed !== initial) {
+          report("stock_conserved", session, productId, `stock_level ${row.stockLevel} + confirmed ${confirmed} ≠ initial ${initial}`);
+        }
+      }
+      for (const productId of present.keys()) {
+        if (!stock.has(productId)) report("stock_conserved", session, productId, "product exists that was never seeded");
+      }
+    }
+  }
+
+  const reservationByOrder = new Map(reservationRows.map((r) => [orderKey(r.sessionId, r.orderId), r]));
+  const paymentByOrder = new Map(paymentRows.map((p) => [orderKey(p.sessionId, p.orderId), p]));
+  const orderKeys = new Set<string>();
+  for (const order of orderRows) {
+    const key = orderKey(order.sessionId, order.id);
+    orderKeys.add(key);
+    const reservation = reservationByOrder.get(key);
+    const payment = paymentByOrder.get(key);
+    const terminal = order.status === "COMPLETED" || order.status === "CANCELLED";
+    if (!terminal && (settled || !ordersInFlight.has(key))) {
+      report(
+        "order_settles",
+        order.sessionId,
+        order.id,
+        `order is ${order.status}${settled ? " after the bus drained" : " with nothing scheduled to move it on"}`,
+      );
+    }
+    if (terminal && !historyCut.has(key)) {
+      const completed = order.status === "COMPLETED";
+      const paid = payment?.status === "SUCCESS";
+      const confirmed = reservation?.status === "CONFIRMED";
+      if (completed !== paid || completed !== confirmed) {
+        report(
+          "completed_pairing",
+          order.sessionId,
+          order.id,
+          `order ${order.status}, payment ${payment?.status ?? "none"}, reservation ${reservation?.status ?? "none"}`,
+        );
+      }
+    }
+    if (order.status === "CANCELLED" && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
+      report(
+        "cancelled_holds_nothing",
+        order.sessionId,
+        order.id,
+        `cancelled order still has reservation ${reservation?.status} and payment ${payment?.status}`,
+      );
+    }
+    if (terminal && (reservation?.status === "PENDING" || payment?.status === "PENDING")) {
+      // Nothing will ever settle them: the saga that would have is over.
+      report(
+        "finished_holds_nothing",
+        order.sessionId,
+        order.id,
+        `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`,
+      );
+    }
+    if (order.cancellationSource === "inventory_depleted" && (reservation !== undefined || reservedEventOrders.has(key))) {
+      report("depleted_never_reserved", order.sessionId, order.id, "cancelled as inventory_depleted but stock was reserved for it");
+    }
+  }
+
+  // Stock or money held for an order that no longer exists (its orders were reset) is held forever.
+  for (const reservation of reservationRows) {
+    const key = orderKey(reservation.sessionId, reservation.orderId);
+    if (reservation.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
+      report(
+        "nothing_held_for_missing_order",
+        reservation.sessionId,
+        reservation.orderId,
+        "a PENDING reservation belongs to an order that no longer exists",
+      );
+    }
+  }
+  for (const payment of paymentRows) {
+    const key = orderKey(payment.sessionId, payment.orderId);
+    if (payment.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
+      report(
+        "nothing_held_for_missing_order",
+        payment.sessionId,
+        payment.orderId,
+        "a PENDING payment belongs to an order that no longer exists",
+      );
+    }
+  }
+
+  return { consistent: violations.length === 0, violations };
+}

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { checkInvariants } from "../../src/consistency/invariants";
+import { CrashableApp } from "./support/crashable-app";
+
+/**
+ * The tenancy matrix: session A fills every table (custom catalog, completed, cancelled and
+ * in-flight orders, payments, events); session B then calls every route with every method,
+ * with A's ids. Reads answer 404 exactly as for an id that exists nowhere, or B's own
+ * (empty) answer; writes from B leave every row of A untouched; no body names anything of A.
+ */
+const A = "tenant-a";
+const B = "tenant-b";
+const nowhere = "00000000-0000-7000-8000-ffffffffffff";
+
+let real: CrashableApp;
+/** Every string that identifies something of A: ids of orders, sagas, payments, reservations, events, products, and A itself. */
+const secretsOfA = new Set<string>();
+let orderIdsOfA: string[] = [];
+
+beforeAll(async () => {
+  real = new CrashableApp(3, true);
+  await real.request("POST", "/inventory/seed", A, {
+    products: [
+      { id: "a-secret-widget", name: "Secret Widget of A", stock_level: 10, price_cents: 1234 },
+      { id: "a-rare-gadget", name: "Rare Gadget of A", stock_level: 1, price_cents: 9999 },
+    ],
+  });
+  const place = (body: object) => real.request("POST", "/orders", A, { skipDemoDelays: true, ...body });
+  await place({ items: [{ product: "a-secret-widget", quantity: 2 }] });
+  await place({ items: [{ product: "a-secret-widget", quantity: 1 }], paymentBehaviour: "failure" });
+  await place({ items: [{ product: "a-rare-gadget", quantity: 5 }] });
+  real.drain();
+  await place({ items: [{ product: "a-rare-gadget", quantity: 1 }], skipDemoDelays: false }); // left in flight
+  real.clock.advance(3_000);
+  real.server.relay.runDue(); // reserved, payment opened, charge still pending
+
+  const sqlite = real.sqlite;
+  const collect = (sql: string) => (sqlite.query(sql).all(A) as { v: string }[]).forEach((r) => secretsOfA.add(r.v));
+  collect("SELECT id AS v FROM orders WHERE session_id = ?");
+  collect("SELECT saga_id AS v FROM orders WHERE session_id = ?");
+  collect("SELECT id AS v FROM payments WHERE session_id = ?");
+  collect("SELECT id AS v FROM reservations WHERE session_id = ?");
+  collect("SELECT id AS v FROM events WHERE session_id = ?");
+  collect("SELECT id AS v FROM products WHERE session_id = ?");
+  collect("SELECT name AS v FROM products WHERE session_id = ?");
+  secretsOfA.add(A);
+  orderIdsOfA = (sqlite.query("SELECT id AS v FROM orders WHERE session_id = ?").all(A) as { v: string }[]).map((r) => r.v);
+  expect(orderIdsOfA).toHaveLength(4);
+  expect((sqlite.query("SELECT count(*) AS n FROM payments WHERE session_id = ?").get(A) as { n: number }).n).toBe(3);
+});
+afterAll(() => real.close());
+
+/** `request` is what B itself sent: an id or product name B guessed is B's to see echoed. */
+function expectNothingOfA(text: string, request = ""): void {
+  for (const secret of secretsOfA) {
+    if (!request.includes(secret) && text.includes(secret))
+      throw new Error(`answer to ${B} leaks ${JSON.stringify(secret)} of ${A}: ${text.slice(0, 300)}`);
+  }
+}
+
+/** Every route the app serves, as [method, path pattern]; the matrix below must cover each. */
+function servedRoutes(): string[] {
+  const served = real.server.app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`);
+  return [...new Set(served)].sort();
+}
+
+type Case = {
+  method: string;
+  path: (id: string) => string;
+  body?: unknown;
+  form?: Record<string, string>;
+  answer: "not-found" | "own" | "stream";
+};
+const matrix: Record<string, Case[]> = {
+  "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
+  "POST /orders": [
+    { method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" },
+  ],
+  "GET /orders": [{ method: "GET", path: () => "/orders", answer: "own" }],
+  "POST /orders/reset": [{ method: "POST", path: () => "/orders/reset", answer: "own" }],
+  "GET /orders/:id": [
+    { method: "GET", path: (id) => `/orders/${id}`, answer: "not-found" },
+    { method: "GET", path: (id) => `/orders/${id}?wait=20`, answer: "not-found" },
+  ],
+  "GET /orders/:id/events": [{ method: "GET", path: (id) => `/orders/${id}/events`, answer: "not-found" }],
+  "GET /inventory": [{ method: "GET", path: () => "/inventory", answer: "own" }],
+  "GET /inventory/stats": [{ method: "GET", path: () => "/inventory/stats", answer: "own" }],
+  "GET /inventory/reservations": [{ method: "GET", path: () => "/inventory/reservations", answer: "own" }],
+  "POST /inventory/seed": [
+    { method: "POST", path: () => "/inventory/seed", answer: "own" },
+    {
+      method: "POST",
+      path: () => "/inventory/seed",
+      body: { products: [{ id: "b-widget", name: "B widget", stock_level: 3, price_cents: 1 }] },
+      answer: "own",
+    },
+  ],
+  "POST /inventory/reset": [{ method: "POST", path: () => "/inventory/reset", answer: "own" }],
+  "GET /payments": [{ method: "GET", path: () => "/payments", answer: "own" }],
+  "POST /payments/reset": [{ method: "POST", path: () => "/payments/reset", answer: "own" }],
+  "GET /events": [
+    { method: "GET", path: () => "/events", answer: "own" },
+    { method: "GET", path: () => "/events?after=0&limit=1000", answer: "own" },
+  ],
+  "GET /events/stream": [
+    { method: "GET", path: () => "/events/stream?after=0", answer: "stream" },
+    { method: "GET", path: () => `/events/stream?session=${B}&after=0`, answer: "stream" },
+  ],
+  "GET /consistency": [{ method: "GET", path: () => "/consistency", answer: "own" }],
+  // The dashboard: the page takes the session from the query, its fragments from header or query.
+  "GET /": [
+    { method: "GET", path: (id) => `/?session=${B}&order=${id}`, answer: "own" },
+    { method: "GET", path: () => "/", answer: "own" },
+  ],
+  "GET /assets/:name": [{ method: "GET", path: () => "/assets/dashboard.js", answer: "own" }],
+  "GET /dashboard/inventory": [{ method: "GET", path: () => "/dashboard/inventory", answer: "own" }],
+  "GET /dashboard/stats": [{ method: "GET", path: () => "/dashboard/stats", answer: "own" }],
+  "GET /dashboard/orders": [{ method: "GET", path: () => "/dashboard/orders", answer: "own" }],
+  "GET /dashboard/reservations": [{ method: "GET", path: () => "/dashboard/reservations", answer: "own" }],
+  "GET /dashboard/payments": [{ method: "GET", path: () => "/dashboard/payments", answer: "own" }],
+  "GET /dashboard/events": [{ method: "GET", path: () => `/dashboard/events?session=${B}`, answer: "own" }],
+  "GET /dashboard/timeline": [{ method: "GET", path: (id) => `/dashboard/timeline?order=${id}`, answer: "own" }],
+  "GET /dashboard/curl": [{ method: "GET", path: () => "/dashboard/curl", answer: "own" }],
+  "POST /dashboard/orders": [
+    { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
+  ],
+  "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
+  "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
+};
+
+/** What B receives: the whole body, or for an event stream what arrives in its first 150 ms. */
+async function askAsB(c: Case, id: string): Promise<{ status: number; text: string; code?: string }> {
+  const headers: Record<string, string> = { "x-session-id": B };
+  let body: string | undefined;
+  if (c.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(c.body);
+  }
+  if (c.form !== undefined) {
+    headers["content-type"] = "application/x-www-form-urlencoded";
+    body = new URLSearchParams(c.form).toString();
+  }
+  const abort = new AbortController();
+  const response = await real.server.app.request(c.path(id), { method: c.method, headers, body, signal: abort.signal });
+  if (c.answer !== "stream") {
+    const text = await response.text();
+    let code: string | undefined;
+    try {
+      code = JSON.parse(text).code;
+    } catch {}
+    return { status: response.status, text, code };
+  }
+  const reader = response.body!.getReader();
+  let text = "";
+  const until = Date.now() + 150;
+  while (Date.now() < until) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((resolve) => setTimeout(() => resolve(null), until - Date.now()))]);
+    if (chunk === null || chunk.done) break;
+    text += new TextDecoder().decode(chunk.value);
+  }
+  abort.abort();
+  await reader.cancel().catch(() => {});
+  return { status: response.status, text };
+}
+// Methods no route serves, on A's resources: the JSON 404 for a path that exists nowhere.
+const unservedMethods = ["PUT", "PATCH", "DELETE"].flatMap((method) =>
+  ["/orders/:id", "/orders/:id/events", "/orders/:id/cancel", "/inventory", "/payments"].map((path) => ({ method, path })),
+);
+
+describe("what session B sees and changes of session A", () => {
+  test("the matrix covers every route the app serves", () => {
+    expect(servedRoutes()).toEqual(Object.keys(matrix).sort());
+  });
+
+  test("for every route and method, with every id of A: 404 like an id that exists nowhere, or B's own answer, and nothing of A", async () => {
+    let requests = 0;
+    const digestOfA = real.sessionDigest(A);
+    for (const [route, cases] of Object.entries(matrix)) {
+      for (const c of cases) {
+        for (const id of [...orderIdsOfA, nowhere]) {
+          const answer = await askAsB(c, id);
+          requests += 1;
+          if (c.answer === "not-found") {
+            const stranger = await askAsB(c, nowhere);
+            expect([route, answer.status, answer.code]).toEqual([route, 404, "NOT_FOUND"]);
+            // Exactly the answer for an id that exists nowhere: existence in another session does not show.
+            expect(answer.text.replaceAll(id, "<id>")).toBe(stranger.text.replaceAll(nowhere, "<id>"));
+            expectNothingOfA(answer.text, c.path(id));
+          } else {
+            expect([route, answer.status]).toEqual([route, 200]);
+            expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.body ?? c.form ?? null)}`);
+          }
+        }
+        expect(real.sessionDigest(A)).toBe(digestOfA);
+      }
+    }
+    for (const { method, path } of unservedMethods) {
+      for (const id of orderIdsOfA) {
+        const answer = await real.request(method, path.replace(":id", id), B);
+        requests += 1;
+        expect([method, path, answer.status, answer.body.code]).toEqual([method, path, 404, "NOT_FOUND"]);
+        expectNothingOfA(answer.text, path.replace(":id", id));
+      }
+    }
+    // B's own bus traffic, delivered, still touches nothing of A.
+    real.drain();
+    // A's in-flight saga finished undisturbed by all of B's writes.
+    expect(checkInvariants(real.db, { sessionId: A, settled: true })).toEqual({ consistent: true, violations: [] });
+    const ordersOfA = (await real.request("GET", "/orders", A)).body as { id: string }[];
+    expect(ordersOfA.map((o) => o.id).sort()).toEqual([...orderIdsOfA].sort());
+    const consistency = await real.request("GET", "/consistency", A);
+    expect(consistency.body).toEqual({ consistent: true, violations: [] });
+    console.log(`cross-session matrix: ${Object.keys(matrix).length} routes, ${requests} requests from ${B}`);
+  });
+
+  test("B's orders for product ids that exist only in A are B's business: the saga cancels them as unknown in B", async () => {
+    await real.request("POST", "/orders/reset", B);
+    await real.request("POST", "/inventory/seed", B, { products: [{ id: "b-thing", name: "B thing", stock_level: 1, price_cents: 1 }] });
+    const order = await real.request("POST", "/orders", B, { items: [{ product: "a-rare-gadget", quantity: 1 }], skipDemoDelays: true });
+    real.drain();
+    const settled = await real.request("GET", `/orders/${order.body.id}`, B);
+    expect(settled.body).toMatchObject({ status: "CANCELLED", cancellationSource: "inventory_depleted" });
+    expect(settled.text).not.toContain("Rare Gadget of A");
+    const gadgetInA = ((await real.request("GET", "/inventory", A)).body as { id: string; reserved: number; stock_level: number }[]).find(
+      (p) => p.id === "a-rare-gadget",
+    );
+    expect(gadgetInA).toMatchObject({ stock_level: 0, reserved: 0 });
+  });
+});

@@ -1,0 +1,319 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import fc from "fast-check";
+import { placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
+import { seedBodySchema } from "../../src/modules/inventory/inventory.schemas";
+import { CrashableApp } from "./support/crashable-app";
+import {
+  asReceived,
+  hostileAnyBody,
+  hostileOrderBody,
+  hostileOrderForm,
+  hostileSeedBody,
+  hostileSessionId,
+} from "./support/hostile-inputs";
+
+/**
+ * Every write route fed thousands of broken bodies, every route fed hostile session ids,
+ * in-process through app.request: never a 5xx, every error in the contract's envelope, and a
+ * rejected request writes nothing (row counts of every table, before and after).
+ */
+const fuzzing = process.env.FUZZ === "1";
+const bodiesPerRoute = Number(process.env.FUZZ_BODIES ?? (fuzzing ? 50_000 : 5_000));
+const sessionsPerRoute = Number(process.env.FUZZ_SESSIONS ?? (fuzzing ? 10_000 : 1_000));
+const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : fuzzing ? undefined : 4_242;
+// Per test: generous, because a loaded CI box is slow, and unbounded in spirit under `bun run fuzz`.
+const timeoutMs = fuzzing ? 24 * 3_600_000 : 300_000;
+const contractCodes = new Set([
+  "SESSION_REQUIRED",
+  "SESSION_INVALID",
+  "VALIDATION_FAILED",
+  "MALFORMED_JSON",
+  "PAYLOAD_TOO_LARGE",
+  "NOT_FOUND",
+  "INVALID_STATE",
+  "IDEMPOTENCY_KEY_REUSED",
+  "RATE_LIMITED",
+  "QUOTA_EXCEEDED",
+]);
+
+export const httpFuzzStats = { requests: 0, rejected: 0, accepted: 0, fiveHundreds: 0 };
+
+let real: CrashableApp;
+let someOrderId: string;
+
+beforeAll(async () => {
+  real = new CrashableApp(7, true);
+  // Other sessions hold data, so a write that lands in the wrong place would show in the counts.
+  for (const session of ["bystander-1", "bystander-2"]) {
+    await real.request("POST", "/inventory/seed", session);
+    const order = await real.request("POST", "/orders", session, {
+      items: [{ product: "mouse", quantity: 2 }],
+      paymentBehaviour: "random",
+    });
+    someOrderId = order.body.id;
+    await real.request("POST", "/orders", session, { items: [{ product: "laptop", quantity: 9 }] });
+  }
+  real.drain();
+  await real.request("POST", "/inventory/reset", "fuzz");
+});
+afterAll(() => real.close());
+
+function expectEnvelope(status: number, body: unknown, text: string): void {
+  const ok =
+    typeof body === "object" &&
+    body !== null &&
+    typeof (body as { error?: unknown }).error === "string" &&
+    contractCodes.has((body as { code: string }).code) &&
+    Object.keys(body).every((k) => k === "error" || k === "code" || k === "details") &&
+    ((body as { details?: unknown }).details === undefined ||
+      (Array.isArray((body as { details: unknown[] }).details) &&
+        (body as { details: { path: unknown; message: unknown }[] }).details.every(
+          (d) => typeof d.path === "string" && typeof d.message === "string",
+        )));
+  if (!ok) throw new Error(`${status} answer is not in the error envelope: ${text.slice(0, 300)}`);
+}
+
+/** What the contract says a body is: JSON content type, parsable, within the limit and valid for the route's schema. */
+function acceptable(sent: string, contentType: string | null, schema: { safeParse(v: unknown): { success: boolean } }): boolean {
+  // fetch decodes UTF-8 bodies dropping a leading byte-order mark, as RFC 8259 allows.
+  const text = sent.replace(/^\uFEFF/, "");
+  if (new TextEncoder().encode(sent).length > 64 * 1024) return false;
+  if (text.trim() === "") return schema.safeParse({}).success;
+  if (!contentType || !/^application\/([\w.-]+\+)?json$/i.test(contentType.split(";")[0]!.trim())) return false;
+  try {
+    return schema.safeParse(JSON.parse(text)).success;
+  } catch {
+    return false;
+  }
+}
+
+async function send(method: string, path: string, session: string | null, text?: string, contentType?: string | null) {
+  const headers: Record<string, string> = {};
+  if (contentType) headers["content-type"] = contentType;
+  if (session !== null) headers["x-session-id"] = session;
+  const response = await real.server.app.request(path, { method, headers, body: text });
+  const body = await response.text();
+  httpFuzzStats.requests += 1;
+  if (response.status >= 500) httpFuzzStats.fiveHundreds += 1;
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, text: body, json };
+}
+
+const sameCounts = (before: Record<string, number>, after: Record<string, number>) => JSON.stringify(before) === JSON.stringify(after);
+
+describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
+  test.each([
+    ["/orders", hostileOrderBody, placeOrderBodySchema],
+    ["/inventory/seed", hostileSeedBody, seedBodySchema],
+  ] as const)(
+    "POST %s: never a 5xx, errors in the envelope, a rejected body writes nothing",
+    async (path, bodies, schema) => {
+      await fc.assert(
+        fc.asyncProperty(bodies, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const answer = await send("POST", path, "fuzz", text, contentType);
+          expect(answer.status).toBeLessThan(500);
+          const shouldAccept = acceptable(text, contentType, schema);
+          if (answer.status === 200) {
+            httpFuzzStats.accepted += 1;
+            if (!shouldAccept) throw new Error(`accepted a body the contract rejects: ${text.slice(0, 200)}`);
+            // Undo the legitimate write so the next body starts from the same counts.
+            if (path === "/orders") {
+              await real.request("POST", "/orders/reset", "fuzz");
+              real.drain();
+              await real.request("POST", "/orders/reset", "fuzz");
+            } else await real.request("POST", "/inventory/reset", "fuzz");
+            expect(real.rowCounts()).toEqual(before);
+          } else {
+            httpFuzzStats.rejected += 1;
+            if (shouldAccept) throw new Error(`rejected (${answer.status}) a body the contract accepts: ${text.slice(0, 200)}`);
+            expectEnvelope(answer.status, answer.json, answer.text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected body wrote rows: ${text.slice(0, 200)}`);
+          }
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+    },
+    timeoutMs,
+  );
+
+  test(
+    "POST /dashboard/orders (the order form): never a 5xx, a rejected form writes nothing",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(hostileOrderForm, async ({ fields, encoding, junk }) => {
+          const before = real.rowCounts();
+          let body: BodyInit;
+          const headers: Record<string, string> = { "x-session-id": "fuzz" };
+          if (encoding === "multipart") {
+            const data = new FormData();
+            for (const [k, v] of fields) data.append(k, v);
+            body = data;
+          } else if (encoding === "urlencoded") {
+            body = new URLSearchParams(fields).toString();
+            headers["content-type"] = "application/x-www-form-urlencoded";
+          } else {
+            body = junk;
+            headers["content-type"] = "multipart/form-data; boundary=zz";
+          }
+          const response = await real.server.app.request("/dashboard/orders", { method: "POST", headers, body });
+          const text = await response.text();
+          httpFuzzStats.requests += 1;
+          expect(response.status).toBeLessThan(500);
+          if (response.status === 200) {
+            httpFuzzStats.accepted += 1;
+            await real.request("POST", "/orders/reset", "fuzz");
+            real.drain();
+            await real.request("POST", "/orders/reset", "fuzz");
+            expect(real.rowCounts()).toEqual(before);
+          } else {
+            httpFuzzStats.rejected += 1;
+            // The form answers its own errors as an HTML fragment (422) for htmx to swap in; anything else is the envelope.
+            if (response.status !== 422) expectEnvelope(response.status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected form wrote rows: ${JSON.stringify(fields)}`);
+          }
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+    },
+    timeoutMs,
+  );
+
+  // The resets take no body: whatever arrives is ignored, and resetting an already reset session writes nothing new.
+  test.each(["/orders/reset", "/inventory/reset", "/payments/reset", "/dashboard/inventory/seed", "/dashboard/inventory/reset"])(
+    "POST %s: any body is ignored, never a 5xx, nothing but the session's own reset",
+    async (path) => {
+      const others = ["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s));
+      await fc.assert(
+        fc.asyncProperty(hostileAnyBody, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const answer = await send("POST", path, "fuzz", text, contentType);
+          if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
+          expect(answer.status === 200 || answer.status === 413).toBe(true);
+          if (!sameCounts(before, real.rowCounts())) throw new Error(`reset of a clean session wrote rows: ${text.slice(0, 200)}`);
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+      expect(["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s))).toEqual(others);
+    },
+    timeoutMs,
+  );
+});
+
+const json = "application/json";
+const form = "application/x-www-form-urlencoded";
+/** [method, path, body, content type, whether the session may come as ?session= (EventSource, dashboard)] */
+const everyRoute = (): [string, string, string | undefined, string | null, boolean][] => [
+  ["POST", "/orders", JSON.stringify({ items: [{ product: "laptop", quantity: 1 }] }), json, false],
+  ["GET", "/orders", undefined, null, false],
+  ["POST", "/orders/reset", undefined, null, false],
+  ["GET", `/orders/${someOrderId}`, undefined, null, false],
+  ["GET", `/orders/${someOrderId}?wait=10`, undefined, null, false],
+  ["GET", `/orders/${someOrderId}/events`, undefined, null, false],
+  ["GET", "/inventory", undefined, null, false],
+  ["GET", "/inventory/stats", undefined, null, false],
+  ["GET", "/inventory/reservations", undefined, null, false],
+  ["POST", "/inventory/seed", JSON.stringify({ products: [{ id: "x", name: "X", stock_level: 1, price_cents: 1 }] }), json, false],
+  ["POST", "/inventory/reset", undefined, null, false],
+  ["GET", "/payments", undefined, null, false],
+  ["POST", "/payments/reset", undefined, null, false],
+  ["GET", "/events", undefined, null, false],
+  ["GET", "/events/stream", undefined, null, true],
+  ["GET", "/consistency", undefined, null, false],
+  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl"].map(
+    (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],
+  ),
+  ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
+  ["POST", "/dashboard/inventory/seed", undefined, null, true],
+  ["POST", "/dashboard/inventory/reset", undefined, null, true],
+];
+
+describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {
+  const queryValue = fc.oneof(
+    fc.string({ maxLength: 12 }),
+    fc.integer().map(String),
+    fc.double().map(String),
+    fc.constantFrom("", "-1", "0", "1e9", "NaN", "Infinity", "0x10", "1001", "30001", "%00", "[]", "a&b=c"),
+  );
+  const query = fc.dictionary(fc.constantFrom("limit", "after", "wait", "session", "x", "limit[]"), queryValue, { maxKeys: 3 });
+  test(
+    "never a 5xx, errors in the envelope, nothing written",
+    async () => {
+      // A settled order of a bystander, so ?wait= answers at once instead of holding the test.
+      const settled = (await real.request("GET", "/orders", "bystander-1")).body[0].id as string;
+      for (const path of [
+        "/orders",
+        `/orders/${settled}`,
+        `/orders/${settled}/events`,
+        "/inventory",
+        "/inventory/stats",
+        "/payments",
+        "/events",
+        "/consistency",
+      ]) {
+        await fc.assert(
+          fc.asyncProperty(query, async (params) => {
+            const before = real.rowCounts();
+            const answer = await send("GET", `${path}?${new URLSearchParams(params)}`, "bystander-1");
+            expect(answer.status).toBeLessThan(500);
+            if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`GET ${path} wrote rows`);
+          }),
+          { numRuns: sessionsPerRoute, seed },
+        );
+      }
+    },
+    timeoutMs,
+  );
+});
+
+describe(`${sessionsPerRoute} hostile x-session-id values on every route`, () => {
+  test(
+    "every route answers 400 SESSION_REQUIRED or SESSION_INVALID, naming x-session-id, and writes nothing",
+    async () => {
+      for (const [method, path, body, contentType, allowQuery] of everyRoute()) {
+        await fc.assert(
+          fc.asyncProperty(hostileSessionId, fc.boolean(), async (session, inQuery) => {
+            const before = real.rowCounts();
+            const viaQuery = allowQuery && inQuery;
+            const target = viaQuery ? `${path}${path.includes("?") ? "&" : "?"}session=${encodeURIComponent(session)}` : path;
+            const answer = await send(method, target, viaQuery ? null : session, body, contentType);
+            if (answer.status !== 400)
+              throw new Error(`${method} ${target} with session ${JSON.stringify(session)} answered ${answer.status}`);
+            expectEnvelope(answer.status, answer.json, answer.text);
+            const { code, error } = answer.json as { code: string; error: string };
+            expect(code).toBe((viaQuery ? session : asReceived(session)) === "" ? "SESSION_REQUIRED" : "SESSION_INVALID");
+            expect(error).toContain("x-session-id");
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`${method} ${path} wrote rows for a rejected session`);
+          }),
+          { numRuns: sessionsPerRoute, seed },
+        );
+      }
+      // And the same routes without the header at all.
+      for (const [method, path, body, contentType] of everyRoute()) {
+        const answer = await send(method, path, null, body, contentType);
+        expect([path, answer.status, (answer.json as { code: string }).code]).toEqual([path, 400, "SESSION_REQUIRED"]);
+      }
+      // The routes that need no session ignore a hostile one: no 5xx, nothing written.
+      for (const path of ["/health", "/", "/?session=%00", "/assets/dashboard.js", "/assets/..%2f..%2fpackage.json"]) {
+        await fc.assert(
+          fc.asyncProperty(hostileSessionId, async (session) => {
+            const before = real.rowCounts();
+            const answer = await send("GET", path, session);
+            expect(answer.status).toBeLessThan(500);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`GET ${path} wrote rows`);
+          }),
+          { numRuns: Math.ceil(sessionsPerRoute / 5), seed },
+        );
+      }
+      console.log(`http fuzz: ${JSON.stringify(httpFuzzStats)}`);
+      expect(httpFuzzStats.fiveHundreds).toBe(0);
+    },
+    timeoutMs,
+  );
+});

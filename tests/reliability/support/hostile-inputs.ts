@@ -1,0 +1,197 @@
+import fc from "fast-check";
+
+/**
+ * Inputs a careless or hostile client sends. Bodies are raw text (what goes over the wire),
+ * mixing broken JSON, JSON of every shape, near-miss orders and catalogs whose fields are
+ * wrong in one or many ways, prototype-pollution keys, deep nesting and oversized payloads.
+ */
+const anyJson = fc.jsonValue({ maxDepth: 4 });
+const weird = fc.oneof(
+  fc.anything({ maxDepth: 2, withNullPrototype: true, withObjectString: true }),
+  fc.constantFrom(
+    null,
+    true,
+    0,
+    -1,
+    1.5,
+    -0,
+    1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    "",
+    " ",
+    "1",
+    "\u0000",
+    "\ud800",
+    "<script>",
+    "' OR 1=1 --",
+    "../../etc/passwd",
+  ),
+);
+const badQuantity = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1_000_001, 2 ** 53, 1.5, "5", "1e3", null, true, [], {}));
+const behaviourish = fc.oneof(fc.constantFrom("success", "failure", "random", "SUCCESS", "", "fail"), weird);
+
+const orderLine = fc.record(
+  {
+    product: fc.oneof(fc.string({ maxLength: 12 }), fc.string({ minLength: 201, maxLength: 260 }), weird),
+    productId: fc.oneof(fc.string({ maxLength: 12 }), weird),
+    quantity: badQuantity,
+  },
+  { requiredKeys: [] },
+);
+const nearOrder = fc.record(
+  {
+    items: fc.oneof(fc.array(orderLine, { maxLength: 6 }), fc.array(orderLine, { minLength: 101, maxLength: 105 }), weird),
+    paymentBehaviour: behaviourish,
+    inventoryBehaviour: behaviourish,
+    skipDemoDelays: fc.oneof(fc.boolean(), weird),
+    failTransaction: fc.oneof(fc.boolean(), weird),
+    userId: fc.oneof(fc.string({ maxLength: 8 }), fc.string({ minLength: 201, maxLength: 220 }), weird),
+  },
+  { requiredKeys: [] },
+);
+const catalogLine = fc.record(
+  {
+    id: fc.oneof(fc.stringMatching(/^[a-z0-9-]{1,8}$/), fc.string({ maxLength: 70 }), weird),
+    name: fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom("", "   "), fc.string({ minLength: 201, maxLength: 210 }), weird),
+    stock_level: badQuantity,
+    price_cents: badQuantity,
+  },
+  { requiredKeys: [] },
+);
+const nearSeed = fc.record({ products: fc.oneof(fc.array(catalogLine, { maxLength: 6 }), fc.constant([]), weird) }, { requiredKeys: [] });
+
+const hostileShapes = fc.constantFrom(
+  '{"__proto__":{"items":[{"product":"laptop","quantity":1}]}}',
+  '{"constructor":{"prototype":{"items":[]}}}',
+  '{"items":[{"product":"laptop","quantity":1}],"items":"dup"}',
+  "[".repeat(20_000) + "]".repeat(20_000),
+  '{"a":'.repeat(5_000) + "1" + "}".repeat(5_000),
+  '{"items":[{"product":"laptop","quantity":1e400}]}',
+  '{"items":[{"product":"\\ud800","quantity":1}]}',
+  '{"products":[{"id":"x","name":"y","stock_level":-0,"price_cents":1}]}',
+  "\uFEFF{}",
+  "null",
+  '"string"',
+  "{} {}",
+  "{,}",
+);
+const oversized = fc.integer({ min: 64 * 1024 + 1, max: 70 * 1024 }).map((n) => `{"items":[],"pad":"${"x".repeat(n)}"}`);
+
+const asText = (value: unknown) => {
+  try {
+    return JSON.stringify(value) ?? "undefined";
+  } catch {
+    return String(value);
+  }
+};
+
+/** A body as sent: its text (broken more often than not) and the content type claimed for it. */
+export const hostileBody = (nearMiss: fc.Arbitrary<unknown>) =>
+  fc.record({
+    text: fc.oneof(
+      { weight: 4, arbitrary: nearMiss.map(asText) },
+      { weight: 2, arbitrary: anyJson.map(asText) },
+      { weight: 2, arbitrary: fc.tuple(nearMiss.map(asText), fc.nat()).map(([t, cut]) => t.slice(0, cut % Math.max(1, t.length))) },
+      { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 64 }) },
+      { weight: 1, arbitrary: hostileShapes },
+      { weight: 1, arbitrary: oversized },
+    ),
+    contentType: fc.constantFrom(
+      "application/json",
+      "application/json",
+      "application/json; charset=utf-8",
+      "application/vnd.api+json",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      null,
+    ),
+  });
+
+export const hostileOrderBody = hostileBody(nearOrder);
+export const hostileSeedBody = hostileBody(nearSeed);
+export const hostileAnyBody = hostileBody(fc.oneof(nearOrder, nearSeed, anyJson));
+
+/**
+ * The value as it arrives: fetch strips leading and trailing HTTP whitespace (space, tab, CR,
+ * LF; not other Unicode spaces) and refuses NUL, line breaks and non-Latin-1 (null here).
+ */
+export function asReceived(value: string): string | null {
+  try {
+    return new Headers({ "x-session-id": value }).get("x-session-id");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Session ids outside the contract's form (1–64 of A-Z a-z 0-9 . _ : -), even after the
+ * trimming fetch applies: empty, blank, too long, and every kind of stray character.
+ */
+export const hostileSessionId = fc
+  .oneof(
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: "binary", maxLength: 40 }),
+    fc.stringMatching(/^[A-Za-z0-9._:-]{65,90}$/),
+    fc
+      .tuple(
+        fc.stringMatching(/^[A-Za-z0-9._:-]{0,30}$/),
+        fc.constantFrom(" ", "/", "\\", "'", '"', ",", ";", "%00", "*", "é", "\t", "<", "{", "?", "#", "@", "+", "="),
+        fc.stringMatching(/^[A-Za-z0-9._:-]{0,30}$/),
+      )
+      .map(([a, bad, b]) => `${a}${bad}${b}`),
+    fc.constantFrom(
+      "",
+      " ",
+      "   ",
+      "\u000b",
+      "\u00a0",
+      "' OR '1'='1",
+      "../other-session",
+      "%2e%2e",
+      "a b",
+      "null",
+      "{}",
+      "*",
+      "x".repeat(65),
+      "session,other",
+      "🙂",
+    ),
+  )
+  .filter((value) => {
+    const received = asReceived(value);
+    return received !== null && !/^[A-Za-z0-9._:-]{1,64}$/.test(received);
+  });
+
+const formValue = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.integer().map(String),
+  fc.constantFrom(
+    "",
+    " ",
+    "1",
+    "0",
+    "-1",
+    "1.5",
+    "1e3",
+    "999999999",
+    "1000001",
+    "laptop",
+    "mouse",
+    "success",
+    "failure",
+    "random",
+    "on",
+    "\u0000",
+    "<script>",
+  ),
+);
+/** The dashboard's order form as a browser (or anyone) might post it: urlencoded, multipart or junk. */
+export const hostileOrderForm = fc.record({
+  fields: fc.array(
+    fc.tuple(fc.constantFrom("product", "quantity", "paymentBehaviour", "inventoryBehaviour", "skipDemoDelays", "items", "x"), formValue),
+    { maxLength: 12 },
+  ),
+  encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
+  junk: fc.string({ unit: "binary", maxLength: 80 }),
+});

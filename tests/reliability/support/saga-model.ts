@@ -1,0 +1,303 @@
+import fc from "fast-check";
+import { rowToEvent } from "../../../src/bus/bus";
+import { type Violation, checkInvariants, orderKey } from "../../../src/consistency/invariants";
+import { defaultCatalog } from "../../../src/modules/inventory/catalog";
+import type { CrashableApp } from "./crashable-app";
+
+/**
+ * The model of a randomized run: what the outside world knows without looking at the saga's
+ * internals. Per session: the stock each product started with (the conservation law's
+ * right-hand side), the orders that were acknowledged and must never be lost, and the orders
+ * whose cross-module pairing a single-module reset broke on purpose.
+ */
+export interface SessionModel {
+  initialStock: Map<string, number>;
+  liveOrders: Set<string>;
+  historyCut: Set<string>;
+}
+export type SagaModel = Map<string, SessionModel>;
+
+export const modelSessions = ["shop-a", "shop-b", "tenant:c.d_e"] as const;
+const productPool = ["laptop", "mouse", "p-1", "p-2", "p-3"] as const;
+const behaviours = ["success", "failure", "random"] as const;
+
+export function emptyModel(): SagaModel {
+  return new Map(modelSessions.map((s) => [s, { initialStock: new Map(), liveOrders: new Set(), historyCut: new Set() }]));
+}
+
+export class InvariantBroken extends Error {
+  constructor(when: string, violations: readonly Violation[] | string[]) {
+    super(
+      `${when}:\n${violations.map((v) => (typeof v === "string" ? `  - ${v}` : `  - [${v.invariant}] ${v.sessionId}/${v.subject}: ${v.message}`)).join("\n")}`,
+    );
+  }
+}
+
+export function checkNow(model: SagaModel, real: CrashableApp, when: string, settled = false): void {
+  const initialStock = new Map([...model].map(([s, m]) => [s, m.initialStock]));
+  const historyCut = new Set([...model].flatMap(([s, m]) => [...m.historyCut].map((id) => orderKey(s, id))));
+  const report = checkInvariants(real.db, { initialStock, historyCut, settled });
+  if (!report.consistent) throw new InvariantBroken(when, report.violations);
+  if (real.relayErrors.length > 0) throw new InvariantBroken(`${when}: a reaction threw`, real.relayErrors);
+}
+
+/** Units of each product already confirmed in a session: the ledger's opening balance when a seed overwrites stock levels. */
+function confirmedUnits(real: CrashableApp, session: string): Map<string, number> {
+  const rows = real.sqlite
+    .query(
+      `SELECT l.product_id AS product, sum(l.quantity) AS units FROM reservation_lines l
+       JOIN reservations r ON r.session_id = l.session_id AND r.id = l.reservation_id
+       WHERE l.session_id = ? AND r.status = 'CONFIRMED' GROUP BY l.product_id`,
+    )
+    .all(session) as { product: string; units: number }[];
+  return new Map(rows.map((r) => [r.product, r.units]));
+}
+
+/** Runs `act`, then proves that no session other than `touched` changed (all sessions when `touched` is null). */
+async function isolated<T>(real: CrashableApp, touched: string | null, act: () => T | Promise<T>): Promise<T> {
+  const others = modelSessions.filter((s) => s !== touched);
+  const before = others.map((s) => real.sessionDigest(s));
+  const result = await act();
+  others.forEach((s, i) => {
+    if (real.sessionDigest(s) !== before[i])
+      throw new InvariantBroken("isolation", [`session ${s} changed by a command of ${touched ?? "nobody"}`]);
+  });
+  return result;
+}
+
+/** Each command acts, then the whole database is checked mid-flight, so a shrunk failure ends at the command that broke it. */
+abstract class SagaCommand implements fc.AsyncCommand<SagaModel, CrashableApp> {
+  check() {
+    return true;
+  }
+  abstract act(model: SagaModel, real: CrashableApp): Promise<void>;
+  async run(model: SagaModel, real: CrashableApp) {
+    await this.act(model, real);
+    checkNow(model, real, `after ${this.toString()}`);
+  }
+}
+
+function expectStatus(answer: { status: number; text: string }, allowed: number[], what: string): void {
+  if (!allowed.includes(answer.status)) throw new Error(`${what} answered ${answer.status}: ${answer.text}`);
+}
+
+class SeedCatalog extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly custom: { id: string; stock_level: number; price_cents: number }[] | null,
+  ) {
+    super();
+  }
+  async act(model: SagaModel, real: CrashableApp) {
+    const body = this.custom ? { products: this.custom.map((p) => ({ ...p, name: `Product ${p.id}` })) } : undefined;
+    const before = real.sessionDigest(this.session);
+    const answer = await isolated(real, this.session, () => real.request("POST", "/inventory/seed", this.session, body));
+    expectStatus(answer, [200, 409], "seed");
+    if (answer.status === 409) {
+      if (real.sessionDigest(this.session) !== before) throw new InvariantBroken("seed", ["a refused seed wrote rows"]);
+      return;
+    }
+    const confirmed = confirmedUnits(real, this.session);
+    const catalog = this.custom ?? defaultCatalog;
+    model.get(this.session)!.initialStock = new Map(catalog.map((p) => [p.id, p.stock_level + (confirmed.get(p.id) ?? 0)]));
+  }
+  override toString() {
+    return this.custom
+      ? `seed(${this.session}, ${JSON.stringify(this.custom.map((p) => [p.id, p.stock_level]))})`
+      : `seedDefault(${this.session})`;
+  }
+}
+
+class PlaceOrder extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly items: { product: string; quantity: number }[],
+    readonly paymentBehaviour: string,
+    readonly inventoryBehaviour: string,
+    readonly skipDemoDelays: boolean,
+  ) {
+    super();
+  }
+  async act(model: SagaModel, real: CrashableApp) {
+    const body = {
+      items: this.items,
+      paymentBehaviour: this.paymentBehaviour,
+      inventoryBehaviour: this.inventoryBehaviour,
+      skipDemoDelays: this.skipDemoDelays,
+    };
+    const answer = await isolated(real, this.session, () => real.request("POST", "/orders", this.session, body));
+    expectStatus(answer, [200], "place order");
+    if (answer.body.status !== "PENDING" || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
+      throw new Error(`order answered wrongly: ${answer.text}`);
+    }
+    model.get(this.session)!.liveOrders.add(answer.body.id);
+  }
+  override toString() {
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays})`;
+  }
+}
+
+interface DeliveryRow {
+  id: number;
+  session_id: string;
+  due_at: number;
+}
+
+function deliveriesNow(real: CrashableApp): DeliveryRow[] {
+  return real.sqlite.query("SELECT id, session_id, due_at FROM deliveries ORDER BY due_at, id").all() as DeliveryRow[];
+}
+
+/** The relay's normal path: the next delivery in due order, moving time forward to it if need be. */
+class DeliverNext extends SagaCommand {
+  async act(_model: SagaModel, real: CrashableApp) {
+    const next = deliveriesNow(real)[0];
+    if (!next) return;
+    real.clock.set(Math.max(real.clock.now(), next.due_at));
+    await isolated(real, next.session_id, () => real.server.relay.runDue(1));
+  }
+  override toString() {
+    return "deliverNext";
+  }
+}
+
+/** Any scheduled delivery first, whatever its due time: retries and demo delays make any order possible. */
+class DeliverOutOfOrder extends SagaCommand {
+  constructor(readonly pick: number) {
+    super();
+  }
+  async act(_model: SagaModel, real: CrashableApp) {
+    const all = deliveriesNow(real);
+    if (all.length === 0) return;
+    const chosen = [...all].sort((a, b) => a.id - b.id)[Math.floor(this.pick * all.length)]!;
+    const first = Math.min(real.clock.now(), all[0]!.due_at) - 1;
+    real.sqlite.query("UPDATE deliveries SET due_at = ? WHERE id = ?").run(first, chosen.id);
+    await isolated(real, chosen.session_id, () => real.server.relay.runDue(1));
+  }
+  override toString() {
+    return `deliverOutOfOrder(${this.pick.toFixed(3)})`;
+  }
+}
+
+/** A duplicate: any committed event, delivered again to every reaction. */
+class Redeliver extends SagaCommand {
+  constructor(readonly pick: number) {
+    super();
+  }
+  async act(_model: SagaModel, real: CrashableApp) {
+    const seqs = real.sqlite.query("SELECT seq FROM events ORDER BY seq").all() as { seq: number }[];
+    if (seqs.length === 0) return;
+    const seq = seqs[Math.floor(this.pick * seqs.length)]!.seq;
+    const row = real.db.query.events.findFirst({ where: (e, { eq }) => eq(e.seq, seq) }).sync();
+    if (!row) return;
+    await isolated(real, row.sessionId, () => real.server.relay.redeliver(rowToEvent(row)));
+  }
+  override toString() {
+    return `redeliver(${this.pick.toFixed(3)})`;
+  }
+}
+
+class AdvanceTime extends SagaCommand {
+  constructor(readonly ms: number) {
+    super();
+  }
+  async act(_model: SagaModel, real: CrashableApp) {
+    real.clock.advance(this.ms);
+    real.server.relay.runDue();
+  }
+  override toString() {
+    return `advance(${this.ms}ms)`;
+  }
+}
+
+class Crash extends SagaCommand {
+  async act(_model: SagaModel, real: CrashableApp) {
+    await isolated(real, null, () => real.crash());
+  }
+  override toString() {
+    return "crash+restart";
+  }
+}
+
+type Resettable = "orders" | "inventory" | "payments";
+
+/** Resets, each its own request: the three together are a session reset, one alone cuts some history on purpose. */
+class Reset extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly modules: Resettable[],
+  ) {
+    super();
+  }
+  async act(model: SagaModel, real: CrashableApp) {
+    const m = model.get(this.session)!;
+    for (const module of this.modules) {
+      const answer = await isolated(real, this.session, () => real.request("POST", `/${module}/reset`, this.session));
+      expectStatus(answer, [200], `${module} reset`);
+      if (module === "orders") {
+        m.liveOrders.clear();
+        m.historyCut.clear();
+      } else {
+        // The orders that exist now lose their reservation or payment to the reset.
+        for (const id of m.liveOrders) m.historyCut.add(id);
+        if (module === "inventory") m.initialStock = new Map(defaultCatalog.map((p) => [p.id, p.stock_level]));
+      }
+    }
+  }
+  override toString() {
+    return `reset(${this.session}, ${this.modules.join("+")})`;
+  }
+}
+
+const session = fc.constantFrom(...modelSessions);
+const pick = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
+
+const placeOrder = fc
+  .record({
+    session,
+    items: fc.array(
+      fc.record({
+        product: fc.constantFrom(...productPool, "ghost"),
+        quantity: fc.oneof(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 80 })),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
+    pay: fc.constantFrom(...behaviours),
+    inv: fc.constantFrom("success", "success", "random", "failure"),
+    skip: fc.boolean(),
+  })
+  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip));
+
+/** Weighted by repetition: orders and deliveries are most of a workshop's traffic. */
+export const sagaCommands = [
+  fc
+    .tuple(
+      session,
+      fc.option(
+        fc.uniqueArray(
+          fc.record({
+            id: fc.constantFrom(...productPool),
+            stock_level: fc.integer({ min: 0, max: 12 }),
+            price_cents: fc.integer({ min: 1, max: 5_000 }),
+          }),
+          { minLength: 1, maxLength: 5, selector: (p) => p.id },
+        ),
+        { freq: 2 },
+      ),
+    )
+    .map(([s, custom]) => new SeedCatalog(s, custom)),
+  placeOrder,
+  placeOrder,
+  placeOrder,
+  fc.constant(new DeliverNext()),
+  fc.constant(new DeliverNext()),
+  fc.constant(new DeliverNext()),
+  fc.constant(new DeliverNext()),
+  pick.map((p) => new DeliverOutOfOrder(p)),
+  pick.map((p) => new DeliverOutOfOrder(p)),
+  pick.map((p) => new Redeliver(p)),
+  fc.integer({ min: 0, max: 9_000 }).map((ms) => new AdvanceTime(ms)),
+  fc.constant(new Crash()),
+  fc
+    .tuple(session, fc.shuffledSubarray<Resettable>(["orders", "inventory", "payments"], { minLength: 1 }))
+    .map(([s, m]) => new Reset(s, m)),
+];
