@@ -1,45 +1,32 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { describe, expect, test } from "bun:test";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  type RunningServer,
   UI_WAIT_MS,
   chromiumAvailable,
-  launchBrowser,
   orderRow,
   placeOrderThroughForm,
-  startServer,
   until,
   waitForAttribute,
   watch,
+  useServerAndBrowser,
 } from "./harness";
 
 const evilName = "<img src=x onerror=alert(1)>";
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: nothing a user typed runs", () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   async function openSeededWithEvilProduct(sessionId: string) {
-    const seeded = await fetch(`${server.baseUrl}/inventory/seed`, {
+    const seeded = await fetch(`${env.server.baseUrl}/inventory/seed`, {
       method: "POST",
       headers: { "x-session-id": sessionId, "content-type": "application/json" },
       body: JSON.stringify({ products: [{ id: "evil", name: evilName, stock_level: 10, price_cents: 100 }] }),
     });
     expect(seeded.status).toBe(200);
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     const page = await context.newPage();
     const seen = watch(page);
-    const response = await page.goto(`${server.baseUrl}/?session=${sessionId}`);
+    const response = await page.goto(`${env.server.baseUrl}/?session=${sessionId}`);
     await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
     return { context, page, seen, response: response! };
   }
@@ -68,7 +55,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: nothing a user typed
     "htmx on this page can neither evaluate code nor call another origin, even from markup that slipped in",
     async () => {
       const { context, page, seen } = await openSeededWithEvilProduct("lockdown-session");
-      const otherOrigin = server.baseUrl.replace("127.0.0.1", "localhost");
+      const otherOrigin = env.server.baseUrl.replace("127.0.0.1", "localhost");
       const finished: string[] = [];
       page.on("requestfinished", (request) => finished.push(request.url()));
       // Simulates an injection that got past escaping: attributes htmx would act on.

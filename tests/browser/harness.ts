@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +34,20 @@ if (!chromiumAvailable) {
   // In CI a missing browser must fail the run, never pass it silently.
   if (process.env.CI) throw new Error(`${message}; browser tests cannot run`);
   console.warn(`Skipping browser tests: ${message}`);
+}
+
+/** Registers a real server and a chromium for the enclosing describe block; read them inside tests. */
+export function useServerAndBrowser(): { server: RunningServer; browser: Browser } {
+  const env = {} as { server: RunningServer; browser: Browser };
+  beforeAll(async () => {
+    env.server = startServer();
+    env.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 export interface RunningServer {

@@ -1,22 +1,20 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  type RunningServer,
   UI_WAIT_MS,
   chromiumAvailable,
-  launchBrowser,
   openFreshDashboard,
   orderRow,
   placeOrderThroughForm,
   reservationCard,
-  startServer,
   textsOf,
   waitForAttribute,
   waitForCount,
   waitForText,
+  useServerAndBrowser,
 } from "./harness";
 
 const stockCell = (page: Page, product: string, field: "stock_level" | "reserved" | "available") =>
@@ -26,22 +24,12 @@ const timelineTypes = (page: Page) =>
   page.locator("#timeline-panel [data-event-type]").evaluateAll((els) => els.map((e) => e.getAttribute("data-event-type")));
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live", () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   test(
     "a new session is seeded, and a successful order's reservation moves PENDING → CONFIRMED without a reload",
     async () => {
-      const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       expect(await page.locator("#inventory-panel tr[data-product-id]").count()).toBe(7);
       // A reload would lose this marker.
       await page.evaluate(() => ((window as unknown as { marker: string }).marker = "same page"));
@@ -97,7 +85,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
   test(
     "a payment failure moves the reservation PENDING → RELEASED and the order shows payment_failed",
     async () => {
-      const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       const orderId = await placeOrderThroughForm(page, { lines: [["keyboard", 2]], paymentBehaviour: "failure" });
       await reservationCard(page, "PENDING", orderId).waitFor({ timeout: UI_WAIT_MS });
       await reservationCard(page, "RELEASED", orderId).waitFor({ timeout: UI_WAIT_MS });
@@ -115,7 +103,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
   test(
     "an out-of-stock order is cancelled with inventory_depleted and never reserves",
     async () => {
-      const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       const orderId = await placeOrderThroughForm(page, { lines: [["laptop", 50]] });
       await waitForText(orderRow(page, orderId).locator(".source"), "inventory_depleted");
       await waitForAttribute(orderRow(page, orderId), "data-status", "CANCELLED");
@@ -132,7 +120,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
   test(
     "the order form shows validation errors next to it and places nothing",
     async () => {
-      const { context, page } = await openFreshDashboard(browser, server.baseUrl);
+      const { context, page } = await openFreshDashboard(env.browser, env.server.baseUrl);
       await page.fill('#order-form input[data-line="1"]', "0");
       await page.click("#order-form button[type=submit]");
       await page.locator("#order-form .form-errors").waitFor({ timeout: UI_WAIT_MS });
@@ -146,7 +134,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
   test(
     "mid-saga screenshot for the README (written to docs/dashboard.png with UPDATE_SCREENSHOT=1)",
     async () => {
-      const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       const depleted = await placeOrderThroughForm(page, { lines: [["laptop", 9]], skipDemoDelays: true });
       await waitForAttribute(orderRow(page, depleted), "data-status", "CANCELLED");
       const failed = await placeOrderThroughForm(page, {

@@ -1,37 +1,25 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import type { Browser } from "playwright-core";
+import { describe, expect, test } from "bun:test";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  type RunningServer,
   UI_WAIT_MS,
   chromiumAvailable,
-  launchBrowser,
   openFreshDashboard,
   orderRow,
   placeOrderThroughForm,
-  startServer,
   until,
   waitForAttribute,
+  startServer,
+  useServerAndBrowser,
 } from "./harness";
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = startServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useServerAndBrowser();
 
   test(
     "two browsers with different sessions see nothing of each other, live or on reload",
     async () => {
-      const alice = await openFreshDashboard(browser, server.baseUrl);
-      const bob = await openFreshDashboard(browser, server.baseUrl);
+      const alice = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const bob = await openFreshDashboard(env.browser, env.server.baseUrl);
       expect(alice.sessionId).not.toBe(bob.sessionId);
 
       const orderId = await placeOrderThroughForm(alice.page, { lines: [["mouse-pad", 3]], skipDemoDelays: true });
@@ -48,7 +36,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
       expect(new URL(bob.page.url()).searchParams.get("session")).toBe(bob.sessionId);
       expect(await bob.page.locator("#orders-panel tr[data-order-id]").count()).toBe(0);
       // Asking for Alice's order by id with Bob's session finds nothing, as the API's 404 does.
-      const peek = await bob.page.request.get(`${server.baseUrl}/dashboard/timeline?order=${orderId}`, {
+      const peek = await bob.page.request.get(`${env.server.baseUrl}/dashboard/timeline?order=${orderId}`, {
         headers: { "x-session-id": bob.sessionId },
       });
       expect(await peek.text()).not.toContain(orderId);
@@ -63,8 +51,8 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   test(
     "the session's URL opened in another browser shows the same session, live",
     async () => {
-      const attendee = await openFreshDashboard(browser, server.baseUrl);
-      const projectorContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const attendee = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const projectorContext = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
       const projector = await projectorContext.newPage();
       await projector.goto(attendee.page.url());
       await projector.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
@@ -88,8 +76,8 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   test(
     "a returning visitor gets their session back from localStorage; “New session” makes and seeds another",
     async () => {
-      const visitor = await openFreshDashboard(browser, server.baseUrl);
-      await visitor.page.goto(`${server.baseUrl}/`);
+      const visitor = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await visitor.page.goto(`${env.server.baseUrl}/`);
       await visitor.page.waitForURL(/\?session=/, { timeout: UI_WAIT_MS });
       expect(new URL(visitor.page.url()).searchParams.get("session")).toBe(visitor.sessionId);
 
@@ -108,7 +96,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   test(
     "every htmx request carries x-session-id, and closing the tab closes its one stream",
     async () => {
-      const visitor = await openFreshDashboard(browser, server.baseUrl);
+      const visitor = await openFreshDashboard(env.browser, env.server.baseUrl);
       const headers: (string | undefined)[] = [];
       visitor.page.on("request", (request) => {
         if (new URL(request.url()).pathname.startsWith("/dashboard/")) headers.push(request.headers()["x-session-id"]);
@@ -118,9 +106,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
       expect(new Set(headers)).toEqual(new Set([visitor.sessionId]));
 
       // One tab, one stream; gone with the tab.
-      expect(server.streams.openFor(visitor.sessionId)).toBe(1);
+      expect(env.server.streams.openFor(visitor.sessionId)).toBe(1);
       await visitor.context.close();
-      await until(async () => server.streams.openFor(visitor.sessionId) === 0, "the stream to close with its tab");
+      await until(async () => env.server.streams.openFor(visitor.sessionId) === 0, "the stream to close with its tab");
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
@@ -130,7 +118,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
     async () => {
       const capped = startServer({ streams: { perSession: 1 } });
       try {
-        const first = await openFreshDashboard(browser, capped.baseUrl);
+        const first = await openFreshDashboard(env.browser, capped.baseUrl);
         const second = await first.context.newPage();
         await second.goto(first.page.url());
         await second.locator("#live[data-state=error]").waitFor({ timeout: UI_WAIT_MS });
@@ -148,8 +136,8 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   test(
     "Copy puts the session id on the clipboard",
     async () => {
-      const visitor = await openFreshDashboard(browser, server.baseUrl);
-      await visitor.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.baseUrl });
+      const visitor = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await visitor.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.baseUrl });
       await visitor.page.click("#copy-session");
       await until(async () => (await visitor.page.locator("#copy-session").innerText()) === "Copied", "the button to say Copied");
       expect(await visitor.page.evaluate(() => navigator.clipboard.readText())).toBe(visitor.sessionId);
