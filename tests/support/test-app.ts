@@ -1,13 +1,8 @@
+import { type RequestOptions, requestApp } from "./http";
 import { ManualClock } from "../../src/platform/clock";
 import { sequentialIds } from "../../src/platform/ids";
 import { seededRandom } from "../../src/platform/random";
 import { type SagaServerOptions, createSagaServer } from "../../src/platform/wiring";
-
-export interface RequestOptions {
-  session?: string | null;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
 
 /**
  * An app on `:memory:` (or a given file) with a manual clock, sequential ids and seeded
@@ -25,23 +20,7 @@ export function createTestApp(options: SagaServerOptions & { seed?: number } = {
     clock,
   });
 
-  async function request(method: string, path: string, { session = "test-session", body, headers = {} }: RequestOptions = {}) {
-    const init: RequestInit = { method, headers: { ...headers } };
-    if (session !== null) (init.headers as Record<string, string>)["x-session-id"] = session;
-    if (body !== undefined) {
-      (init.headers as Record<string, string>)["content-type"] ??= "application/json";
-      init.body = typeof body === "string" ? body : JSON.stringify(body);
-    }
-    const response = await server.app.request(path, init);
-    const text = await response.text();
-    let json: any;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, body: json, text, headers: response.headers };
-  }
+  const request = (method: string, path: string, options: RequestOptions = {}) => requestApp(server.app, method, path, options);
 
   /** Delivers everything, moving the clock to each next due time, until the bus is quiet. */
   function settle(maxRounds = 10_000): void {

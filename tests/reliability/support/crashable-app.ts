@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type Answer, requestApp } from "../../support/http";
 import { ManualClock } from "../../../src/platform/clock";
 import type { Ids } from "../../../src/platform/ids";
 import { seededRandom } from "../../../src/platform/random";
@@ -18,12 +19,6 @@ export const allTables = [
   "deliveries",
   "processed_events",
 ] as const;
-
-export interface Answer {
-  status: number;
-  body: any;
-  text: string;
-}
 
 /**
  * An app on a database file in a fresh temp folder that can "crash": the process's view
@@ -85,21 +80,7 @@ export class CrashableApp {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Answer> {
-    const init: RequestInit = { method, headers: { ...headers } };
-    if (session !== null) (init.headers as Record<string, string>)["x-session-id"] = session;
-    if (body !== undefined) {
-      (init.headers as Record<string, string>)["content-type"] ??= "application/json";
-      init.body = typeof body === "string" ? body : JSON.stringify(body);
-    }
-    const response = await this.server.app.request(path, init);
-    const text = await response.text();
-    let json: any;
-    try {
-      json = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: response.status, body: json, text };
+    return requestApp(this.server.app, method, path, { session, body, headers });
   }
 
   /** Delivers everything, moving the clock to each next due time; false when the bus would not go quiet. */
