@@ -86,7 +86,7 @@ export class Bus {
    * an HTTP answer never reports something that is not durable. Why: on this machine a commit
    * writes every page it dirtied to the WAL and, every 1,000 pages, checkpoints with two
    * fsyncs; concurrent orders dirty the same leaf pages, so committing them together writes
-   * each page once instead of once per order (see docs/performance.md).
+   * each page once instead of once per order (see the README, "Performance").
    */
   transactTogether<T>(work: (tx: Tx, emit: (draft: EventDraft) => BusEvent) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -215,7 +215,7 @@ export class Bus {
 
 /**
  * The outbox's two writes, compiled once per database: they run for every event, and
- * building and compiling them each time cost more than the writes (see docs/performance.md).
+ * building and compiling them each time cost more than the writes (see the README, "Performance").
  */
 function outboxStatements(db: Database) {
   const p = sql.placeholder;

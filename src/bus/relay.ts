@@ -22,7 +22,7 @@ const PAGE_SIZE = 100;
 
 /**
  * The relay's own queries, compiled once per database: they run for every delivery, and
- * building and compiling them each time was most of the relay's cost (see docs/performance.md).
+ * building and compiling them each time was most of the relay's cost (see the README, "Performance").
  */
 function relayStatements(db: Database) {
   const p = sql.placeholder;
@@ -63,7 +63,7 @@ function relayStatements(db: Database) {
  * commit: a crash before it loses the whole round, which is then delivered again from the
  * durable schedule, exactly as a crash before a single delivery's commit would. (One commit
  * per delivery wrote the same B-tree pages to the WAL over and over; the round is what made
- * the relay keep up with HTTP, see docs/performance.md.) Events a round emits are announced
+ * the relay keep up with HTTP, see the README, "Performance".) Events a round emits are announced
  * only after its commit.
  *
  * The relay owns time: it only delivers what is due by its clock, and tests drive it with

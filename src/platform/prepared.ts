@@ -3,7 +3,7 @@ import type { Executor } from "./db";
 /**
  * Compiled (prepared) queries for the hot paths, built once per database connection and
  * shared by every call. drizzle builds the SQL text of an ordinary query anew on every call,
- * which profiled as the largest single cost of a saga (see docs/performance.md); a prepared
+ * which profiled as the largest single cost of a saga (see the README, "Performance"); a prepared
  * query binds placeholders into a statement compiled once.
  *
  * A database handle and every transaction opened on it share drizzle's session (one SQLite
