@@ -1,8 +1,23 @@
 import type { Deps } from "../../platform/deps";
-import type { Reaction } from "../../bus/bus";
+import type { Reaction, ReactionContext } from "../../bus/bus";
+import type { ReservationRow } from "./inventory.sql";
 import { orderEventsOfType } from "../../bus/event-log";
 import { behaviourFails, describeShortage } from "./reservation-rules";
 import { findReservation, reserveStock, settleReservation } from "./inventory.service";
+
+/**
+ * Hands a reservation's units back (if it is still there) and says so. The order then reads
+ * `cause` as its cancellationSource.
+ */
+function releaseStock(
+  { tx, now, emit }: ReactionContext,
+  reservation: ReservationRow | undefined,
+  cause: "payment_failed" | "operator",
+  reason: string,
+): void {
+  const items = reservation ? settleReservation(tx, reservation, "RELEASED", now) : [];
+  emit({ type: "INVENTORY_RELEASED", data: { reservationId: reservation?.id ?? null, items, cause, reason } });
+}
 
 export function inventoryReactions(deps: Deps) {
   const reserveStockWhenOrderCreated: Reaction<"ORDER_CREATED"> = {
@@ -68,15 +83,11 @@ export function inventoryReactions(deps: Deps) {
   const releaseReservationWhenPaymentFailed: Reaction<"PAYMENT_FAILED"> = {
     name: "inventory.releaseReservationWhenPaymentFailed",
     on: "PAYMENT_FAILED",
-    handle: (event, { tx, now, emit }) => {
-      const reservation = findReservation(tx, event.sessionId, event.orderId);
+    handle: (event, ctx) => {
+      const reservation = findReservation(ctx.tx, event.sessionId, event.orderId);
       if (reservation && reservation.status !== "PENDING") return;
-      if (!reservation && orderEventsOfType(tx, event.sessionId, event.orderId, ["INVENTORY_RELEASED"]).length > 0) return;
-      const items = reservation ? settleReservation(tx, reservation, "RELEASED", now) : [];
-      emit({
-        type: "INVENTORY_RELEASED",
-        data: { reservationId: reservation?.id ?? null, items, cause: "payment_failed", reason: `Payment failed: ${event.data.reason}` },
-      });
+      if (!reservation && orderEventsOfType(ctx.tx, event.sessionId, event.orderId, ["INVENTORY_RELEASED"]).length > 0) return;
+      releaseStock(ctx, reservation, "payment_failed", `Payment failed: ${event.data.reason}`);
     },
   };
 
@@ -87,14 +98,10 @@ export function inventoryReactions(deps: Deps) {
   const releaseReservationWhenOrderCancelled: Reaction<"ORDER_CANCELLED"> = {
     name: "inventory.releaseReservationWhenOrderCancelled",
     on: "ORDER_CANCELLED",
-    handle: (event, { tx, now, emit }) => {
-      const reservation = findReservation(tx, event.sessionId, event.orderId);
+    handle: (event, ctx) => {
+      const reservation = findReservation(ctx.tx, event.sessionId, event.orderId);
       if (reservation?.status !== "PENDING") return;
-      const items = settleReservation(tx, reservation, "RELEASED", now);
-      emit({
-        type: "INVENTORY_RELEASED",
-        data: { reservationId: reservation.id, items, cause: "operator", reason: `Order cancelled: ${event.data.reason}` },
-      });
+      releaseStock(ctx, reservation, "operator", `Order cancelled: ${event.data.reason}`);
     },
   };
 

@@ -1,9 +1,10 @@
-import type { Reaction } from "../../bus/bus";
+import type { Reaction, ReactionContext } from "../../bus/bus";
 import { orderEventsOfType } from "../../bus/event-log";
 import type { Tx } from "../../platform/db";
 import type { Deps } from "../../platform/deps";
 import { centsToAmount, decidePayment } from "./payment-rules";
 import { findPayment, movePayment, openPayment } from "./payments.service";
+import type { PaymentRow } from "./payments.sql";
 
 /**
  * Whether the charge was already decided. A payments reset drops the payment and the processed
@@ -11,6 +12,15 @@ import { findPayment, movePayment, openPayment } from "./payments.service";
  */
 const alreadyCharged = (tx: Tx, sessionId: string, orderId: string) =>
   orderEventsOfType(tx, sessionId, orderId, ["PAYMENT_SUCCESS", "PAYMENT_FAILED"]).length > 0;
+
+/**
+ * Gives a taken payment back and says so, so the order can end. Also said when the payment is
+ * already gone (a payments reset): the saga still needs its last step.
+ */
+function refund({ tx, now, emit }: ReactionContext, payment: PaymentRow | undefined, reason: string): void {
+  if (payment) movePayment(tx, payment, "SUCCESS", "REFUNDED", now, reason);
+  emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment?.id ?? null, amountCents: payment?.amountCents ?? 0, reason } });
+}
 
 export function paymentReactions(deps: Deps) {
   /** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
@@ -49,15 +59,10 @@ export function paymentReactions(deps: Deps) {
   const refundWhenStockNotDelivered: Reaction<"INVENTORY_FAILED"> = {
     name: "payments.refundWhenStockNotDelivered",
     on: "INVENTORY_FAILED",
-    handle: (event, { tx, now, emit }) => {
+    handle: (event, ctx) => {
       if (event.data.stage !== "confirm") return;
-      if (orderEventsOfType(tx, event.sessionId, event.orderId, ["PAYMENT_REFUNDED"]).length > 0) return;
-      const payment = findPayment(tx, event.sessionId, event.orderId);
-      if (payment) movePayment(tx, payment, "SUCCESS", "REFUNDED", now, event.data.reason);
-      emit({
-        type: "PAYMENT_REFUNDED",
-        data: { paymentId: payment?.id ?? null, amountCents: payment?.amountCents ?? 0, reason: event.data.reason },
-      });
+      if (orderEventsOfType(ctx.tx, event.sessionId, event.orderId, ["PAYMENT_REFUNDED"]).length > 0) return;
+      refund(ctx, findPayment(ctx.tx, event.sessionId, event.orderId), event.data.reason);
     },
   };
 
@@ -81,11 +86,10 @@ export function paymentReactions(deps: Deps) {
   const refundWhenStockReleased: Reaction<"INVENTORY_RELEASED"> = {
     name: "payments.refundWhenStockReleased",
     on: "INVENTORY_RELEASED",
-    handle: (event, { tx, now, emit }) => {
-      const payment = findPayment(tx, event.sessionId, event.orderId);
+    handle: (event, ctx) => {
+      const payment = findPayment(ctx.tx, event.sessionId, event.orderId);
       if (payment?.status !== "SUCCESS") return;
-      movePayment(tx, payment, "SUCCESS", "REFUNDED", now, event.data.reason);
-      emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment.id, amountCents: payment.amountCents, reason: event.data.reason } });
+      refund(ctx, payment, event.data.reason);
     },
   };
 
