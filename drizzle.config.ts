@@ -2,6 +2,6 @@ import { defineConfig } from "drizzle-kit";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/platform/schema.ts",
+  schema: "./src/schema.ts",
   out: "./db/migrations",
 });

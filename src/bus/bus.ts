@@ -1,79 +1,77 @@
+import { and, eq, inArray } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
-import type { Database, Tx } from "../platform/db";
+import { type Database, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
-import { and, eq, like, sql } from "drizzle-orm";
-import { deliveries, events, processedEvents } from "./bus.sql";
-import type { BusEvent, EventDraft, EventPayload, EventType } from "./events";
+import { type BusStatements, type EventRow, busStatements, deliveries, events, processedEvents } from "./bus.sql";
+import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
+import { EventLog } from "./event-log";
+import type { AnyReaction, Reaction } from "./reaction";
 
-/** What a reaction may do besides touching its own module's tables: emit the events it causes. */
-export interface ReactionContext {
-  tx: Tx;
-  now: number;
-  emit: (payload: EventPayload) => BusEvent;
-}
+export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
+type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
 
-/**
- * A module's reaction to one event type. It runs inside the relay's delivery transaction and
- * never awaits: time-based behaviour is its `delayMs`, which becomes the delivery's due time.
- */
-export interface Reaction<T extends EventType = EventType> {
-  /** Stable and unique (`module.intent`): stored with each delivery and processed record. */
-  name: string;
-  on: T;
-  delayMs?: (event: BusEvent<T>) => number;
-  handle: (event: BusEvent<T>, ctx: ReactionContext) => void;
-}
-
-/** Any one reaction, whatever event type it is for. */
-export type AnyReaction = { [T in EventType]: Reaction<T> }[EventType];
-
-interface GroupCommitItem {
-  work: (tx: Tx, emit: (draft: EventDraft) => BusEvent) => unknown;
+interface GroupCommitItem<P extends EventPayloadBase> {
+  work: (emit: Emit<P>) => unknown;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
 
-export type EventListener = (events: readonly BusEvent[]) => void;
+export interface BusOptions<P extends EventPayloadBase> {
+  db: Database;
+  clock: Clock;
+  ids: Ids;
+  /** Checks a stored payload against the modules' event union (src/modules/events.ts). */
+  parsePayload: PayloadParser<P>;
+}
 
 /**
- * The durable in-process bus. `transact` commits a state change together with the events it
- * emits and, for each subscribed reaction, a scheduled delivery; only after the commit are
- * in-memory listeners (the relay's wake-up, long polls, live streams) told.
+ * The durable in-process bus, generic over the union `P` of the modules' event payloads.
+ * `transact` commits a state change together with the events it emits and, for each
+ * subscribed reaction, a scheduled delivery; only after the commit are in-memory listeners
+ * (the relay's wake-up, long polls, live streams) told. The relay (relay.ts) delivers.
  */
-export class Bus {
-  private readonly reactionsByType = new Map<EventType, Reaction[]>();
-  private readonly reactionsByName = new Map<string, Reaction>();
-  private readonly listeners = new Set<EventListener>();
-  private readonly statements: ReturnType<typeof outboxStatements>;
-  private groupCommitQueue: GroupCommitItem[] = [];
+export class Bus<P extends EventPayloadBase> {
+  readonly db: Database;
+  readonly statements: BusStatements;
+  /** The session's history, read back as typed events. */
+  readonly log: EventLog<P>;
+  private readonly clock: Clock;
+  private readonly ids: Ids;
+  private readonly parsePayload: PayloadParser<P>;
+  private readonly reactionsByType = new Map<string, Reaction<P>[]>();
+  private readonly reactionsByName = new Map<string, Reaction<P>>();
+  private readonly listeners = new Set<EventListener<P>>();
+  private groupCommitQueue: GroupCommitItem<P>[] = [];
 
-  constructor(
-    readonly db: Database,
-    private readonly clock: Clock,
-    private readonly ids: Ids,
-  ) {
-    this.statements = outboxStatements(db);
+  constructor(options: BusOptions<P>) {
+    this.db = options.db;
+    this.clock = options.clock;
+    this.ids = options.ids;
+    this.parsePayload = options.parsePayload;
+    this.statements = busStatements(options.db.$client);
+    this.log = new EventLog(this.statements, (row) => this.rowToEvent(row));
   }
 
-  subscribe(reaction: AnyReaction): void {
+  subscribe(reaction: AnyReaction<P>): void {
     if (this.reactionsByName.has(reaction.name)) throw new Error(`Reaction ${reaction.name} is subscribed twice`);
-    const generic = reaction as unknown as Reaction;
+    // Stored by name and type; the relay hands each reaction only events of its own type.
+    const generic = reaction as unknown as Reaction<P>;
     this.reactionsByName.set(reaction.name, generic);
     this.reactionsByType.set(reaction.on, [...(this.reactionsByType.get(reaction.on) ?? []), generic]);
   }
 
-  reactionsFor(type: EventType): readonly Reaction[] {
+  reactionsFor(type: P["type"]): readonly Reaction<P>[] {
     return this.reactionsByType.get(type) ?? [];
   }
 
-  reactionNamed(name: string): Reaction | undefined {
+  reactionNamed(name: string): Reaction<P> | undefined {
     return this.reactionsByName.get(name);
   }
 
   /** Runs `work` in one transaction; the events it emits are committed with it or not at all. */
-  transact<T>(work: (tx: Tx, emit: (draft: EventDraft) => BusEvent) => T): T {
-    const emitted: BusEvent[] = [];
-    const result = this.db.transaction((tx) => work(tx, (draft) => this.appendTo(tx, draft, emitted)));
+  transact<T>(work: (emit: Emit<P>) => T): T {
+    const emitted: BusEvent<P>[] = [];
+    const result = transaction(this.db, () => work((draft) => this.append(draft, emitted)));
     this.announce(emitted);
     return result;
   }
@@ -83,12 +81,11 @@ export class Bus {
    * made in the same turn of the event loop (group commit). Each piece of work runs in its own
    * savepoint, so it is still atomic with the events it emits and a piece that throws is
    * rolled back alone and rejects alone; the promise settles only after the shared commit, so
-   * an HTTP answer never reports something that is not durable. Why: on this machine a commit
-   * writes every page it dirtied to the WAL and, every 1,000 pages, checkpoints with two
-   * fsyncs; concurrent orders dirty the same leaf pages, so committing them together writes
-   * each page once instead of once per order (see the README, "Performance").
+   * an HTTP answer never reports something that is not durable. Why: a commit writes every
+   * page it dirtied to the WAL; concurrent orders dirty the same leaf pages, so committing them
+   * together writes each page once instead of once per order (see docs/performance.md).
    */
-  transactTogether<T>(work: (tx: Tx, emit: (draft: EventDraft) => BusEvent) => T): Promise<T> {
+  transactTogether<T>(work: (emit: Emit<P>) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.groupCommitQueue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       // setImmediate runs after pending I/O, so requests already received join this group.
@@ -99,14 +96,14 @@ export class Bus {
   private commitGroup(): void {
     const group = this.groupCommitQueue;
     this.groupCommitQueue = [];
-    const emitted: BusEvent[] = [];
+    const emitted: BusEvent<P>[] = [];
     const settle: (() => void)[] = [];
     try {
-      this.db.transaction((tx) => {
+      transaction(this.db, () => {
         for (const item of group) {
-          const mine: BusEvent[] = [];
+          const mine: BusEvent<P>[] = [];
           try {
-            const result = tx.transaction((sp) => item.work(sp, (draft) => this.appendTo(sp, draft, mine)));
+            const result = transaction(this.db, () => item.work((draft) => this.append(draft, mine)));
             emitted.push(...mine);
             settle.push(() => item.resolve(result));
           } catch (error) {
@@ -124,14 +121,13 @@ export class Bus {
   }
 
   /**
-   * Appends an event to the outbox inside the caller's transaction and schedules its
-   * deliveries. The event is pushed onto `emitted`, which the caller announces after commit.
+   * Appends an event to the outbox inside the open transaction and schedules its deliveries.
+   * The event is pushed onto `emitted`, which the caller announces after commit.
    */
-  appendTo(tx: Tx, draft: EventDraft, emitted: BusEvent[]): BusEvent {
+  append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    // A statement compiled on the database runs on the same connection, so inside `tx`.
-    const { seq } = this.statements.appendEvent.get({
+    const appended = this.statements.appendEvent.get({
       id,
       sessionId: draft.sessionId,
       type: draft.type,
@@ -139,10 +135,11 @@ export class Bus {
       orderId: draft.orderId,
       causationId: draft.causationId,
       timestamp: now,
-      data: draft.data,
-    }) as { seq: number };
-    const event = { ...draft, id, seq, timestamp: now } as BusEvent;
-    this.schedule(tx, event);
+      data: JSON.stringify(draft.data),
+    });
+    if (!appended) throw new Error("INSERT … RETURNING answered no row");
+    const event: BusEvent<P> = { ...draft, id, seq: appended.seq, timestamp: now };
+    this.schedule(event);
     emitted.push(event);
     return event;
   }
@@ -151,20 +148,19 @@ export class Bus {
    * Schedules one delivery of `event` to each reaction subscribed to its type, due `delayMs`
    * after `from` (the event's own time, or now for a redelivery).
    */
-  schedule(tx: Tx, event: BusEvent, from = event.timestamp): void {
-    // `tx` is the caller's transaction; the compiled statement runs on the same connection.
+  schedule(event: BusEvent<P>, from = event.timestamp): void {
     for (const reaction of this.reactionsFor(event.type)) {
       this.statements.scheduleDelivery.run({
         sessionId: event.sessionId,
         eventSeq: event.seq,
         reaction: reaction.name,
-        dueAt: from + Math.max(0, reaction.delayMs?.(event) ?? 0),
+        dueAt: from + Math.max(0, reaction.delayMs?.(event as never) ?? 0),
       });
     }
   }
 
   /** Tells in-memory listeners about committed events. A failing listener cannot undo a commit. */
-  announce(committed: readonly BusEvent[]): void {
+  announce(committed: readonly BusEvent<P>[]): void {
     if (committed.length === 0) return;
     for (const listener of this.listeners) {
       try {
@@ -175,19 +171,44 @@ export class Bus {
     }
   }
 
+  listen(listener: EventListener<P>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
+  /** A stored event, its payload checked against the modules' union. */
+  rowToEvent(row: EventRow): BusEvent<P> {
+    const payload = this.parsePayload({ type: row.type, data: JSON.parse(row.data) });
+    return {
+      ...payload,
+      id: row.id,
+      seq: row.seq,
+      sessionId: row.sessionId,
+      sagaId: row.sagaId,
+      orderId: row.orderId,
+      causationId: row.causationId,
+      timestamp: row.timestamp,
+    };
+  }
+
   /**
-   * Removes a session's events, their pending deliveries (by cascade) and its processed
-   * records: what `POST /orders/reset` promises. The modules' own rows are theirs to drop.
+   * Removes a session's events, their pending deliveries and its processed records: what
+   * `POST /orders/reset` promises. The modules' own rows are theirs to drop. Runs inside the
+   * caller's transaction.
    */
-  forgetSession(tx: Tx, sessionId: string): void {
-    tx.delete(events).where(eq(events.sessionId, sessionId)).run();
-    tx.delete(deliveries).where(eq(deliveries.sessionId, sessionId)).run();
-    tx.delete(processedEvents).where(eq(processedEvents.sessionId, sessionId)).run();
+  forgetSession(sessionId: string): void {
+    this.db.delete(events).where(eq(events.sessionId, sessionId)).run();
+    this.db.delete(deliveries).where(eq(deliveries.sessionId, sessionId)).run();
+    this.db.delete(processedEvents).where(eq(processedEvents.sessionId, sessionId)).run();
   }
 
   /** The orders of a session that still have deliveries scheduled: sagas the bus has not finished. */
-  ordersWithScheduledDeliveries(tx: Tx, sessionId: string): string[] {
-    return tx
+  ordersWithScheduledDeliveries(sessionId: string): string[] {
+    return this.db
       .selectDistinct({ orderId: events.orderId })
       .from(deliveries)
       .innerJoin(events, eq(events.seq, deliveries.eventSeq))
@@ -196,61 +217,32 @@ export class Bus {
       .map((row) => row.orderId);
   }
 
-  /** Removes the processed records of one module's reactions (`inventory.`, `payments.`) in a session. */
-  forgetProcessed(tx: Tx, sessionId: string, reactionPrefix: string): void {
-    tx.delete(processedEvents)
-      .where(and(eq(processedEvents.sessionId, sessionId), like(processedEvents.reaction, `${reactionPrefix}%`)))
-      .run();
+  /** Every (session, order) whose log holds an event of `type`; one session's when given (for the consistency checker). */
+  ordersWithEvent(type: P["type"], sessionId?: string): { sessionId: string; orderId: string }[] {
+    return this.db
+      .select({ sessionId: events.sessionId, orderId: events.orderId })
+      .from(events)
+      .where(sessionId === undefined ? eq(events.type, type) : and(eq(events.type, type), eq(events.sessionId, sessionId)))
+      .all();
   }
 
-  listen(listener: EventListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Every (session, order) with a delivery still scheduled: sagas in flight (for the consistency checker). */
+  ordersInFlight(sessionId?: string): { sessionId: string; orderId: string }[] {
+    return this.db
+      .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
+      .from(deliveries)
+      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
+      .where(sessionId === undefined ? undefined : eq(deliveries.sessionId, sessionId))
+      .all();
   }
 
-  get listenerCount(): number {
-    return this.listeners.size;
+  /** Of `orderIds`, the sagas whose log holds an event of one of `types`. */
+  sagasThatEmitted(sessionId: string, orderIds: readonly string[], types: readonly P["type"][]): { orderId: string; sagaId: string }[] {
+    if (orderIds.length === 0) return [];
+    return this.db
+      .selectDistinct({ orderId: events.orderId, sagaId: events.sagaId })
+      .from(events)
+      .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), inArray(events.type, [...types])))
+      .all();
   }
-}
-
-/**
- * The outbox's two writes, compiled once per database: they run for every event, and
- * building and compiling them each time cost more than the writes (see the README, "Performance").
- */
-function outboxStatements(db: Database) {
-  const p = sql.placeholder;
-  return {
-    appendEvent: db
-      .insert(events)
-      .values({
-        id: p("id"),
-        sessionId: p("sessionId"),
-        type: p("type"),
-        sagaId: p("sagaId"),
-        orderId: p("orderId"),
-        causationId: p("causationId"),
-        timestamp: p("timestamp"),
-        data: p("data"),
-      })
-      .returning({ seq: events.seq })
-      .prepare(),
-    scheduleDelivery: db
-      .insert(deliveries)
-      .values({ sessionId: p("sessionId"), eventSeq: p("eventSeq"), reaction: p("reaction"), dueAt: p("dueAt") })
-      .prepare(),
-  };
-}
-
-export function rowToEvent(row: typeof events.$inferSelect): BusEvent {
-  return {
-    id: row.id,
-    seq: row.seq,
-    type: row.type,
-    sessionId: row.sessionId,
-    sagaId: row.sagaId,
-    orderId: row.orderId,
-    causationId: row.causationId,
-    timestamp: row.timestamp,
-    data: row.data,
-  } as BusEvent;
 }

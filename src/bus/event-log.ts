@@ -1,53 +1,31 @@
-import { and, asc, desc, eq, gt, inArray } from "drizzle-orm";
-import type { Executor } from "../platform/db";
-import { rowToEvent } from "./bus";
-import { events } from "./bus.sql";
-import type { BusEvent, EventType } from "./events";
+import type { BusStatements, EventRow } from "./bus.sql";
+import type { BusEvent, EventPayloadBase } from "./event";
 
-/** One saga's trace, in the order the bus committed it. */
-export function listOrderEvents(db: Executor, sessionId: string, orderId: string): BusEvent[] {
-  return db
-    .select()
-    .from(events)
-    .where(and(eq(events.sessionId, sessionId), eq(events.orderId, orderId)))
-    .orderBy(asc(events.seq))
-    .all()
-    .map(rowToEvent);
-}
+/** Reads of the event log, each answered as typed events. */
+export class EventLog<P extends EventPayloadBase> {
+  constructor(
+    private readonly statements: BusStatements,
+    private readonly toEvent: (row: EventRow) => BusEvent<P>,
+  ) {}
 
-/** The session's event log, oldest first, after a sequence number. */
-export function listSessionEvents(db: Executor, sessionId: string, afterSeq: number, limit: number): BusEvent[] {
-  return db
-    .select()
-    .from(events)
-    .where(and(eq(events.sessionId, sessionId), gt(events.seq, afterSeq)))
-    .orderBy(asc(events.seq))
-    .limit(limit)
-    .all()
-    .map(rowToEvent);
-}
+  /** One saga's trace, in the order the bus committed it. */
+  orderEvents(sessionId: string, orderId: string): BusEvent<P>[] {
+    return this.statements.orderEvents.all({ sessionId, orderId }).map(this.toEvent);
+  }
 
-/**
- * The events of `types` already committed for one order. The log outlives a module's reset
- * (only an orders reset, which ends the saga itself, drops it), so a reaction asks it whether
- * its decision for an order was already made, even after a reset forgot the processed records.
- */
-export function orderEventsOfType<T extends EventType>(
-  db: Executor,
-  sessionId: string,
-  orderId: string,
-  types: readonly T[],
-): BusEvent<T>[] {
-  return db
-    .select()
-    .from(events)
-    .where(and(eq(events.sessionId, sessionId), eq(events.orderId, orderId), inArray(events.type, [...types])))
-    .orderBy(asc(events.seq))
-    .all()
-    .map((row) => rowToEvent(row) as BusEvent<T>);
-}
+  /** The session's event log, oldest first, after a sequence number. */
+  sessionEvents(sessionId: string, afterSeq: number, limit: number): BusEvent<P>[] {
+    return this.statements.sessionEventsAfter.all({ sessionId, after: afterSeq, limit }).map(this.toEvent);
+  }
 
-/** The session's newest events, newest first (the dashboard's log panel). */
-export function listRecentSessionEvents(db: Executor, sessionId: string, limit: number): BusEvent[] {
-  return db.select().from(events).where(eq(events.sessionId, sessionId)).orderBy(desc(events.seq)).limit(limit).all().map(rowToEvent);
+  /** The session's newest events, newest first (the dashboard's log panel). */
+  recentSessionEvents(sessionId: string, limit: number): BusEvent<P>[] {
+    return this.statements.recentSessionEvents.all({ sessionId, limit }).map(this.toEvent);
+  }
+
+  /** One event by its sequence number, or undefined. */
+  event(seq: number): BusEvent<P> | undefined {
+    const row = this.statements.eventBySeq.get({ seq });
+    return row ? this.toEvent(row) : undefined;
+  }
 }

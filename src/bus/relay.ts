@@ -1,12 +1,8 @@
-import { asc, count, eq, lte, min, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
-import type { Database, Tx } from "../platform/db";
-import { type Bus, rowToEvent } from "./bus";
-import { deliveries, events, processedEvents } from "./bus.sql";
-import type { BusEvent } from "./events";
-
-type DeliveryRow = typeof deliveries.$inferSelect;
-type EventRow = typeof events.$inferSelect;
+import { transaction } from "../platform/db";
+import type { Bus } from "./bus";
+import { type DueDeliveryRow, type EventRow, eventOfDelivery } from "./bus.sql";
+import type { BusEvent, EventPayloadBase } from "./event";
 
 export interface RelayOptions {
   /** Deliveries handled in one round (one commit) before the relay yields to the event loop, so HTTP stays responsive. */
@@ -21,55 +17,20 @@ export interface RelayOptions {
 const PAGE_SIZE = 100;
 
 /**
- * The relay's own queries, compiled once per database: they run for every delivery, and
- * building and compiling them each time was most of the relay's cost (see the README, "Performance").
- */
-function relayStatements(db: Database) {
-  const p = sql.placeholder;
-  return {
-    // The event comes with its delivery (null when a reset removed it): one query, not one per delivery.
-    due: db
-      .select({ delivery: deliveries, event: events })
-      .from(deliveries)
-      .leftJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(lte(deliveries.dueAt, p("now")))
-      .orderBy(asc(deliveries.dueAt), asc(deliveries.id))
-      .limit(p("limit"))
-      .prepare(),
-    nextDueAt: db
-      .select({ next: min(deliveries.dueAt) })
-      .from(deliveries)
-      .prepare(),
-    // Records (event, reaction) unless it is already there: one statement both checks and records.
-    recordProcessed: db
-      .insert(processedEvents)
-      .values({ sessionId: p("sessionId"), eventId: p("eventId"), reaction: p("reaction"), processedAt: p("processedAt") })
-      .onConflictDoNothing()
-      .returning({ at: processedEvents.processedAt })
-      .prepare(),
-    removeDelivery: db
-      .delete(deliveries)
-      .where(eq(deliveries.id, p("id")))
-      .prepare(),
-  };
-}
-
-/**
- * Delivers scheduled events to reactions. Each delivery runs in its own savepoint that runs
- * the reaction, records (event, reaction) in processed_events and removes the delivery, so it
- * is atomic with its processed record: if the record already exists the reaction is skipped
- * (a duplicate delivery changes nothing), and if the reaction throws, everything it did is
+ * Delivers scheduled events to reactions. Each delivery runs in its own savepoint that records
+ * (event, reaction) in processed_events, runs the reaction and removes the delivery, so it is
+ * atomic with its processed record: if the record already exists the reaction is skipped (a
+ * duplicate delivery changes nothing), and if the reaction throws, everything it did is
  * rolled back and the delivery is retried later. The deliveries of one round share one
  * commit: a crash before it loses the whole round, which is then delivered again from the
  * durable schedule, exactly as a crash before a single delivery's commit would. (One commit
- * per delivery wrote the same B-tree pages to the WAL over and over; the round is what made
- * the relay keep up with HTTP, see the README, "Performance".) Events a round emits are announced
- * only after its commit.
+ * per delivery wrote the same B-tree pages to the WAL over and over; see docs/performance.md.)
+ * Events a round emits are announced only after its commit.
  *
  * The relay owns time: it only delivers what is due by its clock, and tests drive it with
  * `runDue()` instead of timers.
  */
-export class Relay {
+export class Relay<P extends EventPayloadBase> {
   private cancelTimer: (() => void) | null = null;
   private timerDueAt = Number.POSITIVE_INFINITY;
   private stopListening: (() => void) | null = null;
@@ -77,11 +38,9 @@ export class Relay {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly log: (message: string, error?: unknown) => void;
-  private readonly statements: ReturnType<typeof relayStatements>;
 
   constructor(
-    private readonly db: Database,
-    private readonly bus: Bus,
+    private readonly bus: Bus<P>,
     private readonly clock: Clock,
     options: RelayOptions = {},
   ) {
@@ -89,7 +48,6 @@ export class Relay {
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
     this.log = options.log ?? ((message, error) => console.error(message, error));
-    this.statements = relayStatements(db);
   }
 
   /**
@@ -97,13 +55,13 @@ export class Relay {
    * deliveries, in one commit; returns the count.
    */
   runDue(limit = Number.POSITIVE_INFINITY): number {
-    const emitted: BusEvent[] = [];
-    const delivered = this.db.transaction((tx) => {
+    const emitted: BusEvent<P>[] = [];
+    const delivered = transaction(this.bus.db, () => {
       let done = 0;
       while (done < limit) {
-        const due = this.statements.due.all({ now: this.clock.now(), limit: Math.min(PAGE_SIZE, limit - done) });
+        const due = this.bus.statements.dueDeliveries.all({ now: this.clock.now(), limit: Math.min(PAGE_SIZE, limit - done) });
         if (due.length === 0) break;
-        for (const { delivery, event } of due) this.deliver(tx, delivery, event, emitted);
+        for (const delivery of due) this.deliver(delivery, eventOfDelivery(delivery), emitted);
         done += due.length;
       }
       return done;
@@ -114,16 +72,16 @@ export class Relay {
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is scheduled. */
   nextDueAt(): number | null {
-    return this.statements.nextDueAt.get()?.next ?? null;
+    return this.bus.statements.nextDueAt.get()?.next ?? null;
   }
 
   pendingCount(): number {
-    return this.db.select({ n: count() }).from(deliveries).get()?.n ?? 0;
+    return this.bus.statements.pendingCount.get()?.n ?? 0;
   }
 
   /** Schedules the event again for each of its reactions: a deliberate duplicate delivery. */
-  redeliver(event: BusEvent): void {
-    this.db.transaction((tx) => this.bus.schedule(tx, event, this.clock.now()));
+  redeliver(event: BusEvent<P>): void {
+    transaction(this.bus.db, () => this.bus.schedule(event, this.clock.now()));
     this.wake();
   }
 
@@ -175,56 +133,52 @@ export class Relay {
   }
 
   /** One delivery in its own savepoint; what it emits joins `emitted` only if it succeeded. */
-  private deliver(tx: Tx, delivery: DeliveryRow, row: EventRow | null, emitted: BusEvent[]): void {
-    const mine: BusEvent[] = [];
+  private deliver(delivery: DueDeliveryRow, row: EventRow | null, emitted: BusEvent<P>[]): void {
+    const { statements } = this.bus;
+    const mine: BusEvent<P>[] = [];
     try {
-      tx.transaction((sp) => {
-        const reaction = this.bus.reactionNamed(delivery.reaction);
+      transaction(this.bus.db, () => {
         if (!row) {
           // The event was removed by a reset; there is nothing left to deliver.
-          this.statements.removeDelivery.run({ id: delivery.id });
+          statements.removeDelivery.run({ id: delivery.id });
           return;
         }
+        const reaction = this.bus.reactionNamed(delivery.reaction);
         if (!reaction) throw new Error(`No reaction named ${delivery.reaction} is subscribed`);
         const now = this.clock.now();
         // Recorded first, in the same savepoint as the reaction: if the reaction throws, the
         // record is rolled back with everything else; if it was already there, this is a
         // duplicate delivery and the reaction is skipped.
-        const recorded = this.statements.recordProcessed.get({
+        const recorded = statements.recordProcessed.get({
           sessionId: row.sessionId,
           eventId: row.id,
           reaction: reaction.name,
           processedAt: now,
         });
-        if (recorded !== undefined) {
-          const event = rowToEvent(row);
-          reaction.handle(event, {
-            tx: sp,
+        if (recorded !== null) {
+          const event = this.bus.rowToEvent(row);
+          reaction.handle(event as never, {
             now,
             emit: (payload) =>
-              this.bus.appendTo(
-                sp,
+              this.bus.append(
                 { ...payload, sessionId: event.sessionId, sagaId: event.sagaId, orderId: event.orderId, causationId: event.id },
                 mine,
               ),
           });
         }
-        this.statements.removeDelivery.run({ id: delivery.id });
+        statements.removeDelivery.run({ id: delivery.id });
       });
     } catch (error) {
-      this.retryLater(tx, delivery, error);
+      this.retryLater(delivery, error);
       return;
     }
     emitted.push(...mine);
   }
 
-  private retryLater(tx: Tx, delivery: DeliveryRow, error: unknown): void {
+  private retryLater(delivery: DueDeliveryRow, error: unknown): void {
     const message = error instanceof Error ? error.message : String(error);
     this.log(`relay: ${delivery.reaction} failed on event #${delivery.eventSeq} (attempt ${delivery.attempts + 1})`, error);
     const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** delivery.attempts);
-    tx.update(deliveries)
-      .set({ attempts: delivery.attempts + 1, lastError: message, dueAt: this.clock.now() + backoff })
-      .where(eq(deliveries.id, delivery.id))
-      .run();
+    this.bus.statements.retryLater.run({ id: delivery.id, lastError: message, dueAt: this.clock.now() + backoff });
   }
 }

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import type { Deps } from "../platform/deps";
 import { type SessionEnv, requireSession } from "../platform/session";
-import { checkInvariants } from "./invariants";
+import { type AuditSources, checkInvariants } from "./invariants";
 
 /**
  * `GET /consistency`: the caller's session checked now. Sagas may be in flight, so an
@@ -10,6 +9,6 @@ import { checkInvariants } from "./invariants";
  * which the database does not keep (a seed overwrites stock levels), so this route does not
  * check it; the randomized model test does, from the stock its model seeded.
  */
-export function consistencyRoutes(deps: Deps) {
-  return new Hono<SessionEnv>().use(requireSession()).get("/", (c) => c.json(checkInvariants(deps.db, { sessionId: c.var.sessionId })));
+export function consistencyRoutes(sources: AuditSources) {
+  return new Hono<SessionEnv>().use(requireSession()).get("/", (c) => c.json(checkInvariants(sources, { sessionId: c.var.sessionId })));
 }

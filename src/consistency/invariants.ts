@@ -1,8 +1,8 @@
 /**
  * The saga's promises, checked against the database as it is. This is an auditor, not a
- * module: it is the one piece of code that reads every module's tables (read-only), because
- * its job is to cross-check them. The randomized model test runs it after every run, and
- * `GET /consistency` runs it for the caller's session.
+ * module: it cross-checks every module's rows, which it reads (read-only) through each
+ * module's public `queries.auditRows` and the bus's log. The randomized model test runs it
+ * after every run, and `GET /consistency` runs it for the caller's session.
  *
  * What it cannot know from the rows alone it takes as options: the stock each session
  * started with (`initialStock`; without it the conservation law is not checked), whether the
@@ -11,12 +11,18 @@
  * reset (`historyCut`: the reset deliberately dropped the payment or reservation they would be
  * paired with).
  */
-import { and, eq } from "drizzle-orm";
-import { deliveries, events } from "../bus/bus.sql";
-import type { Executor } from "../platform/db";
-import { products, reservationLines, reservations } from "../modules/inventory/inventory.sql";
-import { orders } from "../modules/orders/orders.sql";
-import { payments } from "../modules/payments/payments.sql";
+import type { InventoryModule } from "../modules/inventory";
+import type { OrdersModule } from "../modules/orders";
+import type { PaymentsModule } from "../modules/payments";
+import type { SagaBus } from "../modules/events";
+
+/** What the checker reads: the modules' audit views and the bus's log. */
+export interface AuditSources {
+  orders: Pick<OrdersModule["queries"], "auditRows">;
+  inventory: Pick<InventoryModule["queries"], "auditRows">;
+  payments: Pick<PaymentsModule["queries"], "auditRows">;
+  bus: Pick<SagaBus, "ordersWithEvent" | "ordersInFlight">;
+}
 
 export type InvariantName =
   | "stock_conserved"
@@ -58,37 +64,16 @@ export interface InvariantOptions {
 
 export const orderKey = (sessionId: string, orderId: string) => `${sessionId} ${orderId}`;
 
-export function checkInvariants(db: Executor, options: InvariantOptions = {}): ConsistencyReport {
+export function checkInvariants(sources: AuditSources, options: InvariantOptions = {}): ConsistencyReport {
   const { sessionId, initialStock, settled = false, historyCut = new Set<string>() } = options;
-  const inSession = <T extends { sessionId: unknown }>(table: T) =>
-    sessionId === undefined ? undefined : eq(table.sessionId as typeof orders.sessionId, sessionId);
 
-  const productRows = db.select().from(products).where(inSession(products)).all();
-  const reservationRows = db.select().from(reservations).where(inSession(reservations)).all();
-  const lineRows = db.select().from(reservationLines).where(inSession(reservationLines)).all();
-  const orderRows = db.select().from(orders).where(inSession(orders)).all();
-  const paymentRows = db.select().from(payments).where(inSession(payments)).all();
+  const { products: productRows, reservations: reservationRows, reservationLines: lineRows } = sources.inventory.auditRows(sessionId);
+  const orderRows = sources.orders.auditRows(sessionId);
+  const paymentRows = sources.payments.auditRows(sessionId);
   const reservedEventOrders = new Set(
-    db
-      .select({ sessionId: events.sessionId, orderId: events.orderId })
-      .from(events)
-      .where(
-        sessionId === undefined
-          ? eq(events.type, "INVENTORY_RESERVED")
-          : and(eq(events.type, "INVENTORY_RESERVED"), eq(events.sessionId, sessionId)),
-      )
-      .all()
-      .map((e) => orderKey(e.sessionId, e.orderId)),
+    sources.bus.ordersWithEvent("INVENTORY_RESERVED", sessionId).map((e) => orderKey(e.sessionId, e.orderId)),
   );
-  const ordersInFlight = new Set(
-    db
-      .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
-      .from(deliveries)
-      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(sessionId === undefined ? undefined : eq(deliveries.sessionId, sessionId))
-      .all()
-      .map((e) => orderKey(e.sessionId, e.orderId)),
-  );
+  const ordersInFlight = new Set(sources.bus.ordersInFlight(sessionId).map((e) => orderKey(e.sessionId, e.orderId)));
 
   const violations: Violation[] = [];
   const report = (invariant: InvariantName, session: string, subject: string, message: string) =>

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { join } from "node:path";
+import { AppError } from "../platform/errors";
 
 const projectRoot = join(import.meta.dir, "..", "..");
 
@@ -7,18 +8,24 @@ const projectRoot = join(import.meta.dir, "..", "..");
  * The only files served under /assets: a fixed list, so no request path ever reaches the file
  * system. htmx comes straight from node_modules (pinned in package.json): no CDN, no build step.
  */
-const assets: Record<string, { file: string; type: string }> = {
-  "htmx.js": { file: "node_modules/htmx.org/dist/htmx.js", type: "text/javascript; charset=utf-8" },
-  "hx-sse.js": { file: "node_modules/htmx.org/dist/ext/hx-sse.js", type: "text/javascript; charset=utf-8" },
-  "dashboard.js": { file: "public/dashboard.js", type: "text/javascript; charset=utf-8" },
-  "dashboard.css": { file: "public/dashboard.css", type: "text/css; charset=utf-8" },
-  "favicon.svg": { file: "public/favicon.svg", type: "image/svg+xml" },
-};
+const assets = new Map<string, { file: string; type: string }>([
+  ["htmx.js", { file: "node_modules/htmx.org/dist/htmx.js", type: "text/javascript; charset=utf-8" }],
+  ["hx-sse.js", { file: "node_modules/htmx.org/dist/ext/hx-sse.js", type: "text/javascript; charset=utf-8" }],
+  ["dashboard.js", { file: "public/dashboard.js", type: "text/javascript; charset=utf-8" }],
+  ["dashboard.css", { file: "public/dashboard.css", type: "text/css; charset=utf-8" }],
+  ["favicon.svg", { file: "public/favicon.svg", type: "image/svg+xml" }],
+]);
+
+class AssetNotFoundError extends AppError {
+  constructor(path: string) {
+    super(404, "NOT_FOUND", `No asset ${path}`);
+  }
+}
 
 export function assetRoutes() {
   return new Hono().get("/:name", async (c) => {
-    const asset = assets[c.req.param("name")];
-    if (!asset) return c.json({ error: `No asset ${c.req.path}`, code: "NOT_FOUND" }, 404);
+    const asset = assets.get(c.req.param("name"));
+    if (!asset) throw new AssetNotFoundError(c.req.path);
     const file = Bun.file(join(projectRoot, asset.file));
     return new Response(file, {
       headers: {

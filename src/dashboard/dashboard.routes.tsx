@@ -1,21 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
-import { placeOrder } from "../modules/orders/orders.service";
-import { resetInventory, seedCatalog } from "../modules/inventory/inventory.service";
-import type { Deps } from "../platform/deps";
-import { AppError } from "../platform/errors";
-import { type SessionEnv, isValidSessionId, requireSession } from "../platform/session";
-import {
-  dashboardViewFor,
-  defaultFormFor,
-  eventsFor,
-  ordersFor,
-  paymentsFor,
-  productsFor,
-  reservationsFor,
-  statsFor,
-  timelineFor,
-} from "./dashboard-data";
+import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
+import { type DashboardSources, dashboardData, defaultFormFor } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
 import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
@@ -42,76 +28,75 @@ function selectedOrder(c: Context): string | undefined {
   return id && id.length <= 200 ? id : undefined;
 }
 
-export function dashboardRoutes(deps: Deps) {
+export function dashboardRoutes(sources: DashboardSources) {
+  const data = dashboardData(sources);
+  const { orders, inventory } = sources;
+
+  /**
+   * Seed and reset change stock without an event on the bus, so their answer refreshes every
+   * panel that shows stock. A refusal (409: units still reserved) is thrown to the app's one
+   * error handler, which answers htmx with an alert.
+   */
+  const stockPanels = (sessionId: string) => {
+    const products = data.productsFor(sessionId);
+    return (
+      <>
+        <InventoryPanel products={products} />
+        <StatsPanel stats={data.statsFor(sessionId)} oob />
+        <ReservationsPanel reservations={data.reservationsFor(sessionId)} oob />
+        <OrderForm products={products} state={defaultFormFor(products)} oob />
+      </>
+    );
+  };
+
   const fragments = new Hono<SessionEnv>()
     .use(dashboardSecurityHeaders(), requireSession({ allowQuery: true }))
-    .get("/inventory", (c) => c.html(<InventoryPanel products={productsFor(deps, c.var.sessionId)} />))
-    .get("/stats", (c) => c.html(<StatsPanel stats={statsFor(deps, c.var.sessionId)} />))
-    .get("/orders", (c) => c.html(<OrdersPanel orders={ordersFor(deps, c.var.sessionId)} />))
-    .get("/reservations", (c) => c.html(<ReservationsPanel reservations={reservationsFor(deps, c.var.sessionId)} />))
-    .get("/payments", (c) => c.html(<PaymentsPanel payments={paymentsFor(deps, c.var.sessionId)} />))
-    .get("/events", (c) => c.html(<EventLogPanel events={eventsFor(deps, c.var.sessionId)} />))
-    .get("/timeline", (c) => c.html(<TimelinePanel {...timelineFor(deps, c.var.sessionId, selectedOrder(c))} />))
+    .get("/inventory", (c) => c.html(<InventoryPanel products={data.productsFor(c.var.sessionId)} />))
+    .get("/stats", (c) => c.html(<StatsPanel stats={data.statsFor(c.var.sessionId)} />))
+    .get("/orders", (c) => c.html(<OrdersPanel orders={data.ordersFor(c.var.sessionId)} />))
+    .get("/reservations", (c) => c.html(<ReservationsPanel reservations={data.reservationsFor(c.var.sessionId)} />))
+    .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
+    .get("/events", (c) => c.html(<EventLogPanel events={data.eventsFor(c.var.sessionId)} />))
+    .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, selectedOrder(c))} />))
     .get("/curl", (c) =>
-      c.html(<CurlBox origin={originOf(c)} sessionId={c.var.sessionId} latestOrderId={ordersFor(deps, c.var.sessionId)[0]?.id} />),
+      c.html(<CurlBox origin={originOf(c)} sessionId={c.var.sessionId} latestOrderId={data.ordersFor(c.var.sessionId)[0]?.id} />),
     )
-    .post("/inventory/seed", (c) => c.html(stockChange(deps, c.var.sessionId, () => seedCatalog(deps, c.var.sessionId))))
-    .post("/inventory/reset", (c) => c.html(stockChange(deps, c.var.sessionId, () => resetInventory(deps, c.var.sessionId))))
+    .post("/inventory/seed", (c) => {
+      inventory.commands.seedCatalog(c.var.sessionId);
+      return c.html(stockPanels(c.var.sessionId));
+    })
+    .post("/inventory/reset", (c) => {
+      inventory.commands.resetInventory(c.var.sessionId);
+      return c.html(stockPanels(c.var.sessionId));
+    })
     .post("/orders", async (c) => {
       const form = await c.req.formData().catch(() => new FormData());
       const parsed = parseOrderForm(form);
-      const products = productsFor(deps, c.var.sessionId);
+      const products = data.productsFor(c.var.sessionId);
       if (!parsed.ok) {
         // 422 so scripts can tell; htmx 4 swaps error answers like any other.
         return c.html(<OrderForm products={products} state={parsed.state} errors={parsed.errors} />, 422);
       }
-      const order = await placeOrder(deps, c.var.sessionId, parsed.input);
+      const order = await orders.commands.placeOrder(c.var.sessionId, parsed.input);
       // Keep the chosen behaviours for the next order; the new order's saga takes over the timeline.
       const { paymentBehaviour, inventoryBehaviour, skipDemoDelays } = parsed.state;
       const next = { ...defaultFormFor(products), paymentBehaviour, inventoryBehaviour, skipDemoDelays };
       return c.html(
         <>
           <OrderForm products={products} state={next} placed={order} />
-          <TimelinePanel {...timelineFor(deps, c.var.sessionId, order.id)} oob />
+          <TimelinePanel {...data.timelineFor(c.var.sessionId, order.id)} oob />
         </>,
       );
     });
 
-  return new Hono()
-    .get("/", dashboardSecurityHeaders(), (c) => {
-      const session = c.req.query("session");
-      if (session === undefined || !isValidSessionId(session)) {
-        return c.html(
-          <SessionShell
-            suggestedSessionId={crypto.randomUUID()}
-            invalid={session === undefined || session === "" ? undefined : session.slice(0, 80)}
-          />,
-        );
+  return new Hono<OptionalSessionEnv>()
+    .get("/", dashboardSecurityHeaders(), optionalQuerySession(), (c) => {
+      const session = c.var.session;
+      if (!session.ok) {
+        const invalid = session.given === undefined || session.given === "" ? undefined : session.given.slice(0, 80);
+        return c.html(<SessionShell suggestedSessionId={sources.ids.uuid()} invalid={invalid} />);
       }
-      return c.html(<DashboardPage view={dashboardViewFor(deps, session, selectedOrder(c))} origin={originOf(c)} />);
+      return c.html(<DashboardPage view={data.dashboardViewFor(session.sessionId, selectedOrder(c))} origin={originOf(c)} />);
     })
     .route("/dashboard", fragments);
-}
-
-/**
- * Seed and reset change stock without an event on the bus, so their answer refreshes every
- * panel that shows stock. A refusal (409: units still reserved) is shown in the panel.
- */
-function stockChange(deps: Deps, sessionId: string, change: () => unknown) {
-  let error: string | undefined;
-  try {
-    change();
-  } catch (e) {
-    if (!(e instanceof AppError)) throw e;
-    error = e.message;
-  }
-  const products = productsFor(deps, sessionId);
-  return (
-    <>
-      <InventoryPanel products={products} error={error} />
-      <StatsPanel stats={statsFor(deps, sessionId)} oob />
-      <ReservationsPanel reservations={reservationsFor(deps, sessionId)} oob />
-      <OrderForm products={products} state={defaultFormFor(products)} oob />
-    </>
-  );
 }

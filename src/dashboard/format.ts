@@ -1,4 +1,4 @@
-import type { BusEvent, EventType } from "../bus/events";
+import type { SagaEvent, SagaEventType } from "../modules/events";
 
 /** Integer cents as dollars, the way the catalog's prices read in the contract. */
 export function formatCents(cents: number | null | undefined): string {
@@ -27,14 +27,14 @@ export function sinceStart(ms: number): string {
 export type ModuleName = "orders" | "inventory" | "payments";
 
 /** Which module emits an event type: each module owns one prefix. */
-export function moduleOf(type: EventType): ModuleName {
+export function moduleOf(type: SagaEventType): ModuleName {
   if (type.startsWith("ORDER_")) return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";
   return "payments";
 }
 
 /** One line a workshop audience can read: what the event says beyond its type. */
-export function describeEvent(event: BusEvent): string {
+export function describeEvent(event: SagaEvent): string {
   switch (event.type) {
     case "ORDER_CREATED":
       return `${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${event.data.paymentBehaviour}, inventory ${event.data.inventoryBehaviour}${event.data.skipDemoDelays ? " · no delays" : ""}`;

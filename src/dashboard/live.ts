@@ -1,27 +1,15 @@
-import type { EventType } from "../bus/events";
+import { type SagaEventType, sagaEventTypes } from "../modules/events";
 
 /**
  * Which bus events make each panel stale. The page holds one SSE connection (element
  * `#live`); htmx dispatches each named SSE message as a DOM event of that name on it, and a
  * panel re-fetches itself when one of its events arrives. No polling anywhere.
  */
-const stockEvents: EventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED", "INVENTORY_RELEASED"];
-const allEvents: EventType[] = [
-  "ORDER_CREATED",
-  "INVENTORY_RESERVED",
-  "INVENTORY_FAILED",
-  "INVENTORY_CONFIRMED",
-  "INVENTORY_RELEASED",
-  "PAYMENT_SUCCESS",
-  "PAYMENT_FAILED",
-  "PAYMENT_REFUNDED",
-  "ORDER_COMPLETED",
-  "ORDER_CANCELLED",
-];
+const stockEvents: SagaEventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED", "INVENTORY_RELEASED"];
 
 export const LIVE_SOURCE_ID = "live";
 
-function on(events: readonly EventType[], modifiers = ""): string {
+function on(events: readonly SagaEventType[], modifiers = ""): string {
   return events.map((type) => `${type} from:#${LIVE_SOURCE_ID}${modifiers ? ` ${modifiers}` : ""}`).join(", ");
 }
 
@@ -33,7 +21,7 @@ export const liveTriggers = {
   // The PENDING payment is opened by a delivery of INVENTORY_RESERVED that emits nothing
   // itself; it is due at once, so a short delay lets it commit before the panel asks.
   payments: `${on(["INVENTORY_RESERVED"], "delay:150ms")}, ${on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED"])}`,
-  events: on(allEvents),
-  timeline: on(allEvents),
+  events: on(sagaEventTypes),
+  timeline: on(sagaEventTypes),
   curl: on(["ORDER_CREATED"]),
 } as const;

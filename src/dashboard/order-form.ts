@@ -1,11 +1,6 @@
 import type { ErrorDetail } from "../platform/errors";
-import {
-  type Behaviour,
-  MAX_ORDER_LINES,
-  type PlaceOrderInput,
-  behaviourSchema,
-  placeOrderBodySchema,
-} from "../modules/orders/orders.schemas";
+import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
+import { type Behaviour, behaviourSchema } from "../modules/saga-terms";
 
 /** The lines the form shows; empty lines are ignored on submit. */
 export const FORM_LINES = 3;

@@ -4,13 +4,16 @@ import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import * as schema from "./schema";
 
-export type Schema = typeof schema;
-export type Database = BunSQLiteDatabase<Schema> & { $client: SQLite };
-/** The handle a transaction callback receives; services accept either this or the database. */
-export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
-export type Executor = Database | Tx;
+/**
+ * The process's one SQLite connection, seen two ways: drizzle's query builder (`db.select()…`)
+ * for the cold paths, and `db.$client`, bun:sqlite itself, for the hot statements each
+ * `*.sql.ts` prepares once. SQLite has one writer, so one connection is all a process needs,
+ * and a transaction belongs to the connection: every statement run while `transaction()`'s
+ * callback runs, whichever of the two ways it was built, is part of that transaction (or of
+ * the innermost savepoint, for a nested call).
+ */
+export type Database = BunSQLiteDatabase & { $client: SQLite };
 
 export const migrationsFolder = join(import.meta.dir, "../../db/migrations");
 export const defaultDatabasePath = join(import.meta.dir, "../../db/saga.sqlite");
@@ -27,6 +30,9 @@ export interface OpenDatabaseOptions {
   synchronous?: SynchronousLevel;
 }
 
+/** SQLite's page cache per connection, in KiB (counts towards the process's memory). */
+export const PAGE_CACHE_KIB = 32 * 1024;
+
 /** Opens (creating if needed) and migrates the database, with the pragmas the bus relies on. */
 export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseOptions): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
@@ -38,43 +44,16 @@ export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseOptio
   // SQLite's default page cache is 2 MB; under load the saga's working set (the recent pages of
   // a dozen tables and indexes) outgrew it and pages were read back from the OS on every round.
   sqlite.run(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
-  cacheCompiledStatements(sqlite);
-  const db = drizzle({ client: sqlite, schema });
+  const db = drizzle({ client: sqlite });
   migrate(db, { migrationsFolder });
   return db;
 }
 
-/** SQLite's page cache per connection, in KiB (counts towards the process's memory). */
-export const PAGE_CACHE_KIB = 32 * 1024;
-
-/** How many distinct SQL texts keep their compiled statement; the least recently used go first. */
-export const STATEMENT_CACHE_SIZE = 500;
-
 /**
- * drizzle's bun-sqlite driver compiles every query it runs with `client.prepare(sql)` and never
- * reuses the statement, so each query pays SQLite's parse and plan again and leaves a statement
- * for the garbage collector to finalize (profiled: about 4x the cost of the query itself). The
- * query builder produces the same SQL text for the same query shape, with values bound as
- * parameters, so compiled statements are reused here by SQL text. Safe because every use runs
- * to completion synchronously (drizzle's run/get/all/values bind all parameters each time and
- * reset the statement); bounded so that shapes with a variable number of parameters (IN lists)
- * cannot grow it without limit. An evicted statement is not finalized: a holder may still use it.
+ * Runs `work` in a transaction on the connection, or in a savepoint when one is already open:
+ * committed (or released) when it returns, rolled back when it throws. `work` must not await
+ * (see docs/architecture.md, "Handlers are synchronous").
  */
-function cacheCompiledStatements(sqlite: SQLite): void {
-  const compile = sqlite.prepare.bind(sqlite);
-  const cache = new Map<string, ReturnType<SQLite["prepare"]>>();
-  sqlite.prepare = ((sql: string, ...rest: unknown[]) => {
-    if (rest.length > 0) return (compile as (...args: unknown[]) => ReturnType<SQLite["prepare"]>)(sql, ...rest);
-    const cached = cache.get(sql);
-    if (cached) {
-      // Re-inserting moves it to the young end of the Map's insertion order.
-      cache.delete(sql);
-      cache.set(sql, cached);
-      return cached;
-    }
-    const statement = compile(sql);
-    cache.set(sql, statement);
-    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-    return statement;
-  }) as SQLite["prepare"];
+export function transaction<T>(db: Database, work: () => T): T {
+  return db.$client.transaction(work)();
 }

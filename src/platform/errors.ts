@@ -29,7 +29,7 @@ export interface ErrorBody {
  * Domain code throws AppError subclasses; the root onError turns them into the contract's
  * envelope, so no handler builds an error response by hand.
  */
-export class AppError extends Error {
+export abstract class AppError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: ErrorCode,
@@ -46,9 +46,9 @@ export class AppError extends Error {
 }
 
 export class ValidationError extends AppError {
-  constructor(details: ErrorDetail[]) {
+  constructor(details: ErrorDetail[], message?: string) {
     const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");
-    super(400, "VALIDATION_FAILED", `Request is invalid: ${summary}`, details);
+    super(400, "VALIDATION_FAILED", message ?? `Request is invalid: ${summary}`, details);
   }
 }
 
@@ -73,6 +73,31 @@ export class NotFoundError extends AppError {
 export class InvalidStateError extends AppError {
   constructor(message: string) {
     super(409, "INVALID_STATE", message);
+  }
+}
+
+export class SessionRequiredError extends AppError {
+  constructor(header: string) {
+    super(400, "SESSION_REQUIRED", `Missing ${header} header`);
+  }
+}
+
+export class SessionInvalidError extends AppError {
+  constructor(source: string, rule: string) {
+    super(400, "SESSION_INVALID", `Invalid ${source} (x-session-id): ${rule}`);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(message: string) {
+    super(429, "RATE_LIMITED", message);
+  }
+}
+
+/** No route answers this method and path (the contract's JSON 404, never hono's text one). */
+export class RouteNotFoundError extends AppError {
+  constructor(method: string, path: string) {
+    super(404, "NOT_FOUND", `No route for ${method} ${path}`);
   }
 }
 

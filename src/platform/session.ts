@@ -1,8 +1,9 @@
 import { createMiddleware } from "hono/factory";
-import { AppError } from "./errors";
+import { SessionInvalidError, SessionRequiredError } from "./errors";
 
 export const SESSION_HEADER = "x-session-id";
 const sessionIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
+const sessionIdRule = "use 1 to 64 characters of A-Z a-z 0-9 . _ : -";
 
 export type SessionEnv = { Variables: { sessionId: string } };
 
@@ -12,12 +13,8 @@ export function isValidSessionId(value: string): boolean {
 
 /** Checks a session id against the contract's form; throws the contract's 400s. */
 export function parseSessionId(value: string | undefined | null, source = `${SESSION_HEADER} header`): string {
-  if (value === undefined || value === null || value === "") {
-    throw new AppError(400, "SESSION_REQUIRED", `Missing ${SESSION_HEADER} header`);
-  }
-  if (!isValidSessionId(value)) {
-    throw new AppError(400, "SESSION_INVALID", `Invalid ${source} (x-session-id): use 1 to 64 characters of A-Z a-z 0-9 . _ : -`);
-  }
+  if (value === undefined || value === null || value === "") throw new SessionRequiredError(SESSION_HEADER);
+  if (!isValidSessionId(value)) throw new SessionInvalidError(source, sessionIdRule);
   return value;
 }
 
@@ -34,5 +31,20 @@ export const requireSession = (options: { allowQuery?: boolean } = {}) =>
       "sessionId",
       parseSessionId(header ?? fromQuery, header === undefined && fromQuery !== undefined ? "session query parameter" : undefined),
     );
+    await next();
+  });
+
+/**
+ * For a page that has something to show without a session (the dashboard asks for one):
+ * `c.var.session` is the valid id from `?session=`, or what was wrong with it.
+ */
+export type OptionalSessionEnv = {
+  Variables: { session: { ok: true; sessionId: string } | { ok: false; given: string | undefined } };
+};
+
+export const optionalQuerySession = () =>
+  createMiddleware<OptionalSessionEnv>(async (c, next) => {
+    const given = c.req.query("session");
+    c.set("session", given !== undefined && isValidSessionId(given) ? { ok: true, sessionId: given } : { ok: false, given });
     await next();
   });

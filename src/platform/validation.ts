@@ -1,46 +1,50 @@
 import { zValidator } from "@hono/zod-validator";
-import type { ValidationTargets } from "hono";
+import type { Env, ValidationTargets } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { MalformedJsonError, ValidationError } from "./errors";
 
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 
+const validationErrorOf = ({ issues }: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
+  new ValidationError(issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
+
 /**
- * zod validation with the one hook every route shares: a failure becomes VALIDATION_FAILED
- * with a detail per failing field, thrown to the root error handler.
+ * zod validation of the query or path parameters, with the one hook every route shares: a
+ * failure becomes VALIDATION_FAILED with a detail per failing field, thrown to the root error
+ * handler.
  */
 export const validate = <Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) =>
   zValidator(target, schema, (result) => {
-    if (!result.success) {
-      throw new ValidationError(result.error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
-    }
+    if (!result.success) throw validationErrorOf(result.error);
   });
 
 /**
- * Runs before a JSON validator. hono's validator silently treats a body without a JSON
- * content type as `{}` and reports malformed JSON as a bare HTTPException; here both become
- * MALFORMED_JSON with a sentence that says what to fix. An empty body reads as `{}` whatever its
- * content type, which is what an endpoint with an optional body wants (and what makes an
- * empty `POST /orders` a field-by-field VALIDATION_FAILED rather than a parse error).
+ * Validates a JSON body with `schema`; the handler reads it with `c.req.valid("json")`. Unlike
+ * hono's own json validator, which silently reads a body without a JSON content type as `{}`
+ * and reports malformed JSON as a bare HTTPException, this answers MALFORMED_JSON with a
+ * sentence that says what to fix. An empty body reads as `{}` whatever its content type, which
+ * is what an endpoint with an optional body wants (and what makes an empty `POST /orders` a
+ * field-by-field VALIDATION_FAILED rather than a parse error).
  */
-export const jsonBody = () =>
-  createMiddleware(async (c, next) => {
+export const validJson = <Schema extends z.ZodType>(schema: Schema) =>
+  createMiddleware<Env, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(async (c, next) => {
     const text = await c.req.text();
-    if (text.trim() === "") {
-      // hono's json() parses the cached text; seed the cache so the validator sees `{}`.
-      (c.req.bodyCache as { text?: Promise<string> }).text = Promise.resolve("{}");
-    } else {
+    let body: unknown = {};
+    if (text.trim() !== "") {
       const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
       if (!jsonMediaType.test(mediaType)) {
         throw new MalformedJsonError("Request body must be JSON sent with Content-Type: application/json");
       }
       try {
-        JSON.parse(text);
+        body = JSON.parse(text);
       } catch {
         throw new MalformedJsonError("Request body is not valid JSON");
       }
     }
+    const result = schema.safeParse(body);
+    if (!result.success) throw validationErrorOf(result.error);
+    c.req.addValidatedData("json", result.data as object);
     await next();
   });
 

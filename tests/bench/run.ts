@@ -1,7 +1,7 @@
 /**
  * `bun run bench [--quick] [--clients 50] [--sessions 100] [--runs 3] [--seconds 5]`
  *
- * Starts the real server (src/server.ts: Bun.serve on a free loopback port, a file database in
+ * Starts the real server (src/main.ts: Bun.serve on a free loopback port, a file database in
  * a temp folder) and two ceiling servers as child processes, drives them over HTTP from this
  * process, and prints one markdown table. Throughput is reported next to the ceilings measured
  * in the same run, because the machine is shared and absolute figures drift from run to run.
@@ -112,7 +112,7 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 async function measureColdStart(runs: number): Promise<number> {
   const times: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const server = await startServer("src/server.ts");
+    const server = await startServer("src/main.ts");
     times.push(server.coldStartMs);
     await server.stop();
   }
@@ -161,7 +161,7 @@ interface SagaFigures {
 }
 
 async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
-  const server = await startServer("src/server.ts");
+  const server = await startServer("src/main.ts");
   try {
     const sessions = await seedSessions(server, "/inventory/seed", "saga", o.sessions, o.clients);
     const base = { baseUrl: server.baseUrl, clients: o.clients, maxOrders: Number.MAX_SAFE_INTEGER };
@@ -216,7 +216,7 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
 }
 
 async function measureMemory(o: BenchOptions) {
-  const server = await startServer("src/server.ts");
+  const server = await startServer("src/main.ts");
   try {
     await Bun.sleep(500);
     const idleMb = readRssMb(server.pid);

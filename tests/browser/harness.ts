@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type Locator, type Page, chromium } from "playwright-core";
-import type { StreamRegistry } from "../../src/bus/event-stream";
-import { createSagaServer } from "../../src/platform/wiring";
+import type { StreamRegistry } from "../../src/live/event-stream";
+import { createSagaServer } from "../../src/compose";
 
 /**
  * Browser tests drive Debian's chromium (apt-get install chromium) against the real server:

@@ -20,12 +20,12 @@ test("work committed together: a piece that throws is rolled back alone, the oth
   const announced: string[] = [];
   t.deps.bus.listen((committed) => announced.push(...committed.map((e) => e.orderId)));
 
-  const first = t.deps.bus.transactTogether((_tx, emit) => emit(completed("first")).orderId);
-  const failing = t.deps.bus.transactTogether((_tx, emit) => {
+  const first = t.deps.bus.transactTogether((emit) => emit(completed("first")).orderId);
+  const failing = t.deps.bus.transactTogether((emit) => {
     emit(completed("failing"));
     throw new Error("refused");
   });
-  const third = t.deps.bus.transactTogether((_tx, emit) => emit(completed("third")).orderId);
+  const third = t.deps.bus.transactTogether((emit) => emit(completed("third")).orderId);
   // Nothing is written or announced before the shared commit.
   expect(eventCount(t)).toBe(0);
   expect(announced).toEqual([]);
@@ -51,7 +51,7 @@ test("in one relay round, a reaction that throws is rolled back and retried alon
     },
   });
   const placed: BusEvent[] = [];
-  for (const orderId of ["a", "broken", "b"]) placed.push(t.deps.bus.transact((_tx, emit) => emit(completed(orderId))));
+  for (const orderId of ["a", "broken", "b"]) placed.push(t.deps.bus.transact((emit) => emit(completed(orderId))));
 
   // 3 deliveries, plus each committed echo (ORDER_CANCELLED) delivered to inventory and payments,
   // which give back whatever an order cancelled mid-saga still holds (nothing here).

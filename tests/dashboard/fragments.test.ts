@@ -231,7 +231,7 @@ describe("dashboard seed and reset buttons", () => {
     expect(pads.stock_level).toBe(54);
   });
 
-  test("a refused seed is shown in the panel, not as a broken page", async () => {
+  test("a refused seed is shown as an alert that leaves the panel as it was, not as a broken page", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed", {
       body: { products: [{ id: "gadget", name: "Gadget", stock_level: 5, price_cents: 100 }] },
@@ -239,10 +239,14 @@ describe("dashboard seed and reset buttons", () => {
     await t.request("POST", "/orders", { body: { items: [{ product: "gadget", quantity: 2 }] } });
     t.clock.advance(t.deps.config.inventoryDelayMs);
     t.relay.runDue(); // reserved; the payment's demo delay is still running
-    const res = await t.request("POST", "/dashboard/inventory/seed");
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('class="alert"');
+    const res = await t.request("POST", "/dashboard/inventory/seed", { headers: { "hx-request": "true" } });
+    expect(res.status).toBe(409);
+    expect(res.headers.get("hx-reswap")).toBe("none");
+    expect(res.text).toContain('id="dashboard-alert" class="alert" role="alert" hx-swap-oob="true" data-code="INVALID_STATE"');
     expect(res.text).toContain("reserved by orders in flight");
+    // Without htmx the same refusal is the API's JSON error.
+    const api = await t.request("POST", "/dashboard/inventory/seed");
+    expect(api.body).toEqual({ error: expect.stringContaining("reserved by orders in flight"), code: "INVALID_STATE" });
   });
 });
 

@@ -27,7 +27,8 @@ test("a stale INVENTORY_RESERVED cannot move a finished order back to PROCESSING
   await t.request("POST", "/inventory/seed");
   const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
   t.settle();
-  const { moveOrder } = await import("../../src/modules/orders/orders.service");
-  expect(moveOrder(t.deps.db, { sessionId: "test-session", orderId: placed.id }, "PROCESSING", {})).toBe(false);
+  const { ordersStatements } = await import("../../src/modules/orders/orders.sql");
+  const { moveToProcessing } = ordersStatements(t.deps.db.$client);
+  expect(moveToProcessing.get({ sessionId: "test-session", orderId: placed.id, totalCents: 1, now: t.clock.now() })).toBeNull();
   expect((await t.request("GET", `/orders/${placed.id}`)).body.status).toBe("COMPLETED");
 });

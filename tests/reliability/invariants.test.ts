@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { checkInvariants } from "../../src/consistency/invariants";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
 import { createTestApp } from "../support/test-app";
 
@@ -19,8 +18,7 @@ async function settledShop() {
   t.settle();
   const sql = (statement: string, ...params: (string | number)[]) => t.deps.db.$client.query(statement).run(...params);
   const initialStock = new Map([["test-session", new Map(defaultCatalog.map((p) => [p.id, p.stock_level]))]]);
-  const invariantsBroken = () =>
-    checkInvariants(t.deps.db, { initialStock, settled: true }).violations.map((v) => `${v.invariant} ${v.subject}`);
+  const invariantsBroken = () => t.checkConsistency({ initialStock, settled: true }).violations.map((v) => `${v.invariant} ${v.subject}`);
   return { t, completed, failed, depleted, sql, invariantsBroken };
 }
 

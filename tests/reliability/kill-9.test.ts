@@ -4,10 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { drizzle } from "drizzle-orm/bun-sqlite";
-import { checkInvariants } from "../../src/consistency/invariants";
+import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
-import * as schema from "../../src/platform/schema";
 import { seededRandom } from "../../src/platform/random";
 
 /**
@@ -20,7 +18,7 @@ const kills = Number(process.env.KILL_COUNT ?? (process.env.FUZZ === "1" ? 15 : 
 const sessions = Array.from({ length: 8 }, (_, i) => `kill9-${i}`);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const random = seededRandom(seed);
-const serverEntry = join(import.meta.dir, "../../src/server.ts");
+const serverEntry = join(import.meta.dir, "../../src/main.ts");
 const dir = mkdtempSync(join(tmpdir(), "saga-kill9-"));
 const databasePath = join(dir, "saga.sqlite");
 
@@ -159,12 +157,18 @@ describe("kill -9 under load", () => {
     const sqlite = new SQLite(databasePath);
     try {
       expect(sqlite.query("PRAGMA integrity_check").all()).toEqual([{ integrity_check: "ok" }]);
-      // The books balance too: nothing was reset, so each session still holds the default catalog's units.
-      const initialStock = new Map(sessions.map((s) => [s, new Map(defaultCatalog.map((p) => [p.id, p.stock_level]))]));
-      const report = checkInvariants(drizzle({ client: sqlite, schema }), { initialStock, settled: true });
-      expect(report).toEqual({ consistent: true, violations: [] });
     } finally {
       sqlite.close();
+    }
+    // The books balance too: nothing was reset, so each session still holds the default catalog's units.
+    // The database is opened as a restarted server would open it, without starting its relay.
+    const initialStock = new Map(sessions.map((s) => [s, new Map(defaultCatalog.map((p) => [p.id, p.stock_level]))]));
+    const audit = createSagaServer({ databasePath });
+    try {
+      const report = audit.checkConsistency({ initialStock, settled: true });
+      expect(report).toEqual({ consistent: true, violations: [] });
+    } finally {
+      audit.deps.db.$client.close();
     }
     const stderr = (await Promise.all(serverErrors)).join("\n");
     expect(stderr.split("\n").filter((line) => /relay|fail|error|exception/i.test(line))).toEqual([]);

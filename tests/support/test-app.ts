@@ -2,7 +2,7 @@ import { type RequestOptions, requestApp } from "./http";
 import { ManualClock } from "../../src/platform/clock";
 import { sequentialIds } from "../../src/platform/ids";
 import { seededRandom } from "../../src/platform/random";
-import { type SagaServerOptions, createSagaServer } from "../../src/platform/wiring";
+import { type SagaServerOptions, createSagaServer } from "../../src/compose";
 
 /**
  * An app on `:memory:` (or a given file) with a manual clock, sequential ids and seeded

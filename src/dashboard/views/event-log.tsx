@@ -1,11 +1,11 @@
-import type { BusEvent } from "../../bus/events";
+import type { SagaEvent } from "../../modules/events";
 import { clockTime, describeEvent, moduleOf, shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
 export const EVENTS_SHOWN = 40;
 
-export function EventLogPanel(props: { events: BusEvent[]; oob?: boolean }) {
+export function EventLogPanel(props: { events: SagaEvent[]; oob?: boolean }) {
   return (
     <Panel
       id="events-panel"

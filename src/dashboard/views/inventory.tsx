@@ -1,10 +1,9 @@
-import type { ProductJson } from "../../modules/inventory/inventory.schemas";
-import type { inventoryStats } from "../../modules/inventory/inventory.service";
+import type { InventoryStats, ProductJson } from "../../modules/inventory";
 import { formatCents } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
-export function InventoryPanel(props: { products: ProductJson[]; error?: string; oob?: boolean }) {
+export function InventoryPanel(props: { products: ProductJson[]; oob?: boolean }) {
   return (
     <Panel
       id="inventory-panel"
@@ -31,11 +30,6 @@ export function InventoryPanel(props: { products: ProductJson[]; error?: string;
         </>
       }
     >
-      {props.error ? (
-        <p class="alert" role="alert">
-          {props.error}
-        </p>
-      ) : null}
       {props.products.length === 0 ? (
         <p class="empty">No products yet: press “Seed catalog”.</p>
       ) : (
@@ -73,8 +67,6 @@ export function InventoryPanel(props: { products: ProductJson[]; error?: string;
     </Panel>
   );
 }
-
-export type InventoryStats = ReturnType<typeof inventoryStats>;
 
 /** The `/inventory/stats` numbers, as the API answers them. */
 export function StatsPanel(props: { stats: InventoryStats; oob?: boolean }) {

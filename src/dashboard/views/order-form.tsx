@@ -1,5 +1,5 @@
-import type { ProductJson } from "../../modules/inventory/inventory.schemas";
-import type { OrderJson } from "../../modules/orders/orders.schemas";
+import type { ProductJson } from "../../modules/inventory";
+import type { OrderJson } from "../../modules/orders";
 import type { ErrorDetail } from "../../platform/errors";
 import type { OrderFormState } from "../order-form";
 import { formatCents, shortId } from "../format";

@@ -1,4 +1,4 @@
-import type { OrderJson } from "../../modules/orders/orders.schemas";
+import type { OrderJson } from "../../modules/orders";
 import { formatCents, shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";

@@ -1,6 +1,7 @@
 import type { DashboardView } from "../dashboard-data";
 import { LIVE_SOURCE_ID } from "../live";
 import { CurlBox } from "./curl-box";
+import { ALERT_REGION_ID } from "./error";
 import { EventLogPanel } from "./event-log";
 import { InventoryPanel, StatsPanel } from "./inventory";
 import { Layout } from "./layout";
@@ -41,6 +42,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
           </span>
         </div>
       </header>
+      <div id={ALERT_REGION_ID} role="status" aria-live="polite" />
       <main class="grid">
         <OrderForm products={view.products} state={view.form} />
         <InventoryPanel products={view.products} />

@@ -1,4 +1,4 @@
-import type { PaymentJson } from "../../modules/payments/payments.schemas";
+import type { PaymentJson } from "../../modules/payments";
 import { formatCents, shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";

@@ -1,4 +1,4 @@
-import type { ReservationJson } from "../../modules/inventory/inventory.schemas";
+import type { ReservationJson } from "../../modules/inventory";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";

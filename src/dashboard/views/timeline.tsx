@@ -1,5 +1,5 @@
-import type { BusEvent } from "../../bus/events";
-import type { OrderJson } from "../../modules/orders/orders.schemas";
+import type { SagaEvent } from "../../modules/events";
+import type { OrderJson } from "../../modules/orders";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
@@ -7,7 +7,7 @@ import { StatusBadge } from "./orders";
 
 export interface TimelineProps {
   order?: OrderJson;
-  events: BusEvent[];
+  events: SagaEvent[];
   oob?: boolean;
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema } from "../orders/orders.schemas";
+import { behaviourSchema } from "../saga-terms";
 
 const pricedLineSchema = z.object({ product: z.string(), quantity: z.number().int(), priceCents: z.number().int() });
 const shortLineSchema = z.object({ product: z.string(), requested: z.number().int(), available: z.number().int() });

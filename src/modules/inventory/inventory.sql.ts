@@ -1,5 +1,10 @@
-import { relations, sql } from "drizzle-orm";
+import type { Database as SQLite } from "bun:sqlite";
+import { sql } from "drizzle-orm";
+import { quotedList } from "../../platform/sql-list";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** A reservation moves PENDING → CONFIRMED or RELEASED, never back. */
+export const reservationStatuses = ["PENDING", "CONFIRMED", "RELEASED"] as const;
 
 export const products = sqliteTable(
   "products",
@@ -28,7 +33,7 @@ export const reservations = sqliteTable(
     id: text("id").notNull(),
     sessionId: text("session_id").notNull(),
     orderId: text("order_id").notNull(),
-    status: text("status", { enum: ["PENDING", "CONFIRMED", "RELEASED"] }).notNull(),
+    status: text("status", { enum: reservationStatuses }).notNull(),
     expiresAt: integer("expires_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -38,7 +43,7 @@ export const reservations = sqliteTable(
     // One reservation per order: a redelivered ORDER_CREATED can never reserve twice.
     uniqueIndex("reservations_session_order").on(t.sessionId, t.orderId),
     index("reservations_session_status").on(t.sessionId, t.status),
-    check("reservations_status", sql`${t.status} IN ('PENDING','CONFIRMED','RELEASED')`),
+    check("reservations_status", sql`${t.status} IN (${sql.raw(quotedList(reservationStatuses))})`),
   ],
 );
 
@@ -58,14 +63,51 @@ export const reservationLines = sqliteTable(
   ],
 );
 
-export const reservationsRelations = relations(reservations, ({ many }) => ({ lines: many(reservationLines) }));
-export const reservationLinesRelations = relations(reservationLines, ({ one }) => ({
-  reservation: one(reservations, {
-    fields: [reservationLines.sessionId, reservationLines.reservationId],
-    references: [reservations.sessionId, reservations.id],
-  }),
-}));
-
 export type ProductRow = typeof products.$inferSelect;
 export type ReservationRow = typeof reservations.$inferSelect;
 export type ReservationLineRow = typeof reservationLines.$inferSelect;
+export type ReservationStatus = ReservationRow["status"];
+
+const reservationColumns = `id, session_id AS sessionId, order_id AS orderId, status, expires_at AS expiresAt,
+  created_at AS createdAt, updated_at AS updatedAt`;
+
+type Key = { sessionId: string };
+type LineChange = Key & { product: string; quantity: number; now: number };
+
+/** The statements every order runs, prepared once on the connection by the composition root. */
+export function inventoryStatements(sqlite: SQLite) {
+  // Both settle a held line: CONFIRMED also takes the units out of stock_level, RELEASED only un-reserves them.
+  const settleLine = (stockChange: string) =>
+    sqlite.prepare<{ id: string }, [LineChange]>(
+      `UPDATE products SET reserved = reserved - $quantity, ${stockChange} version = version + 1, updated_at = $now
+       WHERE session_id = $sessionId AND id = $product AND reserved >= $quantity RETURNING id`,
+    );
+  return {
+    /** The reservation itself: one conditional UPDATE, never a read followed by a write. */
+    reserveLine: sqlite.prepare<{ priceCents: number }, [LineChange]>(
+      `UPDATE products SET reserved = reserved + $quantity, version = version + 1, updated_at = $now
+       WHERE session_id = $sessionId AND id = $product AND stock_level - reserved >= $quantity RETURNING price_cents AS priceCents`,
+    ),
+    insertReservation: sqlite.prepare<never, [Key & { id: string; orderId: string; now: number }]>(
+      `INSERT INTO reservations (id, session_id, order_id, status, created_at, updated_at)
+       VALUES ($id, $sessionId, $orderId, 'PENDING', $now, $now)`,
+    ),
+    insertReservationLine: sqlite.prepare<never, [Key & { reservationId: string; product: string; quantity: number; priceCents: number }]>(
+      `INSERT INTO reservation_lines (session_id, reservation_id, product_id, quantity, price_cents)
+       VALUES ($sessionId, $reservationId, $product, $quantity, $priceCents)`,
+    ),
+    reservationOfOrder: sqlite.prepare<ReservationRow, [Key & { orderId: string }]>(
+      `SELECT ${reservationColumns} FROM reservations WHERE session_id = $sessionId AND order_id = $orderId`,
+    ),
+    reservationLines: sqlite.prepare<{ product: string; quantity: number; priceCents: number }, [Key & { reservationId: string }]>(
+      `SELECT product_id AS product, quantity, price_cents AS priceCents FROM reservation_lines
+       WHERE session_id = $sessionId AND reservation_id = $reservationId ORDER BY product_id`,
+    ),
+    settleLine: { CONFIRMED: settleLine("stock_level = stock_level - $quantity,"), RELEASED: settleLine("") },
+    settleReservation: sqlite.prepare<{ id: string }, [Key & { id: string; status: ReservationStatus; now: number }]>(
+      `UPDATE reservations SET status = $status, updated_at = $now
+       WHERE session_id = $sessionId AND id = $id AND status = 'PENDING' RETURNING id`,
+    ),
+  };
+}
+export type InventoryStatements = ReturnType<typeof inventoryStatements>;

@@ -1,5 +1,5 @@
 import type { Random } from "../../platform/random";
-import type { Behaviour, OrderLine } from "../orders/orders.schemas";
+import type { Behaviour, OrderLine } from "../saga-terms";
 import type { ShortLine } from "./inventory.events";
 
 /** An order may name a product on several lines; stock is reserved per product. */

@@ -1,11 +1,13 @@
-import type { OrderStatus } from "./orders.schemas";
-
 /**
  * The order state machine. PENDING → PROCESSING → COMPLETED | CANCELLED; an order can also be
  * cancelled straight from PENDING (nothing reserved). PENDING → COMPLETED is allowed because the
  * bus may deliver INVENTORY_CONFIRMED to orders before the INVENTORY_RESERVED that preceded it.
- * Terminal states never change.
+ * Terminal states never change. The one list of statuses: the table's column and CHECK, the
+ * zod schema and the wire form all derive from it.
  */
+export const orderStatuses = ["PENDING", "PROCESSING", "COMPLETED", "CANCELLED"] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
 const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ["PROCESSING", "COMPLETED", "CANCELLED"],
   PROCESSING: ["COMPLETED", "CANCELLED"],
@@ -19,7 +21,7 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
 
 /** The states from which `to` may be entered: the guard of a conditional UPDATE. */
 export function statusesLeadingTo(to: OrderStatus): OrderStatus[] {
-  return (Object.keys(allowedTransitions) as OrderStatus[]).filter((from) => canTransition(from, to));
+  return orderStatuses.filter((from) => canTransition(from, to));
 }
 
 export function isTerminal(status: OrderStatus): boolean {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, orderLineSchema } from "./orders.schemas";
+import { behaviourSchema, cancellationSourceSchema, orderLineSchema } from "../saga-terms";
 
 export const orderCreatedEvent = z.object({
   type: z.literal("ORDER_CREATED"),

@@ -1,63 +1,69 @@
-import type { Reaction, ReactionContext } from "../../bus/bus";
-import type { BusEvent } from "../../bus/events";
-import type { CancellationSource } from "./orders.schemas";
-import { moveOrder } from "./orders.service";
+import type { SagaEvent, SagaEventType, SagaReaction } from "../events";
+import {
+  type OrderOutcome,
+  type OrderState,
+  onPaymentRefunded,
+  onStockConfirmed,
+  onStockReleased,
+  onStockReserved,
+  onStockUnavailable,
+} from "./orders.decide";
+import { type OrdersStatements, fromStoredOrder } from "./orders.sql";
 
-/** The order is cancelled (and says why) only once its stock is settled, so readers see final stock. */
-function cancel(event: BusEvent, ctx: ReactionContext, cancellationSource: CancellationSource, errorMessage: string): void {
-  const moved = moveOrder(ctx.tx, event, "CANCELLED", {
-    cancellationSource,
-    errorMessage,
-    completedAt: ctx.now,
-    updatedAt: ctx.now,
-  });
-  if (moved) ctx.emit({ type: "ORDER_CANCELLED", data: { cancellationSource, reason: errorMessage } });
+/**
+ * Orders' reactions: each loads the order's status, asks a pure decision (orders.decide.ts)
+ * and writes what it answers. A duplicate delivery never reaches them (the bus's processed
+ * records stop it), so they hold no duplicate checks of their own.
+ */
+export function orderReactions(statements: OrdersStatements) {
+  const stateOf = (event: SagaEvent): OrderState => {
+    const row = statements.order.get({ sessionId: event.sessionId, orderId: event.orderId });
+    return row ? { status: fromStoredOrder(row).status } : undefined;
+  };
+
+  /** A reaction whose decision needs only the order's status. */
+  function react<T extends SagaEventType>(
+    name: string,
+    on: T,
+    decide: (event: SagaEvent<T>, order: OrderState) => OrderOutcome[],
+  ): SagaReaction<T> {
+    return {
+      name: `orders.${name}`,
+      on,
+      handle: (event, { now, emit }) => {
+        const key = { sessionId: event.sessionId, orderId: event.orderId };
+        for (const outcome of decide(event, stateOf(event))) {
+          switch (outcome.type) {
+            case "ignore":
+              break;
+            case "markProcessing":
+              expectMoved(statements.moveToProcessing.get({ ...key, totalCents: outcome.totalCents, now }), event, "PROCESSING");
+              break;
+            case "complete":
+              expectMoved(statements.moveToCompleted.get({ ...key, totalCents: outcome.totalCents, now }), event, "COMPLETED");
+              break;
+            case "cancel":
+              expectMoved(statements.moveToCancelled.get({ ...key, ...outcome, now }), event, "CANCELLED");
+              break;
+            case "emit":
+              emit(outcome.event);
+              break;
+          }
+        }
+      },
+    };
+  }
+
+  return [
+    react("markProcessingWhenStockReserved", "INVENTORY_RESERVED", onStockReserved),
+    react("completeOrderWhenStockConfirmed", "INVENTORY_CONFIRMED", onStockConfirmed),
+    react("cancelOrderWhenStockUnavailable", "INVENTORY_FAILED", onStockUnavailable),
+    react("cancelOrderWhenStockReleased", "INVENTORY_RELEASED", onStockReleased),
+    react("cancelOrderWhenPaymentRefunded", "PAYMENT_REFUNDED", onPaymentRefunded),
+  ];
 }
 
-export const markProcessingWhenStockReserved: Reaction<"INVENTORY_RESERVED"> = {
-  name: "orders.markProcessingWhenStockReserved",
-  on: "INVENTORY_RESERVED",
-  handle: (event, ctx) => {
-    moveOrder(ctx.tx, event, "PROCESSING", { totalCents: event.data.totalCents, updatedAt: ctx.now });
-  },
-};
-
-export const completeOrderWhenStockConfirmed: Reaction<"INVENTORY_CONFIRMED"> = {
-  name: "orders.completeOrderWhenStockConfirmed",
-  on: "INVENTORY_CONFIRMED",
-  handle: (event, ctx) => {
-    const { totalCents } = event.data;
-    const moved = moveOrder(ctx.tx, event, "COMPLETED", { totalCents, completedAt: ctx.now, updatedAt: ctx.now });
-    if (moved) ctx.emit({ type: "ORDER_COMPLETED", data: { totalCents } });
-  },
-};
-
-export const cancelOrderWhenStockUnavailable: Reaction<"INVENTORY_FAILED"> = {
-  name: "orders.cancelOrderWhenStockUnavailable",
-  on: "INVENTORY_FAILED",
-  handle: (event, ctx) => {
-    // A failed confirmation is settled by the refund that follows it, not here.
-    if (event.data.stage !== "reserve") return;
-    cancel(event, ctx, "inventory_depleted", `Inventory failed: ${event.data.reason}`);
-  },
-};
-
-export const cancelOrderWhenStockReleased: Reaction<"INVENTORY_RELEASED"> = {
-  name: "orders.cancelOrderWhenStockReleased",
-  on: "INVENTORY_RELEASED",
-  handle: (event, ctx) => cancel(event, ctx, event.data.cause, event.data.reason),
-};
-
-export const cancelOrderWhenPaymentRefunded: Reaction<"PAYMENT_REFUNDED"> = {
-  name: "orders.cancelOrderWhenPaymentRefunded",
-  on: "PAYMENT_REFUNDED",
-  handle: (event, ctx) => cancel(event, ctx, "operator", `Payment refunded: ${event.data.reason}`),
-};
-
-export const orderReactions = [
-  markProcessingWhenStockReserved,
-  completeOrderWhenStockConfirmed,
-  cancelOrderWhenStockUnavailable,
-  cancelOrderWhenStockReleased,
-  cancelOrderWhenPaymentRefunded,
-] as const;
+/** The decision was taken on the status just read, in the same savepoint: a move that does not apply means the books are broken. */
+function expectMoved(moved: { id: string } | null, event: SagaEvent, to: string): void {
+  if (!moved) throw new Error(`Order ${event.orderId} could not move to ${to} from the status it was read in`);
+}

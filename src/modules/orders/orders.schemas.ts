@@ -1,18 +1,7 @@
 import { z } from "zod";
 import { toIso, toIsoOrNull } from "../../platform/clock";
+import { type OrderLine, behaviourSchema } from "../saga-terms";
 import type { OrderItemRow, OrderRow } from "./orders.sql";
-
-export const behaviourSchema = z.enum(["success", "failure", "random"]);
-export type Behaviour = z.infer<typeof behaviourSchema>;
-
-export const orderStatusSchema = z.enum(["PENDING", "PROCESSING", "COMPLETED", "CANCELLED"]);
-export type OrderStatus = z.infer<typeof orderStatusSchema>;
-
-export const cancellationSourceSchema = z.enum(["inventory_depleted", "payment_failed", "timeout", "customer", "operator"]);
-export type CancellationSource = z.infer<typeof cancellationSourceSchema>;
-
-export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
-export type OrderLine = z.infer<typeof orderLineSchema>;
 
 export const MAX_ORDER_LINES = 100;
 export const MAX_LINE_QUANTITY = 1_000_000;

@@ -1,5 +1,9 @@
-import { relations, sql } from "drizzle-orm";
+import type { Database as SQLite } from "bun:sqlite";
+import { sql } from "drizzle-orm";
+import { quotedList } from "../../platform/sql-list";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { behaviours, cancellationSources } from "../saga-terms";
+import { type OrderStatus, orderStatuses, statusesLeadingTo } from "./order-status";
 
 export const orders = sqliteTable(
   "orders",
@@ -8,16 +12,14 @@ export const orders = sqliteTable(
     sessionId: text("session_id").notNull(),
     sagaId: text("saga_id").notNull(),
     userId: text("user_id"),
-    status: text("status", { enum: ["PENDING", "PROCESSING", "COMPLETED", "CANCELLED"] }).notNull(),
-    paymentBehaviour: text("payment_behaviour", { enum: ["success", "failure", "random"] }).notNull(),
-    inventoryBehaviour: text("inventory_behaviour", { enum: ["success", "failure", "random"] }).notNull(),
+    status: text("status", { enum: orderStatuses }).notNull(),
+    paymentBehaviour: text("payment_behaviour", { enum: behaviours }).notNull(),
+    inventoryBehaviour: text("inventory_behaviour", { enum: behaviours }).notNull(),
     skipDemoDelays: integer("skip_demo_delays", { mode: "boolean" }).notNull(),
     // Priced by inventory when it reserves the stock: orders never read the catalog.
     totalCents: integer("total_cents").notNull().default(0),
     errorMessage: text("error_message"),
-    cancellationSource: text("cancellation_source", {
-      enum: ["inventory_depleted", "payment_failed", "timeout", "customer", "operator"],
-    }),
+    cancellationSource: text("cancellation_source", { enum: cancellationSources }),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     completedAt: integer("completed_at"),
@@ -25,7 +27,7 @@ export const orders = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.sessionId, t.id] }),
     index("orders_session_created").on(t.sessionId, t.createdAt, t.id),
-    check("orders_status", sql`${t.status} IN ('PENDING','PROCESSING','COMPLETED','CANCELLED')`),
+    check("orders_status", sql`${t.status} IN (${sql.raw(quotedList(orderStatuses))})`),
   ],
 );
 
@@ -45,10 +47,66 @@ export const orderItems = sqliteTable(
   ],
 );
 
-export const ordersRelations = relations(orders, ({ many }) => ({ items: many(orderItems) }));
-export const orderItemsRelations = relations(orderItems, ({ one }) => ({
-  order: one(orders, { fields: [orderItems.sessionId, orderItems.orderId], references: [orders.sessionId, orders.id] }),
-}));
-
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
+
+/** `orders` as the raw statements read it: SQLite stores the boolean as 0/1. */
+type StoredOrderRow = Omit<OrderRow, "skipDemoDelays"> & { skipDemoDelays: number };
+const orderColumns = `id, session_id AS sessionId, saga_id AS sagaId, user_id AS userId, status,
+  payment_behaviour AS paymentBehaviour, inventory_behaviour AS inventoryBehaviour, skip_demo_delays AS skipDemoDelays,
+  total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
+  created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
+const itemColumns = "session_id AS sessionId, order_id AS orderId, line_no AS lineNo, product, quantity";
+
+export const fromStoredOrder = (row: StoredOrderRow): OrderRow => ({ ...row, skipDemoDelays: row.skipDemoDelays === 1 });
+
+/** A move to `to`, allowed only from the states the state machine leads to it from. */
+const guardedMove = (to: OrderStatus, set: string) =>
+  `UPDATE orders SET status = '${to}', ${set}
+   WHERE session_id = $sessionId AND id = $orderId AND status IN (${quotedList(statusesLeadingTo(to))}) RETURNING id`;
+
+type OrderKey = { sessionId: string; orderId: string };
+
+/** The statements every order runs, prepared once on the connection by the composition root. */
+export function ordersStatements(sqlite: SQLite) {
+  return {
+    insertOrder: sqlite.prepare<
+      StoredOrderRow,
+      [
+        OrderKey & {
+          sagaId: string;
+          userId: string | null;
+          paymentBehaviour: string;
+          inventoryBehaviour: string;
+          skipDemoDelays: number;
+          now: number;
+        },
+      ]
+    >(
+      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, created_at, updated_at)
+       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $now, $now)
+       RETURNING ${orderColumns}`,
+    ),
+    insertItem: sqlite.prepare<OrderItemRow, [OrderKey & { lineNo: number; product: string; quantity: number }]>(
+      `INSERT INTO order_items (session_id, order_id, line_no, product, quantity) VALUES ($sessionId, $orderId, $lineNo, $product, $quantity)
+       RETURNING ${itemColumns}`,
+    ),
+    order: sqlite.prepare<StoredOrderRow, [OrderKey]>(`SELECT ${orderColumns} FROM orders WHERE session_id = $sessionId AND id = $orderId`),
+    items: sqlite.prepare<OrderItemRow, [OrderKey]>(
+      `SELECT ${itemColumns} FROM order_items WHERE session_id = $sessionId AND order_id = $orderId ORDER BY line_no`,
+    ),
+    moveToProcessing: sqlite.prepare<{ id: string }, [OrderKey & { totalCents: number; now: number }]>(
+      guardedMove("PROCESSING", "total_cents = $totalCents, updated_at = $now"),
+    ),
+    moveToCompleted: sqlite.prepare<{ id: string }, [OrderKey & { totalCents: number; now: number }]>(
+      guardedMove("COMPLETED", "total_cents = $totalCents, completed_at = $now, updated_at = $now"),
+    ),
+    moveToCancelled: sqlite.prepare<{ id: string }, [OrderKey & { cancellationSource: string; errorMessage: string; now: number }]>(
+      guardedMove(
+        "CANCELLED",
+        "cancellation_source = $cancellationSource, error_message = $errorMessage, completed_at = $now, updated_at = $now",
+      ),
+    ),
+  };
+}
+export type OrdersStatements = ReturnType<typeof ordersStatements>;

@@ -1,14 +1,28 @@
 /**
  * Payments: owns `payments`. Listens to INVENTORY_RESERVED (opens a PENDING payment at once,
  * then after the payment demo delay charges the amount inventory priced: emits PAYMENT_SUCCESS
- * or PAYMENT_FAILED) and to INVENTORY_FAILED at the confirm stage (refunds: emits
- * PAYMENT_REFUNDED). One payment per order, id `txn_…`.
+ * or PAYMENT_FAILED), to INVENTORY_FAILED at the confirm stage and INVENTORY_RELEASED after a
+ * charge (refunds: emits PAYMENT_REFUNDED), and to ORDER_CANCELLED (voids a charge still
+ * waiting). One payment per order, id `txn_…`.
  */
-import type { Deps } from "../../platform/deps";
+import type { ModuleDeps } from "../module-deps";
 import { paymentReactions } from "./payments.reactions";
 import { paymentsRoutes } from "./payments.routes";
+import { paymentsService } from "./payments.service";
+import { paymentsStatements } from "./payments.sql";
 
-export function installPayments(deps: Deps) {
-  for (const reaction of paymentReactions(deps)) deps.bus.subscribe(reaction);
-  return paymentsRoutes(deps);
+export { type PaymentJson } from "./payments.schemas";
+
+/** Built once by the composition root: the module's statements are prepared here, on its connection. */
+export function paymentsModule(deps: ModuleDeps) {
+  const service = paymentsService(deps, paymentsStatements(deps.db.$client));
+  return {
+    name: "payments",
+    reactions: paymentReactions(deps, service),
+    routes: paymentsRoutes(service),
+    /** Read-only views for the dashboard and the consistency checker. */
+    queries: { listPayments: service.listPayments, auditRows: service.auditRows },
+    commands: {},
+  };
 }
+export type PaymentsModule = ReturnType<typeof paymentsModule>;

@@ -1,5 +1,5 @@
 import type { Random } from "../../platform/random";
-import type { Behaviour } from "../orders/orders.schemas";
+import type { Behaviour } from "../saga-terms";
 
 export type PaymentDecision = { status: "SUCCESS" } | { status: "FAILED"; reason: string };
 

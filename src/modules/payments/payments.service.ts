@@ -1,89 +1,56 @@
-import { and, desc, eq, sql } from "drizzle-orm";
-import type { Deps } from "../../platform/deps";
-import type { Executor, Tx } from "../../platform/db";
-import { perConnection } from "../../platform/prepared";
+import { desc, eq } from "drizzle-orm";
+import { transaction } from "../../platform/db";
+import type { ModuleDeps } from "../module-deps";
+import type { PaymentState } from "./payments.decide";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
-import { type PaymentRow, payments } from "./payments.sql";
+import { type PaymentRow, type PaymentStatus, type PaymentsStatements, payments } from "./payments.sql";
 
-const p = sql.placeholder;
+/** Payments' commands and queries; the routes, the reactions and (through index.ts) the dashboard call these. */
+export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements) {
+  const { db } = deps;
+  return {
+    listPayments(sessionId: string, limit: number): PaymentJson[] {
+      return db
+        .select()
+        .from(payments)
+        .where(eq(payments.sessionId, sessionId))
+        .orderBy(desc(payments.createdAt), desc(payments.id))
+        .limit(limit)
+        .all()
+        .map(paymentToJson);
+    },
 
-/** The queries every order runs, compiled once per connection (see platform/prepared.ts). */
-const statements = perConnection((db) => ({
-  paymentOfOrder: db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.sessionId, p("sessionId")), eq(payments.orderId, p("orderId"))))
-    .prepare(),
-  open: db
-    .insert(payments)
-    .values({
-      id: p("id"),
-      sessionId: p("sessionId"),
-      orderId: p("orderId"),
-      amountCents: p("amountCents"),
-      status: "PENDING",
-      createdAt: p("now"),
-      updatedAt: p("now"),
-    })
-    .onConflictDoNothing()
-    .prepare(),
-  move: db
-    .update(payments)
-    .set({
-      status: sql`${p("to")}`,
-      failureReason: sql`${p("failureReason")}`,
-      version: sql`${payments.version} + 1`,
-      updatedAt: sql`${p("now")}`,
-    })
-    .where(and(eq(payments.sessionId, p("sessionId")), eq(payments.id, p("id")), eq(payments.status, p("from"))))
-    .returning({ id: payments.id })
-    .prepare(),
-}));
+    paymentState(sessionId: string, orderId: string): PaymentState {
+      const payment = statements.paymentOfOrder.get({ sessionId, orderId });
+      return payment ? { id: payment.id, status: payment.status, amountCents: payment.amountCents } : undefined;
+    },
 
-export function listPayments(db: Executor, sessionId: string, limit: number): PaymentJson[] {
-  return db
-    .select()
-    .from(payments)
-    .where(eq(payments.sessionId, sessionId))
-    .orderBy(desc(payments.createdAt), desc(payments.id))
-    .limit(limit)
-    .all()
-    .map(paymentToJson);
+    openPayment(sessionId: string, orderId: string, paymentId: string, amountCents: number, now: number): void {
+      statements.open.run({ id: paymentId, sessionId, orderId, amountCents, now });
+    },
+
+    /** Moves a payment from `from` to `to`; the decision was taken on `from`, so not moving means the books are broken. */
+    movePayment(sessionId: string, id: string, from: PaymentStatus, to: PaymentStatus, failureReason: string | null, now: number): void {
+      const moved = statements.move.get({ sessionId, id, from, to, failureReason, now });
+      if (!moved) throw new Error(`Payment ${id} could not move from ${from} to ${to}`);
+    },
+
+    /**
+     * `POST /payments/reset`: drops the session's payments. The bus's processed records stay, so
+     * a duplicate delivery arriving after the reset is still recognised (docs/architecture.md).
+     */
+    resetPayments(sessionId: string): void {
+      transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());
+    },
+
+    /** Every payment of one session (all when absent), for the consistency checker. */
+    auditRows(sessionId?: string): PaymentRow[] {
+      return db
+        .select()
+        .from(payments)
+        .where(sessionId === undefined ? undefined : eq(payments.sessionId, sessionId))
+        .all();
+    },
+  };
 }
-
-export function findPayment(db: Executor, sessionId: string, orderId: string): PaymentRow | undefined {
-  return statements(db).paymentOfOrder.get({ sessionId, orderId });
-}
-
-/** Opens the order's payment as PENDING, once: a second call returns the existing one. */
-export function openPayment(
-  tx: Tx,
-  deps: Pick<Deps, "ids">,
-  sessionId: string,
-  orderId: string,
-  amountCents: number,
-  now: number,
-): PaymentRow {
-  statements(tx).open.run({ id: `txn_${deps.ids.uuid()}`, sessionId, orderId, amountCents, now });
-  return findPayment(tx, sessionId, orderId) as PaymentRow;
-}
-
-/** Moves a payment from `from` to `to`; returns whether it moved. */
-export function movePayment(
-  tx: Tx,
-  payment: PaymentRow,
-  from: PaymentRow["status"],
-  to: PaymentRow["status"],
-  now: number,
-  failureReason: string | null = null,
-): boolean {
-  const moved = statements(tx).move.get({ sessionId: payment.sessionId, id: payment.id, from, to, failureReason, now });
-  return moved !== undefined;
-}
-
-export function resetPayments(deps: Deps, sessionId: string): void {
-  deps.db.transaction((tx) => {
-    tx.delete(payments).where(eq(payments.sessionId, sessionId)).run();
-    deps.bus.forgetProcessed(tx, sessionId, "payments.");
-  });
-}
+export type PaymentsService = ReturnType<typeof paymentsService>;

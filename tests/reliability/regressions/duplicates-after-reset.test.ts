@@ -1,18 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { and, eq } from "drizzle-orm";
-import { rowToEvent } from "../../../src/bus/bus";
-import { events } from "../../../src/bus/bus.sql";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
 /** Delivers the session's first event of `type` once more, as a duplicate delivery would. */
 function redeliverFirst(t: TestApp, type: string): void {
-  const row = t.deps.db
-    .select()
-    .from(events)
-    .where(and(eq(events.sessionId, "test-session"), eq(events.type, type)))
-    .get();
-  if (!row) throw new Error(`no ${type} to redeliver`);
-  t.relay.redeliver(rowToEvent(row));
+  const event = t.deps.bus.log.sessionEvents("test-session", 0, 1_000).find((e) => e.type === type);
+  if (!event) throw new Error(`no ${type} to redeliver`);
+  t.relay.redeliver(event);
   t.settle();
 }
 

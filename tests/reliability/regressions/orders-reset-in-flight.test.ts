@@ -1,5 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { checkInvariants } from "../../../src/consistency/invariants";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
 /** Delivers one due thing at a time (moving the clock when nothing is due) until `type` is in the session's log. */
@@ -33,7 +32,7 @@ describe("POST /orders/reset with sagas in flight", () => {
 
     expect(await stockOf(t, "laptop")).toMatchObject({ stock_level: 5, reserved: 0 });
     expect((await t.request("GET", "/payments")).body.map((p: { status: string }) => p.status)).toEqual(["FAILED"]);
-    expect(checkInvariants(t.deps.db, { sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
+    expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
   });
 
   test("when the payment went through but the stock was not yet confirmed, the stock comes back and the money is refunded", async () => {
@@ -64,7 +63,7 @@ describe("POST /orders/reset with sagas in flight", () => {
     t.settle();
 
     expect(await stockOf(t, "keyboard")).toMatchObject({ stock_level: 21, reserved: 0 });
-    expect(checkInvariants(t.deps.db, { settled: true }).violations).toEqual([]);
+    expect(t.checkConsistency({ settled: true }).violations).toEqual([]);
   });
 
   test("a finished saga is left as it was: a completed order's stock stays sold and its payment stays taken", async () => {

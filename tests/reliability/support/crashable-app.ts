@@ -5,7 +5,7 @@ import { type Answer, requestApp } from "../../support/http";
 import { ManualClock } from "../../../src/platform/clock";
 import type { Ids } from "../../../src/platform/ids";
 import { seededRandom } from "../../../src/platform/random";
-import { type SagaServer, createSagaServer } from "../../../src/platform/wiring";
+import { type SagaServer, createSagaServer } from "../../../src/compose";
 
 /** Every table the saga writes, each keyed by session_id. */
 export const allTables = [

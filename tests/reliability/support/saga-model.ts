@@ -1,6 +1,5 @@
 import fc from "fast-check";
-import { rowToEvent } from "../../../src/bus/bus";
-import { type Violation, checkInvariants, orderKey } from "../../../src/consistency/invariants";
+import { type Violation, orderKey } from "../../../src/consistency/invariants";
 import { defaultCatalog } from "../../../src/modules/inventory/catalog";
 import type { CrashableApp } from "./crashable-app";
 
@@ -36,7 +35,7 @@ export class InvariantBroken extends Error {
 export function checkNow(model: SagaModel, real: CrashableApp, when: string, settled = false): void {
   const initialStock = new Map([...model].map(([s, m]) => [s, m.initialStock]));
   const historyCut = new Set([...model].flatMap(([s, m]) => [...m.historyCut].map((id) => orderKey(s, id))));
-  const report = checkInvariants(real.db, { initialStock, historyCut, settled });
+  const report = real.server.checkConsistency({ initialStock, historyCut, settled });
   if (!report.consistent) throw new InvariantBroken(when, report.violations);
   if (real.relayErrors.length > 0) throw new InvariantBroken(`${when}: a reaction threw`, real.relayErrors);
 }
@@ -187,9 +186,9 @@ class Redeliver extends SagaCommand {
     const seqs = real.sqlite.query("SELECT seq FROM events ORDER BY seq").all() as { seq: number }[];
     if (seqs.length === 0) return;
     const seq = seqs[Math.floor(this.pick * seqs.length)]!.seq;
-    const row = real.db.query.events.findFirst({ where: (e, { eq }) => eq(e.seq, seq) }).sync();
-    if (!row) return;
-    await isolated(real, row.sessionId, () => real.server.relay.redeliver(rowToEvent(row)));
+    const event = real.server.deps.bus.log.event(seq);
+    if (!event) return;
+    await isolated(real, event.sessionId, () => real.server.relay.redeliver(event));
   }
   override toString() {
     return `redeliver(${this.pick.toFixed(3)})`;

@@ -1,5 +1,5 @@
+import { createSagaServer } from "./compose";
 import { readServerConfig } from "./platform/config";
-import { createSagaServer } from "./platform/wiring";
 
 const config = readServerConfig(process.env);
 const { app, relay, deps } = createSagaServer({

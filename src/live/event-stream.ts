@@ -1,10 +1,9 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import { AppError } from "../platform/errors";
-import type { Deps } from "../platform/deps";
+import { eventToJson } from "../bus/event";
+import { RateLimitedError, ValidationError } from "../platform/errors";
 import type { SessionEnv } from "../platform/session";
-import { listSessionEvents } from "./event-log";
-import { type BusEvent, eventToJson } from "./events";
+import type { SagaBus, SagaEvent } from "../modules/events";
 
 /**
  * Caps on open `GET /events/stream` connections. Each open stream holds a socket and a bus
@@ -38,18 +37,12 @@ export class StreamRegistry {
   acquire(sessionId: string): () => void {
     const mine = this.bySession.get(sessionId) ?? 0;
     if (mine >= this.limits.perSession) {
-      throw new AppError(
-        429,
-        "RATE_LIMITED",
+      throw new RateLimitedError(
         `This session already has ${mine} open event streams (limit ${this.limits.perSession}); close a tab or another stream first`,
       );
     }
     if (this.open >= this.limits.total) {
-      throw new AppError(
-        429,
-        "RATE_LIMITED",
-        `The server already has ${this.open} open event streams (limit ${this.limits.total}); try again later`,
-      );
+      throw new RateLimitedError(`The server already has ${this.open} open event streams (limit ${this.limits.total}); try again later`);
     }
     this.bySession.set(sessionId, mine + 1);
     this.open += 1;
@@ -78,9 +71,10 @@ function resumeAfter(c: Context<SessionEnv>): number | null {
   const raw = c.req.header("last-event-id") ?? c.req.query("after");
   if (raw === undefined || raw === "") return null;
   if (!/^\d{1,15}$/.test(raw)) {
-    throw new AppError(400, "VALIDATION_FAILED", "Last-Event-ID / after must be an event seq (a whole number)", [
-      { path: "after", message: "Expected a whole number" },
-    ]);
+    throw new ValidationError(
+      [{ path: "after", message: "Expected a whole number" }],
+      "Last-Event-ID / after must be an event seq (a whole number)",
+    );
   }
   return Number(raw);
 }
@@ -92,7 +86,7 @@ function resumeAfter(c: Context<SessionEnv>): number | null {
  * still roll back. With `Last-Event-ID` (or `?after=<seq>`) the missed events are replayed
  * first, so a reconnect loses nothing.
  */
-export function eventStream(deps: Deps, registry: StreamRegistry) {
+export function eventStream(bus: SagaBus, registry: StreamRegistry) {
   return (c: Context<SessionEnv>) => {
     const sessionId = c.var.sessionId;
     const after = resumeAfter(c);
@@ -101,7 +95,7 @@ export function eventStream(deps: Deps, registry: StreamRegistry) {
     return streamSSE(
       c,
       async (stream) => {
-        const pending: BusEvent[] = [];
+        const pending: SagaEvent[] = [];
         let wake: (() => void) | null = null;
         let closed = false;
         const close = () => {
@@ -111,7 +105,7 @@ export function eventStream(deps: Deps, registry: StreamRegistry) {
         stream.onAbort(close);
         c.req.raw.signal.addEventListener("abort", close);
         // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
-        const unlisten = deps.bus.listen((committed) => {
+        const unlisten = bus.listen((committed) => {
           for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
           if (pending.length > registry.limits.maxBacklog) close();
           else if (pending.length > 0) wake?.();
@@ -121,7 +115,7 @@ export function eventStream(deps: Deps, registry: StreamRegistry) {
         }, registry.limits.heartbeatMs);
 
         let lastSent = after ?? 0;
-        const send = async (event: BusEvent) => {
+        const send = async (event: SagaEvent) => {
           if (event.seq <= lastSent) return;
           lastSent = event.seq;
           await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(eventToJson(event)) });
@@ -131,7 +125,7 @@ export function eventStream(deps: Deps, registry: StreamRegistry) {
           // Tells the client the stream is live (and, for curl, that it is connected to the right session).
           await stream.writeSSE({ event: "ready", data: JSON.stringify({ sessionId, after: lastSent }) });
           if (after !== null) {
-            for (const event of listSessionEvents(deps.db, sessionId, after, registry.limits.maxReplay)) await send(event);
+            for (const event of bus.log.sessionEvents(sessionId, after, registry.limits.maxReplay)) await send(event);
           }
           while (!closed) {
             while (pending.length > 0 && !closed) await send(pending.shift()!);

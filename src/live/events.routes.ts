@@ -1,11 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { Deps } from "../platform/deps";
+import { eventToJson } from "../bus/event";
+import type { SagaBus } from "../modules/events";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { MAX_LIST_LIMIT, validate } from "../platform/validation";
-import { listSessionEvents } from "./event-log";
 import { type StreamRegistry, eventStream } from "./event-stream";
-import { eventToJson } from "./events";
 
 const eventPageQuerySchema = z.object({
   after: z.coerce.number().int().min(0).default(0),
@@ -17,11 +16,11 @@ const eventPageQuerySchema = z.object({
  * `GET /events/stream`: the same events live, as Server-Sent Events. EventSource cannot set
  * headers, so the stream also takes the session as `?session=`.
  */
-export function eventsRoutes(deps: Deps, streams: StreamRegistry) {
+export function eventsRoutes(bus: SagaBus, streams: StreamRegistry) {
   return new Hono<SessionEnv>()
-    .get("/stream", requireSession({ allowQuery: true }), eventStream(deps, streams))
+    .get("/stream", requireSession({ allowQuery: true }), eventStream(bus, streams))
     .get("/", requireSession(), validate("query", eventPageQuerySchema), (c) => {
       const { after, limit } = c.req.valid("query");
-      return c.json(listSessionEvents(deps.db, c.var.sessionId, after, limit).map(eventToJson));
+      return c.json(bus.log.sessionEvents(c.var.sessionId, after, limit).map(eventToJson));
     });
 }

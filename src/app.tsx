@@ -1,0 +1,80 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { ErrorFragment } from "./dashboard";
+import { AppError, MalformedJsonError, PayloadTooLargeError, RouteNotFoundError, internalErrorBody } from "./platform/errors";
+import { SESSION_HEADER } from "./platform/session";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** What the app serves: every HTTP route of the modules, the live views, the checker and the dashboard, built by the composition root. */
+export interface AppRoutes {
+  /** Mounted at their path, e.g. `/orders`; the dashboard is mounted at `/`. */
+  mounts: readonly { path: string; routes: Hono<any, any, any> }[];
+  /** The modules the health check names. */
+  modules: readonly string[];
+}
+
+/**
+ * The HTTP application: middleware, the routes the composition root built, and the one error
+ * handler. It wires nothing: building it has no side effects on the bus.
+ */
+export function createApp({ mounts, modules }: AppRoutes) {
+  const app = new Hono();
+
+  // SWAP's React front end calls from another origin and sends the session as a header.
+  app.use(
+    cors({
+      origin: "*",
+      allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Content-Type", SESSION_HEADER, "Idempotency-Key"],
+      exposeHeaders: ["Idempotent-Replayed"],
+      maxAge: 600,
+    }),
+  );
+  // Counts bytes as they stream in, so a chunked body cannot slip past the limit.
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new PayloadTooLargeError(MAX_BODY_BYTES);
+      },
+    }),
+  );
+
+  app.get("/health", (c) => c.json({ status: "ok", service: "saga-workshop-server", modules }));
+  for (const { path, routes } of mounts) app.route(path, routes);
+
+  app.notFound((c) => {
+    throw new RouteNotFoundError(c.req.method, c.req.path);
+  });
+
+  /**
+   * The one error path: the contract's JSON envelope for an API client, or, for a request htmx
+   * made (it sends `HX-Request`), an alert fragment swapped into the page out of band while the
+   * request's own target is left as it was.
+   */
+  app.onError((thrown, c) => {
+    const error = asAppError(thrown);
+    if (!error) {
+      console.error(`${c.req.method} ${c.req.path} failed`, thrown);
+      return c.json(internalErrorBody, 500);
+    }
+    if (c.req.header("hx-request") === "true") {
+      c.header("hx-reswap", "none");
+      return c.html(<ErrorFragment error={error.toBody()} />, error.status);
+    }
+    return c.json(error.toBody(), error.status);
+  });
+
+  return app;
+}
+export type App = ReturnType<typeof createApp>;
+
+function asAppError(thrown: unknown): AppError | null {
+  if (thrown instanceof AppError) return thrown;
+  // hono's own validator reports unparsable JSON this way; validJson() normally gets there first.
+  if (thrown instanceof HTTPException && thrown.status === 400) return new MalformedJsonError();
+  return null;
+}

@@ -1,0 +1,49 @@
+/**
+ * What the bus knows of an event: an envelope it fills in, around a payload (`type` and
+ * `data`) whose shapes belong to the modules. The bus is generic over the union of payloads
+ * the modules define (src/modules/events.ts), so it never names a module's event.
+ */
+export interface EventPayloadBase {
+  type: string;
+  data: unknown;
+}
+
+/** Where an event belongs: carried unchanged from the order's creation to every event it causes. */
+export interface EventEnvelope {
+  id: string;
+  seq: number;
+  sessionId: string;
+  sagaId: string;
+  orderId: string;
+  causationId: string | null;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+}
+
+/** A committed event. For a union of payloads this is a union too, narrowed by `type`. */
+export type BusEvent<P extends EventPayloadBase> = EventEnvelope & P;
+
+/** The events of one type out of the union `P`. */
+export type EventOf<P extends EventPayloadBase, T extends P["type"]> = BusEvent<Extract<P, { type: T }>>;
+
+/** What a module hands the bus to append: the envelope's routing fields and the payload. */
+export type EventDraft<P extends EventPayloadBase> = Pick<EventEnvelope, "sessionId" | "sagaId" | "orderId" | "causationId"> & P;
+
+/** Turns a stored payload back into a typed one, or throws: the bus's reads are parsed, never cast. */
+export type PayloadParser<P extends EventPayloadBase> = (payload: EventPayloadBase) => P;
+
+/** The wire form of an event (contract: `{id, type, sagaId, orderId, sessionId, causationId?, timestamp, data}`). */
+export function eventToJson(event: BusEvent<EventPayloadBase>) {
+  return {
+    id: event.id,
+    seq: event.seq,
+    type: event.type,
+    sagaId: event.sagaId,
+    orderId: event.orderId,
+    sessionId: event.sessionId,
+    causationId: event.causationId,
+    timestamp: new Date(event.timestamp).toISOString(),
+    data: event.data,
+  };
+}
+export type EventJson = ReturnType<typeof eventToJson>;

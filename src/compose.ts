@@ -1,0 +1,87 @@
+import { createApp } from "./app";
+import { Bus } from "./bus/bus";
+import { Relay, type RelayOptions } from "./bus/relay";
+import { EventWaiters } from "./bus/waiters";
+import { consistencyRoutes } from "./consistency/consistency.routes";
+import { type AuditSources, type InvariantOptions, checkInvariants } from "./consistency/invariants";
+import { dashboard } from "./dashboard";
+import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
+import { eventsRoutes } from "./live/events.routes";
+import { type SagaPayload, parseSagaPayload } from "./modules/events";
+import { inventoryModule } from "./modules/inventory";
+import type { ModuleDeps } from "./modules/module-deps";
+import { ordersModule } from "./modules/orders";
+import { paymentsModule } from "./modules/payments";
+import { type Clock, systemClock } from "./platform/clock";
+import { type SagaConfig, defaultSagaConfig } from "./platform/config";
+import { type Database, type SynchronousLevel, openDatabase } from "./platform/db";
+import { type Ids, systemIds } from "./platform/ids";
+import { type Random, systemRandom } from "./platform/random";
+
+export interface SagaServerOptions {
+  databasePath?: string;
+  db?: Database;
+  synchronous?: SynchronousLevel;
+  clock?: Clock;
+  ids?: Ids;
+  random?: Random;
+  config?: Partial<SagaConfig>;
+  relay?: RelayOptions;
+  /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 256 in total). */
+  streams?: Partial<StreamLimits>;
+}
+
+/**
+ * The composition root: the one place that knows every part. It opens the database, builds
+ * the dependencies and the modules (each prepares its statements here, once), subscribes
+ * every module's reactions to the bus, builds the relay (not yet started) and then the app.
+ * Tests build a whole server this way on `:memory:`, with their own clock, ids and randomness.
+ */
+export function createSagaServer(options: SagaServerOptions = {}) {
+  const db = options.db ?? openDatabase({ path: options.databasePath ?? ":memory:", synchronous: options.synchronous });
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? systemIds;
+  const bus = new Bus<SagaPayload>({ db, clock, ids, parsePayload: parseSagaPayload });
+  const deps: ModuleDeps = {
+    db,
+    bus,
+    waiters: new EventWaiters(bus),
+    clock,
+    ids,
+    random: options.random ?? systemRandom,
+    config: { ...defaultSagaConfig, ...options.config },
+  };
+
+  const orders = ordersModule(deps);
+  const inventory = inventoryModule(deps);
+  const payments = paymentsModule(deps);
+  const modules = [orders, inventory, payments] as const;
+  for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
+
+  const relay = new Relay(bus, clock, options.relay);
+  const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
+  const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
+  const app = createApp({
+    modules: modules.map((module) => module.name),
+    mounts: [
+      { path: "/orders", routes: orders.routes },
+      { path: "/inventory", routes: inventory.routes },
+      { path: "/payments", routes: payments.routes },
+      { path: "/events", routes: eventsRoutes(bus, streams) },
+      { path: "/consistency", routes: consistencyRoutes(audit) },
+      // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
+      { path: "/", routes: dashboard({ orders, inventory, payments, bus, ids }) },
+    ],
+  });
+
+  return {
+    deps,
+    app,
+    relay,
+    streams,
+    modules: { orders, inventory, payments },
+    /** The invariant checker over this server's database (tests pass the options only they can know). */
+    checkConsistency: (invariantOptions: InvariantOptions = {}) => checkInvariants(audit, invariantOptions),
+  };
+}
+export type SagaServer = ReturnType<typeof createSagaServer>;

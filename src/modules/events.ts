@@ -1,0 +1,29 @@
+import { z } from "zod";
+import type { Bus } from "../bus/bus";
+import type { EventDraft, EventOf, EventPayloadBase } from "../bus/event";
+import type { AnyReaction, Reaction, ReactionContext } from "../bus/reaction";
+import { inventoryEvents } from "./inventory/inventory.events";
+import { orderEvents } from "./orders/orders.events";
+import { paymentEvents } from "./payments/payments.events";
+
+/**
+ * Every event on the bus: one discriminated union of the modules' own event schemas, so a
+ * reaction's payload is narrowed by `type`. This file is the saga's published language: a
+ * module learns what another did only through these shapes.
+ */
+export const sagaEventSchema = z.discriminatedUnion("type", [...orderEvents, ...inventoryEvents, ...paymentEvents]);
+
+export type SagaPayload = z.infer<typeof sagaEventSchema>;
+export type SagaEventType = SagaPayload["type"];
+export const sagaEventTypes: readonly SagaEventType[] = sagaEventSchema.options.map((o) => o.shape.type.value);
+
+/** A committed saga event, narrowed to `T` when given. */
+export type SagaEvent<T extends SagaEventType = SagaEventType> = EventOf<SagaPayload, T>;
+export type SagaEventDraft = EventDraft<SagaPayload>;
+export type SagaBus = Bus<SagaPayload>;
+export type SagaReaction<T extends SagaEventType> = Reaction<SagaPayload, T>;
+export type AnySagaReaction = AnyReaction<SagaPayload>;
+export type SagaReactionContext = ReactionContext<SagaPayload>;
+
+/** The bus's reads are parsed against the union, never cast. */
+export const parseSagaPayload = (payload: EventPayloadBase): SagaPayload => sagaEventSchema.parse(payload);

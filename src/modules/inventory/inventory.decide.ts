@@ -1,0 +1,106 @@
+import type { Random } from "../../platform/random";
+import type { SagaEvent, SagaPayload } from "../events";
+import type { Behaviour, OrderLine } from "../saga-terms";
+import type { PricedLine, ShortLine } from "./inventory.events";
+import type { ReservationStatus } from "./inventory.sql";
+import { behaviourFails, describeShortage, mergeLines } from "./reservation-rules";
+
+/**
+ * What inventory decides at each step of a saga: pure functions of the event and the order's
+ * reservation, unit-tested without a database (tests/unit). The reactions in
+ * inventory.reactions.ts load the reservation, call these and carry out what they answer.
+ * Reserving is the one step whose result only the database can give (one conditional UPDATE
+ * per product, never a read followed by a write): `onOrderCreated` asks for it, and
+ * `onReservationAttempted` decides what to announce from its result.
+ */
+
+/** The order's reservation with its lines; undefined when it has none (never made, or reset away). */
+export type ReservationState = { id: string; status: ReservationStatus; lines: PricedLine[] } | undefined;
+
+export type InventoryOutcome =
+  | { type: "ignore"; reason: string }
+  | { type: "reserve"; lines: OrderLine[]; forPayment: ForPayment }
+  | { type: "settle"; reservationId: string; to: "CONFIRMED" | "RELEASED"; lines: PricedLine[] }
+  | { type: "emit"; event: SagaPayload };
+
+/** What INVENTORY_RESERVED carries forward so payments can act without reading the orders module. */
+export type ForPayment = { paymentBehaviour: Behaviour; skipDemoDelays: boolean };
+
+export type ReservationAttempt =
+  | { reserved: true; reservationId: string; items: PricedLine[] }
+  | { reserved: false; short: (ShortLine & { known: boolean })[] };
+
+const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
+const totalOf = (lines: readonly PricedLine[]) => lines.reduce((total, line) => total + line.quantity * line.priceCents, 0);
+
+export function onOrderCreated(event: SagaEvent<"ORDER_CREATED">, { random }: { random: Random }): InventoryOutcome[] {
+  const { items, inventoryBehaviour } = event.data;
+  if (behaviourFails(inventoryBehaviour, random)) {
+    const reason = `Simulated inventory failure (inventoryBehaviour: ${inventoryBehaviour})`;
+    return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [] } })];
+  }
+  const { paymentBehaviour, skipDemoDelays } = event.data;
+  return [{ type: "reserve", lines: mergeLines(items), forPayment: { paymentBehaviour, skipDemoDelays } }];
+}
+
+/** All or nothing: either every line was held, or every short line is reported. */
+export function onReservationAttempted(attempt: ReservationAttempt, { paymentBehaviour, skipDemoDelays }: ForPayment): InventoryOutcome[] {
+  if (!attempt.reserved) {
+    const items = attempt.short.map(({ product, requested, available }) => ({ product, requested, available }));
+    return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason: describeShortage(attempt.short), items } })];
+  }
+  return [
+    emit({
+      type: "INVENTORY_RESERVED",
+      data: {
+        reservationId: attempt.reservationId,
+        items: attempt.items,
+        totalCents: totalOf(attempt.items),
+        paymentBehaviour,
+        skipDemoDelays,
+      },
+    }),
+  ];
+}
+
+export function onPaymentSucceeded(_event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[] {
+  if (reservation?.status === "CONFIRMED") return [{ type: "ignore", reason: "the reservation is already confirmed" }];
+  if (reservation?.status !== "PENDING") {
+    // The stock was paid for but is no longer held (an inventory reset): the payment is refunded.
+    const reason = "the reservation was no longer held (inventory reset)";
+    return [emit({ type: "INVENTORY_FAILED", data: { stage: "confirm", reason, items: [] } })];
+  }
+  const { id, lines } = reservation;
+  return [
+    { type: "settle", reservationId: id, to: "CONFIRMED", lines },
+    emit({ type: "INVENTORY_CONFIRMED", data: { reservationId: id, items: lines, totalCents: totalOf(lines) } }),
+  ];
+}
+
+/**
+ * Hands a reservation's units back (if it is still there) and says so; the order then reads
+ * `cause` as its cancellationSource.
+ */
+function release(reservation: ReservationState, cause: "payment_failed" | "operator", reason: string): InventoryOutcome[] {
+  const settle: InventoryOutcome[] = reservation
+    ? [{ type: "settle", reservationId: reservation.id, to: "RELEASED", lines: reservation.lines }]
+    : [];
+  const data = { reservationId: reservation?.id ?? null, items: reservation?.lines ?? [], cause, reason };
+  return [...settle, emit({ type: "INVENTORY_RELEASED", data })];
+}
+
+export function onPaymentFailed(event: SagaEvent<"PAYMENT_FAILED">, reservation: ReservationState): InventoryOutcome[] {
+  if (reservation && reservation.status !== "PENDING")
+    return [{ type: "ignore", reason: `the reservation is already ${reservation.status}` }];
+  // With no reservation left (an inventory reset) the order still needs its last step.
+  return release(reservation, "payment_failed", `Payment failed: ${event.data.reason}`);
+}
+
+/**
+ * An order cancelled with its stock still held (an orders reset cut its saga short) gets the
+ * stock back. Every other cancellation comes after the stock was settled: nothing to do there.
+ */
+export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, reservation: ReservationState): InventoryOutcome[] {
+  if (reservation?.status !== "PENDING") return [{ type: "ignore", reason: "no stock is held for this order" }];
+  return release(reservation, "operator", `Order cancelled: ${event.data.reason}`);
+}

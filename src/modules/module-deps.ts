@@ -1,0 +1,18 @@
+import type { EventWaiters } from "../bus/waiters";
+import type { Clock } from "../platform/clock";
+import type { SagaConfig } from "../platform/config";
+import type { Database } from "../platform/db";
+import type { Ids } from "../platform/ids";
+import type { Random } from "../platform/random";
+import type { SagaBus, SagaPayload } from "./events";
+
+/** Everything a module needs from the outside world, passed in by the composition root so tests can replace any of it. */
+export interface ModuleDeps {
+  db: Database;
+  bus: SagaBus;
+  waiters: EventWaiters<SagaPayload>;
+  clock: Clock;
+  ids: Ids;
+  random: Random;
+  config: SagaConfig;
+}

@@ -1,0 +1,102 @@
+import type { Random } from "../../platform/random";
+import type { SagaEvent, SagaPayload } from "../events";
+import { centsToAmount, decidePayment } from "./payment-rules";
+import type { PaymentStatus } from "./payments.sql";
+
+/**
+ * What payments decides at each step of a saga: pure functions of the event and the order's
+ * payment, unit-tested without a database (tests/unit). The reactions in payments.reactions.ts
+ * load the payment, call these and write what they answer. One payment per order.
+ */
+
+/** The order's payment; undefined when it has none (not opened yet, or reset away). */
+export type PaymentState = { id: string; status: PaymentStatus; amountCents: number } | undefined;
+
+/** What a decision may draw on besides the event and the state: injected, so specs fix them. */
+export interface PaymentDecisionContext {
+  random: Random;
+  /** A fresh payment id, asked for only when a payment is opened. */
+  newPaymentId: () => string;
+}
+
+export type PaymentOutcome =
+  | { type: "ignore"; reason: string }
+  | { type: "open"; paymentId: string; amountCents: number }
+  | { type: "move"; paymentId: string; from: PaymentStatus; to: PaymentStatus; failureReason: string | null }
+  | { type: "emit"; event: SagaPayload };
+
+const ignore = (reason: string): PaymentOutcome[] => [{ type: "ignore", reason }];
+const emit = (event: SagaPayload): PaymentOutcome => ({ type: "emit", event });
+
+/** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
+export function onStockReservedOpen(
+  event: SagaEvent<"INVENTORY_RESERVED">,
+  payment: PaymentState,
+  { newPaymentId }: PaymentDecisionContext,
+): PaymentOutcome[] {
+  if (payment) return ignore("the order's payment is already open");
+  return [{ type: "open", paymentId: newPaymentId(), amountCents: event.data.totalCents }];
+}
+
+/** After the payment demo delay: charges the amount inventory priced, opening the payment if a reset removed it. */
+export function onStockReservedCharge(
+  event: SagaEvent<"INVENTORY_RESERVED">,
+  payment: PaymentState,
+  { random, newPaymentId }: PaymentDecisionContext,
+): PaymentOutcome[] {
+  if (payment && payment.status !== "PENDING") return ignore(`the payment is already ${payment.status}`);
+  const opened: PaymentOutcome[] = payment ? [] : [{ type: "open", paymentId: newPaymentId(), amountCents: event.data.totalCents }];
+  const { paymentId, amountCents } = payment
+    ? { paymentId: payment.id, amountCents: payment.amountCents }
+    : (opened[0] as Extract<PaymentOutcome, { type: "open" }>);
+  const decision = decidePayment(event.data.paymentBehaviour, random);
+  if (decision.status === "SUCCESS") {
+    return [
+      ...opened,
+      { type: "move", paymentId, from: "PENDING", to: "SUCCESS", failureReason: null },
+      emit({ type: "PAYMENT_SUCCESS", data: { paymentId, amount: centsToAmount(amountCents), amountCents } }),
+    ];
+  }
+  return [
+    ...opened,
+    { type: "move", paymentId, from: "PENDING", to: "FAILED", failureReason: decision.reason },
+    emit({ type: "PAYMENT_FAILED", data: { paymentId, reason: decision.reason } }),
+  ];
+}
+
+/**
+ * Gives a taken payment back and says so, so the order can end. Also said when the payment is
+ * already gone (a payments reset): the saga still needs its last step.
+ */
+function refund(payment: PaymentState, reason: string): PaymentOutcome[] {
+  const move: PaymentOutcome[] =
+    payment?.status === "SUCCESS" ? [{ type: "move", paymentId: payment.id, from: "SUCCESS", to: "REFUNDED", failureReason: reason }] : [];
+  return [
+    ...move,
+    emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment?.id ?? null, amountCents: payment?.amountCents ?? 0, reason } }),
+  ];
+}
+
+/** Paid, but inventory could no longer deliver the stock (its reservation was reset away): refund. */
+export function onStockNotDelivered(event: SagaEvent<"INVENTORY_FAILED">, payment: PaymentState): PaymentOutcome[] {
+  if (event.data.stage !== "confirm") return ignore("no payment is taken before stock is reserved");
+  return refund(payment, event.data.reason);
+}
+
+/**
+ * A charge still waiting when its order is cancelled (an orders reset dropped the delivery
+ * that would have made it) is voided. Other cancellations find no PENDING payment.
+ */
+export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, payment: PaymentState): PaymentOutcome[] {
+  if (payment?.status !== "PENDING") return ignore("no charge is waiting");
+  return [{ type: "move", paymentId: payment.id, from: "PENDING", to: "FAILED", failureReason: `Order cancelled: ${event.data.reason}` }];
+}
+
+/**
+ * Stock handed back while the money was taken (an order cancelled between payment and
+ * confirmation) means the money goes back too. After a failed payment there is nothing to refund.
+ */
+export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, payment: PaymentState): PaymentOutcome[] {
+  if (payment?.status !== "SUCCESS") return ignore("no money was taken");
+  return refund(payment, event.data.reason);
+}

@@ -1,0 +1,188 @@
+import { describe, expect, test } from "bun:test";
+import {
+  type InventoryOutcome,
+  onOrderCancelled,
+  onOrderCreated,
+  onPaymentFailed,
+  onPaymentSucceeded,
+  onReservationAttempted,
+} from "../../src/modules/inventory/inventory.decide";
+import { decisionSpec, sagaEvent } from "../support/decision-spec";
+
+const fivePads = [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }];
+const created = (inventoryBehaviour: "success" | "failure" | "random") =>
+  sagaEvent("ORDER_CREATED", {
+    items: [
+      { product: "mouse-pad", quantity: 2 },
+      { product: "mouse-pad", quantity: 3 },
+    ],
+    paymentBehaviour: "failure",
+    inventoryBehaviour,
+    skipDemoDelays: true,
+    userId: null,
+  });
+const pending = { id: "res-1", status: "PENDING" as const, lines: fivePads };
+
+describe("inventory: order created", () => {
+  test("asks to reserve each product once, all or nothing, carrying what payments needs", () => {
+    expect(onOrderCreated(created("success"), { random: () => 0 })).toEqual([
+      {
+        type: "reserve",
+        lines: [{ product: "mouse-pad", quantity: 5 }],
+        forPayment: { paymentBehaviour: "failure", skipDemoDelays: true },
+      },
+    ]);
+  });
+  test("a simulated failure reserves nothing; random fails below one half", () => {
+    const failure: InventoryOutcome = {
+      type: "emit",
+      event: {
+        type: "INVENTORY_FAILED",
+        data: { stage: "reserve", reason: "Simulated inventory failure (inventoryBehaviour: random)", items: [] },
+      },
+    };
+    expect(onOrderCreated(created("random"), { random: () => 0.49 })).toEqual([failure]);
+    expect(onOrderCreated(created("random"), { random: () => 0.5 })[0]?.type).toBe("reserve");
+  });
+});
+
+describe("inventory: reservation attempted", () => {
+  const forPayment = { paymentBehaviour: "success" as const, skipDemoDelays: false };
+  test("held: INVENTORY_RESERVED priced from the catalog, 5 × 24.99 = 124.95", () => {
+    expect(onReservationAttempted({ reserved: true, reservationId: "res-1", items: fivePads }, forPayment)).toEqual([
+      {
+        type: "emit",
+        event: {
+          type: "INVENTORY_RESERVED",
+          data: { reservationId: "res-1", items: fivePads, totalCents: 12495, paymentBehaviour: "success", skipDemoDelays: false },
+        },
+      },
+    ]);
+  });
+  test("short: INVENTORY_FAILED lists every short line, unknown products named as such", () => {
+    const short = [
+      { product: "laptop", requested: 999, available: 5, known: true },
+      { product: "unicorn", requested: 1, available: 0, known: false },
+    ];
+    expect(onReservationAttempted({ reserved: false, short }, forPayment)).toEqual([
+      {
+        type: "emit",
+        event: {
+          type: "INVENTORY_FAILED",
+          data: {
+            stage: "reserve",
+            reason: "Insufficient stock: laptop (requested: 999, available: 5), unicorn (unknown product, requested: 1)",
+            items: [
+              { product: "laptop", requested: 999, available: 5 },
+              { product: "unicorn", requested: 1, available: 0 },
+            ],
+          },
+        },
+      },
+    ]);
+  });
+});
+
+describe("inventory: payment succeeded", () => {
+  const spec = decisionSpec(onPaymentSucceeded);
+  const paid = sagaEvent("PAYMENT_SUCCESS", { paymentId: "txn_1", amount: 124.95, amountCents: 12495 });
+  test("a held reservation is confirmed: the stock is taken for good", () => {
+    spec
+      .given(pending)
+      .when(paid)
+      .then([
+        { type: "settle", reservationId: "res-1", to: "CONFIRMED", lines: fivePads },
+        { type: "emit", event: { type: "INVENTORY_CONFIRMED", data: { reservationId: "res-1", items: fivePads, totalCents: 12495 } } },
+      ]);
+  });
+  test("paid but no longer held (an inventory reset): the confirm stage fails, so the money goes back", () => {
+    const failed: InventoryOutcome = {
+      type: "emit",
+      event: {
+        type: "INVENTORY_FAILED",
+        data: { stage: "confirm", reason: "the reservation was no longer held (inventory reset)", items: [] },
+      },
+    };
+    spec.given(undefined).when(paid).then([failed]);
+    spec
+      .given({ ...pending, status: "RELEASED" })
+      .when(paid)
+      .then([failed]);
+  });
+  test("already confirmed: nothing to do", () => {
+    spec
+      .given({ ...pending, status: "CONFIRMED" })
+      .when(paid)
+      .then([{ type: "ignore", reason: "the reservation is already confirmed" }]);
+  });
+});
+
+describe("inventory: payment failed", () => {
+  const spec = decisionSpec(onPaymentFailed);
+  const declined = sagaEvent("PAYMENT_FAILED", { paymentId: "txn_1", reason: "card_declined (paymentBehaviour: failure)" });
+  const reason = "Payment failed: card_declined (paymentBehaviour: failure)";
+  test("a held reservation is released, naming payment_failed", () => {
+    spec
+      .given(pending)
+      .when(declined)
+      .then([
+        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads },
+        {
+          type: "emit",
+          event: { type: "INVENTORY_RELEASED", data: { reservationId: "res-1", items: fivePads, cause: "payment_failed", reason } },
+        },
+      ]);
+  });
+  test("with the reservation reset away the order still gets its last step", () => {
+    spec
+      .given(undefined)
+      .when(declined)
+      .then([
+        { type: "emit", event: { type: "INVENTORY_RELEASED", data: { reservationId: null, items: [], cause: "payment_failed", reason } } },
+      ]);
+  });
+  test("a settled reservation is not released again", () => {
+    spec
+      .given({ ...pending, status: "RELEASED" })
+      .when(declined)
+      .then([{ type: "ignore", reason: "the reservation is already RELEASED" }]);
+  });
+});
+
+describe("inventory: order cancelled", () => {
+  const spec = decisionSpec(onOrderCancelled);
+  const cancelled = sagaEvent("ORDER_CANCELLED", {
+    cancellationSource: "operator",
+    reason: "Orders were reset while the saga was in flight",
+  });
+  test("stock still held for a cancelled order is handed back as operator", () => {
+    spec
+      .given(pending)
+      .when(cancelled)
+      .then([
+        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads },
+        {
+          type: "emit",
+          event: {
+            type: "INVENTORY_RELEASED",
+            data: {
+              reservationId: "res-1",
+              items: fivePads,
+              cause: "operator",
+              reason: "Order cancelled: Orders were reset while the saga was in flight",
+            },
+          },
+        },
+      ]);
+  });
+  test("nothing held: nothing to do", () => {
+    spec
+      .given(undefined)
+      .when(cancelled)
+      .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+    spec
+      .given({ ...pending, status: "CONFIRMED" })
+      .when(cancelled)
+      .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+  });
+});

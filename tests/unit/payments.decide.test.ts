@@ -1,0 +1,177 @@
+import { describe, test } from "bun:test";
+import {
+  type PaymentDecisionContext,
+  type PaymentOutcome,
+  type PaymentState,
+  onOrderCancelled,
+  onStockNotDelivered,
+  onStockReleased,
+  onStockReservedCharge,
+  onStockReservedOpen,
+} from "../../src/modules/payments/payments.decide";
+import type { SagaEvent } from "../../src/modules/events";
+import { decisionSpec, sagaEvent } from "../support/decision-spec";
+
+const reserved = (paymentBehaviour: "success" | "failure" | "random") =>
+  sagaEvent("INVENTORY_RESERVED", {
+    reservationId: "res-1",
+    items: [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }],
+    totalCents: 12495,
+    paymentBehaviour,
+    skipDemoDelays: true,
+  });
+const open: PaymentState = { id: "txn_1", status: "PENDING", amountCents: 12495 };
+const paid: PaymentState = { ...open, status: "SUCCESS" };
+
+/** The card network answers with `draw`; a new payment is `txn_new`. */
+const withContext =
+  <E>(decide: (event: E, payment: PaymentState, context: PaymentDecisionContext) => unknown[], draw = 0.9) =>
+  (event: E, payment: PaymentState) =>
+    decide(event, payment, { random: () => draw, newPaymentId: () => "txn_new" });
+
+describe("payments: stock reserved, opening", () => {
+  const spec = decisionSpec(withContext(onStockReservedOpen));
+  test("the payment shows as PENDING for the amount inventory priced", () => {
+    spec
+      .given(undefined)
+      .when(reserved("success"))
+      .then([{ type: "open", paymentId: "txn_new", amountCents: 12495 }]);
+  });
+  test("one payment per order", () => {
+    spec
+      .given(open)
+      .when(reserved("success"))
+      .then([{ type: "ignore", reason: "the order's payment is already open" }]);
+  });
+});
+
+describe("payments: stock reserved, charging after the delay", () => {
+  test("success charges 124.95", () => {
+    decisionSpec(withContext(onStockReservedCharge))
+      .given(open)
+      .when(reserved("success"))
+      .then([
+        { type: "move", paymentId: "txn_1", from: "PENDING", to: "SUCCESS", failureReason: null },
+        { type: "emit", event: { type: "PAYMENT_SUCCESS", data: { paymentId: "txn_1", amount: 124.95, amountCents: 12495 } } },
+      ]);
+  });
+  test("failure declines with a reason", () => {
+    const reason = "card_declined (paymentBehaviour: failure)";
+    decisionSpec(withContext(onStockReservedCharge))
+      .given(open)
+      .when(reserved("failure"))
+      .then([
+        { type: "move", paymentId: "txn_1", from: "PENDING", to: "FAILED", failureReason: reason },
+        { type: "emit", event: { type: "PAYMENT_FAILED", data: { paymentId: "txn_1", reason } } },
+      ]);
+  });
+  test("random draws from the injected source: below one half declines", () => {
+    decisionSpec(withContext(onStockReservedCharge, 0.1))
+      .given(open)
+      .when(reserved("random"))
+      .then([
+        { type: "move", paymentId: "txn_1", from: "PENDING", to: "FAILED", failureReason: "card_declined (paymentBehaviour: random)" },
+        {
+          type: "emit",
+          event: { type: "PAYMENT_FAILED", data: { paymentId: "txn_1", reason: "card_declined (paymentBehaviour: random)" } },
+        },
+      ]);
+  });
+  test("a payment a reset removed is opened again before it is charged", () => {
+    decisionSpec(withContext(onStockReservedCharge))
+      .given(undefined)
+      .when(reserved("success"))
+      .then([
+        { type: "open", paymentId: "txn_new", amountCents: 12495 },
+        { type: "move", paymentId: "txn_new", from: "PENDING", to: "SUCCESS", failureReason: null },
+        { type: "emit", event: { type: "PAYMENT_SUCCESS", data: { paymentId: "txn_new", amount: 124.95, amountCents: 12495 } } },
+      ]);
+  });
+  test("a payment already decided is never charged again", () => {
+    decisionSpec(withContext(onStockReservedCharge))
+      .given(paid)
+      .when(reserved("success"))
+      .then([{ type: "ignore", reason: "the payment is already SUCCESS" }]);
+  });
+});
+
+describe("payments: refunds", () => {
+  const notDelivered = sagaEvent("INVENTORY_FAILED", {
+    stage: "confirm",
+    reason: "the reservation was no longer held (inventory reset)",
+    items: [],
+  });
+  const refunded = (paymentId: string | null, amountCents: number, reason: string): PaymentOutcome => ({
+    type: "emit",
+    event: { type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason } },
+  });
+  test("paid but not delivered: the money goes back", () => {
+    decisionSpec(onStockNotDelivered)
+      .given(paid)
+      .when(notDelivered)
+      .then([
+        { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: notDelivered.data.reason },
+        refunded("txn_1", 12495, notDelivered.data.reason),
+      ]);
+  });
+  test("with the payment reset away the order still hears of the refund", () => {
+    decisionSpec(onStockNotDelivered)
+      .given(undefined)
+      .when(notDelivered)
+      .then([refunded(null, 0, notDelivered.data.reason)]);
+  });
+  test("a reservation that failed at the reserve stage took no money", () => {
+    const short: SagaEvent<"INVENTORY_FAILED"> = sagaEvent("INVENTORY_FAILED", { stage: "reserve", reason: "short", items: [] });
+    decisionSpec(onStockNotDelivered)
+      .given(undefined)
+      .when(short)
+      .then([{ type: "ignore", reason: "no payment is taken before stock is reserved" }]);
+  });
+  test("stock handed back after the charge: refund; after a failed payment: nothing", () => {
+    const released = sagaEvent("INVENTORY_RELEASED", {
+      reservationId: "res-1",
+      items: [],
+      cause: "operator",
+      reason: "Order cancelled: reset",
+    });
+    const spec = decisionSpec(onStockReleased);
+    spec
+      .given(paid)
+      .when(released)
+      .then([
+        { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: "Order cancelled: reset" },
+        refunded("txn_1", 12495, "Order cancelled: reset"),
+      ]);
+    spec
+      .given({ ...open, status: "FAILED" })
+      .when(released)
+      .then([{ type: "ignore", reason: "no money was taken" }]);
+  });
+});
+
+describe("payments: order cancelled", () => {
+  const cancelled = sagaEvent("ORDER_CANCELLED", {
+    cancellationSource: "operator",
+    reason: "Orders were reset while the saga was in flight",
+  });
+  test("a charge still waiting is voided", () => {
+    decisionSpec(onOrderCancelled)
+      .given(open)
+      .when(cancelled)
+      .then([
+        {
+          type: "move",
+          paymentId: "txn_1",
+          from: "PENDING",
+          to: "FAILED",
+          failureReason: "Order cancelled: Orders were reset while the saga was in flight",
+        },
+      ]);
+  });
+  test("nothing waiting: nothing to do", () => {
+    decisionSpec(onOrderCancelled)
+      .given(paid)
+      .when(cancelled)
+      .then([{ type: "ignore", reason: "no charge is waiting" }]);
+  });
+});
