@@ -18,6 +18,10 @@ export interface PanelProps {
 /**
  * Every panel is one self-describing element: it carries its own fragment URL and triggers,
  * so a fragment response replaces it whole (outerHTML) and the full page is just the panels.
+ * A newer trigger aborts the request still in flight (`hx-sync="this:replace"`), so the
+ * refresh for the last event always lands and a panel never ends on an older state. (htmx's
+ * default queue kept the next request on the element the running one replaced, and a request
+ * of a detached element is never swapped in: the panel went stale.)
  */
 export function Panel(props: PanelProps) {
   return (
@@ -27,6 +31,7 @@ export function Panel(props: PanelProps) {
       hx-get={props.path}
       hx-trigger={props.trigger}
       hx-swap="outerHTML"
+      hx-sync="this:replace"
       hx-swap-oob={props.oob ? "true" : undefined}
     >
       <header class="panel-head">
