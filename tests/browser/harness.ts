@@ -177,3 +177,4 @@ export const reservationCard = (page: Page, column: "PENDING" | "CONFIRMED" | "R
   page.locator(`#reservations-panel [data-column="${column}"] [data-order-id="${orderId}"]`);
 
 export const orderRow = (page: Page, orderId: string) => page.locator(`#orders-panel tr[data-order-id="${orderId}"]`);
+export const paymentRow = (page: Page, orderId: string) => page.locator(`#payments-panel tr[data-order-id="${orderId}"]`);

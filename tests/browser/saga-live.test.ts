@@ -1,6 +1,4 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { Page } from "playwright-core";
 import {
   BROWSER_TEST_TIMEOUT_MS,
@@ -8,6 +6,7 @@ import {
   chromiumAvailable,
   openFreshDashboard,
   orderRow,
+  paymentRow,
   placeOrderThroughForm,
   reservationCard,
   textsOf,
@@ -19,7 +18,6 @@ import {
 
 const stockCell = (page: Page, product: string, field: "stock_level" | "reserved" | "available") =>
   page.locator(`#inventory-panel tr[data-product-id="${product}"] [data-field="${field}"]`);
-const paymentRow = (page: Page, orderId: string) => page.locator(`#payments-panel tr[data-order-id="${orderId}"]`);
 const timelineTypes = (page: Page) =>
   page.locator("#timeline-panel [data-event-type]").evaluateAll((els) => els.map((e) => e.getAttribute("data-event-type")));
 
@@ -126,46 +124,6 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
       await page.locator("#order-form .form-errors").waitFor({ timeout: UI_WAIT_MS });
       expect(await page.locator("#order-form .form-errors").innerText()).toContain("line 1.quantity");
       expect(await page.locator("#orders-panel tr[data-order-id]").count()).toBe(0);
-      await context.close();
-    },
-    BROWSER_TEST_TIMEOUT_MS,
-  );
-
-  test(
-    "mid-saga screenshot for the README (written to docs/dashboard.png with UPDATE_SCREENSHOT=1)",
-    async () => {
-      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
-      const depleted = await placeOrderThroughForm(page, { lines: [["laptop", 9]], skipDemoDelays: true });
-      await waitForAttribute(orderRow(page, depleted), "data-status", "CANCELLED");
-      const failed = await placeOrderThroughForm(page, {
-        lines: [
-          ["headset", 1],
-          ["mouse", 2],
-        ],
-        paymentBehaviour: "failure",
-        skipDemoDelays: true,
-      });
-      await reservationCard(page, "RELEASED", failed).waitFor({ timeout: UI_WAIT_MS });
-      const paid = await placeOrderThroughForm(page, {
-        lines: [
-          ["monitor", 1],
-          ["keyboard", 1],
-        ],
-        skipDemoDelays: true,
-      });
-      await reservationCard(page, "CONFIRMED", paid).waitFor({ timeout: UI_WAIT_MS });
-      const running = await placeOrderThroughForm(page, {
-        lines: [
-          ["mouse-pad", 5],
-          ["usb-c-hub", 2],
-        ],
-      });
-      await reservationCard(page, "PENDING", running).waitFor({ timeout: UI_WAIT_MS });
-      await waitForAttribute(paymentRow(page, running), "data-status", "PENDING");
-      const dir = process.env.UPDATE_SCREENSHOT ? "docs" : join(process.env.TMPDIR ?? "/tmp", "saga-dashboard-shots");
-      mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: join(dir, "dashboard.png"), fullPage: true });
-      expect(seen.problems).toEqual([]);
       await context.close();
     },
     BROWSER_TEST_TIMEOUT_MS,

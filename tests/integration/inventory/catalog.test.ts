@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { countAllRows } from "../support/db-snapshot";
-import { createTestApp } from "../support/test-app";
+import { countAllRows } from "../../support/db-snapshot";
+import { createTestApp } from "../../support/test-app";
 
 describe("the catalog", () => {
   test("seeding loads the default catalog: 7 products, 235 units, sorted by name", async () => {

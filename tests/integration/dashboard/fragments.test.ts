@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createTestApp, fiveMousePads } from "../support/test-app";
+import { createTestApp, fiveMousePads } from "../../support/test-app";
 
 const xssName = "<img src=x onerror=alert(1)>";
 

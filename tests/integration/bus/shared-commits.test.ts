@@ -1,8 +1,8 @@
 import { expect, test } from "bun:test";
 import { count, eq } from "drizzle-orm";
-import { events, processedEvents } from "../../src/bus/bus.sql";
-import type { BusEvent } from "../../src/bus/events";
-import { createTestApp } from "../support/test-app";
+import { events, processedEvents } from "../../../src/bus/bus.sql";
+import type { BusEvent } from "../../../src/bus/events";
+import { createTestApp } from "../../support/test-app";
 
 const completed = (orderId: string) => ({
   type: "ORDER_COMPLETED" as const,

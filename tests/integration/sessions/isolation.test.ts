@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
-import { dumpDomainTables } from "../support/db-snapshot";
-import { createTestApp, fiveMousePads } from "../support/test-app";
+import { dumpDomainTables } from "../../support/db-snapshot";
+import { createTestApp, fiveMousePads } from "../../support/test-app";
 
 async function sessionWithAFinishedSaga() {
   const t = createTestApp();

@@ -2,9 +2,9 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ManualClock } from "../../src/platform/clock";
-import { sequentialIds } from "../../src/platform/ids";
-import { createTestApp } from "../support/test-app";
+import { ManualClock } from "../../../src/platform/clock";
+import { sequentialIds } from "../../../src/platform/ids";
+import { createTestApp } from "../../support/test-app";
 
 const dirs: string[] = [];
 afterEach(() => {

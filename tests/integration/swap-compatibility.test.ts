@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { createSagaServer } from "../src/compose";
+import { createSagaServer } from "../../src/compose";
 
 /**
  * SWAP's clients, replayed over real HTTP against one port standing in for all three of its

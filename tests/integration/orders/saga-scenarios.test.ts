@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createTestApp, fiveMousePads, type TestApp } from "../support/test-app";
+import { ordersStatements } from "../../../src/modules/orders/orders.sql";
+import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
 const product = async (t: TestApp, id: string, session = "test-session") =>
   (await t.request("GET", "/inventory", { session })).body.find((p: { id: string }) => p.id === id);
@@ -316,4 +317,14 @@ describe("reading orders", () => {
     expect((await t.request("GET", "/events")).body).toEqual([]);
     expect(t.relay.pendingCount()).toBe(0);
   });
+});
+
+test("a stale INVENTORY_RESERVED cannot move a finished order back to PROCESSING", async () => {
+  const t = createTestApp();
+  await t.request("POST", "/inventory/seed");
+  const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
+  t.settle();
+  const { moveToProcessing } = ordersStatements(t.deps.db.$client);
+  expect(moveToProcessing.get({ sessionId: "test-session", orderId: placed.id, totalCents: 1, now: t.clock.now() })).toBeNull();
+  expect((await t.request("GET", `/orders/${placed.id}`)).body.status).toBe("COMPLETED");
 });

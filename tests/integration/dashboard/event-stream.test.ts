@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createTestApp, fiveMousePads } from "../support/test-app";
+import { createTestApp, fiveMousePads } from "../../support/test-app";
 import { sseReader } from "./sse-reader";
 
 const streamPath = "/events/stream";

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
-import { eventTypes } from "../../src/bus/events";
-import { dumpDomainTables } from "../support/db-snapshot";
-import { createTestApp, type TestApp } from "../support/test-app";
+import { eventTypes } from "../../../src/bus/events";
+import { dumpDomainTables } from "../../support/db-snapshot";
+import { createTestApp, type TestApp } from "../../support/test-app";
 
 /** Drives one session through every path of the saga, including a reset mid-saga (refund path). */
 async function playEveryScenario(t: TestApp) {

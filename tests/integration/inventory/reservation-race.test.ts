@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { createTestApp } from "../support/test-app";
+import { createTestApp } from "../../support/test-app";
 
 test("when 50 buyers race for 10 units, exactly 10 orders complete and 40 are inventory_depleted", async () => {
   const t = createTestApp();

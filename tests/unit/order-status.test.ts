@@ -20,15 +20,3 @@ test("the guard of a conditional update lists every state the target may be ente
   expect(statusesLeadingTo("PROCESSING")).toEqual(["PENDING"]);
   expect(statusesLeadingTo("PENDING")).toEqual([]);
 });
-
-test("a stale INVENTORY_RESERVED cannot move a finished order back to PROCESSING", async () => {
-  const { createTestApp, fiveMousePads } = await import("../support/test-app");
-  const t = createTestApp();
-  await t.request("POST", "/inventory/seed");
-  const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
-  t.settle();
-  const { ordersStatements } = await import("../../src/modules/orders/orders.sql");
-  const { moveToProcessing } = ordersStatements(t.deps.db.$client);
-  expect(moveToProcessing.get({ sessionId: "test-session", orderId: placed.id, totalCents: 1, now: t.clock.now() })).toBeNull();
-  expect((await t.request("GET", `/orders/${placed.id}`)).body.status).toBe("COMPLETED");
-});

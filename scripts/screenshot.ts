@@ -1,0 +1,66 @@
+/**
+ * `npm run screenshot`: writes docs/dashboard.png, the README's picture of a saga mid-flight.
+ * Starts the real server on a temp database, drives the dashboard in Debian's chromium into a
+ * state that shows every column (an out-of-stock order, a payment failure, a completed order
+ * and one whose payment is still PENDING), and takes a full-page screenshot.
+ */
+import { join } from "node:path";
+import {
+  UI_WAIT_MS,
+  chromiumAvailable,
+  chromiumPath,
+  launchBrowser,
+  openFreshDashboard,
+  orderRow,
+  paymentRow,
+  placeOrderThroughForm,
+  reservationCard,
+  startServer,
+  waitForAttribute,
+} from "../tests/browser/harness";
+
+if (!chromiumAvailable) {
+  console.error(`chromium not found at ${chromiumPath}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
+  process.exit(1);
+}
+
+const out = join(import.meta.dir, "..", "docs", "dashboard.png");
+const server = startServer();
+const browser = await launchBrowser();
+try {
+  const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
+  const depleted = await placeOrderThroughForm(page, { lines: [["laptop", 9]], skipDemoDelays: true });
+  await waitForAttribute(orderRow(page, depleted), "data-status", "CANCELLED");
+  const failed = await placeOrderThroughForm(page, {
+    lines: [
+      ["headset", 1],
+      ["mouse", 2],
+    ],
+    paymentBehaviour: "failure",
+    skipDemoDelays: true,
+  });
+  await reservationCard(page, "RELEASED", failed).waitFor({ timeout: UI_WAIT_MS });
+  const paid = await placeOrderThroughForm(page, {
+    lines: [
+      ["monitor", 1],
+      ["keyboard", 1],
+    ],
+    skipDemoDelays: true,
+  });
+  await reservationCard(page, "CONFIRMED", paid).waitFor({ timeout: UI_WAIT_MS });
+  const running = await placeOrderThroughForm(page, {
+    lines: [
+      ["mouse-pad", 5],
+      ["usb-c-hub", 2],
+    ],
+  });
+  await reservationCard(page, "PENDING", running).waitFor({ timeout: UI_WAIT_MS });
+  await waitForAttribute(paymentRow(page, running), "data-status", "PENDING");
+  await page.screenshot({ path: out, fullPage: true });
+  if (seen.problems.length > 0) throw new Error(`the page reported problems: ${seen.problems.join("; ")}`);
+  await context.close();
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
