@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { eventTypes } from "../../../src/bus/events";
+import { sagaEventTypes as eventTypes } from "../../../src/modules/events";
 import { dumpDomainTables } from "../../support/db-snapshot";
 import { createTestApp, type TestApp } from "../../support/test-app";
 

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import { count, eq } from "drizzle-orm";
 import { events, processedEvents } from "../../../src/bus/bus.sql";
-import type { BusEvent } from "../../../src/bus/events";
+import type { SagaEvent } from "../../../src/modules/events";
 import { createTestApp } from "../../support/test-app";
 
 const completed = (orderId: string) => ({
@@ -50,7 +50,7 @@ test("in one relay round, a reaction that throws is rolled back and retried alon
       if (event.orderId === "broken") throw new Error("broken reaction");
     },
   });
-  const placed: BusEvent[] = [];
+  const placed: SagaEvent[] = [];
   for (const orderId of ["a", "broken", "b"]) placed.push(t.deps.bus.transact((emit) => emit(completed(orderId))));
 
   // 3 deliveries, plus each committed echo (ORDER_CANCELLED) delivered to inventory and payments,
