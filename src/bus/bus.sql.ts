@@ -64,27 +64,9 @@ export const processedEvents = sqliteTable(
 );
 
 /** An event row as the bus's statements read it (`data` still JSON text). */
-export interface EventRow {
-  seq: number;
-  id: string;
-  sessionId: string;
-  type: string;
-  sagaId: string;
-  orderId: string;
-  causationId: string | null;
-  timestamp: number;
-  data: string;
-}
+export type EventRow = Omit<typeof events.$inferSelect, "data"> & { data: string };
 
-export interface DeliveryRow {
-  id: number;
-  sessionId: string;
-  eventSeq: number;
-  reaction: string;
-  dueAt: number;
-  attempts: number;
-  lastError: string | null;
-}
+export type DeliveryRow = typeof deliveries.$inferSelect;
 
 /** A due delivery with its event's columns, which are null when a reset removed the event. */
 export interface DueDeliveryRow extends DeliveryRow {
@@ -123,21 +105,7 @@ const eventColumns = `e.seq, e.id, e.session_id AS sessionId, e.type, e.saga_id 
  */
 export function busStatements(sqlite: SQLite) {
   return {
-    appendEvent: sqlite.prepare<
-      { seq: number },
-      [
-        {
-          id: string;
-          sessionId: string;
-          type: string;
-          sagaId: string;
-          orderId: string;
-          causationId: string | null;
-          timestamp: number;
-          data: string;
-        },
-      ]
-    >(
+    appendEvent: sqlite.prepare<{ seq: number }, [Omit<EventRow, "seq">]>(
       `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data)
        VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data) RETURNING seq`,
     ),

@@ -154,6 +154,7 @@ export class Bus<P extends EventPayloadBase> {
         sessionId: event.sessionId,
         eventSeq: event.seq,
         reaction: reaction.name,
+        // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
         dueAt: from + Math.max(0, reaction.delayMs?.(event as never) ?? 0),
       });
     }

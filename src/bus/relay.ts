@@ -157,6 +157,8 @@ export class Relay<P extends EventPayloadBase> {
         });
         if (recorded !== null) {
           const event = this.bus.rowToEvent(row);
+          // The delivery was scheduled for this reaction because it subscribed to this event's
+          // type (Bus.schedule), which TypeScript cannot see through the stored name.
           reaction.handle(event as never, {
             now,
             emit: (payload) =>
