@@ -44,6 +44,11 @@ export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseOptio
   // SQLite's default page cache is 2 MB; under load the saga's working set (the recent pages of
   // a dozen tables and indexes) outgrew it and pages were read back from the OS on every round.
   sqlite.run(`PRAGMA cache_size = -${PAGE_CACHE_KIB}`);
+  // Savepoints (one per delivery and per grouped order) keep a statement journal; on a file
+  // database SQLite spilled it to a temp file, about 190 of a saga's ~250 pwrites. It is only
+  // needed to roll a savepoint back while the process lives, so memory is enough: crash
+  // recovery uses the WAL, never the statement journal.
+  sqlite.run("PRAGMA temp_store = MEMORY");
   const db = drizzle({ client: sqlite });
   migrate(db, { migrationsFolder });
   return db;
