@@ -46,4 +46,3 @@ export function eventToJson(event: BusEvent<EventPayloadBase>) {
     data: event.data,
   };
 }
-export type EventJson = ReturnType<typeof eventToJson>;

@@ -39,8 +39,4 @@ export class EventWaiters<P extends EventPayloadBase> {
       this.waiting -= 1;
     }
   }
-
-  get count(): number {
-    return this.waiting;
-  }
 }

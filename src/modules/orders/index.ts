@@ -12,7 +12,6 @@ import { ordersService } from "./orders.service";
 import { ordersStatements } from "./orders.sql";
 
 export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, placeOrderBodySchema } from "./orders.schemas";
-export { type OrderStatus, isTerminal } from "./order-status";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function ordersModule(deps: ModuleDeps) {

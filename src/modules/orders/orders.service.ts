@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import { NotFoundError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
+import { isTerminal } from "./order-status";
 import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
 import { type OrderRow, type OrdersStatements, fromStoredOrder, orderItems, orders } from "./orders.sql";
 
@@ -91,7 +92,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements) {
 
     /** `GET /orders/:id?wait=ms`: the order once it is COMPLETED or CANCELLED, or as it is after `waitMs`. */
     async waitForOrderToSettle(order: OrderJson, waitMs: number, signal: AbortSignal): Promise<OrderJson> {
-      if (order.status === "COMPLETED" || order.status === "CANCELLED") return order;
+      if (isTerminal(order.status)) return order;
       await deps.waiters.waitFor(
         (e) => e.orderId === order.id && e.sessionId === order.sessionId && (e.type === "ORDER_COMPLETED" || e.type === "ORDER_CANCELLED"),
         waitMs,
