@@ -9,6 +9,7 @@ export interface RunningServer {
   baseUrl: string;
   /** From spawning the process to its first `GET /health` answered. */
   coldStartMs: number;
+  databasePath: string;
   stop(): Promise<void>;
 }
 
@@ -19,11 +20,12 @@ export interface RunningServer {
  */
 export async function startServer(script: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const folder = mkdtempSync(join(tmpdir(), "saga-bench-"));
+  const databasePath = join(folder, "bench.sqlite");
   const startedAt = performance.now();
   // The same bun binary that runs the bench, whether or not one is on PATH.
   const proc = Bun.spawn([process.execPath, join(repoRoot, script)], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: join(folder, "bench.sqlite"), ...env },
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdout: "pipe",
     stderr: "inherit",
   });
@@ -41,6 +43,7 @@ export async function startServer(script: string, env: Record<string, string> = 
     pid: proc.pid,
     baseUrl,
     coldStartMs,
+    databasePath,
     async stop() {
       proc.kill("SIGTERM");
       await proc.exited;
@@ -91,4 +94,13 @@ export function readRssMb(pid: number): number {
   const match = status.match(/^VmRSS:\s+(\d+)\s+kB/m);
   if (!match) throw new Error(`No VmRSS in /proc/${pid}/status`);
   return Number(match[1]) / 1024;
+}
+
+/** CPU time a process has used so far (user + system), in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+export function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks * 10;
 }

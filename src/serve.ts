@@ -1,0 +1,29 @@
+import { createSagaServer } from "./compose";
+import type { ServerConfig } from "./platform/config";
+import { type Database, openDatabase } from "./platform/db";
+
+/**
+ * Runs the server as a process: composes it on the configured database (or the one given, so
+ * the benchmark can attach its counters first), delivers whatever a previous run committed
+ * but did not deliver, serves HTTP, and shuts down cleanly on SIGINT / SIGTERM.
+ */
+export function serve(config: ServerConfig, db: Database = openDatabase({ path: config.databasePath, synchronous: config.synchronous })) {
+  const { app, relay } = createSagaServer({
+    db,
+    config: { inventoryDelayMs: config.inventoryDelayMs, paymentDelayMs: config.paymentDelayMs },
+  });
+  relay.start();
+
+  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 60 });
+  console.log(`saga workshop server listening on http://${server.hostname}:${server.port} (database: ${config.databasePath})`);
+
+  const shutdown = () => {
+    relay.stop();
+    void server.stop();
+    db.$client.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+  return server;
+}
