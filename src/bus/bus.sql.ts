@@ -1,5 +1,5 @@
 import type { Database as SQLite } from "bun:sqlite";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The outbox and the event log are one table: an event is appended in the same transaction as
@@ -19,49 +19,39 @@ export const events = sqliteTable(
     timestamp: integer("timestamp").notNull(),
     data: text("data", { mode: "json" }).notNull(),
   },
-  (t) => [
-    uniqueIndex("events_session_id_id").on(t.sessionId, t.id),
-    index("events_session_seq").on(t.sessionId, t.seq),
-    index("events_session_order").on(t.sessionId, t.orderId, t.seq),
-  ],
+  (t) => [index("events_session_seq").on(t.sessionId, t.seq), index("events_session_order").on(t.sessionId, t.orderId, t.seq)],
 );
 
 /**
- * The relay's schedule: one row per (event, reaction) still to be delivered, with the time it
- * becomes due. Demo delays and retries are due times here, never sleeps, and the schedule
- * survives a crash with the events it belongs to.
+ * The relay's schedule: one row per (event, reaction) whose delivery is not due yet when the
+ * relay reaches the event in the log (a demo delay), or that failed and waits for its retry.
+ * Work that is due at once never gets a row: the relay's cursor (below) hands it over. Rows
+ * survive a crash with the events they belong to; a row is deleted in the same savepoint as
+ * the reaction it runs.
  */
 export const deliveries = sqliteTable(
   "deliveries",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     sessionId: text("session_id").notNull(),
-    eventSeq: integer("event_seq")
-      .notNull()
-      .references(() => events.seq, { onDelete: "cascade" }),
+    eventSeq: integer("event_seq").notNull(),
     reaction: text("reaction").notNull(),
     dueAt: integer("due_at").notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
   },
-  (t) => [index("deliveries_due").on(t.dueAt, t.id), index("deliveries_session").on(t.sessionId), index("deliveries_event").on(t.eventSeq)],
+  (t) => [index("deliveries_due").on(t.dueAt, t.id), index("deliveries_session").on(t.sessionId)],
 );
 
 /**
- * The idempotent consumer's inbox: what each reaction has already handled. Written in the same
- * savepoint as the reaction's own changes, so a second delivery of the same event is a no-op
- * (see docs/architecture.md, "Idempotency: one mechanism").
+ * How far the relay has read the event log: every event up to `last_seq` has been handed to
+ * each of its reactions, either run or scheduled as a row in `deliveries`. Moved in the same
+ * transaction as the reactions' effects (see docs/architecture.md, "Idempotency: one mechanism").
  */
-export const processedEvents = sqliteTable(
-  "processed_events",
-  {
-    sessionId: text("session_id").notNull(),
-    eventId: text("event_id").notNull(),
-    reaction: text("reaction").notNull(),
-    processedAt: integer("processed_at").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.sessionId, t.eventId, t.reaction] })],
-);
+export const relayCursor = sqliteTable("relay_cursor", {
+  id: integer("id").primaryKey(),
+  lastSeq: integer("last_seq").notNull(),
+});
 
 /** An event row as the bus's statements read it (`data` still JSON text). */
 export type EventRow = Omit<typeof events.$inferSelect, "data"> & { data: string };
@@ -105,13 +95,29 @@ const eventColumns = `e.seq, e.id, e.session_id AS sessionId, e.type, e.saga_id 
  */
 export function busStatements(sqlite: SQLite) {
   return {
-    appendEvent: sqlite.prepare<{ seq: number }, [Omit<EventRow, "seq">]>(
+    /** `seq` is the row id: read it from the run's `lastInsertRowid`. */
+    appendEvent: sqlite.prepare<never, [Omit<EventRow, "seq">]>(
       `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data)
-       VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data) RETURNING seq`,
+       VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data)`,
     ),
-    scheduleDelivery: sqlite.prepare<never, [{ sessionId: string; eventSeq: number; reaction: string; dueAt: number }]>(
-      "INSERT INTO deliveries (session_id, event_seq, reaction, due_at) VALUES ($sessionId, $eventSeq, $reaction, $dueAt)",
+    scheduleDelivery: sqlite.prepare<
+      never,
+      [{ sessionId: string; eventSeq: number; reaction: string; dueAt: number; attempts: number; lastError: string | null }]
+    >(
+      `INSERT INTO deliveries (session_id, event_seq, reaction, due_at, attempts, last_error)
+       VALUES ($sessionId, $eventSeq, $reaction, $dueAt, $attempts, $lastError)`,
     ),
+    cursor: sqlite.prepare<{ lastSeq: number }, []>("SELECT last_seq AS lastSeq FROM relay_cursor WHERE id = 1"),
+    moveCursor: sqlite.prepare<never, [{ lastSeq: number }]>("UPDATE relay_cursor SET last_seq = $lastSeq WHERE id = 1"),
+    /** The log past the cursor, in commit order: what the relay has not handed to any reaction yet. */
+    eventsAfter: sqlite.prepare<EventRow, [{ after: number; limit: number }]>(
+      `SELECT ${eventColumns} FROM events e WHERE e.seq > $after ORDER BY e.seq LIMIT $limit`,
+    ),
+    /** The first event past the cursor, if any: then there is work due at once. */
+    firstEventAfter: sqlite.prepare<{ seq: number; timestamp: number }, [{ after: number }]>(
+      "SELECT seq, timestamp FROM events WHERE seq > $after ORDER BY seq LIMIT 1",
+    ),
+    eventsAfterCount: sqlite.prepare<{ n: number }, [{ after: number }]>("SELECT count(*) AS n FROM events WHERE seq > $after"),
     // The event comes with its delivery (null when a reset removed it): one query, not one per delivery.
     dueDeliveries: sqlite.prepare<DueDeliveryRow, [{ now: number; limit: number }]>(
       `SELECT d.id, d.session_id AS sessionId, d.event_seq AS eventSeq, d.reaction, d.due_at AS dueAt, d.attempts,
@@ -120,14 +126,12 @@ export function busStatements(sqlite: SQLite) {
        FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
        WHERE d.due_at <= $now ORDER BY d.due_at, d.id LIMIT $limit`,
     ),
+    pendingDelivery: sqlite.prepare<{ id: number }, [{ eventSeq: number; reaction: string }]>(
+      "SELECT id FROM deliveries WHERE event_seq = $eventSeq AND reaction = $reaction LIMIT 1",
+    ),
     eventBySeq: sqlite.prepare<EventRow, [{ seq: number }]>(`SELECT ${eventColumns} FROM events e WHERE e.seq = $seq`),
     nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries"),
-    pendingCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries"),
-    // Records (event, reaction) unless it is already there: one statement both checks and records.
-    recordProcessed: sqlite.prepare<{ at: number }, [{ sessionId: string; eventId: string; reaction: string; processedAt: number }]>(
-      `INSERT INTO processed_events (session_id, event_id, reaction, processed_at) VALUES ($sessionId, $eventId, $reaction, $processedAt)
-       ON CONFLICT DO NOTHING RETURNING processed_at AS at`,
-    ),
+    scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),
     retryLater: sqlite.prepare<never, [{ id: number; lastError: string; dueAt: number }]>(
       "UPDATE deliveries SET attempts = attempts + 1, last_error = $lastError, due_at = $dueAt WHERE id = $id",

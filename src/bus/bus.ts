@@ -1,8 +1,8 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
 import { type Database, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
-import { type BusStatements, type EventRow, busStatements, deliveries, events, processedEvents } from "./bus.sql";
+import { type BusStatements, type EventRow, busStatements, deliveries, events, relayCursor } from "./bus.sql";
 import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
@@ -26,9 +26,10 @@ export interface BusOptions<P extends EventPayloadBase> {
 
 /**
  * The durable in-process bus, generic over the union `P` of the modules' event payloads.
- * `transact` commits a state change together with the events it emits and, for each
- * subscribed reaction, a scheduled delivery; only after the commit are in-memory listeners
- * (the relay's wake-up, long polls, live streams) told. The relay (relay.ts) delivers.
+ * `transact` commits a state change together with the events it emits (the outbox); only
+ * after the commit are in-memory listeners (the relay's wake-up, long polls, live streams)
+ * told. The relay (relay.ts) reads the log past its cursor and hands each event to the
+ * reactions subscribed to its type.
  */
 export class Bus<P extends EventPayloadBase> {
   readonly db: Database;
@@ -121,13 +122,14 @@ export class Bus<P extends EventPayloadBase> {
   }
 
   /**
-   * Appends an event to the outbox inside the open transaction and schedules its deliveries.
-   * The event is pushed onto `emitted`, which the caller announces after commit.
+   * Appends an event to the outbox inside the open transaction: one row, nothing else (the relay
+   * finds it past its cursor). The event is pushed onto `emitted`, which the caller announces
+   * after commit.
    */
   append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    const appended = this.statements.appendEvent.get({
+    const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
       type: draft.type,
@@ -137,27 +139,9 @@ export class Bus<P extends EventPayloadBase> {
       timestamp: now,
       data: JSON.stringify(draft.data),
     });
-    if (!appended) throw new Error("INSERT … RETURNING answered no row");
-    const event: BusEvent<P> = { ...draft, id, seq: appended.seq, timestamp: now };
-    this.schedule(event);
+    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), timestamp: now };
     emitted.push(event);
     return event;
-  }
-
-  /**
-   * Schedules one delivery of `event` to each reaction subscribed to its type, due `delayMs`
-   * after `from` (the event's own time, or now for a redelivery).
-   */
-  schedule(event: BusEvent<P>, from = event.timestamp): void {
-    for (const reaction of this.reactionsFor(event.type)) {
-      this.statements.scheduleDelivery.run({
-        sessionId: event.sessionId,
-        eventSeq: event.seq,
-        reaction: reaction.name,
-        // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
-        dueAt: from + Math.max(0, reaction.delayMs?.(event as never) ?? 0),
-      });
-    }
   }
 
   /** Tells in-memory listeners about committed events. A failing listener cannot undo a commit. */
@@ -197,25 +181,17 @@ export class Bus<P extends EventPayloadBase> {
   }
 
   /**
-   * Removes a session's events, their pending deliveries and its processed records: what
-   * `POST /orders/reset` promises. The modules' own rows are theirs to drop. Runs inside the
-   * caller's transaction.
+   * Removes a session's events and their scheduled deliveries: what `POST /orders/reset`
+   * promises. The modules' own rows are theirs to drop. Runs inside the caller's transaction.
    */
   forgetSession(sessionId: string): void {
     this.db.delete(events).where(eq(events.sessionId, sessionId)).run();
     this.db.delete(deliveries).where(eq(deliveries.sessionId, sessionId)).run();
-    this.db.delete(processedEvents).where(eq(processedEvents.sessionId, sessionId)).run();
   }
 
-  /** The orders of a session that still have deliveries scheduled: sagas the bus has not finished. */
+  /** The orders of a session with work still ahead on the bus: sagas it has not finished. */
   ordersWithScheduledDeliveries(sessionId: string): string[] {
-    return this.db
-      .selectDistinct({ orderId: events.orderId })
-      .from(deliveries)
-      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(eq(deliveries.sessionId, sessionId))
-      .all()
-      .map((row) => row.orderId);
+    return [...new Set(this.ordersInFlight(sessionId).map((row) => row.orderId))];
   }
 
   /** Every (session, order) whose log holds an event of `type`; one session's when given (for the consistency checker). */
@@ -227,14 +203,24 @@ export class Bus<P extends EventPayloadBase> {
       .all();
   }
 
-  /** Every (session, order) with a delivery still scheduled: sagas in flight (for the consistency checker). */
+  /**
+   * Every (session, order) with work still ahead on the bus, one session's when given: an event
+   * the relay has not reached yet, or a delivery scheduled for later.
+   */
   ordersInFlight(sessionId?: string): { sessionId: string; orderId: string }[] {
-    return this.db
+    const cursor = sql`(SELECT ${relayCursor.lastSeq} FROM ${relayCursor} WHERE ${relayCursor.id} = 1)`;
+    const unread = this.db
+      .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
+      .from(events)
+      .where(sessionId === undefined ? gt(events.seq, cursor) : and(gt(events.seq, cursor), eq(events.sessionId, sessionId)))
+      .all();
+    const scheduled = this.db
       .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
       .from(deliveries)
       .innerJoin(events, eq(events.seq, deliveries.eventSeq))
       .where(sessionId === undefined ? undefined : eq(deliveries.sessionId, sessionId))
       .all();
+    return [...unread, ...scheduled];
   }
 
   /** Of `orderIds`, the sagas whose log holds an event of one of `types`. */

@@ -13,7 +13,7 @@ export interface ReactionContext<P extends EventPayloadBase> {
  * never awaits: time-based behaviour is its `delayMs`, which becomes the delivery's due time.
  */
 export interface Reaction<P extends EventPayloadBase, T extends P["type"] = P["type"]> {
-  /** Stable and unique (`module.intent`): stored with each delivery and processed record. */
+  /** Stable and unique (`module.intent`): stored with each scheduled delivery. */
   name: string;
   on: T;
   delayMs?: (event: EventOf<P, T>) => number;

@@ -2,6 +2,7 @@ import type { Clock } from "../platform/clock";
 import { transaction } from "../platform/db";
 import type { Bus } from "./bus";
 import { type DueDeliveryRow, type EventRow, eventOfDelivery } from "./bus.sql";
+import type { Reaction } from "./reaction";
 import type { BusEvent, EventPayloadBase } from "./event";
 
 export interface RelayOptions {
@@ -13,19 +14,31 @@ export interface RelayOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
-/** Due deliveries are read in pages of this many, oldest due first. */
+/** The log past the cursor, and due deliveries, are read in pages of this many. */
 const PAGE_SIZE = 100;
 
+/** What a duplicate delivery of an event comes to, for each reaction subscribed to it. */
+export type RedeliveryOutcome = "duplicate_ignored" | "not_yet_delivered";
+
 /**
- * Delivers scheduled events to reactions. Each delivery runs in its own savepoint that records
- * (event, reaction) in processed_events, runs the reaction and removes the delivery, so it is
- * atomic with its processed record: if the record already exists the reaction is skipped (a
- * duplicate delivery changes nothing), and if the reaction throws, everything it did is
- * rolled back and the delivery is retried later. The deliveries of one round share one
- * commit: a crash before it loses the whole round, which is then delivered again from the
- * durable schedule, exactly as a crash before a single delivery's commit would. (One commit
- * per delivery wrote the same B-tree pages to the WAL over and over; see docs/performance.md.)
- * Events a round emits are announced only after its commit.
+ * Hands committed events to the reactions subscribed to them. Its state is two things, both
+ * in the database and both moved in the same transaction as the reactions' effects:
+ *
+ * - a cursor in the event log: every event up to it has been handed to each of its reactions;
+ * - the schedule (`deliveries`): the (event, reaction) pairs that were not due yet when the
+ *   cursor passed the event (a demo delay), or that failed and wait for a retry.
+ *
+ * A round reads the log past the cursor in commit order. For each event and each subscribed
+ * reaction, a delivery that is due runs at once, in its own savepoint; one that is not due yet
+ * becomes a row of the schedule; one that throws is rolled back alone and becomes a row due
+ * after a backoff. Then the round runs the schedule's due rows, each in a savepoint that also
+ * deletes it. The cursor moves and the round commits once, so a crash before the commit loses
+ * the whole round and the next process does it again from the same cursor; nothing is done
+ * twice, because whatever was done moved the cursor or deleted its row in the same commit.
+ * That is also why a duplicate delivery changes nothing: a pair behind the cursor with no row
+ * left has been handled, and `redeliver` says so instead of running it again
+ * (see docs/architecture.md, "Idempotency: one mechanism"). Events a round emits are
+ * announced only after its commit, and are read by the same round if it has room.
  *
  * The relay owns time: it only delivers what is due by its clock, and tests drive it with
  * `runDue()` instead of timers.
@@ -51,38 +64,80 @@ export class Relay<P extends EventPayloadBase> {
   }
 
   /**
-   * Delivers everything due now, including follow-ups that become due at once, up to `limit`
-   * deliveries, in one commit; returns the count.
+   * Delivers everything due now, including follow-ups that become due at once, in one commit,
+   * in due order: an event past the cursor is due at its own time, a scheduled row at its due
+   * time. Stops after `limit` steps (an event handed over, or a row run). Returns how many
+   * deliveries ran.
    */
   runDue(limit = Number.POSITIVE_INFINITY): number {
+    const { statements } = this.bus;
     const emitted: BusEvent<P>[] = [];
     const delivered = transaction(this.bus.db, () => {
-      let done = 0;
-      while (done < limit) {
-        const due = this.bus.statements.dueDeliveries.all({ now: this.clock.now(), limit: Math.min(PAGE_SIZE, limit - done) });
-        if (due.length === 0) break;
-        for (const delivery of due) this.deliver(delivery, eventOfDelivery(delivery), emitted);
-        done += due.length;
+      const start = this.cursor();
+      let cursor = start;
+      let unread: EventRow[] = [];
+      let due: DueDeliveryRow[] = [];
+      // A page is read again only when it may hold more: it came back full, or (for the log)
+      // this round appended events since. Rows this round schedules are never due in it.
+      let moreUnread = true;
+      let moreDue = true;
+      let appendedSeen = emitted.length;
+      let ran = 0;
+      for (let steps = 0; steps < limit; steps += 1) {
+        if (unread.length === 0 && (moreUnread || emitted.length > appendedSeen)) {
+          appendedSeen = emitted.length;
+          unread = statements.eventsAfter.all({ after: cursor, limit: PAGE_SIZE });
+          moreUnread = unread.length === PAGE_SIZE;
+        }
+        if (due.length === 0 && moreDue) {
+          due = statements.dueDeliveries.all({ now: this.clock.now(), limit: PAGE_SIZE });
+          moreDue = due.length === PAGE_SIZE;
+        }
+        const event = unread[0];
+        const delivery = due[0];
+        if (event && (!delivery || event.timestamp <= delivery.dueAt)) {
+          unread.shift();
+          ran += this.handOver(event, emitted);
+          cursor = event.seq;
+        } else if (delivery) {
+          due.shift();
+          this.deliverScheduled(delivery, eventOfDelivery(delivery), emitted);
+          ran += 1;
+        } else {
+          break;
+        }
       }
-      return done;
+      if (cursor !== start) statements.moveCursor.run({ lastSeq: cursor });
+      return ran;
     });
     this.bus.announce(emitted);
     return delivered;
   }
 
-  /** When the next delivery becomes due (ms since the epoch), or null when nothing is scheduled. */
+  /** When the next delivery becomes due (ms since the epoch), or null when nothing is ahead. */
   nextDueAt(): number | null {
+    const unread = this.bus.statements.firstEventAfter.get({ after: this.cursor() });
+    if (unread) return unread.timestamp;
     return this.bus.statements.nextDueAt.get()?.next ?? null;
   }
 
+  /** Work ahead: events the cursor has not reached, plus scheduled deliveries. */
   pendingCount(): number {
-    return this.bus.statements.pendingCount.get()?.n ?? 0;
+    const { statements } = this.bus;
+    return (statements.eventsAfterCount.get({ after: this.cursor() })?.n ?? 0) + (statements.scheduledCount.get()?.n ?? 0);
   }
 
-  /** Schedules the event again for each of its reactions: a deliberate duplicate delivery. */
-  redeliver(event: BusEvent<P>): void {
-    transaction(this.bus.db, () => this.bus.schedule(event, this.clock.now()));
-    this.wake();
+  /**
+   * A deliberate duplicate delivery of `event` to each reaction subscribed to it. A pair the
+   * relay has handled (behind the cursor, no row left) is recognised and changes nothing; a
+   * pair it has not handled yet (past the cursor, or scheduled) is delivered once, when due.
+   */
+  redeliver(event: BusEvent<P>): { reaction: string; outcome: RedeliveryOutcome }[] {
+    const handledUpTo = this.cursor();
+    return this.bus.reactionsFor(event.type).map((reaction) => {
+      const pending = event.seq > handledUpTo || this.bus.statements.pendingDelivery.get({ eventSeq: event.seq, reaction: reaction.name });
+      return { reaction: reaction.name, outcome: pending ? "not_yet_delivered" : "duplicate_ignored" };
+    });
   }
 
   /** Starts delivering on real timers: at once for what is overdue (crash recovery), then as things fall due. */
@@ -98,6 +153,10 @@ export class Relay<P extends EventPayloadBase> {
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.timerDueAt = Number.POSITIVE_INFINITY;
+  }
+
+  private cursor(): number {
+    return this.bus.statements.cursor.get()?.lastSeq ?? 0;
   }
 
   private wake(): void {
@@ -132,55 +191,96 @@ export class Relay<P extends EventPayloadBase> {
     this.wake();
   }
 
-  /** One delivery in its own savepoint; what it emits joins `emitted` only if it succeeded. */
-  private deliver(delivery: DueDeliveryRow, row: EventRow | null, emitted: BusEvent<P>[]): void {
+  /**
+   * The cursor reaches `row`: each subscribed reaction runs now if it is due, or gets a row in
+   * the schedule for later. Returns how many ran (successfully or not).
+   */
+  private handOver(row: EventRow, emitted: BusEvent<P>[]): number {
+    const reactions = this.bus.reactionsFor(row.type);
+    if (reactions.length === 0) return 0;
+    const event = this.bus.rowToEvent(row);
+    const now = this.clock.now();
+    let ran = 0;
+    for (const reaction of reactions) {
+      // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
+      const dueAt = event.timestamp + Math.max(0, reaction.delayMs?.(event as never) ?? 0);
+      if (dueAt > now) {
+        this.schedule(event, reaction, dueAt, 0, null);
+        continue;
+      }
+      ran += 1;
+      const failure = this.run(reaction, event, emitted);
+      if (failure !== null) {
+        this.log(`relay: ${reaction.name} failed on event #${event.seq} (attempt 1)`, failure);
+        this.schedule(event, reaction, now + this.backoff(0), 1, messageOf(failure));
+      }
+    }
+    return ran;
+  }
+
+  /** A row of the schedule that is due: run in a savepoint that also deletes the row. */
+  private deliverScheduled(delivery: DueDeliveryRow, row: EventRow | null, emitted: BusEvent<P>[]): void {
     const { statements } = this.bus;
+    if (!row) {
+      // The event was removed by a reset; there is nothing left to deliver.
+      statements.removeDelivery.run({ id: delivery.id });
+      return;
+    }
+    const reaction = this.bus.reactionNamed(delivery.reaction);
+    const failure = reaction
+      ? this.run(reaction, this.bus.rowToEvent(row), emitted, () => statements.removeDelivery.run({ id: delivery.id }))
+      : new Error(`No reaction named ${delivery.reaction} is subscribed`);
+    if (failure === null) return;
+    this.log(`relay: ${delivery.reaction} failed on event #${delivery.eventSeq} (attempt ${delivery.attempts + 1})`, failure);
+    statements.retryLater.run({
+      id: delivery.id,
+      lastError: messageOf(failure),
+      dueAt: this.clock.now() + this.backoff(delivery.attempts),
+    });
+  }
+
+  /**
+   * One delivery in its own savepoint, with `alsoInSavepoint` (removing its row); what it emits
+   * joins `emitted` only if it succeeded. Returns what it threw, or null.
+   */
+  private run(reaction: Reaction<P>, event: BusEvent<P>, emitted: BusEvent<P>[], alsoInSavepoint?: () => void): unknown {
     const mine: BusEvent<P>[] = [];
     try {
       transaction(this.bus.db, () => {
-        if (!row) {
-          // The event was removed by a reset; there is nothing left to deliver.
-          statements.removeDelivery.run({ id: delivery.id });
-          return;
-        }
-        const reaction = this.bus.reactionNamed(delivery.reaction);
-        if (!reaction) throw new Error(`No reaction named ${delivery.reaction} is subscribed`);
-        const now = this.clock.now();
-        // Recorded first, in the same savepoint as the reaction: if the reaction throws, the
-        // record is rolled back with everything else; if it was already there, this is a
-        // duplicate delivery and the reaction is skipped.
-        const recorded = statements.recordProcessed.get({
-          sessionId: row.sessionId,
-          eventId: row.id,
-          reaction: reaction.name,
-          processedAt: now,
+        // The delivery was handed to this reaction because it subscribed to this event's type,
+        // which TypeScript cannot see through the stored name.
+        reaction.handle(event as never, {
+          now: this.clock.now(),
+          emit: (payload) =>
+            this.bus.append(
+              { ...payload, sessionId: event.sessionId, sagaId: event.sagaId, orderId: event.orderId, causationId: event.id },
+              mine,
+            ),
         });
-        if (recorded !== null) {
-          const event = this.bus.rowToEvent(row);
-          // The delivery was scheduled for this reaction because it subscribed to this event's
-          // type (Bus.schedule), which TypeScript cannot see through the stored name.
-          reaction.handle(event as never, {
-            now,
-            emit: (payload) =>
-              this.bus.append(
-                { ...payload, sessionId: event.sessionId, sagaId: event.sagaId, orderId: event.orderId, causationId: event.id },
-                mine,
-              ),
-          });
-        }
-        statements.removeDelivery.run({ id: delivery.id });
+        alsoInSavepoint?.();
       });
     } catch (error) {
-      this.retryLater(delivery, error);
-      return;
+      return error ?? new Error("a reaction threw nothing");
     }
     emitted.push(...mine);
+    return null;
   }
 
-  private retryLater(delivery: DueDeliveryRow, error: unknown): void {
-    const message = error instanceof Error ? error.message : String(error);
-    this.log(`relay: ${delivery.reaction} failed on event #${delivery.eventSeq} (attempt ${delivery.attempts + 1})`, error);
-    const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** delivery.attempts);
-    this.bus.statements.retryLater.run({ id: delivery.id, lastError: message, dueAt: this.clock.now() + backoff });
+  private schedule(event: BusEvent<P>, reaction: Reaction<P>, dueAt: number, attempts: number, lastError: string | null): void {
+    this.bus.statements.scheduleDelivery.run({
+      sessionId: event.sessionId,
+      eventSeq: event.seq,
+      reaction: reaction.name,
+      dueAt,
+      attempts,
+      lastError,
+    });
+  }
+
+  /** Backoff after `attempts` failed attempts: base * 2^attempts, capped. */
+  private backoff(attempts: number): number {
+    return Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** attempts);
   }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

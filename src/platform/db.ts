@@ -60,5 +60,13 @@ export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseOptio
  * (see docs/architecture.md, "Handlers are synchronous").
  */
 export function transaction<T>(db: Database, work: () => T): T {
-  return db.$client.transaction(work)();
+  let inTransaction = transactionRunners.get(db.$client);
+  if (!inTransaction) {
+    // bun:sqlite builds a new wrapper (with its deferred/immediate/exclusive variants) per call
+    // of transaction(); one per connection, taking the work as its argument, is enough.
+    inTransaction = db.$client.transaction((run: () => unknown) => run());
+    transactionRunners.set(db.$client, inTransaction);
+  }
+  return inTransaction(work) as T;
 }
+const transactionRunners = new WeakMap<SQLite, (run: () => unknown) => unknown>();

@@ -14,7 +14,7 @@ import type { InventoryService } from "./inventory.service";
 /**
  * Inventory's reactions: each loads what its decision needs, asks a pure decision
  * (inventory.decide.ts) and carries out what it answers. A duplicate delivery never reaches
- * them (the bus's processed records stop it), so they hold no duplicate checks of their own.
+ * them (the relay recognises it by its cursor and schedule), so they hold no duplicate checks of their own.
  */
 export function inventoryReactions(deps: ModuleDeps, service: InventoryService) {
   function carryOut(event: SagaEvent, outcomes: InventoryOutcome[], { now, emit }: SagaReactionContext): void {

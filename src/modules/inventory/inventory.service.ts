@@ -96,8 +96,9 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
 
     /**
      * `POST /inventory/reset`: drops the session's reservations and products and reloads the
-     * default catalog. The bus's processed records stay, so a duplicate delivery arriving after
-     * the reset is still recognised (docs/architecture.md, "Idempotency: one mechanism").
+     * default catalog. The relay's record of what it delivered (its cursor and schedule) is not
+     * touched, so a duplicate delivery arriving after the reset is still recognised
+     * (docs/architecture.md, "Idempotency: one mechanism").
      */
     resetInventory(sessionId: string): ProductJson[] {
       transaction(db, () => {

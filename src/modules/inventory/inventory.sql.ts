@@ -1,7 +1,7 @@
 import type { Database as SQLite } from "bun:sqlite";
 import { sql } from "drizzle-orm";
 import { quotedList } from "../../platform/sql-list";
-import { check, foreignKey, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, foreignKey, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** A reservation moves PENDING → CONFIRMED or RELEASED, never back. */
 export const reservationStatuses = ["PENDING", "CONFIRMED", "RELEASED"] as const;
@@ -42,7 +42,6 @@ export const reservations = sqliteTable(
     primaryKey({ columns: [t.sessionId, t.id] }),
     // One reservation per order: a redelivered ORDER_CREATED can never reserve twice.
     uniqueIndex("reservations_session_order").on(t.sessionId, t.orderId),
-    index("reservations_session_status").on(t.sessionId, t.status),
     check("reservations_status", sql`${t.status} IN (${sql.raw(quotedList(reservationStatuses))})`),
   ],
 );

@@ -12,8 +12,7 @@ import { type OrdersStatements, fromStoredOrder } from "./orders.sql";
 
 /**
  * Orders' reactions: each loads the order's status, asks a pure decision (orders.decide.ts)
- * and writes what it answers. A duplicate delivery never reaches them (the bus's processed
- * records stop it), so they hold no duplicate checks of their own.
+ * and writes what it answers. A duplicate delivery never reaches them (the relay recognises it by its cursor and schedule), so they hold no duplicate checks of their own.
  */
 export function orderReactions(statements: OrdersStatements) {
   const stateOf = (event: SagaEvent): OrderState => {

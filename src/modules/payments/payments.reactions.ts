@@ -15,7 +15,7 @@ import type { PaymentsService } from "./payments.service";
 /**
  * Payments' reactions: each loads the order's payment, asks a pure decision
  * (payments.decide.ts) and writes what it answers. A duplicate delivery never reaches them (the
- * bus's processed records stop it), so they hold no duplicate checks of their own.
+ * relay recognises it by its cursor and schedule), so they hold no duplicate checks of their own.
  */
 export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
   const context: PaymentDecisionContext = { random: deps.random, newPaymentId: () => `txn_${deps.ids.uuid()}` };

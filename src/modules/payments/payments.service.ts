@@ -36,8 +36,9 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
     },
 
     /**
-     * `POST /payments/reset`: drops the session's payments. The bus's processed records stay, so
-     * a duplicate delivery arriving after the reset is still recognised (docs/architecture.md).
+     * `POST /payments/reset`: drops the session's payments. The relay's record of what it
+     * delivered (its cursor and schedule) is not touched, so a duplicate delivery arriving after
+     * the reset is still recognised (docs/architecture.md).
      */
     resetPayments(sessionId: string): void {
       transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());

@@ -17,7 +17,6 @@ export const allTables = [
   "payments",
   "events",
   "deliveries",
-  "processed_events",
 ] as const;
 
 /**

@@ -146,10 +146,18 @@ function deliveriesNow(real: CrashableApp): DeliveryRow[] {
   return real.sqlite.query("SELECT id, session_id, due_at FROM deliveries ORDER BY due_at, id").all() as DeliveryRow[];
 }
 
-/** The relay's normal path: the next delivery in due order, moving time forward to it if need be. */
+/** The next event the relay has not read yet (its reactions are due at once, or get scheduled). */
+function unreadNow(real: CrashableApp): { session_id: string; timestamp: number } | undefined {
+  return real.sqlite
+    .query("SELECT session_id, timestamp FROM events WHERE seq > (SELECT last_seq FROM relay_cursor) ORDER BY seq LIMIT 1")
+    .get() as { session_id: string; timestamp: number } | undefined;
+}
+
+/** The relay's normal path: the next event past its cursor, else the next scheduled delivery, moving time forward to it if need be. */
 class DeliverNext extends SagaCommand {
   async act(_model: SagaModel, real: CrashableApp) {
-    const next = deliveriesNow(real)[0];
+    const unread = unreadNow(real);
+    const next = unread ? { session_id: unread.session_id, due_at: unread.timestamp } : deliveriesNow(real)[0];
     if (!next) return;
     real.clock.set(Math.max(real.clock.now(), next.due_at));
     await isolated(real, next.session_id, () => real.server.relay.runDue(1));
@@ -168,7 +176,8 @@ class DeliverOutOfOrder extends SagaCommand {
     const all = deliveriesNow(real);
     if (all.length === 0) return;
     const chosen = [...all].sort((a, b) => a.id - b.id)[Math.floor(this.pick * all.length)]!;
-    const first = Math.min(real.clock.now(), all[0]!.due_at) - 1;
+    // Before everything else that is due, unread events included.
+    const first = Math.min(real.clock.now(), all[0]!.due_at, unreadNow(real)?.timestamp ?? Number.POSITIVE_INFINITY) - 1;
     real.sqlite.query("UPDATE deliveries SET due_at = ? WHERE id = ?").run(first, chosen.id);
     await isolated(real, chosen.session_id, () => real.server.relay.runDue(1));
   }
