@@ -4,39 +4,77 @@ import type { BusEvent, EventPayloadBase } from "./event";
 /** Upper bound on concurrent long polls per process; past it a wait ends at once. */
 export const MAX_WAITING_REQUESTS = 10_000;
 
+interface Waiter {
+  types: ReadonlySet<string>;
+  done: () => void;
+}
+
 /**
- * Long polls: a request waits until the bus announces a committed event it is waiting for,
- * a timeout passes, or the client goes away. One instance per bus, so its count of waiters
- * belongs to one app, never to the module.
+ * Long polls: a request waits until the bus announces a committed event of one order, of one
+ * of the types it waits for, or a timeout passes, or the client goes away. One listener on the
+ * bus serves every waiter: each announced event is looked up by its order, so an announcement
+ * costs the same with ten thousand waiters as with one. One instance per bus, so its count of
+ * waiters belongs to one app, never to the module.
  */
 export class EventWaiters<P extends EventPayloadBase> {
+  private readonly byOrder = new Map<string, Set<Waiter>>();
   private waiting = 0;
 
   constructor(
-    private readonly bus: Bus<P>,
+    bus: Bus<P>,
     private readonly maxWaiting = MAX_WAITING_REQUESTS,
-  ) {}
+  ) {
+    bus.listen((events) => this.wakeFor(events));
+  }
 
-  /** Resolves when `matches` accepts an announced event, after `timeoutMs`, or on `signal`; at once when full. */
-  async waitFor(matches: (event: BusEvent<P>) => boolean, timeoutMs: number, signal: AbortSignal): Promise<void> {
+  /** Resolves when an event of `types` is announced for the order, after `timeoutMs`, or on `signal`; at once when full. */
+  async waitForOrder(
+    sessionId: string,
+    orderId: string,
+    types: readonly P["type"][],
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<void> {
     if (this.waiting >= this.maxWaiting || signal.aborted) return;
+    const key = orderKey(sessionId, orderId);
     this.waiting += 1;
     try {
       await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          stopListening();
-          signal.removeEventListener("abort", done);
-          resolve();
+        const waiter: Waiter = {
+          types: new Set(types),
+          done: () => {
+            clearTimeout(timer);
+            signal.removeEventListener("abort", waiter.done);
+            const waiters = this.byOrder.get(key);
+            waiters?.delete(waiter);
+            if (waiters?.size === 0) this.byOrder.delete(key);
+            resolve();
+          },
         };
-        const timer = setTimeout(done, timeoutMs);
-        const stopListening = this.bus.listen((events) => {
-          if (events.some(matches)) done();
-        });
-        signal.addEventListener("abort", done);
+        const timer = setTimeout(waiter.done, timeoutMs);
+        signal.addEventListener("abort", waiter.done);
+        const waiters = this.byOrder.get(key) ?? new Set<Waiter>();
+        waiters.add(waiter);
+        this.byOrder.set(key, waiters);
       });
     } finally {
       this.waiting -= 1;
     }
   }
+
+  /** Requests waiting now. */
+  get count(): number {
+    return this.waiting;
+  }
+
+  private wakeFor(events: readonly BusEvent<P>[]): void {
+    if (this.byOrder.size === 0) return;
+    for (const event of events) {
+      const waiters = this.byOrder.get(orderKey(event.sessionId, event.orderId));
+      if (!waiters) continue;
+      for (const waiter of [...waiters]) if (waiter.types.has(event.type)) waiter.done();
+    }
+  }
 }
+
+const orderKey = (sessionId: string, orderId: string) => `${sessionId}\n${orderId}`;

@@ -93,11 +93,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements) {
     /** `GET /orders/:id?wait=ms`: the order once it is COMPLETED or CANCELLED, or as it is after `waitMs`. */
     async waitForOrderToSettle(order: OrderJson, waitMs: number, signal: AbortSignal): Promise<OrderJson> {
       if (isTerminal(order.status)) return order;
-      await deps.waiters.waitFor(
-        (e) => e.orderId === order.id && e.sessionId === order.sessionId && (e.type === "ORDER_COMPLETED" || e.type === "ORDER_CANCELLED"),
-        waitMs,
-        signal,
-      );
+      await deps.waiters.waitForOrder(order.sessionId, order.id, ["ORDER_COMPLETED", "ORDER_CANCELLED"], waitMs, signal);
       return getOrder(order.sessionId, order.id);
     },
 

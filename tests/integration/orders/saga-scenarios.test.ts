@@ -263,10 +263,13 @@ describe("reading orders", () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
     const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
+    const listeners = t.deps.bus.listenerCount;
     const waiting = t.request("GET", `/orders/${placed.id}?wait=30000`);
     t.relay.runDue();
     expect((await waiting).body.status).toBe("COMPLETED");
-    expect(t.deps.bus.listenerCount).toBe(0);
+    // Nothing is left behind: no bus listener, no waiter.
+    expect(t.deps.bus.listenerCount).toBe(listeners);
+    expect(t.deps.waiters.count).toBe(0);
   });
 
   test("?wait on a settled order answers at once", async () => {
@@ -280,8 +283,10 @@ describe("reading orders", () => {
   test("?wait answers the current state when the time runs out", async () => {
     const t = createTestApp();
     const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
+    const listeners = t.deps.bus.listenerCount;
     expect((await t.request("GET", `/orders/${placed.id}?wait=20`)).body.status).toBe("PENDING");
-    expect(t.deps.bus.listenerCount).toBe(0);
+    expect(t.deps.bus.listenerCount).toBe(listeners);
+    expect(t.deps.waiters.count).toBe(0);
   });
 
   test("each event names its saga, order, session and cause", async () => {
