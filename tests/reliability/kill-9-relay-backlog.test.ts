@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
+import { startServerProcess } from "./support/server-process";
 
 /**
  * kill -9 aimed at the relay's two records of what it has done: its cursor in the event log
@@ -18,7 +19,6 @@ import { defaultCatalog } from "../../src/modules/inventory/catalog";
 const rounds = Number(process.env.FUZZ === "1" ? 12 : 4);
 const burst = 200;
 const sessions = Array.from({ length: 4 }, (_, i) => `backlog-${i}`);
-const serverEntry = join(import.meta.dir, "../../src/main.ts");
 const dir = mkdtempSync(join(tmpdir(), "saga-kill9-backlog-"));
 const databasePath = join(dir, "saga.sqlite");
 let child: Subprocess<"ignore", "pipe", "pipe"> | null = null;
@@ -29,27 +29,10 @@ afterAll(() => {
 });
 
 async function startServer(): Promise<string> {
-  child = Bun.spawn([process.execPath, serverEntry], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, INVENTORY_DELAY_MS: "300", PAYMENT_DELAY_MS: "300" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  serverErrors.push(new Response(child.stderr).text());
-  const reader = child.stdout.getReader();
-  let seen = "";
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += new TextDecoder().decode(value);
-    const match = seen.match(/listening on (http:\/\/[^\s]+)/);
-    if (match) {
-      reader.releaseLock();
-      void child.stdout.pipeTo(new WritableStream());
-      return match[1]!;
-    }
-  }
-  throw new Error(`server did not start: ${seen}`);
+  const server = await startServerProcess(databasePath, { INVENTORY_DELAY_MS: "300", PAYMENT_DELAY_MS: "300" });
+  child = server.child;
+  serverErrors.push(server.stderr);
+  return server.baseUrl;
 }
 
 /** What the relay had not done yet when the process died, read from the file as the next process will. */

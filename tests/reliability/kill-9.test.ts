@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
+import { startServerProcess } from "./support/server-process";
 import { seededRandom } from "../../src/platform/random";
 
 /**
@@ -18,7 +19,6 @@ const kills = Number(process.env.KILL_COUNT ?? (process.env.FUZZ === "1" ? 15 : 
 const sessions = Array.from({ length: 8 }, (_, i) => `kill9-${i}`);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const random = seededRandom(seed);
-const serverEntry = join(import.meta.dir, "../../src/main.ts");
 const dir = mkdtempSync(join(tmpdir(), "saga-kill9-"));
 const databasePath = join(dir, "saga.sqlite");
 
@@ -32,28 +32,10 @@ afterAll(() => {
 
 /** Starts the server on a free loopback port and resolves its base URL once it listens. */
 async function startServer(): Promise<string> {
-  child = Bun.spawn([process.execPath, serverEntry], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, INVENTORY_DELAY_MS: "200", PAYMENT_DELAY_MS: "300" },
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  serverErrors.push(new Response(child.stderr).text());
-  const reader = child.stdout.getReader();
-  let seen = "";
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    seen += new TextDecoder().decode(value);
-    const match = seen.match(/listening on (http:\/\/[^\s]+)/);
-    if (match) {
-      reader.releaseLock();
-      // Keep draining stdout so a chatty server never blocks on a full pipe.
-      void child.stdout.pipeTo(new WritableStream());
-      return match[1]!;
-    }
-  }
-  throw new Error(`server did not start: ${seen}`);
+  const server = await startServerProcess(databasePath, { INVENTORY_DELAY_MS: "200", PAYMENT_DELAY_MS: "300" });
+  child = server.child;
+  serverErrors.push(server.stderr);
+  return server.baseUrl;
 }
 
 async function killServer(): Promise<void> {
