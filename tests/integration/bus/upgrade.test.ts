@@ -1,0 +1,85 @@
+import { Database as SQLite } from "bun:sqlite";
+import { afterAll, expect, test } from "bun:test";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrate } from "drizzle-orm/bun-sqlite/migrator";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrationsFolder } from "../../../src/platform/db";
+import { createTestApp } from "../../support/test-app";
+
+const dir = mkdtempSync(join(tmpdir(), "saga-upgrade-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A database as the first schema (migration 0000) left it: deliveries as rows, processed_events beside them. */
+function databaseAtFirstMigration(path: string): SQLite {
+  const firstOnly = join(dir, "migrations-0000");
+  mkdirSync(join(firstOnly, "meta"), { recursive: true });
+  copyFileSync(join(migrationsFolder, "0000_init.sql"), join(firstOnly, "0000_init.sql"));
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8"));
+  writeFileSync(join(firstOnly, "meta/_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
+  const sqlite = new SQLite(path, { create: true, strict: true });
+  migrate(drizzle({ client: sqlite }), { migrationsFolder: firstOnly });
+  return sqlite;
+}
+
+test("upgrading a database of the first schema: pending deliveries are delivered, events already handled are not handed over again", async () => {
+  const path = join(dir, "old.sqlite");
+  const old = databaseAtFirstMigration(path);
+  const at = Date.UTC(2026, 0, 1);
+  const created = (items: unknown) =>
+    JSON.stringify({ items, paymentBehaviour: "success", inventoryBehaviour: "success", skipDemoDelays: true, userId: null });
+  old.run(
+    `INSERT INTO products (id, session_id, name, price_cents, stock_level, created_at, updated_at)
+     VALUES ('mouse-pad', 's', 'Mouse Pad', 2499, 54, ${at}, ${at})`,
+  );
+  for (const [order, status] of [
+    ["pending-order", "PENDING"],
+    ["handled-order", "CANCELLED"],
+  ]) {
+    old.run(
+      `INSERT INTO orders (id, session_id, saga_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, created_at, updated_at)
+       VALUES ('${order}', 's', 'saga-${order}', '${status}', 'success', 'success', 1, ${at}, ${at})`,
+    );
+    old.run(`INSERT INTO order_items (session_id, order_id, line_no, product, quantity) VALUES ('s', '${order}', 0, 'mouse-pad', 5)`);
+  }
+  // Both orders' ORDER_CREATED are in the log. The first still has its delivery scheduled; the
+  // second's was delivered long ago (its row is gone, its processed record kept).
+  const insertEvent = old.prepare(
+    `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data)
+     VALUES ($id, 's', 'ORDER_CREATED', $saga, $order, NULL, ${at}, $data)`,
+  );
+  insertEvent.run({
+    id: "evt-pending",
+    saga: "saga-pending-order",
+    order: "pending-order",
+    data: created([{ product: "mouse-pad", quantity: 5 }]),
+  });
+  insertEvent.run({
+    id: "evt-handled",
+    saga: "saga-handled-order",
+    order: "handled-order",
+    data: created([{ product: "mouse-pad", quantity: 5 }]),
+  });
+  old.run(
+    `INSERT INTO deliveries (session_id, event_seq, reaction, due_at) VALUES ('s', 1, 'inventory.reserveStockWhenOrderCreated', ${at})`,
+  );
+  old.run(
+    `INSERT INTO processed_events (session_id, event_id, reaction, processed_at) VALUES ('s', 'evt-handled', 'inventory.reserveStockWhenOrderCreated', ${at})`,
+  );
+  old.close();
+
+  const t = createTestApp({ databasePath: path });
+  t.settle();
+  expect(t.relayFailures).toEqual([]);
+  const order = async (id: string) => (await t.request("GET", `/orders/${id}`, { session: "s" })).body;
+  expect((await order("pending-order")).status).toBe("COMPLETED");
+  // Had the relay started at the beginning of the log, the handled order would now hold a reservation.
+  expect((await order("handled-order")).status).toBe("CANCELLED");
+  const reservations = (await t.request("GET", "/inventory/reservations", { session: "s" })).body;
+  expect(reservations.map((r: { orderId: string; status: string }) => [r.orderId, r.status])).toEqual([["pending-order", "CONFIRMED"]]);
+  const [pads] = (await t.request("GET", "/inventory", { session: "s" })).body;
+  expect([pads.stock_level, pads.reserved]).toEqual([49, 0]);
+  expect(t.relay.pendingCount()).toBe(0);
+  t.deps.db.$client.close();
+});
