@@ -11,8 +11,8 @@ function redeliverFirst(t: TestApp, type: string): void {
 
 const statuses = async (t: TestApp, path: string) => (await t.request("GET", path)).body.map((row: { status: string }) => row.status);
 
-// Found by the saga model test: a module reset forgets that module's processed records, so a
-// duplicate delivered after it was handled as new and decided the saga a second time.
+// Found by the saga model test: a module reset must not make the bus forget what it delivered,
+// or a duplicate arriving after the reset is handled as new and decides the saga a second time.
 describe("a duplicate delivered after a module reset changes nothing", () => {
   test("ORDER_CREATED again after an inventory reset does not reserve for an order whose reservation already failed", async () => {
     const t = createTestApp();
