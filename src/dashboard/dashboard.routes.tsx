@@ -7,7 +7,7 @@ import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
-import { OrderForm } from "./views/order-form";
+import { OrderForm, OrderResult } from "./views/order-form";
 import { OrdersPanel } from "./views/orders";
 import { DashboardPage, SessionShell } from "./views/page";
 import { PaymentsPanel } from "./views/payments";
@@ -72,19 +72,17 @@ export function dashboardRoutes(sources: DashboardSources) {
     .post("/orders", async (c) => {
       const form = await c.req.formData().catch(() => new FormData());
       const parsed = parseOrderForm(form);
-      const products = data.productsFor(c.var.sessionId);
       if (!parsed.ok) {
         // 422 so scripts can tell; htmx 4 swaps error answers like any other.
-        return c.html(<OrderForm products={products} state={parsed.state} errors={parsed.errors} />, 422);
+        return c.html(<OrderResult errors={parsed.errors} />, 422);
       }
       const order = await orders.commands.placeOrder(c.var.sessionId, parsed.input);
-      // Keep the chosen behaviours for the next order; the new order's saga takes over the timeline.
-      const { paymentBehaviour, inventoryBehaviour, skipDemoDelays } = parsed.state;
-      const next = { ...defaultFormFor(products), paymentBehaviour, inventoryBehaviour, skipDemoDelays };
+      // The new order's saga takes over the timeline, which fetches itself again on arrival: by
+      // the time this answer lands, live refreshes may already have shown a later state.
       return c.html(
         <>
-          <OrderForm products={products} state={next} placed={order} />
-          <TimelinePanel {...data.timelineFor(c.var.sessionId, order.id)} oob />
+          <OrderResult placed={order} />
+          <TimelinePanel {...data.timelineFor(c.var.sessionId, order.id)} oob refreshOnLoad />
         </>,
       );
     });

@@ -21,9 +21,7 @@ export function emptyOrderForm(defaultProduct: string | undefined): OrderFormSta
   };
 }
 
-export type ParsedOrderForm =
-  | { ok: true; state: OrderFormState; input: PlaceOrderInput }
-  | { ok: false; state: OrderFormState; errors: ErrorDetail[] };
+export type ParsedOrderForm = { ok: true; input: PlaceOrderInput } | { ok: false; errors: ErrorDetail[] };
 
 function behaviourOf(value: FormDataEntryValue | null): Behaviour {
   const parsed = behaviourSchema.safeParse(value);
@@ -38,8 +36,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
   const products = form.getAll("product").map(String).slice(0, MAX_ORDER_LINES);
   const quantities = form.getAll("quantity").map(String);
   const lines = products.map((product, i) => ({ product: product.trim(), quantity: (quantities[i] ?? "").trim() }));
-  const state: OrderFormState = {
-    lines: lines.length > 0 ? lines : emptyOrderForm(undefined).lines,
+  const choices = {
     paymentBehaviour: behaviourOf(form.get("paymentBehaviour")),
     inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
     skipDemoDelays: form.get("skipDemoDelays") !== null,
@@ -57,22 +54,19 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     }
     items.push({ product: line.product, quantity: Number(line.quantity) });
   });
-  if (errors.length > 0) return { ok: false, state, errors };
+  if (errors.length > 0) return { ok: false, errors };
 
   const parsed = placeOrderBodySchema.safeParse({
     items,
-    paymentBehaviour: state.paymentBehaviour,
-    inventoryBehaviour: state.inventoryBehaviour,
-    skipDemoDelays: state.skipDemoDelays,
+    ...choices,
   });
   if (!parsed.success) {
     return {
       ok: false,
-      state,
       errors: parsed.error.issues.map((issue) => ({ path: readablePath(issue.path), message: issue.message })),
     };
   }
-  return { ok: true, state, input: parsed.data };
+  return { ok: true, input: parsed.data };
 }
 
 /** `items.0.quantity` → `line 1.quantity`, `items` → `lines`: the form's words, not the API's. */

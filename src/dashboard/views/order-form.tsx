@@ -18,7 +18,12 @@ export interface OrderFormProps {
   oob?: boolean;
 }
 
-/** Posts to the dashboard, which validates with the API's own schema and calls the orders service. */
+/**
+ * Posts to the dashboard, which validates with the API's own schema and places the order as the
+ * API does. The answer goes into the result area below the form, never over the form itself:
+ * what the user chose stays chosen, and every click is queued and sent in order
+ * (`hx-sync="this:queue all"`), so five quick clicks place five orders.
+ */
 export function OrderForm(props: OrderFormProps) {
   const { state } = props;
   return (
@@ -27,7 +32,7 @@ export function OrderForm(props: OrderFormProps) {
         <h2>Place an order</h2>
       </header>
       <p class="hint">Pick products and how the saga should behave, then watch the order, the stock and the timeline move.</p>
-      <form hx-post="/dashboard/orders" hx-target="#order-form" hx-swap="outerHTML" novalidate>
+      <form hx-post="/dashboard/orders" hx-target="#order-result" hx-swap="innerHTML" hx-sync="this:queue all" novalidate>
         <fieldset class="lines">
           <legend>Lines</legend>
           {state.lines.map((line, i) => (
@@ -93,23 +98,33 @@ export function OrderForm(props: OrderFormProps) {
           Place order
         </button>
       </form>
-      {props.errors && props.errors.length > 0 ? (
-        <div class="form-errors" role="alert">
-          <p>The order was not placed:</p>
-          <ul>
-            {props.errors.map((e) => (
-              <li>
-                {e.path ? <code>{e.path}</code> : null} {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {props.placed ? (
-        <p class="form-ok" role="status" data-order-id={props.placed.id}>
-          Order <code title={props.placed.id}>{shortId(props.placed.id)}</code> placed: its saga is running.
-        </p>
-      ) : null}
+      <div id="order-result">
+        <OrderResult errors={props.errors} placed={props.placed} />
+      </div>
     </section>
+  );
+}
+
+/** What the last submission came to: the order placed, or why none was. */
+export function OrderResult(props: { errors?: ErrorDetail[]; placed?: OrderJson }) {
+  if (props.errors && props.errors.length > 0) {
+    return (
+      <div class="form-errors" role="alert">
+        <p>The order was not placed:</p>
+        <ul>
+          {props.errors.map((e) => (
+            <li>
+              {e.path ? <code>{e.path}</code> : null} {e.message}
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  if (!props.placed) return null;
+  return (
+    <p class="form-ok" role="status" data-order-id={props.placed.id}>
+      Order <code title={props.placed.id}>{shortId(props.placed.id)}</code> placed: its saga is running.
+    </p>
   );
 }

@@ -9,6 +9,12 @@ export interface TimelineProps {
   order?: OrderJson;
   events: SagaEvent[];
   oob?: boolean;
+  /**
+   * Fetch itself again as soon as it is swapped in: for a timeline sent along with another
+   * answer (the order form's), which may reach the page after live refreshes already showed a
+   * later state of the same saga.
+   */
+  refreshOnLoad?: boolean;
 }
 
 /** One saga, event by event: who emitted it, what caused it, and when, counted from the order. */
@@ -22,7 +28,7 @@ export function TimelinePanel(props: TimelineProps) {
       id="timeline-panel"
       title="Saga timeline"
       path={path}
-      trigger={liveTriggers.timeline}
+      trigger={props.refreshOnLoad ? `load, ${liveTriggers.timeline}` : liveTriggers.timeline}
       oob={props.oob}
       class="timeline"
       actions={order ? <StatusBadge status={order.status} /> : undefined}

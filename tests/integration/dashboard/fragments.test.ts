@@ -157,6 +157,9 @@ describe("dashboard order form", () => {
     expect(res.text).toContain('id="timeline-panel"');
     expect(res.text).toContain('hx-swap-oob="true"');
     expect(res.text).toContain(`/dashboard/timeline?order=${order.id}`);
+    // ...and fetches itself again on arrival, in case live refreshes already showed a later state.
+    expect(res.text).toContain('hx-trigger="load, ');
+    expect(res.text).not.toContain('id="order-form"');
   });
 
   test("shows validation errors next to the form and writes nothing", async () => {
@@ -189,8 +192,8 @@ describe("dashboard order form", () => {
     expect(bad.status).toBe(422);
     expect(bad.text).toContain("<code>line 2.product</code>");
     expect(bad.text).toContain("<code>line 3.quantity</code>");
-    // What was typed stays in the form.
-    expect(bad.text).toContain('value="two"');
+    // The answer goes under the form and never replaces it, so what was typed stays typed.
+    expect(bad.text).not.toContain('id="order-form"');
 
     const zero = await t.request(
       "POST",

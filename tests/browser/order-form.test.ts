@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  chromiumAvailable,
+  openFreshDashboard,
+  placeOrderThroughForm,
+  until,
+  useServerAndBrowser,
+} from "./harness";
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: the order form", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "five quick clicks place five orders, and the form keeps what the user chose",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await page.selectOption('#order-form select[data-line="1"]', "keyboard");
+      await page.fill('#order-form input[data-line="1"]', "2");
+      await page.selectOption('#order-form select[name="paymentBehaviour"]', "failure");
+      await page.setChecked('#order-form input[name="skipDemoDelays"]', true);
+      for (let click = 0; click < 5; click += 1) await page.click("#order-form button[type=submit]");
+
+      const placed = async () =>
+        (await (await page.request.get(`${env.server.baseUrl}/orders`, { headers: { "x-session-id": await sessionOf(page) } })).json()) as {
+          items: { product: string; quantity: number }[];
+          paymentBehaviour: string;
+        }[];
+      await until(async () => (await placed()).length === 5, "five orders placed");
+      expect((await placed()).every((o) => o.items[0]?.product === "keyboard" && o.paymentBehaviour === "failure")).toBe(true);
+      // The choices are still there for the next order.
+      expect(await page.inputValue('#order-form select[data-line="1"]')).toBe("keyboard");
+      expect(await page.inputValue('#order-form input[data-line="1"]')).toBe("2");
+      expect(await page.inputValue('#order-form select[name="paymentBehaviour"]')).toBe("failure");
+      expect(await page.isChecked('#order-form input[name="skipDemoDelays"]')).toBe(true);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test("twenty quick orders: the timeline of each ends on its final event, never on an older one", async () => {
+    const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+    for (let n = 0; n < 20; n += 1) {
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse", 1]], skipDemoDelays: true });
+      await until(
+        async () => {
+          const shown = await page
+            .locator("#timeline-panel .timeline-order")
+            .getAttribute("data-order-id")
+            .catch(() => null);
+          const last = await page
+            .locator("#timeline-panel [data-event-type]")
+            .last()
+            .getAttribute("data-event-type")
+            .catch(() => null);
+          return shown === orderId && last === "ORDER_COMPLETED";
+        },
+        `order ${n + 1}'s timeline to end on ORDER_COMPLETED`,
+      );
+    }
+    // And it stays there: nothing older arrives afterwards.
+    await page.waitForTimeout(500);
+    expect(await page.locator("#timeline-panel [data-event-type]").last().getAttribute("data-event-type")).toBe("ORDER_COMPLETED");
+    expect(await page.locator("#timeline-panel .waiting").count()).toBe(0);
+    expect(seen.problems).toEqual([]);
+    await context.close();
+  }, 60_000);
+});
+
+const sessionOf = (page: import("playwright-core").Page) => page.locator("#session-id").innerText();
