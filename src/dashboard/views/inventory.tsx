@@ -3,6 +3,15 @@ import { formatCents } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
+/**
+ * Asked before an inventory reset: what it does to orders in flight. Their reservations go; a
+ * payment that then succeeds finds no stock to confirm, so it is refunded and the order
+ * cancelled, and one that fails cancels its order as usual.
+ */
+export const RESET_INVENTORY_WARNING =
+  "Reset this session's inventory? Every reservation is dropped and the default catalog reloaded. " +
+  "Orders still in flight lose the stock they hold: when their payment goes through it is refunded and the order is cancelled.";
+
 export function InventoryPanel(props: { products: ProductJson[]; oob?: boolean }) {
   return (
     <Panel
@@ -23,6 +32,7 @@ export function InventoryPanel(props: { products: ProductJson[]; oob?: boolean }
             hx-post="/dashboard/inventory/reset"
             hx-target="#inventory-panel"
             hx-swap="outerHTML"
+            hx-confirm={RESET_INVENTORY_WARNING}
             title="Drops this session's reservations and reloads the default catalog"
           >
             Reset inventory

@@ -7,6 +7,7 @@ import {
   until,
   useServerAndBrowser,
 } from "./harness";
+import { RESET_INVENTORY_WARNING } from "../../src/dashboard/views/inventory";
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: the order form", () => {
   const env = useServerAndBrowser();
@@ -69,3 +70,25 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the order form", () 
 });
 
 const sessionOf = (page: import("playwright-core").Page) => page.locator("#session-id").innerText();
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: resetting inventory", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "Reset inventory asks first, saying what happens to orders in flight; declined, it changes nothing",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]] });
+      await page.locator(`#reservations-panel [data-column="PENDING"] [data-order-id="${orderId}"]`).waitFor({ timeout: 10_000 });
+      await page.click("#inventory-panel button:has-text('Reset inventory')");
+      await until(async () => seen.dialogs.length === 1, "the confirmation");
+      expect(seen.dialogs[0]).toBe(`confirm: ${RESET_INVENTORY_WARNING}`);
+      // The harness declines every dialog: the reservation is still held.
+      await page.waitForTimeout(300);
+      expect(await page.locator(`#reservations-panel [data-column="PENDING"] [data-order-id="${orderId}"]`).count()).toBe(1);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});
