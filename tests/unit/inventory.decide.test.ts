@@ -126,7 +126,7 @@ describe("inventory: payment failed", () => {
       .given(pending)
       .when(declined)
       .then([
-        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads },
+        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads, reason },
         {
           type: "emit",
           event: { type: "INVENTORY_RELEASED", data: { reservationId: "res-1", items: fivePads, cause: "payment_failed", reason } },
@@ -160,7 +160,13 @@ describe("inventory: order cancelled", () => {
       .given(pending)
       .when(cancelled)
       .then([
-        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads },
+        {
+          type: "settle",
+          reservationId: "res-1",
+          to: "RELEASED",
+          lines: fivePads,
+          reason: "Order cancelled: Orders were reset while the saga was in flight",
+        },
         {
           type: "emit",
           event: {

@@ -6,7 +6,7 @@ import { Panel } from "./panel";
 const columns = [
   ["PENDING", "stock held while payment runs"],
   ["CONFIRMED", "paid: stock taken for good"],
-  ["RELEASED", "payment failed: stock handed back"],
+  ["RELEASED", "stock handed back, for the reason on each card"],
 ] as const;
 
 export const RESERVATIONS_SHOWN = 200;
@@ -40,6 +40,7 @@ export function ReservationsPanel(props: { reservations: ReservationJson[]; oob?
                     <span class="muted">{r.updatedAt.slice(11, 19)}</span>
                   </div>
                   <div>{r.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}</div>
+                  {r.releaseReason ? <div class="card-reason">{r.releaseReason}</div> : null}
                 </article>
               ))}
             </div>

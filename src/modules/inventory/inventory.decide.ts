@@ -20,7 +20,8 @@ export type ReservationState = { id: string; status: ReservationStatus; lines: P
 export type InventoryOutcome =
   | { type: "ignore"; reason: string }
   | { type: "reserve"; lines: OrderLine[]; forPayment: ForPayment }
-  | { type: "settle"; reservationId: string; to: "CONFIRMED" | "RELEASED"; lines: PricedLine[] }
+  | { type: "settle"; reservationId: string; to: "CONFIRMED"; lines: PricedLine[] }
+  | { type: "settle"; reservationId: string; to: "RELEASED"; lines: PricedLine[]; reason: string }
   | { type: "emit"; event: SagaPayload };
 
 /** What INVENTORY_RESERVED carries forward so payments can act without reading the orders module. */
@@ -83,7 +84,7 @@ export function onPaymentSucceeded(_event: SagaEvent<"PAYMENT_SUCCESS">, reserva
  */
 function release(reservation: ReservationState, cause: "payment_failed" | "operator", reason: string): InventoryOutcome[] {
   const settle: InventoryOutcome[] = reservation
-    ? [{ type: "settle", reservationId: reservation.id, to: "RELEASED", lines: reservation.lines }]
+    ? [{ type: "settle", reservationId: reservation.id, to: "RELEASED", lines: reservation.lines, reason }]
     : [];
   const data = { reservationId: reservation?.id ?? null, items: reservation?.lines ?? [], cause, reason };
   return [...settle, emit({ type: "INVENTORY_RELEASED", data })];

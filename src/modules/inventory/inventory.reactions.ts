@@ -28,7 +28,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
           break;
         }
         case "settle":
-          service.settleReservation(event.sessionId, outcome.reservationId, outcome.lines, outcome.to, now);
+          service.settleReservation(event.sessionId, outcome, now);
           break;
         case "emit":
           emit(outcome.event);

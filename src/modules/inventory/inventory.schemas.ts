@@ -56,6 +56,7 @@ export function reservationToJson(row: ReservationRow, items: readonly PricedLin
     orderId: row.orderId,
     items: items.map((line) => ({ product: line.product, quantity: line.quantity, priceCents: line.priceCents })),
     status: row.status,
+    releaseReason: row.releaseReason,
     expiresAt: toIsoOrNull(row.expiresAt),
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),

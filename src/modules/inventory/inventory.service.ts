@@ -4,7 +4,7 @@ import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
 import type { OrderLine } from "../saga-terms";
 import { type CatalogProduct, defaultCatalog } from "./catalog";
-import type { ReservationAttempt, ReservationState } from "./inventory.decide";
+import type { InventoryOutcome, ReservationAttempt, ReservationState } from "./inventory.decide";
 import type { PricedLine } from "./inventory.events";
 import { type ProductJson, productToJson, reservationToJson } from "./inventory.schemas";
 import { type InventoryStatements, products, reservationLines, reservations } from "./inventory.sql";
@@ -203,13 +203,8 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
      * hands them back. Each product line is a guarded UPDATE; a line that does not apply means
      * the books are broken, so it throws and the delivery is retried rather than half-applied.
      */
-    settleReservation(
-      sessionId: string,
-      reservationId: string,
-      lines: readonly PricedLine[],
-      to: "CONFIRMED" | "RELEASED",
-      now: number,
-    ): void {
+    settleReservation(sessionId: string, settle: Extract<InventoryOutcome, { type: "settle" }>, now: number): void {
+      const { reservationId, lines, to } = settle;
       for (const line of lines) {
         const applied = statements.settleLine[to].get({ sessionId, product: line.product, quantity: line.quantity, now });
         if (!applied) {
@@ -218,7 +213,8 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
           );
         }
       }
-      const moved = statements.settleReservation.get({ sessionId, id: reservationId, status: to, now });
+      const releaseReason = settle.to === "RELEASED" ? settle.reason : null;
+      const moved = statements.settleReservation.get({ sessionId, id: reservationId, status: to, releaseReason, now });
       if (!moved) throw new Error(`Reservation ${reservationId} is no longer PENDING`);
     },
 

@@ -35,6 +35,8 @@ export const reservations = sqliteTable(
     orderId: text("order_id").notNull(),
     status: text("status", { enum: reservationStatuses }).notNull(),
     expiresAt: integer("expires_at"),
+    // Why the stock went back (the INVENTORY_RELEASED event's reason); null unless RELEASED.
+    releaseReason: text("release_reason"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -68,7 +70,7 @@ export type ReservationLineRow = typeof reservationLines.$inferSelect;
 export type ReservationStatus = ReservationRow["status"];
 
 const reservationColumns = `id, session_id AS sessionId, order_id AS orderId, status, expires_at AS expiresAt,
-  created_at AS createdAt, updated_at AS updatedAt`;
+  release_reason AS releaseReason, created_at AS createdAt, updated_at AS updatedAt`;
 
 type Key = { sessionId: string };
 type LineChange = Key & { product: string; quantity: number; now: number };
@@ -103,8 +105,11 @@ export function inventoryStatements(sqlite: SQLite) {
        WHERE session_id = $sessionId AND reservation_id = $reservationId ORDER BY product_id`,
     ),
     settleLine: { CONFIRMED: settleLine("stock_level = stock_level - $quantity,"), RELEASED: settleLine("") },
-    settleReservation: sqlite.prepare<{ id: string }, [Key & { id: string; status: ReservationStatus; now: number }]>(
-      `UPDATE reservations SET status = $status, updated_at = $now
+    settleReservation: sqlite.prepare<
+      { id: string },
+      [Key & { id: string; status: ReservationStatus; releaseReason: string | null; now: number }]
+    >(
+      `UPDATE reservations SET status = $status, release_reason = $releaseReason, updated_at = $now
        WHERE session_id = $sessionId AND id = $id AND status = 'PENDING' RETURNING id`,
     ),
   };

@@ -273,11 +273,40 @@ describe("GET /inventory/reservations", () => {
       orderId: first.body.id,
       items: [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }],
       status: "CONFIRMED",
+      releaseReason: null,
       expiresAt: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
     });
     expect((await t.request("GET", "/inventory/reservations", { session: "other" })).body).toEqual([]);
+  });
+
+  test("a released reservation says why its stock went back, on the API and on its card", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const failed = (await t.request("POST", "/orders", { body: { ...fiveMousePads, paymentBehaviour: "failure" } })).body.id;
+    t.settle();
+    // An order whose stock is held when orders are reset is cut short by the operator.
+    const cut = (await t.request("POST", "/orders", { body: { ...fiveMousePads, skipDemoDelays: false } })).body.id;
+    t.clock.advance(t.deps.config.inventoryDelayMs);
+    t.relay.runDue();
+    await t.request("POST", "/orders/reset");
+    t.settle();
+
+    const reasons = Object.fromEntries(
+      (await t.request("GET", "/inventory/reservations")).body.map((r: { orderId: string; status: string; releaseReason: string }) => [
+        r.orderId,
+        [r.status, r.releaseReason],
+      ]),
+    );
+    expect(reasons).toEqual({
+      [failed]: ["RELEASED", "Payment failed: card_declined (paymentBehaviour: failure)"],
+      [cut]: ["RELEASED", "Order cancelled: Orders were reset while the saga was in flight"],
+    });
+    const board = await t.request("GET", "/dashboard/reservations");
+    expect(board.text).toContain('<div class="card-reason">Payment failed: card_declined (paymentBehaviour: failure)</div>');
+    expect(board.text).toContain('<div class="card-reason">Order cancelled: Orders were reset while the saga was in flight</div>');
+    expect(board.text).not.toContain("payment failed: stock handed back");
   });
 });
 
