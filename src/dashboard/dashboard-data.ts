@@ -24,16 +24,22 @@ export interface DashboardSources {
 export interface TimelineView {
   order?: OrderJson;
   events: SagaEvent[];
+  /** The timeline moves on to each new order of the session (a projector mirroring an attendee). */
+  following: boolean;
 }
+
+/** Which saga the timeline shows: one chosen order, or always the session's newest. */
+export type TimelineChoice = { orderId: string } | "newest";
 
 /** What each panel shows, read through the modules' public queries. */
 export function dashboardData(sources: DashboardSources) {
   const { orders, inventory, payments, bus } = sources;
 
   /** An order of another session reads as no order at all, exactly as the API's 404 does. */
-  function timelineFor(sessionId: string, orderId: string | undefined): TimelineView {
-    const order = orderId ? orders.queries.findOrder(sessionId, orderId) : undefined;
-    return { order, events: order ? bus.log.orderEvents(sessionId, order.id) : [] };
+  function timelineFor(sessionId: string, choice: TimelineChoice): TimelineView {
+    const following = choice === "newest";
+    const order = following ? orders.queries.listOrders(sessionId, 1)[0] : orders.queries.findOrder(sessionId, choice.orderId);
+    return { order, events: order ? bus.log.orderEvents(sessionId, order.id) : [], following };
   }
 
   const data = {
@@ -45,6 +51,7 @@ export function dashboardData(sources: DashboardSources) {
     eventsFor: (sessionId: string) => bus.log.recentSessionEvents(sessionId, EVENTS_SHOWN),
     timelineFor,
 
+    /** Without a chosen order the timeline follows the newest one. */
     dashboardViewFor(sessionId: string, selectedOrderId?: string) {
       const products = data.productsFor(sessionId);
       const sessionOrders = data.ordersFor(sessionId);
@@ -54,8 +61,7 @@ export function dashboardData(sources: DashboardSources) {
         form: defaultFormFor(products),
         stats: data.statsFor(sessionId),
         orders: sessionOrders,
-        // Without a selection the newest order's saga is the one worth watching.
-        timeline: timelineFor(sessionId, selectedOrderId ?? sessionOrders[0]?.id),
+        timeline: timelineFor(sessionId, selectedOrderId ? { orderId: selectedOrderId } : "newest"),
         reservations: data.reservationsFor(sessionId),
         payments: data.paymentsFor(sessionId),
         events: data.eventsFor(sessionId),

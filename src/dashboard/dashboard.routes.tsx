@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
-import { type DashboardSources, dashboardData, defaultFormFor } from "./dashboard-data";
+import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
 import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
@@ -26,6 +26,12 @@ function originOf(c: Context): string {
 function selectedOrder(c: Context): string | undefined {
   const id = c.req.query("order");
   return id && id.length <= 200 ? id : undefined;
+}
+
+/** The timeline fragment's choice: `?order=<id>`, or (`?follow=newest`, or nothing) the newest order. */
+function timelineChoice(c: Context): TimelineChoice {
+  const orderId = selectedOrder(c);
+  return orderId && c.req.query("follow") !== "newest" ? { orderId } : "newest";
 }
 
 export function dashboardRoutes(sources: DashboardSources) {
@@ -57,7 +63,7 @@ export function dashboardRoutes(sources: DashboardSources) {
     .get("/reservations", (c) => c.html(<ReservationsPanel reservations={data.reservationsFor(c.var.sessionId)} />))
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel events={data.eventsFor(c.var.sessionId)} />))
-    .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, selectedOrder(c))} />))
+    .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>
       c.html(<CurlBox origin={originOf(c)} sessionId={c.var.sessionId} latestOrderId={data.ordersFor(c.var.sessionId)[0]?.id} />),
     )
@@ -82,7 +88,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(
         <>
           <OrderResult placed={order} />
-          <TimelinePanel {...data.timelineFor(c.var.sessionId, order.id)} oob refreshOnLoad />
+          <TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: order.id })} oob refreshOnLoad />
         </>,
       );
     });

@@ -92,3 +92,59 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: resetting inventory"
     BROWSER_TEST_TIMEOUT_MS,
   );
 });
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: a second screen on the same session", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "follows the newest order placed anywhere in the session, until it pins one",
+    async () => {
+      const attendee = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const projectorContext = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const projector = await projectorContext.newPage();
+      await projector.goto(attendee.page.url());
+      await projector.locator("#live[data-state=open]").waitFor({ timeout: 10_000 });
+      const shownOn = async (id: string) => {
+        await until(async () => {
+          const shown = await projector
+            .locator("#timeline-panel .timeline-order")
+            .getAttribute("data-order-id")
+            .catch(() => null);
+          const last = await projector
+            .locator("#timeline-panel [data-event-type]")
+            .last()
+            .getAttribute("data-event-type")
+            .catch(() => null);
+          return shown === id && last === "ORDER_COMPLETED";
+        }, `the projector's timeline to show order ${id} completed`);
+      };
+
+      const first = await placeOrderThroughForm(attendee.page, { lines: [["mouse", 1]], skipDemoDelays: true });
+      await shownOn(first);
+      const second = await placeOrderThroughForm(attendee.page, { lines: [["headset", 1]], skipDemoDelays: true });
+      await shownOn(second);
+
+      // Pinned, it stays on its order whatever the attendee places next.
+      await projector.click("#timeline-panel .follow-toggle[data-following=true]");
+      await projector.locator("#timeline-panel .follow-toggle[data-following=false]").waitFor({ timeout: 10_000 });
+      const third = await placeOrderThroughForm(attendee.page, { lines: [["keyboard", 1]], skipDemoDelays: true });
+      await until(
+        async () =>
+          (await projector
+            .locator(`#orders-panel tr[data-order-id="${third}"]`)
+            .getAttribute("data-status")
+            .catch(() => null)) === "COMPLETED",
+        "the third order to complete on the projector's list",
+      );
+      expect(await projector.locator("#timeline-panel .timeline-order").getAttribute("data-order-id")).toBe(second);
+
+      // Following again, it moves on to the newest.
+      await projector.click("#timeline-panel .follow-toggle[data-following=false]");
+      await shownOn(third);
+      expect(attendee.seen.problems).toEqual([]);
+      await attendee.context.close();
+      await projectorContext.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});

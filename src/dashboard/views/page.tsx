@@ -48,7 +48,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <InventoryPanel products={view.products} />
         <StatsPanel stats={view.stats} />
         <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
-        <TimelinePanel order={view.timeline.order} events={view.timeline.events} />
+        <TimelinePanel {...view.timeline} />
         <ReservationsPanel reservations={view.reservations} />
         <PaymentsPanel payments={view.payments} />
         <EventLogPanel events={view.events} />

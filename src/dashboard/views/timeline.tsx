@@ -8,6 +8,8 @@ import { StatusBadge } from "./orders";
 export interface TimelineProps {
   order?: OrderJson;
   events: SagaEvent[];
+  /** Moves on to each new order of the session, instead of staying on `order`. */
+  following?: boolean;
   oob?: boolean;
   /**
    * Fetch itself again as soon as it is swapped in: for a timeline sent along with another
@@ -20,7 +22,8 @@ export interface TimelineProps {
 /** One saga, event by event: who emitted it, what caused it, and when, counted from the order. */
 export function TimelinePanel(props: TimelineProps) {
   const { order, events } = props;
-  const path = order ? `/dashboard/timeline?order=${encodeURIComponent(order.id)}` : "/dashboard/timeline";
+  const following = props.following ?? !order;
+  const path = following || !order ? "/dashboard/timeline?follow=newest" : `/dashboard/timeline?order=${encodeURIComponent(order.id)}`;
   const startedAt = order ? Date.parse(order.createdAt) : 0;
   const typeById = new Map(events.map((e) => [e.id, e.type]));
   return (
@@ -31,7 +34,12 @@ export function TimelinePanel(props: TimelineProps) {
       trigger={props.refreshOnLoad ? `load, ${liveTriggers.timeline}` : liveTriggers.timeline}
       oob={props.oob}
       class="timeline"
-      actions={order ? <StatusBadge status={order.status} /> : undefined}
+      actions={
+        <>
+          {order ? <StatusBadge status={order.status} /> : null}
+          <FollowToggle following={following} orderId={order?.id} />
+        </>
+      }
     >
       {!order ? (
         <p class="empty">Place an order or click one in the orders list to follow its saga here.</p>
@@ -66,5 +74,41 @@ export function TimelinePanel(props: TimelineProps) {
         </>
       )}
     </Panel>
+  );
+}
+
+/**
+ * Follow the newest order (a screen mirroring a session moves on to each order placed anywhere
+ * in it), or stay on the one shown. Clicking an order in the orders list also pins it.
+ */
+function FollowToggle(props: { following: boolean; orderId?: string }) {
+  if (props.following) {
+    if (!props.orderId) return <span class="follow-state muted">following the newest order</span>;
+    return (
+      <button
+        type="button"
+        class="button button-quiet follow-toggle"
+        data-following="true"
+        title="The timeline moves on to each new order of this session; click to stay on this one"
+        hx-get={`/dashboard/timeline?order=${encodeURIComponent(props.orderId)}`}
+        hx-target="#timeline-panel"
+        hx-swap="outerHTML"
+      >
+        Following newest · pin
+      </button>
+    );
+  }
+  return (
+    <button
+      type="button"
+      class="button button-quiet follow-toggle"
+      data-following="false"
+      title="Move on to each new order of this session as it is placed, here or on any other screen"
+      hx-get="/dashboard/timeline?follow=newest"
+      hx-target="#timeline-panel"
+      hx-swap="outerHTML"
+    >
+      Follow newest
+    </button>
   );
 }
