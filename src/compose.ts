@@ -7,6 +7,7 @@ import { type AuditSources, type InvariantOptions, checkInvariants } from "./con
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
 import { eventsRoutes } from "./live/events.routes";
+import { SessionChangeFeed } from "./live/session-changes";
 import { type SagaPayload, parseSagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
@@ -42,6 +43,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? systemIds;
   const bus = new Bus<SagaPayload>({ db, clock, ids, parsePayload: parseSagaPayload });
+  const changes = new SessionChangeFeed();
   const deps: ModuleDeps = {
     db,
     bus,
@@ -50,6 +52,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     ids,
     random: options.random ?? systemRandom,
     config: { ...defaultSagaConfig, ...options.config },
+    changes,
   };
 
   const orders = ordersModule(deps);
@@ -67,7 +70,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/orders", routes: orders.routes },
       { path: "/inventory", routes: inventory.routes },
       { path: "/payments", routes: payments.routes },
-      { path: "/events", routes: eventsRoutes(bus, streams) },
+      { path: "/events", routes: eventsRoutes(bus, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       { path: "/", routes: dashboard({ orders, inventory, payments, bus, ids }) },

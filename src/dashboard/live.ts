@@ -1,4 +1,5 @@
 import { type SagaEventType, sagaEventTypes } from "../modules/events";
+import type { SessionChange } from "../modules/module-deps";
 
 /**
  * Which bus events make each panel stale. The page holds one SSE connection (element
@@ -9,19 +10,20 @@ const stockEvents: SagaEventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED
 
 export const LIVE_SOURCE_ID = "live";
 
-function on(events: readonly SagaEventType[], modifiers = ""): string {
+function on(events: readonly (SagaEventType | SessionChange)[], modifiers = ""): string {
   return events.map((type) => `${type} from:#${LIVE_SOURCE_ID}${modifiers ? ` ${modifiers}` : ""}`).join(", ");
 }
 
+// Seeds and resets reach every open screen of the session too (see live/session-changes.ts).
 export const liveTriggers = {
-  inventory: on(stockEvents),
-  stats: on(stockEvents),
-  reservations: on(stockEvents),
-  orders: on(["ORDER_CREATED", "INVENTORY_RESERVED", "ORDER_COMPLETED", "ORDER_CANCELLED"]),
+  inventory: on([...stockEvents, "INVENTORY_CHANGED"]),
+  stats: on([...stockEvents, "INVENTORY_CHANGED"]),
+  reservations: on([...stockEvents, "INVENTORY_CHANGED"]),
+  orders: on(["ORDER_CREATED", "INVENTORY_RESERVED", "ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
   // The PENDING payment is opened by a delivery of INVENTORY_RESERVED that emits nothing
   // itself; it is due at once, so a short delay lets it commit before the panel asks.
-  payments: `${on(["INVENTORY_RESERVED"], "delay:150ms")}, ${on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED"])}`,
-  events: on(sagaEventTypes),
-  timeline: on(sagaEventTypes),
-  curl: on(["ORDER_CREATED"]),
+  payments: `${on(["INVENTORY_RESERVED"], "delay:150ms")}, ${on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET"])}`,
+  events: on([...sagaEventTypes, "ORDERS_RESET"]),
+  timeline: on([...sagaEventTypes, "ORDERS_RESET"]),
+  curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
 } as const;

@@ -4,6 +4,8 @@ import { eventToJson } from "../bus/event";
 import { RateLimitedError, ValidationError } from "../platform/errors";
 import type { SessionEnv } from "../platform/session";
 import type { SagaBus, SagaEvent } from "../modules/events";
+import type { SessionChange } from "../modules/module-deps";
+import type { SessionChangeFeed } from "./session-changes";
 
 /**
  * Caps on open `GET /events/stream` connections. Each open stream holds a socket and a bus
@@ -84,9 +86,11 @@ function resumeAfter(c: Context<SessionEnv>): number | null {
  * `id: <seq>`, `event: <TYPE>`, `data: <the event as GET /events answers it>`. The bus
  * announces events only after their commit, so a client never sees an event that could
  * still roll back. With `Last-Event-ID` (or `?after=<seq>`) the missed events are replayed
- * first, so a reconnect loses nothing.
+ * first, so a reconnect loses nothing. A seed or a reset of the session arrives as a message
+ * named after the change (`INVENTORY_CHANGED`, `ORDERS_RESET`, `PAYMENTS_RESET`), without an
+ * id: it is not part of the log.
  */
-export function eventStream(bus: SagaBus, registry: StreamRegistry) {
+export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: StreamRegistry) {
   return (c: Context<SessionEnv>) => {
     const sessionId = c.var.sessionId;
     const after = resumeAfter(c);
@@ -95,7 +99,7 @@ export function eventStream(bus: SagaBus, registry: StreamRegistry) {
     return streamSSE(
       c,
       async (stream) => {
-        const pending: SagaEvent[] = [];
+        const pending: (SagaEvent | SessionChange)[] = [];
         let wake: (() => void) | null = null;
         let closed = false;
         const close = () => {
@@ -105,17 +109,27 @@ export function eventStream(bus: SagaBus, registry: StreamRegistry) {
         stream.onAbort(close);
         c.req.raw.signal.addEventListener("abort", close);
         // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
-        const unlisten = bus.listen((committed) => {
-          for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
+        const queue = () => {
           if (pending.length > registry.limits.maxBacklog) close();
           else if (pending.length > 0) wake?.();
+        };
+        const unlisten = bus.listen((committed) => {
+          for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
+          queue();
+        });
+        const unlistenChanges = changes.listen((changed, change) => {
+          if (changed !== sessionId) return;
+          pending.push(change);
+          queue();
         });
         const heartbeat = setInterval(() => {
           void stream.write(": keep-alive\n\n").catch(close);
         }, registry.limits.heartbeatMs);
 
         let lastSent = after ?? 0;
-        const send = async (event: SagaEvent) => {
+        const send = async (event: SagaEvent | SessionChange) => {
+          // A seed or a reset is no event of the log: it has no seq, and is never replayed.
+          if (typeof event === "string") return stream.writeSSE({ event, data: JSON.stringify({ sessionId, change: event }) });
           if (event.seq <= lastSent) return;
           lastSent = event.seq;
           await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(eventToJson(event)) });
@@ -139,6 +153,7 @@ export function eventStream(bus: SagaBus, registry: StreamRegistry) {
         } finally {
           clearInterval(heartbeat);
           unlisten();
+          unlistenChanges();
           release();
         }
       },

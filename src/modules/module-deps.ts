@@ -6,6 +6,16 @@ import type { Ids } from "../platform/ids";
 import type { Random } from "../platform/random";
 import type { SagaBus, SagaPayload } from "./events";
 
+/**
+ * A change to a session that no saga event tells of: a seed or a reset. Open screens of the
+ * session hear of it live (as a named message on the event stream), after its commit.
+ */
+export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET";
+
+export interface SessionChanges {
+  announce(sessionId: string, change: SessionChange): void;
+}
+
 /** Everything a module needs from the outside world, passed in by the composition root so tests can replace any of it. */
 export interface ModuleDeps {
   db: Database;
@@ -15,4 +25,5 @@ export interface ModuleDeps {
   ids: Ids;
   random: Random;
   config: SagaConfig;
+  changes: SessionChanges;
 }

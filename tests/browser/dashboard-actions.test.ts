@@ -97,6 +97,36 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a second screen on t
   const env = useServerAndBrowser();
 
   test(
+    "sees seeds and resets made anywhere in the session, live",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const session = await sessionOf(page);
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse", 1]], skipDemoDelays: true });
+      await page.locator(`#orders-panel tr[data-order-id="${orderId}"][data-status="COMPLETED"]`).waitFor({ timeout: 10_000 });
+      const api = (path: string, body?: unknown) =>
+        page.request.post(`${env.server.baseUrl}${path}`, {
+          headers: { "x-session-id": session, "content-type": "application/json" },
+          data: body ?? {},
+        });
+
+      // From curl, not from this page: the page hears of it on its stream.
+      expect(
+        (await api("/inventory/seed", { products: [{ id: "gizmo", name: "Workshop Gizmo", stock_level: 3, price_cents: 500 }] })).status(),
+      ).toBe(200);
+      await page.locator('#inventory-panel tr[data-product-id="gizmo"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator("#inventory-panel tr[data-product-id]").count()).toBe(1);
+
+      expect((await api("/orders/reset")).status()).toBe(200);
+      await until(async () => (await page.locator("#orders-panel tr[data-order-id]").count()) === 0, "the orders list to empty");
+      expect((await api("/payments/reset")).status()).toBe(200);
+      await until(async () => (await page.locator("#payments-panel tr[data-order-id]").count()) === 0, "the payments list to empty");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
     "follows the newest order placed anywhere in the session, until it pins one",
     async () => {
       const attendee = await openFreshDashboard(env.browser, env.server.baseUrl);

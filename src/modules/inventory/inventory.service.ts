@@ -83,6 +83,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
           .run();
       }
     });
+    deps.changes.announce(sessionId, "INVENTORY_CHANGED");
     return listProducts(sessionId);
   }
 

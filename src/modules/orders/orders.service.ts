@@ -127,6 +127,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements) {
           });
         }
       });
+      deps.changes.announce(sessionId, "ORDERS_RESET");
     },
   };
 }

@@ -42,6 +42,7 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
      */
     resetPayments(sessionId: string): void {
       transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());
+      deps.changes.announce(sessionId, "PAYMENTS_RESET");
     },
 
     /** Every payment of one session (all when absent), for the consistency checker. */

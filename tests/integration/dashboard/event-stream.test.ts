@@ -53,6 +53,29 @@ describe("GET /events/stream", () => {
     await sse.cancel();
   });
 
+  test("seeds and resets of the session arrive as named messages without an id; another session's do not", async () => {
+    const t = createTestApp();
+    const res = await openStream(t, { "x-session-id": "test-session" }).response;
+    const sse = sseReader(res);
+    expect((await sse.next())?.event).toBe("ready");
+
+    await t.request("POST", "/inventory/seed", { session: "someone-else" });
+    await t.request("POST", "/inventory/seed");
+    // A refused seed changed nothing, so it tells nothing.
+    expect((await t.request("POST", "/inventory/seed", { body: { products: "nope" } })).status).toBe(400);
+    await t.request("POST", "/orders/reset");
+    await t.request("POST", "/payments/reset");
+    await t.request("POST", "/inventory/reset");
+    const messages = await sse.take(4);
+    expect(messages).toEqual(
+      ["INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET", "INVENTORY_CHANGED"].map((change) => ({
+        event: change,
+        data: JSON.stringify({ sessionId: "test-session", change }),
+      })),
+    );
+    await sse.cancel();
+  });
+
   test("a session's stream carries nothing of another session", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed", { session: "alice" });
