@@ -142,6 +142,9 @@ export function busStatements(sqlite: SQLite) {
     sessionEventsAfter: sqlite.prepare<EventRow, [{ sessionId: string; after: number; limit: number }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.seq > $after ORDER BY e.seq LIMIT $limit`,
     ),
+    sessionEventCount: sqlite.prepare<{ n: number }, [{ sessionId: string }]>(
+      "SELECT count(*) AS n FROM events WHERE session_id = $sessionId",
+    ),
     recentSessionEvents: sqlite.prepare<EventRow, [{ sessionId: string; limit: number }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId ORDER BY e.seq DESC LIMIT $limit`,
     ),

@@ -23,6 +23,11 @@ export class EventLog<P extends EventPayloadBase> {
     return this.statements.recentSessionEvents.all({ sessionId, limit }).map(this.toEvent);
   }
 
+  /** How many events the session's log holds. */
+  sessionEventCount(sessionId: string): number {
+    return this.statements.sessionEventCount.get({ sessionId })?.n ?? 0;
+  }
+
   /** One event by its sequence number, or undefined. */
   event(seq: number): BusEvent<P> | undefined {
     const row = this.statements.eventBySeq.get({ seq });

@@ -48,7 +48,11 @@ export function dashboardData(sources: DashboardSources) {
     ordersFor: (sessionId: string) => orders.queries.listOrders(sessionId, ORDERS_SHOWN),
     reservationsFor: (sessionId: string) => inventory.queries.listReservations(sessionId, RESERVATIONS_SHOWN),
     paymentsFor: (sessionId: string) => payments.queries.listPayments(sessionId, PAYMENTS_SHOWN),
-    eventsFor: (sessionId: string) => bus.log.recentSessionEvents(sessionId, EVENTS_SHOWN),
+    /** The newest events, with how many the session's log holds: the log numbers them within the session. */
+    eventsFor: (sessionId: string) => ({
+      events: bus.log.recentSessionEvents(sessionId, EVENTS_SHOWN),
+      total: bus.log.sessionEventCount(sessionId),
+    }),
     timelineFor,
 
     /** Without a chosen order the timeline follows the newest one. */

@@ -62,7 +62,7 @@ export function dashboardRoutes(sources: DashboardSources) {
     .get("/orders", (c) => c.html(<OrdersPanel orders={data.ordersFor(c.var.sessionId)} />))
     .get("/reservations", (c) => c.html(<ReservationsPanel reservations={data.reservationsFor(c.var.sessionId)} />))
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
-    .get("/events", (c) => c.html(<EventLogPanel events={data.eventsFor(c.var.sessionId)} />))
+    .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>
       c.html(<CurlBox origin={originOf(c)} sessionId={c.var.sessionId} latestOrderId={data.ordersFor(c.var.sessionId)[0]?.id} />),

@@ -5,7 +5,11 @@ import { Panel } from "./panel";
 
 export const EVENTS_SHOWN = 40;
 
-export function EventLogPanel(props: { events: SagaEvent[]; oob?: boolean }) {
+/**
+ * The session's newest events, numbered within the session (1 for its first event), so nothing
+ * about other sessions shows: `events` are the newest, `total` how many the session's log holds.
+ */
+export function EventLogPanel(props: { events: SagaEvent[]; total: number; oob?: boolean }) {
   return (
     <Panel
       id="events-panel"
@@ -20,9 +24,12 @@ export function EventLogPanel(props: { events: SagaEvent[]; oob?: boolean }) {
         <p class="empty">Nothing on the bus yet.</p>
       ) : (
         <ol class="log">
-          {props.events.map((event) => (
+          {props.events.map((event, newer) => (
             <li data-event-type={event.type} data-order-id={event.orderId}>
-              <span class="muted">#{event.seq}</span> <span class="muted">{clockTime(event.timestamp)}</span>{" "}
+              <span class="muted" data-session-number={props.total - newer}>
+                #{props.total - newer}
+              </span>{" "}
+              <span class="muted">{clockTime(event.timestamp)}</span>{" "}
               <span class={`module module-${moduleOf(event.type)}`}>{moduleOf(event.type)}</span> <strong>{event.type}</strong>{" "}
               <code title={event.orderId}>{shortId(event.orderId)}</code> <span class="muted">{describeEvent(event)}</span>
             </li>

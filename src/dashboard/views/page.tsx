@@ -51,7 +51,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <TimelinePanel {...view.timeline} />
         <ReservationsPanel reservations={view.reservations} />
         <PaymentsPanel payments={view.payments} />
-        <EventLogPanel events={view.events} />
+        <EventLogPanel {...view.events} />
         <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />
       </main>
       <footer class="foot muted">

@@ -119,6 +119,20 @@ describe("dashboard fragments", () => {
   });
 });
 
+describe("dashboard event log", () => {
+  test("numbers a session's events within the session: a new session starts at #1 whatever others did", async () => {
+    const t = createTestApp();
+    for (const session of ["busy-1", "busy-2", "new"]) await t.request("POST", "/inventory/seed", { session });
+    for (const session of ["busy-1", "busy-2", "busy-1"]) await t.request("POST", "/orders", { body: fiveMousePads, session });
+    t.settle();
+    await t.request("POST", "/orders", { body: fiveMousePads, session: "new" });
+    t.settle();
+    const log = await t.request("GET", "/dashboard/events", { session: "new" });
+    const numbers = [...log.text.matchAll(/data-session-number="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(numbers).toEqual([5, 4, 3, 2, 1]);
+  });
+});
+
 describe("dashboard order form", () => {
   test("places the order the API would place, and follows it in the timeline", async () => {
     const t = createTestApp();
