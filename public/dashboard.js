@@ -102,7 +102,28 @@
     }
   }
 
+  // Projector mode: larger text everywhere (public/dashboard.css, :root.projector), kept per browser.
+  const PROJECTOR_KEY = "saga-dashboard-projector";
+  function setProjector(on) {
+    document.documentElement.classList.toggle("projector", on);
+    document.getElementById("projector-toggle")?.setAttribute("aria-pressed", String(on));
+    try {
+      localStorage.setItem(PROJECTOR_KEY, on ? "on" : "off");
+    } catch {
+      // Storage refused (private mode): the mode lasts for this page only.
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    let projector = false;
+    try {
+      projector = localStorage.getItem(PROJECTOR_KEY) === "on";
+    } catch {}
+    setProjector(projector);
+    document.getElementById("projector-toggle")?.addEventListener("click", () => {
+      projector = !projector;
+      setProjector(projector);
+    });
     const grid = document.querySelector("main.grid");
     if (grid) new MutationObserver(markSelectedOrder).observe(grid, { childList: true });
     markSelectedOrder();

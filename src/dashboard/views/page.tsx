@@ -27,6 +27,15 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
           <button type="button" class="button button-quiet" id="copy-session" data-copy={view.sessionId}>
             Copy
           </button>
+          <button
+            type="button"
+            class="button button-quiet"
+            id="projector-toggle"
+            aria-pressed="false"
+            title="Larger text for a projector; remembered by this browser"
+          >
+            Projector
+          </button>
           <button type="button" class="button button-quiet" id="new-session">
             New session
           </button>
