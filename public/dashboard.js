@@ -77,11 +77,70 @@
     event.detail.ctx.request.headers["x-session-id"] = session;
   });
 
+  // Set by startLive() when this tab holds the session's stream for the whole browser.
+  let shareState = null;
   function setLive(state, text) {
     const live = document.getElementById("live");
     if (!live) return;
     live.dataset.state = state;
     live.textContent = text;
+    shareState?.({ kind: "state", state, text });
+  }
+
+  /** Opens the stream in this tab; `after` resumes after the last event this tab heard of. */
+  function connectStream(live, after) {
+    const url = new URL(live.dataset.streamUrl, location.href);
+    if (after) url.searchParams.set("after", after);
+    live.setAttribute("hx-sse:connect", url.pathname + url.search);
+    htmx.process(live);
+  }
+
+  /**
+   * A browser allows about six connections to one host, and each open stream holds one, so the
+   * tabs of one browser share one stream: the tab holding a Web Lock named after the session
+   * connects and passes every message on over a BroadcastChannel; the others dispatch those
+   * messages on their own #live element, exactly as htmx would, so their panels refresh the same
+   * way. When that tab closes, its lock passes to a waiting tab, which connects and resumes after
+   * the last event it heard of. Without Web Locks (a page not served from localhost or https)
+   * every tab connects on its own.
+   */
+  function startLive() {
+    const live = document.getElementById("live");
+    if (!live?.dataset.streamUrl) return;
+    if (!navigator.locks || typeof BroadcastChannel !== "function") {
+      connectStream(live, null);
+      return;
+    }
+    const name = `saga-live:${session}`;
+    const channel = new BroadcastChannel(name);
+    let leading = false;
+    let lastId = null;
+    channel.onmessage = ({ data }) => {
+      if (leading) {
+        // A tab that just opened asks how the stream is doing.
+        if (data.kind === "hello") channel.postMessage({ kind: "state", state: live.dataset.state, text: live.textContent });
+        return;
+      }
+      if (data.kind === "message") {
+        if (data.id) lastId = data.id;
+        htmx.trigger(live, data.event, { data: data.data, id: data.id });
+      } else if (data.kind === "state") {
+        live.dataset.state = data.state;
+        live.textContent = data.state === "open" ? "live (shared)" : data.text;
+      }
+    };
+    channel.postMessage({ kind: "hello" });
+    navigator.locks.request(name, () => {
+      leading = true;
+      shareState = (state) => channel.postMessage(state);
+      live.addEventListener("htmx:sse:after:message", (event) => {
+        const message = event.detail?.message;
+        if (message?.event) channel.postMessage({ kind: "message", event: message.event, data: message.data, id: message.id });
+      });
+      connectStream(live, lastId);
+      // Held for as long as this tab lives.
+      return new Promise(() => {});
+    });
   }
   document.addEventListener("htmx:sse:after:connection", () => setLive("open", "live"));
   document.addEventListener("htmx:sse:error", () => setLive("error", "reconnecting…"));
@@ -115,6 +174,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    startLive();
     let projector = false;
     try {
       projector = localStorage.getItem(PROJECTOR_KEY) === "on";

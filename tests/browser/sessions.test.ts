@@ -114,17 +114,20 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   );
 
   test(
-    "a tab over the session's stream cap says it is not live, instead of failing silently",
+    "a browser over the session's stream cap says it is not live, instead of failing silently",
     async () => {
       const capped = startServer({ streams: { perSession: 1 } });
       try {
         const first = await openFreshDashboard(env.browser, capped.baseUrl);
-        const second = await first.context.newPage();
+        // Another browser (its own context): it cannot share the first one's stream.
+        const otherBrowser = await env.browser.newContext();
+        const second = await otherBrowser.newPage();
         await second.goto(first.page.url());
         await second.locator("#live[data-state=error]").waitFor({ timeout: UI_WAIT_MS });
         expect(await second.locator("#live").innerText()).toContain("too many open tabs");
         expect(await first.page.locator("#live").getAttribute("data-state")).toBe("open");
         expect(capped.streams.openFor(first.sessionId)).toBe(1);
+        await otherBrowser.close();
         await first.context.close();
       } finally {
         await capped.stop();
@@ -132,6 +135,32 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
+
+  test("ten tabs of one browser are all live on one stream, and another tab takes it over when its tab closes", async () => {
+    const first = await openFreshDashboard(env.browser, env.server.baseUrl);
+    const tabs = [first.page];
+    for (let n = 1; n < 10; n += 1) {
+      const tab = await first.context.newPage();
+      await tab.goto(first.page.url());
+      tabs.push(tab);
+    }
+    for (const tab of tabs) await tab.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+    expect(env.server.streams.openFor(first.sessionId)).toBe(1);
+
+    const everyTabShows = async (orderId: string) => {
+      for (const tab of tabs)
+        await waitForAttribute(tab.locator(`#orders-panel tr[data-order-id="${orderId}"]`), "data-status", "COMPLETED");
+    };
+    await everyTabShows(await placeOrderThroughForm(tabs[9]!, { lines: [["mouse", 1]], skipDemoDelays: true }));
+
+    // The tab holding the stream goes; one of the others connects in its place.
+    await tabs.shift()!.close();
+    await until(async () => env.server.streams.openFor(first.sessionId) === 1, "one stream again");
+    await everyTabShows(await placeOrderThroughForm(tabs[0]!, { lines: [["keyboard", 1]], skipDemoDelays: true }));
+    expect(env.server.streams.openFor(first.sessionId)).toBe(1);
+    expect(first.seen.problems).toEqual([]);
+    await first.context.close();
+  }, 60_000);
 
   test(
     "Copy puts the session id on the clipboard",

@@ -43,7 +43,9 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
             id={LIVE_SOURCE_ID}
             class="live"
             data-state="connecting"
-            hx-sse:connect={`/events/stream?session=${encodeURIComponent(view.sessionId)}`}
+            // public/dashboard.js connects it (hx-sse:connect) in one tab of the browser and
+            // shares its messages with the session's other tabs.
+            data-stream-url={`/events/stream?session=${encodeURIComponent(view.sessionId)}`}
             hx-swap="none"
             title="Live updates over GET /events/stream (Server-Sent Events)"
           >

@@ -47,7 +47,7 @@ describe("dashboard page", () => {
     ]) {
       expect(res.text).toContain(`id="${id}"`);
     }
-    expect(res.text).toContain('hx-sse:connect="/events/stream?session=workshop-1"');
+    expect(res.text).toContain('data-stream-url="/events/stream?session=workshop-1"');
     expect(res.text).toContain(`data-order-id="${order.body.id}" data-status="COMPLETED"`);
     expect(res.text).toContain("curl -s -X POST http://localhost/inventory/seed -H &#39;x-session-id: workshop-1&#39;");
     // The newest order's saga is on show: all five events.
