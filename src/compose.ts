@@ -73,7 +73,17 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/events", routes: eventsRoutes(bus, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
-      { path: "/", routes: dashboard({ orders, inventory, payments, bus, ids }) },
+      {
+        path: "/",
+        routes: dashboard({
+          orders,
+          inventory,
+          payments,
+          bus,
+          ids,
+          checkConsistency: (sessionId) => checkInvariants(audit, { sessionId }),
+        }),
+      },
     ],
   });
 

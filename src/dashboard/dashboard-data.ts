@@ -1,3 +1,4 @@
+import type { ConsistencyReport } from "../consistency/invariants";
 import type { Ids } from "../platform/ids";
 import type { SagaBus, SagaEvent } from "../modules/events";
 import type { InventoryModule } from "../modules/inventory";
@@ -19,6 +20,8 @@ export interface DashboardSources {
   payments: Pick<PaymentsModule, "queries">;
   bus: Pick<SagaBus, "log">;
   ids: Ids;
+  /** The invariant checker over one session (src/consistency), as `GET /consistency` runs it. */
+  checkConsistency: (sessionId: string) => ConsistencyReport;
 }
 
 export interface TimelineView {
@@ -54,6 +57,7 @@ export function dashboardData(sources: DashboardSources) {
       total: bus.log.sessionEventCount(sessionId),
     }),
     timelineFor,
+    invariantsFor: (sessionId: string) => sources.checkConsistency(sessionId),
 
     /** Without a chosen order the timeline follows the newest one. */
     dashboardViewFor(sessionId: string, selectedOrderId?: string) {
@@ -69,6 +73,7 @@ export function dashboardData(sources: DashboardSources) {
         reservations: data.reservationsFor(sessionId),
         payments: data.paymentsFor(sessionId),
         events: data.eventsFor(sessionId),
+        invariants: data.invariantsFor(sessionId),
       };
     },
   };

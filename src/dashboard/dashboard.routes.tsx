@@ -1,11 +1,16 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { z } from "zod";
+import { placeOrderBodySchema } from "../modules/orders";
+import { validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
 import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
 import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
+import { InvariantsPanel } from "./views/invariants";
+import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
 import { OrderForm, OrderResult } from "./views/order-form";
 import { OrdersPanel } from "./views/orders";
@@ -33,6 +38,11 @@ function timelineChoice(c: Context): TimelineChoice {
   const orderId = selectedOrder(c);
   return orderId && c.req.query("follow") !== "newest" ? { orderId } : "newest";
 }
+
+const raceFormSchema = z.object({
+  product: z.string().min(1).max(64),
+  count: z.coerce.number().int().min(1).max(RACE_MAX_ORDERS),
+});
 
 export function dashboardRoutes(sources: DashboardSources) {
   const data = dashboardData(sources);
@@ -62,6 +72,29 @@ export function dashboardRoutes(sources: DashboardSources) {
     .get("/orders", (c) => c.html(<OrdersPanel orders={data.ordersFor(c.var.sessionId)} />))
     .get("/reservations", (c) => c.html(<ReservationsPanel reservations={data.reservationsFor(c.var.sessionId)} />))
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
+    .get("/race", (c) => {
+      const orderIds = (c.req.query("orders") ?? "")
+        .split(",")
+        .filter((id) => id !== "" && id.length <= 200)
+        .slice(0, RACE_MAX_ORDERS);
+      const product = c.req.query("product");
+      const stockAtStart = Number(c.req.query("stock"));
+      const race =
+        product && orderIds.length > 0 && Number.isInteger(stockAtStart)
+          ? { product, stockAtStart, orders: orderIds.flatMap((id) => orders.queries.findOrder(c.var.sessionId, id) ?? []) }
+          : undefined;
+      return c.html(<RacePanel products={data.productsFor(c.var.sessionId)} race={race} />);
+    })
+    .post("/race", validate("form", raceFormSchema), async (c) => {
+      const { product, count } = c.req.valid("form");
+      const stockAtStart = data.productsFor(c.var.sessionId).find((p) => p.id === product)?.available ?? 0;
+      // The same body the API would take: one unit each, no demo delays, so the race is run at once.
+      const input = placeOrderBodySchema.parse({ items: [{ product, quantity: 1 }], skipDemoDelays: true });
+      // Placed in the same turn of the event loop: one commit, and the relay takes them all in one round.
+      const placed = await Promise.all(Array.from({ length: count }, () => orders.commands.placeOrder(c.var.sessionId, input)));
+      return c.html(<RacePanel products={data.productsFor(c.var.sessionId)} race={{ product, stockAtStart, orders: placed }} />);
+    })
+    .get("/invariants", (c) => c.html(<InvariantsPanel report={data.invariantsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>

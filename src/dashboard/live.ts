@@ -26,4 +26,6 @@ export const liveTriggers = {
   events: on([...sagaEventTypes, "ORDERS_RESET"]),
   timeline: on([...sagaEventTypes, "ORDERS_RESET"]),
   curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
+  invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET"]),
+  race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
 } as const;

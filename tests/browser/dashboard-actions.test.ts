@@ -178,3 +178,57 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a second screen on t
     BROWSER_TEST_TIMEOUT_MS,
   );
 });
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: the invariant panel and the race", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "the invariant panel is green, and turns red in plain words when an inventory reset orphans a completed order",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
+      await page.locator(`#orders-panel tr[data-order-id="${orderId}"][data-status="COMPLETED"]`).waitFor({ timeout: 10_000 });
+      await page.locator('#invariants-panel [data-consistent="true"]').waitFor({ timeout: 10_000 });
+
+      // The reset drops the completed order's confirmed reservation: a sold order with no stock taken.
+      const session = await sessionOf(page);
+      await page.request.post(`${env.server.baseUrl}/inventory/reset`, { headers: { "x-session-id": session } });
+      await page.locator('#invariants-panel [data-consistent="false"]').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#invariants-panel [data-invariant="completed_pairing"]').innerText()).toContain(
+        "A finished order does not match its payment and its reservation",
+      );
+      expect(await page.locator("#invariants-panel").innerText()).toContain(orderId);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "the race: twenty orders for the last five laptops, and exactly five win",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await page.selectOption('#race-panel select[name="product"]', "laptop");
+      await page.fill('#race-panel input[name="count"]', "20");
+      await page.click("#race-panel button[type=submit]");
+      const result = page.locator("#race-panel .race-result");
+      await until(async () => (await result.getAttribute("data-running").catch(() => null)) === "0", "the race to finish");
+      expect(await result.getAttribute("data-completed")).toBe("5");
+      expect(await result.getAttribute("data-cancelled")).toBe("15");
+      expect(await result.innerText()).toContain("20 orders for 1 × laptop with 5 left");
+      const [laptop] = (
+        (await (
+          await page.request.get(`${env.server.baseUrl}/inventory`, { headers: { "x-session-id": await sessionOf(page) } })
+        ).json()) as {
+          id: string;
+          stock_level: number;
+          reserved: number;
+        }[]
+      ).filter((p) => p.id === "laptop");
+      expect([laptop!.stock_level, laptop!.reserved]).toEqual([0, 0]);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});

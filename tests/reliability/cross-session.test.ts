@@ -123,6 +123,10 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/orders": [
     { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
   ],
+  "GET /dashboard/invariants": [{ method: "GET", path: () => "/dashboard/invariants", answer: "own" }],
+  // A race over A's order ids shows none of them: B's session has no such orders.
+  "GET /dashboard/race": [{ method: "GET", path: (id) => `/dashboard/race?product=b-widget&stock=3&orders=${id}`, answer: "own" }],
+  "POST /dashboard/race": [{ method: "POST", path: () => "/dashboard/race", form: { product: "b-widget", count: "2" }, answer: "own" }],
   "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
   "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
 };

@@ -3,6 +3,8 @@ import { LIVE_SOURCE_ID } from "../live";
 import { CurlBox } from "./curl-box";
 import { ALERT_REGION_ID } from "./error";
 import { EventLogPanel } from "./event-log";
+import { InvariantsPanel } from "./invariants";
+import { RacePanel } from "./race";
 import { InventoryPanel, StatsPanel } from "./inventory";
 import { Layout } from "./layout";
 import { OrderForm } from "./order-form";
@@ -63,6 +65,8 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <ReservationsPanel reservations={view.reservations} />
         <PaymentsPanel payments={view.payments} />
         <EventLogPanel {...view.events} />
+        <InvariantsPanel report={view.invariants} />
+        <RacePanel products={view.products} />
         <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />
       </main>
       <footer class="foot muted">

@@ -1,0 +1,54 @@
+import type { ConsistencyReport, InvariantName } from "../../consistency/invariants";
+import { liveTriggers } from "../live";
+import { Panel } from "./panel";
+
+/** Each invariant in the words a workshop would use, for the red list. */
+const plainWords: Record<InvariantName, string> = {
+  stock_conserved: "Units were created or lost: stock plus what was sold no longer adds up",
+  reserved_within_stock: "More units are reserved than there are in stock",
+  reserved_matches_pending: "A product's reserved count does not match its PENDING reservations",
+  order_settles: "An order is stuck: nothing on the bus will move it on",
+  completed_pairing: "A finished order does not match its payment and its reservation",
+  cancelled_holds_nothing: "A cancelled order still holds stock or money",
+  finished_holds_nothing: "A finished order still has a PENDING reservation or payment",
+  depleted_never_reserved: "An order cancelled for lack of stock had stock reserved for it",
+  nothing_held_for_missing_order: "Stock or money is held for an order that no longer exists",
+};
+
+/** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */
+export function InvariantsPanel(props: { report: ConsistencyReport; oob?: boolean }) {
+  const { report } = props;
+  return (
+    <Panel
+      id="invariants-panel"
+      title="Invariants"
+      path="/dashboard/invariants"
+      trigger={liveTriggers.invariants}
+      oob={props.oob}
+      class={report.consistent ? "invariants-ok" : "invariants-broken"}
+      hint="This session's rows checked against the saga's promises, as GET /consistency answers. Sagas in flight are fine while the bus has work for them."
+    >
+      {report.consistent ? (
+        <p class="verdict verdict-ok" data-consistent="true">
+          Consistent: every invariant holds.
+        </p>
+      ) : (
+        <>
+          <p class="verdict verdict-broken" data-consistent="false">
+            {report.violations.length === 1 ? "1 violation" : `${report.violations.length} violations`}
+          </p>
+          <ul class="violations">
+            {report.violations.map((v) => (
+              <li data-invariant={v.invariant}>
+                <strong>{plainWords[v.invariant]}</strong> <code>{v.invariant}</code>
+                <div class="muted">
+                  {v.subject}: {v.message}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Panel>
+  );
+}
