@@ -74,7 +74,8 @@ export type App = ReturnType<typeof createApp>;
 
 function asAppError(thrown: unknown): AppError | null {
   if (thrown instanceof AppError) return thrown;
-  // hono's own validator reports unparsable JSON this way; validJson() normally gets there first.
-  if (thrown instanceof HTTPException && thrown.status === 400) return new MalformedJsonError();
+  // hono's own validators report a body they cannot parse (a broken form, for the dashboard's
+  // forms) this way; JSON bodies are read by validJson(), which says what is wrong first.
+  if (thrown instanceof HTTPException && thrown.status === 400) return new MalformedJsonError("Request body could not be parsed");
   return null;
 }

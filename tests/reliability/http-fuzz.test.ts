@@ -8,6 +8,7 @@ import {
   hostileAnyBody,
   hostileOrderBody,
   hostileOrderForm,
+  hostileRaceForm,
   hostileSeedBody,
   hostileSessionId,
 } from "./support/hostile-inputs";
@@ -185,6 +186,47 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
   );
 
   // The resets take no body: whatever arrives is ignored, and resetting an already reset session writes nothing new.
+  test(
+    "POST /dashboard/race (the scripted race): never a 5xx, a rejected form writes nothing",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(hostileRaceForm, async ({ fields, encoding, junk }) => {
+          const before = real.rowCounts();
+          let body: BodyInit;
+          const headers: Record<string, string> = { "x-session-id": "fuzz" };
+          if (encoding === "multipart") {
+            const data = new FormData();
+            for (const [k, v] of fields) data.append(k, v);
+            body = data;
+          } else if (encoding === "urlencoded") {
+            body = new URLSearchParams(fields).toString();
+            headers["content-type"] = "application/x-www-form-urlencoded";
+          } else {
+            body = junk;
+            headers["content-type"] = "multipart/form-data; boundary=zz";
+          }
+          const response = await real.server.app.request("/dashboard/race", { method: "POST", headers, body });
+          const text = await response.text();
+          httpFuzzStats.requests += 1;
+          expect(response.status).toBeLessThan(500);
+          if (response.status === 200) {
+            httpFuzzStats.accepted += 1;
+            await real.request("POST", "/orders/reset", "fuzz");
+            real.drain();
+            await real.request("POST", "/orders/reset", "fuzz");
+            expect(real.rowCounts()).toEqual(before);
+          } else {
+            httpFuzzStats.rejected += 1;
+            expectEnvelope(response.status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected race wrote rows: ${JSON.stringify(fields)}`);
+          }
+        }),
+        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+      );
+    },
+    timeoutMs,
+  );
+
   test.each(["/orders/reset", "/inventory/reset", "/payments/reset", "/dashboard/inventory/seed", "/dashboard/inventory/reset"])(
     "POST %s: any body is ignored, never a 5xx, nothing but the session's own reset",
     async (path) => {
@@ -225,12 +267,13 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/events", undefined, null, false],
   ["GET", "/events/stream", undefined, null, true],
   ["GET", "/consistency", undefined, null, false],
-  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl"].map(
+  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race"].map(
     (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],
   ),
   ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/inventory/seed", undefined, null, true],
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
+  ["POST", "/dashboard/race", "product=laptop&count=2", form, true],
 ];
 
 describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {

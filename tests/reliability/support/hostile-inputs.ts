@@ -195,3 +195,12 @@ export const hostileOrderForm = fc.record({
   encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
   junk: fc.string({ unit: "binary", maxLength: 80 }),
 });
+
+/** The race form's fields (product, count) with hostile values, and the same encodings. */
+export const hostileRaceForm = fc.record({
+  fields: fc.array(fc.tuple(fc.constantFrom("product", "count", "x"), fc.oneof(formValue, fc.integer({ min: -5, max: 80 }).map(String))), {
+    maxLength: 6,
+  }),
+  encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
+  junk: fc.string({ unit: "binary", maxLength: 80 }),
+});
