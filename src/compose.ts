@@ -1,11 +1,13 @@
 import { createApp } from "./app";
 import { Bus } from "./bus/bus";
+import { DeliveryLog } from "./bus/delivery-log";
 import { Relay, type RelayOptions } from "./bus/relay";
 import { EventWaiters } from "./bus/waiters";
 import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, type InvariantOptions, checkInvariants } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
+import { deliveriesRoutes } from "./live/deliveries.routes";
 import { eventsRoutes } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
 import { type SagaPayload, parseSagaPayload } from "./modules/events";
@@ -61,16 +63,18 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const modules = [orders, inventory, payments] as const;
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
-  const relay = new Relay(bus, clock, options.relay);
+  const deliveryLog = new DeliveryLog();
+  const relay = new Relay(bus, clock, { deliveryLog, ...options.relay });
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
     modules: modules.map((module) => module.name),
     mounts: [
       { path: "/orders", routes: orders.routes },
+      { path: "/orders", routes: deliveriesRoutes(orders.queries, deliveryLog) },
       { path: "/inventory", routes: inventory.routes },
       { path: "/payments", routes: payments.routes },
-      { path: "/events", routes: eventsRoutes(bus, changes, streams) },
+      { path: "/events", routes: eventsRoutes(bus, relay, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {

@@ -2,6 +2,7 @@ import type { Clock } from "../platform/clock";
 import { transaction } from "../platform/db";
 import type { Bus } from "./bus";
 import { type DueDeliveryRow, type EventRow, eventOfDelivery } from "./bus.sql";
+import type { DeliveryLog, DeliveryLogEntry } from "./delivery-log";
 import type { Reaction } from "./reaction";
 import type { BusEvent, EventPayloadBase } from "./event";
 
@@ -12,7 +13,11 @@ export interface RelayOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Where each attempt and its outcome are recorded for people to see (GET /orders/:id/deliveries). */
+  deliveryLog?: DeliveryLog;
 }
+
+type Attempt = { sessionId: string; orderId: string; entry: DeliveryLogEntry };
 
 /** The log past the cursor, and due deliveries, are read in pages of this many. */
 const PAGE_SIZE = 100;
@@ -51,6 +56,7 @@ export class Relay<P extends EventPayloadBase> {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly log: (message: string, error?: unknown) => void;
+  private readonly deliveryLog: DeliveryLog | undefined;
 
   constructor(
     private readonly bus: Bus<P>,
@@ -61,6 +67,7 @@ export class Relay<P extends EventPayloadBase> {
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
     this.log = options.log ?? ((message, error) => console.error(message, error));
+    this.deliveryLog = options.deliveryLog;
   }
 
   /**
@@ -72,6 +79,7 @@ export class Relay<P extends EventPayloadBase> {
   runDue(limit = Number.POSITIVE_INFINITY): number {
     const { statements } = this.bus;
     const emitted: BusEvent<P>[] = [];
+    const attempts: Attempt[] = [];
     const delivered = transaction(this.bus.db, () => {
       const start = this.cursor();
       let cursor = start;
@@ -97,11 +105,11 @@ export class Relay<P extends EventPayloadBase> {
         const delivery = due[0];
         if (event && (!delivery || event.timestamp <= delivery.dueAt)) {
           unread.shift();
-          ran += this.handOver(event, emitted);
+          ran += this.handOver(event, emitted, attempts);
           cursor = event.seq;
         } else if (delivery) {
           due.shift();
-          this.deliverScheduled(delivery, eventOfDelivery(delivery), emitted);
+          this.deliverScheduled(delivery, eventOfDelivery(delivery), emitted, attempts);
           ran += 1;
         } else {
           break;
@@ -110,6 +118,8 @@ export class Relay<P extends EventPayloadBase> {
       if (cursor !== start) statements.moveCursor.run({ lastSeq: cursor });
       return ran;
     });
+    // Recorded only once the round is committed: a rolled-back round delivered nothing.
+    for (const { sessionId, orderId, entry } of attempts) this.deliveryLog?.record(sessionId, orderId, entry);
     this.bus.announce(emitted);
     return delivered;
   }
@@ -134,9 +144,22 @@ export class Relay<P extends EventPayloadBase> {
    */
   redeliver(event: BusEvent<P>): { reaction: string; outcome: RedeliveryOutcome }[] {
     const handledUpTo = this.cursor();
+    const now = this.clock.now();
     return this.bus.reactionsFor(event.type).map((reaction) => {
       const pending = event.seq > handledUpTo || this.bus.statements.pendingDelivery.get({ eventSeq: event.seq, reaction: reaction.name });
-      return { reaction: reaction.name, outcome: pending ? "not_yet_delivered" : "duplicate_ignored" };
+      if (pending) return { reaction: reaction.name, outcome: "not_yet_delivered" as const };
+      const earlier = this.deliveryLog
+        ?.forOrder(event.sessionId, event.orderId)
+        .filter((e) => e.eventSeq === event.seq && e.reaction === reaction.name);
+      this.deliveryLog?.record(event.sessionId, event.orderId, {
+        eventSeq: event.seq,
+        eventType: event.type,
+        reaction: reaction.name,
+        attempt: (earlier?.length ?? 0) + 1,
+        outcome: "duplicate_ignored",
+        at: now,
+      });
+      return { reaction: reaction.name, outcome: "duplicate_ignored" as const };
     });
   }
 
@@ -195,7 +218,7 @@ export class Relay<P extends EventPayloadBase> {
    * The cursor reaches `row`: each subscribed reaction runs now if it is due, or gets a row in
    * the schedule for later. Returns how many ran (successfully or not).
    */
-  private handOver(row: EventRow, emitted: BusEvent<P>[]): number {
+  private handOver(row: EventRow, emitted: BusEvent<P>[], attempts: Attempt[]): number {
     const reactions = this.bus.reactionsFor(row.type);
     if (reactions.length === 0) return 0;
     const event = this.bus.rowToEvent(row);
@@ -210,6 +233,7 @@ export class Relay<P extends EventPayloadBase> {
       }
       ran += 1;
       const failure = this.run(reaction, event, emitted);
+      attempts.push(attemptOf(event, reaction.name, 1, now, failure));
       if (failure !== null) {
         this.log(`relay: ${reaction.name} failed on event #${event.seq} (attempt 1)`, failure);
         this.schedule(event, reaction, now + this.backoff(0), 1, messageOf(failure));
@@ -219,7 +243,7 @@ export class Relay<P extends EventPayloadBase> {
   }
 
   /** A row of the schedule that is due: run in a savepoint that also deletes the row. */
-  private deliverScheduled(delivery: DueDeliveryRow, row: EventRow | null, emitted: BusEvent<P>[]): void {
+  private deliverScheduled(delivery: DueDeliveryRow, row: EventRow | null, emitted: BusEvent<P>[], attempts: Attempt[]): void {
     const { statements } = this.bus;
     if (!row) {
       // The event was removed by a reset; there is nothing left to deliver.
@@ -227,9 +251,11 @@ export class Relay<P extends EventPayloadBase> {
       return;
     }
     const reaction = this.bus.reactionNamed(delivery.reaction);
+    const event = this.bus.rowToEvent(row);
     const failure = reaction
-      ? this.run(reaction, this.bus.rowToEvent(row), emitted, () => statements.removeDelivery.run({ id: delivery.id }))
+      ? this.run(reaction, event, emitted, () => statements.removeDelivery.run({ id: delivery.id }))
       : new Error(`No reaction named ${delivery.reaction} is subscribed`);
+    attempts.push(attemptOf(event, delivery.reaction, delivery.attempts + 1, this.clock.now(), failure));
     if (failure === null) return;
     this.log(`relay: ${delivery.reaction} failed on event #${delivery.eventSeq} (attempt ${delivery.attempts + 1})`, failure);
     statements.retryLater.run({
@@ -284,3 +310,11 @@ export class Relay<P extends EventPayloadBase> {
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function attemptOf(event: BusEvent<EventPayloadBase>, reaction: string, attempt: number, at: number, failure: unknown): Attempt {
+  const entry: DeliveryLogEntry =
+    failure === null
+      ? { eventSeq: event.seq, eventType: event.type, reaction, attempt, outcome: "applied", at }
+      : { eventSeq: event.seq, eventType: event.type, reaction, attempt, outcome: "failed", at, error: messageOf(failure) };
+  return { sessionId: event.sessionId, orderId: event.orderId, entry };
+}

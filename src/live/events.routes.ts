@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { eventToJson } from "../bus/event";
-import type { SagaBus } from "../modules/events";
+import type { Relay } from "../bus/relay";
+import type { SagaBus, SagaPayload } from "../modules/events";
+import { NotFoundError } from "../platform/errors";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { MAX_LIST_LIMIT, validate } from "../platform/validation";
 import { type StreamRegistry, eventStream } from "./event-stream";
@@ -17,11 +19,26 @@ const eventPageQuerySchema = z.object({
  * `GET /events/stream`: the same events live, as Server-Sent Events. EventSource cannot set
  * headers, so the stream also takes the session as `?session=`.
  */
-export function eventsRoutes(bus: SagaBus, changes: SessionChangeFeed, streams: StreamRegistry) {
-  return new Hono<SessionEnv>()
-    .get("/stream", requireSession({ allowQuery: true }), eventStream(bus, changes, streams))
-    .get("/", requireSession(), validate("query", eventPageQuerySchema), (c) => {
-      const { after, limit } = c.req.valid("query");
-      return c.json(bus.log.sessionEvents(c.var.sessionId, after, limit).map(eventToJson));
-    });
+const eventSeqParamSchema = z.object({ seq: z.coerce.number().int().min(1) });
+
+export function eventsRoutes(bus: SagaBus, relay: Relay<SagaPayload>, changes: SessionChangeFeed, streams: StreamRegistry) {
+  return (
+    new Hono<SessionEnv>()
+      /**
+       * `POST /events/:seq/redeliver`: a deliberate duplicate of one of the session's events, to
+       * every reaction subscribed to it. What the relay already delivered is recognised and changes
+       * nothing (`duplicate_ignored`); what it has not is delivered once, when due.
+       */
+      .post("/:seq/redeliver", requireSession(), validate("param", eventSeqParamSchema), (c) => {
+        const { seq } = c.req.valid("param");
+        const event = bus.log.event(seq);
+        if (!event || event.sessionId !== c.var.sessionId) throw new NotFoundError(`Event ${seq}`);
+        return c.json({ eventSeq: seq, eventType: event.type, deliveries: relay.redeliver(event) });
+      })
+      .get("/stream", requireSession({ allowQuery: true }), eventStream(bus, changes, streams))
+      .get("/", requireSession(), validate("query", eventPageQuerySchema), (c) => {
+        const { after, limit } = c.req.valid("query");
+        return c.json(bus.log.sessionEvents(c.var.sessionId, after, limit).map(eventToJson));
+      })
+  );
 }

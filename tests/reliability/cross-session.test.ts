@@ -106,6 +106,9 @@ const matrix: Record<string, Case[]> = {
     { method: "GET", path: () => `/events/stream?session=${B}&after=0`, answer: "stream" },
   ],
   "GET /consistency": [{ method: "GET", path: () => "/consistency", answer: "own" }],
+  "GET /orders/:id/deliveries": [{ method: "GET", path: (id) => `/orders/${id}/deliveries`, answer: "not-found" }],
+  // A's event seqs: the first events of the log are A's (it acted first).
+  "POST /events/:seq/redeliver": [{ method: "POST", path: () => "/events/1/redeliver", answer: "not-found" }],
   // The dashboard: the page takes the session from the query, its fragments from header or query.
   "GET /": [
     { method: "GET", path: (id) => `/?session=${B}&order=${id}`, answer: "own" },

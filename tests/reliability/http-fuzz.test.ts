@@ -267,6 +267,8 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/events", undefined, null, false],
   ["GET", "/events/stream", undefined, null, true],
   ["GET", "/consistency", undefined, null, false],
+  ["GET", "/orders/some-order/deliveries", undefined, null, false],
+  ["POST", "/events/1/redeliver", undefined, null, false],
   ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race"].map(
     (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],
   ),

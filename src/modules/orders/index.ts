@@ -11,7 +11,7 @@ import { ordersRoutes } from "./orders.routes";
 import { ordersService } from "./orders.service";
 import { ordersStatements } from "./orders.sql";
 
-export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, placeOrderBodySchema } from "./orders.schemas";
+export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function ordersModule(deps: ModuleDeps) {
