@@ -86,6 +86,13 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           bus,
           ids,
           checkConsistency: (sessionId) => checkInvariants(audit, { sessionId }),
+          deliveriesOf: (sessionId, orderId) => deliveryLog.forOrder(sessionId, orderId),
+          redeliver: (sessionId, seq) => {
+            const event = bus.log.event(seq);
+            if (!event || event.sessionId !== sessionId) return false;
+            relay.redeliver(event);
+            return true;
+          },
         }),
       },
     ],

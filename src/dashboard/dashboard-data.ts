@@ -1,3 +1,4 @@
+import type { DeliveryLogEntry } from "../bus/delivery-log";
 import type { ConsistencyReport } from "../consistency/invariants";
 import type { Ids } from "../platform/ids";
 import type { SagaBus, SagaEvent } from "../modules/events";
@@ -22,11 +23,17 @@ export interface DashboardSources {
   ids: Ids;
   /** The invariant checker over one session (src/consistency), as `GET /consistency` runs it. */
   checkConsistency: (sessionId: string) => ConsistencyReport;
+  /** The relay's attempts for one order, as `GET /orders/:id/deliveries` answers them. */
+  deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
+  /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
+  redeliver: (sessionId: string, seq: number) => boolean;
 }
 
 export interface TimelineView {
   order?: OrderJson;
   events: SagaEvent[];
+  /** Each attempt to deliver the order's events, with its outcome. */
+  deliveries: readonly DeliveryLogEntry[];
   /** The timeline moves on to each new order of the session (a projector mirroring an attendee). */
   following: boolean;
 }
@@ -42,7 +49,12 @@ export function dashboardData(sources: DashboardSources) {
   function timelineFor(sessionId: string, choice: TimelineChoice): TimelineView {
     const following = choice === "newest";
     const order = following ? orders.queries.listOrders(sessionId, 1)[0] : orders.queries.findOrder(sessionId, choice.orderId);
-    return { order, events: order ? bus.log.orderEvents(sessionId, order.id) : [], following };
+    return {
+      order,
+      events: order ? bus.log.orderEvents(sessionId, order.id) : [],
+      deliveries: order ? sources.deliveriesOf(sessionId, order.id) : [],
+      following,
+    };
   }
 
   const data = {

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { placeOrderBodySchema } from "../modules/orders";
+import { NotFoundError } from "../platform/errors";
 import { validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
 import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
@@ -92,7 +93,15 @@ export function dashboardRoutes(sources: DashboardSources) {
       const input = placeOrderBodySchema.parse({ items: [{ product, quantity: 1 }], skipDemoDelays: true });
       // Placed in the same turn of the event loop: one commit, and the relay takes them all in one round.
       const placed = await Promise.all(Array.from({ length: count }, () => orders.commands.placeOrder(c.var.sessionId, input)));
-      return c.html(<RacePanel products={data.productsFor(c.var.sessionId)} race={{ product, stockAtStart, orders: placed }} />);
+      return c.html(
+        <RacePanel products={data.productsFor(c.var.sessionId)} race={{ product, stockAtStart, orders: placed }} refreshOnLoad />,
+      );
+    })
+    .post("/events/:seq/redeliver", validate("param", z.object({ seq: z.coerce.number().int().min(1) })), (c) => {
+      const { seq } = c.req.valid("param");
+      if (!sources.redeliver(c.var.sessionId, seq)) throw new NotFoundError(`Event ${seq}`);
+      // Answered with the timeline of the redelivered event's order, its duplicates now in it.
+      return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />);
     })
     .get("/invariants", (c) => c.html(<InvariantsPanel report={data.invariantsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))

@@ -232,3 +232,46 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the invariant panel 
     BROWSER_TEST_TIMEOUT_MS,
   );
 });
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: duplicates", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "Redeliver on a delivered event shows each reaction ignoring the duplicate, and nothing changes",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
+      const reserved = page.locator('#timeline-panel li[data-event-type="INVENTORY_RESERVED"]');
+      await until(
+        async () =>
+          (await page
+            .locator("#timeline-panel [data-event-type]")
+            .last()
+            .getAttribute("data-event-type")
+            .catch(() => null)) === "ORDER_COMPLETED",
+        "the saga to complete",
+      );
+      expect(await reserved.locator('[data-outcome="applied"]').count()).toBe(3);
+      const stock = async () =>
+        (
+          (await (
+            await page.request.get(`${env.server.baseUrl}/inventory`, { headers: { "x-session-id": await sessionOf(page) } })
+          ).json()) as {
+            id: string;
+            stock_level: number;
+            reserved: number;
+          }[]
+        ).find((p) => p.id === "mouse-pad");
+      const before = await stock();
+
+      await reserved.locator("button.redeliver").click();
+      await until(async () => (await reserved.locator('[data-outcome="duplicate_ignored"]').count()) === 3, "three ignored duplicates");
+      expect(await reserved.locator('[data-outcome="duplicate_ignored"]').first().innerText()).toContain("ignored: already processed");
+      expect(await page.locator(`#orders-panel tr[data-order-id="${orderId}"]`).getAttribute("data-status")).toBe("COMPLETED");
+      expect(await stock()).toEqual(before);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});

@@ -127,6 +127,7 @@ const matrix: Record<string, Case[]> = {
     { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
   ],
   "GET /dashboard/invariants": [{ method: "GET", path: () => "/dashboard/invariants", answer: "own" }],
+  "POST /dashboard/events/:seq/redeliver": [{ method: "POST", path: () => "/dashboard/events/1/redeliver", answer: "not-found" }],
   // A race over A's order ids shows none of them: B's session has no such orders.
   "GET /dashboard/race": [{ method: "GET", path: (id) => `/dashboard/race?product=b-widget&stock=3&orders=${id}`, answer: "own" }],
   "POST /dashboard/race": [{ method: "POST", path: () => "/dashboard/race", form: { product: "b-widget", count: "2" }, answer: "own" }],

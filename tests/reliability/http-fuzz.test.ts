@@ -276,6 +276,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/inventory/seed", undefined, null, true],
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
   ["POST", "/dashboard/race", "product=laptop&count=2", form, true],
+  ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
 ];
 
 describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {

@@ -16,7 +16,16 @@ export interface RaceView {
  * The race for the last units: many orders at once for one product, and who won. Every
  * reservation is one conditional UPDATE, so exactly as many complete as there were units.
  */
-export function RacePanel(props: { products: ProductJson[]; race?: RaceView; oob?: boolean }) {
+export function RacePanel(props: {
+  products: ProductJson[];
+  race?: RaceView;
+  oob?: boolean;
+  /**
+   * Fetch itself again on arrival: the answer that starts a race may land after its orders have
+   * settled, and no later event would tell it.
+   */
+  refreshOnLoad?: boolean;
+}) {
   const { race } = props;
   const query = race
     ? `?product=${encodeURIComponent(race.product)}&stock=${race.stockAtStart}&orders=${race.orders.map((o) => encodeURIComponent(o.id)).join(",")}`
@@ -30,7 +39,7 @@ export function RacePanel(props: { products: ProductJson[]; race?: RaceView; oob
       id="race-panel"
       title="Race for the last units"
       path={`/dashboard/race${query}`}
-      trigger={liveTriggers.race}
+      trigger={props.refreshOnLoad ? `load, ${liveTriggers.race}` : liveTriggers.race}
       oob={props.oob}
       hint="Many orders at once for one unit each of one product: exactly as many win as there were units."
     >

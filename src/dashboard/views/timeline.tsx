@@ -1,3 +1,4 @@
+import type { DeliveryLogEntry } from "../../bus/delivery-log";
 import type { SagaEvent } from "../../modules/events";
 import type { OrderJson } from "../../modules/orders";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
@@ -8,6 +9,7 @@ import { StatusBadge } from "./orders";
 export interface TimelineProps {
   order?: OrderJson;
   events: SagaEvent[];
+  deliveries?: readonly DeliveryLogEntry[];
   /** Moves on to each new order of the session, instead of staying on `order`. */
   following?: boolean;
   oob?: boolean;
@@ -66,6 +68,11 @@ export function TimelinePanel(props: TimelineProps) {
                     {event.causationId ? <>← {typeById.get(event.causationId) ?? shortId(event.causationId)}</> : "← POST /orders"}
                   </span>
                   <span class="step-detail">{describeEvent(event)}</span>
+                  <StepDeliveries
+                    seq={event.seq}
+                    deliveries={(props.deliveries ?? []).filter((d) => d.eventSeq === event.seq)}
+                    redeliverPath={`/dashboard/events/${event.seq}/redeliver${following || !order ? "?follow=newest" : `?order=${encodeURIComponent(order.id)}`}`}
+                  />
                 </li>
               );
             })}
@@ -110,5 +117,40 @@ function FollowToggle(props: { following: boolean; orderId?: string }) {
     >
       Follow newest
     </button>
+  );
+}
+
+const outcomeWords: Record<DeliveryLogEntry["outcome"], string> = {
+  applied: "applied",
+  duplicate_ignored: "ignored: already processed",
+  failed: "failed, will be retried",
+  dead_lettered: "dead-lettered",
+};
+
+/** What the relay did with the event, reaction by reaction, and a button to deliver it again. */
+function StepDeliveries(props: { seq: number; deliveries: readonly DeliveryLogEntry[]; redeliverPath: string }) {
+  return (
+    <div class="step-deliveries">
+      {props.deliveries.length > 0 ? (
+        <ul class="deliveries">
+          {props.deliveries.map((d) => (
+            <li class={`delivery delivery-${d.outcome}`} data-outcome={d.outcome} data-reaction={d.reaction}>
+              {d.reaction.split(".")[1] ?? d.reaction}: {outcomeWords[d.outcome]}
+              {d.error ? <span class="muted"> ({d.error})</span> : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <button
+        type="button"
+        class="button button-quiet button-small redeliver"
+        title="Deliver this event again to every reaction subscribed to it: a duplicate, which must change nothing"
+        hx-post={props.redeliverPath}
+        hx-target="#timeline-panel"
+        hx-swap="outerHTML"
+      >
+        Redeliver
+      </button>
+    </div>
   );
 }
