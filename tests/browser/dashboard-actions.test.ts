@@ -71,6 +71,12 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the order form", () 
 
 const sessionOf = (page: import("playwright-core").Page) => page.locator("#session-id").innerText();
 
+/** One product of the page's session, as `GET /inventory` answers it. */
+async function productOf(page: import("playwright-core").Page, baseUrl: string, id: string) {
+  const response = await page.request.get(`${baseUrl}/inventory`, { headers: { "x-session-id": await sessionOf(page) } });
+  return ((await response.json()) as { id: string; stock_level: number; reserved: number }[]).find((p) => p.id === id);
+}
+
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: resetting inventory", () => {
   const env = useServerAndBrowser();
 
@@ -216,15 +222,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the invariant panel 
       expect(await result.getAttribute("data-completed")).toBe("5");
       expect(await result.getAttribute("data-cancelled")).toBe("15");
       expect(await result.innerText()).toContain("20 orders for 1 × laptop with 5 left");
-      const [laptop] = (
-        (await (
-          await page.request.get(`${env.server.baseUrl}/inventory`, { headers: { "x-session-id": await sessionOf(page) } })
-        ).json()) as {
-          id: string;
-          stock_level: number;
-          reserved: number;
-        }[]
-      ).filter((p) => p.id === "laptop");
+      const laptop = await productOf(page, env.server.baseUrl, "laptop");
       expect([laptop!.stock_level, laptop!.reserved]).toEqual([0, 0]);
       expect(seen.problems).toEqual([]);
       await context.close();
@@ -252,16 +250,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: duplicates", () => {
         "the saga to complete",
       );
       expect(await reserved.locator('[data-outcome="applied"]').count()).toBe(3);
-      const stock = async () =>
-        (
-          (await (
-            await page.request.get(`${env.server.baseUrl}/inventory`, { headers: { "x-session-id": await sessionOf(page) } })
-          ).json()) as {
-            id: string;
-            stock_level: number;
-            reserved: number;
-          }[]
-        ).find((p) => p.id === "mouse-pad");
+      const stock = () => productOf(page, env.server.baseUrl, "mouse-pad");
       const before = await stock();
 
       await reserved.locator("button.redeliver").click();

@@ -107,6 +107,19 @@ async function send(method: string, path: string, session: string | null, text?:
 
 const sameCounts = (before: Record<string, number>, after: Record<string, number>) => JSON.stringify(before) === JSON.stringify(after);
 
+/** A hostile form as a browser (urlencoded, multipart) or a broken client (junk under a multipart type) would send it. */
+function encodeForm(fields: [string, string][], encoding: string, junk: string): { body: BodyInit; headers: Record<string, string> } {
+  const headers: Record<string, string> = { "x-session-id": "fuzz" };
+  if (encoding === "multipart") {
+    const data = new FormData();
+    for (const [k, v] of fields) data.append(k, v);
+    return { body: data, headers };
+  }
+  if (encoding === "urlencoded")
+    return { body: new URLSearchParams(fields).toString(), headers: { ...headers, "content-type": "application/x-www-form-urlencoded" } };
+  return { body: junk, headers: { ...headers, "content-type": "multipart/form-data; boundary=zz" } };
+}
+
 describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
   test.each([
     ["/orders", hostileOrderBody, placeOrderBodySchema],
@@ -149,19 +162,7 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
       await fc.assert(
         fc.asyncProperty(hostileOrderForm, async ({ fields, encoding, junk }) => {
           const before = real.rowCounts();
-          let body: BodyInit;
-          const headers: Record<string, string> = { "x-session-id": "fuzz" };
-          if (encoding === "multipart") {
-            const data = new FormData();
-            for (const [k, v] of fields) data.append(k, v);
-            body = data;
-          } else if (encoding === "urlencoded") {
-            body = new URLSearchParams(fields).toString();
-            headers["content-type"] = "application/x-www-form-urlencoded";
-          } else {
-            body = junk;
-            headers["content-type"] = "multipart/form-data; boundary=zz";
-          }
+          const { body, headers } = encodeForm(fields, encoding, junk);
           const response = await real.server.app.request("/dashboard/orders", { method: "POST", headers, body });
           const text = await response.text();
           httpFuzzStats.requests += 1;
@@ -192,19 +193,7 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
       await fc.assert(
         fc.asyncProperty(hostileRaceForm, async ({ fields, encoding, junk }) => {
           const before = real.rowCounts();
-          let body: BodyInit;
-          const headers: Record<string, string> = { "x-session-id": "fuzz" };
-          if (encoding === "multipart") {
-            const data = new FormData();
-            for (const [k, v] of fields) data.append(k, v);
-            body = data;
-          } else if (encoding === "urlencoded") {
-            body = new URLSearchParams(fields).toString();
-            headers["content-type"] = "application/x-www-form-urlencoded";
-          } else {
-            body = junk;
-            headers["content-type"] = "multipart/form-data; boundary=zz";
-          }
+          const { body, headers } = encodeForm(fields, encoding, junk);
           const response = await real.server.app.request("/dashboard/race", { method: "POST", headers, body });
           const text = await response.text();
           httpFuzzStats.requests += 1;
