@@ -7,6 +7,7 @@ import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, type InvariantOptions, checkInvariants } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
+import { busRoutes } from "./live/bus.routes";
 import { deliveriesRoutes } from "./live/deliveries.routes";
 import { eventsRoutes } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
@@ -15,6 +16,9 @@ import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
+import type { SettingsPatch } from "./modules/session-settings";
+import { settingsRoutes } from "./settings/settings.routes";
+import { SettingsStore } from "./settings/settings.store";
 import { type Clock, systemClock } from "./platform/clock";
 import { type SagaConfig, defaultSagaConfig } from "./platform/config";
 import { type Database, type SynchronousLevel, openDatabase } from "./platform/db";
@@ -46,6 +50,12 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const ids = options.ids ?? systemIds;
   const bus = new Bus<SagaPayload>({ db, clock, ids, parsePayload: parseSagaPayload });
   const changes = new SessionChangeFeed();
+  const config = { ...defaultSagaConfig, ...options.config };
+  const settings = new SettingsStore(db, clock, {
+    inventoryDelayMs: config.inventoryDelayMs,
+    paymentDelayMs: config.paymentDelayMs,
+    stepMode: false,
+  });
   const deps: ModuleDeps = {
     db,
     bus,
@@ -53,8 +63,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     clock,
     ids,
     random: options.random ?? systemRandom,
-    config: { ...defaultSagaConfig, ...options.config },
+    config,
     changes,
+    settings,
   };
 
   const orders = ordersModule(deps);
@@ -64,7 +75,19 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
   const deliveryLog = new DeliveryLog();
-  const relay = new Relay(bus, clock, { deliveryLog, ...options.relay });
+  const relay = new Relay(bus, clock, { deliveryLog, isHeld: (sessionId) => settings.of(sessionId).stepMode, ...options.relay });
+  const settingsService = {
+    of: (sessionId: string) => settings.of(sessionId),
+    /** Step mode on holds what the session has scheduled; off releases it in due order. Every screen hears of it. */
+    change: (sessionId: string, patch: SettingsPatch) => {
+      const before = settings.of(sessionId);
+      const after = settings.update(sessionId, patch);
+      if (after.stepMode && !before.stepMode) relay.hold(sessionId);
+      if (!after.stepMode && before.stepMode) relay.release(sessionId);
+      changes.announce(sessionId, "SETTINGS_CHANGED");
+      return after;
+    },
+  };
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
@@ -76,6 +99,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/payments", routes: payments.routes },
       { path: "/events", routes: eventsRoutes(bus, relay, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
+      { path: "/settings", routes: settingsRoutes(settingsService) },
+      { path: "/bus", routes: busRoutes(relay) },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {
         path: "/",

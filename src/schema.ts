@@ -3,3 +3,4 @@ export * from "./bus/bus.sql";
 export * from "./modules/inventory/inventory.sql";
 export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
+export * from "./settings/settings.sql";

@@ -39,6 +39,8 @@ export const deliveries = sqliteTable(
     dueAt: integer("due_at").notNull(),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
+    // Waiting only because its session is in step mode: run by hand, or released in due order.
+    held: integer("held", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("deliveries_due").on(t.dueAt, t.id), index("deliveries_session").on(t.sessionId)],
 );
@@ -56,7 +58,8 @@ export const relayCursor = sqliteTable("relay_cursor", {
 /** An event row as the bus's statements read it (`data` still JSON text). */
 export type EventRow = Omit<typeof events.$inferSelect, "data"> & { data: string };
 
-export type DeliveryRow = typeof deliveries.$inferSelect;
+/** A delivery row as the raw statements read it (SQLite answers the boolean as 0 or 1). */
+export type DeliveryRow = Omit<typeof deliveries.$inferSelect, "held"> & { held: number };
 
 /** A due delivery with its event's columns, which are null when a reset removed the event. */
 export interface DueDeliveryRow extends DeliveryRow {
@@ -85,6 +88,10 @@ export function eventOfDelivery(row: DueDeliveryRow): EventRow | null {
   };
 }
 
+const dueColumns = `d.id, d.session_id AS sessionId, d.event_seq AS eventSeq, d.reaction, d.due_at AS dueAt, d.attempts,
+  d.last_error AS lastError, d.held, e.id AS eventId, e.type AS eventType, e.saga_id AS eventSagaId, e.order_id AS eventOrderId,
+  e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData`;
+
 const eventColumns = `e.seq, e.id, e.session_id AS sessionId, e.type, e.saga_id AS sagaId, e.order_id AS orderId,
   e.causation_id AS causationId, e.timestamp, e.data`;
 
@@ -102,10 +109,10 @@ export function busStatements(sqlite: SQLite) {
     ),
     scheduleDelivery: sqlite.prepare<
       never,
-      [{ sessionId: string; eventSeq: number; reaction: string; dueAt: number; attempts: number; lastError: string | null }]
+      [{ sessionId: string; eventSeq: number; reaction: string; dueAt: number; attempts: number; lastError: string | null; held: number }]
     >(
-      `INSERT INTO deliveries (session_id, event_seq, reaction, due_at, attempts, last_error)
-       VALUES ($sessionId, $eventSeq, $reaction, $dueAt, $attempts, $lastError)`,
+      `INSERT INTO deliveries (session_id, event_seq, reaction, due_at, attempts, last_error, held)
+       VALUES ($sessionId, $eventSeq, $reaction, $dueAt, $attempts, $lastError, $held)`,
     ),
     cursor: sqlite.prepare<{ lastSeq: number }, []>("SELECT last_seq AS lastSeq FROM relay_cursor WHERE id = 1"),
     moveCursor: sqlite.prepare<never, [{ lastSeq: number }]>("UPDATE relay_cursor SET last_seq = $lastSeq WHERE id = 1"),
@@ -120,17 +127,28 @@ export function busStatements(sqlite: SQLite) {
     eventsAfterCount: sqlite.prepare<{ n: number }, [{ after: number }]>("SELECT count(*) AS n FROM events WHERE seq > $after"),
     // The event comes with its delivery (null when a reset removed it): one query, not one per delivery.
     dueDeliveries: sqlite.prepare<DueDeliveryRow, [{ now: number; limit: number }]>(
-      `SELECT d.id, d.session_id AS sessionId, d.event_seq AS eventSeq, d.reaction, d.due_at AS dueAt, d.attempts,
-         d.last_error AS lastError, e.id AS eventId, e.type AS eventType, e.saga_id AS eventSagaId, e.order_id AS eventOrderId,
-         e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData
-       FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
-       WHERE d.due_at <= $now ORDER BY d.due_at, d.id LIMIT $limit`,
+      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+       WHERE d.held = 0 AND d.due_at <= $now ORDER BY d.due_at, d.id LIMIT $limit`,
+    ),
+    /** A session's scheduled deliveries, next due first, held or not (GET /bus/deliveries, stepping). */
+    sessionDeliveries: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; limit: number }]>(
+      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+       WHERE d.session_id = $sessionId ORDER BY d.due_at, d.id LIMIT $limit`,
+    ),
+    sessionDelivery: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; id: number }]>(
+      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq WHERE d.session_id = $sessionId AND d.id = $id`,
+    ),
+    holdSession: sqlite.prepare<never, [{ sessionId: string }]>(
+      "UPDATE deliveries SET held = 1 WHERE session_id = $sessionId AND held = 0",
+    ),
+    releaseSession: sqlite.prepare<never, [{ sessionId: string }]>(
+      "UPDATE deliveries SET held = 0 WHERE session_id = $sessionId AND held = 1",
     ),
     pendingDelivery: sqlite.prepare<{ id: number }, [{ eventSeq: number; reaction: string }]>(
       "SELECT id FROM deliveries WHERE event_seq = $eventSeq AND reaction = $reaction LIMIT 1",
     ),
     eventBySeq: sqlite.prepare<EventRow, [{ seq: number }]>(`SELECT ${eventColumns} FROM events e WHERE e.seq = $seq`),
-    nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries"),
+    nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries WHERE held = 0"),
     scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),
     retryLater: sqlite.prepare<never, [{ id: number; lastError: string; dueAt: number }]>(

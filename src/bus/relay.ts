@@ -15,6 +15,8 @@ export interface RelayOptions {
   log?: (message: string, error?: unknown) => void;
   /** Where each attempt and its outcome are recorded for people to see (GET /orders/:id/deliveries). */
   deliveryLog?: DeliveryLog;
+  /** Whether a session's deliveries are held (step mode): then they wait in the schedule until run by hand. */
+  isHeld?: (sessionId: string) => boolean;
 }
 
 type Attempt = { sessionId: string; orderId: string; entry: DeliveryLogEntry };
@@ -57,6 +59,7 @@ export class Relay<P extends EventPayloadBase> {
   private readonly retryMaxMs: number;
   private readonly log: (message: string, error?: unknown) => void;
   private readonly deliveryLog: DeliveryLog | undefined;
+  private readonly isHeld: (sessionId: string) => boolean;
 
   constructor(
     private readonly bus: Bus<P>,
@@ -68,6 +71,7 @@ export class Relay<P extends EventPayloadBase> {
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
     this.log = options.log ?? ((message, error) => console.error(message, error));
     this.deliveryLog = options.deliveryLog;
+    this.isHeld = options.isHeld ?? (() => false);
   }
 
   /**
@@ -163,6 +167,46 @@ export class Relay<P extends EventPayloadBase> {
     });
   }
 
+  /** A session's scheduled deliveries, next due first (at most `limit`). */
+  scheduledFor(sessionId: string, limit: number): DueDeliveryRow[] {
+    return this.bus.statements.sessionDeliveries.all({ sessionId, limit });
+  }
+
+  /** Step mode turned on: the session's scheduled deliveries wait until run by hand. */
+  hold(sessionId: string): void {
+    this.bus.statements.holdSession.run({ sessionId });
+  }
+
+  /** Step mode turned off: the session's held deliveries run in due order (those already due at once). */
+  release(sessionId: string): void {
+    this.bus.statements.releaseSession.run({ sessionId });
+    this.wake();
+  }
+
+  /**
+   * Runs one scheduled delivery of the session now, whatever its due time: the one with `id`,
+   * or the next due. Answers what became of it, or null when there is no such delivery.
+   */
+  deliverNow(sessionId: string, id?: number): { delivery: DueDeliveryRow; outcome: DeliveryLogEntry["outcome"]; error?: string } | null {
+    const emitted: BusEvent<P>[] = [];
+    const attempts: Attempt[] = [];
+    const delivery = transaction(this.bus.db, () => {
+      const chosen =
+        id === undefined
+          ? this.bus.statements.sessionDeliveries.get({ sessionId, limit: 1 })
+          : this.bus.statements.sessionDelivery.get({ sessionId, id });
+      if (chosen) this.deliverScheduled(chosen, eventOfDelivery(chosen), emitted, attempts);
+      return chosen;
+    });
+    for (const { sessionId: session, orderId, entry } of attempts) this.deliveryLog?.record(session, orderId, entry);
+    this.bus.announce(emitted);
+    if (!delivery) return null;
+    // The events it emitted are handed over (run, or held in step mode) by the next round.
+    this.wake();
+    const entry = attempts[0]?.entry;
+    return { delivery, outcome: entry?.outcome ?? "applied", ...(entry?.error ? { error: entry.error } : {}) };
+  }
+
   /** Starts delivering on real timers: at once for what is overdue (crash recovery), then as things fall due. */
   start(): void {
     if (this.stopListening) return;
@@ -223,11 +267,12 @@ export class Relay<P extends EventPayloadBase> {
     if (reactions.length === 0) return 0;
     const event = this.bus.rowToEvent(row);
     const now = this.clock.now();
+    const held = this.isHeld(event.sessionId);
     let ran = 0;
     for (const reaction of reactions) {
       // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
       const dueAt = event.timestamp + Math.max(0, reaction.delayMs?.(event as never) ?? 0);
-      if (dueAt > now) {
+      if (dueAt > now || held) {
         this.schedule(event, reaction, dueAt, 0, null);
         continue;
       }
@@ -293,6 +338,7 @@ export class Relay<P extends EventPayloadBase> {
   }
 
   private schedule(event: BusEvent<P>, reaction: Reaction<P>, dueAt: number, attempts: number, lastError: string | null): void {
+    const held = this.isHeld(event.sessionId) ? 1 : 0;
     this.bus.statements.scheduleDelivery.run({
       sessionId: event.sessionId,
       eventSeq: event.seq,
@@ -300,6 +346,7 @@ export class Relay<P extends EventPayloadBase> {
       dueAt,
       attempts,
       lastError,
+      held,
     });
   }
 

@@ -5,12 +5,13 @@ import type { Database } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import type { Random } from "../platform/random";
 import type { SagaBus, SagaPayload } from "./events";
+import type { SettingsReader } from "./session-settings";
 
 /**
  * A change to a session that no saga event tells of: a seed or a reset. Open screens of the
  * session hear of it live (as a named message on the event stream), after its commit.
  */
-export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET";
+export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET" | "SETTINGS_CHANGED";
 
 export interface SessionChanges {
   announce(sessionId: string, change: SessionChange): void;
@@ -26,4 +27,6 @@ export interface ModuleDeps {
   random: Random;
   config: SagaConfig;
   changes: SessionChanges;
+  /** The session's knobs (demo delays, step mode), read when a delivery is scheduled or run. */
+  settings: SettingsReader;
 }

@@ -68,7 +68,8 @@ type Case = {
   path: (id: string) => string;
   body?: unknown;
   form?: Record<string, string>;
-  answer: "not-found" | "own" | "stream";
+  /** `own`: B's own 200; `nothing-to-do`: B's own 409 (B has nothing of the kind, whatever A has). */
+  answer: "not-found" | "own" | "nothing-to-do" | "stream";
 };
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
@@ -106,6 +107,12 @@ const matrix: Record<string, Case[]> = {
     { method: "GET", path: () => `/events/stream?session=${B}&after=0`, answer: "stream" },
   ],
   "GET /consistency": [{ method: "GET", path: () => "/consistency", answer: "own" }],
+  "GET /settings": [{ method: "GET", path: () => "/settings", answer: "own" }],
+  "PATCH /settings": [{ method: "PATCH", path: () => "/settings", body: { inventoryDelayMs: 0 }, answer: "own" }],
+  "GET /bus/deliveries": [{ method: "GET", path: () => "/bus/deliveries", answer: "own" }],
+  // B has nothing scheduled: stepping is B's own 409, and A's delivery ids are no deliveries of B's.
+  "POST /bus/step": [{ method: "POST", path: () => "/bus/step", answer: "nothing-to-do" }],
+  "POST /bus/deliveries/:id/deliver": [{ method: "POST", path: () => "/bus/deliveries/1/deliver", answer: "not-found" }],
   "GET /orders/:id/deliveries": [{ method: "GET", path: (id) => `/orders/${id}/deliveries`, answer: "not-found" }],
   // A's event seqs: the first events of the log are A's (it acted first).
   "POST /events/:seq/redeliver": [{ method: "POST", path: () => "/events/1/redeliver", answer: "not-found" }],
@@ -194,7 +201,7 @@ describe("what session B sees and changes of session A", () => {
             expect(answer.text.replaceAll(id, "<id>")).toBe(stranger.text.replaceAll(nowhere, "<id>"));
             expectNothingOfA(answer.text, c.path(id));
           } else {
-            expect([route, answer.status]).toEqual([route, 200]);
+            expect([route, answer.status]).toEqual([route, c.answer === "nothing-to-do" ? 409 : 200]);
             expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.body ?? c.form ?? null)}`);
           }
         }

@@ -257,6 +257,9 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/events/stream", undefined, null, true],
   ["GET", "/consistency", undefined, null, false],
   ["GET", "/orders/some-order/deliveries", undefined, null, false],
+  ["GET", "/settings", undefined, null, false],
+  ["GET", "/bus/deliveries", undefined, null, false],
+  ["POST", "/bus/step", undefined, null, false],
   ["POST", "/events/1/redeliver", undefined, null, false],
   ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race"].map(
     (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],

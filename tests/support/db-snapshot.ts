@@ -1,6 +1,16 @@
 import type { Database } from "../../src/platform/db";
 
-const tables = ["products", "reservations", "reservation_lines", "orders", "order_items", "payments", "events", "deliveries"] as const;
+const tables = [
+  "products",
+  "reservations",
+  "reservation_lines",
+  "orders",
+  "order_items",
+  "payments",
+  "events",
+  "deliveries",
+  "session_settings",
+] as const;
 
 /** Row counts of every table: "writes nothing" means this does not change. */
 export function countAllRows(db: Database): Record<(typeof tables)[number], number> {

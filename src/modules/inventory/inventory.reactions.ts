@@ -53,7 +53,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
   const reserveStockWhenOrderCreated: SagaReaction<"ORDER_CREATED"> = {
     name: "inventory.reserveStockWhenOrderCreated",
     on: "ORDER_CREATED",
-    delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.config.inventoryDelayMs),
+    delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
     handle: (event, ctx) => carryOut(event, onOrderCreated(event, { random: deps.random }), ctx),
   };
 

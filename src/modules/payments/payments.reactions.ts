@@ -54,7 +54,7 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
   return [
     react("openPaymentWhenStockReserved", "INVENTORY_RESERVED", onStockReservedOpen),
     react("chargeWhenStockReserved", "INVENTORY_RESERVED", onStockReservedCharge, (event) =>
-      event.data.skipDemoDelays ? 0 : deps.config.paymentDelayMs,
+      event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).paymentDelayMs,
     ),
     react("refundWhenStockNotDelivered", "INVENTORY_FAILED", onStockNotDelivered),
     react("voidPaymentWhenOrderCancelled", "ORDER_CANCELLED", onOrderCancelled),

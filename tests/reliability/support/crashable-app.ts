@@ -17,6 +17,7 @@ export const allTables = [
   "payments",
   "events",
   "deliveries",
+  "session_settings",
 ] as const;
 
 /**

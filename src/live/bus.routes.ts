@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { DueDeliveryRow } from "../bus/bus.sql";
+import type { Relay } from "../bus/relay";
+import type { SagaPayload } from "../modules/events";
+import { toIso } from "../platform/clock";
+import { InvalidStateError, NotFoundError } from "../platform/errors";
+import { type SessionEnv, requireSession } from "../platform/session";
+import { validate } from "../platform/validation";
+
+/** At most this many of a session's scheduled deliveries are listed. */
+export const BUS_DELIVERIES_SHOWN = 200;
+
+function deliveryToJson(row: DueDeliveryRow) {
+  return {
+    id: row.id,
+    eventSeq: row.eventSeq,
+    eventType: row.eventType,
+    orderId: row.eventOrderId,
+    reaction: row.reaction,
+    module: row.reaction.split(".")[0] ?? row.reaction,
+    dueAt: toIso(row.dueAt),
+    attempts: row.attempts,
+    lastError: row.lastError,
+    held: row.held === 1,
+  };
+}
+export type BusDeliveryJson = ReturnType<typeof deliveryToJson>;
+
+/**
+ * The bus, visible and steerable: `GET /bus/deliveries` (the session's scheduled deliveries,
+ * next due first), `POST /bus/step` (runs the next one now, held or not), and
+ * `POST /bus/deliveries/:id/deliver` (runs that one now, in any order a teacher likes).
+ */
+export function busRoutes(relay: Relay<SagaPayload>) {
+  const ran = (result: ReturnType<Relay<SagaPayload>["deliverNow"]>) =>
+    result && { delivery: deliveryToJson(result.delivery), outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+  return new Hono<SessionEnv>()
+    .use(requireSession())
+    .get("/deliveries", (c) => c.json(relay.scheduledFor(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)))
+    .post("/step", (c) => {
+      const result = ran(relay.deliverNow(c.var.sessionId));
+      if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
+      return c.json(result);
+    })
+    .post("/deliveries/:id/deliver", validate("param", z.object({ id: z.coerce.number().int().min(1) })), (c) => {
+      const { id } = c.req.valid("param");
+      const result = ran(relay.deliverNow(c.var.sessionId, id));
+      if (!result) throw new NotFoundError(`Delivery ${id}`);
+      return c.json(result);
+    });
+}
