@@ -7,7 +7,7 @@ import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, type InvariantOptions, checkInvariants } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
-import { busRoutes } from "./live/bus.routes";
+import { BUS_DELIVERIES_SHOWN, busRoutes, deliveryToJson } from "./live/bus.routes";
 import { deliveriesRoutes } from "./live/deliveries.routes";
 import { eventsRoutes } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
@@ -112,6 +112,12 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           ids,
           checkConsistency: (sessionId) => checkInvariants(audit, { sessionId }),
           deliveriesOf: (sessionId, orderId) => deliveryLog.forOrder(sessionId, orderId),
+          steering: {
+            scheduled: (sessionId) => relay.scheduledFor(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
+            stepMode: (sessionId) => settings.of(sessionId).stepMode,
+            setStepMode: (sessionId, on) => void settingsService.change(sessionId, { stepMode: on }),
+            deliver: (sessionId, id) => relay.deliverNow(sessionId, id) !== null,
+          },
           redeliver: (sessionId, seq) => {
             const event = bus.log.event(seq);
             if (!event || event.sessionId !== sessionId) return false;

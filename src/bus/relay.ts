@@ -201,7 +201,9 @@ export class Relay<P extends EventPayloadBase> {
     for (const { sessionId: session, orderId, entry } of attempts) this.deliveryLog?.record(session, orderId, entry);
     this.bus.announce(emitted);
     if (!delivery) return null;
-    // The events it emitted are handed over (run, or held in step mode) by the next round.
+    // What it emitted is handed over at once (run, or held in step mode), so whoever stepped
+    // sees the next deliveries as soon as this answers.
+    this.runDue(this.batchSize);
     this.wake();
     const entry = attempts[0]?.entry;
     return { delivery, outcome: entry?.outcome ?? "applied", ...(entry?.error ? { error: entry.error } : {}) };

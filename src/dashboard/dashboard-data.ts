@@ -1,4 +1,5 @@
 import type { DeliveryLogEntry } from "../bus/delivery-log";
+import type { BusDeliveryJson } from "../live/bus.routes";
 import type { ConsistencyReport } from "../consistency/invariants";
 import type { Ids } from "../platform/ids";
 import type { SagaBus, SagaEvent } from "../modules/events";
@@ -25,6 +26,14 @@ export interface DashboardSources {
   checkConsistency: (sessionId: string) => ConsistencyReport;
   /** The relay's attempts for one order, as `GET /orders/:id/deliveries` answers them. */
   deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
+  /** The bus, steered from the page: the session's scheduled deliveries, step mode, Step and Deliver. */
+  steering: {
+    scheduled: (sessionId: string) => BusDeliveryJson[];
+    stepMode: (sessionId: string) => boolean;
+    setStepMode: (sessionId: string, on: boolean) => void;
+    /** Runs the next (or the chosen) delivery now; false when there is none. */
+    deliver: (sessionId: string, id?: number) => boolean;
+  };
   /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
   redeliver: (sessionId: string, seq: number) => boolean;
 }
@@ -70,6 +79,7 @@ export function dashboardData(sources: DashboardSources) {
     }),
     timelineFor,
     invariantsFor: (sessionId: string) => sources.checkConsistency(sessionId),
+    busFor: (sessionId: string) => ({ deliveries: sources.steering.scheduled(sessionId), stepMode: sources.steering.stepMode(sessionId) }),
 
     /** Without a chosen order the timeline follows the newest one. */
     dashboardViewFor(sessionId: string, selectedOrderId?: string) {
@@ -86,6 +96,7 @@ export function dashboardData(sources: DashboardSources) {
         payments: data.paymentsFor(sessionId),
         events: data.eventsFor(sessionId),
         invariants: data.invariantsFor(sessionId),
+        bus: data.busFor(sessionId),
       };
     },
   };

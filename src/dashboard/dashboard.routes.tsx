@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { placeOrderBodySchema } from "../modules/orders";
-import { NotFoundError } from "../platform/errors";
+import { InvalidStateError, NotFoundError } from "../platform/errors";
 import { validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
 import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
@@ -10,6 +10,7 @@ import { parseOrderForm } from "./order-form";
 import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
+import { BusPanel } from "./views/bus";
 import { InvariantsPanel } from "./views/invariants";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
@@ -102,6 +103,21 @@ export function dashboardRoutes(sources: DashboardSources) {
       if (!sources.redeliver(c.var.sessionId, seq)) throw new NotFoundError(`Event ${seq}`);
       // Answered with the timeline of the redelivered event's order, its duplicates now in it.
       return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />);
+    })
+    .get("/bus", (c) => c.html(<BusPanel {...data.busFor(c.var.sessionId)} />))
+    .post("/bus/step-mode", (c) => {
+      sources.steering.setStepMode(c.var.sessionId, c.req.query("on") === "true");
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+    })
+    .post("/bus/step", (c) => {
+      if (!sources.steering.deliver(c.var.sessionId))
+        throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+    })
+    .post("/bus/deliveries/:id/deliver", validate("param", z.object({ id: z.coerce.number().int().min(1) })), (c) => {
+      const { id } = c.req.valid("param");
+      if (!sources.steering.deliver(c.var.sessionId, id)) throw new NotFoundError(`Delivery ${id}`);
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
     })
     .get("/invariants", (c) => c.html(<InvariantsPanel report={data.invariantsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))

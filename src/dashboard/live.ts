@@ -28,4 +28,5 @@ export const liveTriggers = {
   curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
   invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET"]),
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
+  bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED"]),
 } as const;

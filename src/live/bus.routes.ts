@@ -11,7 +11,7 @@ import { validate } from "../platform/validation";
 /** At most this many of a session's scheduled deliveries are listed. */
 export const BUS_DELIVERIES_SHOWN = 200;
 
-function deliveryToJson(row: DueDeliveryRow) {
+export function deliveryToJson(row: DueDeliveryRow) {
   return {
     id: row.id,
     eventSeq: row.eventSeq,

@@ -264,3 +264,47 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: duplicates", () => {
     BROWSER_TEST_TIMEOUT_MS,
   );
 });
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: stepping the bus", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "with step mode on, a saga is stepped through to COMPLETED one delivery at a time from the bus panel",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await page.click("#bus-panel .step-mode");
+      await page.locator('#bus-panel .step-mode[data-step-mode="true"]').waitFor({ timeout: 10_000 });
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
+      const order = page.locator(`#orders-panel tr[data-order-id="${orderId}"]`);
+
+      const reactions: string[] = [];
+      for (let step = 0; step < 6; step += 1) {
+        const next = page.locator('#bus-panel tr[data-held="true"]').first();
+        await next.waitFor({ timeout: 10_000 });
+        const id = await next.getAttribute("data-delivery-id");
+        reactions.push((await next.getAttribute("data-reaction"))!);
+        // Nothing moves on its own while it is held.
+        expect(await order.getAttribute("data-status")).not.toBe("COMPLETED");
+        await page.click("#bus-panel button.step");
+        await until(async () => (await page.locator(`#bus-panel tr[data-delivery-id="${id}"]`).count()) === 0, `delivery ${id} to run`);
+      }
+      await waitForOrderStatus(page, orderId, "COMPLETED");
+      expect(reactions[0]).toBe("inventory.reserveStockWhenOrderCreated");
+      expect(reactions.at(-1)).toBe("orders.completeOrderWhenStockConfirmed");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});
+
+async function waitForOrderStatus(page: import("playwright-core").Page, orderId: string, status: string) {
+  await until(
+    async () =>
+      (await page
+        .locator(`#orders-panel tr[data-order-id="${orderId}"]`)
+        .getAttribute("data-status")
+        .catch(() => null)) === status,
+    `order ${orderId} ${status}`,
+  );
+}

@@ -134,6 +134,12 @@ const matrix: Record<string, Case[]> = {
     { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
   ],
   "GET /dashboard/invariants": [{ method: "GET", path: () => "/dashboard/invariants", answer: "own" }],
+  "GET /dashboard/bus": [{ method: "GET", path: () => "/dashboard/bus", answer: "own" }],
+  "POST /dashboard/bus/step-mode": [{ method: "POST", path: () => "/dashboard/bus/step-mode?on=false", answer: "own" }],
+  "POST /dashboard/bus/step": [{ method: "POST", path: () => "/dashboard/bus/step", answer: "nothing-to-do" }],
+  "POST /dashboard/bus/deliveries/:id/deliver": [
+    { method: "POST", path: () => "/dashboard/bus/deliveries/1/deliver", answer: "not-found" },
+  ],
   "POST /dashboard/events/:seq/redeliver": [{ method: "POST", path: () => "/dashboard/events/1/redeliver", answer: "not-found" }],
   // A race over A's order ids shows none of them: B's session has no such orders.
   "GET /dashboard/race": [{ method: "GET", path: (id) => `/dashboard/race?product=b-widget&stock=3&orders=${id}`, answer: "own" }],

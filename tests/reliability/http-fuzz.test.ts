@@ -261,7 +261,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/bus/deliveries", undefined, null, false],
   ["POST", "/bus/step", undefined, null, false],
   ["POST", "/events/1/redeliver", undefined, null, false],
-  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race"].map(
+  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race", "bus"].map(
     (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],
   ),
   ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
@@ -269,6 +269,8 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
   ["POST", "/dashboard/race", "product=laptop&count=2", form, true],
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
+  ["POST", "/dashboard/bus/step", undefined, null, true],
+  ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],
 ];
 
 describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {

@@ -3,6 +3,7 @@ import { LIVE_SOURCE_ID } from "../live";
 import { CurlBox } from "./curl-box";
 import { ALERT_REGION_ID } from "./error";
 import { EventLogPanel } from "./event-log";
+import { BusPanel } from "./bus";
 import { InvariantsPanel } from "./invariants";
 import { RacePanel } from "./race";
 import { InventoryPanel, StatsPanel } from "./inventory";
@@ -65,6 +66,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <ReservationsPanel reservations={view.reservations} />
         <PaymentsPanel payments={view.payments} />
         <EventLogPanel {...view.events} />
+        <BusPanel {...view.bus} />
         <InvariantsPanel report={view.invariants} />
         <RacePanel products={view.products} />
         <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />
