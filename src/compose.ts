@@ -9,15 +9,15 @@ import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
 import { BUS_DELIVERIES_SHOWN, busRoutes, deliveryToJson } from "./live/bus.routes";
 import { deliveriesRoutes } from "./live/deliveries.routes";
-import { eventsRoutes } from "./live/events.routes";
+import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
 import { type SagaPayload, parseSagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
-import type { SettingsPatch } from "./modules/session-settings";
 import { settingsRoutes } from "./settings/settings.routes";
+import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
 import { type Clock, systemClock } from "./platform/clock";
 import { type SagaConfig, defaultSagaConfig } from "./platform/config";
@@ -76,18 +76,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
 
   const deliveryLog = new DeliveryLog();
   const relay = new Relay(bus, clock, { deliveryLog, isHeld: (sessionId) => settings.of(sessionId).stepMode, ...options.relay });
-  const settingsService = {
-    of: (sessionId: string) => settings.of(sessionId),
-    /** Step mode on holds what the session has scheduled; off releases it in due order. Every screen hears of it. */
-    change: (sessionId: string, patch: SettingsPatch) => {
-      const before = settings.of(sessionId);
-      const after = settings.update(sessionId, patch);
-      if (after.stepMode && !before.stepMode) relay.hold(sessionId);
-      if (!after.stepMode && before.stepMode) relay.release(sessionId);
-      changes.announce(sessionId, "SETTINGS_CHANGED");
-      return after;
-    },
-  };
+  const knobs = settingsService(settings, relay, changes);
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
@@ -99,7 +88,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/payments", routes: payments.routes },
       { path: "/events", routes: eventsRoutes(bus, relay, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
-      { path: "/settings", routes: settingsRoutes(settingsService) },
+      { path: "/settings", routes: settingsRoutes(knobs) },
       { path: "/bus", routes: busRoutes(relay) },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {
@@ -115,15 +104,10 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           steering: {
             scheduled: (sessionId) => relay.scheduledFor(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
             stepMode: (sessionId) => settings.of(sessionId).stepMode,
-            setStepMode: (sessionId, on) => void settingsService.change(sessionId, { stepMode: on }),
+            setStepMode: (sessionId, on) => void knobs.change(sessionId, { stepMode: on }),
             deliver: (sessionId, id) => relay.deliverNow(sessionId, id) !== null,
           },
-          redeliver: (sessionId, seq) => {
-            const event = bus.log.event(seq);
-            if (!event || event.sessionId !== sessionId) return false;
-            relay.redeliver(event);
-            return true;
-          },
+          redeliver: (sessionId, seq) => redeliverSessionEvent(bus, relay, sessionId, seq) !== null,
         }),
       },
     ],

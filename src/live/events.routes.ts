@@ -21,6 +21,13 @@ const eventPageQuerySchema = z.object({
  */
 const eventSeqParamSchema = z.object({ seq: z.coerce.number().int().min(1) });
 
+/** A deliberate duplicate of one of the session's events; null when the session has no event `seq`. */
+export function redeliverSessionEvent(bus: SagaBus, relay: Relay<SagaPayload>, sessionId: string, seq: number) {
+  const event = bus.log.event(seq);
+  if (!event || event.sessionId !== sessionId) return null;
+  return { eventSeq: seq, eventType: event.type, deliveries: relay.redeliver(event) };
+}
+
 export function eventsRoutes(bus: SagaBus, relay: Relay<SagaPayload>, changes: SessionChangeFeed, streams: StreamRegistry) {
   return (
     new Hono<SessionEnv>()
@@ -31,9 +38,9 @@ export function eventsRoutes(bus: SagaBus, relay: Relay<SagaPayload>, changes: S
        */
       .post("/:seq/redeliver", requireSession(), validate("param", eventSeqParamSchema), (c) => {
         const { seq } = c.req.valid("param");
-        const event = bus.log.event(seq);
-        if (!event || event.sessionId !== c.var.sessionId) throw new NotFoundError(`Event ${seq}`);
-        return c.json({ eventSeq: seq, eventType: event.type, deliveries: relay.redeliver(event) });
+        const redelivered = redeliverSessionEvent(bus, relay, c.var.sessionId, seq);
+        if (!redelivered) throw new NotFoundError(`Event ${seq}`);
+        return c.json(redelivered);
       })
       .get("/stream", requireSession({ allowQuery: true }), eventStream(bus, changes, streams))
       .get("/", requireSession(), validate("query", eventPageQuerySchema), (c) => {

@@ -1,0 +1,28 @@
+import type { Relay } from "../bus/relay";
+import type { SagaPayload } from "../modules/events";
+import type { SessionChanges } from "../modules/module-deps";
+import type { SettingsPatch } from "../modules/session-settings";
+import type { SettingsService } from "./settings.routes";
+import type { SettingsStore } from "./settings.store";
+
+/**
+ * A settings change and what follows from it: step mode on holds what the session has
+ * scheduled, off releases it in due order, and every open screen of the session hears of it.
+ */
+export function settingsService(
+  store: SettingsStore,
+  relay: Pick<Relay<SagaPayload>, "hold" | "release">,
+  changes: SessionChanges,
+): SettingsService {
+  return {
+    of: (sessionId) => store.of(sessionId),
+    change: (sessionId: string, patch: SettingsPatch) => {
+      const before = store.of(sessionId);
+      const after = store.update(sessionId, patch);
+      if (after.stepMode && !before.stepMode) relay.hold(sessionId);
+      if (!after.stepMode && before.stepMode) relay.release(sessionId);
+      changes.announce(sessionId, "SETTINGS_CHANGED");
+      return after;
+    },
+  };
+}
