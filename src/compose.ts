@@ -54,6 +54,10 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const settings = new SettingsStore(db, clock, {
     inventoryDelayMs: config.inventoryDelayMs,
     paymentDelayMs: config.paymentDelayMs,
+    inventoryFailureRate: 0,
+    paymentFailureRate: 0,
+    duplicateDeliveryRate: 0,
+    reactionFaultRate: 0,
     stepMode: false,
   });
   const deps: ModuleDeps = {
@@ -75,7 +79,16 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
   const deliveryLog = new DeliveryLog();
-  const relay = new Relay(bus, clock, { deliveryLog, isHeld: (sessionId) => settings.of(sessionId).stepMode, ...options.relay });
+  const relay = new Relay(bus, clock, {
+    deliveryLog,
+    isHeld: (sessionId) => settings.of(sessionId).stepMode,
+    faults: {
+      random: deps.random,
+      faultRate: (sessionId) => settings.of(sessionId).reactionFaultRate,
+      duplicateRate: (sessionId) => settings.of(sessionId).duplicateDeliveryRate,
+    },
+    ...options.relay,
+  });
   const knobs = settingsService(settings, relay, changes);
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };

@@ -27,7 +27,8 @@ export const events = sqliteTable(
  * relay reaches the event in the log (a demo delay), or that failed and waits for its retry.
  * Work that is due at once never gets a row: the relay's cursor (below) hands it over. Rows
  * survive a crash with the events they belong to; a row is deleted in the same savepoint as
- * the reaction it runs.
+ * the reaction it runs. A row that failed too often stays as a dead letter (`dead_at` set):
+ * never run again unless someone retries it by hand.
  */
 export const deliveries = sqliteTable(
   "deliveries",
@@ -41,8 +42,16 @@ export const deliveries = sqliteTable(
     lastError: text("last_error"),
     // Waiting only because its session is in step mode: run by hand, or released in due order.
     held: integer("held", { mode: "boolean" }).notNull().default(false),
+    // When it was dead-lettered; null while the relay still runs it when due.
+    deadAt: integer("dead_at"),
   },
-  (t) => [index("deliveries_due").on(t.dueAt, t.id), index("deliveries_session").on(t.sessionId)],
+  (t) => [
+    // The relay's query (not held, not dead, due by now, in due order) reads this index alone,
+    // whatever number of held rows and dead letters lie in the past.
+    index("deliveries_due").on(t.held, t.deadAt, t.dueAt, t.id),
+    index("deliveries_session").on(t.sessionId),
+    index("deliveries_event").on(t.eventSeq, t.reaction),
+  ],
 );
 
 /**
@@ -60,6 +69,9 @@ export type EventRow = Omit<typeof events.$inferSelect, "data"> & { data: string
 
 /** A delivery row as the raw statements read it (SQLite answers the boolean as 0 or 1). */
 export type DeliveryRow = Omit<typeof deliveries.$inferSelect, "held"> & { held: number };
+
+/** How often a delivery is attempted before it is dead-lettered. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
 
 /** A due delivery with its event's columns, which are null when a reset removed the event. */
 export interface DueDeliveryRow extends DeliveryRow {
@@ -89,7 +101,7 @@ export function eventOfDelivery(row: DueDeliveryRow): EventRow | null {
 }
 
 const dueColumns = `d.id, d.session_id AS sessionId, d.event_seq AS eventSeq, d.reaction, d.due_at AS dueAt, d.attempts,
-  d.last_error AS lastError, d.held, e.id AS eventId, e.type AS eventType, e.saga_id AS eventSagaId, e.order_id AS eventOrderId,
+  d.last_error AS lastError, d.held, d.dead_at AS deadAt, e.id AS eventId, e.type AS eventType, e.saga_id AS eventSagaId, e.order_id AS eventOrderId,
   e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData`;
 
 const eventColumns = `e.seq, e.id, e.session_id AS sessionId, e.type, e.saga_id AS sagaId, e.order_id AS orderId,
@@ -109,10 +121,21 @@ export function busStatements(sqlite: SQLite) {
     ),
     scheduleDelivery: sqlite.prepare<
       never,
-      [{ sessionId: string; eventSeq: number; reaction: string; dueAt: number; attempts: number; lastError: string | null; held: number }]
+      [
+        {
+          sessionId: string;
+          eventSeq: number;
+          reaction: string;
+          dueAt: number;
+          attempts: number;
+          lastError: string | null;
+          held: number;
+          deadAt: number | null;
+        },
+      ]
     >(
-      `INSERT INTO deliveries (session_id, event_seq, reaction, due_at, attempts, last_error, held)
-       VALUES ($sessionId, $eventSeq, $reaction, $dueAt, $attempts, $lastError, $held)`,
+      `INSERT INTO deliveries (session_id, event_seq, reaction, due_at, attempts, last_error, held, dead_at)
+       VALUES ($sessionId, $eventSeq, $reaction, $dueAt, $attempts, $lastError, $held, $deadAt)`,
     ),
     cursor: sqlite.prepare<{ lastSeq: number }, []>("SELECT last_seq AS lastSeq FROM relay_cursor WHERE id = 1"),
     moveCursor: sqlite.prepare<never, [{ lastSeq: number }]>("UPDATE relay_cursor SET last_seq = $lastSeq WHERE id = 1"),
@@ -128,18 +151,33 @@ export function busStatements(sqlite: SQLite) {
     // The event comes with its delivery (null when a reset removed it): one query, not one per delivery.
     dueDeliveries: sqlite.prepare<DueDeliveryRow, [{ now: number; limit: number }]>(
       `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
-       WHERE d.held = 0 AND d.due_at <= $now ORDER BY d.due_at, d.id LIMIT $limit`,
+       WHERE d.held = 0 AND d.dead_at IS NULL AND d.due_at <= $now ORDER BY d.due_at, d.id LIMIT $limit`,
     ),
     /** A session's scheduled deliveries, next due first, held or not (GET /bus/deliveries, stepping). */
     sessionDeliveries: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; limit: number }]>(
       `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
-       WHERE d.session_id = $sessionId ORDER BY d.due_at, d.id LIMIT $limit`,
+       WHERE d.session_id = $sessionId AND d.dead_at IS NULL ORDER BY d.due_at, d.id LIMIT $limit`,
     ),
     sessionDelivery: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; id: number }]>(
-      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq WHERE d.session_id = $sessionId AND d.id = $id`,
+      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+       WHERE d.session_id = $sessionId AND d.id = $id AND d.dead_at IS NULL`,
+    ),
+    /** An order's scheduled deliveries and dead letters, next due first: what its saga waits for. */
+    orderDeliveries: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; orderId: string }]>(
+      `SELECT ${dueColumns} FROM events e JOIN deliveries d ON d.event_seq = e.seq
+       WHERE e.session_id = $sessionId AND e.order_id = $orderId ORDER BY d.dead_at IS NOT NULL, d.due_at, d.id`,
+    ),
+    /** A session's dead letters, the latest first (GET /bus/dead-letters). */
+    sessionDeadLetters: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; limit: number }]>(
+      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+       WHERE d.session_id = $sessionId AND d.dead_at IS NOT NULL ORDER BY d.dead_at DESC, d.id DESC LIMIT $limit`,
+    ),
+    sessionDeadLetter: sqlite.prepare<DueDeliveryRow, [{ sessionId: string; id: number }]>(
+      `SELECT ${dueColumns} FROM deliveries d LEFT JOIN events e ON e.seq = d.event_seq
+       WHERE d.session_id = $sessionId AND d.id = $id AND d.dead_at IS NOT NULL`,
     ),
     holdSession: sqlite.prepare<never, [{ sessionId: string }]>(
-      "UPDATE deliveries SET held = 1 WHERE session_id = $sessionId AND held = 0",
+      "UPDATE deliveries SET held = 1 WHERE session_id = $sessionId AND held = 0 AND dead_at IS NULL",
     ),
     releaseSession: sqlite.prepare<never, [{ sessionId: string }]>(
       "UPDATE deliveries SET held = 0 WHERE session_id = $sessionId AND held = 1",
@@ -148,11 +186,14 @@ export function busStatements(sqlite: SQLite) {
       "SELECT id FROM deliveries WHERE event_seq = $eventSeq AND reaction = $reaction LIMIT 1",
     ),
     eventBySeq: sqlite.prepare<EventRow, [{ seq: number }]>(`SELECT ${eventColumns} FROM events e WHERE e.seq = $seq`),
-    nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries WHERE held = 0"),
-    scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries"),
+    nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries WHERE held = 0 AND dead_at IS NULL"),
+    scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries WHERE dead_at IS NULL"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),
     retryLater: sqlite.prepare<never, [{ id: number; lastError: string; dueAt: number }]>(
       "UPDATE deliveries SET attempts = attempts + 1, last_error = $lastError, due_at = $dueAt WHERE id = $id",
+    ),
+    deadLetter: sqlite.prepare<never, [{ id: number; lastError: string; deadAt: number }]>(
+      "UPDATE deliveries SET attempts = attempts + 1, last_error = $lastError, dead_at = $deadAt, held = 0 WHERE id = $id",
     ),
     orderEvents: sqlite.prepare<EventRow, [{ sessionId: string; orderId: string }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.order_id = $orderId ORDER BY e.seq`,

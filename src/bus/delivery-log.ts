@@ -10,6 +10,8 @@ export interface DeliveryLogEntry {
   /** Milliseconds since the epoch. */
   at: number;
   error?: string;
+  /** For `failed`: when the next attempt is due (ms since the epoch). */
+  retryAt?: number;
 }
 
 /** At most this many orders keep their log, the least recently delivered to going first. */

@@ -1,7 +1,8 @@
 import type { Clock } from "../platform/clock";
 import { transaction } from "../platform/db";
+import { type Random, happens } from "../platform/random";
 import type { Bus } from "./bus";
-import { type DueDeliveryRow, type EventRow, eventOfDelivery } from "./bus.sql";
+import { type DueDeliveryRow, type EventRow, MAX_DELIVERY_ATTEMPTS, eventOfDelivery } from "./bus.sql";
 import type { DeliveryLog, DeliveryLogEntry } from "./delivery-log";
 import type { Reaction } from "./reaction";
 import type { BusEvent, EventPayloadBase } from "./event";
@@ -17,9 +18,33 @@ export interface RelayOptions {
   deliveryLog?: DeliveryLog;
   /** Whether a session's deliveries are held (step mode): then they wait in the schedule until run by hand. */
   isHeld?: (sessionId: string) => boolean;
+  /** The faults and duplicates a teacher asks for, per session; none when absent. */
+  faults?: FaultInjection;
+}
+
+/**
+ * What a teacher turns on to show the bus misbehaving, read on every delivery. A fault is
+ * thrown where the reaction would run, so it fails exactly like a real transient error (rolled
+ * back alone, retried with backoff, dead-lettered at last). A duplicate is a delivery made a
+ * second time after its round commits, so it meets the same check as any other duplicate.
+ */
+export interface FaultInjection {
+  random: Random;
+  /** The chance (0–1) that a delivery of the session throws a transient fault. */
+  faultRate(sessionId: string): number;
+  /** The chance (0–1) that a delivery of the session that applied is delivered again. */
+  duplicateRate(sessionId: string): number;
 }
 
 type Attempt = { sessionId: string; orderId: string; entry: DeliveryLogEntry };
+
+/** What one round (one commit) did: announced, logged and duplicated only once it commits. */
+interface Round<P extends EventPayloadBase> {
+  emitted: BusEvent<P>[];
+  attempts: Attempt[];
+  duplicates: { event: BusEvent<P>; reaction: string }[];
+}
+const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [] });
 
 /** The log past the cursor, and due deliveries, are read in pages of this many. */
 const PAGE_SIZE = 100;
@@ -60,6 +85,7 @@ export class Relay<P extends EventPayloadBase> {
   private readonly log: (message: string, error?: unknown) => void;
   private readonly deliveryLog: DeliveryLog | undefined;
   private readonly isHeld: (sessionId: string) => boolean;
+  private readonly faults: FaultInjection | undefined;
 
   constructor(
     private readonly bus: Bus<P>,
@@ -72,6 +98,7 @@ export class Relay<P extends EventPayloadBase> {
     this.log = options.log ?? ((message, error) => console.error(message, error));
     this.deliveryLog = options.deliveryLog;
     this.isHeld = options.isHeld ?? (() => false);
+    this.faults = options.faults;
   }
 
   /**
@@ -82,8 +109,8 @@ export class Relay<P extends EventPayloadBase> {
    */
   runDue(limit = Number.POSITIVE_INFINITY): number {
     const { statements } = this.bus;
-    const emitted: BusEvent<P>[] = [];
-    const attempts: Attempt[] = [];
+    const round = newRound<P>();
+    const { emitted } = round;
     const delivered = transaction(this.bus.db, () => {
       const start = this.cursor();
       let cursor = start;
@@ -109,11 +136,11 @@ export class Relay<P extends EventPayloadBase> {
         const delivery = due[0];
         if (event && (!delivery || event.timestamp <= delivery.dueAt)) {
           unread.shift();
-          ran += this.handOver(event, emitted, attempts);
+          ran += this.handOver(event, round);
           cursor = event.seq;
         } else if (delivery) {
           due.shift();
-          this.deliverScheduled(delivery, eventOfDelivery(delivery), emitted, attempts);
+          this.deliverScheduled(delivery, eventOfDelivery(delivery), round);
           ran += 1;
         } else {
           break;
@@ -122,10 +149,15 @@ export class Relay<P extends EventPayloadBase> {
       if (cursor !== start) statements.moveCursor.run({ lastSeq: cursor });
       return ran;
     });
-    // Recorded only once the round is committed: a rolled-back round delivered nothing.
-    for (const { sessionId, orderId, entry } of attempts) this.deliveryLog?.record(sessionId, orderId, entry);
-    this.bus.announce(emitted);
+    this.committed(round);
     return delivered;
+  }
+
+  /** After a round's commit (a rolled-back round delivered nothing): log it, announce what it emitted, make its duplicates. */
+  private committed(round: Round<P>): void {
+    for (const { sessionId, orderId, entry } of round.attempts) this.deliveryLog?.record(sessionId, orderId, entry);
+    this.bus.announce(round.emitted);
+    for (const { event, reaction } of round.duplicates) this.redeliverTo(event, reaction);
   }
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is ahead. */
@@ -147,29 +179,42 @@ export class Relay<P extends EventPayloadBase> {
    * pair it has not handled yet (past the cursor, or scheduled) is delivered once, when due.
    */
   redeliver(event: BusEvent<P>): { reaction: string; outcome: RedeliveryOutcome }[] {
-    const handledUpTo = this.cursor();
-    const now = this.clock.now();
-    return this.bus.reactionsFor(event.type).map((reaction) => {
-      const pending = event.seq > handledUpTo || this.bus.statements.pendingDelivery.get({ eventSeq: event.seq, reaction: reaction.name });
-      if (pending) return { reaction: reaction.name, outcome: "not_yet_delivered" as const };
-      const earlier = this.deliveryLog
-        ?.forOrder(event.sessionId, event.orderId)
-        .filter((e) => e.eventSeq === event.seq && e.reaction === reaction.name);
-      this.deliveryLog?.record(event.sessionId, event.orderId, {
-        eventSeq: event.seq,
-        eventType: event.type,
-        reaction: reaction.name,
-        attempt: (earlier?.length ?? 0) + 1,
-        outcome: "duplicate_ignored",
-        at: now,
-      });
-      return { reaction: reaction.name, outcome: "duplicate_ignored" as const };
+    return this.bus
+      .reactionsFor(event.type)
+      .map((reaction) => ({ reaction: reaction.name, outcome: this.redeliverTo(event, reaction.name) }));
+  }
+
+  /** A duplicate delivery of `event` to one reaction: recognised by the cursor and the schedule alone. */
+  private redeliverTo(event: BusEvent<P>, reaction: string): RedeliveryOutcome {
+    const pending = event.seq > this.cursor() || this.bus.statements.pendingDelivery.get({ eventSeq: event.seq, reaction });
+    if (pending) return "not_yet_delivered";
+    const earlier = this.deliveryLog
+      ?.forOrder(event.sessionId, event.orderId)
+      .filter((e) => e.eventSeq === event.seq && e.reaction === reaction);
+    this.deliveryLog?.record(event.sessionId, event.orderId, {
+      eventSeq: event.seq,
+      eventType: event.type,
+      reaction,
+      attempt: (earlier?.length ?? 0) + 1,
+      outcome: "duplicate_ignored",
+      at: this.clock.now(),
     });
+    return "duplicate_ignored";
   }
 
   /** A session's scheduled deliveries, next due first (at most `limit`). */
   scheduledFor(sessionId: string, limit: number): DueDeliveryRow[] {
     return this.bus.statements.sessionDeliveries.all({ sessionId, limit });
+  }
+
+  /** A session's dead letters, the latest first (at most `limit`). */
+  deadLettersOf(sessionId: string, limit: number): DueDeliveryRow[] {
+    return this.bus.statements.sessionDeadLetters.all({ sessionId, limit });
+  }
+
+  /** An order's scheduled deliveries, next due first, then its dead letters: what its saga waits for. */
+  scheduledForOrder(sessionId: string, orderId: string): DueDeliveryRow[] {
+    return this.bus.statements.orderDeliveries.all({ sessionId, orderId });
   }
 
   /** Step mode turned on: the session's scheduled deliveries wait until run by hand. */
@@ -187,25 +232,35 @@ export class Relay<P extends EventPayloadBase> {
    * Runs one scheduled delivery of the session now, whatever its due time: the one with `id`,
    * or the next due. Answers what became of it, or null when there is no such delivery.
    */
-  deliverNow(sessionId: string, id?: number): { delivery: DueDeliveryRow; outcome: DeliveryLogEntry["outcome"]; error?: string } | null {
-    const emitted: BusEvent<P>[] = [];
-    const attempts: Attempt[] = [];
+  deliverNow(sessionId: string, id?: number): ByHand | null {
+    const { statements } = this.bus;
+    return this.runByHand(() =>
+      id === undefined ? statements.sessionDeliveries.get({ sessionId, limit: 1 }) : statements.sessionDelivery.get({ sessionId, id }),
+    );
+  }
+
+  /**
+   * Gives a dead letter of the session one more attempt now. If it fails again it stays a dead
+   * letter (with the new error); if it applies, the saga goes on from there.
+   */
+  retryDeadLetter(sessionId: string, id: number): ByHand | null {
+    return this.runByHand(() => this.bus.statements.sessionDeadLetter.get({ sessionId, id }));
+  }
+
+  private runByHand(choose: () => DueDeliveryRow | null): ByHand | null {
+    const round = newRound<P>();
     const delivery = transaction(this.bus.db, () => {
-      const chosen =
-        id === undefined
-          ? this.bus.statements.sessionDeliveries.get({ sessionId, limit: 1 })
-          : this.bus.statements.sessionDelivery.get({ sessionId, id });
-      if (chosen) this.deliverScheduled(chosen, eventOfDelivery(chosen), emitted, attempts);
+      const chosen = choose();
+      if (chosen) this.deliverScheduled(chosen, eventOfDelivery(chosen), round);
       return chosen;
     });
-    for (const { sessionId: session, orderId, entry } of attempts) this.deliveryLog?.record(session, orderId, entry);
-    this.bus.announce(emitted);
+    this.committed(round);
     if (!delivery) return null;
     // What it emitted is handed over at once (run, or held in step mode), so whoever stepped
     // sees the next deliveries as soon as this answers.
     this.runDue(this.batchSize);
     this.wake();
-    const entry = attempts[0]?.entry;
+    const entry = round.attempts[0]?.entry;
     return { delivery, outcome: entry?.outcome ?? "applied", ...(entry?.error ? { error: entry.error } : {}) };
   }
 
@@ -264,7 +319,7 @@ export class Relay<P extends EventPayloadBase> {
    * The cursor reaches `row`: each subscribed reaction runs now if it is due, or gets a row in
    * the schedule for later. Returns how many ran (successfully or not).
    */
-  private handOver(row: EventRow, emitted: BusEvent<P>[], attempts: Attempt[]): number {
+  private handOver(row: EventRow, round: Round<P>): number {
     const reactions = this.bus.reactionsFor(row.type);
     if (reactions.length === 0) return 0;
     const event = this.bus.rowToEvent(row);
@@ -275,22 +330,60 @@ export class Relay<P extends EventPayloadBase> {
       // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
       const dueAt = event.timestamp + Math.max(0, reaction.delayMs?.(event as never) ?? 0);
       if (dueAt > now || held) {
-        this.schedule(event, reaction, dueAt, 0, null);
+        this.bus.statements.scheduleDelivery.run({
+          ...this.rowFor(event, reaction.name, dueAt),
+          attempts: 0,
+          lastError: null,
+          held: held ? 1 : 0,
+          deadAt: null,
+        });
         continue;
       }
       ran += 1;
-      const failure = this.run(reaction, event, emitted);
-      attempts.push(attemptOf(event, reaction.name, 1, now, failure));
-      if (failure !== null) {
-        this.log(`relay: ${reaction.name} failed on event #${event.seq} (attempt 1)`, failure);
-        this.schedule(event, reaction, now + this.backoff(0), 1, messageOf(failure));
+      const failure = this.run(reaction, event, round);
+      if (failure === null) {
+        round.attempts.push(attemptOf(event, reaction.name, 1, now, { outcome: "applied" }));
+        continue;
       }
+      // A first attempt that failed becomes a row of the schedule, retried (or dead-lettered) from there.
+      const after = this.afterFailure(event, reaction.name, 1, failure, round);
+      this.bus.statements.scheduleDelivery.run({
+        ...this.rowFor(event, reaction.name, after.dueAt),
+        attempts: 1,
+        lastError: messageOf(failure),
+        held: 0,
+        deadAt: after.deadAt,
+      });
     }
     return ran;
   }
 
+  private rowFor(event: BusEvent<P>, reaction: string, dueAt: number) {
+    return { sessionId: event.sessionId, eventSeq: event.seq, reaction, dueAt };
+  }
+
+  /**
+   * Attempt number `attempt` failed: logs it and answers when it runs again, or that it is
+   * dead-lettered (after MAX_DELIVERY_ATTEMPTS attempts).
+   */
+  private afterFailure(event: BusEvent<P>, reaction: string, attempt: number, failure: unknown, round: Round<P>) {
+    const now = this.clock.now();
+    // An injected fault is the teacher's doing, not a defect: one line, no stack.
+    this.log(
+      `relay: ${reaction} failed on event #${event.seq} (attempt ${attempt})`,
+      failure instanceof InjectedFault ? failure.message : failure,
+    );
+    if (attempt >= MAX_DELIVERY_ATTEMPTS) {
+      round.attempts.push(attemptOf(event, reaction, attempt, now, { outcome: "dead_lettered", error: messageOf(failure) }));
+      return { dueAt: now, deadAt: now };
+    }
+    const dueAt = now + this.backoff(attempt - 1);
+    round.attempts.push(attemptOf(event, reaction, attempt, now, { outcome: "failed", error: messageOf(failure), retryAt: dueAt }));
+    return { dueAt, deadAt: null };
+  }
+
   /** A row of the schedule that is due: run in a savepoint that also deletes the row. */
-  private deliverScheduled(delivery: DueDeliveryRow, row: EventRow | null, emitted: BusEvent<P>[], attempts: Attempt[]): void {
+  private deliverScheduled(delivery: DueDeliveryRow, row: EventRow | null, round: Round<P>): void {
     const { statements } = this.bus;
     if (!row) {
       // The event was removed by a reset; there is nothing left to deliver.
@@ -300,26 +393,30 @@ export class Relay<P extends EventPayloadBase> {
     const reaction = this.bus.reactionNamed(delivery.reaction);
     const event = this.bus.rowToEvent(row);
     const failure = reaction
-      ? this.run(reaction, event, emitted, () => statements.removeDelivery.run({ id: delivery.id }))
+      ? this.run(reaction, event, round, () => statements.removeDelivery.run({ id: delivery.id }))
       : new Error(`No reaction named ${delivery.reaction} is subscribed`);
-    attempts.push(attemptOf(event, delivery.reaction, delivery.attempts + 1, this.clock.now(), failure));
-    if (failure === null) return;
-    this.log(`relay: ${delivery.reaction} failed on event #${delivery.eventSeq} (attempt ${delivery.attempts + 1})`, failure);
-    statements.retryLater.run({
-      id: delivery.id,
-      lastError: messageOf(failure),
-      dueAt: this.clock.now() + this.backoff(delivery.attempts),
-    });
+    const attempt = delivery.attempts + 1;
+    if (failure === null) {
+      round.attempts.push(attemptOf(event, delivery.reaction, attempt, this.clock.now(), { outcome: "applied" }));
+      return;
+    }
+    const after = this.afterFailure(event, delivery.reaction, attempt, failure, round);
+    const lastError = messageOf(failure);
+    if (after.deadAt !== null) statements.deadLetter.run({ id: delivery.id, lastError, deadAt: after.deadAt });
+    else statements.retryLater.run({ id: delivery.id, lastError, dueAt: after.dueAt });
   }
 
   /**
    * One delivery in its own savepoint, with `alsoInSavepoint` (removing its row); what it emits
-   * joins `emitted` only if it succeeded. Returns what it threw, or null.
+   * joins the round only if it succeeded. Returns what it threw, or null.
    */
-  private run(reaction: Reaction<P>, event: BusEvent<P>, emitted: BusEvent<P>[], alsoInSavepoint?: () => void): unknown {
+  private run(reaction: Reaction<P>, event: BusEvent<P>, round: Round<P>, alsoInSavepoint?: () => void): unknown {
     const mine: BusEvent<P>[] = [];
+    const faults = this.faults;
+    const faultRate = faults?.faultRate(event.sessionId) ?? 0;
     try {
       transaction(this.bus.db, () => {
+        if (faults && happens(faultRate, faults.random)) throw new InjectedFault(faultRate);
         // The delivery was handed to this reaction because it subscribed to this event's type,
         // which TypeScript cannot see through the stored name.
         reaction.handle(event as never, {
@@ -335,21 +432,9 @@ export class Relay<P extends EventPayloadBase> {
     } catch (error) {
       return error ?? new Error("a reaction threw nothing");
     }
-    emitted.push(...mine);
+    round.emitted.push(...mine);
+    if (faults && happens(faults.duplicateRate(event.sessionId), faults.random)) round.duplicates.push({ event, reaction: reaction.name });
     return null;
-  }
-
-  private schedule(event: BusEvent<P>, reaction: Reaction<P>, dueAt: number, attempts: number, lastError: string | null): void {
-    const held = this.isHeld(event.sessionId) ? 1 : 0;
-    this.bus.statements.scheduleDelivery.run({
-      sessionId: event.sessionId,
-      eventSeq: event.seq,
-      reaction: reaction.name,
-      dueAt,
-      attempts,
-      lastError,
-      held,
-    });
   }
 
   /** Backoff after `attempts` failed attempts: base * 2^attempts, capped. */
@@ -358,12 +443,29 @@ export class Relay<P extends EventPayloadBase> {
   }
 }
 
+/** What a delivery run by hand came to. */
+export type ByHand = { delivery: DueDeliveryRow; outcome: DeliveryLogEntry["outcome"]; error?: string };
+
+/** The transient fault a teacher's `reactionFaultRate` injects. */
+export class InjectedFault extends Error {
+  constructor(rate: number) {
+    super(`Injected fault: the session's reactionFaultRate is ${rate}`);
+    this.name = "InjectedFault";
+  }
+}
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-function attemptOf(event: BusEvent<EventPayloadBase>, reaction: string, attempt: number, at: number, failure: unknown): Attempt {
-  const entry: DeliveryLogEntry =
-    failure === null
-      ? { eventSeq: event.seq, eventType: event.type, reaction, attempt, outcome: "applied", at }
-      : { eventSeq: event.seq, eventType: event.type, reaction, attempt, outcome: "failed", at, error: messageOf(failure) };
-  return { sessionId: event.sessionId, orderId: event.orderId, entry };
+function attemptOf(
+  event: BusEvent<EventPayloadBase>,
+  reaction: string,
+  attempt: number,
+  at: number,
+  result: Pick<DeliveryLogEntry, "outcome" | "error" | "retryAt">,
+): Attempt {
+  return {
+    sessionId: event.sessionId,
+    orderId: event.orderId,
+    entry: { eventSeq: event.seq, eventType: event.type, reaction, attempt, at, ...result },
+  };
 }

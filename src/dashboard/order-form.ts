@@ -5,27 +5,30 @@ import { type Behaviour, behaviourSchema } from "../modules/saga-terms";
 /** The lines the form shows; empty lines are ignored on submit. */
 export const FORM_LINES = 3;
 
+/** A behaviour the order asks for, or none (`""`): then the session's failure-rate knobs decide. */
+export type BehaviourChoice = Behaviour | "";
+
 export interface OrderFormState {
   lines: { product: string; quantity: string }[];
-  paymentBehaviour: Behaviour;
-  inventoryBehaviour: Behaviour;
+  paymentBehaviour: BehaviourChoice;
+  inventoryBehaviour: BehaviourChoice;
   skipDemoDelays: boolean;
 }
 
 export function emptyOrderForm(defaultProduct: string | undefined): OrderFormState {
   return {
     lines: Array.from({ length: FORM_LINES }, (_, i) => ({ product: i === 0 ? (defaultProduct ?? "") : "", quantity: i === 0 ? "1" : "" })),
-    paymentBehaviour: "success",
-    inventoryBehaviour: "success",
+    paymentBehaviour: "",
+    inventoryBehaviour: "",
     skipDemoDelays: false,
   };
 }
 
 export type ParsedOrderForm = { ok: true; input: PlaceOrderInput } | { ok: false; errors: ErrorDetail[] };
 
-function behaviourOf(value: FormDataEntryValue | null): Behaviour {
+function behaviourOf(value: FormDataEntryValue | null): BehaviourChoice {
   const parsed = behaviourSchema.safeParse(value);
-  return parsed.success ? parsed.data : "success";
+  return parsed.success ? parsed.data : "";
 }
 
 /**
@@ -58,7 +61,10 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
 
   const parsed = placeOrderBodySchema.safeParse({
     items,
-    ...choices,
+    // A behaviour left to the knobs is not sent, exactly as a curl body would leave it out.
+    paymentBehaviour: choices.paymentBehaviour || undefined,
+    inventoryBehaviour: choices.inventoryBehaviour || undefined,
+    skipDemoDelays: choices.skipDemoDelays,
   });
   if (!parsed.success) {
     return {

@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { DueDeliveryRow } from "../bus/bus.sql";
-import type { Relay } from "../bus/relay";
+import type { ByHand, Relay } from "../bus/relay";
 import type { SagaPayload } from "../modules/events";
 import { toIso } from "../platform/clock";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { validate } from "../platform/validation";
 
-/** At most this many of a session's scheduled deliveries are listed. */
+/** At most this many of a session's scheduled deliveries (or dead letters) are listed. */
 export const BUS_DELIVERIES_SHOWN = 200;
 
 export function deliveryToJson(row: DueDeliveryRow) {
@@ -27,13 +27,23 @@ export function deliveryToJson(row: DueDeliveryRow) {
 }
 export type BusDeliveryJson = ReturnType<typeof deliveryToJson>;
 
+/** A dead letter: the delivery as it stood after its last attempt, and when it was given up on. */
+export function deadLetterToJson(row: DueDeliveryRow) {
+  return { ...deliveryToJson(row), deadLetteredAt: toIso(row.deadAt ?? row.dueAt) };
+}
+export type DeadLetterJson = ReturnType<typeof deadLetterToJson>;
+
+const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+
 /**
  * The bus, visible and steerable: `GET /bus/deliveries` (the session's scheduled deliveries,
- * next due first), `POST /bus/step` (runs the next one now, held or not), and
- * `POST /bus/deliveries/:id/deliver` (runs that one now, in any order a teacher likes).
+ * next due first), `POST /bus/step` (runs the next one now, held or not),
+ * `POST /bus/deliveries/:id/deliver` (runs that one now, in any order a teacher likes),
+ * `GET /bus/dead-letters` (deliveries that failed MAX_DELIVERY_ATTEMPTS times, the latest
+ * first) and `POST /bus/dead-letters/:id/retry` (one more attempt, now).
  */
 export function busRoutes(relay: Relay<SagaPayload>) {
-  const ran = (result: ReturnType<Relay<SagaPayload>["deliverNow"]>) =>
+  const ran = (result: ByHand | null) =>
     result && { delivery: deliveryToJson(result.delivery), outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
   return new Hono<SessionEnv>()
     .use(requireSession())
@@ -43,10 +53,17 @@ export function busRoutes(relay: Relay<SagaPayload>) {
       if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
       return c.json(result);
     })
-    .post("/deliveries/:id/deliver", validate("param", z.object({ id: z.coerce.number().int().min(1) })), (c) => {
+    .post("/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {
       const { id } = c.req.valid("param");
       const result = ran(relay.deliverNow(c.var.sessionId, id));
       if (!result) throw new NotFoundError(`Delivery ${id}`);
+      return c.json(result);
+    })
+    .get("/dead-letters", (c) => c.json(relay.deadLettersOf(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)))
+    .post("/dead-letters/:id/retry", validate("param", deliveryIdParam), (c) => {
+      const { id } = c.req.valid("param");
+      const result = ran(relay.retryDeadLetter(c.var.sessionId, id));
+      if (!result) throw new NotFoundError(`Dead letter ${id}`);
       return c.json(result);
     });
 }

@@ -1,15 +1,27 @@
 import { z } from "zod";
 
+/** A chance, from never (0) to always (1). */
+const rate = z.number().min(0).max(1);
+
 /**
  * The teacher's knobs, per session (`GET`/`PATCH /settings`). Part of the words every module
- * shares: inventory and payments read their demo delays from them, and the relay its step
- * mode. Each is read when a delivery is scheduled or run, so a change applies at once.
+ * shares: inventory and payments read their demo delays and failure rates from them, and the
+ * relay its step mode, duplicate rate and fault rate. Each is read when a delivery is
+ * scheduled or run, so a change applies at once.
  */
 export const sessionSettingsSchema = z.object({
   /** Demo delay before inventory reacts to an order (an order with skipDemoDelays ignores it). */
   inventoryDelayMs: z.number().int().min(0).max(60_000),
   /** Demo delay before payment charges a reservation. */
   paymentDelayMs: z.number().int().min(0).max(60_000),
+  /** Chance (0–1) that inventory fails an order that asked for no inventoryBehaviour. */
+  inventoryFailureRate: rate,
+  /** Chance (0–1) that the card is declined for an order that asked for no paymentBehaviour. */
+  paymentFailureRate: rate,
+  /** Chance (0–1) that the bus delivers a delivery a second time; the duplicate must change nothing. */
+  duplicateDeliveryRate: rate,
+  /** Chance (0–1) that a reaction throws a transient fault: retried with backoff, dead-lettered after 5 attempts. */
+  reactionFaultRate: rate,
   /** When true, no delivery of this session runs until it is stepped or delivered by hand. */
   stepMode: z.boolean(),
 });

@@ -3,6 +3,14 @@ export type Random = () => number;
 
 export const systemRandom: Random = Math.random;
 
+/**
+ * True with probability `chance` (0–1). Draws nothing when the chance is 0, so code with its
+ * knobs at 0 consumes the same random sequence as code without knobs.
+ */
+export function happens(chance: number, random: Random): boolean {
+  return chance > 0 && random() < chance;
+}
+
 /** A small seeded generator (mulberry32): same seed, same sequence, in tests and fuzzing. */
 export function seededRandom(seed: number): Random {
   let state = seed >>> 0;

@@ -10,7 +10,7 @@ import {
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 
 const fivePads = [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }];
-const created = (inventoryBehaviour: "success" | "failure" | "random") =>
+const created = (inventoryBehaviour: "success" | "failure" | "random", inventoryBehaviourGiven = true) =>
   sagaEvent("ORDER_CREATED", {
     items: [
       { product: "mouse-pad", quantity: 2 },
@@ -18,6 +18,8 @@ const created = (inventoryBehaviour: "success" | "failure" | "random") =>
     ],
     paymentBehaviour: "failure",
     inventoryBehaviour,
+    paymentBehaviourGiven: true,
+    inventoryBehaviourGiven,
     skipDemoDelays: true,
     userId: null,
   });
@@ -25,11 +27,11 @@ const pending = { id: "res-1", status: "PENDING" as const, lines: fivePads };
 
 describe("inventory: order created", () => {
   test("asks to reserve each product once, all or nothing, carrying what payments needs", () => {
-    expect(onOrderCreated(created("success"), { random: () => 0 })).toEqual([
+    expect(onOrderCreated(created("success"), { random: () => 0, failureRate: 1 })).toEqual([
       {
         type: "reserve",
         lines: [{ product: "mouse-pad", quantity: 5 }],
-        forPayment: { paymentBehaviour: "failure", skipDemoDelays: true },
+        forPayment: { paymentBehaviour: "failure", paymentBehaviourGiven: true, skipDemoDelays: true },
       },
     ]);
   });
@@ -41,20 +43,42 @@ describe("inventory: order created", () => {
         data: { stage: "reserve", reason: "Simulated inventory failure (inventoryBehaviour: random)", items: [] },
       },
     };
-    expect(onOrderCreated(created("random"), { random: () => 0.49 })).toEqual([failure]);
-    expect(onOrderCreated(created("random"), { random: () => 0.5 })[0]?.type).toBe("reserve");
+    expect(onOrderCreated(created("random"), { random: () => 0.49, failureRate: 0 })).toEqual([failure]);
+    expect(onOrderCreated(created("random"), { random: () => 0.5, failureRate: 0 })[0]?.type).toBe("reserve");
+  });
+  test("an order that asked for no behaviour fails with the session's inventoryFailureRate, which draws nothing at 0", () => {
+    const failure: InventoryOutcome = {
+      type: "emit",
+      event: {
+        type: "INVENTORY_FAILED",
+        data: { stage: "reserve", reason: "Simulated inventory failure (the session's inventoryFailureRate is 0.3)", items: [] },
+      },
+    };
+    expect(onOrderCreated(created("success", false), { random: () => 0.29, failureRate: 0.3 })).toEqual([failure]);
+    expect(onOrderCreated(created("success", false), { random: () => 0.3, failureRate: 0.3 })[0]?.type).toBe("reserve");
+    const noDraw = () => {
+      throw new Error("drew a random number at rate 0");
+    };
+    expect(onOrderCreated(created("success", false), { random: noDraw, failureRate: 0 })[0]?.type).toBe("reserve");
   });
 });
 
 describe("inventory: reservation attempted", () => {
-  const forPayment = { paymentBehaviour: "success" as const, skipDemoDelays: false };
+  const forPayment = { paymentBehaviour: "success" as const, paymentBehaviourGiven: false, skipDemoDelays: false };
   test("held: INVENTORY_RESERVED priced from the catalog, 5 × 24.99 = 124.95", () => {
     expect(onReservationAttempted({ reserved: true, reservationId: "res-1", items: fivePads }, forPayment)).toEqual([
       {
         type: "emit",
         event: {
           type: "INVENTORY_RESERVED",
-          data: { reservationId: "res-1", items: fivePads, totalCents: 12495, paymentBehaviour: "success", skipDemoDelays: false },
+          data: {
+            reservationId: "res-1",
+            items: fivePads,
+            totalCents: 12495,
+            paymentBehaviour: "success",
+            paymentBehaviourGiven: false,
+            skipDemoDelays: false,
+          },
         },
       },
     ]);

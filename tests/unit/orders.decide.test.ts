@@ -15,6 +15,7 @@ const reserved = sagaEvent("INVENTORY_RESERVED", {
   items: fivePads,
   totalCents: 12495,
   paymentBehaviour: "success",
+  paymentBehaviourGiven: true,
   skipDemoDelays: true,
 });
 const confirmed = sagaEvent("INVENTORY_CONFIRMED", { reservationId: "res-1", items: fivePads, totalCents: 12495 });

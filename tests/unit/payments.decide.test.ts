@@ -18,6 +18,7 @@ const reserved = (paymentBehaviour: "success" | "failure" | "random") =>
     items: [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }],
     totalCents: 12495,
     paymentBehaviour,
+    paymentBehaviourGiven: true,
     skipDemoDelays: true,
   });
 const open: PaymentState = { id: "txn_1", status: "PENDING", amountCents: 12495 };
@@ -27,7 +28,7 @@ const paid: PaymentState = { ...open, status: "SUCCESS" };
 const withContext =
   <E>(decide: (event: E, payment: PaymentState, context: PaymentDecisionContext) => unknown[], draw = 0.9) =>
   (event: E, payment: PaymentState) =>
-    decide(event, payment, { random: () => draw, newPaymentId: () => "txn_new" });
+    decide(event, payment, { random: () => draw, failureRate: 0, newPaymentId: () => "txn_new" });
 
 describe("payments: stock reserved, opening", () => {
   const spec = decisionSpec(withContext(onStockReservedOpen));

@@ -4,7 +4,9 @@ import type { ErrorDetail } from "../../platform/errors";
 import type { OrderFormState } from "../order-form";
 import { formatCents, shortId } from "../format";
 
+// Left to the knobs, an order asks for nothing: it succeeds unless a failure-rate knob says otherwise.
 const behaviours = [
+  ["", "per the knobs"],
   ["success", "success"],
   ["failure", "failure"],
   ["random", "random (50/50)"],

@@ -1,4 +1,4 @@
-import type { Random } from "../../platform/random";
+import { type Random, happens } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
 import type { Behaviour, OrderLine } from "../saga-terms";
 import type { PricedLine, ShortLine } from "./inventory.events";
@@ -25,7 +25,14 @@ export type InventoryOutcome =
   | { type: "emit"; event: SagaPayload };
 
 /** What INVENTORY_RESERVED carries forward so payments can act without reading the orders module. */
-export type ForPayment = { paymentBehaviour: Behaviour; skipDemoDelays: boolean };
+export type ForPayment = { paymentBehaviour: Behaviour; paymentBehaviourGiven: boolean; skipDemoDelays: boolean };
+
+/** What reserving may draw on besides the event: injected, so specs fix them. */
+export interface ReserveContext {
+  random: Random;
+  /** The session's `inventoryFailureRate`: applies only to an order that asked for no inventoryBehaviour. */
+  failureRate: number;
+}
 
 export type ReservationAttempt =
   | { reserved: true; reservationId: string; items: PricedLine[] }
@@ -34,18 +41,21 @@ export type ReservationAttempt =
 const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
 const totalOf = (lines: readonly PricedLine[]) => lines.reduce((total, line) => total + line.quantity * line.priceCents, 0);
 
-export function onOrderCreated(event: SagaEvent<"ORDER_CREATED">, { random }: { random: Random }): InventoryOutcome[] {
-  const { items, inventoryBehaviour } = event.data;
-  if (behaviourFails(inventoryBehaviour, random)) {
-    const reason = `Simulated inventory failure (inventoryBehaviour: ${inventoryBehaviour})`;
+export function onOrderCreated(event: SagaEvent<"ORDER_CREATED">, { random, failureRate }: ReserveContext): InventoryOutcome[] {
+  const { items, inventoryBehaviour, inventoryBehaviourGiven } = event.data;
+  const failure = inventoryBehaviourGiven
+    ? behaviourFails(inventoryBehaviour, random) && `inventoryBehaviour: ${inventoryBehaviour}`
+    : happens(failureRate, random) && `the session's inventoryFailureRate is ${failureRate}`;
+  if (failure) {
+    const reason = `Simulated inventory failure (${failure})`;
     return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [] } })];
   }
-  const { paymentBehaviour, skipDemoDelays } = event.data;
-  return [{ type: "reserve", lines: mergeLines(items), forPayment: { paymentBehaviour, skipDemoDelays } }];
+  const { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays } = event.data;
+  return [{ type: "reserve", lines: mergeLines(items), forPayment: { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays } }];
 }
 
 /** All or nothing: either every line was held, or every short line is reported. */
-export function onReservationAttempted(attempt: ReservationAttempt, { paymentBehaviour, skipDemoDelays }: ForPayment): InventoryOutcome[] {
+export function onReservationAttempted(attempt: ReservationAttempt, forPayment: ForPayment): InventoryOutcome[] {
   if (!attempt.reserved) {
     const items = attempt.short.map(({ product, requested, available }) => ({ product, requested, available }));
     return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason: describeShortage(attempt.short), items } })];
@@ -57,8 +67,7 @@ export function onReservationAttempted(attempt: ReservationAttempt, { paymentBeh
         reservationId: attempt.reservationId,
         items: attempt.items,
         totalCents: totalOf(attempt.items),
-        paymentBehaviour,
-        skipDemoDelays,
+        ...forPayment,
       },
     }),
   ];

@@ -12,6 +12,7 @@ export const inventoryReservedEvent = z.object({
     totalCents: z.number().int(),
     // Carried forward so payments can act without reading the orders module.
     paymentBehaviour: behaviourSchema,
+    paymentBehaviourGiven: z.boolean().default(true),
     skipDemoDelays: z.boolean(),
   }),
 });

@@ -54,7 +54,10 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
     name: "inventory.reserveStockWhenOrderCreated",
     on: "ORDER_CREATED",
     delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
-    handle: (event, ctx) => carryOut(event, onOrderCreated(event, { random: deps.random }), ctx),
+    handle: (event, ctx) => {
+      const failureRate = deps.settings.of(event.sessionId).inventoryFailureRate;
+      carryOut(event, onOrderCreated(event, { random: deps.random, failureRate }), ctx);
+    },
   };
 
   return [

@@ -7,6 +7,10 @@ export const orderCreatedEvent = z.object({
     items: z.array(orderLineSchema),
     paymentBehaviour: behaviourSchema,
     inventoryBehaviour: behaviourSchema,
+    // False when the order asked for no behaviour: then the session's failure-rate knobs decide.
+    // Events stored before the knobs existed lack them and read as given (the rates were 0).
+    paymentBehaviourGiven: z.boolean().default(true),
+    inventoryBehaviourGiven: z.boolean().default(true),
     skipDemoDelays: z.boolean(),
     userId: z.string().nullable(),
   }),

@@ -38,6 +38,9 @@ export const placeOrderBodySchema = z
     items: body.items,
     paymentBehaviour: body.paymentBehaviour ?? (body.failTransaction ? "failure" : "success"),
     inventoryBehaviour: body.inventoryBehaviour ?? "success",
+    // An order that asks for nothing gets `success`, unless the session's failure-rate knobs say otherwise.
+    paymentBehaviourGiven: body.paymentBehaviour !== undefined || body.failTransaction !== undefined,
+    inventoryBehaviourGiven: body.inventoryBehaviour !== undefined,
     skipDemoDelays: body.skipDemoDelays ?? false,
     userId: body.userId ?? null,
   }));

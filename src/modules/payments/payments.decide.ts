@@ -15,6 +15,8 @@ export type PaymentState = { id: string; status: PaymentStatus; amountCents: num
 /** What a decision may draw on besides the event and the state: injected, so specs fix them. */
 export interface PaymentDecisionContext {
   random: Random;
+  /** The session's `paymentFailureRate`: applies only to an order that asked for no paymentBehaviour. */
+  failureRate: number;
   /** A fresh payment id, asked for only when a payment is opened. */
   newPaymentId: () => string;
 }
@@ -42,14 +44,15 @@ export function onStockReservedOpen(
 export function onStockReservedCharge(
   event: SagaEvent<"INVENTORY_RESERVED">,
   payment: PaymentState,
-  { random, newPaymentId }: PaymentDecisionContext,
+  { random, failureRate, newPaymentId }: PaymentDecisionContext,
 ): PaymentOutcome[] {
   if (payment && payment.status !== "PENDING") return ignore(`the payment is already ${payment.status}`);
   const opened: PaymentOutcome[] = payment ? [] : [{ type: "open", paymentId: newPaymentId(), amountCents: event.data.totalCents }];
   const { paymentId, amountCents } = payment
     ? { paymentId: payment.id, amountCents: payment.amountCents }
     : (opened[0] as Extract<PaymentOutcome, { type: "open" }>);
-  const decision = decidePayment(event.data.paymentBehaviour, random);
+  const asked = { behaviour: event.data.paymentBehaviour, given: event.data.paymentBehaviourGiven };
+  const decision = decidePayment(asked, failureRate, random);
   if (decision.status === "SUCCESS") {
     return [
       ...opened,

@@ -18,7 +18,7 @@ import type { PaymentsService } from "./payments.service";
  * relay recognises it by its cursor and schedule), so they hold no duplicate checks of their own.
  */
 export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
-  const context: PaymentDecisionContext = { random: deps.random, newPaymentId: () => `txn_${deps.ids.uuid()}` };
+  const newPaymentId = () => `txn_${deps.ids.uuid()}`;
 
   function react<T extends SagaEventType>(
     name: string,
@@ -32,6 +32,8 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
       delayMs,
       handle: (event, { now, emit }) => {
         const { sessionId, orderId } = event;
+        // The failure rate is read when the charge runs, so a knob changed meanwhile applies.
+        const context = { random: deps.random, failureRate: deps.settings.of(sessionId).paymentFailureRate, newPaymentId };
         for (const outcome of decide(event, service.paymentState(sessionId, orderId), context)) {
           switch (outcome.type) {
             case "ignore":

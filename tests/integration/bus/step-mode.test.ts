@@ -5,7 +5,15 @@ import { createTestApp, fiveMousePads } from "../../support/test-app";
 describe("GET / PATCH /settings", () => {
   test("a session starts with the server's demo delays and no step mode", async () => {
     const t = createTestApp();
-    expect((await t.request("GET", "/settings")).body).toEqual({ inventoryDelayMs: 3_000, paymentDelayMs: 5_000, stepMode: false });
+    expect((await t.request("GET", "/settings")).body).toEqual({
+      inventoryDelayMs: 3_000,
+      paymentDelayMs: 5_000,
+      inventoryFailureRate: 0,
+      paymentFailureRate: 0,
+      duplicateDeliveryRate: 0,
+      reactionFaultRate: 0,
+      stepMode: false,
+    });
   });
 
   test("an unknown key or an out-of-range value is a 400 that changes nothing", async () => {
@@ -25,7 +33,7 @@ describe("GET / PATCH /settings", () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
     await t.request("POST", "/inventory/seed", { session: "other" });
-    expect((await t.request("PATCH", "/settings", { body: { inventoryDelayMs: 0, paymentDelayMs: 0 } })).body).toEqual({
+    expect((await t.request("PATCH", "/settings", { body: { inventoryDelayMs: 0, paymentDelayMs: 0 } })).body).toMatchObject({
       inventoryDelayMs: 0,
       paymentDelayMs: 0,
       stepMode: false,
