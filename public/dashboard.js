@@ -161,6 +161,28 @@
     }
   }
 
+  // Countdowns (the bus panel's due times, the timeline's retries and next steps): the server
+  // writes how far away each is when it renders (data-due-in, ms); counted down from the moment
+  // this page first sees it, so a browser clock that differs from the server's does not matter.
+  const deadlines = new WeakMap();
+  function tickCountdowns() {
+    const now = performance.now();
+    for (const element of document.querySelectorAll("[data-due-in]")) {
+      if (!deadlines.has(element)) deadlines.set(element, now + Number(element.getAttribute("data-due-in")));
+      const left = deadlines.get(element) - now;
+      const text = left <= 0 ? "due now" : `in ${(left / 1000).toFixed(1)} s`;
+      if (element.textContent !== text) element.textContent = text;
+    }
+  }
+
+  // A rate knob shows its value as a percentage while it is dragged; the change posts on release.
+  document.addEventListener("input", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || input.type !== "range") return;
+    const output = input.parentElement?.querySelector(`output[data-percent-of="${input.name}"]`);
+    if (output) output.textContent = `${Math.round(Number(input.value) * 100)}%`;
+  });
+
   // Projector mode: larger text everywhere (public/dashboard.css, :root.projector), kept per browser.
   const PROJECTOR_KEY = "saga-dashboard-projector";
   function setProjector(on) {
@@ -175,6 +197,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     startLive();
+    setInterval(tickCountdowns, 200);
     let projector = false;
     try {
       projector = localStorage.getItem(PROJECTOR_KEY) === "on";

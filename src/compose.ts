@@ -7,7 +7,7 @@ import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, type InvariantOptions, checkInvariants } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
-import { BUS_DELIVERIES_SHOWN, busRoutes, deliveryToJson } from "./live/bus.routes";
+import { BUS_DELIVERIES_SHOWN, busRoutes, deadLetterToJson, deliveryToJson, upcomingDeliveryToJson } from "./live/bus.routes";
 import { deliveriesRoutes } from "./live/deliveries.routes";
 import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
@@ -87,6 +87,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       faultRate: (sessionId) => settings.of(sessionId).reactionFaultRate,
       duplicateRate: (sessionId) => settings.of(sessionId).duplicateDeliveryRate,
     },
+    onDeliveriesChanged: (sessionId) => changes.announce(sessionId, "DELIVERIES_CHANGED"),
     ...options.relay,
   });
   const knobs = settingsService(settings, relay, changes);
@@ -116,10 +117,13 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           deliveriesOf: (sessionId, orderId) => deliveryLog.forOrder(sessionId, orderId),
           steering: {
             scheduled: (sessionId) => relay.scheduledFor(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
-            stepMode: (sessionId) => settings.of(sessionId).stepMode,
-            setStepMode: (sessionId, on) => void knobs.change(sessionId, { stepMode: on }),
             deliver: (sessionId, id) => relay.deliverNow(sessionId, id) !== null,
+            deadLetters: (sessionId) => relay.deadLettersOf(sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson),
+            retry: (sessionId, id) => relay.retryDeadLetter(sessionId, id) !== null,
+            upcomingFor: (sessionId, orderId) => relay.scheduledForOrder(sessionId, orderId).map(upcomingDeliveryToJson),
           },
+          settings: knobs,
+          now: () => clock.now(),
           redeliver: (sessionId, seq) => redeliverSessionEvent(bus, relay, sessionId, seq) !== null,
         }),
       },

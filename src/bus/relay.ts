@@ -20,6 +20,11 @@ export interface RelayOptions {
   isHeld?: (sessionId: string) => boolean;
   /** The faults and duplicates a teacher asks for, per session; none when absent. */
   faults?: FaultInjection;
+  /**
+   * Told, after the commit, of each session whose deliveries changed in a way no saga event
+   * announces: an attempt failed or was dead-lettered, or a duplicate was ignored.
+   */
+  onDeliveriesChanged?: (sessionId: string) => void;
 }
 
 /**
@@ -86,6 +91,7 @@ export class Relay<P extends EventPayloadBase> {
   private readonly deliveryLog: DeliveryLog | undefined;
   private readonly isHeld: (sessionId: string) => boolean;
   private readonly faults: FaultInjection | undefined;
+  private readonly onDeliveriesChanged: (sessionId: string) => void;
 
   constructor(
     private readonly bus: Bus<P>,
@@ -99,6 +105,7 @@ export class Relay<P extends EventPayloadBase> {
     this.deliveryLog = options.deliveryLog;
     this.isHeld = options.isHeld ?? (() => false);
     this.faults = options.faults;
+    this.onDeliveriesChanged = options.onDeliveriesChanged ?? (() => {});
   }
 
   /**
@@ -155,9 +162,17 @@ export class Relay<P extends EventPayloadBase> {
 
   /** After a round's commit (a rolled-back round delivered nothing): log it, announce what it emitted, make its duplicates. */
   private committed(round: Round<P>): void {
-    for (const { sessionId, orderId, entry } of round.attempts) this.deliveryLog?.record(sessionId, orderId, entry);
+    const unannounced = new Set<string>();
+    for (const { sessionId, orderId, entry } of round.attempts) {
+      this.deliveryLog?.record(sessionId, orderId, entry);
+      if (entry.outcome !== "applied") unannounced.add(sessionId);
+    }
     this.bus.announce(round.emitted);
-    for (const { event, reaction } of round.duplicates) this.redeliverTo(event, reaction);
+    for (const { event, reaction } of round.duplicates) {
+      this.redeliverTo(event, reaction);
+      unannounced.add(event.sessionId);
+    }
+    for (const sessionId of unannounced) this.onDeliveriesChanged(sessionId);
   }
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is ahead. */
@@ -179,9 +194,11 @@ export class Relay<P extends EventPayloadBase> {
    * pair it has not handled yet (past the cursor, or scheduled) is delivered once, when due.
    */
   redeliver(event: BusEvent<P>): { reaction: string; outcome: RedeliveryOutcome }[] {
-    return this.bus
+    const outcomes = this.bus
       .reactionsFor(event.type)
       .map((reaction) => ({ reaction: reaction.name, outcome: this.redeliverTo(event, reaction.name) }));
+    if (outcomes.some(({ outcome }) => outcome === "duplicate_ignored")) this.onDeliveriesChanged(event.sessionId);
+    return outcomes;
   }
 
   /** A duplicate delivery of `event` to one reaction: recognised by the cursor and the schedule alone. */

@@ -1,5 +1,6 @@
 import type { DeliveryLogEntry } from "../bus/delivery-log";
-import type { BusDeliveryJson } from "../live/bus.routes";
+import type { BusDeliveryJson, DeadLetterJson, UpcomingDeliveryJson } from "../live/bus.routes";
+import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
 import type { ConsistencyReport } from "../consistency/invariants";
 import type { Ids } from "../platform/ids";
 import type { SagaBus, SagaEvent } from "../modules/events";
@@ -26,14 +27,24 @@ export interface DashboardSources {
   checkConsistency: (sessionId: string) => ConsistencyReport;
   /** The relay's attempts for one order, as `GET /orders/:id/deliveries` answers them. */
   deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
-  /** The bus, steered from the page: the session's scheduled deliveries, step mode, Step and Deliver. */
+  /** The bus, steered from the page: the session's scheduled deliveries, Step, Deliver, dead letters and Retry. */
   steering: {
     scheduled: (sessionId: string) => BusDeliveryJson[];
-    stepMode: (sessionId: string) => boolean;
-    setStepMode: (sessionId: string, on: boolean) => void;
     /** Runs the next (or the chosen) delivery now; false when there is none. */
     deliver: (sessionId: string, id?: number) => boolean;
+    deadLetters: (sessionId: string) => DeadLetterJson[];
+    /** One more attempt at a dead letter, now; false when there is no such dead letter. */
+    retry: (sessionId: string, id: number) => boolean;
+    /** An order's deliveries still to come and its dead letters, next due first. */
+    upcomingFor: (sessionId: string, orderId: string) => UpcomingDeliveryJson[];
   };
+  /** The session's knobs, as `GET`/`PATCH /settings` read and change them. */
+  settings: {
+    of: (sessionId: string) => SessionSettings;
+    change: (sessionId: string, patch: SettingsPatch) => SessionSettings;
+  };
+  /** The server's clock: due times are shown as countdowns from it. */
+  now: () => number;
   /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
   redeliver: (sessionId: string, seq: number) => boolean;
 }
@@ -43,6 +54,9 @@ export interface TimelineView {
   events: SagaEvent[];
   /** Each attempt to deliver the order's events, with its outcome. */
   deliveries: readonly DeliveryLogEntry[];
+  /** What the saga waits for next: its scheduled deliveries and dead letters. */
+  upcoming: UpcomingDeliveryJson[];
+  now: number;
   /** The timeline moves on to each new order of the session (a projector mirroring an attendee). */
   following: boolean;
 }
@@ -62,6 +76,8 @@ export function dashboardData(sources: DashboardSources) {
       order,
       events: order ? bus.log.orderEvents(sessionId, order.id) : [],
       deliveries: order ? sources.deliveriesOf(sessionId, order.id) : [],
+      upcoming: order ? sources.steering.upcomingFor(sessionId, order.id) : [],
+      now: sources.now(),
       following,
     };
   }
@@ -79,7 +95,13 @@ export function dashboardData(sources: DashboardSources) {
     }),
     timelineFor,
     invariantsFor: (sessionId: string) => sources.checkConsistency(sessionId),
-    busFor: (sessionId: string) => ({ deliveries: sources.steering.scheduled(sessionId), stepMode: sources.steering.stepMode(sessionId) }),
+    busFor: (sessionId: string) => ({
+      deliveries: sources.steering.scheduled(sessionId),
+      deadLetters: sources.steering.deadLetters(sessionId),
+      stepMode: sources.settings.of(sessionId).stepMode,
+      now: sources.now(),
+    }),
+    knobsFor: (sessionId: string) => sources.settings.of(sessionId),
 
     /** Without a chosen order the timeline follows the newest one. */
     dashboardViewFor(sessionId: string, selectedOrderId?: string) {
@@ -97,6 +119,7 @@ export function dashboardData(sources: DashboardSources) {
         events: data.eventsFor(sessionId),
         invariants: data.invariantsFor(sessionId),
         bus: data.busFor(sessionId),
+        knobs: data.knobsFor(sessionId),
       };
     },
   };

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
 import { placeOrderBodySchema } from "../modules/orders";
+import { sessionSettingsSchema } from "../modules/session-settings";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
 import { validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
@@ -11,6 +12,7 @@ import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
 import { BusPanel } from "./views/bus";
+import { KnobsPanel } from "./views/knobs";
 import { InvariantsPanel } from "./views/invariants";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
@@ -40,6 +42,28 @@ function timelineChoice(c: Context): TimelineChoice {
   const orderId = selectedOrder(c);
   return orderId && c.req.query("follow") !== "newest" ? { orderId } : "newest";
 }
+
+const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+
+/** A number typed in a form: an empty box is an error, not 0. */
+const formNumber = z.string().trim().min(1, "Required: a number").pipe(z.coerce.number());
+
+/**
+ * The knobs form posts every knob at once; checked off, the step-mode box is simply absent.
+ * The result is validated by the same schema as the settings `PATCH /settings` answers.
+ */
+const knobsFormSchema = z
+  .object({
+    inventoryDelayMs: formNumber,
+    paymentDelayMs: formNumber,
+    inventoryFailureRate: formNumber,
+    paymentFailureRate: formNumber,
+    duplicateDeliveryRate: formNumber,
+    reactionFaultRate: formNumber,
+    stepMode: z.literal("on").optional(),
+  })
+  .transform((form) => ({ ...form, stepMode: form.stepMode === "on" }))
+  .pipe(sessionSettingsSchema);
 
 const raceFormSchema = z.object({
   product: z.string().min(1).max(64),
@@ -106,7 +130,7 @@ export function dashboardRoutes(sources: DashboardSources) {
     })
     .get("/bus", (c) => c.html(<BusPanel {...data.busFor(c.var.sessionId)} />))
     .post("/bus/step-mode", (c) => {
-      sources.steering.setStepMode(c.var.sessionId, c.req.query("on") === "true");
+      sources.settings.change(c.var.sessionId, { stepMode: c.req.query("on") === "true" });
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
     })
     .post("/bus/step", (c) => {
@@ -114,10 +138,20 @@ export function dashboardRoutes(sources: DashboardSources) {
         throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
     })
-    .post("/bus/deliveries/:id/deliver", validate("param", z.object({ id: z.coerce.number().int().min(1) })), (c) => {
+    .post("/bus/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {
       const { id } = c.req.valid("param");
       if (!sources.steering.deliver(c.var.sessionId, id)) throw new NotFoundError(`Delivery ${id}`);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+    })
+    .post("/bus/dead-letters/:id/retry", validate("param", deliveryIdParam), (c) => {
+      const { id } = c.req.valid("param");
+      if (!sources.steering.retry(c.var.sessionId, id)) throw new NotFoundError(`Dead letter ${id}`);
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+    })
+    .get("/knobs", (c) => c.html(<KnobsPanel settings={data.knobsFor(c.var.sessionId)} />))
+    .post("/knobs", validate("form", knobsFormSchema), (c) => {
+      const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
+      return c.html(<KnobsPanel settings={settings} />);
     })
     .get("/invariants", (c) => c.html(<InvariantsPanel report={data.invariantsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))

@@ -36,8 +36,12 @@ export function moduleOf(type: SagaEventType): ModuleName {
 /** One line a workshop audience can read: what the event says beyond its type. */
 export function describeEvent(event: SagaEvent): string {
   switch (event.type) {
-    case "ORDER_CREATED":
-      return `${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${event.data.paymentBehaviour}, inventory ${event.data.inventoryBehaviour}${event.data.skipDemoDelays ? " · no delays" : ""}`;
+    case "ORDER_CREATED": {
+      const { data } = event;
+      const payment = data.paymentBehaviourGiven ? data.paymentBehaviour : "per the knobs";
+      const inventory = data.inventoryBehaviourGiven ? data.inventoryBehaviour : "per the knobs";
+      return `${data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${payment}, inventory ${inventory}${data.skipDemoDelays ? " · no delays" : ""}`;
+    }
     case "INVENTORY_RESERVED":
       return `held ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)}`;
     case "INVENTORY_FAILED":

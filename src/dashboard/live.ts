@@ -24,9 +24,12 @@ export const liveTriggers = {
   // itself; it is due at once, so a short delay lets it commit before the panel asks.
   payments: `${on(["INVENTORY_RESERVED"], "delay:150ms")}, ${on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET"])}`,
   events: on([...sagaEventTypes, "ORDERS_RESET"]),
-  timeline: on([...sagaEventTypes, "ORDERS_RESET"]),
+  // Also when a delivery fails, is dead-lettered or is ignored as a duplicate, and when step mode
+  // holds or releases what the saga waits for.
+  timeline: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
   curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
   invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET"]),
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
-  bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED"]),
+  bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED", "DELIVERIES_CHANGED"]),
+  knobs: on(["SETTINGS_CHANGED"]),
 } as const;

@@ -33,6 +33,12 @@ export function deadLetterToJson(row: DueDeliveryRow) {
 }
 export type DeadLetterJson = ReturnType<typeof deadLetterToJson>;
 
+/** One of an order's deliveries still to come: scheduled, or a dead letter (`deadLetteredAt` set). */
+export function upcomingDeliveryToJson(row: DueDeliveryRow) {
+  return { ...deliveryToJson(row), deadLetteredAt: row.deadAt === null ? null : toIso(row.deadAt) };
+}
+export type UpcomingDeliveryJson = ReturnType<typeof upcomingDeliveryToJson>;
+
 const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
 
 /**

@@ -87,7 +87,7 @@ function resumeAfter(c: Context<SessionEnv>): number | null {
  * announces events only after their commit, so a client never sees an event that could
  * still roll back. With `Last-Event-ID` (or `?after=<seq>`) the missed events are replayed
  * first, so a reconnect loses nothing. A seed or a reset of the session arrives as a message
- * named after the change (`INVENTORY_CHANGED`, `ORDERS_RESET`, `PAYMENTS_RESET`), without an
+ * named after the change (`INVENTORY_CHANGED`, `ORDERS_RESET`, `SETTINGS_CHANGED`, ...), without an
  * id: it is not part of the log.
  */
 export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: StreamRegistry) {

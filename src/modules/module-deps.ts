@@ -8,10 +8,11 @@ import type { SagaBus, SagaPayload } from "./events";
 import type { SettingsReader } from "./session-settings";
 
 /**
- * A change to a session that no saga event tells of: a seed or a reset. Open screens of the
+ * A change to a session that no saga event tells of: a seed, a reset, a knob turned, or a
+ * delivery that failed, was dead-lettered or was ignored as a duplicate. Open screens of the
  * session hear of it live (as a named message on the event stream), after its commit.
  */
-export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET" | "SETTINGS_CHANGED";
+export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET" | "SETTINGS_CHANGED" | "DELIVERIES_CHANGED";
 
 export interface SessionChanges {
   announce(sessionId: string, change: SessionChange): void;

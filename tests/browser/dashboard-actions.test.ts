@@ -285,7 +285,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: stepping the bus", (
         reactions.push((await next.getAttribute("data-reaction"))!);
         // Nothing moves on its own while it is held.
         expect(await order.getAttribute("data-status")).not.toBe("COMPLETED");
-        await page.click("#bus-panel button.step");
+        await page.click("#bus-panel button.step-next");
         await until(async () => (await page.locator(`#bus-panel tr[data-delivery-id="${id}"]`).count()) === 0, `delivery ${id} to run`);
       }
       await waitForOrderStatus(page, orderId, "COMPLETED");

@@ -37,10 +37,10 @@ if (!chromiumAvailable) {
 }
 
 /** Registers a real server and a chromium for the enclosing describe block; read them inside tests. */
-export function useServerAndBrowser(): { server: RunningServer; browser: Browser } {
+export function useServerAndBrowser(options: ServerOptions = {}): { server: RunningServer; browser: Browser } {
   const env = {} as { server: RunningServer; browser: Browser };
   beforeAll(async () => {
-    env.server = startServer();
+    env.server = startServer(options);
     env.browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -56,12 +56,18 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function startServer(options: { streams?: { perSession?: number; total?: number } } = {}): RunningServer {
+export interface ServerOptions {
+  streams?: { perSession?: number; total?: number };
+  /** Backoff after a failed delivery: base * 2^attempts (the server's default base is 1 s). */
+  retryBaseMs?: number;
+}
+
+export function startServer(options: ServerOptions = {}): RunningServer {
   const dir = mkdtempSync(join(tmpdir(), "saga-browser-"));
   const { app, relay, deps, streams } = createSagaServer({
     databasePath: join(dir, "saga.db"),
     config: demoDelays,
-    relay: { log: () => {} },
+    relay: { log: () => {}, ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }) },
     streams: options.streams,
   });
   relay.start();
@@ -149,7 +155,8 @@ export async function textsOf(locator: Locator): Promise<string[]> {
 
 export interface OrderChoice {
   lines: [product: string, quantity: number][];
-  paymentBehaviour?: "success" | "failure" | "random";
+  /** `""`: per the knobs (the order asks for no behaviour). */
+  paymentBehaviour?: "success" | "failure" | "random" | "";
   skipDemoDelays?: boolean;
 }
 

@@ -1,13 +1,26 @@
-import type { BusDeliveryJson } from "../../live/bus.routes";
+import type { BusDeliveryJson, DeadLetterJson } from "../../live/bus.routes";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
+import { Countdown } from "./countdown";
 import { Panel } from "./panel";
+
+export interface BusView {
+  deliveries: BusDeliveryJson[];
+  deadLetters: DeadLetterJson[];
+  stepMode: boolean;
+  /** The server's clock when this was read: due times are shown as countdowns from it. */
+  now: number;
+  oob?: boolean;
+}
+
+const panelAction = { "hx-target": "#bus-panel", "hx-swap": "outerHTML" } as const;
 
 /**
  * The session's scheduled deliveries, next due first, and the controls that steer them: step
- * mode on or off, Step (the next one), Deliver (a chosen one, in any order).
+ * mode on or off, Step (the next one), Deliver (a chosen one, in any order); then its dead
+ * letters, each with Retry.
  */
-export function BusPanel(props: { deliveries: BusDeliveryJson[]; stepMode: boolean; oob?: boolean }) {
+export function BusPanel(props: BusView) {
   return (
     <Panel
       id="bus-panel"
@@ -23,17 +36,15 @@ export function BusPanel(props: { deliveries: BusDeliveryJson[]; stepMode: boole
             class="button button-quiet step-mode"
             data-step-mode={String(props.stepMode)}
             hx-post={`/dashboard/bus/step-mode?on=${!props.stepMode}`}
-            hx-target="#bus-panel"
-            hx-swap="outerHTML"
+            {...panelAction}
           >
             Step mode: {props.stepMode ? "on" : "off"}
           </button>
           <button
             type="button"
-            class="button step"
+            class="button step-next"
             hx-post="/dashboard/bus/step"
-            hx-target="#bus-panel"
-            hx-swap="outerHTML"
+            {...panelAction}
             disabled={props.deliveries.length === 0}
           >
             Step
@@ -58,20 +69,20 @@ export function BusPanel(props: { deliveries: BusDeliveryJson[]; stepMode: boole
             {props.deliveries.map((d) => (
               <tr data-delivery-id={d.id} data-reaction={d.reaction} data-held={String(d.held)}>
                 <td>
-                  <strong>{d.eventType}</strong> <code title={d.orderId ?? ""}>{d.orderId ? shortId(d.orderId) : "—"}</code>
+                  <EventCell delivery={d} />
                 </td>
-                <td>{d.reaction}</td>
-                <td>{d.held ? <span class="held">held by step mode</span> : d.dueAt.slice(11, 23)}</td>
-                <td class="num" title={d.lastError ?? ""}>
-                  {d.attempts}
+                <td>
+                  <span class="reaction">{d.reaction}</span>
+                  {d.lastError ? <span class="last-error">{d.lastError}</span> : null}
                 </td>
+                <td>{d.held ? <span class="held">held by step mode</span> : <Countdown dueInMs={Date.parse(d.dueAt) - props.now} />}</td>
+                <td class="num">{d.attempts}</td>
                 <td>
                   <button
                     type="button"
                     class="button button-quiet button-small deliver"
                     hx-post={`/dashboard/bus/deliveries/${d.id}/deliver`}
-                    hx-target="#bus-panel"
-                    hx-swap="outerHTML"
+                    {...panelAction}
                   >
                     Deliver
                   </button>
@@ -81,6 +92,60 @@ export function BusPanel(props: { deliveries: BusDeliveryJson[]; stepMode: boole
           </tbody>
         </table>
       )}
+      {props.deadLetters.length > 0 ? <DeadLetters deadLetters={props.deadLetters} /> : null}
     </Panel>
+  );
+}
+
+function EventCell(props: { delivery: BusDeliveryJson }) {
+  const { eventType, orderId } = props.delivery;
+  return (
+    <>
+      <strong>{eventType ?? "(event reset away)"}</strong> <code title={orderId ?? ""}>{orderId ? shortId(orderId) : "—"}</code>
+    </>
+  );
+}
+
+/** Deliveries that failed every attempt: the saga waits on them until someone retries. */
+function DeadLetters(props: { deadLetters: DeadLetterJson[] }) {
+  return (
+    <div class="dead-letters">
+      <h3>Dead letters</h3>
+      <table class="table bus">
+        <thead>
+          <tr>
+            <th>Event</th>
+            <th>Reaction</th>
+            <th>Tries</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {props.deadLetters.map((d) => (
+            <tr data-dead-letter-id={d.id} data-reaction={d.reaction}>
+              <td>
+                <EventCell delivery={d} />
+              </td>
+              <td>
+                <span class="reaction">{d.reaction}</span>
+                {d.lastError ? <span class="last-error">{d.lastError}</span> : null}
+              </td>
+              <td class="num">{d.attempts}</td>
+              <td>
+                <button
+                  type="button"
+                  class="button button-quiet button-small retry"
+                  title="One more attempt, now: if it fails again it stays here"
+                  hx-post={`/dashboard/bus/dead-letters/${d.id}/retry`}
+                  {...panelAction}
+                >
+                  Retry
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

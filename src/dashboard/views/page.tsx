@@ -4,6 +4,7 @@ import { CurlBox } from "./curl-box";
 import { ALERT_REGION_ID } from "./error";
 import { EventLogPanel } from "./event-log";
 import { BusPanel } from "./bus";
+import { KnobsPanel } from "./knobs";
 import { InvariantsPanel } from "./invariants";
 import { RacePanel } from "./race";
 import { InventoryPanel, StatsPanel } from "./inventory";
@@ -66,6 +67,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <ReservationsPanel reservations={view.reservations} />
         <PaymentsPanel payments={view.payments} />
         <EventLogPanel {...view.events} />
+        <KnobsPanel settings={view.knobs} />
         <BusPanel {...view.bus} />
         <InvariantsPanel report={view.invariants} />
         <RacePanel products={view.products} />

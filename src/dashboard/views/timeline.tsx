@@ -3,6 +3,8 @@ import type { SagaEvent } from "../../modules/events";
 import type { OrderJson } from "../../modules/orders";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
 import { liveTriggers } from "../live";
+import type { UpcomingDeliveryJson } from "../../live/bus.routes";
+import { Countdown } from "./countdown";
 import { Panel } from "./panel";
 import { StatusBadge } from "./orders";
 
@@ -10,6 +12,10 @@ export interface TimelineProps {
   order?: OrderJson;
   events: SagaEvent[];
   deliveries?: readonly DeliveryLogEntry[];
+  /** The order's deliveries still to come (and its dead letters): what the saga waits for. */
+  upcoming?: readonly UpcomingDeliveryJson[];
+  /** The server's clock when this was read: due times are shown as countdowns from it. */
+  now?: number;
   /** Moves on to each new order of the session, instead of staying on `order`. */
   following?: boolean;
   oob?: boolean;
@@ -70,6 +76,7 @@ export function TimelinePanel(props: TimelineProps) {
                   <span class="step-detail">{describeEvent(event)}</span>
                   <StepDeliveries
                     seq={event.seq}
+                    now={props.now ?? 0}
                     deliveries={(props.deliveries ?? []).filter((d) => d.eventSeq === event.seq)}
                     redeliverPath={`/dashboard/events/${event.seq}/redeliver${following || !order ? "?follow=newest" : `?order=${encodeURIComponent(order.id)}`}`}
                   />
@@ -77,7 +84,9 @@ export function TimelinePanel(props: TimelineProps) {
               );
             })}
           </ol>
-          {order.status === "PENDING" || order.status === "PROCESSING" ? <p class="waiting">waiting for the next event…</p> : null}
+          {order.status === "PENDING" || order.status === "PROCESSING" ? (
+            <WaitingFor upcoming={props.upcoming ?? []} now={props.now ?? 0} />
+          ) : null}
         </>
       )}
     </Panel>
@@ -120,22 +129,63 @@ function FollowToggle(props: { following: boolean; orderId?: string }) {
   );
 }
 
-const outcomeWords: Record<DeliveryLogEntry["outcome"], string> = {
-  applied: "applied",
-  duplicate_ignored: "ignored: already processed",
-  failed: "failed, will be retried",
-  dead_lettered: "dead-lettered",
-};
+/**
+ * What the saga waits for next, and when: the order's scheduled deliveries (a countdown, or
+ * held by step mode) and its dead letters. Nothing scheduled means the next step is due at once.
+ */
+function WaitingFor(props: { upcoming: readonly UpcomingDeliveryJson[]; now: number }) {
+  if (props.upcoming.length === 0) return <p class="waiting">waiting for the next event…</p>;
+  return (
+    <ul class="waiting waiting-for">
+      {props.upcoming.map((d) => (
+        <li data-reaction={d.reaction} data-waits={d.deadLetteredAt ? "dead-letter" : d.held ? "held" : "due"}>
+          next: <strong>{d.reaction}</strong> on {d.eventType ?? "a removed event"},{" "}
+          {d.deadLetteredAt ? (
+            <span class="dead">dead-lettered after {d.attempts} attempts: retry it from the bus panel</span>
+          ) : d.held ? (
+            <span class="held">held by step mode: step it from the bus panel</span>
+          ) : (
+            <>
+              due <Countdown dueInMs={Date.parse(d.dueAt) - props.now} />
+            </>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** One attempt in words; a failure not yet retried counts down to its retry. */
+function OutcomeWords(props: { entry: DeliveryLogEntry; latest: boolean; now: number }) {
+  const { entry } = props;
+  switch (entry.outcome) {
+    case "applied":
+      return <>applied</>;
+    case "duplicate_ignored":
+      return <>ignored: already processed</>;
+    case "dead_lettered":
+      return <>dead-lettered after {entry.attempt} attempts</>;
+    case "failed":
+      return props.latest && entry.retryAt !== undefined ? (
+        <>
+          failed, retry <Countdown dueInMs={entry.retryAt - props.now} />
+        </>
+      ) : (
+        <>failed (attempt {entry.attempt})</>
+      );
+  }
+}
 
 /** What the relay did with the event, reaction by reaction, and a button to deliver it again. */
-function StepDeliveries(props: { seq: number; deliveries: readonly DeliveryLogEntry[]; redeliverPath: string }) {
+function StepDeliveries(props: { seq: number; deliveries: readonly DeliveryLogEntry[]; redeliverPath: string; now: number }) {
+  const lastOf = new Map(props.deliveries.map((d) => [d.reaction, d]));
   return (
     <div class="step-deliveries">
       {props.deliveries.length > 0 ? (
         <ul class="deliveries">
           {props.deliveries.map((d) => (
             <li class={`delivery delivery-${d.outcome}`} data-outcome={d.outcome} data-reaction={d.reaction}>
-              {d.reaction.split(".")[1] ?? d.reaction}: {outcomeWords[d.outcome]}
+              {d.reaction.split(".")[1] ?? d.reaction}: <OutcomeWords entry={d} latest={lastOf.get(d.reaction) === d} now={props.now} />
               {d.error ? <span class="muted"> ({d.error})</span> : null}
             </li>
           ))}

@@ -1,0 +1,125 @@
+import { describe, expect, test } from "bun:test";
+import type { Page } from "playwright-core";
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  UI_WAIT_MS,
+  chromiumAvailable,
+  openFreshDashboard,
+  orderRow,
+  placeOrderThroughForm,
+  reservationCard,
+  until,
+  useServerAndBrowser,
+  watch,
+} from "./harness";
+
+/** Moves a knob the way a person does: the value changes, then `change` fires (on release). */
+async function setKnob(page: Page, name: string, value: string) {
+  await page.locator(`#knobs-form input[name="${name}"]`).evaluate((input: HTMLInputElement, v: string) => {
+    input.value = v;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  }, value);
+}
+
+const settingsOf = async (page: Page, baseUrl: string, sessionId: string) =>
+  (await (await page.request.get(`${baseUrl}/settings`, { headers: { "x-session-id": sessionId } })).json()) as Record<string, unknown>;
+
+const statusOf = (page: Page, orderId: string) =>
+  orderRow(page, orderId)
+    .getAttribute("data-status")
+    .catch(() => null);
+
+describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
+  // Retries 100, 200, 400, 800 ms apart, so a dead letter is reached in under two seconds.
+  const env = useServerAndBrowser({ retryBaseMs: 100 });
+
+  test(
+    "a knob moved in place reaches another screen of the session at once, and applies to the next order",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const mirror = await context.newPage();
+      const mirrorSeen = watch(mirror);
+      await mirror.goto(page.url());
+      await mirror.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      // A background tab's timers are throttled: the screen the teacher works on is in front.
+      await page.bringToFront();
+
+      await setKnob(page, "paymentFailureRate", "1");
+      await until(async () => (await settingsOf(page, env.server.baseUrl, sessionId)).paymentFailureRate === 1, "the setting to change");
+      await mirror
+        .locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "100%" })
+        .waitFor({ timeout: UI_WAIT_MS });
+
+      // An order that leaves its payment to the knobs is declined; one that asks for success is not.
+      const declined = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], paymentBehaviour: "", skipDemoDelays: true });
+      await until(async () => (await statusOf(page, declined)) === "CANCELLED", "the order to be cancelled");
+      await reservationCard(page, "RELEASED", declined).waitFor({ timeout: UI_WAIT_MS });
+      const paid = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], paymentBehaviour: "success", skipDemoDelays: true });
+      await until(async () => (await statusOf(page, paid)) === "COMPLETED", "the order that asked for success to complete");
+
+      // Step mode from the knobs is the bus panel's step mode, on every screen.
+      await page.locator('#knobs-form input[name="stepMode"]').check();
+      await mirror.locator('#bus-panel .step-mode[data-step-mode="true"]').waitFor({ timeout: UI_WAIT_MS });
+      expect(await mirror.locator('#knobs-form input[name="stepMode"]').isChecked()).toBe(true);
+      expect([...seen.problems, ...mirrorSeen.problems]).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a duplicate delivery rate of 100% shows every delivery of the next saga twice, the second ignored",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await setKnob(page, "duplicateDeliveryRate", "1");
+      await page.locator('#knobs-panel output[data-percent-of="duplicateDeliveryRate"]', { hasText: "100%" }).waitFor();
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
+      await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the saga to complete");
+      const applied = page.locator('#timeline-panel [data-outcome="applied"]');
+      const ignored = page.locator('#timeline-panel [data-outcome="duplicate_ignored"]');
+      await until(async () => (await applied.count()) === 6 && (await ignored.count()) === 6, "six deliveries, each ignored once more");
+      expect(await ignored.first().innerText()).toContain("ignored: already processed");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a reaction fault counts down to its retries, ends as a dead letter, and Retry from the bus panel finishes the saga",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      // The payment's demo delay (1.5 s) shows as a countdown in the bus panel and in the timeline.
+      const counting = await placeOrderThroughForm(page, { lines: [["mouse", 1]] });
+      const countdown = page.locator('#bus-panel tr[data-reaction="payments.chargeWhenStockReserved"] .countdown');
+      await countdown.waitFor({ timeout: UI_WAIT_MS });
+      const first = await countdown.innerText();
+      await Bun.sleep(400);
+      const later = await countdown.innerText().catch(() => "due now");
+      expect(first).toMatch(/^in \d+\.\d s$/);
+      expect(later === "due now" || Number.parseFloat(later.slice(3)) < Number.parseFloat(first.slice(3))).toBe(true);
+      await until(async () => (await statusOf(page, counting)) === "COMPLETED", "the first order to complete");
+
+      await setKnob(page, "reactionFaultRate", "1");
+      await page.locator('#knobs-panel output[data-percent-of="reactionFaultRate"]', { hasText: "100%" }).waitFor();
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse", 1]], skipDemoDelays: true });
+      const deadLetter = page.locator('#bus-panel tr[data-dead-letter-id][data-reaction="inventory.reserveStockWhenOrderCreated"]');
+      await deadLetter.waitFor({ timeout: UI_WAIT_MS });
+      expect(await deadLetter.innerText()).toContain("Injected fault");
+      await page.locator("#timeline-panel [data-outcome=dead_lettered]", { hasText: "dead-lettered after 5 attempts" }).waitFor();
+      expect(await page.locator("#timeline-panel [data-outcome=failed]").count()).toBe(4);
+      expect(await page.locator('#timeline-panel [data-waits="dead-letter"]').count()).toBe(1);
+      expect(await statusOf(page, orderId)).toBe("PENDING");
+
+      await setKnob(page, "reactionFaultRate", "0");
+      await page.locator('#knobs-panel output[data-percent-of="reactionFaultRate"]', { hasText: "0%" }).waitFor();
+      await deadLetter.locator("button.retry").click();
+      await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the retried saga to complete");
+      expect(await page.locator("#bus-panel tr[data-dead-letter-id]").count()).toBe(0);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});

@@ -1,0 +1,141 @@
+import { describe, expect, test } from "bun:test";
+import { countAllRows } from "../../support/db-snapshot";
+import { createTestApp, fiveMousePads } from "../../support/test-app";
+
+const knobsForm = (overrides: Record<string, string> = {}) => {
+  const fields: Record<string, string> = {
+    inventoryDelayMs: "3000",
+    paymentDelayMs: "5000",
+    inventoryFailureRate: "0",
+    paymentFailureRate: "0",
+    duplicateDeliveryRate: "0",
+    reactionFaultRate: "0",
+    ...overrides,
+  };
+  const body = new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== "<absent>")).toString();
+  return { body, headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" } };
+};
+
+describe("the knobs panel", () => {
+  test("shows every setting; a change posted from it is the session's setting, as GET /settings reads it", async () => {
+    const t = createTestApp();
+    const panel = await t.request("GET", "/dashboard/knobs");
+    for (const knob of [
+      "inventoryDelayMs",
+      "paymentDelayMs",
+      "inventoryFailureRate",
+      "paymentFailureRate",
+      "duplicateDeliveryRate",
+      "reactionFaultRate",
+      "stepMode",
+    ]) {
+      expect(panel.text).toContain(`name="${knob}"`);
+    }
+    const changed = await t.request(
+      "POST",
+      "/dashboard/knobs",
+      knobsForm({ paymentFailureRate: "0.35", stepMode: "on", paymentDelayMs: "1200" }),
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.text).toContain('data-percent-of="paymentFailureRate">35%</output>');
+    expect((await t.request("GET", "/settings")).body).toEqual({
+      inventoryDelayMs: 3000,
+      paymentDelayMs: 1200,
+      inventoryFailureRate: 0,
+      paymentFailureRate: 0.35,
+      duplicateDeliveryRate: 0,
+      reactionFaultRate: 0,
+      stepMode: true,
+    });
+    // Unchecked, the step-mode box is absent from the form: step mode goes off.
+    await t.request("POST", "/dashboard/knobs", knobsForm());
+    expect((await t.request("GET", "/settings")).body.stepMode).toBe(false);
+  });
+
+  test("a bad value is an alert naming the knob, and changes nothing", async () => {
+    const t = createTestApp();
+    const before = countAllRows(t.deps.db);
+    const bad: [knob: string, value: string][] = [
+      ["reactionFaultRate", "1.5"],
+      ["inventoryDelayMs", ""],
+      ["paymentDelayMs", "soon"],
+      ["paymentFailureRate", "<absent>"],
+    ];
+    for (const [knob, value] of bad) {
+      const res = await t.request("POST", "/dashboard/knobs", knobsForm({ [knob]: value }));
+      expect(res.status).toBe(400);
+      expect(res.headers.get("hx-reswap")).toBe("none");
+      expect(res.text).toContain('data-code="VALIDATION_FAILED"');
+      expect(res.text).toContain(knob);
+    }
+    expect(countAllRows(t.deps.db)).toEqual(before);
+  });
+});
+
+describe("the bus panel", () => {
+  test("counts down to each due time, and lists dead letters with Retry", async () => {
+    const t = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+    await t.request("POST", "/inventory/seed");
+    await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } });
+    t.relay.runDue();
+    t.clock.advance(1_000);
+    const waiting = await t.request("GET", "/dashboard/bus");
+    expect(waiting.text).toContain('<span class="countdown" data-due-in="2000">in 2.0 s</span>');
+
+    await t.request("PATCH", "/settings", { body: { reactionFaultRate: 1 } });
+    t.settle();
+    const dead = await t.request("GET", "/dashboard/bus");
+    expect(dead.text).toContain("Dead letters");
+    expect(dead.text).toContain("Injected fault: the session&#39;s reactionFaultRate is 1");
+    const id = dead.text.match(/data-dead-letter-id="(\d+)"/)?.[1];
+    expect(dead.text).toContain(`hx-post="/dashboard/bus/dead-letters/${id}/retry"`);
+
+    await t.request("PATCH", "/settings", { body: { reactionFaultRate: 0 } });
+    const retried = await t.request("POST", `/dashboard/bus/dead-letters/${id}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.text).not.toContain("Dead letters");
+    expect((await t.request("POST", `/dashboard/bus/dead-letters/${id}/retry`, { headers: { "hx-request": "true" } })).status).toBe(404);
+  });
+});
+
+describe("the saga timeline", () => {
+  test("says what the saga waits for next and when, a fault as “failed, retry in N s”, and a dead letter", async () => {
+    const t = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+    await t.request("POST", "/inventory/seed");
+    const order = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } })).body.id;
+    t.relay.runDue();
+    const timeline = () => t.request("GET", `/dashboard/timeline?order=${order}`).then((r) => r.text);
+    expect(await timeline()).toContain(
+      'data-reaction="inventory.reserveStockWhenOrderCreated" data-waits="due">next: <strong>inventory.reserveStockWhenOrderCreated</strong> on ORDER_CREATED, due <span class="countdown" data-due-in="3000">in 3.0 s</span>',
+    );
+
+    await t.request("PATCH", "/settings", { body: { reactionFaultRate: 1 } });
+    t.clock.advance(3_000);
+    t.relay.runDue();
+    const failed = await timeline();
+    expect(failed).toContain('data-outcome="failed"');
+    expect(failed).toContain('failed, retry <span class="countdown" data-due-in="1000">in 1.0 s</span>');
+
+    t.settle();
+    const dead = await timeline();
+    expect(dead).toContain("failed (attempt 1)");
+    expect(dead).toContain("dead-lettered after 5 attempts");
+    expect(dead).toContain('data-waits="dead-letter"');
+
+    await t.request("PATCH", "/settings", { body: { reactionFaultRate: 0, stepMode: true } });
+    const deadId = (await t.request("GET", "/bus/dead-letters")).body[0].id;
+    await t.request("POST", `/bus/dead-letters/${deadId}/retry`);
+    expect(await timeline()).toContain('data-waits="held">next: <strong>orders.markProcessingWhenStockReserved</strong>');
+  });
+
+  test("a duplicate from the rate knob shows as “ignored: already processed”", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("PATCH", "/settings", { body: { duplicateDeliveryRate: 1 } });
+    const order = (await t.request("POST", "/orders", { body: fiveMousePads })).body.id;
+    t.settle();
+    const text = (await t.request("GET", `/dashboard/timeline?order=${order}`)).text;
+    expect(text.match(/data-outcome="duplicate_ignored"/g)?.length).toBe(text.match(/data-outcome="applied"/g)?.length);
+    expect(text).toContain("ignored: already processed");
+  });
+});
