@@ -15,6 +15,9 @@ let real: CrashableApp;
 /** Every string that identifies something of A: ids of orders, sagas, payments, reservations, events, products, and A itself. */
 const secretsOfA = new Set<string>();
 let orderIdsOfA: string[] = [];
+/** A's delivery still scheduled (its in-flight charge) and its dead letter: B names them by id. */
+let scheduledOfA = 0;
+let deadLetterOfA = 0;
 
 beforeAll(async () => {
   real = new CrashableApp(3, true);
@@ -29,6 +32,11 @@ beforeAll(async () => {
   await place({ items: [{ product: "a-secret-widget", quantity: 1 }], paymentBehaviour: "failure" });
   await place({ items: [{ product: "a-rare-gadget", quantity: 5 }] });
   real.drain();
+  // A dead letter: every attempt of its first delivery faults.
+  await real.request("PATCH", "/settings", A, { reactionFaultRate: 1 });
+  await place({ items: [{ product: "a-secret-widget", quantity: 1 }] });
+  real.drain();
+  await real.request("PATCH", "/settings", A, { reactionFaultRate: 0 });
   await place({ items: [{ product: "a-rare-gadget", quantity: 1 }], skipDemoDelays: false }); // left in flight
   real.clock.advance(3_000);
   real.server.relay.runDue(); // reserved, payment opened, charge still pending
@@ -44,7 +52,10 @@ beforeAll(async () => {
   collect("SELECT name AS v FROM products WHERE session_id = ?");
   secretsOfA.add(A);
   orderIdsOfA = (sqlite.query("SELECT id AS v FROM orders WHERE session_id = ?").all(A) as { v: string }[]).map((r) => r.v);
-  expect(orderIdsOfA).toHaveLength(4);
+  expect(orderIdsOfA).toHaveLength(5);
+  const deliveryOfA = (sql: string) => (sqlite.query(sql).get(A) as { id: number }).id;
+  scheduledOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NULL");
+  deadLetterOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NOT NULL");
   expect((sqlite.query("SELECT count(*) AS n FROM payments WHERE session_id = ?").get(A) as { n: number }).n).toBe(3);
 });
 afterAll(() => real.close());
@@ -112,7 +123,15 @@ const matrix: Record<string, Case[]> = {
   "GET /bus/deliveries": [{ method: "GET", path: () => "/bus/deliveries", answer: "own" }],
   // B has nothing scheduled: stepping is B's own 409, and A's delivery ids are no deliveries of B's.
   "POST /bus/step": [{ method: "POST", path: () => "/bus/step", answer: "nothing-to-do" }],
-  "POST /bus/deliveries/:id/deliver": [{ method: "POST", path: () => "/bus/deliveries/1/deliver", answer: "not-found" }],
+  "POST /bus/deliveries/:id/deliver": [
+    { method: "POST", path: () => `/bus/deliveries/${scheduledOfA}/deliver`, answer: "not-found" },
+    { method: "POST", path: () => `/bus/deliveries/${deadLetterOfA}/deliver`, answer: "not-found" },
+  ],
+  "GET /bus/dead-letters": [{ method: "GET", path: () => "/bus/dead-letters", answer: "own" }],
+  "POST /bus/dead-letters/:id/retry": [
+    { method: "POST", path: () => `/bus/dead-letters/${deadLetterOfA}/retry`, answer: "not-found" },
+    { method: "POST", path: () => `/bus/dead-letters/${scheduledOfA}/retry`, answer: "not-found" },
+  ],
   "GET /orders/:id/deliveries": [{ method: "GET", path: (id) => `/orders/${id}/deliveries`, answer: "not-found" }],
   // A's event seqs: the first events of the log are A's (it acted first).
   "POST /events/:seq/redeliver": [{ method: "POST", path: () => "/events/1/redeliver", answer: "not-found" }],
@@ -138,7 +157,26 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/bus/step-mode": [{ method: "POST", path: () => "/dashboard/bus/step-mode?on=false", answer: "own" }],
   "POST /dashboard/bus/step": [{ method: "POST", path: () => "/dashboard/bus/step", answer: "nothing-to-do" }],
   "POST /dashboard/bus/deliveries/:id/deliver": [
-    { method: "POST", path: () => "/dashboard/bus/deliveries/1/deliver", answer: "not-found" },
+    { method: "POST", path: () => `/dashboard/bus/deliveries/${scheduledOfA}/deliver`, answer: "not-found" },
+  ],
+  "POST /dashboard/bus/dead-letters/:id/retry": [
+    { method: "POST", path: () => `/dashboard/bus/dead-letters/${deadLetterOfA}/retry`, answer: "not-found" },
+  ],
+  "GET /dashboard/knobs": [{ method: "GET", path: () => "/dashboard/knobs", answer: "own" }],
+  "POST /dashboard/knobs": [
+    {
+      method: "POST",
+      path: () => "/dashboard/knobs",
+      form: {
+        inventoryDelayMs: "0",
+        paymentDelayMs: "0",
+        inventoryFailureRate: "0",
+        paymentFailureRate: "0",
+        duplicateDeliveryRate: "0",
+        reactionFaultRate: "0",
+      },
+      answer: "own",
+    },
   ],
   "POST /dashboard/events/:seq/redeliver": [{ method: "POST", path: () => "/dashboard/events/1/redeliver", answer: "not-found" }],
   // A race over A's order ids shows none of them: B's session has no such orders.
@@ -223,6 +261,9 @@ describe("what session B sees and changes of session A", () => {
       }
     }
     // B's own bus traffic, delivered, still touches nothing of A.
+    real.drain();
+    // A's dead letter is still A's: retried by A, its saga finishes.
+    expect((await real.request("POST", `/bus/dead-letters/${deadLetterOfA}/retry`, A)).status).toBe(200);
     real.drain();
     // A's in-flight saga finished undisturbed by all of B's writes.
     expect(real.server.checkConsistency({ sessionId: A, settled: true })).toEqual({ consistent: true, violations: [] });

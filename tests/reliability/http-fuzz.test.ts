@@ -2,13 +2,16 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
 import { seedBodySchema } from "../../src/modules/inventory/inventory.schemas";
+import { settingsPatchSchema } from "../../src/modules/session-settings";
 import { CrashableApp } from "./support/crashable-app";
 import {
   asReceived,
   hostileAnyBody,
   hostileOrderBody,
   hostileOrderForm,
+  hostileKnobsForm,
   hostileRaceForm,
+  hostileSettingsBody,
   hostileSeedBody,
   hostileSessionId,
 } from "./support/hostile-inputs";
@@ -186,6 +189,67 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
+  test(
+    "PATCH /settings: never a 5xx; an accepted body changes exactly the knobs it names, a rejected one changes nothing",
+    async () => {
+      const settingsNow = async () => (await real.request("GET", "/settings", "fuzz")).body as Record<string, unknown>;
+      const defaults = await settingsNow();
+      await fc.assert(
+        fc.asyncProperty(hostileSettingsBody, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const answer = await send("PATCH", "/settings", "fuzz", text, contentType);
+          expect(answer.status).toBeLessThan(500);
+          if (answer.status === 200) {
+            httpFuzzStats.accepted += 1;
+            if (!acceptable(text, contentType, settingsPatchSchema))
+              throw new Error(`accepted settings the contract rejects: ${text.slice(0, 200)}`);
+            const patch = text.trim() === "" ? {} : JSON.parse(text.replace(/^\uFEFF/, ""));
+            expect(answer.json).toEqual({ ...defaults, ...patch });
+            await real.request("PATCH", "/settings", "fuzz", defaults);
+          } else {
+            httpFuzzStats.rejected += 1;
+            if (acceptable(text, contentType, settingsPatchSchema))
+              throw new Error(`rejected (${answer.status}) valid settings: ${text.slice(0, 200)}`);
+            expectEnvelope(answer.status, answer.json, answer.text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`rejected settings wrote rows: ${text.slice(0, 200)}`);
+          }
+          expect(await settingsNow()).toEqual(defaults);
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+    },
+    timeoutMs,
+  );
+
+  test(
+    "POST /dashboard/knobs (the knobs form): never a 5xx, a rejected form changes no setting",
+    async () => {
+      const settingsNow = async () => (await real.request("GET", "/settings", "fuzz")).body as Record<string, unknown>;
+      const defaults = await settingsNow();
+      await fc.assert(
+        fc.asyncProperty(hostileKnobsForm, async ({ fields, encoding, junk }) => {
+          const before = real.rowCounts();
+          const { body, headers } = encodeForm(fields, encoding, junk);
+          const response = await real.server.app.request("/dashboard/knobs", { method: "POST", headers, body });
+          const text = await response.text();
+          httpFuzzStats.requests += 1;
+          expect(response.status).toBeLessThan(500);
+          if (response.status === 200) {
+            httpFuzzStats.accepted += 1;
+            await real.request("PATCH", "/settings", "fuzz", defaults);
+          } else {
+            httpFuzzStats.rejected += 1;
+            expectEnvelope(response.status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected knobs form wrote rows: ${JSON.stringify(fields)}`);
+          }
+          expect(await settingsNow()).toEqual(defaults);
+        }),
+        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+      );
+    },
+    timeoutMs,
+  );
+
   // The resets take no body: whatever arrives is ignored, and resetting an already reset session writes nothing new.
   test(
     "POST /dashboard/race (the scripted race): never a 5xx, a rejected form writes nothing",
@@ -258,10 +322,13 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/consistency", undefined, null, false],
   ["GET", "/orders/some-order/deliveries", undefined, null, false],
   ["GET", "/settings", undefined, null, false],
+  ["PATCH", "/settings", JSON.stringify({ paymentFailureRate: 0 }), json, false],
+  ["GET", "/bus/dead-letters", undefined, null, false],
+  ["POST", "/bus/dead-letters/1/retry", undefined, null, false],
   ["GET", "/bus/deliveries", undefined, null, false],
   ["POST", "/bus/step", undefined, null, false],
   ["POST", "/events/1/redeliver", undefined, null, false],
-  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race", "bus"].map(
+  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race", "bus", "knobs"].map(
     (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],
   ),
   ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
@@ -271,6 +338,14 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
   ["POST", "/dashboard/bus/step", undefined, null, true],
   ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],
+  [
+    "POST",
+    "/dashboard/knobs",
+    "inventoryDelayMs=0&paymentDelayMs=0&inventoryFailureRate=0&paymentFailureRate=0&duplicateDeliveryRate=0&reactionFaultRate=0",
+    form,
+    true,
+  ],
+  ["POST", "/dashboard/bus/dead-letters/1/retry", undefined, null, true],
 ];
 
 describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {

@@ -58,6 +58,28 @@ const catalogLine = fc.record(
   },
   { requiredKeys: [] },
 );
+const knobNames = [
+  "inventoryDelayMs",
+  "paymentDelayMs",
+  "inventoryFailureRate",
+  "paymentFailureRate",
+  "duplicateDeliveryRate",
+  "reactionFaultRate",
+] as const;
+const knobValue = fc.oneof(
+  fc.integer({ min: -10, max: 70_000 }),
+  fc.double({ min: -0.5, max: 1.5, noNaN: true }),
+  fc.constantFrom(0, 1, 0.5, 60_000, 60_001, 1.0000001, Number.NaN, Number.POSITIVE_INFINITY),
+  weird,
+);
+const nearSettings = fc.record(
+  {
+    ...Object.fromEntries(knobNames.map((name) => [name, knobValue])),
+    stepMode: fc.oneof(fc.boolean(), weird),
+    warpSpeed: weird,
+  } as Record<(typeof knobNames)[number] | "stepMode" | "warpSpeed", fc.Arbitrary<unknown>>,
+  { requiredKeys: [] },
+);
 const nearSeed = fc.record({ products: fc.oneof(fc.array(catalogLine, { maxLength: 6 }), fc.constant([]), weird) }, { requiredKeys: [] });
 
 const hostileShapes = fc.constantFrom(
@@ -110,6 +132,7 @@ export const hostileBody = (nearMiss: fc.Arbitrary<unknown>) =>
 
 export const hostileOrderBody = hostileBody(nearOrder);
 export const hostileSeedBody = hostileBody(nearSeed);
+export const hostileSettingsBody = hostileBody(nearSettings);
 export const hostileAnyBody = hostileBody(fc.oneof(nearOrder, nearSeed, anyJson));
 
 /**
@@ -191,6 +214,19 @@ export const hostileOrderForm = fc.record({
   fields: fc.array(
     fc.tuple(fc.constantFrom("product", "quantity", "paymentBehaviour", "inventoryBehaviour", "skipDemoDelays", "items", "x"), formValue),
     { maxLength: 12 },
+  ),
+  encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
+  junk: fc.string({ unit: "binary", maxLength: 80 }),
+});
+
+/** The knobs form's fields (every knob, step mode) with hostile or plausible values, and the same encodings. */
+export const hostileKnobsForm = fc.record({
+  fields: fc.array(
+    fc.tuple(
+      fc.constantFrom(...knobNames, "stepMode", "x"),
+      fc.oneof(formValue, fc.integer({ min: -5, max: 70_000 }).map(String), fc.double({ min: -0.5, max: 1.5, noNaN: true }).map(String)),
+    ),
+    { maxLength: 10 },
   ),
   encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
   junk: fc.string({ unit: "binary", maxLength: 80 }),
