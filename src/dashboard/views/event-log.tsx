@@ -8,6 +8,8 @@ export const EVENTS_SHOWN = 40;
 /**
  * The session's newest events, numbered within the session (1 for its first event), so nothing
  * about other sessions shows: `events` are the newest, `total` how many the session's log holds.
+ * Each delivered event can be delivered again (Redeliver): the timeline shows its order with
+ * the duplicates ignored.
  */
 export function EventLogPanel(props: { events: SagaEvent[]; total: number; oob?: boolean }) {
   return (
@@ -31,7 +33,17 @@ export function EventLogPanel(props: { events: SagaEvent[]; total: number; oob?:
               </span>{" "}
               <span class="muted">{clockTime(event.timestamp)}</span>{" "}
               <span class={`module module-${moduleOf(event.type)}`}>{moduleOf(event.type)}</span> <strong>{event.type}</strong>{" "}
-              <code title={event.orderId}>{shortId(event.orderId)}</code> <span class="muted">{describeEvent(event)}</span>
+              <code title={event.orderId}>{shortId(event.orderId)}</code> <span class="muted">{describeEvent(event)}</span>{" "}
+              <button
+                type="button"
+                class="button button-quiet button-small redeliver"
+                title="Deliver this event again to every reaction subscribed to it; the timeline then shows its order, with the duplicates"
+                hx-post={`/dashboard/events/${event.seq}/redeliver?order=${encodeURIComponent(event.orderId)}`}
+                hx-target="#timeline-panel"
+                hx-swap="outerHTML"
+              >
+                Redeliver
+              </button>
             </li>
           ))}
         </ol>

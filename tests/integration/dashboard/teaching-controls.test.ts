@@ -139,3 +139,26 @@ describe("the saga timeline", () => {
     expect(text).toContain("ignored: already processed");
   });
 });
+
+describe("the event log", () => {
+  test("Redeliver on any delivered event shows that event's order in the timeline, with the duplicates ignored and no table changed", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const first = (await t.request("POST", "/orders", { body: fiveMousePads })).body.id;
+    await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    const log = (await t.request("GET", "/dashboard/events")).text;
+    const button = log.match(
+      new RegExp(
+        `data-event-type="INVENTORY_RESERVED" data-order-id="${first}">.*?hx-post="(/dashboard/events/\\d+/redeliver\\?order=${first})"`,
+      ),
+    );
+    expect(button).not.toBeNull();
+    const before = countAllRows(t.deps.db);
+    const timeline = await t.request("POST", button![1]!.replaceAll("&amp;", "&"));
+    expect(timeline.status).toBe(200);
+    expect(timeline.text).toContain(`data-order-id="${first}"`);
+    expect(timeline.text).toContain('data-outcome="duplicate_ignored"');
+    expect(countAllRows(t.deps.db)).toEqual(before);
+  });
+});
