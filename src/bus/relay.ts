@@ -22,7 +22,9 @@ export interface RelayOptions {
   faults?: FaultInjection;
   /**
    * Told, after the commit, of each session whose deliveries changed in a way no saga event
-   * announces: an attempt failed or was dead-lettered, or a duplicate was ignored.
+   * announces: a delivery was scheduled (a demo delay, step mode), an attempt failed or was
+   * dead-lettered, or a duplicate was ignored. The event that caused a scheduled delivery is
+   * announced before the relay reaches it, so a screen refreshed by that event alone could miss it.
    */
   onDeliveriesChanged?: (sessionId: string) => void;
 }
@@ -48,8 +50,10 @@ interface Round<P extends EventPayloadBase> {
   emitted: BusEvent<P>[];
   attempts: Attempt[];
   duplicates: { event: BusEvent<P>; reaction: string }[];
+  /** Sessions whose schedule gained a row. */
+  scheduled: Set<string>;
 }
-const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [] });
+const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [], scheduled: new Set() });
 
 /** The log past the cursor, and due deliveries, are read in pages of this many. */
 const PAGE_SIZE = 100;
@@ -162,7 +166,7 @@ export class Relay<P extends EventPayloadBase> {
 
   /** After a round's commit (a rolled-back round delivered nothing): log it, announce what it emitted, make its duplicates. */
   private committed(round: Round<P>): void {
-    const unannounced = new Set<string>();
+    const unannounced = new Set(round.scheduled);
     for (const { sessionId, orderId, entry } of round.attempts) {
       this.deliveryLog?.record(sessionId, orderId, entry);
       if (entry.outcome !== "applied") unannounced.add(sessionId);
@@ -347,6 +351,7 @@ export class Relay<P extends EventPayloadBase> {
       // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
       const dueAt = event.timestamp + Math.max(0, reaction.delayMs?.(event as never) ?? 0);
       if (dueAt > now || held) {
+        round.scheduled.add(event.sessionId);
         this.bus.statements.scheduleDelivery.run({
           ...this.rowFor(event, reaction.name, dueAt),
           attempts: 0,

@@ -9,7 +9,7 @@ import type { SettingsReader } from "./session-settings";
 
 /**
  * A change to a session that no saga event tells of: a seed, a reset, a knob turned, or a
- * delivery that failed, was dead-lettered or was ignored as a duplicate. Open screens of the
+ * delivery that was scheduled, failed, was dead-lettered or was ignored as a duplicate. Open screens of the
  * session hear of it live (as a named message on the event stream), after its commit.
  */
 export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET" | "SETTINGS_CHANGED" | "DELIVERIES_CHANGED";
