@@ -59,6 +59,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     duplicateDeliveryRate: 0,
     reactionFaultRate: 0,
     stepMode: false,
+    reservationTtlMs: null,
+    // SWAP cancels an order that is not final after 5 minutes.
+    orderTimeoutMs: 300_000,
   });
   const deps: ModuleDeps = {
     db,

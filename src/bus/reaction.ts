@@ -16,7 +16,11 @@ export interface Reaction<P extends EventPayloadBase, T extends P["type"] = P["t
   /** Stable and unique (`module.intent`): stored with each scheduled delivery. */
   name: string;
   on: T;
-  delayMs?: (event: EventOf<P, T>) => number;
+  /**
+   * How long after the event the delivery is due (0 when absent). `null`: not delivered at all,
+   * for a timer the session has turned off (a reservation that never expires).
+   */
+  delayMs?: (event: EventOf<P, T>) => number | null;
   handle: (event: EventOf<P, T>, ctx: ReactionContext<P>) => void;
 }
 

@@ -200,6 +200,8 @@ export class Relay<P extends EventPayloadBase> {
   redeliver(event: BusEvent<P>): { reaction: string; outcome: RedeliveryOutcome }[] {
     const outcomes = this.bus
       .reactionsFor(event.type)
+      // A reaction that does not want this event (a timer the session has off) never had it.
+      .filter((reaction) => reaction.delayMs?.(event as never) !== null)
       .map((reaction) => ({ reaction: reaction.name, outcome: this.redeliverTo(event, reaction.name) }));
     if (outcomes.some(({ outcome }) => outcome === "duplicate_ignored")) this.onDeliveriesChanged(event.sessionId);
     return outcomes;
@@ -349,7 +351,9 @@ export class Relay<P extends EventPayloadBase> {
     let ran = 0;
     for (const reaction of reactions) {
       // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
-      const dueAt = event.timestamp + Math.max(0, reaction.delayMs?.(event as never) ?? 0);
+      const delay = reaction.delayMs ? reaction.delayMs(event as never) : 0;
+      if (delay === null) continue;
+      const dueAt = event.timestamp + Math.max(0, delay);
       if (dueAt > now || held) {
         round.scheduled.add(event.sessionId);
         this.bus.statements.scheduleDelivery.run({

@@ -49,7 +49,11 @@ export function describeEvent(event: SagaEvent): string {
     case "INVENTORY_CONFIRMED":
       return `stock taken for good · ${formatCents(event.data.totalCents)}`;
     case "INVENTORY_RELEASED":
-      return `stock handed back (${event.data.cause})`;
+      return `stock handed back (${event.data.cause}): ${event.data.reason}`;
+    case "INVENTORY_RESTOCKED":
+      return `stock put back on the shelf (${event.data.cause}) · ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}`;
+    case "ORDER_CANCELLATION_REQUESTED":
+      return `asked by ${event.data.cancellationSource}: ${event.data.reason}`;
     case "PAYMENT_SUCCESS":
       return `charged ${formatCents(event.data.amountCents)}`;
     case "PAYMENT_FAILED":

@@ -18,3 +18,16 @@ export type OrderLine = z.infer<typeof orderLineSchema>;
 export const cancellationSources = ["inventory_depleted", "payment_failed", "timeout", "customer", "operator"] as const;
 export const cancellationSourceSchema = z.enum(cancellationSources);
 export type CancellationSource = z.infer<typeof cancellationSourceSchema>;
+
+/**
+ * Who may ask for a running (or completed) saga to be undone: the customer (`POST
+ * /orders/:id/cancel`), the clock (an order or a reservation past its time) or an operator
+ * (`POST /sagas/:id/compensate`, an orders reset). The other sources are the saga's own failures.
+ */
+export const requestedCancellations = ["customer", "timeout", "operator"] as const;
+export const requestedCancellationSchema = z.enum(requestedCancellations);
+export type RequestedCancellation = z.infer<typeof requestedCancellationSchema>;
+
+/** Why stock went back, or came back from a completed order: the order's cancellationSource. */
+export const stockReturnCauseSchema = z.enum(["payment_failed", ...requestedCancellations]);
+export type StockReturnCause = z.infer<typeof stockReturnCauseSchema>;

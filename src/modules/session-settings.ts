@@ -24,6 +24,10 @@ export const sessionSettingsSchema = z.object({
   reactionFaultRate: rate,
   /** When true, no delivery of this session runs until it is stepped or delivered by hand. */
   stepMode: z.boolean(),
+  /** A PENDING reservation older than this is released (reason `expired`), its order cancelled (`timeout`); null: never. */
+  reservationTtlMs: z.number().int().min(1_000).max(3_600_000).nullable(),
+  /** An order not final after this is cancelled (`timeout`) with its compensation. */
+  orderTimeoutMs: z.number().int().min(1_000).max(86_400_000),
 });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 

@@ -22,12 +22,16 @@ export function createTestApp(options: SagaServerOptions & { seed?: number } = {
 
   const request = (method: string, path: string, options: RequestOptions = {}) => requestApp(server.app, method, path, options);
 
-  /** Delivers everything, moving the clock to each next due time, until the bus is quiet. */
-  function settle(maxRounds = 10_000): void {
+  /**
+   * Delivers everything, moving the clock to each next due time, until the bus is quiet, or
+   * until the next delivery is due after `until` (ms since the epoch: say, before the orders'
+   * 5-minute deadlines).
+   */
+  function settle(until = Number.POSITIVE_INFINITY, maxRounds = 10_000): void {
     for (let round = 0; round < maxRounds; round += 1) {
       server.relay.runDue();
       const next = server.relay.nextDueAt();
-      if (next === null) return;
+      if (next === null || next > until) return;
       clock.set(Math.max(clock.now(), next));
     }
     throw new Error("The bus did not settle: a reaction keeps failing or scheduling");

@@ -23,11 +23,11 @@ const created = (inventoryBehaviour: "success" | "failure" | "random", inventory
     skipDemoDelays: true,
     userId: null,
   });
-const pending = { id: "res-1", status: "PENDING" as const, lines: fivePads };
+const pending = { id: "res-1", status: "PENDING" as const, lines: fivePads, restocked: false };
 
 describe("inventory: order created", () => {
   test("asks to reserve each product once, all or nothing, carrying what payments needs", () => {
-    expect(onOrderCreated(created("success"), { random: () => 0, failureRate: 1 })).toEqual([
+    expect(onOrderCreated(created("success"), undefined, { random: () => 0, failureRate: 1 })).toEqual([
       {
         type: "reserve",
         lines: [{ product: "mouse-pad", quantity: 5 }],
@@ -43,8 +43,8 @@ describe("inventory: order created", () => {
         data: { stage: "reserve", reason: "Simulated inventory failure (inventoryBehaviour: random)", items: [] },
       },
     };
-    expect(onOrderCreated(created("random"), { random: () => 0.49, failureRate: 0 })).toEqual([failure]);
-    expect(onOrderCreated(created("random"), { random: () => 0.5, failureRate: 0 })[0]?.type).toBe("reserve");
+    expect(onOrderCreated(created("random"), undefined, { random: () => 0.49, failureRate: 0 })).toEqual([failure]);
+    expect(onOrderCreated(created("random"), undefined, { random: () => 0.5, failureRate: 0 })[0]?.type).toBe("reserve");
   });
   test("an order that asked for no behaviour fails with the session's inventoryFailureRate, which draws nothing at 0", () => {
     const failure: InventoryOutcome = {
@@ -54,12 +54,12 @@ describe("inventory: order created", () => {
         data: { stage: "reserve", reason: "Simulated inventory failure (the session's inventoryFailureRate is 0.3)", items: [] },
       },
     };
-    expect(onOrderCreated(created("success", false), { random: () => 0.29, failureRate: 0.3 })).toEqual([failure]);
-    expect(onOrderCreated(created("success", false), { random: () => 0.3, failureRate: 0.3 })[0]?.type).toBe("reserve");
+    expect(onOrderCreated(created("success", false), undefined, { random: () => 0.29, failureRate: 0.3 })).toEqual([failure]);
+    expect(onOrderCreated(created("success", false), undefined, { random: () => 0.3, failureRate: 0.3 })[0]?.type).toBe("reserve");
     const noDraw = () => {
       throw new Error("drew a random number at rate 0");
     };
-    expect(onOrderCreated(created("success", false), { random: noDraw, failureRate: 0 })[0]?.type).toBe("reserve");
+    expect(onOrderCreated(created("success", false), undefined, { random: noDraw, failureRate: 0 })[0]?.type).toBe("reserve");
   });
 });
 

@@ -24,13 +24,13 @@ describe("orders: stock reserved", () => {
   const spec = decisionSpec(onStockReserved);
   test("a PENDING order moves to PROCESSING with inventory's price", () => {
     spec
-      .given({ status: "PENDING" })
+      .given({ status: "PENDING", cancellationRequestedBy: null })
       .when(reserved)
       .then([{ type: "markProcessing", totalCents: 12495 }]);
   });
   test("a finished order never moves back", () => {
     spec
-      .given({ status: "COMPLETED" })
+      .given({ status: "COMPLETED", cancellationRequestedBy: null })
       .when(reserved)
       .then([{ type: "ignore", reason: "an order COMPLETED cannot become PROCESSING" }]);
   });
@@ -46,7 +46,7 @@ describe("orders: stock confirmed", () => {
   const spec = decisionSpec(onStockConfirmed);
   test("a PROCESSING order completes and says so", () => {
     spec
-      .given({ status: "PROCESSING" })
+      .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(confirmed)
       .then([
         { type: "complete", totalCents: 12495 },
@@ -55,7 +55,7 @@ describe("orders: stock confirmed", () => {
   });
   test("confirmation overtaking the reservation still completes a PENDING order", () => {
     spec
-      .given({ status: "PENDING" })
+      .given({ status: "PENDING", cancellationRequestedBy: null })
       .when(confirmed)
       .then([
         { type: "complete", totalCents: 12495 },
@@ -64,7 +64,7 @@ describe("orders: stock confirmed", () => {
   });
   test("a cancelled order is not completed", () => {
     spec
-      .given({ status: "CANCELLED" })
+      .given({ status: "CANCELLED", cancellationRequestedBy: null })
       .when(confirmed)
       .then([{ type: "ignore", reason: "an order CANCELLED cannot become COMPLETED" }]);
   });
@@ -80,7 +80,7 @@ describe("orders: stock unavailable", () => {
   test("out of stock cancels as inventory_depleted with inventory's sentence", () => {
     const errorMessage = "Inventory failed: Insufficient stock: laptop (requested: 999, available: 5)";
     spec
-      .given({ status: "PENDING" })
+      .given({ status: "PENDING", cancellationRequestedBy: null })
       .when(short)
       .then([
         { type: "cancel", cancellationSource: "inventory_depleted", errorMessage },
@@ -90,7 +90,7 @@ describe("orders: stock unavailable", () => {
   test("a failed confirmation is left to the refund that follows it", () => {
     const failedConfirm = sagaEvent("INVENTORY_FAILED", { stage: "confirm", reason: "reset", items: [] });
     spec
-      .given({ status: "PROCESSING" })
+      .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(failedConfirm)
       .then([{ type: "ignore", reason: "a failed confirmation ends with its refund" }]);
   });
@@ -105,7 +105,7 @@ describe("orders: stock released and payment refunded", () => {
       reason: "Payment failed: card_declined (paymentBehaviour: failure)",
     });
     decisionSpec(onStockReleased)
-      .given({ status: "PROCESSING" })
+      .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(released)
       .then([
         { type: "cancel", cancellationSource: "payment_failed", errorMessage: released.data.reason },
@@ -116,14 +116,14 @@ describe("orders: stock released and payment refunded", () => {
     const refunded = sagaEvent("PAYMENT_REFUNDED", { paymentId: "txn_1", amountCents: 12495, reason: "reset" });
     const spec = decisionSpec(onPaymentRefunded);
     spec
-      .given({ status: "PROCESSING" })
+      .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(refunded)
       .then([
         { type: "cancel", cancellationSource: "operator", errorMessage: "Payment refunded: reset" },
         { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource: "operator", reason: "Payment refunded: reset" } } },
       ]);
     spec
-      .given({ status: "CANCELLED" })
+      .given({ status: "CANCELLED", cancellationRequestedBy: null })
       .when(refunded)
       .then([{ type: "ignore", reason: "an order CANCELLED cannot become CANCELLED" }]);
   });

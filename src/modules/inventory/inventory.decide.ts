@@ -1,6 +1,6 @@
 import { type Random, happens } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
-import type { Behaviour, OrderLine } from "../saga-terms";
+import type { Behaviour, OrderLine, StockReturnCause } from "../saga-terms";
 import type { PricedLine, ShortLine } from "./inventory.events";
 import type { ReservationStatus } from "./inventory.sql";
 import { behaviourFails, describeShortage, mergeLines } from "./reservation-rules";
@@ -14,14 +14,21 @@ import { behaviourFails, describeShortage, mergeLines } from "./reservation-rule
  * `onReservationAttempted` decides what to announce from its result.
  */
 
-/** The order's reservation with its lines; undefined when it has none (never made, or reset away). */
-export type ReservationState = { id: string; status: ReservationStatus; lines: PricedLine[] } | undefined;
+/**
+ * The order's reservation with its lines; undefined when it has none (never made, or reset
+ * away). `restocked`: a CONFIRMED reservation whose units were put back (its order was
+ * cancelled after it completed).
+ */
+export type ReservationState = { id: string; status: ReservationStatus; lines: PricedLine[]; restocked: boolean } | undefined;
 
 export type InventoryOutcome =
   | { type: "ignore"; reason: string }
   | { type: "reserve"; lines: OrderLine[]; forPayment: ForPayment }
   | { type: "settle"; reservationId: string; to: "CONFIRMED"; lines: PricedLine[] }
   | { type: "settle"; reservationId: string; to: "RELEASED"; lines: PricedLine[]; reason: string }
+  | { type: "restock"; reservationId: string; lines: PricedLine[] }
+  /** A reservation that holds nothing, RELEASED from the start: the order was cancelled before its stock was reserved. */
+  | { type: "closeUnreserved"; reservationId: string; reason: string }
   | { type: "emit"; event: SagaPayload };
 
 /** What INVENTORY_RESERVED carries forward so payments can act without reading the orders module. */
@@ -41,7 +48,13 @@ export type ReservationAttempt =
 const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
 const totalOf = (lines: readonly PricedLine[]) => lines.reduce((total, line) => total + line.quantity * line.priceCents, 0);
 
-export function onOrderCreated(event: SagaEvent<"ORDER_CREATED">, { random, failureRate }: ReserveContext): InventoryOutcome[] {
+export function onOrderCreated(
+  event: SagaEvent<"ORDER_CREATED">,
+  reservation: ReservationState,
+  { random, failureRate }: ReserveContext,
+): InventoryOutcome[] {
+  // A cancellation delivered first (a demo delay, or a teacher's order) closed the order's books.
+  if (reservation) return [{ type: "ignore", reason: `the order already has a reservation, ${reservation.status}` }];
   const { items, inventoryBehaviour, inventoryBehaviourGiven } = event.data;
   const failure = inventoryBehaviourGiven
     ? behaviourFails(inventoryBehaviour, random) && `inventoryBehaviour: ${inventoryBehaviour}`
@@ -91,7 +104,7 @@ export function onPaymentSucceeded(_event: SagaEvent<"PAYMENT_SUCCESS">, reserva
  * Hands a reservation's units back (if it is still there) and says so; the order then reads
  * `cause` as its cancellationSource.
  */
-function release(reservation: ReservationState, cause: "payment_failed" | "operator", reason: string): InventoryOutcome[] {
+function release(reservation: ReservationState, cause: StockReturnCause, reason: string): InventoryOutcome[] {
   const settle: InventoryOutcome[] = reservation
     ? [{ type: "settle", reservationId: reservation.id, to: "RELEASED", lines: reservation.lines, reason }]
     : [];
@@ -113,4 +126,44 @@ export function onPaymentFailed(event: SagaEvent<"PAYMENT_FAILED">, reservation:
 export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, reservation: ReservationState): InventoryOutcome[] {
   if (reservation?.status !== "PENDING") return [{ type: "ignore", reason: "no stock is held for this order" }];
   return release(reservation, "operator", `Order cancelled: ${event.data.reason}`);
+}
+
+/**
+ * Someone asked for the order to be undone. What inventory does depends on where the stock is:
+ * held → handed back (INVENTORY_RELEASED); taken by a completed order → put back on the shelf
+ * (INVENTORY_RESTOCKED, the reservation stays CONFIRMED); not reserved yet → the order's books
+ * are closed with an empty RELEASED reservation, so a reservation attempt delivered later does
+ * nothing; already handed back or put back → nothing more (a payment failure or another
+ * request got there first).
+ */
+export function onCancellationRequested(
+  event: SagaEvent<"ORDER_CANCELLATION_REQUESTED">,
+  reservation: ReservationState,
+  { newReservationId }: { newReservationId: () => string },
+): InventoryOutcome[] {
+  const { cancellationSource: cause, reason } = event.data;
+  if (!reservation) {
+    const reservationId = newReservationId();
+    const why = `${reason} (before any stock was reserved)`;
+    return [
+      { type: "closeUnreserved", reservationId, reason: why },
+      emit({ type: "INVENTORY_RELEASED", data: { reservationId, items: [], cause, reason: why } }),
+    ];
+  }
+  if (reservation.status === "PENDING") return release(reservation, cause, reason);
+  if (reservation.status === "RELEASED") return [{ type: "ignore", reason: "the stock was already handed back" }];
+  if (reservation.restocked) return [{ type: "ignore", reason: "the stock was already put back" }];
+  const { id, lines } = reservation;
+  return [
+    { type: "restock", reservationId: id, lines },
+    emit({ type: "INVENTORY_RESTOCKED", data: { reservationId: id, items: lines, cause, reason } }),
+  ];
+}
+
+/** The reservation's time is up (`reservationTtlMs`): still PENDING, it is released as expired and its order times out. */
+export function onReservationExpired(event: SagaEvent<"INVENTORY_RESERVED">, reservation: ReservationState): InventoryOutcome[] {
+  if (reservation?.id !== event.data.reservationId || reservation.status !== "PENDING") {
+    return [{ type: "ignore", reason: "the reservation was settled in time" }];
+  }
+  return release(reservation, "timeout", "expired");
 }

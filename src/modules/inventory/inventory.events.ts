@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema } from "../saga-terms";
+import { behaviourSchema, stockReturnCauseSchema } from "../saga-terms";
 
 const pricedLineSchema = z.object({ product: z.string(), quantity: z.number().int(), priceCents: z.number().int() });
 const shortLineSchema = z.object({ product: z.string(), requested: z.number().int(), available: z.number().int() });
@@ -42,13 +42,28 @@ export const inventoryReleasedEvent = z.object({
     // Null when the reservation was already gone (a reset): the order is cancelled all the same.
     reservationId: z.string().nullable(),
     items: z.array(pricedLineSchema),
-    // Why the stock went back: becomes the order's cancellationSource. `operator`: the order
-    // was cancelled by an orders reset while its stock was held.
-    cause: z.enum(["payment_failed", "operator"]),
+    // Why the stock went back: becomes the order's cancellationSource (`customer`, `timeout`
+    // for an expired reservation or a late order, `operator`, or `payment_failed`).
+    cause: stockReturnCauseSchema,
     reason: z.string(),
   }),
 });
 
-export const inventoryEvents = [inventoryReservedEvent, inventoryFailedEvent, inventoryConfirmedEvent, inventoryReleasedEvent] as const;
+/**
+ * A completed order was cancelled: its units go back into stock. The reservation stays
+ * CONFIRMED (it did happen) and is marked restocked, so it is never put back twice.
+ */
+export const inventoryRestockedEvent = z.object({
+  type: z.literal("INVENTORY_RESTOCKED"),
+  data: z.object({ reservationId: z.string(), items: z.array(pricedLineSchema), cause: stockReturnCauseSchema, reason: z.string() }),
+});
+
+export const inventoryEvents = [
+  inventoryReservedEvent,
+  inventoryFailedEvent,
+  inventoryConfirmedEvent,
+  inventoryReleasedEvent,
+  inventoryRestockedEvent,
+] as const;
 export type PricedLine = z.infer<typeof pricedLineSchema>;
 export type ShortLine = z.infer<typeof shortLineSchema>;

@@ -3,11 +3,13 @@ import type { ModuleDeps } from "../module-deps";
 import {
   type InventoryOutcome,
   type ReservationState,
+  onCancellationRequested,
   onOrderCancelled,
   onOrderCreated,
   onPaymentFailed,
   onPaymentSucceeded,
   onReservationAttempted,
+  onReservationExpired,
 } from "./inventory.decide";
 import type { InventoryService } from "./inventory.service";
 
@@ -23,12 +25,20 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
         case "ignore":
           break;
         case "reserve": {
-          const attempt = service.reserveStock(event.sessionId, event.orderId, outcome.lines, now);
+          // The session's reservationTtlMs when the stock is reserved decides when it expires.
+          const ttl = deps.settings.of(event.sessionId).reservationTtlMs;
+          const attempt = service.reserveStock(event.sessionId, event.orderId, outcome.lines, now, ttl === null ? null : now + ttl);
           carryOut(event, onReservationAttempted(attempt, outcome.forPayment), { now, emit });
           break;
         }
         case "settle":
           service.settleReservation(event.sessionId, outcome, now);
+          break;
+        case "restock":
+          service.restockReservation(event.sessionId, outcome.reservationId, outcome.lines, now);
+          break;
+        case "closeUnreserved":
+          service.closeUnreserved(event.sessionId, event.orderId, outcome.reservationId, outcome.reason, now);
           break;
         case "emit":
           emit(outcome.event);
@@ -42,28 +52,40 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
     name: string,
     on: T,
     decide: (event: SagaEvent<T>, reservation: ReservationState) => InventoryOutcome[],
+    delayMs?: (event: SagaEvent<T>) => number | null,
   ): SagaReaction<T> {
     return {
       name: `inventory.${name}`,
       on,
+      delayMs,
       handle: (event, ctx) => carryOut(event, decide(event, service.reservationState(event.sessionId, event.orderId)), ctx),
     };
   }
 
-  const reserveStockWhenOrderCreated: SagaReaction<"ORDER_CREATED"> = {
-    name: "inventory.reserveStockWhenOrderCreated",
-    on: "ORDER_CREATED",
-    delayMs: (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
-    handle: (event, ctx) => {
+  const reserveStockWhenOrderCreated = onReservation(
+    "reserveStockWhenOrderCreated",
+    "ORDER_CREATED",
+    (event, reservation) => {
       const failureRate = deps.settings.of(event.sessionId).inventoryFailureRate;
-      carryOut(event, onOrderCreated(event, { random: deps.random, failureRate }), ctx);
+      return onOrderCreated(event, reservation, { random: deps.random, failureRate });
     },
-  };
+    (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
+  );
+
+  const newReservationId = () => `res_${deps.ids.uuid()}`;
 
   return [
     reserveStockWhenOrderCreated,
     onReservation("confirmReservationWhenPaid", "PAYMENT_SUCCESS", onPaymentSucceeded),
     onReservation("releaseReservationWhenPaymentFailed", "PAYMENT_FAILED", onPaymentFailed),
     onReservation("releaseReservationWhenOrderCancelled", "ORDER_CANCELLED", onOrderCancelled),
+    onReservation("returnStockWhenCancellationRequested", "ORDER_CANCELLATION_REQUESTED", (event, reservation) =>
+      onCancellationRequested(event, reservation, { newReservationId }),
+    ),
+    // Expiry is a due time in the relay's schedule, never a timer: the reservation says when.
+    onReservation("releaseReservationWhenExpired", "INVENTORY_RESERVED", onReservationExpired, (event) => {
+      const expiresAt = service.reservationExpiry(event.sessionId, event.orderId);
+      return expiresAt === null ? null : expiresAt - event.timestamp;
+    }),
   ];
 }

@@ -154,7 +154,13 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
      * inside a savepoint; if any is short, the savepoint is rolled back and every short line is
      * reported with what is available now.
      */
-    reserveStock(sessionId: string, orderId: string, lines: readonly OrderLine[], now: number): ReservationAttempt {
+    reserveStock(
+      sessionId: string,
+      orderId: string,
+      lines: readonly OrderLine[],
+      now: number,
+      expiresAt: number | null,
+    ): ReservationAttempt {
       const priced: PricedLine[] = [];
       const shortIds: string[] = [];
       try {
@@ -187,7 +193,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         return { reserved: false, short };
       }
       const reservationId = `res_${deps.ids.uuid()}`;
-      statements.insertReservation.run({ id: reservationId, sessionId, orderId, now });
+      statements.insertReservation.run({ id: reservationId, sessionId, orderId, expiresAt, now });
       for (const line of priced) statements.insertReservationLine.run({ sessionId, reservationId, ...line });
       return { reserved: true, reservationId, items: priced };
     },
@@ -196,7 +202,26 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     reservationState(sessionId: string, orderId: string): ReservationState {
       const reservation = statements.reservationOfOrder.get({ sessionId, orderId });
       if (!reservation) return undefined;
-      return { id: reservation.id, status: reservation.status, lines: linesOf(sessionId, reservation.id) };
+      const { id, status, restockedAt } = reservation;
+      return { id, status, lines: linesOf(sessionId, id), restocked: restockedAt !== null };
+    },
+
+    /** When the order's reservation expires (ms since the epoch), or null: none, or it never does. */
+    reservationExpiry(sessionId: string, orderId: string): number | null {
+      return statements.reservationOfOrder.get({ sessionId, orderId })?.expiresAt ?? null;
+    },
+
+    /** Puts a cancelled completed order's units back in stock, once. */
+    restockReservation(sessionId: string, reservationId: string, lines: readonly PricedLine[], now: number): void {
+      if (!statements.markRestocked.get({ sessionId, id: reservationId, now })) {
+        throw new Error(`Reservation ${reservationId} is not a CONFIRMED reservation waiting to be restocked`);
+      }
+      for (const line of lines) statements.restockLine.run({ sessionId, product: line.product, quantity: line.quantity, now });
+    },
+
+    /** The order was cancelled before any stock was reserved for it: its books are closed, holding nothing. */
+    closeUnreserved(sessionId: string, orderId: string, reservationId: string, releaseReason: string, now: number): void {
+      statements.insertClosedReservation.run({ sessionId, id: reservationId, orderId, releaseReason, now });
     },
 
     /**

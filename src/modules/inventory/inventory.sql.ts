@@ -34,9 +34,12 @@ export const reservations = sqliteTable(
     sessionId: text("session_id").notNull(),
     orderId: text("order_id").notNull(),
     status: text("status", { enum: reservationStatuses }).notNull(),
+    // When a PENDING reservation is released as expired (the session's reservationTtlMs when it was made); null: never.
     expiresAt: integer("expires_at"),
     // Why the stock went back (the INVENTORY_RELEASED event's reason); null unless RELEASED.
     releaseReason: text("release_reason"),
+    // A CONFIRMED reservation whose units were put back because its completed order was cancelled.
+    restockedAt: integer("restocked_at"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
   },
@@ -70,7 +73,7 @@ export type ReservationLineRow = typeof reservationLines.$inferSelect;
 export type ReservationStatus = ReservationRow["status"];
 
 const reservationColumns = `id, session_id AS sessionId, order_id AS orderId, status, expires_at AS expiresAt,
-  release_reason AS releaseReason, created_at AS createdAt, updated_at AS updatedAt`;
+  release_reason AS releaseReason, restocked_at AS restockedAt, created_at AS createdAt, updated_at AS updatedAt`;
 
 type Key = { sessionId: string };
 type LineChange = Key & { product: string; quantity: number; now: number };
@@ -89,9 +92,23 @@ export function inventoryStatements(sqlite: SQLite) {
       `UPDATE products SET reserved = reserved + $quantity, version = version + 1, updated_at = $now
        WHERE session_id = $sessionId AND id = $product AND stock_level - reserved >= $quantity RETURNING price_cents AS priceCents`,
     ),
-    insertReservation: sqlite.prepare<never, [Key & { id: string; orderId: string; now: number }]>(
-      `INSERT INTO reservations (id, session_id, order_id, status, created_at, updated_at)
-       VALUES ($id, $sessionId, $orderId, 'PENDING', $now, $now)`,
+    insertReservation: sqlite.prepare<never, [Key & { id: string; orderId: string; expiresAt: number | null; now: number }]>(
+      `INSERT INTO reservations (id, session_id, order_id, status, expires_at, created_at, updated_at)
+       VALUES ($id, $sessionId, $orderId, 'PENDING', $expiresAt, $now, $now)`,
+    ),
+    /** An order cancelled before its stock was reserved: an empty reservation, RELEASED from the start. */
+    insertClosedReservation: sqlite.prepare<never, [Key & { id: string; orderId: string; releaseReason: string; now: number }]>(
+      `INSERT INTO reservations (id, session_id, order_id, status, release_reason, created_at, updated_at)
+       VALUES ($id, $sessionId, $orderId, 'RELEASED', $releaseReason, $now, $now)`,
+    ),
+    /** Units of a cancelled completed order back on the shelf (a product removed from the catalog since takes nothing back). */
+    restockLine: sqlite.prepare<never, [LineChange]>(
+      `UPDATE products SET stock_level = stock_level + $quantity, version = version + 1, updated_at = $now
+       WHERE session_id = $sessionId AND id = $product`,
+    ),
+    markRestocked: sqlite.prepare<{ id: string }, [Key & { id: string; now: number }]>(
+      `UPDATE reservations SET restocked_at = $now, updated_at = $now
+       WHERE session_id = $sessionId AND id = $id AND status = 'CONFIRMED' AND restocked_at IS NULL RETURNING id`,
     ),
     insertReservationLine: sqlite.prepare<never, [Key & { reservationId: string; product: string; quantity: number; priceCents: number }]>(
       `INSERT INTO reservation_lines (session_id, reservation_id, product_id, quantity, price_cents)

@@ -1,9 +1,11 @@
 /**
  * Orders: owns `orders` and `order_items`. Places orders (emitting ORDER_CREATED) and follows
  * each saga to its end: INVENTORY_RESERVED → PROCESSING; INVENTORY_CONFIRMED → COMPLETED
- * (emits ORDER_COMPLETED); INVENTORY_FAILED, INVENTORY_RELEASED or PAYMENT_REFUNDED →
- * CANCELLED with its cancellationSource (emits ORDER_CANCELLED). It never reads the catalog:
- * the order's total arrives priced on INVENTORY_RESERVED.
+ * (emits ORDER_COMPLETED); INVENTORY_FAILED, INVENTORY_RELEASED, INVENTORY_RESTOCKED or
+ * PAYMENT_REFUNDED → CANCELLED with its cancellationSource (emits ORDER_CANCELLED). A cancel
+ * (customer, operator, or the order's own timeout) is asked for with
+ * ORDER_CANCELLATION_REQUESTED. It never reads the catalog: the order's total arrives priced
+ * on INVENTORY_RESERVED.
  */
 import type { ModuleDeps } from "../module-deps";
 import { orderReactions } from "./orders.reactions";
@@ -16,10 +18,11 @@ export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, orderIdParamSche
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function ordersModule(deps: ModuleDeps) {
   const statements = ordersStatements(deps.db.$client);
-  const service = ordersService(deps, statements);
+  const decisions = orderReactions(deps, statements);
+  const service = ordersService(deps, statements, decisions);
   return {
     name: "orders",
-    reactions: orderReactions(statements),
+    reactions: decisions.reactions,
     routes: ordersRoutes(deps, service),
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
@@ -28,7 +31,7 @@ export function ordersModule(deps: ModuleDeps) {
       auditRows: service.auditRows,
     },
     /** What the dashboard may do, exactly as the API does it. */
-    commands: { placeOrder: service.placeOrder },
+    commands: { placeOrder: service.placeOrder, requestCancellation: service.requestCancellation },
   };
 }
 export type OrdersModule = ReturnType<typeof ordersModule>;

@@ -2,8 +2,9 @@
  * The order state machine. PENDING → PROCESSING → COMPLETED | CANCELLED; an order can also be
  * cancelled straight from PENDING (nothing reserved). PENDING → COMPLETED is allowed because the
  * bus may deliver INVENTORY_CONFIRMED to orders before the INVENTORY_RESERVED that preceded it.
- * Terminal states never change. The one list of statuses: the table's column and CHECK, the
- * zod schema and the wire form all derive from it.
+ * COMPLETED → CANCELLED is a customer (or operator) cancelling a completed order: its stock is
+ * put back and its money refunded. CANCELLED never changes. The one list of statuses: the
+ * table's column and CHECK, the zod schema and the wire form all derive from it.
  */
 export const orderStatuses = ["PENDING", "PROCESSING", "COMPLETED", "CANCELLED"] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
@@ -11,7 +12,7 @@ export type OrderStatus = (typeof orderStatuses)[number];
 const allowedTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING: ["PROCESSING", "COMPLETED", "CANCELLED"],
   PROCESSING: ["COMPLETED", "CANCELLED"],
-  COMPLETED: [],
+  COMPLETED: ["CANCELLED"],
   CANCELLED: [],
 };
 
@@ -24,6 +25,7 @@ export function statusesLeadingTo(to: OrderStatus): OrderStatus[] {
   return orderStatuses.filter((from) => canTransition(from, to));
 }
 
-export function isTerminal(status: OrderStatus): boolean {
-  return allowedTransitions[status].length === 0;
+/** The saga has ended (what `?wait=` waits for): COMPLETED or CANCELLED. */
+export function isFinal(status: OrderStatus): boolean {
+  return status === "COMPLETED" || status === "CANCELLED";
 }

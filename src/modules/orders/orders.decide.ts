@@ -1,6 +1,6 @@
 import type { SagaEvent, SagaPayload } from "../events";
-import type { CancellationSource } from "../saga-terms";
-import { type OrderStatus, canTransition } from "./order-status";
+import type { CancellationSource, RequestedCancellation } from "../saga-terms";
+import { type OrderStatus, canTransition, isFinal } from "./order-status";
 
 /**
  * What orders decides when the saga moves on: pure functions of the event and the order's
@@ -9,10 +9,13 @@ import { type OrderStatus, canTransition } from "./order-status";
  */
 
 /** What orders needs to know of an order to decide; undefined: the order is gone (reset). */
-export type OrderState = { status: OrderStatus } | undefined;
+export type OrderState = { status: OrderStatus; cancellationRequestedBy: RequestedCancellation | null } | undefined;
 
 export type OrderOutcome =
   | { type: "ignore"; reason: string }
+  /** A request the caller must be told is impossible (the API answers 409). */
+  | { type: "refuse"; reason: string }
+  | { type: "requestCancellation"; source: RequestedCancellation }
   | { type: "markProcessing"; totalCents: number }
   | { type: "complete"; totalCents: number }
   | { type: "cancel"; cancellationSource: CancellationSource; errorMessage: string }
@@ -60,6 +63,35 @@ export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, order: O
   return cancel(order, event.data.cause, event.data.reason);
 }
 
+/** A completed order's stock is back on the shelf: the order it belonged to is cancelled. */
+export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, order: OrderState): OrderOutcome[] {
+  return cancel(order, order?.cancellationRequestedBy ?? event.data.cause, event.data.reason);
+}
+
+/** Money given back ends the order too, in the name of whoever asked for it (an operator, if nobody did). */
 export function onPaymentRefunded(event: SagaEvent<"PAYMENT_REFUNDED">, order: OrderState): OrderOutcome[] {
-  return cancel(order, "operator", `Payment refunded: ${event.data.reason}`);
+  return cancel(order, order?.cancellationRequestedBy ?? "operator", `Payment refunded: ${event.data.reason}`);
+}
+
+/**
+ * Someone asks for the saga to be undone (`POST /orders/:id/cancel`, an operator, the order's
+ * timeout). Recorded once, then announced: inventory hands back or puts back the stock, and
+ * the order is cancelled when it has. Cancelled already: refused. Asked already: nothing more.
+ * A timeout does not cancel an order that completed in time.
+ */
+export function requestCancellation(order: OrderState, source: RequestedCancellation, reason: string): OrderOutcome[] {
+  if (!order) return ignore("the order no longer exists");
+  if (order.status === "CANCELLED") return [{ type: "refuse", reason: "The order is already cancelled" }];
+  if (order.cancellationRequestedBy) return ignore(`cancellation was already requested (${order.cancellationRequestedBy})`);
+  if (source === "timeout" && order.status === "COMPLETED") return ignore("the order completed in time");
+  return [
+    { type: "requestCancellation", source },
+    { type: "emit", event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source, reason } } },
+  ];
+}
+
+/** The order's deadline (`orderTimeoutMs` after it was placed) has come: an order not final by now is cancelled. */
+export function onOrderTimedOut(_event: SagaEvent<"ORDER_CREATED">, order: OrderState, { timeoutMs }: { timeoutMs: number }): OrderOutcome[] {
+  if (order && isFinal(order.status)) return ignore(`the order is ${order.status}`);
+  return requestCancellation(order, "timeout", `Order not final after ${timeoutMs} ms`);
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, orderLineSchema } from "../saga-terms";
+import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema } from "../saga-terms";
 
 export const orderCreatedEvent = z.object({
   type: z.literal("ORDER_CREATED"),
@@ -26,4 +26,14 @@ export const orderCancelledEvent = z.object({
   data: z.object({ cancellationSource: cancellationSourceSchema, reason: z.string() }),
 });
 
-export const orderEvents = [orderCreatedEvent, orderCompletedEvent, orderCancelledEvent] as const;
+/**
+ * Someone asked for the saga to be undone: inventory hands back (or puts back) the stock, and
+ * the order is cancelled once it has; payments refunds what was taken. Recorded on the order
+ * once, so a second request (or a timeout racing a customer) changes nothing.
+ */
+export const orderCancellationRequestedEvent = z.object({
+  type: z.literal("ORDER_CANCELLATION_REQUESTED"),
+  data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string() }),
+});
+
+export const orderEvents = [orderCreatedEvent, orderCompletedEvent, orderCancelledEvent, orderCancellationRequestedEvent] as const;

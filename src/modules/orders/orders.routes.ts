@@ -3,7 +3,7 @@ import { eventToJson } from "../../bus/event";
 import { type SessionEnv, requireSession } from "../../platform/session";
 import { listQuerySchema, validJson, validate } from "../../platform/validation";
 import type { ModuleDeps } from "../module-deps";
-import { getOrderQuerySchema, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
+import { cancelOrderQuerySchema, getOrderQuerySchema, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
 import type { OrdersService } from "./orders.service";
 
 export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
@@ -21,6 +21,11 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       const order = service.getOrder(c.var.sessionId, id);
       if (!wait) return c.json(order);
       return c.json(await service.waitForOrderToSettle(order, wait, c.req.raw.signal));
+    })
+    .post("/:id/cancel", validate("param", orderIdParamSchema), validate("query", cancelOrderQuerySchema), async (c) => {
+      const { id } = c.req.valid("param");
+      const order = service.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
+      return c.json(await service.waitForCancellation(order, c.req.valid("query").wait, c.req.raw.signal));
     })
     .get("/:id/events", validate("param", orderIdParamSchema), (c) => {
       const { id } = c.req.valid("param");

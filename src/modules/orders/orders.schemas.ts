@@ -51,6 +51,12 @@ export const getOrderQuerySchema = z.object({
   wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
 });
 
+/** `POST /orders/:id/cancel?wait=`: how long to wait for the order to read CANCELLED (compensation is due at once). */
+export const DEFAULT_CANCEL_WAIT_MS = 2_000;
+export const cancelOrderQuerySchema = z.object({
+  wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).default(DEFAULT_CANCEL_WAIT_MS),
+});
+
 export const orderIdParamSchema = z.object({ id: z.string().min(1).max(200) });
 
 /** The wire form (camelCase, as SWAP's order service answers). */
@@ -68,6 +74,7 @@ export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]) {
     skipDemoDelays: order.skipDemoDelays,
     errorMessage: order.errorMessage,
     cancellationSource: order.cancellationSource,
+    cancellationRequestedBy: order.cancellationRequestedBy,
     createdAt: toIso(order.createdAt),
     completedAt: toIsoOrNull(order.completedAt),
   };

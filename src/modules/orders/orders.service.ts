@@ -1,12 +1,15 @@
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { NotFoundError } from "../../platform/errors";
+import { InvalidStateError, NotFoundError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
-import { isTerminal } from "./order-status";
+import type { RequestedCancellation } from "../saga-terms";
+import { isFinal } from "./order-status";
+import { requestCancellation } from "./orders.decide";
+import type { OrderDecisions } from "./orders.reactions";
 import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
 import { type OrderRow, type OrdersStatements, fromStoredOrder, orderItems, orders } from "./orders.sql";
 
 /** Orders' commands and queries; the routes, the dashboard (through index.ts) and the tests call these. */
-export function ordersService(deps: ModuleDeps, statements: OrdersStatements) {
+export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions) {
   const { db, bus } = deps;
 
   function findOrder(sessionId: string, orderId: string): OrderJson | undefined {
@@ -53,6 +56,34 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements) {
       });
     },
 
+    /**
+     * Asks for the saga to be undone (`POST /orders/:id/cancel`, an operator's compensation):
+     * recorded on the order and announced (ORDER_CANCELLATION_REQUESTED) in one transaction.
+     * Inventory then hands back or puts back the stock and the order is cancelled; payments
+     * refunds what was taken. Already cancelled: 409. Asked already: the order as it is.
+     */
+    requestCancellation(sessionId: string, orderId: string, source: RequestedCancellation, reason: string): OrderJson {
+      return bus.transact((emit) => {
+        const row = statements.order.get({ sessionId, orderId });
+        if (!row) throw new NotFoundError(`Order ${orderId}`);
+        const outcomes = requestCancellation(decisions.stateOf(sessionId, orderId), source, reason);
+        const refused = outcomes.find((outcome) => outcome.type === "refuse");
+        if (refused) throw new InvalidStateError(refused.reason);
+        decisions.carryOut(sessionId, orderId, outcomes, {
+          now: deps.clock.now(),
+          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null }),
+        });
+        return getOrder(sessionId, orderId);
+      });
+    },
+
+    /** `POST /orders/:id/cancel?wait=ms`: the order once it is CANCELLED, or as it is after `waitMs`. */
+    async waitForCancellation(order: OrderJson, waitMs: number, signal: AbortSignal): Promise<OrderJson> {
+      if (order.status === "CANCELLED" || waitMs === 0) return order;
+      await deps.waiters.waitForOrder(order.sessionId, order.id, ["ORDER_CANCELLED"], waitMs, signal);
+      return getOrder(order.sessionId, order.id);
+    },
+
     /** Newest first. */
     listOrders(sessionId: string, limit: number): OrderJson[] {
       const rows = db
@@ -92,7 +123,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements) {
 
     /** `GET /orders/:id?wait=ms`: the order once it is COMPLETED or CANCELLED, or as it is after `waitMs`. */
     async waitForOrderToSettle(order: OrderJson, waitMs: number, signal: AbortSignal): Promise<OrderJson> {
-      if (isTerminal(order.status)) return order;
+      if (isFinal(order.status)) return order;
       await deps.waiters.waitForOrder(order.sessionId, order.id, ["ORDER_COMPLETED", "ORDER_CANCELLED"], waitMs, signal);
       return getOrder(order.sessionId, order.id);
     },

@@ -2,7 +2,7 @@ import type { Database as SQLite } from "bun:sqlite";
 import { sql } from "drizzle-orm";
 import { quotedList } from "../../platform/sql-list";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
-import { behaviours, cancellationSources } from "../saga-terms";
+import { behaviours, cancellationSources, requestedCancellations } from "../saga-terms";
 import { type OrderStatus, orderStatuses, statusesLeadingTo } from "./order-status";
 
 export const orders = sqliteTable(
@@ -20,6 +20,9 @@ export const orders = sqliteTable(
     totalCents: integer("total_cents").notNull().default(0),
     errorMessage: text("error_message"),
     cancellationSource: text("cancellation_source", { enum: cancellationSources }),
+    // Who asked for the saga to be undone (customer, timeout, operator), recorded once; the
+    // order becomes CANCELLED when inventory has handed back or put back its stock.
+    cancellationRequestedBy: text("cancellation_requested_by", { enum: requestedCancellations }),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     completedAt: integer("completed_at"),
@@ -55,6 +58,7 @@ type StoredOrderRow = Omit<OrderRow, "skipDemoDelays"> & { skipDemoDelays: numbe
 const orderColumns = `id, session_id AS sessionId, saga_id AS sagaId, user_id AS userId, status,
   payment_behaviour AS paymentBehaviour, inventory_behaviour AS inventoryBehaviour, skip_demo_delays AS skipDemoDelays,
   total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
+  cancellation_requested_by AS cancellationRequestedBy,
   created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
 const itemColumns = "session_id AS sessionId, order_id AS orderId, line_no AS lineNo, product, quantity";
 
@@ -100,6 +104,11 @@ export function ordersStatements(sqlite: SQLite) {
     ),
     moveToCompleted: sqlite.prepare<{ id: string }, [OrderKey & { totalCents: number; now: number }]>(
       guardedMove("COMPLETED", "total_cents = $totalCents, completed_at = $now, updated_at = $now"),
+    ),
+    /** Recorded once: a second request, or one for a cancelled order, changes nothing. */
+    requestCancellation: sqlite.prepare<{ id: string }, [OrderKey & { source: string; now: number }]>(
+      `UPDATE orders SET cancellation_requested_by = $source, updated_at = $now
+       WHERE session_id = $sessionId AND id = $orderId AND cancellation_requested_by IS NULL AND status <> 'CANCELLED' RETURNING id`,
     ),
     moveToCancelled: sqlite.prepare<{ id: string }, [OrderKey & { cancellationSource: string; errorMessage: string; now: number }]>(
       guardedMove(

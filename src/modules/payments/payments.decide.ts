@@ -103,3 +103,9 @@ export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, payment:
   if (payment?.status !== "SUCCESS") return ignore("no money was taken");
   return refund(payment, event.data.reason);
 }
+
+/** A completed order was cancelled and its stock put back on the shelf: its money goes back too. */
+export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, payment: PaymentState): PaymentOutcome[] {
+  if (payment?.status !== "SUCCESS") return ignore("no money was taken");
+  return refund(payment, event.data.reason);
+}

@@ -8,6 +8,7 @@ import {
   onStockNotDelivered,
   onStockReleased,
   onStockReservedCharge,
+  onStockRestocked,
   onStockReservedOpen,
 } from "./payments.decide";
 import type { PaymentsService } from "./payments.service";
@@ -61,5 +62,6 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
     react("refundWhenStockNotDelivered", "INVENTORY_FAILED", onStockNotDelivered),
     react("voidPaymentWhenOrderCancelled", "ORDER_CANCELLED", onOrderCancelled),
     react("refundWhenStockReleased", "INVENTORY_RELEASED", onStockReleased),
+    react("refundWhenStockRestocked", "INVENTORY_RESTOCKED", onStockRestocked),
   ];
 }

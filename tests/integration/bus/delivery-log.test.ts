@@ -19,6 +19,8 @@ test("GET /orders/:id/deliveries lists every attempt of the saga with its outcom
     "INVENTORY_RESERVED → payments.chargeWhenStockReserved #1: applied",
     "PAYMENT_SUCCESS → inventory.confirmReservationWhenPaid #1: applied",
     "INVENTORY_CONFIRMED → orders.completeOrderWhenStockConfirmed #1: applied",
+    // The order's deadline (orderTimeoutMs, 5 min) falls due after it completed: nothing to do.
+    "ORDER_CREATED → orders.cancelOrderWhenTimedOut #1: applied",
   ]);
   expect(log.body[0]).toEqual({
     eventSeq: 1,
@@ -55,10 +57,11 @@ test("POST /events/:seq/redeliver: a duplicate is recognised, changes no table, 
   t.settle();
   expect(dumpDomainTables(t.deps.db)).toEqual(before);
   const log = outcomes((await t.request("GET", `/orders/${order.id}/deliveries`)).body);
-  expect(log.slice(-4)).toEqual([
+  expect(log.slice(-5)).toEqual([
     "INVENTORY_RESERVED → orders.markProcessingWhenStockReserved #2: duplicate_ignored",
     "INVENTORY_RESERVED → payments.openPaymentWhenStockReserved #2: duplicate_ignored",
     "INVENTORY_RESERVED → payments.chargeWhenStockReserved #2: duplicate_ignored",
+    "ORDER_CREATED → orders.cancelOrderWhenTimedOut #2: duplicate_ignored",
     "ORDER_CREATED → inventory.reserveStockWhenOrderCreated #2: duplicate_ignored",
   ]);
 });
@@ -69,6 +72,7 @@ test("a redelivery of an event not delivered yet is delivered once, when due; an
   const { body: order } = await t.request("POST", "/orders", { body: { ...fiveMousePads, skipDemoDelays: false } });
   const [created] = (await t.request("GET", `/orders/${order.id}/events`)).body as { seq: number }[];
   expect((await t.request("POST", `/events/${created!.seq}/redeliver`)).body.deliveries).toEqual([
+    { reaction: "orders.cancelOrderWhenTimedOut", outcome: "not_yet_delivered" },
     { reaction: "inventory.reserveStockWhenOrderCreated", outcome: "not_yet_delivered" },
   ]);
   expect((await t.request("POST", `/events/${created!.seq}/redeliver`, { session: "other" })).status).toBe(404);
@@ -78,7 +82,10 @@ test("a redelivery of an event not delivered yet is delivered once, when due; an
   const reserveAttempts = outcomes((await t.request("GET", `/orders/${order.id}/deliveries`)).body).filter((line) =>
     line.startsWith("ORDER_CREATED"),
   );
-  expect(reserveAttempts).toEqual(["ORDER_CREATED → inventory.reserveStockWhenOrderCreated #1: applied"]);
+  expect(reserveAttempts).toEqual([
+    "ORDER_CREATED → inventory.reserveStockWhenOrderCreated #1: applied",
+    "ORDER_CREATED → orders.cancelOrderWhenTimedOut #1: applied",
+  ]);
 });
 
 test("a reaction that fails shows as failed, then applied on its retry", async () => {

@@ -3,7 +3,7 @@ import { sagaEventTypes as eventTypes } from "../../../src/modules/events";
 import { dumpDomainTables } from "../../support/db-snapshot";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
-/** Drives one session through every path of the saga, including a reset mid-saga (refund path). */
+/** Drives one session through every path of the saga, including a reset mid-saga (refund path) and cancellations. */
 async function playEveryScenario(t: TestApp) {
   await t.request("POST", "/inventory/seed");
   const orders = [
@@ -12,7 +12,15 @@ async function playEveryScenario(t: TestApp) {
     { items: [{ product: "monitor", quantity: 2 }], paymentBehaviour: "failure" },
     { items: [{ product: "keyboard", quantity: 1 }], inventoryBehaviour: "random", paymentBehaviour: "random" },
   ];
-  for (const body of orders) await t.request("POST", "/orders", { body });
+  const ids: string[] = [];
+  for (const body of orders) ids.push((await t.request("POST", "/orders", { body })).body.id);
+  t.settle();
+  // A completed order cancelled (restock, refund), and one cancelled while its stock is held.
+  await t.request("POST", `/orders/${ids[0]}/cancel?wait=0`);
+  const held = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } })).body.id;
+  t.clock.advance(3_000);
+  t.relay.runDue();
+  await t.request("POST", `/orders/${held}/cancel?wait=0`);
   t.settle();
   await t.request("POST", "/orders", { body: { items: [{ product: "headset", quantity: 1 }] } });
   t.clock.advance(3_000);

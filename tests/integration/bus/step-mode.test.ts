@@ -6,6 +6,8 @@ describe("GET / PATCH /settings", () => {
   test("a session starts with the server's demo delays and no step mode", async () => {
     const t = createTestApp();
     expect((await t.request("GET", "/settings")).body).toEqual({
+      reservationTtlMs: null,
+      orderTimeoutMs: 300_000,
       inventoryDelayMs: 3_000,
       paymentDelayMs: 5_000,
       inventoryFailureRate: 0,
@@ -54,7 +56,7 @@ describe("step mode", () => {
     await t.request("PATCH", "/settings", { body: { stepMode: true } });
     const order = (await t.request("POST", "/orders", { body: fiveMousePads })).body.id;
     const theirs = (await t.request("POST", "/orders", { body: fiveMousePads, session: "other" })).body.id;
-    t.settle();
+    t.settle(t.clock.now() + 60_000); // not as far as the held order's deadline
     expect((await t.request("GET", `/orders/${theirs}`, { session: "other" })).body.status).toBe("COMPLETED");
     expect((await t.request("GET", `/orders/${order}`)).body.status).toBe("PENDING");
 
@@ -72,8 +74,13 @@ describe("step mode", () => {
         lastError: null,
         held: true,
       },
+      // The order's deadline (orderTimeoutMs) is a delivery too, due last.
+      expect.objectContaining({ eventType: "ORDER_CREATED", reaction: "orders.cancelOrderWhenTimedOut", held: true }),
     ]);
-    expect((await t.request("GET", "/bus/deliveries", { session: "other" })).body).toEqual([]);
+    // The other session's saga ran to its end; only its deadline is still ahead.
+    expect((await t.request("GET", "/bus/deliveries", { session: "other" })).body).toEqual([
+      expect.objectContaining({ reaction: "orders.cancelOrderWhenTimedOut", held: false }),
+    ]);
 
     const stepped: string[] = [];
     for (let step = 0; step < 10; step += 1) {
@@ -90,6 +97,8 @@ describe("step mode", () => {
       "INVENTORY_RESERVED → payments.chargeWhenStockReserved",
       "PAYMENT_SUCCESS → inventory.confirmReservationWhenPaid",
       "INVENTORY_CONFIRMED → orders.completeOrderWhenStockConfirmed",
+      // The deadline, stepped early: the order completed in time, so it does nothing.
+      "ORDER_CREATED → orders.cancelOrderWhenTimedOut",
     ]);
     expect((await t.request("GET", `/orders/${order}`)).body.status).toBe("COMPLETED");
     const none = await t.request("POST", "/bus/step");

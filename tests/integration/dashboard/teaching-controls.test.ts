@@ -10,6 +10,8 @@ const knobsForm = (overrides: Record<string, string> = {}) => {
     paymentFailureRate: "0",
     duplicateDeliveryRate: "0",
     reactionFaultRate: "0",
+    reservationTtlMs: "",
+    orderTimeoutMs: "300000",
     ...overrides,
   };
   const body = new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== "<absent>")).toString();
@@ -45,6 +47,8 @@ describe("the knobs panel", () => {
       paymentFailureRate: 0.35,
       duplicateDeliveryRate: 0,
       reactionFaultRate: 0,
+      reservationTtlMs: null,
+      orderTimeoutMs: 300_000,
       stepMode: true,
     });
     // Unchecked, the step-mode box is absent from the form: step mode goes off.
@@ -83,7 +87,7 @@ describe("the bus panel", () => {
     expect(waiting.text).toContain('<span class="countdown" data-due-in="2000">in 2.0 s</span>');
 
     await t.request("PATCH", "/settings", { body: { reactionFaultRate: 1 } });
-    t.settle();
+    t.settle(t.clock.now() + 60_000); // the retries, not the order's 5-minute deadline
     const dead = await t.request("GET", "/dashboard/bus");
     expect(dead.text).toContain("Dead letters");
     expect(dead.text).toContain("Injected fault: the session&#39;s reactionFaultRate is 1");
@@ -116,7 +120,7 @@ describe("the saga timeline", () => {
     expect(failed).toContain('data-outcome="failed"');
     expect(failed).toContain('failed, retry <span class="countdown" data-due-in="1000">in 1.0 s</span>');
 
-    t.settle();
+    t.settle(t.clock.now() + 60_000);
     const dead = await timeline();
     expect(dead).toContain("failed (attempt 1)");
     expect(dead).toContain("dead-lettered after 5 attempts");
