@@ -33,7 +33,8 @@ export type InvariantName =
   | "cancelled_holds_nothing"
   | "finished_holds_nothing"
   | "depleted_never_reserved"
-  | "nothing_held_for_missing_order";
+  | "nothing_held_for_missing_order"
+  | "refunded_order_cancelled";
 
 export interface Violation {
   invariant: InvariantName;
@@ -53,7 +54,8 @@ export interface InvariantOptions {
   sessionId?: string;
   /**
    * Per session, per product: the stock the session's catalog was seeded with, plus the units
-   * already confirmed at that moment. Then `stock_level + Σ confirmed = initial` must hold.
+   * already confirmed at that moment. Then `stock_level + Σ confirmed = initial` must hold,
+   * where a confirmed reservation put back on the shelf (restocked) counts as never taken.
    */
   initialStock?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The bus has been drained: every order must be COMPLETED or CANCELLED. */
@@ -83,8 +85,11 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
   const pendingByProduct = new Map<string, number>();
   const confirmedByProduct = new Map<string, number>();
   for (const line of lineRows) {
-    const status = reservationByKey.get(`${line.sessionId} ${line.reservationId}`)?.status;
-    const tally = status === "PENDING" ? pendingByProduct : status === "CONFIRMED" ? confirmedByProduct : undefined;
+    const reservation = reservationByKey.get(`${line.sessionId} ${line.reservationId}`);
+    const status = reservation?.status;
+    // Units of a cancelled completed order went back on the shelf: they count as never taken.
+    const taken = status === "CONFIRMED" && reservation?.restockedAt === null;
+    const tally = status === "PENDING" ? pendingByProduct : taken ? confirmedByProduct : undefined;
     const key = `${line.sessionId} ${line.productId}`;
     tally?.set(key, (tally.get(key) ?? 0) + line.quantity);
   }
@@ -138,15 +143,19 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
     if (terminal && !historyCut.has(key)) {
       const completed = order.status === "COMPLETED";
       const paid = payment?.status === "SUCCESS";
-      const confirmed = reservation?.status === "CONFIRMED";
+      // A cancelled completed order keeps its CONFIRMED reservation, restocked.
+      const confirmed = reservation?.status === "CONFIRMED" && reservation.restockedAt === null;
       if (completed !== paid || completed !== confirmed) {
         report(
           "completed_pairing",
           order.sessionId,
           order.id,
-          `order ${order.status}, payment ${payment?.status ?? "none"}, reservation ${reservation?.status ?? "none"}`,
+          `order ${order.status}, payment ${payment?.status ?? "none"}, reservation ${reservation?.status ?? "none"}${reservation?.restockedAt ? " (restocked)" : ""}`,
         );
       }
+    }
+    if (payment?.status === "REFUNDED" && order.status !== "CANCELLED" && (settled || !ordersInFlight.has(key))) {
+      report("refunded_order_cancelled", order.sessionId, order.id, `payment was refunded but the order is ${order.status}`);
     }
     if (order.status === "CANCELLED" && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
       report(

@@ -48,7 +48,14 @@ const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
 /** A number typed in a form: an empty box is an error, not 0. */
 const formNumber = z.string().trim().min(1, "Required: a number").pipe(z.coerce.number());
 /** A number typed in a form where an empty box means "never" (null). */
-const formNumberOrNever = z.union([z.string().trim().length(0).transform(() => null), formNumber]);
+const formNumberOrNever = z.union([
+  z
+    .string()
+    .trim()
+    .length(0)
+    .transform(() => null),
+  formNumber,
+]);
 
 /**
  * The knobs form posts every knob at once; checked off, the step-mode box is simply absent.

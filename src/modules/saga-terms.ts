@@ -29,5 +29,6 @@ export const requestedCancellationSchema = z.enum(requestedCancellations);
 export type RequestedCancellation = z.infer<typeof requestedCancellationSchema>;
 
 /** Why stock went back, or came back from a completed order: the order's cancellationSource. */
-export const stockReturnCauseSchema = z.enum(["payment_failed", ...requestedCancellations]);
+export const stockReturnCauses = ["payment_failed", ...requestedCancellations] as const;
+export const stockReturnCauseSchema = z.enum(stockReturnCauses);
 export type StockReturnCause = z.infer<typeof stockReturnCauseSchema>;

@@ -40,7 +40,7 @@ describe("inventory: order created", () => {
       type: "emit",
       event: {
         type: "INVENTORY_FAILED",
-        data: { stage: "reserve", reason: "Simulated inventory failure (inventoryBehaviour: random)", items: [] },
+        data: { stage: "reserve", reason: "Simulated inventory failure (inventoryBehaviour: random)", items: [], cause: null },
       },
     };
     expect(onOrderCreated(created("random"), undefined, { random: () => 0.49, failureRate: 0 })).toEqual([failure]);
@@ -51,7 +51,12 @@ describe("inventory: order created", () => {
       type: "emit",
       event: {
         type: "INVENTORY_FAILED",
-        data: { stage: "reserve", reason: "Simulated inventory failure (the session's inventoryFailureRate is 0.3)", items: [] },
+        data: {
+          stage: "reserve",
+          reason: "Simulated inventory failure (the session's inventoryFailureRate is 0.3)",
+          items: [],
+          cause: null,
+        },
       },
     };
     expect(onOrderCreated(created("success", false), undefined, { random: () => 0.29, failureRate: 0.3 })).toEqual([failure]);
@@ -100,6 +105,7 @@ describe("inventory: reservation attempted", () => {
               { product: "laptop", requested: 999, available: 5 },
               { product: "unicorn", requested: 1, available: 0 },
             ],
+            cause: null,
           },
         },
       },
@@ -124,7 +130,7 @@ describe("inventory: payment succeeded", () => {
       type: "emit",
       event: {
         type: "INVENTORY_FAILED",
-        data: { stage: "confirm", reason: "the reservation was no longer held (inventory reset)", items: [] },
+        data: { stage: "confirm", reason: "the reservation was no longer held (inventory reset)", items: [], cause: null },
       },
     };
     spec.given(undefined).when(paid).then([failed]);
@@ -150,7 +156,7 @@ describe("inventory: payment failed", () => {
       .given(pending)
       .when(declined)
       .then([
-        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads, reason },
+        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads, reason, cause: "payment_failed" },
         {
           type: "emit",
           event: { type: "INVENTORY_RELEASED", data: { reservationId: "res-1", items: fivePads, cause: "payment_failed", reason } },
@@ -189,6 +195,7 @@ describe("inventory: order cancelled", () => {
           reservationId: "res-1",
           to: "RELEASED",
           lines: fivePads,
+          cause: "operator",
           reason: "Order cancelled: Orders were reset while the saga was in flight",
         },
         {

@@ -76,6 +76,7 @@ describe("orders: stock unavailable", () => {
     stage: "reserve",
     reason: "Insufficient stock: laptop (requested: 999, available: 5)",
     items: [{ product: "laptop", requested: 999, available: 5 }],
+    cause: null,
   });
   test("out of stock cancels as inventory_depleted with inventory's sentence", () => {
     const errorMessage = "Inventory failed: Insufficient stock: laptop (requested: 999, available: 5)";
@@ -88,7 +89,7 @@ describe("orders: stock unavailable", () => {
       ]);
   });
   test("a failed confirmation is left to the refund that follows it", () => {
-    const failedConfirm = sagaEvent("INVENTORY_FAILED", { stage: "confirm", reason: "reset", items: [] });
+    const failedConfirm = sagaEvent("INVENTORY_FAILED", { stage: "confirm", reason: "reset", items: [], cause: null });
     spec
       .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(failedConfirm)
@@ -113,7 +114,7 @@ describe("orders: stock released and payment refunded", () => {
       ]);
   });
   test("a refund cancels as operator; an order cancelled already stays as it is", () => {
-    const refunded = sagaEvent("PAYMENT_REFUNDED", { paymentId: "txn_1", amountCents: 12495, reason: "reset" });
+    const refunded = sagaEvent("PAYMENT_REFUNDED", { paymentId: "txn_1", amountCents: 12495, reason: "reset", cause: null });
     const spec = decisionSpec(onPaymentRefunded);
     spec
       .given({ status: "PROCESSING", cancellationRequestedBy: null })

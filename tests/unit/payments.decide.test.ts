@@ -101,10 +101,11 @@ describe("payments: refunds", () => {
     stage: "confirm",
     reason: "the reservation was no longer held (inventory reset)",
     items: [],
+    cause: null,
   });
-  const refunded = (paymentId: string | null, amountCents: number, reason: string): PaymentOutcome => ({
+  const refunded = (paymentId: string | null, amountCents: number, reason: string, cause: string | null = null): PaymentOutcome => ({
     type: "emit",
-    event: { type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason } },
+    event: { type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason, cause: cause as never } },
   });
   test("paid but not delivered: the money goes back", () => {
     decisionSpec(onStockNotDelivered)
@@ -122,7 +123,12 @@ describe("payments: refunds", () => {
       .then([refunded(null, 0, notDelivered.data.reason)]);
   });
   test("a reservation that failed at the reserve stage took no money", () => {
-    const short: SagaEvent<"INVENTORY_FAILED"> = sagaEvent("INVENTORY_FAILED", { stage: "reserve", reason: "short", items: [] });
+    const short: SagaEvent<"INVENTORY_FAILED"> = sagaEvent("INVENTORY_FAILED", {
+      stage: "reserve",
+      reason: "short",
+      items: [],
+      cause: null,
+    });
     decisionSpec(onStockNotDelivered)
       .given(undefined)
       .when(short)
@@ -141,7 +147,7 @@ describe("payments: refunds", () => {
       .when(released)
       .then([
         { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: "Order cancelled: reset" },
-        refunded("txn_1", 12495, "Order cancelled: reset"),
+        refunded("txn_1", 12495, "Order cancelled: reset", "operator"),
       ]);
     spec
       .given({ ...open, status: "FAILED" })

@@ -13,6 +13,7 @@ const plainWords: Record<InvariantName, string> = {
   finished_holds_nothing: "A finished order still has a PENDING reservation or payment",
   depleted_never_reserved: "An order cancelled for lack of stock had stock reserved for it",
   nothing_held_for_missing_order: "Stock or money is held for an order that no longer exists",
+  refunded_order_cancelled: "Money was refunded for an order that was not cancelled",
 };
 
 /** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */

@@ -55,7 +55,11 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
             </output>
           </label>
         ))}
-        <label class="knob" data-knob="reservationTtlMs" title="A PENDING reservation older than this is released as expired (empty: never)">
+        <label
+          class="knob"
+          data-knob="reservationTtlMs"
+          title="A PENDING reservation older than this is released as expired (empty: never)"
+        >
           <span class="knob-label">Reservation expires after</span>
           <input
             type="number"
@@ -71,7 +75,15 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
         </label>
         <label class="knob" data-knob="orderTimeoutMs" title="An order not final after this is cancelled (timeout), with its compensation">
           <span class="knob-label">Order times out after</span>
-          <input type="number" name="orderTimeoutMs" min="1000" max="86400000" step="1000" inputmode="numeric" value={String(settings.orderTimeoutMs)} />
+          <input
+            type="number"
+            name="orderTimeoutMs"
+            min="1000"
+            max="86400000"
+            step="1000"
+            inputmode="numeric"
+            value={String(settings.orderTimeoutMs)}
+          />
           <span class="knob-unit muted">ms</span>
         </label>
         <label class="knob check" data-knob="stepMode" title="Hold every delivery of this session until it is stepped from the bus panel">

@@ -19,16 +19,24 @@ import { behaviourFails, describeShortage, mergeLines } from "./reservation-rule
  * away). `restocked`: a CONFIRMED reservation whose units were put back (its order was
  * cancelled after it completed).
  */
-export type ReservationState = { id: string; status: ReservationStatus; lines: PricedLine[]; restocked: boolean } | undefined;
+export type ReservationState =
+  | {
+      id: string;
+      status: ReservationStatus;
+      lines: PricedLine[];
+      restocked: boolean;
+      released?: { reason: string; cause: StockReturnCause | null };
+    }
+  | undefined;
 
 export type InventoryOutcome =
   | { type: "ignore"; reason: string }
   | { type: "reserve"; lines: OrderLine[]; forPayment: ForPayment }
   | { type: "settle"; reservationId: string; to: "CONFIRMED"; lines: PricedLine[] }
-  | { type: "settle"; reservationId: string; to: "RELEASED"; lines: PricedLine[]; reason: string }
+  | { type: "settle"; reservationId: string; to: "RELEASED"; lines: PricedLine[]; reason: string; cause: StockReturnCause }
   | { type: "restock"; reservationId: string; lines: PricedLine[] }
   /** A reservation that holds nothing, RELEASED from the start: the order was cancelled before its stock was reserved. */
-  | { type: "closeUnreserved"; reservationId: string; reason: string }
+  | { type: "closeUnreserved"; reservationId: string; reason: string; cause: StockReturnCause }
   | { type: "emit"; event: SagaPayload };
 
 /** What INVENTORY_RESERVED carries forward so payments can act without reading the orders module. */
@@ -61,7 +69,7 @@ export function onOrderCreated(
     : happens(failureRate, random) && `the session's inventoryFailureRate is ${failureRate}`;
   if (failure) {
     const reason = `Simulated inventory failure (${failure})`;
-    return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [] } })];
+    return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [], cause: null } })];
   }
   const { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays } = event.data;
   return [{ type: "reserve", lines: mergeLines(items), forPayment: { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays } }];
@@ -71,7 +79,7 @@ export function onOrderCreated(
 export function onReservationAttempted(attempt: ReservationAttempt, forPayment: ForPayment): InventoryOutcome[] {
   if (!attempt.reserved) {
     const items = attempt.short.map(({ product, requested, available }) => ({ product, requested, available }));
-    return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason: describeShortage(attempt.short), items } })];
+    return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason: describeShortage(attempt.short), items, cause: null } })];
   }
   return [
     emit({
@@ -89,9 +97,13 @@ export function onReservationAttempted(attempt: ReservationAttempt, forPayment: 
 export function onPaymentSucceeded(_event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[] {
   if (reservation?.status === "CONFIRMED") return [{ type: "ignore", reason: "the reservation is already confirmed" }];
   if (reservation?.status !== "PENDING") {
-    // The stock was paid for but is no longer held (an inventory reset): the payment is refunded.
-    const reason = "the reservation was no longer held (inventory reset)";
-    return [emit({ type: "INVENTORY_FAILED", data: { stage: "confirm", reason, items: [] } })];
+    // The stock was paid for but is no longer held: handed back first (a cancel, an expiry) or
+    // reset away. The payment is refunded, naming why.
+    const released = reservation?.released;
+    const reason = released
+      ? `the stock was handed back before the payment was confirmed (${released.reason})`
+      : "the reservation was no longer held (inventory reset)";
+    return [emit({ type: "INVENTORY_FAILED", data: { stage: "confirm", reason, items: [], cause: released?.cause ?? null } })];
   }
   const { id, lines } = reservation;
   return [
@@ -106,7 +118,7 @@ export function onPaymentSucceeded(_event: SagaEvent<"PAYMENT_SUCCESS">, reserva
  */
 function release(reservation: ReservationState, cause: StockReturnCause, reason: string): InventoryOutcome[] {
   const settle: InventoryOutcome[] = reservation
-    ? [{ type: "settle", reservationId: reservation.id, to: "RELEASED", lines: reservation.lines, reason }]
+    ? [{ type: "settle", reservationId: reservation.id, to: "RELEASED", lines: reservation.lines, reason, cause }]
     : [];
   const data = { reservationId: reservation?.id ?? null, items: reservation?.lines ?? [], cause, reason };
   return [...settle, emit({ type: "INVENTORY_RELEASED", data })];
@@ -146,7 +158,7 @@ export function onCancellationRequested(
     const reservationId = newReservationId();
     const why = `${reason} (before any stock was reserved)`;
     return [
-      { type: "closeUnreserved", reservationId, reason: why },
+      { type: "closeUnreserved", reservationId, reason: why, cause },
       emit({ type: "INVENTORY_RELEASED", data: { reservationId, items: [], cause, reason: why } }),
     ];
   }

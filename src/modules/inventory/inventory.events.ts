@@ -28,6 +28,8 @@ export const inventoryFailedEvent = z.object({
     stage: z.enum(["reserve", "confirm"]),
     reason: z.string(),
     items: z.array(shortLineSchema),
+    // At the confirm stage: why the stock had gone back (null: a reset took it), for the refund.
+    cause: stockReturnCauseSchema.nullable().default(null),
   }),
 });
 

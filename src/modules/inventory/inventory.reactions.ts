@@ -38,7 +38,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
           service.restockReservation(event.sessionId, outcome.reservationId, outcome.lines, now);
           break;
         case "closeUnreserved":
-          service.closeUnreserved(event.sessionId, event.orderId, outcome.reservationId, outcome.reason, now);
+          service.closeUnreserved(event.sessionId, event.orderId, outcome, now);
           break;
         case "emit":
           emit(outcome.event);

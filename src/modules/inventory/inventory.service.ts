@@ -202,8 +202,9 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     reservationState(sessionId: string, orderId: string): ReservationState {
       const reservation = statements.reservationOfOrder.get({ sessionId, orderId });
       if (!reservation) return undefined;
-      const { id, status, restockedAt } = reservation;
-      return { id, status, lines: linesOf(sessionId, id), restocked: restockedAt !== null };
+      const { id, status, restockedAt, releaseReason, releaseCause } = reservation;
+      const released = status === "RELEASED" ? { reason: releaseReason ?? "", cause: releaseCause } : undefined;
+      return { id, status, lines: linesOf(sessionId, id), restocked: restockedAt !== null, released };
     },
 
     /** When the order's reservation expires (ms since the epoch), or null: none, or it never does. */
@@ -220,8 +221,14 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     },
 
     /** The order was cancelled before any stock was reserved for it: its books are closed, holding nothing. */
-    closeUnreserved(sessionId: string, orderId: string, reservationId: string, releaseReason: string, now: number): void {
-      statements.insertClosedReservation.run({ sessionId, id: reservationId, orderId, releaseReason, now });
+    closeUnreserved(
+      sessionId: string,
+      orderId: string,
+      closed: { reservationId: string; reason: string; cause: string },
+      now: number,
+    ): void {
+      const { reservationId: id, reason: releaseReason, cause: releaseCause } = closed;
+      statements.insertClosedReservation.run({ sessionId, id, orderId, releaseReason, releaseCause, now });
     },
 
     /**
@@ -240,7 +247,8 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         }
       }
       const releaseReason = settle.to === "RELEASED" ? settle.reason : null;
-      const moved = statements.settleReservation.get({ sessionId, id: reservationId, status: to, releaseReason, now });
+      const releaseCause = settle.to === "RELEASED" ? settle.cause : null;
+      const moved = statements.settleReservation.get({ sessionId, id: reservationId, status: to, releaseReason, releaseCause, now });
       if (!moved) throw new Error(`Reservation ${reservationId} is no longer PENDING`);
     },
 

@@ -2,6 +2,7 @@ import type { Database as SQLite } from "bun:sqlite";
 import { sql } from "drizzle-orm";
 import { quotedList } from "../../platform/sql-list";
 import { check, foreignKey, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { stockReturnCauses } from "../saga-terms";
 
 /** A reservation moves PENDING → CONFIRMED or RELEASED, never back. */
 export const reservationStatuses = ["PENDING", "CONFIRMED", "RELEASED"] as const;
@@ -38,6 +39,8 @@ export const reservations = sqliteTable(
     expiresAt: integer("expires_at"),
     // Why the stock went back (the INVENTORY_RELEASED event's reason); null unless RELEASED.
     releaseReason: text("release_reason"),
+    // Who or what sent the stock back (payment_failed, customer, timeout, operator); null unless RELEASED.
+    releaseCause: text("release_cause", { enum: stockReturnCauses }),
     // A CONFIRMED reservation whose units were put back because its completed order was cancelled.
     restockedAt: integer("restocked_at"),
     createdAt: integer("created_at").notNull(),
@@ -73,7 +76,7 @@ export type ReservationLineRow = typeof reservationLines.$inferSelect;
 export type ReservationStatus = ReservationRow["status"];
 
 const reservationColumns = `id, session_id AS sessionId, order_id AS orderId, status, expires_at AS expiresAt,
-  release_reason AS releaseReason, restocked_at AS restockedAt, created_at AS createdAt, updated_at AS updatedAt`;
+  release_reason AS releaseReason, release_cause AS releaseCause, restocked_at AS restockedAt, created_at AS createdAt, updated_at AS updatedAt`;
 
 type Key = { sessionId: string };
 type LineChange = Key & { product: string; quantity: number; now: number };
@@ -97,9 +100,12 @@ export function inventoryStatements(sqlite: SQLite) {
        VALUES ($id, $sessionId, $orderId, 'PENDING', $expiresAt, $now, $now)`,
     ),
     /** An order cancelled before its stock was reserved: an empty reservation, RELEASED from the start. */
-    insertClosedReservation: sqlite.prepare<never, [Key & { id: string; orderId: string; releaseReason: string; now: number }]>(
-      `INSERT INTO reservations (id, session_id, order_id, status, release_reason, created_at, updated_at)
-       VALUES ($id, $sessionId, $orderId, 'RELEASED', $releaseReason, $now, $now)`,
+    insertClosedReservation: sqlite.prepare<
+      never,
+      [Key & { id: string; orderId: string; releaseReason: string; releaseCause: string; now: number }]
+    >(
+      `INSERT INTO reservations (id, session_id, order_id, status, release_reason, release_cause, created_at, updated_at)
+       VALUES ($id, $sessionId, $orderId, 'RELEASED', $releaseReason, $releaseCause, $now, $now)`,
     ),
     /** Units of a cancelled completed order back on the shelf (a product removed from the catalog since takes nothing back). */
     restockLine: sqlite.prepare<never, [LineChange]>(
@@ -124,9 +130,9 @@ export function inventoryStatements(sqlite: SQLite) {
     settleLine: { CONFIRMED: settleLine("stock_level = stock_level - $quantity,"), RELEASED: settleLine("") },
     settleReservation: sqlite.prepare<
       { id: string },
-      [Key & { id: string; status: ReservationStatus; releaseReason: string | null; now: number }]
+      [Key & { id: string; status: ReservationStatus; releaseReason: string | null; releaseCause: string | null; now: number }]
     >(
-      `UPDATE reservations SET status = $status, release_reason = $releaseReason, updated_at = $now
+      `UPDATE reservations SET status = $status, release_reason = $releaseReason, release_cause = $releaseCause, updated_at = $now
        WHERE session_id = $sessionId AND id = $id AND status = 'PENDING' RETURNING id`,
     ),
   };

@@ -1,8 +1,8 @@
 /**
  * Orders: owns `orders` and `order_items`. Places orders (emitting ORDER_CREATED) and follows
  * each saga to its end: INVENTORY_RESERVED → PROCESSING; INVENTORY_CONFIRMED → COMPLETED
- * (emits ORDER_COMPLETED); INVENTORY_FAILED, INVENTORY_RELEASED, INVENTORY_RESTOCKED or
- * PAYMENT_REFUNDED → CANCELLED with its cancellationSource (emits ORDER_CANCELLED). A cancel
+ * (emits ORDER_COMPLETED); INVENTORY_FAILED, INVENTORY_RELEASED or PAYMENT_REFUNDED (the last
+ * step of undoing a completed order) → CANCELLED with its cancellationSource (emits ORDER_CANCELLED). A cancel
  * (customer, operator, or the order's own timeout) is asked for with
  * ORDER_CANCELLATION_REQUESTED. It never reads the catalog: the order's total arrives priced
  * on INVENTORY_RESERVED.

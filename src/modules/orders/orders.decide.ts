@@ -63,14 +63,14 @@ export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, order: O
   return cancel(order, event.data.cause, event.data.reason);
 }
 
-/** A completed order's stock is back on the shelf: the order it belonged to is cancelled. */
-export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, order: OrderState): OrderOutcome[] {
-  return cancel(order, order?.cancellationRequestedBy ?? event.data.cause, event.data.reason);
-}
-
-/** Money given back ends the order too, in the name of whoever asked for it (an operator, if nobody did). */
+/**
+ * Money given back ends the order: the last step of cancelling a completed order (after its
+ * stock was put back), or of a charge that came after the stock was gone. In the name of
+ * whoever asked, else of whatever sent the stock back, else (a reset) of an operator.
+ */
 export function onPaymentRefunded(event: SagaEvent<"PAYMENT_REFUNDED">, order: OrderState): OrderOutcome[] {
-  return cancel(order, order?.cancellationRequestedBy ?? "operator", `Payment refunded: ${event.data.reason}`);
+  const source = order?.cancellationRequestedBy ?? event.data.cause ?? "operator";
+  return cancel(order, source, `Payment refunded: ${event.data.reason}`);
 }
 
 /**
@@ -91,7 +91,11 @@ export function requestCancellation(order: OrderState, source: RequestedCancella
 }
 
 /** The order's deadline (`orderTimeoutMs` after it was placed) has come: an order not final by now is cancelled. */
-export function onOrderTimedOut(_event: SagaEvent<"ORDER_CREATED">, order: OrderState, { timeoutMs }: { timeoutMs: number }): OrderOutcome[] {
+export function onOrderTimedOut(
+  _event: SagaEvent<"ORDER_CREATED">,
+  order: OrderState,
+  { timeoutMs }: { timeoutMs: number },
+): OrderOutcome[] {
   if (order && isFinal(order.status)) return ignore(`the order is ${order.status}`);
   return requestCancellation(order, "timeout", `Order not final after ${timeoutMs} ms`);
 }

@@ -8,7 +8,6 @@ import {
   onStockConfirmed,
   onStockReleased,
   onStockReserved,
-  onStockRestocked,
   onStockUnavailable,
 } from "./orders.decide";
 import { type OrdersStatements, fromStoredOrder } from "./orders.sql";
@@ -29,7 +28,12 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, statements: O
    * Writes what a decision answered. A refusal only matters to a caller who asked (the API);
    * to a reaction it is nothing to do.
    */
-  function carryOut(sessionId: string, orderId: string, outcomes: OrderOutcome[], { now, emit }: Pick<SagaReactionContext, "now" | "emit">) {
+  function carryOut(
+    sessionId: string,
+    orderId: string,
+    outcomes: OrderOutcome[],
+    { now, emit }: Pick<SagaReactionContext, "now" | "emit">,
+  ) {
     const key = { sessionId, orderId };
     for (const outcome of outcomes) {
       switch (outcome.type) {
@@ -87,7 +91,6 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, statements: O
       react("completeOrderWhenStockConfirmed", "INVENTORY_CONFIRMED", onStockConfirmed),
       react("cancelOrderWhenStockUnavailable", "INVENTORY_FAILED", onStockUnavailable),
       react("cancelOrderWhenStockReleased", "INVENTORY_RELEASED", onStockReleased),
-      react("cancelOrderWhenStockRestocked", "INVENTORY_RESTOCKED", onStockRestocked),
       react("cancelOrderWhenPaymentRefunded", "PAYMENT_REFUNDED", onPaymentRefunded),
       cancelOrderWhenTimedOut,
     ],

@@ -1,5 +1,6 @@
 import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
+import type { StockReturnCause } from "../saga-terms";
 import { centsToAmount, decidePayment } from "./payment-rules";
 import type { PaymentStatus } from "./payments.sql";
 
@@ -71,19 +72,19 @@ export function onStockReservedCharge(
  * Gives a taken payment back and says so, so the order can end. Also said when the payment is
  * already gone (a payments reset): the saga still needs its last step.
  */
-function refund(payment: PaymentState, reason: string): PaymentOutcome[] {
+function refund(payment: PaymentState, reason: string, cause: StockReturnCause | null): PaymentOutcome[] {
   const move: PaymentOutcome[] =
     payment?.status === "SUCCESS" ? [{ type: "move", paymentId: payment.id, from: "SUCCESS", to: "REFUNDED", failureReason: reason }] : [];
   return [
     ...move,
-    emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment?.id ?? null, amountCents: payment?.amountCents ?? 0, reason } }),
+    emit({ type: "PAYMENT_REFUNDED", data: { paymentId: payment?.id ?? null, amountCents: payment?.amountCents ?? 0, reason, cause } }),
   ];
 }
 
 /** Paid, but inventory could no longer deliver the stock (its reservation was reset away): refund. */
 export function onStockNotDelivered(event: SagaEvent<"INVENTORY_FAILED">, payment: PaymentState): PaymentOutcome[] {
   if (event.data.stage !== "confirm") return ignore("no payment is taken before stock is reserved");
-  return refund(payment, event.data.reason);
+  return refund(payment, event.data.reason, event.data.cause);
 }
 
 /**
@@ -101,11 +102,13 @@ export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, payment: P
  */
 export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, payment: PaymentState): PaymentOutcome[] {
   if (payment?.status !== "SUCCESS") return ignore("no money was taken");
-  return refund(payment, event.data.reason);
+  return refund(payment, event.data.reason, event.data.cause);
 }
 
-/** A completed order was cancelled and its stock put back on the shelf: its money goes back too. */
+/**
+ * A completed order was cancelled and its stock put back on the shelf: its money goes back
+ * too, and the refund is the order's last step (said even if the payment was reset away).
+ */
 export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, payment: PaymentState): PaymentOutcome[] {
-  if (payment?.status !== "SUCCESS") return ignore("no money was taken");
-  return refund(payment, event.data.reason);
+  return refund(payment, event.data.reason, event.data.cause);
 }

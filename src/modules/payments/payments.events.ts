@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { stockReturnCauseSchema } from "../saga-terms";
 
 export const paymentSuccessEvent = z.object({
   type: z.literal("PAYMENT_SUCCESS"),
@@ -13,7 +14,13 @@ export const paymentFailedEvent = z.object({
 export const paymentRefundedEvent = z.object({
   type: z.literal("PAYMENT_REFUNDED"),
   // paymentId is null when the payment had been reset away: the order still needs to end.
-  data: z.object({ paymentId: z.string().nullable(), amountCents: z.number().int(), reason: z.string() }),
+  // `cause`: why the stock went back, when inventory said (the order's cancellationSource).
+  data: z.object({
+    paymentId: z.string().nullable(),
+    amountCents: z.number().int(),
+    reason: z.string(),
+    cause: stockReturnCauseSchema.nullable().default(null),
+  }),
 });
 
 export const paymentEvents = [paymentSuccessEvent, paymentFailedEvent, paymentRefundedEvent] as const;

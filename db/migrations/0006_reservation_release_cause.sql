@@ -1,0 +1,1 @@
+ALTER TABLE `reservations` ADD `release_cause` text;
