@@ -82,6 +82,7 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
     violations.push({ invariant, sessionId: session, subject, message });
 
   const reservationByKey = new Map(reservationRows.map((r) => [`${r.sessionId} ${r.id}`, r]));
+  const reservationsWithLines = new Set(lineRows.map((line) => `${line.sessionId} ${line.reservationId}`));
   const pendingByProduct = new Map<string, number>();
   const confirmedByProduct = new Map<string, number>();
   for (const line of lineRows) {
@@ -174,7 +175,9 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
         `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`,
       );
     }
-    if (order.cancellationSource === "inventory_depleted" && (reservation !== undefined || reservedEventOrders.has(key))) {
+    // A reservation that holds no lines closed the books of an order cancelled before any stock was reserved.
+    const heldStock = reservation !== undefined && reservationsWithLines.has(`${reservation.sessionId} ${reservation.id}`);
+    if (order.cancellationSource === "inventory_depleted" && (heldStock || reservedEventOrders.has(key))) {
       report("depleted_never_reserved", order.sessionId, order.id, "cancelled as inventory_depleted but stock was reserved for it");
     }
   }

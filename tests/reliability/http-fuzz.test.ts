@@ -310,6 +310,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", `/orders/${someOrderId}`, undefined, null, false],
   ["GET", `/orders/${someOrderId}?wait=10`, undefined, null, false],
   ["GET", `/orders/${someOrderId}/events`, undefined, null, false],
+  ["POST", `/orders/${someOrderId}/cancel?wait=0`, undefined, null, false],
   ["GET", "/inventory", undefined, null, false],
   ["GET", "/inventory/stats", undefined, null, false],
   ["GET", "/inventory/reservations", undefined, null, false],
@@ -341,7 +342,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   [
     "POST",
     "/dashboard/knobs",
-    "inventoryDelayMs=0&paymentDelayMs=0&inventoryFailureRate=0&paymentFailureRate=0&duplicateDeliveryRate=0&reactionFaultRate=0",
+    "inventoryDelayMs=0&paymentDelayMs=0&inventoryFailureRate=0&paymentFailureRate=0&duplicateDeliveryRate=0&reactionFaultRate=0&reservationTtlMs=&orderTimeoutMs=300000",
     form,
     true,
   ],

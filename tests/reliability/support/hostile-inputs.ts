@@ -76,8 +76,10 @@ const nearSettings = fc.record(
   {
     ...Object.fromEntries(knobNames.map((name) => [name, knobValue])),
     stepMode: fc.oneof(fc.boolean(), weird),
+    reservationTtlMs: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4_000_000 }), weird),
+    orderTimeoutMs: fc.oneof(fc.integer({ min: 0, max: 90_000_000 }), weird),
     warpSpeed: weird,
-  } as Record<(typeof knobNames)[number] | "stepMode" | "warpSpeed", fc.Arbitrary<unknown>>,
+  } as Record<(typeof knobNames)[number] | "stepMode" | "reservationTtlMs" | "orderTimeoutMs" | "warpSpeed", fc.Arbitrary<unknown>>,
   { requiredKeys: [] },
 );
 const nearSeed = fc.record({ products: fc.oneof(fc.array(catalogLine, { maxLength: 6 }), fc.constant([]), weird) }, { requiredKeys: [] });
@@ -223,7 +225,7 @@ export const hostileOrderForm = fc.record({
 export const hostileKnobsForm = fc.record({
   fields: fc.array(
     fc.tuple(
-      fc.constantFrom(...knobNames, "stepMode", "x"),
+      fc.constantFrom(...knobNames, "reservationTtlMs", "orderTimeoutMs", "stepMode", "x"),
       fc.oneof(formValue, fc.integer({ min: -5, max: 70_000 }).map(String), fc.double({ min: -0.5, max: 1.5, noNaN: true }).map(String)),
     ),
     { maxLength: 10 },
