@@ -8,7 +8,7 @@ import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
 
 export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
-type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
+export type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
 
 interface GroupCommitItem<P extends EventPayloadBase> {
   work: (emit: Emit<P>) => unknown;

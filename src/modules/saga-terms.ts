@@ -14,6 +14,27 @@ export type Behaviour = z.infer<typeof behaviourSchema>;
 export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
 export type OrderLine = z.infer<typeof orderLineSchema>;
 
+export const MAX_ORDER_LINES = 100;
+export const MAX_LINE_QUANTITY = 1_000_000;
+export const MAX_PRODUCT_ID_LENGTH = 200;
+
+/** One line as a client sends it (`POST /orders`, `POST /inventory/check`): `productId` is SWAP's spelling. */
+export const orderLineInputSchema = z
+  .object({
+    product: z.string().min(1).max(MAX_PRODUCT_ID_LENGTH).optional(),
+    // SWAP's benchmark spells the field `productId`; accepted so it runs unchanged.
+    productId: z.string().min(1).max(MAX_PRODUCT_ID_LENGTH).optional(),
+    quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
+  })
+  .transform((line, ctx): OrderLine => {
+    const product = line.product ?? line.productId;
+    if (product === undefined) {
+      ctx.addIssue({ code: "custom", path: ["product"], message: "Required: the product id" });
+      return z.NEVER;
+    }
+    return { product, quantity: line.quantity };
+  });
+
 /** Why an order was cancelled; inventory names it when it gives stock back. */
 export const cancellationSources = ["inventory_depleted", "payment_failed", "timeout", "customer", "operator"] as const;
 export const cancellationSourceSchema = z.enum(cancellationSources);

@@ -70,6 +70,12 @@ export class NotFoundError extends AppError {
   }
 }
 
+export class IdempotencyKeyReusedError extends AppError {
+  constructor() {
+    super(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different body");
+  }
+}
+
 export class InvalidStateError extends AppError {
   constructor(message: string) {
     super(409, "INVALID_STATE", message);

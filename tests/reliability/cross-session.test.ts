@@ -108,6 +108,10 @@ const matrix: Record<string, Case[]> = {
     },
   ],
   "POST /inventory/reset": [{ method: "POST", path: () => "/inventory/reset", answer: "own" }],
+  // A's product ids are unknown in B: nothing available, and nothing of A in the answer but what B sent.
+  "POST /inventory/check": [
+    { method: "POST", path: () => "/inventory/check", body: { items: [{ product: "a-secret-widget", quantity: 1 }] }, answer: "own" },
+  ],
   "GET /payments": [{ method: "GET", path: () => "/payments", answer: "own" }],
   "POST /payments/reset": [{ method: "POST", path: () => "/payments/reset", answer: "own" }],
   "GET /events": [

@@ -316,6 +316,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/inventory/reservations", undefined, null, false],
   ["POST", "/inventory/seed", JSON.stringify({ products: [{ id: "x", name: "X", stock_level: 1, price_cents: 1 }] }), json, false],
   ["POST", "/inventory/reset", undefined, null, false],
+  ["POST", "/inventory/check", JSON.stringify({ items: [{ product: "laptop", quantity: 1 }] }), json, false],
   ["GET", "/payments", undefined, null, false],
   ["POST", "/payments/reset", undefined, null, false],
   ["GET", "/events", undefined, null, false],

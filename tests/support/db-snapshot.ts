@@ -10,6 +10,7 @@ const tables = [
   "events",
   "deliveries",
   "session_settings",
+  "idempotency_keys",
 ] as const;
 
 /** Row counts of every table: "writes nothing" means this does not change. */

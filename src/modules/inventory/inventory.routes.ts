@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { type SessionEnv, requireSession } from "../../platform/session";
 import { listQuerySchema, validJson, validate } from "../../platform/validation";
-import { seedBodySchema } from "./inventory.schemas";
+import { checkAvailabilityBodySchema, seedBodySchema } from "./inventory.schemas";
 import type { InventoryService } from "./inventory.service";
 
 export function inventoryRoutes(service: InventoryService) {
@@ -16,5 +16,8 @@ export function inventoryRoutes(service: InventoryService) {
       const { products } = c.req.valid("json");
       return c.json({ message: "Inventory seeded successfully", products: service.seedCatalog(c.var.sessionId, products) });
     })
+    .post("/check", validJson(checkAvailabilityBodySchema), (c) =>
+      c.json(service.checkAvailability(c.var.sessionId, c.req.valid("json").items)),
+    )
     .post("/reset", (c) => c.json({ message: "Inventory reset successfully", products: service.resetInventory(c.var.sessionId) }));
 }

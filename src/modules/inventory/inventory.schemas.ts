@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_ORDER_LINES, orderLineInputSchema } from "../saga-terms";
 import { toIso, toIsoOrNull } from "../../platform/clock";
 import type { PricedLine } from "./inventory.events";
 import type { ProductRow, ReservationRow } from "./inventory.sql";
@@ -22,6 +23,11 @@ export const seedBodySchema = z.object({
     .max(MAX_CATALOG_PRODUCTS)
     .refine((list) => new Set(list.map((p) => p.id)).size === list.length, "Product ids must be unique")
     .optional(),
+});
+
+/** `POST /inventory/check`: the lines an order would have (same limits), checked without reserving. */
+export const checkAvailabilityBodySchema = z.object({
+  items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
 });
 
 export type ReservationStatusLabel = "NO_RESERVATIONS" | "RESERVED" | "RESERVING";
@@ -57,7 +63,9 @@ export function reservationToJson(row: ReservationRow, items: readonly PricedLin
     items: items.map((line) => ({ product: line.product, quantity: line.quantity, priceCents: line.priceCents })),
     status: row.status,
     releaseReason: row.releaseReason,
+    releaseCause: row.releaseCause,
     expiresAt: toIsoOrNull(row.expiresAt),
+    restockedAt: toIsoOrNull(row.restockedAt),
     createdAt: toIso(row.createdAt),
     updatedAt: toIso(row.updatedAt),
   };

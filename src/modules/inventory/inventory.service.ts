@@ -6,6 +6,7 @@ import type { OrderLine } from "../saga-terms";
 import { type CatalogProduct, defaultCatalog } from "./catalog";
 import type { InventoryOutcome, ReservationAttempt, ReservationState } from "./inventory.decide";
 import type { PricedLine } from "./inventory.events";
+import { mergeLines } from "./reservation-rules";
 import { type ProductJson, productToJson, reservationToJson } from "./inventory.schemas";
 import { type InventoryStatements, products, reservationLines, reservations } from "./inventory.sql";
 
@@ -196,6 +197,36 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       statements.insertReservation.run({ id: reservationId, sessionId, orderId, expiresAt, now });
       for (const line of priced) statements.insertReservationLine.run({ sessionId, reservationId, ...line });
       return { reserved: true, reservationId, items: priced };
+    },
+
+    /**
+     * `POST /inventory/check` (seed 002's CheckAvailability): whether each product could be
+     * reserved now, by the reservation's own rule (lines of one product added up; an unknown
+     * product has nothing available). Reserves nothing; the answer can be stale a moment later.
+     */
+    checkAvailability(sessionId: string, lines: readonly OrderLine[]) {
+      const merged = mergeLines(lines);
+      const available = new Map(
+        db
+          .select({ id: products.id, available: sql<number>`${products.stockLevel} - ${products.reserved}` })
+          .from(products)
+          .where(
+            and(
+              eq(products.sessionId, sessionId),
+              inArray(
+                products.id,
+                merged.map((line) => line.product),
+              ),
+            ),
+          )
+          .all()
+          .map((p) => [p.id, p.available]),
+      );
+      const items = merged.map(({ product, quantity }) => {
+        const now = available.get(product) ?? 0;
+        return { product, requested: quantity, available: now, isAvailable: now >= quantity };
+      });
+      return { allAvailable: items.every((item) => item.isAvailable), items };
     },
 
     /** The order's reservation with its lines, as inventory's decisions read it. */

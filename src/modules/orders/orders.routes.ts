@@ -3,13 +3,26 @@ import { eventToJson } from "../../bus/event";
 import { type SessionEnv, requireSession } from "../../platform/session";
 import { listQuerySchema, validJson, validate } from "../../platform/validation";
 import type { ModuleDeps } from "../module-deps";
-import { cancelOrderQuerySchema, getOrderQuerySchema, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
+import {
+  cancelOrderQuerySchema,
+  getOrderQuerySchema,
+  idempotencyHeaderSchema,
+  orderIdParamSchema,
+  placeOrderBodySchema,
+} from "./orders.schemas";
 import type { OrdersService } from "./orders.service";
 
 export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .post("/", validJson(placeOrderBodySchema), async (c) => c.json(await service.placeOrder(c.var.sessionId, c.req.valid("json"))))
+    .post("/", validate("header", idempotencyHeaderSchema), validJson(placeOrderBodySchema), async (c) => {
+      const key = c.req.valid("header")["idempotency-key"];
+      const input = c.req.valid("json");
+      if (key === undefined) return c.json(await service.placeOrder(c.var.sessionId, input));
+      const { order, replayed } = await service.placeOrderOnce(c.var.sessionId, input, key);
+      if (replayed) c.header("Idempotent-Replayed", "true");
+      return c.json(order);
+    })
     .get("/", validate("query", listQuerySchema), (c) => c.json(service.listOrders(c.var.sessionId, c.req.valid("query").limit)))
     .post("/reset", (c) => {
       service.resetOrders(c.var.sessionId);

@@ -1,27 +1,9 @@
 import { z } from "zod";
 import { toIso, toIsoOrNull } from "../../platform/clock";
-import { type OrderLine, behaviourSchema } from "../saga-terms";
+import { MAX_ORDER_LINES, behaviourSchema, orderLineInputSchema } from "../saga-terms";
+
+export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../saga-terms";
 import type { OrderItemRow, OrderRow } from "./orders.sql";
-
-export const MAX_ORDER_LINES = 100;
-export const MAX_LINE_QUANTITY = 1_000_000;
-export const MAX_PRODUCT_ID_LENGTH = 200;
-
-const orderLineInputSchema = z
-  .object({
-    product: z.string().min(1).max(MAX_PRODUCT_ID_LENGTH).optional(),
-    // SWAP's benchmark spells the field `productId`; accepted so it runs unchanged.
-    productId: z.string().min(1).max(MAX_PRODUCT_ID_LENGTH).optional(),
-    quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY),
-  })
-  .transform((line, ctx): OrderLine => {
-    const product = line.product ?? line.productId;
-    if (product === undefined) {
-      ctx.addIssue({ code: "custom", path: ["product"], message: "Required: the product id" });
-      return z.NEVER;
-    }
-    return { product, quantity: line.quantity };
-  });
 
 /** `POST /orders`. Unknown keys are ignored; an unknown product id is the saga's business, not a 400. */
 export const placeOrderBodySchema = z
@@ -45,6 +27,14 @@ export const placeOrderBodySchema = z
     userId: body.userId ?? null,
   }));
 export type PlaceOrderInput = z.output<typeof placeOrderBodySchema>;
+
+/** `Idempotency-Key` on `POST /orders`: 1–255 printable ASCII characters. */
+export const idempotencyHeaderSchema = z.object({
+  "idempotency-key": z
+    .string()
+    .regex(/^[\x20-\x7E]{1,255}$/, "Idempotency-Key must be 1–255 printable ASCII characters")
+    .optional(),
+});
 
 export const MAX_WAIT_MS = 30_000;
 export const getOrderQuerySchema = z.object({

@@ -1,12 +1,19 @@
+import { createHash } from "node:crypto";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import { InvalidStateError, NotFoundError } from "../../platform/errors";
+
+import type { Emit } from "../../bus/bus";
+import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
+import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
 import { isFinal } from "./order-status";
 import { requestCancellation } from "./orders.decide";
 import type { OrderDecisions } from "./orders.reactions";
 import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
-import { type OrderRow, type OrdersStatements, fromStoredOrder, orderItems, orders } from "./orders.sql";
+import { type OrderRow, type OrdersStatements, fromStoredOrder, idempotencyKeys, orderItems, orders } from "./orders.sql";
+
+/** How long an Idempotency-Key answers its first order again. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** Orders' commands and queries; the routes, the dashboard (through index.ts) and the tests call these. */
 export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions) {
@@ -24,35 +31,61 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     return order;
   }
 
+  /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
+  function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
+    const now = deps.clock.now();
+    const orderId = deps.ids.uuid();
+    const sagaId = deps.ids.uuid();
+    const order = statements.insertOrder.get({
+      orderId,
+      sessionId,
+      sagaId,
+      userId: input.userId,
+      paymentBehaviour: input.paymentBehaviour,
+      inventoryBehaviour: input.inventoryBehaviour,
+      skipDemoDelays: input.skipDemoDelays ? 1 : 0,
+      now,
+    });
+    if (!order) throw new Error("INSERT … RETURNING answered no row");
+    const items = input.items.map((line, lineNo) => {
+      const item = statements.insertItem.get({ sessionId, orderId, lineNo, ...line });
+      if (!item) throw new Error("INSERT … RETURNING answered no row");
+      return item;
+    });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input } });
+    return orderToJson(fromStoredOrder(order), items);
+  }
+
   return {
     findOrder,
     getOrder,
 
     /** Records the order and its ORDER_CREATED event in one transaction; the saga starts from there. */
     placeOrder(sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
-      const now = deps.clock.now();
-      const orderId = deps.ids.uuid();
-      const sagaId = deps.ids.uuid();
       // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
+      return bus.transactTogether((emit) => insertOrder(sessionId, input, emit));
+    },
+
+    /**
+     * `POST /orders` with `Idempotency-Key`: the same key and body within 24 h answer the order
+     * the first request created (`replayed`), and create nothing; the same key with another body
+     * is refused (422). The key is looked up and written in the order's own savepoint, and
+     * concurrent requests commit one after another, so two requests with one key make one order.
+     */
+    placeOrderOnce(sessionId: string, input: PlaceOrderInput, key: string): Promise<{ order: OrderJson; replayed: boolean }> {
+      const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
       return bus.transactTogether((emit) => {
-        const order = statements.insertOrder.get({
-          orderId,
-          sessionId,
-          sagaId,
-          userId: input.userId,
-          paymentBehaviour: input.paymentBehaviour,
-          inventoryBehaviour: input.inventoryBehaviour,
-          skipDemoDelays: input.skipDemoDelays ? 1 : 0,
-          now,
-        });
-        if (!order) throw new Error("INSERT … RETURNING answered no row");
-        const items = input.items.map((line, lineNo) => {
-          const item = statements.insertItem.get({ sessionId, orderId, lineNo, ...line });
-          if (!item) throw new Error("INSERT … RETURNING answered no row");
-          return item;
-        });
-        emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input } });
-        return orderToJson(fromStoredOrder(order), items);
+        const now = deps.clock.now();
+        const known = statements.idempotencyKey.get({ sessionId, key });
+        if (known && known.createdAt > now - IDEMPOTENCY_KEY_TTL_MS) {
+          if (known.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError();
+          const first = findOrder(sessionId, known.orderId);
+          if (first) return { order: first, replayed: true };
+        }
+        statements.forgetExpiredIdempotencyKeys.run({ sessionId, before: now - IDEMPOTENCY_KEY_TTL_MS });
+        const order = insertOrder(sessionId, input, emit);
+        statements.rememberIdempotencyKey.run({ sessionId, key, bodyHash, orderId: order.id, now });
+        return { order, replayed: false };
       });
     },
 
@@ -146,6 +179,8 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         for (const orderId of bus.ordersWithScheduledDeliveries(sessionId)) if (!known.has(orderId)) inFlight.add(orderId);
         const holding = bus.sagasThatEmitted(sessionId, [...inFlight], ["INVENTORY_RESERVED", "ORDER_CANCELLED"]);
         db.delete(orders).where(eq(orders.sessionId, sessionId)).run();
+        // A key names an order: with the orders gone, so are the keys.
+        db.delete(idempotencyKeys).where(eq(idempotencyKeys.sessionId, sessionId)).run();
         bus.forgetSession(sessionId);
         for (const { orderId, sagaId } of holding) {
           emit({

@@ -50,6 +50,23 @@ export const orderItems = sqliteTable(
   ],
 );
 
+/**
+ * `Idempotency-Key` on `POST /orders`, per session: the key, a hash of the validated body and
+ * the order it created. The same key and body within 24 h answers that order again; the same
+ * key with another body is refused. Written in the same savepoint as the order.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    sessionId: text("session_id").notNull(),
+    key: text("key").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    orderId: text("order_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.key] }), index("idempotency_keys_session_created").on(t.sessionId, t.createdAt)],
+);
+
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
 
@@ -104,6 +121,18 @@ export function ordersStatements(sqlite: SQLite) {
     ),
     moveToCompleted: sqlite.prepare<{ id: string }, [OrderKey & { totalCents: number; now: number }]>(
       guardedMove("COMPLETED", "total_cents = $totalCents, completed_at = $now, updated_at = $now"),
+    ),
+    idempotencyKey: sqlite.prepare<{ bodyHash: string; orderId: string; createdAt: number }, [{ sessionId: string; key: string }]>(
+      `SELECT body_hash AS bodyHash, order_id AS orderId, created_at AS createdAt FROM idempotency_keys
+       WHERE session_id = $sessionId AND key = $key`,
+    ),
+    /** Also replaces an expired key of the same name. */
+    rememberIdempotencyKey: sqlite.prepare<never, [{ sessionId: string; key: string; bodyHash: string; orderId: string; now: number }]>(
+      `INSERT OR REPLACE INTO idempotency_keys (session_id, key, body_hash, order_id, created_at)
+       VALUES ($sessionId, $key, $bodyHash, $orderId, $now)`,
+    ),
+    forgetExpiredIdempotencyKeys: sqlite.prepare<never, [{ sessionId: string; before: number }]>(
+      "DELETE FROM idempotency_keys WHERE session_id = $sessionId AND created_at < $before",
     ),
     /** Recorded once: a second request, or one for a cancelled order, changes nothing. */
     requestCancellation: sqlite.prepare<{ id: string }, [OrderKey & { source: string; now: number }]>(

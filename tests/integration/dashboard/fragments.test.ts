@@ -288,6 +288,8 @@ describe("GET /inventory/reservations", () => {
       items: [{ product: "mouse-pad", quantity: 5, priceCents: 2499 }],
       status: "CONFIRMED",
       releaseReason: null,
+      releaseCause: null,
+      restockedAt: null,
       expiresAt: null,
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
