@@ -16,6 +16,8 @@ import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
+import { sagaAdmin } from "./sagas/sagas";
+import { sagasRoutes } from "./sagas/sagas.routes";
 import { settingsRoutes } from "./settings/settings.routes";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
@@ -94,6 +96,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     ...options.relay,
   });
   const knobs = settingsService(settings, relay, changes);
+  const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
@@ -107,6 +110,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/consistency", routes: consistencyRoutes(audit) },
       { path: "/settings", routes: settingsRoutes(knobs) },
       { path: "/bus", routes: busRoutes(relay) },
+      { path: "/sagas", routes: sagasRoutes(sagas) },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {
         path: "/",

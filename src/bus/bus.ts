@@ -223,6 +223,34 @@ export class Bus<P extends EventPayloadBase> {
     return [...unread, ...scheduled];
   }
 
+  /**
+   * How far each of a session's sagas has got, for an operator (`GET /sagas`): its last event
+   * (type and time), its deliveries still scheduled and its dead letters. Two queries whatever
+   * the number of orders.
+   */
+  sagaProgress(sessionId: string): Map<string, { step: string; stepAt: number; pending: number; deadLetters: number }> {
+    const sqlite = this.db.$client;
+    const last = sqlite
+      .query(
+        `SELECT e.order_id AS orderId, e.type AS step, e.timestamp AS stepAt FROM events e
+         WHERE e.seq IN (SELECT max(seq) FROM events WHERE session_id = ?1 GROUP BY order_id)`,
+      )
+      .all(sessionId) as { orderId: string; step: string; stepAt: number }[];
+    const counts = sqlite
+      .query(
+        `SELECT e.order_id AS orderId, sum(d.dead_at IS NULL) AS pending, sum(d.dead_at IS NOT NULL) AS deadLetters
+         FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE d.session_id = ?1 GROUP BY e.order_id`,
+      )
+      .all(sessionId) as { orderId: string; pending: number; deadLetters: number }[];
+    const countsByOrder = new Map(counts.map((c) => [c.orderId, c]));
+    return new Map(
+      last.map(({ orderId, step, stepAt }) => {
+        const count = countsByOrder.get(orderId);
+        return [orderId, { step, stepAt, pending: count?.pending ?? 0, deadLetters: count?.deadLetters ?? 0 }];
+      }),
+    );
+  }
+
   /** Of `orderIds`, the sagas whose log holds an event of one of `types`. */
   sagasThatEmitted(sessionId: string, orderIds: readonly string[], types: readonly P["type"][]): { orderId: string; sagaId: string }[] {
     if (orderIds.length === 0) return [];

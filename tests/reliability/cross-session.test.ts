@@ -17,6 +17,9 @@ const secretsOfA = new Set<string>();
 let orderIdsOfA: string[] = [];
 /** A's delivery still scheduled (its in-flight charge) and its dead letter: B names them by id. */
 let scheduledOfA = 0;
+/** A's saga ids by order id: B names A's sagas too. */
+const sagaIdsOfA = new Map<string, string>();
+const sagaOf = (orderId: string) => sagaIdsOfA.get(orderId) ?? orderId;
 let deadLetterOfA = 0;
 
 beforeAll(async () => {
@@ -53,6 +56,12 @@ beforeAll(async () => {
   secretsOfA.add(A);
   orderIdsOfA = (sqlite.query("SELECT id AS v FROM orders WHERE session_id = ?").all(A) as { v: string }[]).map((r) => r.v);
   expect(orderIdsOfA).toHaveLength(5);
+  for (const row of sqlite.query("SELECT id, saga_id AS sagaId FROM orders WHERE session_id = ?").all(A) as {
+    id: string;
+    sagaId: string;
+  }[]) {
+    sagaIdsOfA.set(row.id, row.sagaId);
+  }
   const deliveryOfA = (sql: string) => (sqlite.query(sql).get(A) as { id: number }).id;
   scheduledOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NULL");
   deadLetterOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NOT NULL");
@@ -132,6 +141,13 @@ const matrix: Record<string, Case[]> = {
     { method: "POST", path: () => `/bus/deliveries/${scheduledOfA}/deliver`, answer: "not-found" },
     { method: "POST", path: () => `/bus/deliveries/${deadLetterOfA}/deliver`, answer: "not-found" },
   ],
+  "GET /sagas": [
+    { method: "GET", path: () => "/sagas", answer: "own" },
+    { method: "GET", path: () => "/sagas?status=stuck", answer: "own" },
+  ],
+  "GET /sagas/:id": [{ method: "GET", path: (id) => `/sagas/${sagaOf(id)}`, answer: "not-found" }],
+  "POST /sagas/:id/retry": [{ method: "POST", path: (id) => `/sagas/${sagaOf(id)}/retry`, answer: "not-found" }],
+  "POST /sagas/:id/compensate": [{ method: "POST", path: (id) => `/sagas/${sagaOf(id)}/compensate`, answer: "not-found" }],
   "GET /bus/dead-letters": [{ method: "GET", path: () => "/bus/dead-letters", answer: "own" }],
   "POST /bus/dead-letters/:id/retry": [
     { method: "POST", path: () => `/bus/dead-letters/${deadLetterOfA}/retry`, answer: "not-found" },
@@ -249,7 +265,7 @@ describe("what session B sees and changes of session A", () => {
             const stranger = await askAsB(c, nowhere);
             expect([route, answer.status, answer.code]).toEqual([route, 404, "NOT_FOUND"]);
             // Exactly the answer for an id that exists nowhere: existence in another session does not show.
-            expect(answer.text.replaceAll(id, "<id>")).toBe(stranger.text.replaceAll(nowhere, "<id>"));
+            expect(answer.text.replaceAll(sagaOf(id), "<id>").replaceAll(id, "<id>")).toBe(stranger.text.replaceAll(nowhere, "<id>"));
             expectNothingOfA(answer.text, c.path(id));
           } else {
             expect([route, answer.status]).toEqual([route, c.answer === "nothing-to-do" ? 409 : 200]);

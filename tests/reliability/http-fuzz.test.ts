@@ -326,6 +326,8 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/settings", undefined, null, false],
   ["PATCH", "/settings", JSON.stringify({ paymentFailureRate: 0 }), json, false],
   ["GET", "/bus/dead-letters", undefined, null, false],
+  ["GET", "/sagas?status=stuck", undefined, null, false],
+  ["POST", `/sagas/${someOrderId}/compensate`, undefined, null, false],
   ["POST", "/bus/dead-letters/1/retry", undefined, null, false],
   ["GET", "/bus/deliveries", undefined, null, false],
   ["POST", "/bus/step", undefined, null, false],

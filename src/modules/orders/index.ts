@@ -27,6 +27,7 @@ export function ordersModule(deps: ModuleDeps) {
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
       findOrder: service.findOrder,
+      findOrderBySaga: service.findOrderBySaga,
       listOrders: service.listOrders,
       auditRows: service.auditRows,
     },

@@ -60,6 +60,16 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     findOrder,
     getOrder,
 
+    /** The order whose saga is `sagaId`, in this session only. */
+    findOrderBySaga(sessionId: string, sagaId: string): OrderJson | undefined {
+      const row = db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.sessionId, sessionId), eq(orders.sagaId, sagaId)))
+        .get();
+      return row ? findOrder(sessionId, row.id) : undefined;
+    },
+
     /** Records the order and its ORDER_CREATED event in one transaction; the saga starts from there. */
     placeOrder(sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
       // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).

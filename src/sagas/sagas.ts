@@ -1,0 +1,95 @@
+import type { Relay } from "../bus/relay";
+import type { SagaBus, SagaPayload } from "../modules/events";
+import type { OrderJson, OrdersModule } from "../modules/orders";
+import type { SettingsReader } from "../modules/session-settings";
+import type { Clock } from "../platform/clock";
+import { toIso } from "../platform/clock";
+import { InvalidStateError, NotFoundError } from "../platform/errors";
+
+export const sagaStatuses = ["running", "completed", "cancelled", "stuck"] as const;
+export type SagaStatus = (typeof sagaStatuses)[number];
+
+export interface SagaSources {
+  orders: Pick<OrdersModule, "queries" | "commands">;
+  bus: Pick<SagaBus, "sagaProgress">;
+  relay: Pick<Relay<SagaPayload>, "deadLettersOf" | "retryDeadLetter">;
+  settings: SettingsReader;
+  clock: Clock;
+}
+
+/** At most this many sagas (the session's newest orders) are looked at. */
+export const SAGAS_SCANNED = 1_000;
+
+/**
+ * The operator's view of every saga of a session, and the two things an operator does to one:
+ * retry its dead letters, or compensate it (cancel as `operator`, with the same compensation as
+ * a customer's cancel). It owns nothing: it reads the orders module and the bus, and acts
+ * through them. A saga is `stuck` when a delivery of it is dead-lettered, or when its order is
+ * still not final after the session's orderTimeoutMs (its deadline is held, or failed).
+ */
+export function sagaAdmin(sources: SagaSources) {
+  function viewOf(order: OrderJson, progress: ReturnType<SagaBus["sagaProgress"]>) {
+    const saga = progress.get(order.id);
+    const startedAt = Date.parse(order.createdAt);
+    const deadLetters = saga?.deadLetters ?? 0;
+    const overdue = sources.clock.now() > startedAt + sources.settings.of(order.sessionId).orderTimeoutMs;
+    const status: SagaStatus =
+      order.status === "COMPLETED"
+        ? "completed"
+        : order.status === "CANCELLED"
+          ? "cancelled"
+          : deadLetters > 0 || overdue
+            ? "stuck"
+            : "running";
+    return {
+      sagaId: order.sagaId,
+      orderId: order.id,
+      status,
+      orderStatus: order.status,
+      step: saga?.step ?? null,
+      startedAt: order.createdAt,
+      updatedAt: saga ? toIso(Math.max(saga.stepAt, startedAt)) : order.createdAt,
+      pendingDeliveries: saga?.pending ?? 0,
+      deadLetters,
+    };
+  }
+
+  function findSaga(sessionId: string, sagaId: string): OrderJson {
+    const order = sources.orders.queries.findOrderBySaga(sessionId, sagaId);
+    if (!order) throw new NotFoundError(`Saga ${sagaId}`);
+    return order;
+  }
+
+  const sagaView = (sessionId: string, sagaId: string) => viewOf(findSaga(sessionId, sagaId), sources.bus.sagaProgress(sessionId));
+
+  return {
+    /** Newest first, at most `limit`, of the given status when asked. */
+    listSagas(sessionId: string, options: { status?: SagaStatus; limit: number }) {
+      const progress = sources.bus.sagaProgress(sessionId);
+      return sources.orders.queries
+        .listOrders(sessionId, SAGAS_SCANNED)
+        .map((order) => viewOf(order, progress))
+        .filter((saga) => options.status === undefined || saga.status === options.status)
+        .slice(0, options.limit);
+    },
+
+    sagaView,
+
+    /** Runs each dead letter of the saga once more, now; 409 when it has none. */
+    retrySaga(sessionId: string, sagaId: string) {
+      const order = findSaga(sessionId, sagaId);
+      const dead = sources.relay.deadLettersOf(sessionId, Number.MAX_SAFE_INTEGER).filter((d) => d.eventOrderId === order.id);
+      if (dead.length === 0) throw new InvalidStateError(`Saga ${sagaId} has no dead letters to retry`);
+      for (const delivery of dead) sources.relay.retryDeadLetter(sessionId, delivery.id);
+      return sagaView(sessionId, sagaId);
+    },
+
+    /** Cancels the saga as an operator: its stock handed back or put back, its money refunded. 409 when already cancelled. */
+    compensateSaga(sessionId: string, sagaId: string) {
+      const order = findSaga(sessionId, sagaId);
+      sources.orders.commands.requestCancellation(sessionId, order.id, "operator", "Compensated by an operator");
+      return sagaView(sessionId, sagaId);
+    },
+  };
+}
+export type SagaAdmin = ReturnType<typeof sagaAdmin>;
