@@ -15,6 +15,7 @@ import { type SagaPayload, parseSagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
 import { ordersModule } from "./modules/orders";
+import { notificationsModule } from "./modules/notifications";
 import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
@@ -80,7 +81,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const orders = ordersModule(deps);
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
-  const modules = [orders, inventory, payments] as const;
+  const notifications = notificationsModule(deps);
+  const modules = [orders, inventory, payments, notifications] as const;
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
   const deliveryLog = new DeliveryLog();
@@ -106,6 +108,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/orders", routes: deliveriesRoutes(orders.queries, deliveryLog) },
       { path: "/inventory", routes: inventory.routes },
       { path: "/payments", routes: payments.routes },
+      { path: "/notifications", routes: notifications.routes },
       { path: "/events", routes: eventsRoutes(bus, relay, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
       { path: "/settings", routes: settingsRoutes(knobs) },
@@ -142,7 +145,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     app,
     relay,
     streams,
-    modules: { orders, inventory, payments },
+    modules: { orders, inventory, payments, notifications },
     /** The invariant checker over this server's database (tests pass the options only they can know). */
     checkConsistency: (invariantOptions: InvariantOptions = {}) => checkInvariants(audit, invariantOptions),
   };

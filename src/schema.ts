@@ -4,3 +4,4 @@ export * from "./modules/inventory/inventory.sql";
 export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
 export * from "./settings/settings.sql";
+export * from "./modules/notifications/notifications.sql";

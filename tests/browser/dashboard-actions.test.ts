@@ -277,8 +277,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: stepping the bus", (
       const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
       const order = page.locator(`#orders-panel tr[data-order-id="${orderId}"]`);
 
+      // The saga's six steps, the customer's notification, and nothing else until COMPLETED.
       const reactions: string[] = [];
-      for (let step = 0; step < 6; step += 1) {
+      for (let step = 0; step < 7; step += 1) {
         const next = page.locator('#bus-panel tr[data-held="true"]').first();
         await next.waitFor({ timeout: 10_000 });
         const id = await next.getAttribute("data-delivery-id");

@@ -123,6 +123,8 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /payments": [{ method: "GET", path: () => "/payments", answer: "own" }],
   "POST /payments/reset": [{ method: "POST", path: () => "/payments/reset", answer: "own" }],
+  "GET /notifications": [{ method: "GET", path: () => "/notifications", answer: "own" }],
+  "POST /notifications/reset": [{ method: "POST", path: () => "/notifications/reset", answer: "own" }],
   "GET /events": [
     { method: "GET", path: () => "/events", answer: "own" },
     { method: "GET", path: () => "/events?after=0&limit=1000", answer: "own" },

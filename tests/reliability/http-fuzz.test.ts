@@ -319,6 +319,8 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/inventory/check", JSON.stringify({ items: [{ product: "laptop", quantity: 1 }] }), json, false],
   ["GET", "/payments", undefined, null, false],
   ["POST", "/payments/reset", undefined, null, false],
+  ["GET", "/notifications", undefined, null, false],
+  ["POST", "/notifications/reset", undefined, null, false],
   ["GET", "/events", undefined, null, false],
   ["GET", "/events/stream", undefined, null, true],
   ["GET", "/consistency", undefined, null, false],

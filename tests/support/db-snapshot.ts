@@ -11,6 +11,7 @@ const tables = [
   "deliveries",
   "session_settings",
   "idempotency_keys",
+  "notifications",
 ] as const;
 
 /** Row counts of every table: "writes nothing" means this does not change. */

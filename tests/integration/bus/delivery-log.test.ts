@@ -14,11 +14,14 @@ test("GET /orders/:id/deliveries lists every attempt of the saga with its outcom
   expect(log.status).toBe(200);
   expect(outcomes(log.body)).toEqual([
     "ORDER_CREATED → inventory.reserveStockWhenOrderCreated #1: applied",
+    // Notifications hears of the order too: a fourth subscriber the other modules never see.
+    "ORDER_CREATED → notifications.notifyOnOrderCreated #1: applied",
     "INVENTORY_RESERVED → orders.markProcessingWhenStockReserved #1: applied",
     "INVENTORY_RESERVED → payments.openPaymentWhenStockReserved #1: applied",
     "INVENTORY_RESERVED → payments.chargeWhenStockReserved #1: applied",
     "PAYMENT_SUCCESS → inventory.confirmReservationWhenPaid #1: applied",
     "INVENTORY_CONFIRMED → orders.completeOrderWhenStockConfirmed #1: applied",
+    "ORDER_COMPLETED → notifications.notifyOnOrderCompleted #1: applied",
     // The order's deadline (orderTimeoutMs, 5 min) falls due after it completed: nothing to do.
     "ORDER_CREATED → orders.cancelOrderWhenTimedOut #1: applied",
   ]);
@@ -57,12 +60,13 @@ test("POST /events/:seq/redeliver: a duplicate is recognised, changes no table, 
   t.settle();
   expect(dumpDomainTables(t.deps.db)).toEqual(before);
   const log = outcomes((await t.request("GET", `/orders/${order.id}/deliveries`)).body);
-  expect(log.slice(-5)).toEqual([
+  expect(log.slice(-6)).toEqual([
     "INVENTORY_RESERVED → orders.markProcessingWhenStockReserved #2: duplicate_ignored",
     "INVENTORY_RESERVED → payments.openPaymentWhenStockReserved #2: duplicate_ignored",
     "INVENTORY_RESERVED → payments.chargeWhenStockReserved #2: duplicate_ignored",
     "ORDER_CREATED → orders.cancelOrderWhenTimedOut #2: duplicate_ignored",
     "ORDER_CREATED → inventory.reserveStockWhenOrderCreated #2: duplicate_ignored",
+    "ORDER_CREATED → notifications.notifyOnOrderCreated #2: duplicate_ignored",
   ]);
 });
 
@@ -74,6 +78,7 @@ test("a redelivery of an event not delivered yet is delivered once, when due; an
   expect((await t.request("POST", `/events/${created!.seq}/redeliver`)).body.deliveries).toEqual([
     { reaction: "orders.cancelOrderWhenTimedOut", outcome: "not_yet_delivered" },
     { reaction: "inventory.reserveStockWhenOrderCreated", outcome: "not_yet_delivered" },
+    { reaction: "notifications.notifyOnOrderCreated", outcome: "not_yet_delivered" },
   ]);
   expect((await t.request("POST", `/events/${created!.seq}/redeliver`, { session: "other" })).status).toBe(404);
   expect((await t.request("POST", "/events/0/redeliver")).status).toBe(400);
@@ -83,6 +88,8 @@ test("a redelivery of an event not delivered yet is delivered once, when due; an
     line.startsWith("ORDER_CREATED"),
   );
   expect(reserveAttempts).toEqual([
+    // The notification has no demo delay; the reservation waits 3 s, the deadline 5 min.
+    "ORDER_CREATED → notifications.notifyOnOrderCreated #1: applied",
     "ORDER_CREATED → inventory.reserveStockWhenOrderCreated #1: applied",
     "ORDER_CREATED → orders.cancelOrderWhenTimedOut #1: applied",
   ]);

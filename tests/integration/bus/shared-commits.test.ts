@@ -53,15 +53,20 @@ test("in one relay round, a reaction that throws is rolled back and retried alon
   const placed: SagaEvent[] = [];
   for (const orderId of ["a", "broken", "b"]) placed.push(t.deps.bus.transact((emit) => emit(completed(orderId))));
 
-  // 3 deliveries, plus each committed echo (ORDER_CANCELLED) delivered to inventory and payments,
-  // which give back whatever an order cancelled mid-saga still holds (nothing here).
-  expect(t.relay.runDue()).toBe(3 + 2 * 2);
+  // Each ORDER_COMPLETED to the echo and to notifications, plus each committed echo
+  // (ORDER_CANCELLED) to inventory and payments (which give back whatever an order cancelled
+  // mid-saga still holds: nothing here) and to notifications.
+  expect(t.relay.runDue()).toBe(3 * 2 + 2 * 3);
 
   const echoes = t.deps.db.select({ orderId: events.orderId }).from(events).where(eq(events.type, "ORDER_CANCELLED")).all();
   expect(echoes.map((e) => e.orderId)).toEqual(["a", "b"]);
   // The two that worked are behind the cursor with no row left: a duplicate of either is ignored.
-  expect(t.relay.redeliver(placed[0]!)).toEqual([{ reaction: "test.echoUnlessBroken", outcome: "duplicate_ignored" }]);
-  expect(t.relay.redeliver(placed[2]!)).toEqual([{ reaction: "test.echoUnlessBroken", outcome: "duplicate_ignored" }]);
+  const bothIgnored = [
+    { reaction: "notifications.notifyOnOrderCompleted", outcome: "duplicate_ignored" },
+    { reaction: "test.echoUnlessBroken", outcome: "duplicate_ignored" },
+  ];
+  expect(t.relay.redeliver(placed[0]!)).toEqual(bothIgnored);
+  expect(t.relay.redeliver(placed[2]!)).toEqual(bothIgnored);
   // The broken one waits in the schedule for its retry.
   const retry = t.deps.db.$client.query("SELECT event_seq AS seq, attempts FROM deliveries").all();
   expect(retry).toEqual([{ seq: placed[1]!.seq, attempts: 1 }]);

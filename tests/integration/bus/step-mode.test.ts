@@ -74,6 +74,7 @@ describe("step mode", () => {
         lastError: null,
         held: true,
       },
+      expect.objectContaining({ eventType: "ORDER_CREATED", reaction: "notifications.notifyOnOrderCreated", held: true }),
       // The order's deadline (orderTimeoutMs) is a delivery too, due last.
       expect.objectContaining({ eventType: "ORDER_CREATED", reaction: "orders.cancelOrderWhenTimedOut", held: true }),
     ]);
@@ -92,11 +93,13 @@ describe("step mode", () => {
     }
     expect(stepped).toEqual([
       "ORDER_CREATED → inventory.reserveStockWhenOrderCreated",
+      "ORDER_CREATED → notifications.notifyOnOrderCreated",
       "INVENTORY_RESERVED → orders.markProcessingWhenStockReserved",
       "INVENTORY_RESERVED → payments.openPaymentWhenStockReserved",
       "INVENTORY_RESERVED → payments.chargeWhenStockReserved",
       "PAYMENT_SUCCESS → inventory.confirmReservationWhenPaid",
       "INVENTORY_CONFIRMED → orders.completeOrderWhenStockConfirmed",
+      "ORDER_COMPLETED → notifications.notifyOnOrderCompleted",
       // The deadline, stepped early: the order completed in time, so it does nothing.
       "ORDER_CREATED → orders.cancelOrderWhenTimedOut",
     ]);

@@ -39,8 +39,8 @@ describe("GET /sagas", () => {
       pendingDeliveries: 2, // the reservation (3 s) and the order's deadline (5 min)
       deadLetters: 0,
     });
-    // Its reservation was dead-lettered; its deadline (5 min) is still ahead.
-    expect(sagas[1]).toMatchObject({ step: "ORDER_CREATED", deadLetters: 1, pendingDeliveries: 1 });
+    // Its reservation and its notification were dead-lettered; its deadline (5 min) is still ahead.
+    expect(sagas[1]).toMatchObject({ step: "ORDER_CREATED", deadLetters: 2, pendingDeliveries: 1 });
     expect(sagas[3]).toMatchObject({ step: "ORDER_COMPLETED", orderStatus: "COMPLETED" });
 
     expect(((await t.request("GET", "/sagas?status=stuck")).body as { orderId: string }[]).map((s) => s.orderId)).toEqual([stuck.id]);

@@ -18,6 +18,8 @@ export const allTables = [
   "events",
   "deliveries",
   "session_settings",
+  "idempotency_keys",
+  "notifications",
 ] as const;
 
 /**

@@ -1,0 +1,24 @@
+/**
+ * Notifications (seed 001's notification service): owns `notifications`. A fourth subscriber
+ * to the saga's events (ORDER_CREATED, ORDER_COMPLETED, ORDER_CANCELLED, PAYMENT_REFUNDED) that
+ * records the message a customer would receive. It emits nothing, and no other module knows it
+ * exists: adding it changed none of them (docs/architecture.md, "Choreography").
+ */
+import type { ModuleDeps } from "../module-deps";
+import { notificationReactions } from "./notifications.reactions";
+import { notificationsRoutes } from "./notifications.routes";
+import { notificationsService } from "./notifications.service";
+
+export { type NotificationJson } from "./notifications.service";
+
+export function notificationsModule(deps: ModuleDeps) {
+  const service = notificationsService(deps);
+  return {
+    name: "notifications",
+    reactions: notificationReactions(service),
+    routes: notificationsRoutes(service),
+    queries: { listNotifications: service.listNotifications },
+    commands: {},
+  };
+}
+export type NotificationsModule = ReturnType<typeof notificationsModule>;

@@ -1,0 +1,58 @@
+import { and, desc, eq } from "drizzle-orm";
+import { toIso } from "../../platform/clock";
+import { transaction } from "../../platform/db";
+import type { ModuleDeps } from "../module-deps";
+import type { Message } from "./notifications.decide";
+import { type NotificationRow, notifications } from "./notifications.sql";
+
+export function notificationToJson(row: NotificationRow) {
+  return {
+    id: row.id,
+    orderId: row.orderId,
+    kind: row.kind,
+    recipient: row.recipient,
+    subject: row.subject,
+    body: row.body,
+    createdAt: toIso(row.createdAt),
+  };
+}
+export type NotificationJson = ReturnType<typeof notificationToJson>;
+
+export function notificationsService(deps: ModuleDeps) {
+  const { db } = deps;
+  return {
+    /** Who the order's messages go to: the userId it was placed with, as its first message recorded it. */
+    recipientOf(sessionId: string, orderId: string): string | undefined {
+      return db
+        .select({ recipient: notifications.recipient })
+        .from(notifications)
+        .where(and(eq(notifications.sessionId, sessionId), eq(notifications.orderId, orderId), eq(notifications.kind, "received")))
+        .get()?.recipient;
+    },
+
+    /** Records the message once per event: a second delivery of the same event adds nothing. */
+    record(sessionId: string, orderId: string, eventId: string, recipient: string, message: Message, now: number): void {
+      db.insert(notifications)
+        .values({ id: `ntf_${deps.ids.uuid()}`, sessionId, orderId, eventId, recipient, ...message, createdAt: now })
+        .onConflictDoNothing({ target: [notifications.sessionId, notifications.eventId] })
+        .run();
+    },
+
+    /** `GET /notifications`: the session's inbox, newest first. */
+    listNotifications(sessionId: string, limit: number): NotificationJson[] {
+      return db
+        .select()
+        .from(notifications)
+        .where(eq(notifications.sessionId, sessionId))
+        .orderBy(desc(notifications.createdAt), desc(notifications.id))
+        .limit(limit)
+        .all()
+        .map(notificationToJson);
+    },
+
+    resetNotifications(sessionId: string): void {
+      transaction(db, () => db.delete(notifications).where(eq(notifications.sessionId, sessionId)).run());
+    },
+  };
+}
+export type NotificationsService = ReturnType<typeof notificationsService>;

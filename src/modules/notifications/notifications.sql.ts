@@ -1,0 +1,32 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** What a customer would receive as the saga moves on; the kinds a message can be. */
+export const notificationKinds = ["received", "confirmed", "out_of_stock", "payment_failed", "cancelled", "refunded"] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+/**
+ * One message per (session, event): `event_id` names the saga event the message answers, and
+ * the unique index is this module's record of the events it has processed, so no event is
+ * ever answered twice, whatever the bus delivers.
+ */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").notNull(),
+    sessionId: text("session_id").notNull(),
+    orderId: text("order_id").notNull(),
+    eventId: text("event_id").notNull(),
+    kind: text("kind", { enum: notificationKinds }).notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.id] }),
+    uniqueIndex("notifications_session_event").on(t.sessionId, t.eventId),
+    index("notifications_session_order").on(t.sessionId, t.orderId),
+    index("notifications_session_created").on(t.sessionId, t.createdAt, t.id),
+  ],
+);
+export type NotificationRow = typeof notifications.$inferSelect;
