@@ -180,7 +180,7 @@ describe("reactionFaultRate: retries, dead letters, a retry by hand", () => {
       "orders.cancelOrderWhenTimedOut",
     ]);
     // The order's notification faulted as often, and was given up on at the same moment.
-    const everyDead = (await t.request("GET", "/bus/dead-letters")).body as { reaction: string; id: number }[];
+    const everyDead = (await t.request("GET", "/bus/dead-letters")).body as ({ reaction: string; id: number } & Record<string, unknown>)[];
     expect(everyDead.map((d) => d.reaction).sort()).toEqual([
       "inventory.reserveStockWhenOrderCreated",
       "notifications.notifyOnOrderCreated",

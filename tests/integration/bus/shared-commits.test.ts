@@ -62,8 +62,8 @@ test("in one relay round, a reaction that throws is rolled back and retried alon
   expect(echoes.map((e) => e.orderId)).toEqual(["a", "b"]);
   // The two that worked are behind the cursor with no row left: a duplicate of either is ignored.
   const bothIgnored = [
-    { reaction: "notifications.notifyOnOrderCompleted", outcome: "duplicate_ignored" },
-    { reaction: "test.echoUnlessBroken", outcome: "duplicate_ignored" },
+    { reaction: "notifications.notifyOnOrderCompleted", outcome: "duplicate_ignored" as const },
+    { reaction: "test.echoUnlessBroken", outcome: "duplicate_ignored" as const },
   ];
   expect(t.relay.redeliver(placed[0]!)).toEqual(bothIgnored);
   expect(t.relay.redeliver(placed[2]!)).toEqual(bothIgnored);
