@@ -134,6 +134,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           },
           settings: knobs,
           now: () => clock.now(),
+          sagas,
+          notifications: notifications.queries,
           redeliver: (sessionId, seq) => redeliverSessionEvent(bus, relay, sessionId, seq) !== null,
         }),
       },

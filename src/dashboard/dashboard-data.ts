@@ -6,7 +6,11 @@ import type { Ids } from "../platform/ids";
 import type { SagaBus, SagaEvent } from "../modules/events";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrderJson, OrdersModule } from "../modules/orders";
+import type { NotificationsModule } from "../modules/notifications";
 import type { PaymentsModule } from "../modules/payments";
+import type { SagaAdmin } from "../sagas/sagas";
+import { INBOX_SHOWN } from "./views/inbox";
+import { SAGAS_SHOWN } from "./views/sagas";
 import { type OrderFormState, emptyOrderForm } from "./order-form";
 import { EVENTS_SHOWN } from "./views/event-log";
 import { ORDERS_SHOWN } from "./views/orders";
@@ -45,6 +49,9 @@ export interface DashboardSources {
   };
   /** The server's clock: due times are shown as countdowns from it. */
   now: () => number;
+  /** The operator's view of the session's sagas (`GET /sagas`) and its two actions. */
+  sagas: Pick<SagaAdmin, "listSagas" | "retrySaga" | "compensateSaga">;
+  notifications: Pick<NotificationsModule["queries"], "listNotifications">;
   /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
   redeliver: (sessionId: string, seq: number) => boolean;
 }
@@ -86,7 +93,18 @@ export function dashboardData(sources: DashboardSources) {
     productsFor: (sessionId: string) => inventory.queries.listProducts(sessionId),
     statsFor: (sessionId: string) => inventory.queries.inventoryStats(sessionId),
     ordersFor: (sessionId: string) => orders.queries.listOrders(sessionId, ORDERS_SHOWN),
-    reservationsFor: (sessionId: string) => inventory.queries.listReservations(sessionId, RESERVATIONS_SHOWN),
+    /** With the server's clock, so a PENDING card counts down to its expiry. */
+    reservationsFor: (sessionId: string) => ({
+      reservations: inventory.queries.listReservations(sessionId, RESERVATIONS_SHOWN),
+      now: sources.now(),
+    }),
+    /** The sagas that need watching: running or stuck, newest first. */
+    sagasFor: (sessionId: string) =>
+      sources.sagas
+        .listSagas(sessionId, { limit: SAGAS_SHOWN * 4 })
+        .filter((saga) => saga.status === "running" || saga.status === "stuck")
+        .slice(0, SAGAS_SHOWN),
+    inboxFor: (sessionId: string) => sources.notifications.listNotifications(sessionId, INBOX_SHOWN),
     paymentsFor: (sessionId: string) => payments.queries.listPayments(sessionId, PAYMENTS_SHOWN),
     /** The newest events, with how many the session's log holds: the log numbers them within the session. */
     eventsFor: (sessionId: string) => ({
@@ -120,6 +138,8 @@ export function dashboardData(sources: DashboardSources) {
         invariants: data.invariantsFor(sessionId),
         bus: data.busFor(sessionId),
         knobs: data.knobsFor(sessionId),
+        sagas: data.sagasFor(sessionId),
+        inbox: data.inboxFor(sessionId),
       };
     },
   };

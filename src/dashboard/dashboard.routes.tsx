@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { placeOrderBodySchema } from "../modules/orders";
+import { orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
 import { sessionSettingsSchema } from "../modules/session-settings";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
 import { validate } from "../platform/validation";
@@ -12,7 +12,9 @@ import { dashboardSecurityHeaders } from "./security";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
 import { BusPanel } from "./views/bus";
+import { InboxPanel } from "./views/inbox";
 import { KnobsPanel } from "./views/knobs";
+import { SagasPanel } from "./views/sagas";
 import { InvariantsPanel } from "./views/invariants";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
@@ -44,6 +46,7 @@ function timelineChoice(c: Context): TimelineChoice {
 }
 
 const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+const sagaIdParam = z.object({ id: z.string().min(1).max(200) });
 
 /** A number typed in a form: an empty box is an error, not 0. */
 const formNumber = z.string().trim().min(1, "Required: a number").pipe(z.coerce.number());
@@ -96,7 +99,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       <>
         <InventoryPanel products={products} />
         <StatsPanel stats={data.statsFor(sessionId)} oob />
-        <ReservationsPanel reservations={data.reservationsFor(sessionId)} oob />
+        <ReservationsPanel {...data.reservationsFor(sessionId)} oob />
         <OrderForm products={products} state={defaultFormFor(products)} oob />
       </>
     );
@@ -107,7 +110,23 @@ export function dashboardRoutes(sources: DashboardSources) {
     .get("/inventory", (c) => c.html(<InventoryPanel products={data.productsFor(c.var.sessionId)} />))
     .get("/stats", (c) => c.html(<StatsPanel stats={data.statsFor(c.var.sessionId)} />))
     .get("/orders", (c) => c.html(<OrdersPanel orders={data.ordersFor(c.var.sessionId)} />))
-    .get("/reservations", (c) => c.html(<ReservationsPanel reservations={data.reservationsFor(c.var.sessionId)} />))
+    .get("/reservations", (c) => c.html(<ReservationsPanel {...data.reservationsFor(c.var.sessionId)} />))
+    .get("/sagas", (c) => c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} />))
+    .post("/sagas/:id/retry", validate("param", sagaIdParam), (c) => {
+      sources.sagas.retrySaga(c.var.sessionId, c.req.valid("param").id);
+      return c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} />);
+    })
+    .post("/sagas/:id/compensate", validate("param", sagaIdParam), (c) => {
+      sources.sagas.compensateSaga(c.var.sessionId, c.req.valid("param").id);
+      return c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} />);
+    })
+    .get("/inbox", (c) => c.html(<InboxPanel notifications={data.inboxFor(c.var.sessionId)} />))
+    .post("/orders/:id/cancel", validate("param", orderIdParamSchema), (c) => {
+      const { id } = c.req.valid("param");
+      orders.commands.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
+      // Answered with that order's timeline, pinned: the compensation unfolds there, live.
+      return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: id })} />);
+    })
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
     .get("/race", (c) => {
       const orderIds = (c.req.query("orders") ?? "")

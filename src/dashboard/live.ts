@@ -6,7 +6,7 @@ import type { SessionChange } from "../modules/module-deps";
  * `#live`); htmx dispatches each named SSE message as a DOM event of that name on it, and a
  * panel re-fetches itself when one of its events arrives. No polling anywhere.
  */
-const stockEvents: SagaEventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED", "INVENTORY_RELEASED"];
+const stockEvents: SagaEventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED", "INVENTORY_RELEASED", "INVENTORY_RESTOCKED"];
 
 export const LIVE_SOURCE_ID = "live";
 
@@ -19,7 +19,7 @@ export const liveTriggers = {
   inventory: on([...stockEvents, "INVENTORY_CHANGED"]),
   stats: on([...stockEvents, "INVENTORY_CHANGED"]),
   reservations: on([...stockEvents, "INVENTORY_CHANGED"]),
-  orders: on(["ORDER_CREATED", "INVENTORY_RESERVED", "ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
+  orders: on(["ORDER_CREATED", "INVENTORY_RESERVED", "ORDER_COMPLETED", "ORDER_CANCELLED", "ORDER_CANCELLATION_REQUESTED", "ORDERS_RESET"]),
   // The PENDING payment is opened by a delivery of INVENTORY_RESERVED that emits nothing
   // itself; it is due at once, so a short delay lets it commit before the panel asks.
   payments: `${on(["INVENTORY_RESERVED"], "delay:150ms")}, ${on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET"])}`,
@@ -32,4 +32,8 @@ export const liveTriggers = {
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
   bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED", "DELIVERIES_CHANGED"]),
   knobs: on(["SETTINGS_CHANGED"]),
+  sagas: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
+  // A message is written by a delivery of the outcome event, after that event is announced:
+  // a short delay lets it commit before the panel asks.
+  inbox: `${on(["ORDER_CREATED", "ORDER_COMPLETED", "ORDER_CANCELLED", "PAYMENT_REFUNDED"], "delay:200ms")}, ${on(["DELIVERIES_CHANGED"])}`,
 } as const;

@@ -185,6 +185,13 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/bus/dead-letters/:id/retry": [
     { method: "POST", path: () => `/dashboard/bus/dead-letters/${deadLetterOfA}/retry`, answer: "not-found" },
   ],
+  "GET /dashboard/sagas": [{ method: "GET", path: () => "/dashboard/sagas", answer: "own" }],
+  "POST /dashboard/sagas/:id/retry": [{ method: "POST", path: (id) => `/dashboard/sagas/${sagaOf(id)}/retry`, answer: "not-found" }],
+  "POST /dashboard/sagas/:id/compensate": [
+    { method: "POST", path: (id) => `/dashboard/sagas/${sagaOf(id)}/compensate`, answer: "not-found" },
+  ],
+  "GET /dashboard/inbox": [{ method: "GET", path: () => "/dashboard/inbox", answer: "own" }],
+  "POST /dashboard/orders/:id/cancel": [{ method: "POST", path: (id) => `/dashboard/orders/${id}/cancel`, answer: "not-found" }],
   "GET /dashboard/knobs": [{ method: "GET", path: () => "/dashboard/knobs", answer: "own" }],
   "POST /dashboard/knobs": [
     {

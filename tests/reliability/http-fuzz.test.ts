@@ -334,9 +334,28 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/bus/deliveries", undefined, null, false],
   ["POST", "/bus/step", undefined, null, false],
   ["POST", "/events/1/redeliver", undefined, null, false],
-  ...["inventory", "stats", "orders", "reservations", "payments", "events", "timeline", "curl", "invariants", "race", "bus", "knobs"].map(
-    (fragment): [string, string, string | undefined, string | null, boolean] => ["GET", `/dashboard/${fragment}`, undefined, null, true],
-  ),
+  ...[
+    "inventory",
+    "stats",
+    "orders",
+    "reservations",
+    "payments",
+    "events",
+    "timeline",
+    "curl",
+    "invariants",
+    "race",
+    "bus",
+    "knobs",
+    "sagas",
+    "inbox",
+  ].map((fragment): [string, string, string | undefined, string | null, boolean] => [
+    "GET",
+    `/dashboard/${fragment}`,
+    undefined,
+    null,
+    true,
+  ]),
   ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/inventory/seed", undefined, null, true],
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
@@ -352,6 +371,8 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
     true,
   ],
   ["POST", "/dashboard/bus/dead-letters/1/retry", undefined, null, true],
+  ["POST", `/dashboard/orders/${someOrderId}/cancel`, undefined, null, true],
+  ["POST", `/dashboard/sagas/${someOrderId}/compensate`, undefined, null, true],
 ];
 
 describe(`${sessionsPerRoute} hostile query strings on every reading route`, () => {

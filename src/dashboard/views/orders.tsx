@@ -30,6 +30,7 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
               <th class="num">Total</th>
               <th>Status</th>
               <th>Cancelled by</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -58,6 +59,26 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
                     <span class="source" title={order.errorMessage ?? ""}>
                       {order.cancellationSource}
                     </span>
+                  ) : order.cancellationRequestedBy ? (
+                    <span class="muted">cancelling ({order.cancellationRequestedBy})</span>
+                  ) : null}
+                </td>
+                <td>
+                  {order.status !== "CANCELLED" && !order.cancellationRequestedBy ? (
+                    <button
+                      type="button"
+                      class="button button-quiet button-small cancel"
+                      title={
+                        order.status === "COMPLETED"
+                          ? "Cancel this completed order: its units go back on the shelf and its payment is refunded"
+                          : "Cancel this order: its stock is handed back and any payment refunded"
+                      }
+                      hx-post={`/dashboard/orders/${encodeURIComponent(order.id)}/cancel`}
+                      hx-target="#timeline-panel"
+                      hx-swap="outerHTML"
+                    >
+                      Cancel
+                    </button>
                   ) : null}
                 </td>
               </tr>

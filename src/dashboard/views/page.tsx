@@ -4,7 +4,9 @@ import { CurlBox } from "./curl-box";
 import { ALERT_REGION_ID } from "./error";
 import { EventLogPanel } from "./event-log";
 import { BusPanel } from "./bus";
+import { InboxPanel } from "./inbox";
 import { KnobsPanel } from "./knobs";
+import { SagasPanel } from "./sagas";
 import { InvariantsPanel } from "./invariants";
 import { RacePanel } from "./race";
 import { InventoryPanel, StatsPanel } from "./inventory";
@@ -64,9 +66,11 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <StatsPanel stats={view.stats} />
         <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
         <TimelinePanel {...view.timeline} />
-        <ReservationsPanel reservations={view.reservations} />
+        <ReservationsPanel {...view.reservations} />
         <PaymentsPanel payments={view.payments} />
         <EventLogPanel {...view.events} />
+        <SagasPanel sagas={view.sagas} />
+        <InboxPanel notifications={view.inbox} />
         <KnobsPanel settings={view.knobs} />
         <BusPanel {...view.bus} />
         <InvariantsPanel report={view.invariants} />

@@ -1,6 +1,7 @@
 import type { ReservationJson } from "../../modules/inventory";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
+import { Countdown } from "./countdown";
 import { Panel } from "./panel";
 
 const columns = [
@@ -11,7 +12,7 @@ const columns = [
 
 export const RESERVATIONS_SHOWN = 200;
 
-export function ReservationsPanel(props: { reservations: ReservationJson[]; oob?: boolean }) {
+export function ReservationsPanel(props: { reservations: ReservationJson[]; now: number; oob?: boolean }) {
   return (
     <Panel
       id="reservations-panel"
@@ -40,7 +41,13 @@ export function ReservationsPanel(props: { reservations: ReservationJson[]; oob?
                     <span class="muted">{r.updatedAt.slice(11, 19)}</span>
                   </div>
                   <div>{r.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}</div>
+                  {r.status === "PENDING" && r.expiresAt ? (
+                    <div class="card-expiry">
+                      expires <Countdown dueInMs={Date.parse(r.expiresAt) - props.now} />
+                    </div>
+                  ) : null}
                   {r.releaseReason ? <div class="card-reason">{r.releaseReason}</div> : null}
+                  {r.restockedAt ? <div class="card-reason">order cancelled: units put back on the shelf</div> : null}
                 </article>
               ))}
             </div>

@@ -1,0 +1,81 @@
+import type { SagaAdmin } from "../../sagas/sagas";
+import { shortId } from "../format";
+import { liveTriggers } from "../live";
+import { Panel } from "./panel";
+
+export const SAGAS_SHOWN = 20;
+
+type SagaView = ReturnType<SagaAdmin["listSagas"]>[number];
+
+const panelAction = { "hx-target": "#sagas-panel", "hx-swap": "outerHTML" } as const;
+
+/**
+ * The operator's view (`GET /sagas`): every saga still running, and the stuck ones (a dead
+ * letter, or past the order's timeout), with the two things an operator does: Retry its dead
+ * letters, or Compensate it (cancel as operator, with a cancel's compensation).
+ */
+export function SagasPanel(props: { sagas: SagaView[]; oob?: boolean }) {
+  return (
+    <Panel
+      id="sagas-panel"
+      title="Sagas"
+      path="/dashboard/sagas"
+      trigger={liveTriggers.sagas}
+      oob={props.oob}
+      hint="Running and stuck sagas (a dead letter, or past the order's timeout). Retry runs its dead letters again; Compensate cancels it as an operator."
+    >
+      {props.sagas.length === 0 ? (
+        <p class="empty">Every saga has ended.</p>
+      ) : (
+        <table class="table sagas">
+          <thead>
+            <tr>
+              <th>Order</th>
+              <th>Status</th>
+              <th>Last step</th>
+              <th class="num">Waiting</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {props.sagas.map((saga) => (
+              <tr data-saga-id={saga.sagaId} data-order-id={saga.orderId} data-saga-status={saga.status}>
+                <td>
+                  <code title={saga.orderId}>{shortId(saga.orderId)}</code>
+                </td>
+                <td>
+                  <span class={`badge badge-saga-${saga.status}`}>{saga.status}</span>
+                </td>
+                <td>{saga.step ?? "—"}</td>
+                <td class="num" title="scheduled deliveries · dead letters">
+                  {saga.pendingDeliveries}
+                  {saga.deadLetters > 0 ? <span class="dead"> · {saga.deadLetters} dead</span> : null}
+                </td>
+                <td class="actions">
+                  {saga.deadLetters > 0 ? (
+                    <button
+                      type="button"
+                      class="button button-quiet button-small retry"
+                      hx-post={`/dashboard/sagas/${saga.sagaId}/retry`}
+                      {...panelAction}
+                    >
+                      Retry
+                    </button>
+                  ) : null}
+                  <button
+                    type="button"
+                    class="button button-quiet button-small compensate"
+                    hx-post={`/dashboard/sagas/${saga.sagaId}/compensate`}
+                    {...panelAction}
+                  >
+                    Compensate
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}
