@@ -114,18 +114,19 @@ export function dashboardRoutes(sources: DashboardSources) {
     .get("/sagas", (c) => c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} />))
     .post("/sagas/:id/retry", validate("param", sagaIdParam), (c) => {
       sources.sagas.retrySaga(c.var.sessionId, c.req.valid("param").id);
-      return c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} />);
+      return c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/sagas/:id/compensate", validate("param", sagaIdParam), (c) => {
       sources.sagas.compensateSaga(c.var.sessionId, c.req.valid("param").id);
-      return c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} />);
+      return c.html(<SagasPanel sagas={data.sagasFor(c.var.sessionId)} refreshOnLoad />);
     })
     .get("/inbox", (c) => c.html(<InboxPanel notifications={data.inboxFor(c.var.sessionId)} />))
     .post("/orders/:id/cancel", validate("param", orderIdParamSchema), (c) => {
       const { id } = c.req.valid("param");
       orders.commands.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
-      // Answered with that order's timeline, pinned: the compensation unfolds there, live.
-      return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: id })} />);
+      // Answered with that order's timeline, pinned: the compensation unfolds there, live. It
+      // fetches itself again on arrival: live refreshes may already have shown a later state.
+      return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: id })} refreshOnLoad />);
     })
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
     .get("/race", (c) => {
@@ -161,22 +162,22 @@ export function dashboardRoutes(sources: DashboardSources) {
     .get("/bus", (c) => c.html(<BusPanel {...data.busFor(c.var.sessionId)} />))
     .post("/bus/step-mode", (c) => {
       sources.settings.change(c.var.sessionId, { stepMode: c.req.query("on") === "true" });
-      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/step", (c) => {
       if (!sources.steering.deliver(c.var.sessionId))
         throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
-      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {
       const { id } = c.req.valid("param");
       if (!sources.steering.deliver(c.var.sessionId, id)) throw new NotFoundError(`Delivery ${id}`);
-      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/dead-letters/:id/retry", validate("param", deliveryIdParam), (c) => {
       const { id } = c.req.valid("param");
       if (!sources.steering.retry(c.var.sessionId, id)) throw new NotFoundError(`Dead letter ${id}`);
-      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} />);
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .get("/knobs", (c) => c.html(<KnobsPanel settings={data.knobsFor(c.var.sessionId)} />))
     .post("/knobs", validate("form", knobsFormSchema), (c) => {

@@ -11,6 +11,8 @@ export interface BusView {
   /** The server's clock when this was read: due times are shown as countdowns from it. */
   now: number;
   oob?: boolean;
+  /** An action's answer: fetch again on arrival, in case live refreshes already showed a later state. */
+  refreshOnLoad?: boolean;
 }
 
 const panelAction = { "hx-target": "#bus-panel", "hx-swap": "outerHTML" } as const;
@@ -26,7 +28,7 @@ export function BusPanel(props: BusView) {
       id="bus-panel"
       title="The bus"
       path="/dashboard/bus"
-      trigger={liveTriggers.bus}
+      trigger={props.refreshOnLoad ? `load, ${liveTriggers.bus}` : liveTriggers.bus}
       oob={props.oob}
       hint="Deliveries waiting for their due time (demo delays, retries) or, in step mode, for you. Work due at once never waits here."
       actions={

@@ -14,13 +14,13 @@ const panelAction = { "hx-target": "#sagas-panel", "hx-swap": "outerHTML" } as c
  * letter, or past the order's timeout), with the two things an operator does: Retry its dead
  * letters, or Compensate it (cancel as operator, with a cancel's compensation).
  */
-export function SagasPanel(props: { sagas: SagaView[]; oob?: boolean }) {
+export function SagasPanel(props: { sagas: SagaView[]; oob?: boolean; refreshOnLoad?: boolean }) {
   return (
     <Panel
       id="sagas-panel"
       title="Sagas"
       path="/dashboard/sagas"
-      trigger={liveTriggers.sagas}
+      trigger={props.refreshOnLoad ? `load, ${liveTriggers.sagas}` : liveTriggers.sagas}
       oob={props.oob}
       hint="Running and stuck sagas (a dead letter, or past the order's timeout). Retry runs its dead letters again; Compensate cancels it as an operator."
     >
