@@ -166,8 +166,9 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
         `cancelled order still has reservation ${reservation?.status} and payment ${payment?.status}`,
       );
     }
-    if (terminal && (reservation?.status === "PENDING" || payment?.status === "PENDING")) {
-      // Nothing will ever settle them: the saga that would have is over.
+    if (terminal && (reservation?.status === "PENDING" || payment?.status === "PENDING") && (settled || !ordersInFlight.has(key))) {
+      // Nothing will ever settle them: the saga that would have is over. (A cancelled order's
+      // waiting charge is voided by a delivery of ORDER_CANCELLED, which may still be on its way.)
       report(
         "finished_holds_nothing",
         order.sessionId,

@@ -78,7 +78,8 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
       await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the saga to complete");
       const applied = page.locator('#timeline-panel [data-outcome="applied"]');
       const ignored = page.locator('#timeline-panel [data-outcome="duplicate_ignored"]');
-      await until(async () => (await applied.count()) === 6 && (await ignored.count()) === 6, "six deliveries, each ignored once more");
+      // The saga's six deliveries and the customer's two notifications, each made twice.
+      await until(async () => (await applied.count()) === 8 && (await ignored.count()) === 8, "eight deliveries, each ignored once more");
       expect(await ignored.first().innerText()).toContain("ignored: already processed");
       expect(seen.problems).toEqual([]);
       await context.close();
@@ -107,14 +108,19 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
       const deadLetter = page.locator('#bus-panel tr[data-dead-letter-id][data-reaction="inventory.reserveStockWhenOrderCreated"]');
       await deadLetter.waitFor({ timeout: UI_WAIT_MS });
       expect(await deadLetter.innerText()).toContain("Injected fault");
-      await page.locator("#timeline-panel [data-outcome=dead_lettered]", { hasText: "dead-lettered after 5 attempts" }).waitFor();
-      expect(await page.locator("#timeline-panel [data-outcome=failed]").count()).toBe(4);
-      expect(await page.locator('#timeline-panel [data-waits="dead-letter"]').count()).toBe(1);
+      const reserving = '[data-reaction="inventory.reserveStockWhenOrderCreated"]';
+      await page
+        .locator(`#timeline-panel [data-outcome=dead_lettered]${reserving}`, { hasText: "dead-lettered after 5 attempts" })
+        .waitFor();
+      expect(await page.locator(`#timeline-panel [data-outcome=failed]${reserving}`).count()).toBe(4);
+      expect(await page.locator(`#timeline-panel [data-waits="dead-letter"]${reserving}`).count()).toBe(1);
       expect(await statusOf(page, orderId)).toBe("PENDING");
 
       await setKnob(page, "reactionFaultRate", "0");
       await page.locator('#knobs-panel output[data-percent-of="reactionFaultRate"]', { hasText: "0%" }).waitFor();
       await deadLetter.locator("button.retry").click();
+      // The customer's notification faulted too: retried from the bus panel as well.
+      await page.locator('#bus-panel tr[data-dead-letter-id][data-reaction="notifications.notifyOnOrderCreated"] button.retry').click();
       await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the retried saga to complete");
       expect(await page.locator("#bus-panel tr[data-dead-letter-id]").count()).toBe(0);
       expect(seen.problems).toEqual([]);

@@ -63,7 +63,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
       // The projector follows any order by a click: its timeline and its highlighted row.
       const second = await placeOrderThroughForm(attendee.page, { lines: [["mouse", 1]], skipDemoDelays: true });
       await waitForAttribute(orderRow(projector, second), "data-status", "COMPLETED");
-      await orderRow(projector, orderId).locator("button").click();
+      await orderRow(projector, orderId).locator("button.link").click();
       await waitForAttribute(projector.locator("#timeline-panel .timeline-order"), "data-order-id", orderId);
       await waitForAttribute(orderRow(projector, orderId), "class", "is-selected");
       expect(await orderRow(projector, second).getAttribute("class")).toBe("");

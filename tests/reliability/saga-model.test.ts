@@ -13,7 +13,15 @@ const numRuns = Number(process.env.FUZZ_RUNS ?? (fuzzing ? 5_000 : 300));
 // CI replays the same runs every time; `bun run fuzz` explores new seeds unless told one.
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : fuzzing ? undefined : 20_261_122;
 
-export const modelRunStats = { runs: 0, commands: 0, orders: 0, crashes: 0 };
+export const modelRunStats = {
+  runs: 0,
+  commands: 0,
+  orders: 0,
+  crashes: 0,
+  cancelledBy: {} as Record<string, number>,
+  restocked: 0,
+  expired: 0,
+};
 
 describe("the saga under random commands, duplicates, reordering and crashes", () => {
   test(
@@ -45,6 +53,17 @@ describe("the saga under random commands, duplicates, reordering and crashes", (
                   throw new InvariantBroken("GET /consistency", [route.text]);
                 modelRunStats.orders += model.get(session)!.liveOrders.size;
               }
+              // What the lifecycle commands came to: who cancelled, how many completed orders were undone, how many reservations expired.
+              const sources = real.sqlite
+                .query("SELECT cancellation_source AS source, count(*) AS n FROM orders WHERE cancellation_source IS NOT NULL GROUP BY 1")
+                .all() as { source: string; n: number }[];
+              for (const { source, n } of sources) modelRunStats.cancelledBy[source] = (modelRunStats.cancelledBy[source] ?? 0) + n;
+              modelRunStats.restocked += (
+                real.sqlite.query("SELECT count(*) AS n FROM reservations WHERE restocked_at IS NOT NULL").get() as { n: number }
+              ).n;
+              modelRunStats.expired += (
+                real.sqlite.query("SELECT count(*) AS n FROM reservations WHERE release_reason = 'expired'").get() as { n: number }
+              ).n;
               modelRunStats.runs += 1;
               modelRunStats.commands += [...commands].length;
               modelRunStats.crashes += real.crashes;

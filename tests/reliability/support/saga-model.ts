@@ -13,6 +13,8 @@ export interface SessionModel {
   initialStock: Map<string, number>;
   liveOrders: Set<string>;
   historyCut: Set<string>;
+  /** Idempotency keys the session used: the body they were sent with and the order they made. */
+  keys: Map<string, { body: string; orderId: string }>;
 }
 export type SagaModel = Map<string, SessionModel>;
 
@@ -21,7 +23,7 @@ const productPool = ["laptop", "mouse", "p-1", "p-2", "p-3"] as const;
 const behaviours = ["success", "failure", "random"] as const;
 
 export function emptyModel(): SagaModel {
-  return new Map(modelSessions.map((s) => [s, { initialStock: new Map(), liveOrders: new Set(), historyCut: new Set() }]));
+  return new Map(modelSessions.map((s) => [s, { initialStock: new Map(), liveOrders: new Set(), historyCut: new Set(), keys: new Map() }]));
 }
 
 export class InvariantBroken extends Error {
@@ -46,7 +48,7 @@ function confirmedUnits(real: CrashableApp, session: string): Map<string, number
     .query(
       `SELECT l.product_id AS product, sum(l.quantity) AS units FROM reservation_lines l
        JOIN reservations r ON r.session_id = l.session_id AND r.id = l.reservation_id
-       WHERE l.session_id = ? AND r.status = 'CONFIRMED' GROUP BY l.product_id`,
+       WHERE l.session_id = ? AND r.status = 'CONFIRMED' AND r.restocked_at IS NULL GROUP BY l.product_id`,
     )
     .all(session) as { product: string; units: number }[];
   return new Map(rows.map((r) => [r.product, r.units]));
@@ -117,6 +119,9 @@ class PlaceOrder extends SagaCommand {
   ) {
     super();
   }
+  /** With a key: the same key and body answer the first order again (replayed), another body is refused. */
+  idempotencyKey: string | null = null;
+
   async act(model: SagaModel, real: CrashableApp) {
     const body = {
       items: this.items,
@@ -124,15 +129,74 @@ class PlaceOrder extends SagaCommand {
       inventoryBehaviour: this.inventoryBehaviour,
       skipDemoDelays: this.skipDemoDelays,
     };
-    const answer = await isolated(real, this.session, () => real.request("POST", "/orders", this.session, body));
+    const m = model.get(this.session)!;
+    const headers: Record<string, string> = this.idempotencyKey ? { "idempotency-key": this.idempotencyKey } : {};
+    const known = this.idempotencyKey ? m.keys.get(this.idempotencyKey) : undefined;
+    const answer = await isolated(real, this.session, () => real.request("POST", "/orders", this.session, body, headers));
+    if (known && known.body !== JSON.stringify(body)) {
+      expectStatus(answer, [422], "a key reused with another body");
+      return;
+    }
     expectStatus(answer, [200], "place order");
+    if (known) {
+      if (answer.body.id !== known.orderId || answer.headers.get("idempotent-replayed") !== "true") {
+        throw new InvariantBroken("idempotency", [`key ${this.idempotencyKey} answered ${answer.body.id}, first ${known.orderId}`]);
+      }
+      return;
+    }
     if (answer.body.status !== "PENDING" || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
       throw new Error(`order answered wrongly: ${answer.text}`);
     }
-    model.get(this.session)!.liveOrders.add(answer.body.id);
+    m.liveOrders.add(answer.body.id);
+    if (this.idempotencyKey) m.keys.set(this.idempotencyKey, { body: JSON.stringify(body), orderId: answer.body.id });
   }
   override toString() {
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays})`;
+    const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}${key})`;
+  }
+}
+
+/** A customer's cancel or an operator's compensation of one of the session's orders, at any point of its saga. */
+class CancelOrder extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly pick: number,
+    readonly by: "customer" | "operator",
+  ) {
+    super();
+  }
+  async act(model: SagaModel, real: CrashableApp) {
+    const orders = [...model.get(this.session)!.liveOrders].sort();
+    if (orders.length === 0) return;
+    const orderId = orders[Math.floor(this.pick * orders.length)]!;
+    const order = await real.request("GET", `/orders/${orderId}`, this.session);
+    expectStatus(order, [200], "the order to cancel");
+    const path = this.by === "customer" ? `/orders/${orderId}/cancel?wait=0` : `/sagas/${order.body.sagaId}/compensate`;
+    const answer = await isolated(real, this.session, () => real.request("POST", path, this.session));
+    // 409: already cancelled (by its saga, or an earlier cancel).
+    expectStatus(answer, order.body.status === "CANCELLED" ? [409] : [200], `${this.by} cancel`);
+  }
+  override toString() {
+    return `cancel(${this.session}, ${this.pick.toFixed(3)}, by ${this.by})`;
+  }
+}
+
+/** The clock's knobs: reservations that expire, orders that time out, at any moment of any saga. */
+class SetTimers extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly reservationTtlMs: number | null,
+    readonly orderTimeoutMs: number,
+  ) {
+    super();
+  }
+  async act(_model: SagaModel, real: CrashableApp) {
+    const body = { reservationTtlMs: this.reservationTtlMs, orderTimeoutMs: this.orderTimeoutMs };
+    const answer = await isolated(real, this.session, () => real.request("PATCH", "/settings", this.session, body));
+    expectStatus(answer, [200], "timers");
+  }
+  override toString() {
+    return `timers(${this.session}, ttl=${this.reservationTtlMs}, timeout=${this.orderTimeoutMs})`;
   }
 }
 
@@ -244,6 +308,7 @@ class Reset extends SagaCommand {
       if (module === "orders") {
         m.liveOrders.clear();
         m.historyCut.clear();
+        m.keys.clear();
       } else {
         // The orders that exist now lose their reservation or payment to the reset.
         for (const id of m.liveOrders) m.historyCut.add(id);
@@ -275,6 +340,11 @@ const placeOrder = fc
   })
   .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip));
 
+/** Orders sent with one of a few keys: repeats (same or another body) are idempotent retries. */
+const placeOrderWithKey = fc
+  .tuple(placeOrder, fc.constantFrom("k1", "k2", "k3"))
+  .map(([order, key]) => Object.assign(order, { idempotencyKey: key }));
+
 /** Weighted by repetition: orders and deliveries are most of a workshop's traffic. */
 export const sagaCommands = [
   fc
@@ -303,6 +373,15 @@ export const sagaCommands = [
   pick.map((p) => new DeliverOutOfOrder(p)),
   pick.map((p) => new DeliverOutOfOrder(p)),
   pick.map((p) => new Redeliver(p)),
+  placeOrderWithKey,
+  fc.tuple(session, pick, fc.constantFrom("customer" as const, "operator" as const)).map(([s, p, by]) => new CancelOrder(s, p, by)),
+  fc.tuple(session, pick, fc.constantFrom("customer" as const, "operator" as const)).map(([s, p, by]) => new CancelOrder(s, p, by)),
+  fc
+    .tuple(session, fc.option(fc.integer({ min: 1_000, max: 8_000 }), { freq: 2 }), fc.integer({ min: 2_000, max: 30_000 }))
+    .map(([s, ttl, timeout]) => new SetTimers(s, ttl, timeout)),
+  fc
+    .tuple(session, fc.option(fc.integer({ min: 1_000, max: 8_000 }), { freq: 2 }), fc.integer({ min: 2_000, max: 30_000 }))
+    .map(([s, ttl, timeout]) => new SetTimers(s, ttl, timeout)),
   fc.integer({ min: 0, max: 9_000 }).map((ms) => new AdvanceTime(ms)),
   fc.constant(new Crash()),
   fc
