@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { z } from "zod";
-import { orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
+import { idempotencyHeaderSchema, orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
 import { sessionSettingsSchema } from "../modules/session-settings";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
 import { validate } from "../platform/validation";
@@ -18,7 +18,7 @@ import { SagasPanel } from "./views/sagas";
 import { InvariantsPanel } from "./views/invariants";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
-import { OrderForm, OrderResult } from "./views/order-form";
+import { AvailabilityResult, OrderForm, OrderResult } from "./views/order-form";
 import { OrdersPanel } from "./views/orders";
 import { DashboardPage, SessionShell } from "./views/page";
 import { PaymentsPanel } from "./views/payments";
@@ -205,15 +205,31 @@ export function dashboardRoutes(sources: DashboardSources) {
         // 422 so scripts can tell; htmx 4 swaps error answers like any other.
         return c.html(<OrderResult errors={parsed.errors} />, 422);
       }
-      const order = await orders.commands.placeOrder(c.var.sessionId, parsed.input);
+      // Every submission carries an Idempotency-Key (a new one per click, unless it is the
+      // "send again" of an earlier one), exactly as a careful API client would.
+      const key = idempotencyHeaderSchema.shape["idempotency-key"].safeParse(form.get("idempotencyKey") ?? undefined);
+      if (!key.success)
+        return c.html(<OrderResult errors={[{ path: "idempotencyKey", message: key.error.issues[0]?.message ?? "" }]} />, 422);
+      const idempotencyKey = key.data ?? `dashboard-${sources.ids.uuid()}`;
+      const { order, replayed } = await orders.commands.placeOrderOnce(c.var.sessionId, parsed.input, idempotencyKey);
+      const fields = [...form.entries()].flatMap(([name, value]) =>
+        name !== "idempotencyKey" && typeof value === "string" ? [[name, value] as [string, string]] : [],
+      );
+      const result = <OrderResult placed={order} replayed={replayed} again={{ fields, idempotencyKey }} />;
+      if (replayed) return c.html(result);
       // The new order's saga takes over the timeline, which fetches itself again on arrival: by
       // the time this answer lands, live refreshes may already have shown a later state.
       return c.html(
         <>
-          <OrderResult placed={order} />
+          {result}
           <TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: order.id })} oob refreshOnLoad />
         </>,
       );
+    })
+    .post("/inventory/check", async (c) => {
+      const parsed = parseOrderForm(await c.req.formData().catch(() => new FormData()));
+      if (!parsed.ok) return c.html(<OrderResult errors={parsed.errors} />, 422);
+      return c.html(<AvailabilityResult check={inventory.queries.checkAvailability(c.var.sessionId, parsed.input.items)} />);
     });
 
   return new Hono<OptionalSessionEnv>()

@@ -185,6 +185,9 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/bus/dead-letters/:id/retry": [
     { method: "POST", path: () => `/dashboard/bus/dead-letters/${deadLetterOfA}/retry`, answer: "not-found" },
   ],
+  "POST /dashboard/inventory/check": [
+    { method: "POST", path: () => "/dashboard/inventory/check", form: { product: "a-secret-widget", quantity: "1" }, answer: "own" },
+  ],
   "GET /dashboard/sagas": [{ method: "GET", path: () => "/dashboard/sagas", answer: "own" }],
   "POST /dashboard/sagas/:id/retry": [{ method: "POST", path: (id) => `/dashboard/sagas/${sagaOf(id)}/retry`, answer: "not-found" }],
   "POST /dashboard/sagas/:id/compensate": [

@@ -360,6 +360,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/inventory/seed", undefined, null, true],
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
   ["POST", "/dashboard/race", "product=laptop&count=2", form, true],
+  ["POST", "/dashboard/inventory/check", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
   ["POST", "/dashboard/bus/step", undefined, null, true],
   ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],

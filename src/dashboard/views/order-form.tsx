@@ -98,6 +98,17 @@ export function OrderForm(props: OrderFormProps) {
         </div>
         <button type="submit" class="button button-primary">
           Place order
+        </button>{" "}
+        <button
+          type="button"
+          class="button button-quiet check-availability"
+          title="POST /inventory/check: would these lines be reserved now? Reserves nothing"
+          hx-post="/dashboard/inventory/check"
+          hx-include="closest form"
+          hx-target="#order-result"
+          hx-swap="innerHTML"
+        >
+          Check availability
         </button>
       </form>
       <div id="order-result">
@@ -107,8 +118,8 @@ export function OrderForm(props: OrderFormProps) {
   );
 }
 
-/** What the last submission came to: the order placed, or why none was. */
-export function OrderResult(props: { errors?: ErrorDetail[]; placed?: OrderJson }) {
+/** What the last order submission came to: the order placed (or answered again), or why none was. */
+export function OrderResult(props: { errors?: ErrorDetail[]; placed?: OrderJson; replayed?: boolean; again?: RepeatableOrder }) {
   if (props.errors && props.errors.length > 0) {
     return (
       <div class="form-errors" role="alert">
@@ -124,9 +135,63 @@ export function OrderResult(props: { errors?: ErrorDetail[]; placed?: OrderJson 
     );
   }
   if (!props.placed) return null;
+  const { placed, again } = props;
   return (
-    <p class="form-ok" role="status" data-order-id={props.placed.id}>
-      Order <code title={props.placed.id}>{shortId(props.placed.id)}</code> placed: its saga is running.
-    </p>
+    <div class="form-ok" role="status" data-order-id={placed.id} data-replayed={String(props.replayed ?? false)}>
+      {props.replayed ? (
+        <p>
+          Same <code>Idempotency-Key</code>, same order: <code title={placed.id}>{shortId(placed.id)}</code> was answered again (
+          {placed.status}), and nothing new was created.
+        </p>
+      ) : (
+        <p>
+          Order <code title={placed.id}>{shortId(placed.id)}</code> placed: its saga is running.
+        </p>
+      )}
+      {again ? <SendAgain again={again} /> : null}
+    </div>
+  );
+}
+
+/** The exact request an order was placed with, to send it again: the form's fields and its Idempotency-Key. */
+export interface RepeatableOrder {
+  fields: [name: string, value: string][];
+  idempotencyKey: string;
+}
+
+/**
+ * A retry by a client that never heard the answer: the same body with the same
+ * Idempotency-Key. The server recognises it and answers the first order again.
+ */
+function SendAgain(props: { again: RepeatableOrder }) {
+  return (
+    <form class="send-again" hx-post="/dashboard/orders" hx-target="#order-result" hx-swap="innerHTML">
+      {props.again.fields.map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <input type="hidden" name="idempotencyKey" value={props.again.idempotencyKey} />
+      <button type="submit" class="button button-quiet button-small" title={`Idempotency-Key: ${props.again.idempotencyKey}`}>
+        Send the same request again
+      </button>
+    </form>
+  );
+}
+
+/** `POST /inventory/check` for the form's lines: would each be reserved now? */
+export function AvailabilityResult(props: {
+  check: { allAvailable: boolean; items: { product: string; requested: number; available: number; isAvailable: boolean }[] };
+}) {
+  const { check } = props;
+  return (
+    <div class="availability" role="status" data-all-available={String(check.allAvailable)}>
+      <p>{check.allAvailable ? "Every line is available now (nothing was reserved)." : "Not everything is available now:"}</p>
+      <ul>
+        {check.items.map((item) => (
+          <li data-product={item.product} data-available={String(item.isAvailable)}>
+            {item.isAvailable ? "✓" : "✗"} {item.requested} × {item.product}: {item.available} available
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

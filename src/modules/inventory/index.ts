@@ -26,6 +26,7 @@ export function inventoryModule(deps: ModuleDeps) {
       listProducts: service.listProducts,
       inventoryStats: service.inventoryStats,
       listReservations: service.listReservations,
+      checkAvailability: service.checkAvailability,
       auditRows: service.auditRows,
     },
     /** What the dashboard may do, exactly as the API does it. */

@@ -13,6 +13,7 @@ import { ordersRoutes } from "./orders.routes";
 import { ordersService } from "./orders.service";
 import { ordersStatements } from "./orders.sql";
 
+export { idempotencyHeaderSchema } from "./orders.schemas";
 export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
@@ -32,7 +33,7 @@ export function ordersModule(deps: ModuleDeps) {
       auditRows: service.auditRows,
     },
     /** What the dashboard may do, exactly as the API does it. */
-    commands: { placeOrder: service.placeOrder, requestCancellation: service.requestCancellation },
+    commands: { placeOrder: service.placeOrder, placeOrderOnce: service.placeOrderOnce, requestCancellation: service.requestCancellation },
   };
 }
 export type OrdersModule = ReturnType<typeof ordersModule>;

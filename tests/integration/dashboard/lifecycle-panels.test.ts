@@ -62,3 +62,57 @@ describe("the dashboard's lifecycle controls", () => {
     expect(inbox).toContain("to ada");
   });
 });
+
+describe("the order form's Idempotency-Key and availability check", () => {
+  const formBody = (fields: [string, string][]) => ({
+    body: new URLSearchParams(fields).toString(),
+    headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+  });
+
+  test("each click is a new key (a new order); “Send the same request again” answers the same order and creates nothing", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const fields: [string, string][] = [
+      ["product", "mouse-pad"],
+      ["quantity", "5"],
+      ["paymentBehaviour", ""],
+      ["inventoryBehaviour", ""],
+    ];
+    const first = await t.request("POST", "/dashboard/orders", formBody(fields));
+    const second = await t.request("POST", "/dashboard/orders", formBody(fields));
+    const idOf = (text: string) => text.match(/data-order-id="([^"]+)"/)?.[1];
+    expect(idOf(first.text)).not.toBe(idOf(second.text));
+
+    // The hidden form of the first answer: the same fields and the same key.
+    const hidden = [...first.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g)].map(
+      (m) => [m[1], m[2]] as [string, string],
+    );
+    expect(hidden.find(([name]) => name === "idempotencyKey")?.[1]).toMatch(/^dashboard-/);
+    const rows = (await t.request("GET", "/orders")).body.length;
+    const again = await t.request("POST", "/dashboard/orders", formBody(hidden));
+    expect(again.status).toBe(200);
+    expect(idOf(again.text)).toBe(idOf(first.text));
+    expect(again.text).toContain('data-replayed="true"');
+    expect((await t.request("GET", "/orders")).body).toHaveLength(rows);
+  });
+
+  test("Check availability answers for the form's lines and reserves nothing", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const check = await t.request(
+      "POST",
+      "/dashboard/inventory/check",
+      formBody([
+        ["product", "laptop"],
+        ["quantity", "6"],
+        ["product", "mouse"],
+        ["quantity", "1"],
+      ]),
+    );
+    expect(check.status).toBe(200);
+    expect(check.text).toContain('data-all-available="false"');
+    expect(check.text).toContain('data-product="laptop" data-available="false"');
+    expect(check.text).toContain('data-product="mouse" data-available="true"');
+    expect((await t.request("GET", "/inventory/reservations")).body).toEqual([]);
+  });
+});

@@ -214,7 +214,10 @@ const formValue = fc.oneof(
 /** The dashboard's order form as a browser (or anyone) might post it: urlencoded, multipart or junk. */
 export const hostileOrderForm = fc.record({
   fields: fc.array(
-    fc.tuple(fc.constantFrom("product", "quantity", "paymentBehaviour", "inventoryBehaviour", "skipDemoDelays", "items", "x"), formValue),
+    fc.tuple(
+      fc.constantFrom("product", "quantity", "paymentBehaviour", "inventoryBehaviour", "skipDemoDelays", "idempotencyKey", "items", "x"),
+      formValue,
+    ),
     { maxLength: 12 },
   ),
   encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
