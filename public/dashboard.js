@@ -1,22 +1,10 @@
 // The dashboard's only script of its own (served from /assets, allowed by the CSP).
 // It keeps the session (URL ?session= and localStorage), sends it as x-session-id on every
-// htmx request, locks htmx down, and shows whether the live stream is connected.
+// htmx request, and shows whether the live stream is connected (public/lockdown.js locks htmx down).
 (() => {
   "use strict";
   const STORAGE_KEY = "saga-dashboard-session";
   const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
-
-  // htmx 4 has no allowEval / allowScriptTags switches; this extension removes what they
-  // would: htmx's Function constructors throw and swapped-in <script> tags lose their code.
-  // (The CSP forbids both as well; this makes htmx refuse even if the CSP were relaxed.)
-  const refuseEval = function () {
-    throw new Error("htmx may not evaluate code on this page");
-  };
-  htmx.registerExtension("lockdown", {
-    init(api) {
-      api.initSecurity({ createHTML: (html) => html, createScript: () => "" }, refuseEval, refuseEval);
-    },
-  });
 
   function randomSessionId() {
     if (typeof crypto.randomUUID === "function") return crypto.randomUUID();

@@ -20,6 +20,7 @@ import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { settingsRoutes } from "./settings/settings.routes";
+import { teacherRoutes } from "./teacher/teacher.routes";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
 import { type Clock, systemClock } from "./platform/clock";
@@ -37,6 +38,8 @@ export interface SagaServerOptions {
   random?: Random;
   config?: Partial<SagaConfig>;
   relay?: RelayOptions;
+  /** The teacher's overview token (`TEACHER_TOKEN`); null or absent: there is no overview. */
+  teacherToken?: string | null;
   /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 256 in total). */
   streams?: Partial<StreamLimits>;
 }
@@ -114,6 +117,18 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/settings", routes: settingsRoutes(knobs) },
       { path: "/bus", routes: busRoutes(relay) },
       { path: "/sagas", routes: sagasRoutes(sagas) },
+      {
+        path: "/teacher",
+        routes: teacherRoutes(options.teacherToken ?? null, {
+          orders: orders.queries,
+          inventory: inventory.queries,
+          sagas,
+          checkConsistency: (sessionId) => checkInvariants(audit, { sessionId }),
+          bus,
+          changes,
+          clock,
+        }),
+      },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {
         path: "/",

@@ -11,6 +11,7 @@ export function serve(config: ServerConfig, db: Database = openDatabase({ path: 
   const { app, relay } = createSagaServer({
     db,
     config: { inventoryDelayMs: config.inventoryDelayMs, paymentDelayMs: config.paymentDelayMs },
+    teacherToken: config.teacherToken,
   });
   relay.start();
 

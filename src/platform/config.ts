@@ -8,6 +8,8 @@ const envSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
   INVENTORY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  // The teacher's overview of every session (GET /teacher?token=); unset: there is none.
+  TEACHER_TOKEN: z.string().min(12, "must be at least 12 characters").optional(),
 });
 
 /** What the saga's reactions need to know about the deployment. */
@@ -21,6 +23,7 @@ export interface ServerConfig extends SagaConfig {
   host: string;
   databasePath: string;
   synchronous: SynchronousLevel;
+  teacherToken: string | null;
 }
 
 export const defaultSagaConfig: SagaConfig = { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 };
@@ -40,5 +43,6 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     synchronous: e.SQLITE_SYNCHRONOUS,
     inventoryDelayMs: e.INVENTORY_DELAY_MS,
     paymentDelayMs: e.PAYMENT_DELAY_MS,
+    teacherToken: e.TEACHER_TOKEN ?? null,
   };
 }

@@ -60,6 +60,7 @@ export interface ServerOptions {
   streams?: { perSession?: number; total?: number };
   /** Backoff after a failed delivery: base * 2^attempts (the server's default base is 1 s). */
   retryBaseMs?: number;
+  teacherToken?: string;
 }
 
 export function startServer(options: ServerOptions = {}): RunningServer {
@@ -69,6 +70,7 @@ export function startServer(options: ServerOptions = {}): RunningServer {
     config: demoDelays,
     relay: { log: () => {}, ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }) },
     streams: options.streams,
+    teacherToken: options.teacherToken,
   });
   relay.start();
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 60 });

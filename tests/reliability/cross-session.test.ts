@@ -93,6 +93,13 @@ type Case = {
 };
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
+  // The teacher's overview lists every session: without its token it is a route that does not exist.
+  "GET /teacher": [
+    { method: "GET", path: () => "/teacher", answer: "not-found" },
+    { method: "GET", path: () => "/teacher?token=guess-the-token", answer: "not-found" },
+  ],
+  "GET /teacher/sessions": [{ method: "GET", path: () => "/teacher/sessions?token=", answer: "not-found" }],
+  "GET /teacher/stream": [{ method: "GET", path: () => "/teacher/stream", answer: "not-found" }],
   "POST /orders": [
     { method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" },
   ],

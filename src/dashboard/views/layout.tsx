@@ -4,12 +4,13 @@ import type { Child } from "hono/jsx";
 /**
  * htmx 4 reads its configuration from this meta tag. Only our two extensions may register;
  * `mode: same-origin` makes every htmx fetch refuse another origin. htmx 4 has no
- * allowEval / allowScriptTags switches: the `lockdown` extension (public/dashboard.js) takes
+ * allowEval / allowScriptTags switches: the `lockdown` extension (public/lockdown.js) takes
  * away its Function constructors and script insertion, and the CSP forbids both anyway.
  */
 const htmxConfig = JSON.stringify({ extensions: "sse,lockdown", mode: "same-origin", history: false });
 
-export function Layout(props: { title: string; children?: Child }) {
+/** `script`: the page's own script from /assets (the dashboard's, or the teacher overview's). */
+export function Layout(props: { title: string; script?: "dashboard.js" | "teacher.js"; children?: Child }) {
   return (
     <>
       {raw("<!doctype html>")}
@@ -23,7 +24,8 @@ export function Layout(props: { title: string; children?: Child }) {
           <link rel="icon" href="/assets/favicon.svg" type="image/svg+xml" />
           <script src="/assets/htmx.js"></script>
           <script src="/assets/hx-sse.js"></script>
-          <script src="/assets/dashboard.js"></script>
+          <script src="/assets/lockdown.js"></script>
+          <script src={`/assets/${props.script ?? "dashboard.js"}`}></script>
         </head>
         <body>{props.children}</body>
       </html>

@@ -27,6 +27,7 @@ export function inventoryModule(deps: ModuleDeps) {
       inventoryStats: service.inventoryStats,
       listReservations: service.listReservations,
       checkAvailability: service.checkAvailability,
+      sessionActivity: service.sessionActivity,
       auditRows: service.auditRows,
     },
     /** What the dashboard may do, exactly as the API does it. */

@@ -319,6 +319,15 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       );
     },
 
+    /** Per session with a catalog: when a product last changed (the teacher's overview). */
+    sessionActivity() {
+      return db
+        .select({ sessionId: products.sessionId, lastActivity: sql<number>`max(${products.updatedAt})` })
+        .from(products)
+        .groupBy(products.sessionId)
+        .all();
+    },
+
     /** Every product, reservation and reservation line of one session (all when absent), for the consistency checker. */
     auditRows(sessionId?: string) {
       const inSession = <T extends typeof products | typeof reservations | typeof reservationLines>(table: T) =>

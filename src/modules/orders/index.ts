@@ -29,6 +29,7 @@ export function ordersModule(deps: ModuleDeps) {
     queries: {
       findOrder: service.findOrder,
       findOrderBySaga: service.findOrderBySaga,
+      sessionSummaries: service.sessionSummaries,
       listOrders: service.listOrders,
       auditRows: service.auditRows,
     },

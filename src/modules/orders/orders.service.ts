@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 
 import type { Emit } from "../../bus/bus";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
@@ -153,6 +153,21 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         .all();
       const itemsByOrder = Map.groupBy(items, (item) => item.orderId);
       return rows.map((row) => orderToJson(row, itemsByOrder.get(row.id) ?? []));
+    },
+
+    /** Per session with orders: how many, by status, and when one last changed (the teacher's overview). */
+    sessionSummaries() {
+      return db
+        .select({
+          sessionId: orders.sessionId,
+          orders: sql<number>`count(*)`,
+          completed: sql<number>`sum(${orders.status} = 'COMPLETED')`,
+          cancelled: sql<number>`sum(${orders.status} = 'CANCELLED')`,
+          lastActivity: sql<number>`max(${orders.updatedAt})`,
+        })
+        .from(orders)
+        .groupBy(orders.sessionId)
+        .all();
     },
 
     /** Every order row of one session (all sessions when absent), for the consistency checker. */

@@ -1,0 +1,90 @@
+import { describe, expect, test } from "bun:test";
+import { sseReader } from "../dashboard/sse-reader";
+import { createTestApp, type TestApp } from "../../support/test-app";
+
+const TOKEN = "teach-the-saga-2026";
+
+async function classOf(t: TestApp, size: number) {
+  const sessions = Array.from({ length: size }, (_, i) => `attendee-${String(i + 1).padStart(2, "0")}`);
+  for (const [i, session] of sessions.entries()) {
+    t.clock.advance(1_000); // each attendee a second later: the most recent first
+    await t.request("POST", "/inventory/seed", { session });
+    if (i % 3 === 0)
+      await t.request("POST", "/orders", { session, body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true } });
+    if (i % 5 === 0) {
+      await t.request("POST", "/orders", {
+        session,
+        body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true, paymentBehaviour: "failure" },
+      });
+    }
+  }
+  t.relay.runDue();
+  return sessions;
+}
+
+describe("the teacher's overview (TEACHER_TOKEN)", () => {
+  test("30 sessions, most recent first, each with its counts, sagas, dead letters and consistency, and a link to its dashboard", async () => {
+    const t = createTestApp({ teacherToken: TOKEN });
+    const sessions = await classOf(t, 30);
+    // One attendee's saga gets stuck; another breaks an invariant (an inventory reset orphans a completed order).
+    await t.request("PATCH", "/settings", { session: "attendee-02", body: { reactionFaultRate: 1 } });
+    await t.request("POST", "/orders", {
+      session: "attendee-02",
+      body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },
+    });
+    t.settle(t.clock.now() + 60_000);
+    await t.request("POST", "/inventory/reset", { session: "attendee-04" });
+
+    const page = await t.request("GET", `/teacher?token=${TOKEN}`, { session: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const rows = [...page.text.matchAll(/<tr data-session="([^"]+)" data-consistent="(true|false)">/g)].map((m) => [m[1], m[2]]);
+    expect(rows).toHaveLength(30);
+    expect(new Set(rows.map(([s]) => s))).toEqual(new Set(sessions));
+    expect(rows[0]).toEqual(["attendee-04", "false"]); // the reset just now
+    expect(rows.filter(([, consistent]) => consistent === "false").map(([s]) => s)).toEqual(["attendee-04"]);
+    const stuckRow = page.text.match(/<tr data-session="attendee-02"[\s\S]*?<\/tr>/)?.[0] ?? "";
+    expect(stuckRow).toContain('href="/?session=attendee-02"');
+    const cells = [...stuckRow.matchAll(/<td class="num( dead)?">(\d+)<\/td>/g)].map((m) => Number(m[2]));
+    expect(cells).toEqual([1, 0, 0, 0, 1, 2]); // 1 order: not final, stuck, its reservation and notification dead-lettered
+    const first = page.text.match(/<tr data-session="attendee-01"[\s\S]*?<\/tr>/)?.[0] ?? "";
+    expect([...first.matchAll(/<td class="num( dead)?">(\d+)<\/td>/g)].map((m) => Number(m[2]))).toEqual([2, 1, 1, 0, 0, 0]);
+    expect((await t.request("GET", `/teacher/sessions?token=${TOKEN}`, { session: null })).text).toContain('data-session-count="30"');
+  });
+
+  test("without the token, with a wrong one, or with none configured: exactly the answer of a route that does not exist", async () => {
+    const t = createTestApp({ teacherToken: TOKEN });
+    await classOf(t, 3);
+    const nowhere = await t.request("GET", "/nowhere-at-all", { session: null });
+    for (const path of ["/teacher", "/teacher?token=wrong", `/teacher?token=${TOKEN}x`, "/teacher/sessions", "/teacher/stream?token="]) {
+      const answer = await t.request("GET", path, { session: "attendee-01" });
+      expect(answer.status).toBe(404);
+      expect(answer.body).toEqual({ error: `No route for GET ${path.split("?")[0]}`, code: "NOT_FOUND" });
+      expect(answer.text).not.toContain("attendee");
+    }
+    expect(nowhere.body.code).toBe("NOT_FOUND");
+    const unconfigured = createTestApp();
+    expect((await unconfigured.request("GET", "/teacher?token=", { session: null })).status).toBe(404);
+    expect((await unconfigured.request("GET", `/teacher?token=${TOKEN}`, { session: null })).status).toBe(404);
+  });
+
+  test("the live stream says SESSIONS_CHANGED (at most once a second) when anything happens in any session", async () => {
+    const t = createTestApp({ teacherToken: TOKEN });
+    await classOf(t, 2);
+    const abort = new AbortController();
+    const response = await t.app.request(`/teacher/stream?token=${TOKEN}`, { signal: abort.signal });
+    const messages = sseReader(response);
+    expect((await messages.next())?.event).toBe("ready");
+    const started = Date.now();
+    for (let i = 0; i < 5; i += 1) {
+      await t.request("POST", "/orders", {
+        session: "attendee-01",
+        body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },
+      });
+    }
+    const changed = await messages.next();
+    expect(changed?.event).toBe("SESSIONS_CHANGED");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    abort.abort();
+  });
+});
