@@ -9,7 +9,7 @@ import { type SagaModel, InvariantBroken, checkNow, emptyModel, modelSessions, s
  * invariant of src/consistency holds. `bun run fuzz` runs many more (FUZZ_RUNS, FUZZ_SEED).
  */
 const fuzzing = process.env.FUZZ === "1";
-const numRuns = Number(process.env.FUZZ_RUNS ?? (fuzzing ? 5_000 : 300));
+const numRuns = Number(process.env.FUZZ_RUNS ?? (fuzzing ? 6_000 : 300));
 // CI replays the same runs every time; `bun run fuzz` explores new seeds unless told one.
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : fuzzing ? undefined : 20_261_122;
 

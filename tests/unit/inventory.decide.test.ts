@@ -71,7 +71,7 @@ describe("inventory: order created", () => {
 describe("inventory: reservation attempted", () => {
   const forPayment = { paymentBehaviour: "success" as const, paymentBehaviourGiven: false, skipDemoDelays: false };
   test("held: INVENTORY_RESERVED priced from the catalog, 5 × 24.99 = 124.95", () => {
-    expect(onReservationAttempted({ reserved: true, reservationId: "res-1", items: fivePads }, forPayment)).toEqual([
+    expect(onReservationAttempted({ reserved: true, reservationId: "res-1", items: fivePads, expiresAt: null }, forPayment)).toEqual([
       {
         type: "emit",
         event: {
@@ -83,6 +83,7 @@ describe("inventory: reservation attempted", () => {
             paymentBehaviour: "success",
             paymentBehaviourGiven: false,
             skipDemoDelays: false,
+            expiresAt: null,
           },
         },
       },

@@ -17,6 +17,7 @@ const reserved = sagaEvent("INVENTORY_RESERVED", {
   paymentBehaviour: "success",
   paymentBehaviourGiven: true,
   skipDemoDelays: true,
+  expiresAt: null,
 });
 const confirmed = sagaEvent("INVENTORY_CONFIRMED", { reservationId: "res-1", items: fivePads, totalCents: 12495 });
 

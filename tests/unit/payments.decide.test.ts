@@ -20,6 +20,7 @@ const reserved = (paymentBehaviour: "success" | "failure" | "random") =>
     paymentBehaviour,
     paymentBehaviourGiven: true,
     skipDemoDelays: true,
+    expiresAt: null,
   });
 const open: PaymentState = { id: "txn_1", status: "PENDING", amountCents: 12495 };
 const paid: PaymentState = { ...open, status: "SUCCESS" };

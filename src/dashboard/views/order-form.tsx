@@ -96,20 +96,22 @@ export function OrderForm(props: OrderFormProps) {
             Skip demo delays
           </label>
         </div>
-        <button type="submit" class="button button-primary">
-          Place order
-        </button>{" "}
-        <button
-          type="button"
-          class="button button-quiet check-availability"
-          title="POST /inventory/check: would these lines be reserved now? Reserves nothing"
-          hx-post="/dashboard/inventory/check"
-          hx-include="closest form"
-          hx-target="#order-result"
-          hx-swap="innerHTML"
-        >
-          Check availability
-        </button>
+        <div class="form-actions">
+          <button type="submit" class="button button-primary">
+            Place order
+          </button>
+          <button
+            type="button"
+            class="button button-quiet check-availability"
+            title="POST /inventory/check: would these lines be reserved now? Reserves nothing"
+            hx-post="/dashboard/inventory/check"
+            hx-include="closest form"
+            hx-target="#order-result"
+            hx-swap="innerHTML"
+          >
+            Check availability
+          </button>
+        </div>
       </form>
       <div id="order-result">
         <OrderResult errors={props.errors} placed={props.placed} />

@@ -129,15 +129,20 @@ function FollowToggle(props: { following: boolean; orderId?: string }) {
   );
 }
 
+/** The delivery that cancels an order still not final after the session's orderTimeoutMs. */
+const DEADLINE_REACTION = "orders.cancelOrderWhenTimedOut";
+
 /**
  * What the saga waits for next, and when: the order's scheduled deliveries (a countdown, or
  * held by step mode) and its dead letters. Nothing scheduled means the next step is due at once.
  */
 function WaitingFor(props: { upcoming: readonly UpcomingDeliveryJson[]; now: number }) {
   if (props.upcoming.length === 0) return <p class="waiting">waiting for the next event…</p>;
+  // The order's deadline is a backstop: named only when nothing else is ahead.
+  const steps = props.upcoming.filter((d) => d.reaction !== DEADLINE_REACTION);
   return (
     <ul class="waiting waiting-for">
-      {props.upcoming.map((d) => (
+      {(steps.length > 0 ? steps : props.upcoming).map((d) => (
         <li data-reaction={d.reaction} data-waits={d.deadLetteredAt ? "dead-letter" : d.held ? "held" : "due"}>
           next: <strong>{d.reaction}</strong> on {d.eventType ?? "a removed event"},{" "}
           {d.deadLetteredAt ? (

@@ -50,7 +50,7 @@ export interface ReserveContext {
 }
 
 export type ReservationAttempt =
-  | { reserved: true; reservationId: string; items: PricedLine[] }
+  | { reserved: true; reservationId: string; items: PricedLine[]; expiresAt: number | null }
   | { reserved: false; short: (ShortLine & { known: boolean })[] };
 
 const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
@@ -89,6 +89,7 @@ export function onReservationAttempted(attempt: ReservationAttempt, forPayment: 
         items: attempt.items,
         totalCents: totalOf(attempt.items),
         ...forPayment,
+        expiresAt: attempt.expiresAt,
       },
     }),
   ];

@@ -14,6 +14,8 @@ export const inventoryReservedEvent = z.object({
     paymentBehaviour: behaviourSchema,
     paymentBehaviourGiven: z.boolean().default(true),
     skipDemoDelays: z.boolean(),
+    // When the reservation expires (ms since the epoch; the session's reservationTtlMs), or null: never.
+    expiresAt: z.number().int().nullable().default(null),
   }),
 });
 

@@ -83,9 +83,8 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
       onCancellationRequested(event, reservation, { newReservationId }),
     ),
     // Expiry is a due time in the relay's schedule, never a timer: the reservation says when.
-    onReservation("releaseReservationWhenExpired", "INVENTORY_RESERVED", onReservationExpired, (event) => {
-      const expiresAt = service.reservationExpiry(event.sessionId, event.orderId);
-      return expiresAt === null ? null : expiresAt - event.timestamp;
-    }),
+    onReservation("releaseReservationWhenExpired", "INVENTORY_RESERVED", onReservationExpired, ({ data, timestamp }) =>
+      data.expiresAt === null ? null : data.expiresAt - timestamp,
+    ),
   ];
 }

@@ -196,7 +196,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       const reservationId = `res_${deps.ids.uuid()}`;
       statements.insertReservation.run({ id: reservationId, sessionId, orderId, expiresAt, now });
       for (const line of priced) statements.insertReservationLine.run({ sessionId, reservationId, ...line });
-      return { reserved: true, reservationId, items: priced };
+      return { reserved: true, reservationId, items: priced, expiresAt };
     },
 
     /**
@@ -236,11 +236,6 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       const { id, status, restockedAt, releaseReason, releaseCause } = reservation;
       const released = status === "RELEASED" ? { reason: releaseReason ?? "", cause: releaseCause } : undefined;
       return { id, status, lines: linesOf(sessionId, id), restocked: restockedAt !== null, released };
-    },
-
-    /** When the order's reservation expires (ms since the epoch), or null: none, or it never does. */
-    reservationExpiry(sessionId: string, orderId: string): number | null {
-      return statements.reservationOfOrder.get({ sessionId, orderId })?.expiresAt ?? null;
     },
 
     /** Puts a cancelled completed order's units back in stock, once. */

@@ -8,11 +8,12 @@ import type { ModuleDeps } from "../module-deps";
 import { notificationReactions } from "./notifications.reactions";
 import { notificationsRoutes } from "./notifications.routes";
 import { notificationsService } from "./notifications.service";
+import { notificationsStatements } from "./notifications.sql";
 
 export { type NotificationJson } from "./notifications.service";
 
 export function notificationsModule(deps: ModuleDeps) {
-  const service = notificationsService(deps);
+  const service = notificationsService(deps, notificationsStatements(deps.db.$client));
   return {
     name: "notifications",
     reactions: notificationReactions(service),

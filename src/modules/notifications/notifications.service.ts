@@ -1,9 +1,9 @@
-import { and, desc, eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { toIso } from "../../platform/clock";
 import { transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { Message } from "./notifications.decide";
-import { type NotificationRow, notifications } from "./notifications.sql";
+import { type NotificationRow, type NotificationsStatements, notifications } from "./notifications.sql";
 
 export function notificationToJson(row: NotificationRow) {
   return {
@@ -18,24 +18,17 @@ export function notificationToJson(row: NotificationRow) {
 }
 export type NotificationJson = ReturnType<typeof notificationToJson>;
 
-export function notificationsService(deps: ModuleDeps) {
+export function notificationsService(deps: ModuleDeps, statements: NotificationsStatements) {
   const { db } = deps;
   return {
     /** Who the order's messages go to: the userId it was placed with, as its first message recorded it. */
     recipientOf(sessionId: string, orderId: string): string | undefined {
-      return db
-        .select({ recipient: notifications.recipient })
-        .from(notifications)
-        .where(and(eq(notifications.sessionId, sessionId), eq(notifications.orderId, orderId), eq(notifications.kind, "received")))
-        .get()?.recipient;
+      return statements.recipientOf.get({ sessionId, orderId })?.recipient;
     },
 
     /** Records the message once per event: a second delivery of the same event adds nothing. */
     record(sessionId: string, orderId: string, eventId: string, recipient: string, message: Message, now: number): void {
-      db.insert(notifications)
-        .values({ id: `ntf_${deps.ids.uuid()}`, sessionId, orderId, eventId, recipient, ...message, createdAt: now })
-        .onConflictDoNothing({ target: [notifications.sessionId, notifications.eventId] })
-        .run();
+      statements.record.run({ id: `ntf_${deps.ids.uuid()}`, sessionId, orderId, eventId, recipient, ...message, now });
     },
 
     /** `GET /notifications`: the session's inbox, newest first. */

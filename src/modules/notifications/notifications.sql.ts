@@ -1,3 +1,4 @@
+import type { Database as SQLite } from "bun:sqlite";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** What a customer would receive as the saga moves on; the kinds a message can be. */
@@ -30,3 +31,24 @@ export const notifications = sqliteTable(
   ],
 );
 export type NotificationRow = typeof notifications.$inferSelect;
+
+type Key = { sessionId: string; orderId: string };
+
+/** The statements every saga runs (a message per outcome), prepared once on the connection by the composition root. */
+export function notificationsStatements(sqlite: SQLite) {
+  return {
+    recipientOf: sqlite.prepare<{ recipient: string }, [Key]>(
+      `SELECT recipient FROM notifications WHERE session_id = $sessionId AND order_id = $orderId AND kind = 'received' LIMIT 1`,
+    ),
+    /** Once per event: a second delivery of the same event adds nothing. */
+    record: sqlite.prepare<
+      never,
+      [Key & { id: string; eventId: string; kind: string; recipient: string; subject: string; body: string; now: number }]
+    >(
+      `INSERT INTO notifications (id, session_id, order_id, event_id, kind, recipient, subject, body, created_at)
+       VALUES ($id, $sessionId, $orderId, $eventId, $kind, $recipient, $subject, $body, $now)
+       ON CONFLICT (session_id, event_id) DO NOTHING`,
+    ),
+  };
+}
+export type NotificationsStatements = ReturnType<typeof notificationsStatements>;
