@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { knobsFormFields } from "../support/knobs-form";
 import { CrashableApp } from "./support/crashable-app";
 
 /**
@@ -207,16 +208,7 @@ const matrix: Record<string, Case[]> = {
     {
       method: "POST",
       path: () => "/dashboard/knobs",
-      form: {
-        inventoryDelayMs: "0",
-        paymentDelayMs: "0",
-        inventoryFailureRate: "0",
-        paymentFailureRate: "0",
-        duplicateDeliveryRate: "0",
-        reactionFaultRate: "0",
-        reservationTtlMs: "",
-        orderTimeoutMs: "300000",
-      },
+      form: knobsFormFields(),
       answer: "own",
     },
   ],

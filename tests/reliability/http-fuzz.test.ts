@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
 import { seedBodySchema } from "../../src/modules/inventory/inventory.schemas";
 import { settingsPatchSchema } from "../../src/modules/session-settings";
+import { knobsFormFields } from "../support/knobs-form";
 import { CrashableApp } from "./support/crashable-app";
 import {
   asReceived,
@@ -364,13 +365,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
   ["POST", "/dashboard/bus/step", undefined, null, true],
   ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],
-  [
-    "POST",
-    "/dashboard/knobs",
-    "inventoryDelayMs=0&paymentDelayMs=0&inventoryFailureRate=0&paymentFailureRate=0&duplicateDeliveryRate=0&reactionFaultRate=0&reservationTtlMs=&orderTimeoutMs=300000",
-    form,
-    true,
-  ],
+  ["POST", "/dashboard/knobs", new URLSearchParams(knobsFormFields()).toString(), form, true],
   ["POST", "/dashboard/bus/dead-letters/1/retry", undefined, null, true],
   ["POST", `/dashboard/orders/${someOrderId}/cancel`, undefined, null, true],
   ["POST", `/dashboard/sagas/${someOrderId}/compensate`, undefined, null, true],

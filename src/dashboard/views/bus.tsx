@@ -74,8 +74,7 @@ export function BusPanel(props: BusView) {
                   <EventCell delivery={d} />
                 </td>
                 <td>
-                  <span class="reaction">{d.reaction}</span>
-                  {d.lastError ? <span class="last-error">{d.lastError}</span> : null}
+                  <ReactionCell delivery={d} />
                 </td>
                 <td>{d.held ? <span class="held">held by step mode</span> : <Countdown dueInMs={Date.parse(d.dueAt) - props.now} />}</td>
                 <td class="num">{d.attempts}</td>
@@ -108,6 +107,16 @@ function EventCell(props: { delivery: BusDeliveryJson }) {
   );
 }
 
+function ReactionCell(props: { delivery: BusDeliveryJson }) {
+  const { reaction, lastError } = props.delivery;
+  return (
+    <>
+      <span class="reaction">{reaction}</span>
+      {lastError ? <span class="last-error">{lastError}</span> : null}
+    </>
+  );
+}
+
 /** Deliveries that failed every attempt: the saga waits on them until someone retries. */
 function DeadLetters(props: { deadLetters: DeadLetterJson[] }) {
   return (
@@ -129,8 +138,7 @@ function DeadLetters(props: { deadLetters: DeadLetterJson[] }) {
                 <EventCell delivery={d} />
               </td>
               <td>
-                <span class="reaction">{d.reaction}</span>
-                {d.lastError ? <span class="last-error">{d.lastError}</span> : null}
+                <ReactionCell delivery={d} />
               </td>
               <td class="num">{d.attempts}</td>
               <td>

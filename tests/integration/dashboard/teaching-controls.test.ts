@@ -1,19 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { countAllRows } from "../../support/db-snapshot";
+import { knobsFormFields } from "../../support/knobs-form";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
+import { sessionSettingsSchema } from "../../../src/modules/session-settings";
 
 const knobsForm = (overrides: Record<string, string> = {}) => {
-  const fields: Record<string, string> = {
-    inventoryDelayMs: "3000",
-    paymentDelayMs: "5000",
-    inventoryFailureRate: "0",
-    paymentFailureRate: "0",
-    duplicateDeliveryRate: "0",
-    reactionFaultRate: "0",
-    reservationTtlMs: "",
-    orderTimeoutMs: "300000",
-    ...overrides,
-  };
+  const fields = knobsFormFields(overrides);
   const body = new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== "<absent>")).toString();
   return { body, headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" } };
 };
@@ -22,15 +14,7 @@ describe("the knobs panel", () => {
   test("shows every setting; a change posted from it is the session's setting, as GET /settings reads it", async () => {
     const t = createTestApp();
     const panel = await t.request("GET", "/dashboard/knobs");
-    for (const knob of [
-      "inventoryDelayMs",
-      "paymentDelayMs",
-      "inventoryFailureRate",
-      "paymentFailureRate",
-      "duplicateDeliveryRate",
-      "reactionFaultRate",
-      "stepMode",
-    ]) {
+    for (const knob of Object.keys(sessionSettingsSchema.shape)) {
       expect(panel.text).toContain(`name="${knob}"`);
     }
     const changed = await t.request(
