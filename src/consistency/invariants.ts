@@ -141,7 +141,13 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
         `order is ${order.status}${settled ? " after the bus drained" : " with nothing scheduled to move it on"}`,
       );
     }
-    if (terminal && !historyCut.has(key)) {
+    // A saga being undone (a cancel asked for, or an expiry) passes through states where the
+    // order, its stock and its money do not match yet: a completed order restocked before its
+    // refund, a cancelled order whose late charge is still being refunded. While its
+    // compensation is on its way, the pairing rules wait for it; once nothing is scheduled they hold.
+    const beingUndone =
+      (order.cancellationRequestedBy !== null || order.cancellationSource === "timeout") && !settled && ordersInFlight.has(key);
+    if (terminal && !historyCut.has(key) && !beingUndone) {
       const completed = order.status === "COMPLETED";
       const paid = payment?.status === "SUCCESS";
       // A cancelled completed order keeps its CONFIRMED reservation, restocked.
@@ -158,7 +164,7 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
     if (payment?.status === "REFUNDED" && order.status !== "CANCELLED" && (settled || !ordersInFlight.has(key))) {
       report("refunded_order_cancelled", order.sessionId, order.id, `payment was refunded but the order is ${order.status}`);
     }
-    if (order.status === "CANCELLED" && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
+    if (order.status === "CANCELLED" && !beingUndone && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
       report(
         "cancelled_holds_nothing",
         order.sessionId,

@@ -301,3 +301,39 @@ describe("order timeout (orderTimeoutMs)", () => {
     expectConsistent(t);
   });
 });
+
+describe("the checker while a saga is undone, delivery by delivery", () => {
+  // Found by `npm run fuzz`: a completed order, cancelled, is restocked before it is refunded
+  // and cancelled; mid-flight the checker must wait for that, and hold again once it is done.
+  test("cancelling a completed order is consistent after every single delivery, and after draining", async () => {
+    const t = await setUp();
+    const id = (await t.request("POST", "/orders", { body: { ...fivePads, skipDemoDelays: true } })).body.id;
+    t.relay.runDue();
+    await cancel(t, id);
+    for (let step = 0; step < 20 && t.relay.runDue(1) > 0; step += 1) {
+      expect(t.checkConsistency({ sessionId: "test-session" })).toEqual({ consistent: true, violations: [] });
+    }
+    expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED" });
+    t.settle();
+    expectConsistent(t);
+  });
+
+  test("a late charge refunded after its order was cancelled is consistent after every single delivery", async () => {
+    const t = await setUp({ stepMode: true });
+    const id = (await t.request("POST", "/orders", { body: { ...fivePads, skipDemoDelays: true } })).body.id;
+    t.relay.runDue();
+    await deliver(t, "inventory.reserveStockWhenOrderCreated");
+    await deliver(t, "payments.openPaymentWhenStockReserved");
+    await cancel(t, id);
+    t.relay.runDue();
+    await deliver(t, "inventory.returnStockWhenCancellationRequested");
+    await deliver(t, "orders.cancelOrderWhenStockReleased"); // CANCELLED, and the charge still on its way
+    expect(t.checkConsistency({ sessionId: "test-session" }).consistent).toBe(true);
+    await deliver(t, "payments.chargeWhenStockReserved"); // SUCCESS for a cancelled order, refunded next
+    expect(t.checkConsistency({ sessionId: "test-session" }).consistent).toBe(true);
+    await t.request("PATCH", "/settings", { body: { stepMode: false } });
+    t.settle();
+    expect(await paymentOf(t, id)).toMatchObject({ status: "REFUNDED" });
+    expectConsistent(t);
+  });
+});
