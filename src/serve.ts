@@ -1,13 +1,23 @@
 import { createSagaServer } from "./compose";
 import type { ServerConfig } from "./platform/config";
 import { type Database, openDatabase } from "./platform/db";
+import { lockDatabase } from "./platform/db-lock";
 
 /**
  * Runs the server as a process: composes it on the configured database (or the one given, so
  * the benchmark can attach its counters first), delivers whatever a previous run committed
  * but did not deliver, serves HTTP, and shuts down cleanly on SIGINT / SIGTERM.
  */
-export function serve(config: ServerConfig, db: Database = openDatabase({ path: config.databasePath, synchronous: config.synchronous })) {
+export function serve(config: ServerConfig, given?: Database) {
+  // The lock comes first: a second process must not even migrate a database another one serves.
+  const unlock = given ? () => {} : lockDatabase(config.databasePath);
+  let db: Database;
+  try {
+    db = given ?? openDatabase({ path: config.databasePath, synchronous: config.synchronous });
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const { app, relay } = createSagaServer({
     db,
     config: { inventoryDelayMs: config.inventoryDelayMs, paymentDelayMs: config.paymentDelayMs },
@@ -22,6 +32,7 @@ export function serve(config: ServerConfig, db: Database = openDatabase({ path: 
     relay.stop();
     void server.stop();
     db.$client.close();
+    unlock();
     process.exit(0);
   };
   process.on("SIGINT", shutdown);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defaultDatabasePath, type SynchronousLevel } from "./db";
+import { StartupError, defaultDatabasePath, type SynchronousLevel } from "./db";
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -33,7 +33,7 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-    throw new Error(`Invalid environment: ${problems}`);
+    throw new StartupError(`Invalid environment: ${problems}`);
   }
   const e = parsed.data;
   return {

@@ -2,7 +2,7 @@ import { Database as SQLite } from "bun:sqlite";
 import { drizzle } from "drizzle-orm/bun-sqlite";
 import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { migrate } from "drizzle-orm/bun-sqlite/migrator";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
@@ -33,10 +33,52 @@ export interface OpenDatabaseOptions {
 /** SQLite's page cache per connection, in KiB (counts towards the process's memory). */
 export const PAGE_CACHE_KIB = 32 * 1024;
 
-/** Opens (creating if needed) and migrates the database, with the pragmas the bus relies on. */
-export function openDatabase({ path, synchronous = "NORMAL" }: OpenDatabaseOptions): Database {
+/**
+ * Start-up refused for a reason a person can fix: the message is one line that names
+ * `DATABASE_PATH` and the cause, and `main.ts` prints it instead of a stack trace.
+ */
+export class StartupError extends Error {}
+
+/**
+ * Opens (creating if needed) and migrates the database, with the pragmas the bus relies on.
+ * Refuses a database written by a newer version of this code (migrations it does not know),
+ * and turns any failure to open or migrate into a StartupError naming the path.
+ */
+export function openDatabase(options: OpenDatabaseOptions): Database {
+  try {
+    return openAndMigrate(options);
+  } catch (error) {
+    if (error instanceof StartupError) throw error;
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new StartupError(`Cannot use the database at DATABASE_PATH=${options.path}: ${cause}`);
+  }
+}
+
+/** The migrations this code knows, by the time drizzle-kit stamped each (`meta/_journal.json`). */
+function knownMigrations(): Set<number> {
+  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
+  return new Set(journal.entries.map((entry) => entry.when));
+}
+
+/** A database that recorded a migration this code does not ship was written by a newer version: refused, untouched. */
+function refuseUnknownMigrations(sqlite: SQLite, path: string): void {
+  const table = sqlite.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!table) return;
+  const known = knownMigrations();
+  const applied = sqlite.query("SELECT created_at AS createdAt FROM __drizzle_migrations").all() as { createdAt: number }[];
+  const unknown = applied.filter((row) => !known.has(Number(row.createdAt)));
+  if (unknown.length > 0) {
+    throw new StartupError(
+      `Cannot use the database at DATABASE_PATH=${path}: it was written by a newer version of this server ` +
+        `(${unknown.length} migration(s) this version does not know); upgrade the server, or point DATABASE_PATH at another file`,
+    );
+  }
+}
+
+function openAndMigrate({ path, synchronous = "NORMAL" }: OpenDatabaseOptions): Database {
   if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path, { create: true, strict: true });
+  refuseUnknownMigrations(sqlite, path);
   if (path !== ":memory:") sqlite.run("PRAGMA journal_mode = WAL");
   sqlite.run(`PRAGMA synchronous = ${synchronous}`);
   sqlite.run("PRAGMA busy_timeout = 5000");

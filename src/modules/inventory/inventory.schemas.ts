@@ -6,7 +6,11 @@ import type { ProductRow, ReservationRow } from "./inventory.sql";
 
 export const MAX_CATALOG_PRODUCTS = 500;
 export const MAX_STOCK_LEVEL = 1_000_000_000;
-export const MAX_PRICE_CENTS = 100_000_000;
+/**
+ * $900,000: with at most 100 lines of at most 1,000,000 units, no order's total can pass
+ * 100 × 1,000,000 × 90,000,000 = 9 × 10^15 cents, below 2^53, so every total is exact.
+ */
+export const MAX_PRICE_CENTS = 90_000_000;
 
 const catalogProductSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, "1 to 64 characters of A-Z a-z 0-9 . _ : -"),

@@ -1,0 +1,122 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { Database as SQLite } from "bun:sqlite";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { StartupError, openDatabase } from "../../../src/platform/db";
+import { lockDatabase } from "../../../src/platform/db-lock";
+
+const dir = mkdtempSync(join(tmpdir(), "saga-startup-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Starts the real server process on `DATABASE_PATH` and answers how it ended (it must refuse, not serve). */
+async function startServer(databasePath: string, env: Record<string, string> = {}) {
+  const child = Bun.spawn(["bun", "src/main.ts"], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  const timer = setTimeout(() => child.kill(), 10_000);
+  const code = await child.exited;
+  clearTimeout(timer);
+  return { code, stderr: (await new Response(child.stderr).text()).trim() };
+}
+
+describe("start-up refusals: one clear line naming DATABASE_PATH, exit code 1", () => {
+  test("a file that is not a database", async () => {
+    const path = join(dir, "not-a-database.sqlite");
+    writeFileSync(path, "this is a text file, not SQLite ".repeat(100));
+    const { code, stderr } = await startServer(path);
+    expect(code).toBe(1);
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toContain(`DATABASE_PATH=${path}`);
+    expect(stderr).toMatch(/not a database/i);
+  });
+
+  test("a folder it cannot create or write to", async () => {
+    // A regular file where the folder should be refuses even root; a read-only folder refuses
+    // everyone else (root writes anywhere, so that case runs only as another user).
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const paths = [join(file, "saga.sqlite")];
+    if (process.getuid?.() !== 0) {
+      const readOnly = join(dir, "read-only");
+      mkdirSync(readOnly);
+      chmodSync(readOnly, 0o500);
+      paths.push(join(readOnly, "saga.sqlite"));
+    }
+    for (const path of paths) {
+      const { code, stderr } = await startServer(path);
+      expect(code).toBe(1);
+      expect(stderr.split("\n")).toHaveLength(1);
+      expect(stderr).toContain(`DATABASE_PATH=${path}`);
+    }
+  });
+
+  test("a bad environment variable", async () => {
+    const { code, stderr } = await startServer(join(dir, "env.sqlite"), { PORT: "not-a-port" });
+    expect(code).toBe(1);
+    expect(stderr.split("\n")).toHaveLength(1);
+    expect(stderr).toStartWith("Invalid environment: PORT");
+  });
+});
+
+describe("a database written by a newer schema", () => {
+  test("is refused at start-up, untouched, with a clear message (a renamed column and a later migration)", async () => {
+    const path = join(dir, "newer.sqlite");
+    openDatabase({ path }).$client.close();
+    const raw = new SQLite(path);
+    raw.run("ALTER TABLE orders RENAME COLUMN total_cents TO total_amount_cents");
+    raw.run("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('from-the-future', 4102444800000)");
+    raw.close();
+    let refusal: unknown;
+    try {
+      openDatabase({ path });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(StartupError);
+    expect((refusal as Error).message).toContain(`DATABASE_PATH=${path}`);
+    expect((refusal as Error).message).toContain("newer version");
+    const after = new SQLite(path);
+    // Nothing was migrated or changed: this version's migrations and the future one, as they were.
+    const journal = (await Bun.file("db/migrations/meta/_journal.json").json()) as { entries: unknown[] };
+    expect((after.query("SELECT count(*) AS n FROM __drizzle_migrations").get() as { n: number }).n).toBe(journal.entries.length + 1);
+    expect(after.query("SELECT name FROM pragma_table_info('orders') WHERE name = 'total_amount_cents'").get()).toBeTruthy();
+    after.close();
+  });
+
+  test("this version's own database opens again, however often", () => {
+    const path = join(dir, "same.sqlite");
+    for (let i = 0; i < 3; i += 1) openDatabase({ path }).$client.close();
+  });
+});
+
+describe("one server per database file", () => {
+  test("a second process is refused, naming the one that serves it; a lock left by a dead process is taken over", async () => {
+    const path = join(dir, "shared.sqlite");
+    const first = Bun.spawn(["bun", "src/main.ts"], {
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: path },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    try {
+      // Wait until it serves (it prints its address).
+      const reader = first.stdout.getReader();
+      let out = "";
+      while (!out.includes("listening")) out += new TextDecoder().decode((await reader.read()).value);
+      const second = await startServer(path);
+      expect(second.code).toBe(1);
+      expect(second.stderr.split("\n")).toHaveLength(1);
+      expect(second.stderr).toContain(`process ${first.pid} is serving it`);
+    } finally {
+      first.kill("SIGKILL");
+      await first.exited;
+    }
+    // The first died without removing its lock: the next one takes it over.
+    const release = lockDatabase(path);
+    expect(() => lockDatabase(path, process.pid + 1_000_000)).toThrow(`process ${process.pid} is serving it`);
+    release();
+    lockDatabase(path)();
+  });
+});
