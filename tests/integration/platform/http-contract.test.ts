@@ -153,7 +153,7 @@ describe("CORS", () => {
       headers: {
         origin: "http://localhost:5173",
         "access-control-request-method": "POST",
-        "access-control-request-headers": "x-session-id,content-type",
+        "access-control-request-headers": "x-session-id,content-type,idempotency-key",
       },
     });
     expect(res.status).toBe(204);
