@@ -203,12 +203,14 @@ export function checkInvariants(sources: AuditSources, options: InvariantOptions
   }
   for (const payment of paymentRows) {
     const key = orderKey(payment.sessionId, payment.orderId);
-    if (payment.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
+    const held = payment.status === "PENDING" || payment.status === "SUCCESS";
+    if (held && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
+      // Money kept for an order that no longer exists is money nobody will ever deliver for.
       report(
         "nothing_held_for_missing_order",
         payment.sessionId,
         payment.orderId,
-        "a PENDING payment belongs to an order that no longer exists",
+        `a ${payment.status} payment belongs to an order that no longer exists`,
       );
     }
   }

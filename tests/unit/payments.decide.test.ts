@@ -24,6 +24,10 @@ const reserved = (paymentBehaviour: "success" | "failure" | "random") =>
   });
 const open: PaymentState = { id: "txn_1", status: "PENDING", amountCents: 12495 };
 const paid: PaymentState = { ...open, status: "SUCCESS" };
+const refunded = (paymentId: string | null, amountCents: number, reason: string, cause: string | null = null): PaymentOutcome => ({
+  type: "emit",
+  event: { type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason, cause: cause as never } },
+});
 
 /** The card network answers with `draw`; a new payment is `txn_new`. */
 const withContext =
@@ -104,10 +108,7 @@ describe("payments: refunds", () => {
     items: [],
     cause: null,
   });
-  const refunded = (paymentId: string | null, amountCents: number, reason: string, cause: string | null = null): PaymentOutcome => ({
-    type: "emit",
-    event: { type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason, cause: cause as never } },
-  });
+
   test("paid but not delivered: the money goes back", () => {
     decisionSpec(onStockNotDelivered)
       .given(paid)
@@ -176,10 +177,22 @@ describe("payments: order cancelled", () => {
         },
       ]);
   });
-  test("nothing waiting: nothing to do", () => {
+  test("a charge already taken is refunded: a cancelled order keeps no money, whatever happened to its stock", () => {
+    const reason = "Order cancelled: Orders were reset while the saga was in flight";
     decisionSpec(onOrderCancelled)
       .given(paid)
       .when(cancelled)
-      .then([{ type: "ignore", reason: "no charge is waiting" }]);
+      .then([
+        { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: reason },
+        refunded("txn_1", 12495, reason, "operator"),
+      ]);
+  });
+  test("nothing held (refunded already, failed, or none): nothing to do", () => {
+    for (const payment of [{ ...paid, status: "REFUNDED" as const }, { ...paid, status: "FAILED" as const }, undefined]) {
+      decisionSpec(onOrderCancelled)
+        .given(payment)
+        .when(cancelled)
+        .then([{ type: "ignore", reason: "no money is held" }]);
+    }
   });
 });

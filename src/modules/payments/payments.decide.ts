@@ -88,12 +88,21 @@ export function onStockNotDelivered(event: SagaEvent<"INVENTORY_FAILED">, paymen
 }
 
 /**
- * A charge still waiting when its order is cancelled (an orders reset dropped the delivery
- * that would have made it) is voided. Other cancellations find no PENDING payment.
+ * A cancelled order keeps no money, whatever happened to its stock. A charge still waiting is
+ * voided. A charge already taken is refunded here too, and not only when inventory hands the
+ * stock back: after an inventory reset there is no stock left to hand back, and an orders reset
+ * drops the confirmation that would have refunded it (see tests/integration/regressions).
+ * Usually the refund on the stock's return got there first, and this finds nothing to do.
  */
 export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, payment: PaymentState): PaymentOutcome[] {
-  if (payment?.status !== "PENDING") return ignore("no charge is waiting");
-  return [{ type: "move", paymentId: payment.id, from: "PENDING", to: "FAILED", failureReason: `Order cancelled: ${event.data.reason}` }];
+  const reason = `Order cancelled: ${event.data.reason}`;
+  if (payment?.status === "PENDING") return [{ type: "move", paymentId: payment.id, from: "PENDING", to: "FAILED", failureReason: reason }];
+  if (payment?.status === "SUCCESS") {
+    const { cancellationSource } = event.data;
+    const cause = cancellationSource === "inventory_depleted" ? null : cancellationSource;
+    return refund(payment, reason, cause);
+  }
+  return ignore("no money is held");
 }
 
 /**

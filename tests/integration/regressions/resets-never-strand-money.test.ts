@@ -1,0 +1,71 @@
+import { describe, expect, test } from "bun:test";
+import { createTestApp, type TestApp } from "../../support/test-app";
+
+/**
+ * Found by attacking the server: an order charged (PAYMENT_SUCCESS) but not yet confirmed, then
+ * an inventory reset and an orders reset (either first, the second before the first's
+ * compensation is delivered). The order was gone, the stock back, the payment still SUCCESS, and
+ * the checker said consistent. Every SUCCESS payment must end refunded or with a COMPLETED order.
+ */
+async function chargedNotConfirmed() {
+  const t = createTestApp();
+  await t.request("POST", "/inventory/seed");
+  await t.request("PATCH", "/settings", { body: { stepMode: true } });
+  const id = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse-pad", quantity: 5 }], skipDemoDelays: true } })).body
+    .id;
+  t.relay.runDue();
+  const deliver = async (reaction: string) => {
+    const held = (await t.request("GET", "/bus/deliveries")).body as { id: number; reaction: string }[];
+    const delivery = held.find((d) => d.reaction === reaction);
+    await t.request("POST", `/bus/deliveries/${delivery?.id}/deliver`);
+    t.relay.runDue();
+  };
+  await deliver("inventory.reserveStockWhenOrderCreated");
+  await deliver("payments.openPaymentWhenStockReserved");
+  await deliver("payments.chargeWhenStockReserved"); // SUCCESS; the confirmation is held
+  const payments = (await t.request("GET", "/payments")).body as { order_id: string; status: string }[];
+  expect(payments.find((p) => p.order_id === id)?.status).toBe("SUCCESS");
+  return { t, id };
+}
+
+async function finish(t: TestApp) {
+  await t.request("PATCH", "/settings", { body: { stepMode: false } });
+  t.settle();
+}
+
+const paymentStatus = async (t: TestApp) => ((await t.request("GET", "/payments")).body as { status: string }[]).map((p) => p.status);
+
+describe("resets never strand money", () => {
+  test("inventory reset, then orders reset before the inventory's compensation is delivered: the charge is refunded", async () => {
+    const { t } = await chargedNotConfirmed();
+    await t.request("POST", "/inventory/reset");
+    await t.request("POST", "/orders/reset");
+    await finish(t);
+    expect(await paymentStatus(t)).toEqual(["REFUNDED"]);
+    expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
+  });
+
+  test("orders reset, then inventory reset before the orders' compensation is delivered: the charge is refunded", async () => {
+    const { t } = await chargedNotConfirmed();
+    await t.request("POST", "/orders/reset");
+    await t.request("POST", "/inventory/reset");
+    await finish(t);
+    expect(await paymentStatus(t)).toEqual(["REFUNDED"]);
+    expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
+  });
+
+  test("the checker sees money kept for an order that no longer exists", async () => {
+    const { t, id } = await chargedNotConfirmed();
+    // What the bug left behind: the order and its whole history gone, the payment still SUCCESS.
+    t.deps.db.$client.run("DELETE FROM deliveries");
+    t.deps.db.$client.run("DELETE FROM events");
+    t.deps.db.$client.run("DELETE FROM orders");
+    const report = t.checkConsistency({ sessionId: "test-session", settled: true });
+    expect(report.violations).toContainEqual({
+      invariant: "nothing_held_for_missing_order",
+      sessionId: "test-session",
+      subject: id,
+      message: "a SUCCESS payment belongs to an order that no longer exists",
+    });
+  });
+});
