@@ -41,6 +41,20 @@ describe("orders: stock reserved", () => {
       .when(reserved)
       .then([{ type: "ignore", reason: "the order no longer exists" }]);
   });
+  test("stock reserved for a cancelled order: the cancellation is announced again, so it is handed back", () => {
+    spec
+      .given({ status: "CANCELLED", cancellationRequestedBy: "customer", cancellationSource: "customer" })
+      .when(reserved)
+      .then([
+        {
+          type: "emit",
+          event: {
+            type: "ORDER_CANCELLED",
+            data: { cancellationSource: "customer", reason: "Stock was reserved after the order was cancelled" },
+          },
+        },
+      ]);
+  });
 });
 
 describe("orders: stock confirmed", () => {

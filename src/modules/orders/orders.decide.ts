@@ -9,7 +9,9 @@ import { type OrderStatus, canTransition, isFinal } from "./order-status";
  */
 
 /** What orders needs to know of an order to decide; undefined: the order is gone (reset). */
-export type OrderState = { status: OrderStatus; cancellationRequestedBy: RequestedCancellation | null } | undefined;
+export type OrderState =
+  | { status: OrderStatus; cancellationRequestedBy: RequestedCancellation | null; cancellationSource?: CancellationSource | null }
+  | undefined;
 
 export type OrderOutcome =
   | { type: "ignore"; reason: string }
@@ -39,7 +41,18 @@ function cancel(order: OrderState, cancellationSource: CancellationSource, error
   );
 }
 
+/**
+ * Stock reserved for an order that is already cancelled: the books inventory closed for it were
+ * lost (an inventory reset between the cancel and the reservation attempt). The cancellation
+ * is announced again, so inventory hands the new reservation back and payments voids or refunds
+ * whatever it takes for it; the order itself stays as it is.
+ */
 export function onStockReserved(event: SagaEvent<"INVENTORY_RESERVED">, order: OrderState): OrderOutcome[] {
+  if (order?.status === "CANCELLED") {
+    const cancellationSource = order.cancellationSource ?? "operator";
+    const reason = "Stock was reserved after the order was cancelled";
+    return [{ type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason } } }];
+  }
   return blockedMove(order, "PROCESSING") ?? [{ type: "markProcessing", totalCents: event.data.totalCents }];
 }
 

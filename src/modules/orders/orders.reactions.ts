@@ -20,8 +20,8 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, statements: O
   const stateOf = (sessionId: string, orderId: string): OrderState => {
     const row = statements.order.get({ sessionId, orderId });
     if (!row) return undefined;
-    const { status, cancellationRequestedBy } = fromStoredOrder(row);
-    return { status, cancellationRequestedBy };
+    const { status, cancellationRequestedBy, cancellationSource } = fromStoredOrder(row);
+    return { status, cancellationRequestedBy, cancellationSource };
   };
 
   /**

@@ -69,3 +69,27 @@ describe("resets never strand money", () => {
     });
   });
 });
+
+describe("a cancel whose closed books an inventory reset lost", () => {
+  // Found by `npm run fuzz`: an order cancelled before inventory reacted (its books closed with an
+  // empty reservation), then an inventory reset (dropping that reservation), then the delayed
+  // reservation attempt: stock reserved, charged and confirmed for a CANCELLED order.
+  test("the late reservation is handed back and nothing is charged", async () => {
+    const t = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+    await t.request("POST", "/inventory/seed");
+    const id = (await t.request("POST", "/orders", { body: { items: [{ product: "laptop", quantity: 1 }] } })).body.id;
+    t.relay.runDue();
+    await t.request("POST", `/orders/${id}/cancel?wait=0`);
+    t.relay.runDue(); // cancelled; the reservation attempt is still 3 s away
+    expect((await t.request("GET", `/orders/${id}`)).body.status).toBe("CANCELLED");
+    await t.request("POST", "/inventory/reset");
+    t.settle();
+    expect((await t.request("GET", `/orders/${id}`)).body).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
+    const laptop = ((await t.request("GET", "/inventory")).body as { id: string; stock_level: number; reserved: number }[]).find(
+      (p) => p.id === "laptop",
+    );
+    expect(laptop).toMatchObject({ stock_level: 5, reserved: 0 });
+    expect((await paymentStatus(t)).filter((status) => status === "SUCCESS")).toEqual([]);
+    expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
+  });
+});
