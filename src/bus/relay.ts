@@ -55,6 +55,10 @@ interface Round<P extends EventPayloadBase> {
 }
 const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [], scheduled: new Set() });
 
+/** After a failed round the next waits this long, doubling with each failure in a row, at most the max. */
+const ROUND_RETRY_BASE_MS = 100;
+const ROUND_RETRY_MAX_MS = 30_000;
+
 /** The log past the cursor, and due deliveries, are read in pages of this many. */
 const PAGE_SIZE = 100;
 
@@ -96,6 +100,9 @@ export class Relay<P extends EventPayloadBase> {
   private readonly isHeld: (sessionId: string) => boolean;
   private readonly faults: FaultInjection | undefined;
   private readonly onDeliveriesChanged: (sessionId: string) => void;
+  /** Rounds that failed in a row (the database full or gone), and when the next may be tried. */
+  private failedRounds = 0;
+  private retryRoundsAt = 0;
 
   constructor(
     private readonly bus: Bus<P>,
@@ -105,7 +112,7 @@ export class Relay<P extends EventPayloadBase> {
     this.batchSize = options.batchSize ?? 500;
     this.retryBaseMs = options.retryBaseMs ?? 1_000;
     this.retryMaxMs = options.retryMaxMs ?? 60_000;
-    this.log = options.log ?? ((message, error) => console.error(message, error));
+    this.log = options.log ?? ((message, error) => (error === undefined ? console.error(message) : console.error(message, error)));
     this.deliveryLog = options.deliveryLog;
     this.isHeld = options.isHeld ?? (() => false);
     this.faults = options.faults;
@@ -311,7 +318,9 @@ export class Relay<P extends EventPayloadBase> {
     // A round already runs as soon as the event loop allows: nothing can be due sooner than
     // that, so the query below (once per commit, the commonest call) is not needed.
     if (this.cancelTimer && this.timerDueAt <= this.clock.now()) return;
-    const next = this.nextDueAt();
+    const due = this.nextDueAt();
+    // After failed rounds, nothing is tried before the backoff is over.
+    const next = due === null ? null : Math.max(due, this.retryRoundsAt);
     if (next === null || next >= this.timerDueAt) return;
     this.cancelTimer?.();
     this.timerDueAt = next;
@@ -332,8 +341,19 @@ export class Relay<P extends EventPayloadBase> {
     this.timerDueAt = Number.POSITIVE_INFINITY;
     try {
       this.runDue(this.batchSize);
+      if (this.failedRounds > 0) this.log(`relay: delivery rounds succeed again after ${this.failedRounds} failed in a row`);
+      this.failedRounds = 0;
+      this.retryRoundsAt = 0;
     } catch (error) {
-      this.log("relay: delivery round failed", error);
+      // A round fails as a whole when the database cannot be written (a full disk): nothing was
+      // delivered, and trying again at once would only spin. Back off (0.1 s doubling to 30 s),
+      // and log the first failure in full, then only how many followed, at each doubling.
+      this.failedRounds += 1;
+      this.retryRoundsAt = this.clock.now() + Math.min(ROUND_RETRY_MAX_MS, ROUND_RETRY_BASE_MS * 2 ** (this.failedRounds - 1));
+      if (this.failedRounds === 1) this.log("relay: delivery round failed", error);
+      else if ((this.failedRounds & (this.failedRounds - 1)) === 0) {
+        this.log(`relay: delivery round failed ${this.failedRounds} times in a row: ${messageOf(error)}`);
+      }
     }
     this.wake();
   }

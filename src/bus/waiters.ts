@@ -3,6 +3,8 @@ import type { BusEvent, EventPayloadBase } from "./event";
 
 /** Upper bound on concurrent long polls per process; past it a wait ends at once. */
 export const MAX_WAITING_REQUESTS = 10_000;
+/** Upper bound per session, so one tenant's waits never use up everyone's. */
+export const MAX_WAITING_REQUESTS_PER_SESSION = 500;
 
 interface Waiter {
   types: ReadonlySet<string>;
@@ -18,11 +20,13 @@ interface Waiter {
  */
 export class EventWaiters<P extends EventPayloadBase> {
   private readonly byOrder = new Map<string, Set<Waiter>>();
+  private readonly bySession = new Map<string, number>();
   private waiting = 0;
 
   constructor(
     bus: Bus<P>,
     private readonly maxWaiting = MAX_WAITING_REQUESTS,
+    private readonly maxWaitingPerSession = MAX_WAITING_REQUESTS_PER_SESSION,
   ) {
     bus.listen((events) => this.wakeFor(events));
   }
@@ -35,9 +39,11 @@ export class EventWaiters<P extends EventPayloadBase> {
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<void> {
-    if (this.waiting >= this.maxWaiting || signal.aborted) return;
+    const sessionWaiting = this.bySession.get(sessionId) ?? 0;
+    if (this.waiting >= this.maxWaiting || sessionWaiting >= this.maxWaitingPerSession || signal.aborted) return;
     const key = orderKey(sessionId, orderId);
     this.waiting += 1;
+    this.bySession.set(sessionId, sessionWaiting + 1);
     try {
       await new Promise<void>((resolve) => {
         const waiter: Waiter = {
@@ -59,6 +65,9 @@ export class EventWaiters<P extends EventPayloadBase> {
       });
     } finally {
       this.waiting -= 1;
+      const left = (this.bySession.get(sessionId) ?? 1) - 1;
+      if (left === 0) this.bySession.delete(sessionId);
+      else this.bySession.set(sessionId, left);
     }
   }
 

@@ -27,3 +27,21 @@ test("a long poll wakes only for its own order's final event, whatever else is a
   expect(answered).toContain(`${slow}:COMPLETED`);
   expect(t.deps.waiters.count).toBe(0);
 });
+
+test("one session's long polls cannot use up everyone's: past its own cap a session's wait answers at once, others still wait", async () => {
+  const { EventWaiters } = await import("../../../src/bus/waiters");
+  const t = createTestApp();
+  const waiters = new EventWaiters(t.deps.bus, 100, 3);
+  const never = new AbortController();
+  const pending = Array.from({ length: 3 }, (_, i) => waiters.waitForOrder("greedy", `o${i}`, ["ORDER_COMPLETED"], 60_000, never.signal));
+  expect(waiters.count).toBe(3);
+  // The greedy session's fourth answers at once; another session still gets to wait.
+  const started = Date.now();
+  await waiters.waitForOrder("greedy", "o4", ["ORDER_COMPLETED"], 60_000, never.signal);
+  expect(Date.now() - started).toBeLessThan(1_000);
+  const polite = waiters.waitForOrder("polite", "o1", ["ORDER_COMPLETED"], 60_000, never.signal);
+  expect(waiters.count).toBe(4);
+  never.abort();
+  await Promise.all([...pending, polite]);
+  expect(waiters.count).toBe(0);
+});
