@@ -130,6 +130,11 @@
       return new Promise(() => {});
     });
   }
+  // The server cannot replay what this page missed (its log is newer, or too much happened):
+  // the page loads again, whole, from the current state.
+  document.addEventListener("DOMContentLoaded", () => {
+    document.getElementById("live")?.addEventListener("RESYNC", () => location.reload());
+  });
   document.addEventListener("htmx:sse:after:connection", () => setLive("open", "live"));
   document.addEventListener("htmx:sse:error", () => setLive("error", "reconnecting…"));
   document.addEventListener("htmx:sse:close", () => setLive("closed", "disconnected"));

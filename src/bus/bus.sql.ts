@@ -186,6 +186,8 @@ export function busStatements(sqlite: SQLite) {
       "SELECT id FROM deliveries WHERE event_seq = $eventSeq AND reaction = $reaction LIMIT 1",
     ),
     eventBySeq: sqlite.prepare<EventRow, [{ seq: number }]>(`SELECT ${eventColumns} FROM events e WHERE e.seq = $seq`),
+    /** The newest seq the log has ever given (AUTOINCREMENT never reuses one, even after a reset). */
+    newestSeq: sqlite.prepare<{ seq: number | null }, []>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
     nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries WHERE held = 0 AND dead_at IS NULL"),
     scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries WHERE dead_at IS NULL"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),

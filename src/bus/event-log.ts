@@ -28,6 +28,11 @@ export class EventLog<P extends EventPayloadBase> {
     return this.statements.sessionEventCount.get({ sessionId })?.n ?? 0;
   }
 
+  /** The newest sequence number the log has given (0 for a log that never had an event). */
+  newestSeq(): number {
+    return this.statements.newestSeq.get()?.seq ?? 0;
+  }
+
   /** One event by its sequence number, or undefined. */
   event(seq: number): BusEvent<P> | undefined {
     const row = this.statements.eventBySeq.get({ seq });

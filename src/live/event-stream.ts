@@ -136,10 +136,25 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
         };
 
         try {
+          // A position the log cannot serve is never skipped over in silence: the client is told
+          // to reload its view (RESYNC) and the stream goes on from the log's end. That is a
+          // Last-Event-ID ahead of every seq the log ever gave (a tab open across a restart on a
+          // fresh database), or more missed events than a replay may hold.
+          const missed = after === null ? [] : bus.log.sessionEvents(sessionId, after, registry.limits.maxReplay + 1);
+          const newest = bus.log.newestSeq();
+          const resync =
+            after !== null && after > newest
+              ? "ahead of the log"
+              : missed.length > registry.limits.maxReplay
+                ? `more than ${registry.limits.maxReplay} missed events`
+                : null;
+          if (resync) lastSent = newest;
           // Tells the client the stream is live (and, for curl, that it is connected to the right session).
           await stream.writeSSE({ event: "ready", data: JSON.stringify({ sessionId, after: lastSent }) });
-          if (after !== null) {
-            for (const event of bus.log.sessionEvents(sessionId, after, registry.limits.maxReplay)) await send(event);
+          if (resync) {
+            await stream.writeSSE({ event: "RESYNC", data: JSON.stringify({ sessionId, reason: resync, after: lastSent }) });
+          } else {
+            for (const event of missed) await send(event);
           }
           while (!closed) {
             while (pending.length > 0 && !closed) await send(pending.shift()!);

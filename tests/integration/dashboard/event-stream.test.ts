@@ -185,3 +185,35 @@ describe("GET /events/stream backlog", () => {
     expect(t.streams.openTotal).toBe(0);
   });
 });
+
+describe("resuming a stream from a position the log cannot serve (found by attacking the server)", () => {
+  test("a Last-Event-ID ahead of the log (a tab open across a restart on a fresh database) gets RESYNC, then every new event", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const res = await openStream(t, { "x-session-id": "test-session", "last-event-id": "5000" }).response;
+    const sse = sseReader(res);
+    expect((await sse.next())?.event).toBe("ready");
+    const resync = await sse.next();
+    expect(resync?.event).toBe("RESYNC");
+    expect(JSON.parse(resync!.data)).toEqual({ sessionId: "test-session", reason: "ahead of the log", after: 0 });
+    await t.request("POST", "/orders", { body: fiveMousePads });
+    const created = await sse.next();
+    expect(created).toMatchObject({ event: "ORDER_CREATED", id: "1" }); // not skipped as "already seen"
+  });
+
+  test("more missed events than a replay holds gets RESYNC instead of the oldest ones and a silent gap", async () => {
+    const t = createTestApp({ streams: { maxReplay: 3 } });
+    await t.request("POST", "/inventory/seed");
+    await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle(t.clock.now() + 60_000); // five events
+    const fewer = sseReader(await openStream(t, { "x-session-id": "test-session", "last-event-id": "2" }).response);
+    expect((await fewer.next())?.event).toBe("ready");
+    expect([(await fewer.next())?.id, (await fewer.next())?.id, (await fewer.next())?.id]).toEqual(["3", "4", "5"]);
+
+    const tooMany = sseReader(await openStream(t, { "x-session-id": "test-session", "last-event-id": "0" }).response);
+    expect((await tooMany.next())?.event).toBe("ready");
+    const resync = await tooMany.next();
+    expect(resync?.event).toBe("RESYNC");
+    expect(JSON.parse(resync!.data)).toEqual({ sessionId: "test-session", reason: "more than 3 missed events", after: 5 });
+  });
+});
