@@ -30,7 +30,7 @@ export function createApp({ mounts, modules }: AppRoutes) {
       // Empty: the headers a preflight asks for are reflected (as SWAP does), so a client that
       // sends Authorization or its own headers is not blocked. No credentials are ever allowed.
       allowHeaders: [],
-      exposeHeaders: ["Idempotent-Replayed"],
+      exposeHeaders: ["Idempotent-Replayed", "Link"],
       maxAge: 600,
     }),
   );

@@ -1,13 +1,23 @@
 import { Hono } from "hono";
 import { type SessionEnv, requireSession } from "../../platform/session";
+import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
 import { listQuerySchema, validJson, validate } from "../../platform/validation";
+import { z } from "zod";
+
+/** A cursor of `GET /inventory`: [name, id] of the last product of the previous page. */
+const productPositionSchema = z.tuple([z.string().max(200), z.string().max(64)]).readonly();
 import { checkAvailabilityBodySchema, seedBodySchema } from "./inventory.schemas";
 import type { InventoryService } from "./inventory.service";
 
 export function inventoryRoutes(service: InventoryService) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .get("/", (c) => c.json(service.listProducts(c.var.sessionId)))
+    .get("/", validate("query", pageQuerySchema), (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = service.listProductsPage(c.var.sessionId, limit, decodeCursor(cursor, productPositionSchema));
+      announceNextPage(c, limit, page.next);
+      return c.json(page.products);
+    })
     .get("/stats", (c) => c.json(service.inventoryStats(c.var.sessionId)))
     .get("/reservations", validate("query", listQuerySchema), (c) =>
       c.json(service.listReservations(c.var.sessionId, c.req.valid("query").limit)),

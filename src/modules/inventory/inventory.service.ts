@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, notInArray, sql, sum } from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, inArray, notInArray, or, sql, sum } from "drizzle-orm";
 import { transaction } from "../../platform/db";
 import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
@@ -17,14 +17,31 @@ class Shortage extends Error {}
 export function inventoryService(deps: ModuleDeps, statements: InventoryStatements) {
   const { db } = deps;
 
+  /** The whole catalog, by name (at most MAX_CATALOG_PRODUCTS): for the dashboard and a seed's answer. */
   function listProducts(sessionId: string): ProductJson[] {
-    return db
+    return listProductsPage(sessionId, Number.MAX_SAFE_INTEGER).products;
+  }
+
+  /** `GET /inventory`: by name, after `after` (the last product of the previous page), at most `limit`. */
+  function listProductsPage(sessionId: string, limit: number, after?: readonly [string, string]) {
+    const rows = db
       .select()
       .from(products)
-      .where(eq(products.sessionId, sessionId))
+      .where(
+        after === undefined
+          ? eq(products.sessionId, sessionId)
+          : and(
+              eq(products.sessionId, sessionId),
+              or(gt(products.name, after[0]), and(eq(products.name, after[0]), gt(products.id, after[1]))),
+            ),
+      )
       .orderBy(asc(products.name), asc(products.id))
-      .all()
-      .map(productToJson);
+      .limit(Math.min(limit + 1, Number.MAX_SAFE_INTEGER))
+      .all();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next: readonly [string, string] | undefined = rows.length > limit && last ? [last.name, last.id] : undefined;
+    return { products: page.map(productToJson), next };
   }
 
   /**
@@ -94,6 +111,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
 
   return {
     listProducts,
+    listProductsPage,
     seedCatalog,
 
     /**

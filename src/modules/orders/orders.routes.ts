@@ -1,13 +1,15 @@
 import { Hono } from "hono";
 import { eventToJson } from "../../bus/event";
 import { type SessionEnv, requireSession } from "../../platform/session";
-import { listQuerySchema, validJson, validate } from "../../platform/validation";
+import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
+import { validJson, validate } from "../../platform/validation";
 import type { ModuleDeps } from "../module-deps";
 import {
   cancelOrderQuerySchema,
   getOrderQuerySchema,
   idempotencyHeaderSchema,
   orderIdParamSchema,
+  orderPositionSchema,
   placeOrderBodySchema,
 } from "./orders.schemas";
 import type { OrdersService } from "./orders.service";
@@ -23,7 +25,12 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       if (replayed) c.header("Idempotent-Replayed", "true");
       return c.json(order);
     })
-    .get("/", validate("query", listQuerySchema), (c) => c.json(service.listOrders(c.var.sessionId, c.req.valid("query").limit)))
+    .get("/", validate("query", pageQuerySchema), (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = service.listOrdersPage(c.var.sessionId, limit, decodeCursor(cursor, orderPositionSchema));
+      announceNextPage(c, limit, page.next);
+      return c.json(page.orders);
+    })
     .post("/reset", (c) => {
       service.resetOrders(c.var.sessionId);
       return c.json({ message: "Orders reset successfully" });

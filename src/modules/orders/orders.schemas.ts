@@ -47,6 +47,9 @@ export const cancelOrderQuerySchema = z.object({
   wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).default(DEFAULT_CANCEL_WAIT_MS),
 });
 
+/** A cursor of `GET /orders`: [createdAt, id] of the last order of the previous page. */
+export const orderPositionSchema = z.tuple([z.number().int(), z.string().max(200)]).readonly();
+
 export const orderIdParamSchema = z.object({ id: z.string().min(1).max(200) });
 
 /** The wire form (camelCase, as SWAP's order service answers). */

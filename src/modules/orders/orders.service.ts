@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 
 import type { Emit } from "../../bus/bus";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
@@ -11,6 +11,11 @@ import { requestCancellation } from "./orders.decide";
 import type { OrderDecisions } from "./orders.reactions";
 import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
 import { type OrderRow, type OrdersStatements, fromStoredOrder, idempotencyKeys, orderItems, orders } from "./orders.sql";
+
+/** A page of orders holds at most this many order lines in all (about 2.5 MB of JSON at most). */
+export const MAX_LINES_PER_PAGE = 10_000;
+/** Where a page of orders ends: [createdAt, id] of its last (oldest) order. */
+export type OrderPosition = readonly [number, string];
 
 /** How long an Idempotency-Key answers its first order again. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -29,6 +34,55 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     const order = findOrder(sessionId, orderId);
     if (!order) throw new NotFoundError(`Order ${orderId}`);
     return order;
+  }
+
+  /**
+   * Newest first, after `after` (the last order of the previous page), at most `limit` orders
+   * and at most MAX_LINES_PER_PAGE lines in all, so no answer grows with the session: a page of
+   * 1,000 orders of 100 lines each would be tens of megabytes.
+   */
+  function listOrdersPage(sessionId: string, limit: number, after?: OrderPosition): { orders: OrderJson[]; next?: OrderPosition } {
+    const rows = db
+      .select()
+      .from(orders)
+      .where(
+        after === undefined
+          ? eq(orders.sessionId, sessionId)
+          : and(
+              eq(orders.sessionId, sessionId),
+              or(lt(orders.createdAt, after[0]), and(eq(orders.createdAt, after[0]), lt(orders.id, after[1]))),
+            ),
+      )
+      .orderBy(desc(orders.createdAt), desc(orders.id))
+      .limit(limit + 1)
+      .all();
+    if (rows.length === 0) return { orders: [] };
+    const items = db
+      .select()
+      .from(orderItems)
+      .where(
+        and(
+          eq(orderItems.sessionId, sessionId),
+          inArray(
+            orderItems.orderId,
+            rows.map((r) => r.id),
+          ),
+        ),
+      )
+      .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
+      .all();
+    const itemsByOrder = Map.groupBy(items, (item) => item.orderId);
+    const page: OrderJson[] = [];
+    let lines = 0;
+    for (const row of rows.slice(0, limit)) {
+      const own = itemsByOrder.get(row.id) ?? [];
+      if (page.length > 0 && lines + own.length > MAX_LINES_PER_PAGE) break;
+      lines += own.length;
+      page.push(orderToJson(row, own));
+    }
+    const last = page.at(-1);
+    const more = page.length < rows.length;
+    return { orders: page, next: more && last ? [Date.parse(last.createdAt), last.id] : undefined };
   }
 
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
@@ -127,33 +181,13 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
       return getOrder(order.sessionId, order.id);
     },
 
-    /** Newest first. */
+    /** Newest first (the dashboard, the saga admin): at most `limit`. */
     listOrders(sessionId: string, limit: number): OrderJson[] {
-      const rows = db
-        .select()
-        .from(orders)
-        .where(eq(orders.sessionId, sessionId))
-        .orderBy(desc(orders.createdAt), desc(orders.id))
-        .limit(limit)
-        .all();
-      if (rows.length === 0) return [];
-      const items = db
-        .select()
-        .from(orderItems)
-        .where(
-          and(
-            eq(orderItems.sessionId, sessionId),
-            inArray(
-              orderItems.orderId,
-              rows.map((r) => r.id),
-            ),
-          ),
-        )
-        .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
-        .all();
-      const itemsByOrder = Map.groupBy(items, (item) => item.orderId);
-      return rows.map((row) => orderToJson(row, itemsByOrder.get(row.id) ?? []));
+      return listOrdersPage(sessionId, limit).orders;
     },
+
+    /** `GET /orders`: a page, newest first, and where the next one starts. */
+    listOrdersPage,
 
     /** Per session with orders: how many, by status, and when one last changed (the teacher's overview). */
     sessionSummaries() {

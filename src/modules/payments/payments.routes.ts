@@ -1,12 +1,22 @@
 import { Hono } from "hono";
 import { type SessionEnv, requireSession } from "../../platform/session";
-import { listQuerySchema, validate } from "../../platform/validation";
+import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
+import { validate } from "../../platform/validation";
+import { z } from "zod";
+
+/** A cursor of `GET /payments`: [createdAt, id] of the last payment of the previous page. */
+const paymentPositionSchema = z.tuple([z.number().int(), z.string().max(200)]).readonly();
 import type { PaymentsService } from "./payments.service";
 
 export function paymentsRoutes(service: PaymentsService) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .get("/", validate("query", listQuerySchema), (c) => c.json(service.listPayments(c.var.sessionId, c.req.valid("query").limit)))
+    .get("/", validate("query", pageQuerySchema), (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const page = service.listPaymentsPage(c.var.sessionId, limit, decodeCursor(cursor, paymentPositionSchema));
+      announceNextPage(c, limit, page.next);
+      return c.json(page.payments);
+    })
     .post("/reset", (c) => {
       service.resetPayments(c.var.sessionId);
       return c.json({ message: "Payments reset successfully" });

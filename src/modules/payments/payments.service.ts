@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, lt, or } from "drizzle-orm";
 import { transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { PaymentState } from "./payments.decide";
@@ -8,17 +8,35 @@ import { type PaymentRow, type PaymentStatus, type PaymentsStatements, payments 
 /** Payments' commands and queries; the routes, the reactions and (through index.ts) the dashboard call these. */
 export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements) {
   const { db } = deps;
+
+  /** Newest first, after `after` (the last payment of the previous page), at most `limit`; and where the next page starts. */
+  function listPaymentsPage(sessionId: string, limit: number, after?: readonly [number, string]) {
+    const rows = db
+      .select()
+      .from(payments)
+      .where(
+        after === undefined
+          ? eq(payments.sessionId, sessionId)
+          : and(
+              eq(payments.sessionId, sessionId),
+              or(lt(payments.createdAt, after[0]), and(eq(payments.createdAt, after[0]), lt(payments.id, after[1]))),
+            ),
+      )
+      .orderBy(desc(payments.createdAt), desc(payments.id))
+      .limit(limit + 1)
+      .all();
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    const next: readonly [number, string] | undefined = rows.length > limit && last ? [last.createdAt, last.id] : undefined;
+    return { payments: page.map(paymentToJson), next };
+  }
+
   return {
     listPayments(sessionId: string, limit: number): PaymentJson[] {
-      return db
-        .select()
-        .from(payments)
-        .where(eq(payments.sessionId, sessionId))
-        .orderBy(desc(payments.createdAt), desc(payments.id))
-        .limit(limit)
-        .all()
-        .map(paymentToJson);
+      return listPaymentsPage(sessionId, limit).payments;
     },
+
+    listPaymentsPage,
 
     paymentState(sessionId: string, orderId: string): PaymentState {
       const payment = statements.paymentOfOrder.get({ sessionId, orderId });
