@@ -113,10 +113,13 @@ describe("kill -9 under load", () => {
       unfinished.clear();
       missing.clear();
       for (const session of sessions) {
-        const listed = (await (await fetch(`${base}/orders`, { headers: { "x-session-id": session } })).json()) as {
-          id: string;
-          status: string;
-        }[];
+        // Every page of the session's orders (the list is paged: a Link header names the next).
+        const listed: { id: string; status: string }[] = [];
+        for (let next: string | null = "/orders?limit=1000"; next !== null; ) {
+          const page = await fetch(`${base}${next}`, { headers: { "x-session-id": session } });
+          listed.push(...((await page.json()) as { id: string; status: string }[]));
+          next = page.headers.get("link")?.match(/^<([^>]+)>; rel="next"$/)?.[1] ?? null;
+        }
         const byId = new Map(listed.map((o) => [o.id, o.status]));
         for (const id of acknowledged.get(session)!) {
           const status = byId.get(id);
