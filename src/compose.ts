@@ -19,6 +19,8 @@ import { notificationsModule } from "./modules/notifications";
 import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
+import { sessionRoutes } from "./sessions/session.routes";
+import { sessionWipe } from "./sessions/session-wipe";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
 import { settingsService } from "./settings/settings.service";
@@ -102,6 +104,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   });
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
+  // Every holder of a session's rows or memory: the four modules, the bus, the knobs, the delivery log.
+  const wipeSession = sessionWipe(db, [...modules.map((module) => module.commands), bus, settings, deliveryLog], changes);
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
@@ -117,6 +121,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/settings", routes: settingsRoutes(knobs) },
       { path: "/bus", routes: busRoutes(relay) },
       { path: "/sagas", routes: sagasRoutes(sagas) },
+      { path: "/session", routes: sessionRoutes(wipeSession) },
       {
         path: "/teacher",
         routes: teacherRoutes(options.teacherToken ?? null, {
@@ -163,6 +168,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relay,
     streams,
     modules: { orders, inventory, payments, notifications },
+    /** Every row of one session, gone (`DELETE /session`, and the idle purge). */
+    wipeSession,
     /** The invariant checker over this server's database (tests pass the options only they can know). */
     checkConsistency: (invariantOptions: InvariantOptions = {}) => checkInvariants(audit, invariantOptions),
   };

@@ -1,6 +1,6 @@
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
-import { type Database, transaction } from "../platform/db";
+import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import { type BusStatements, type EventRow, busStatements, deliveries, events, relayCursor } from "./bus.sql";
 import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
@@ -184,9 +184,8 @@ export class Bus<P extends EventPayloadBase> {
    * Removes a session's events and their scheduled deliveries: what `POST /orders/reset`
    * promises. The modules' own rows are theirs to drop. Runs inside the caller's transaction.
    */
-  forgetSession(sessionId: string): void {
-    this.db.delete(events).where(eq(events.sessionId, sessionId)).run();
-    this.db.delete(deliveries).where(eq(deliveries.sessionId, sessionId)).run();
+  forgetSession(sessionId: string): Record<string, number> {
+    return deleteSessionRows(this.db, sessionId, ["deliveries", "events"]);
   }
 
   /** The orders of a session with work still ahead on the bus: sagas it has not finished. */

@@ -45,6 +45,12 @@ export class DeliveryLog {
     if (this.byOrder.size > this.maxOrders) this.byOrder.delete(this.byOrder.keys().next().value as string);
   }
 
+  /** Drops every order's log of the session (`DELETE /session`). */
+  forgetSession(sessionId: string): void {
+    const prefix = orderKey(sessionId, "");
+    for (const key of [...this.byOrder.keys()]) if (key.startsWith(prefix)) this.byOrder.delete(key);
+  }
+
   forOrder(sessionId: string, orderId: string): readonly DeliveryLogEntry[] {
     return this.byOrder.get(orderKey(sessionId, orderId)) ?? [];
   }

@@ -112,3 +112,13 @@ export function transaction<T>(db: Database, work: () => T): T {
   return inTransaction(work) as T;
 }
 const transactionRunners = new WeakMap<SQLite, (run: () => unknown) => unknown>();
+
+/**
+ * Deletes every row of one session from each of `tables` (in that order: children before the
+ * rows they refer to), inside the caller's transaction; answers how many rows each lost.
+ */
+export function deleteSessionRows(db: Database, sessionId: string, tables: readonly string[]): Record<string, number> {
+  return Object.fromEntries(
+    tables.map((table) => [table, db.$client.run(`DELETE FROM ${table} WHERE session_id = ?`, [sessionId]).changes]),
+  );
+}

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { SessionSettings, SettingsPatch, SettingsReader } from "../modules/session-settings";
 import { sessionSettingsSchema } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
-import { type Database, transaction } from "../platform/db";
+import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import { sessionSettings } from "./settings.sql";
 
 /** Sessions whose settings stay in memory, the least recently read going first. */
@@ -44,6 +44,12 @@ export class SettingsStore implements SettingsReader {
     });
     this.remember(sessionId, settings);
     return settings;
+  }
+
+  /** `DELETE /session`: the session's settings row, and its cached copy (inside the caller's transaction). */
+  forgetSession(sessionId: string): Record<string, number> {
+    this.cache.delete(sessionId);
+    return deleteSessionRows(this.db, sessionId, ["session_settings"]);
   }
 
   private remember(sessionId: string, settings: SessionSettings): void {

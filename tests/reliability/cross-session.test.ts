@@ -131,6 +131,8 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /payments": [{ method: "GET", path: () => "/payments", answer: "own" }],
   "POST /payments/reset": [{ method: "POST", path: () => "/payments/reset", answer: "own" }],
+  // B wipes B: A keeps every row.
+  "DELETE /session": [{ method: "DELETE", path: () => "/session", answer: "own" }],
   "GET /notifications": [{ method: "GET", path: () => "/notifications", answer: "own" }],
   "POST /notifications/reset": [{ method: "POST", path: () => "/notifications/reset", answer: "own" }],
   "GET /events": [

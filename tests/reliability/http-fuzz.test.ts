@@ -321,6 +321,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/payments", undefined, null, false],
   ["POST", "/payments/reset", undefined, null, false],
   ["GET", "/notifications", undefined, null, false],
+  ["DELETE", "/session", undefined, null, false],
   ["POST", "/notifications/reset", undefined, null, false],
   ["GET", "/events", undefined, null, false],
   ["GET", "/events/stream", undefined, null, true],

@@ -116,7 +116,7 @@ describe("kill -9 under load", () => {
         // Every page of the session's orders (the list is paged: a Link header names the next).
         const listed: { id: string; status: string }[] = [];
         for (let next: string | null = "/orders?limit=1000"; next !== null; ) {
-          const page = await fetch(`${base}${next}`, { headers: { "x-session-id": session } });
+          const page: Response = await fetch(`${base}${next}`, { headers: { "x-session-id": session } });
           listed.push(...((await page.json()) as { id: string; status: string }[]));
           next = page.headers.get("link")?.match(/^<([^>]+)>; rel="next"$/)?.[1] ?? null;
         }

@@ -31,7 +31,11 @@ export function inventoryModule(deps: ModuleDeps) {
       auditRows: service.auditRows,
     },
     /** What the dashboard may do, exactly as the API does it. */
-    commands: { seedCatalog: (sessionId: string) => service.seedCatalog(sessionId), resetInventory: service.resetInventory },
+    commands: {
+      forgetSession: service.forgetSession,
+      seedCatalog: (sessionId: string) => service.seedCatalog(sessionId),
+      resetInventory: service.resetInventory,
+    },
   };
 }
 export type InventoryModule = ReturnType<typeof inventoryModule>;

@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, gt, inArray, notInArray, or, sql, sum } from "drizzle-orm";
-import { transaction } from "../../platform/db";
+import { deleteSessionRows, transaction } from "../../platform/db";
 import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
 import type { OrderLine } from "../saga-terms";
@@ -127,6 +127,9 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       });
       return seedCatalog(sessionId);
     },
+
+    /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["reservation_lines", "reservations", "products"]),
 
     inventoryStats(sessionId: string) {
       const totals = db

@@ -19,7 +19,9 @@ export function notificationsModule(deps: ModuleDeps) {
     reactions: notificationReactions(service),
     routes: notificationsRoutes(service),
     queries: { listNotifications: service.listNotifications },
-    commands: {},
+    commands: {
+      forgetSession: service.forgetSession,
+    },
   };
 }
 export type NotificationsModule = ReturnType<typeof notificationsModule>;

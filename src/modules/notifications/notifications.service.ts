@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
 import { toIso } from "../../platform/clock";
-import { transaction } from "../../platform/db";
+import { deleteSessionRows, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { Message } from "./notifications.decide";
 import { type NotificationRow, type NotificationsStatements, notifications } from "./notifications.sql";
@@ -42,6 +42,9 @@ export function notificationsService(deps: ModuleDeps, statements: Notifications
         .all()
         .map(notificationToJson);
     },
+
+    /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["notifications"]),
 
     resetNotifications(sessionId: string): void {
       transaction(db, () => db.delete(notifications).where(eq(notifications.sessionId, sessionId)).run());

@@ -34,7 +34,12 @@ export function ordersModule(deps: ModuleDeps) {
       auditRows: service.auditRows,
     },
     /** What the dashboard may do, exactly as the API does it. */
-    commands: { placeOrder: service.placeOrder, placeOrderOnce: service.placeOrderOnce, requestCancellation: service.requestCancellation },
+    commands: {
+      forgetSession: service.forgetSession,
+      placeOrder: service.placeOrder,
+      placeOrderOnce: service.placeOrderOnce,
+      requestCancellation: service.requestCancellation,
+    },
   };
 }
 export type OrdersModule = ReturnType<typeof ordersModule>;

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 
 import type { Emit } from "../../bus/bus";
+import { deleteSessionRows } from "../../platform/db";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
@@ -219,6 +220,9 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
       await deps.waiters.waitForOrder(order.sessionId, order.id, ["ORDER_COMPLETED", "ORDER_CANCELLED"], waitMs, signal);
       return getOrder(order.sessionId, order.id);
     },
+
+    /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["order_items", "orders", "idempotency_keys"]),
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.

@@ -22,7 +22,9 @@ export function paymentsModule(deps: ModuleDeps) {
     routes: paymentsRoutes(service),
     /** Read-only views for the dashboard and the consistency checker. */
     queries: { listPayments: service.listPayments, auditRows: service.auditRows },
-    commands: {},
+    commands: {
+      forgetSession: service.forgetSession,
+    },
   };
 }
 export type PaymentsModule = ReturnType<typeof paymentsModule>;

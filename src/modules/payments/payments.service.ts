@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import { transaction } from "../../platform/db";
+import { deleteSessionRows, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { PaymentState } from "./payments.decide";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
@@ -58,6 +58,9 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
      * delivered (its cursor and schedule) is not touched, so a duplicate delivery arriving after
      * the reset is still recognised (docs/architecture.md).
      */
+    /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["payments"]),
+
     resetPayments(sessionId: string): void {
       transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());
       deps.changes.announce(sessionId, "PAYMENTS_RESET");

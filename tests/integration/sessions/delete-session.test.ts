@@ -1,0 +1,61 @@
+import { expect, test } from "bun:test";
+import { dumpDomainTables } from "../../support/db-snapshot";
+import { createTestApp, type TestApp } from "../../support/test-app";
+
+const tables = [
+  "orders",
+  "order_items",
+  "idempotency_keys",
+  "products",
+  "reservations",
+  "reservation_lines",
+  "payments",
+  "notifications",
+  "events",
+  "deliveries",
+  "session_settings",
+];
+
+const rowsOf = (t: TestApp, session: string) =>
+  Object.fromEntries(
+    tables.map((table) => [
+      table,
+      (t.deps.db.$client.query(`SELECT count(*) AS n FROM ${table} WHERE session_id = ?`).get(session) as { n: number }).n,
+    ]),
+  );
+
+async function fill(t: TestApp, session: string) {
+  await t.request("POST", "/inventory/seed", { session });
+  await t.request("PATCH", "/settings", { session, body: { paymentDelayMs: 1_000 } });
+  await t.request("POST", "/orders", {
+    session,
+    body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },
+    headers: { "idempotency-key": "k" },
+  });
+  await t.request("POST", "/orders", { session, body: { items: [{ product: "laptop", quantity: 1 }] } }); // still in flight
+  t.relay.runDue();
+}
+
+test("DELETE /session wipes every row of the session in every table, and nothing of any other", async () => {
+  const t = createTestApp();
+  await fill(t, "leaving");
+  await fill(t, "staying");
+  const staying = rowsOf(t, "staying");
+  const stayingRows = JSON.stringify(dumpDomainTables(t.deps.db)).length;
+  expect(Object.values(rowsOf(t, "leaving")).every((n) => n > 0)).toBe(true);
+
+  const answer = await t.request("DELETE", "/session", { session: "leaving" });
+  expect(answer.status).toBe(200);
+  expect(Object.keys(answer.body.deleted).sort()).toEqual([...tables].sort());
+  expect(Object.values(answer.body.deleted as Record<string, number>).every((n) => n > 0)).toBe(true);
+  expect(Object.values(rowsOf(t, "leaving")).every((n) => n === 0)).toBe(true);
+  expect(rowsOf(t, "staying")).toEqual(staying);
+  expect(JSON.stringify(dumpDomainTables(t.deps.db)).length).toBeLessThan(stayingRows);
+
+  // The session starts over as a new one: no orders, the default knobs, no delivery log.
+  expect((await t.request("GET", "/orders", { session: "leaving" })).body).toEqual([]);
+  expect((await t.request("GET", "/settings", { session: "leaving" })).body.paymentDelayMs).toBe(5_000);
+  t.settle();
+  expect(t.checkConsistency({ settled: true })).toEqual({ consistent: true, violations: [] });
+  expect((await t.request("DELETE", "/session", { session: null })).status).toBe(400);
+});
