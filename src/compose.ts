@@ -21,6 +21,7 @@ import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
 import { sessionWipe } from "./sessions/session-wipe";
+import { purgeIdleSessions } from "./sessions/activity";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
 import { settingsService } from "./settings/settings.service";
@@ -170,6 +171,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     modules: { orders, inventory, payments, notifications },
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */
     wipeSession,
+    /** Wipes the sessions quiet for longer than `idleMs` (`SESSION_IDLE_TTL`); answers which. */
+    purgeIdleSessions: (idleMs: number) =>
+      purgeIdleSessions({ orders: orders.queries, inventory: inventory.queries, wipe: wipeSession }, clock.now(), idleMs),
     /** The invariant checker over this server's database (tests pass the options only they can know). */
     checkConsistency: (invariantOptions: InvariantOptions = {}) => checkInvariants(audit, invariantOptions),
   };

@@ -18,17 +18,30 @@ export function serve(config: ServerConfig, given?: Database) {
     unlock();
     throw error;
   }
-  const { app, relay } = createSagaServer({
+  const { app, relay, purgeIdleSessions } = createSagaServer({
     db,
     config: { inventoryDelayMs: config.inventoryDelayMs, paymentDelayMs: config.paymentDelayMs },
     teacherToken: config.teacherToken,
   });
   relay.start();
+  // Sessions quiet for SESSION_IDLE_TTL are wiped: at start-up, then every hour.
+  const purge = () => {
+    try {
+      const purged = purgeIdleSessions(config.sessionIdleTtlMs);
+      if (purged.length > 0) console.log(`purged ${purged.length} idle session(s)`);
+    } catch (error) {
+      console.error("idle session purge failed", error);
+    }
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 3_600_000);
+  purgeTimer.unref();
 
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 60 });
   console.log(`saga workshop server listening on http://${server.hostname}:${server.port} (database: ${config.databasePath})`);
 
   const shutdown = () => {
+    clearInterval(purgeTimer);
     relay.stop();
     void server.stop();
     db.$client.close();

@@ -8,9 +8,23 @@ const envSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
   INVENTORY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  // A session with nothing changed for this long is wiped, as DELETE /session would: 7d, 12h, 30m, 45s or ms.
+  SESSION_IDLE_TTL: z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 7d, 12h, 30m, 45s or 500ms")
+    .default("7d")
+    .transform(durationMs)
+    .pipe(z.number().int().min(60_000, "at least a minute")),
   // The teacher's overview of every session (GET /teacher?token=); unset: there is none.
   TEACHER_TOKEN: z.string().min(12, "must be at least 12 characters").optional(),
 });
+
+const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** "7d" → 604800000; a bare number is milliseconds. */
+function durationMs(text: string): number {
+  const [, amount = "0", unit = "ms"] = /^(\d+)(ms|s|m|h|d)?$/.exec(text) ?? [];
+  return Number(amount) * (unitMs[unit] ?? 1);
+}
 
 /** What the saga's reactions need to know about the deployment. */
 export interface SagaConfig {
@@ -24,6 +38,7 @@ export interface ServerConfig extends SagaConfig {
   databasePath: string;
   synchronous: SynchronousLevel;
   teacherToken: string | null;
+  sessionIdleTtlMs: number;
 }
 
 export const defaultSagaConfig: SagaConfig = { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 };
@@ -44,5 +59,6 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     inventoryDelayMs: e.INVENTORY_DELAY_MS,
     paymentDelayMs: e.PAYMENT_DELAY_MS,
     teacherToken: e.TEACHER_TOKEN ?? null,
+    sessionIdleTtlMs: e.SESSION_IDLE_TTL,
   };
 }

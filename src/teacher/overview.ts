@@ -2,6 +2,7 @@ import type { ConsistencyReport } from "../consistency/invariants";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
 import type { SagaAdmin } from "../sagas/sagas";
+import { sessionsLastActivity } from "../sessions/activity";
 
 /** The teacher's overview shows at most this many sessions, the most recently active first. */
 export const OVERVIEW_SESSIONS = 100;
@@ -33,11 +34,7 @@ export interface SessionOverview {
  */
 export function sessionsOverview(sources: OverviewSources): SessionOverview[] {
   const summaries = new Map(sources.orders.sessionSummaries().map((s) => [s.sessionId, s]));
-  const lastActivity = new Map<string, number>();
-  for (const { sessionId, lastActivity: at } of [...sources.inventory.sessionActivity(), ...summaries.values()]) {
-    lastActivity.set(sessionId, Math.max(lastActivity.get(sessionId) ?? 0, at));
-  }
-  return [...lastActivity]
+  return [...sessionsLastActivity(sources)]
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, OVERVIEW_SESSIONS)
     .map(([sessionId, at]) => {

@@ -59,3 +59,25 @@ test("DELETE /session wipes every row of the session in every table, and nothing
   expect(t.checkConsistency({ settled: true })).toEqual({ consistent: true, violations: [] });
   expect((await t.request("DELETE", "/session", { session: null })).status).toBe(400);
 });
+
+test("sessions quiet for SESSION_IDLE_TTL are purged like DELETE /session; active ones are kept", async () => {
+  const t = createTestApp();
+  await fill(t, "gone-quiet");
+  t.settle(); // its sagas end, deadlines included
+  t.clock.advance(7 * 86_400_000 + 1); // more than 7 days of quiet
+  await fill(t, "still-here");
+  t.settle(t.clock.now() + 60_000);
+  expect(t.purgeIdleSessions(7 * 86_400_000)).toEqual(["gone-quiet"]);
+  expect(Object.values(rowsOf(t, "gone-quiet")).every((n) => n === 0)).toBe(true);
+  expect(rowsOf(t, "still-here").orders).toBe(2);
+  expect(t.purgeIdleSessions(7 * 86_400_000)).toEqual([]);
+});
+
+test("SESSION_IDLE_TTL reads as a duration; a bad one is a clear start-up refusal", async () => {
+  const { readServerConfig } = await import("../../../src/platform/config");
+  expect(readServerConfig({}).sessionIdleTtlMs).toBe(7 * 86_400_000);
+  expect(readServerConfig({ SESSION_IDLE_TTL: "12h" }).sessionIdleTtlMs).toBe(12 * 3_600_000);
+  expect(readServerConfig({ SESSION_IDLE_TTL: "90000" }).sessionIdleTtlMs).toBe(90_000);
+  expect(() => readServerConfig({ SESSION_IDLE_TTL: "soon" })).toThrow("Invalid environment: SESSION_IDLE_TTL");
+  expect(() => readServerConfig({ SESSION_IDLE_TTL: "10s" })).toThrow("at least a minute");
+});

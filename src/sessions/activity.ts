@@ -1,0 +1,31 @@
+import type { InventoryModule } from "../modules/inventory";
+import type { OrdersModule } from "../modules/orders";
+
+export interface ActivitySources {
+  orders: Pick<OrdersModule["queries"], "sessionSummaries">;
+  inventory: Pick<InventoryModule["queries"], "sessionActivity">;
+}
+
+/**
+ * Every session that has a catalog or an order, with when something of it last changed (ms
+ * since the epoch): read through the modules' public queries. The teacher's overview lists
+ * them; the idle purge wipes the ones quiet for too long.
+ */
+export function sessionsLastActivity(sources: ActivitySources): Map<string, number> {
+  const lastActivity = new Map<string, number>();
+  for (const { sessionId, lastActivity: at } of [...sources.inventory.sessionActivity(), ...sources.orders.sessionSummaries()]) {
+    lastActivity.set(sessionId, Math.max(lastActivity.get(sessionId) ?? 0, at));
+  }
+  return lastActivity;
+}
+
+/** Wipes every session with nothing changed for `idleMs` (`SESSION_IDLE_TTL`); answers which. */
+export function purgeIdleSessions(
+  sources: ActivitySources & { wipe: (sessionId: string) => unknown },
+  now: number,
+  idleMs: number,
+): string[] {
+  const idle = [...sessionsLastActivity(sources)].filter(([, at]) => now - at > idleMs).map(([sessionId]) => sessionId);
+  for (const sessionId of idle) sources.wipe(sessionId);
+  return idle;
+}
