@@ -43,7 +43,7 @@ export interface SagaServerOptions {
   relay?: RelayOptions;
   /** The teacher's overview token (`TEACHER_TOKEN`); null or absent: there is no overview. */
   teacherToken?: string | null;
-  /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 256 in total). */
+  /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 64 per client address, 2,048 in total). */
   streams?: Partial<StreamLimits>;
 }
 

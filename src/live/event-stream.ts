@@ -14,6 +14,11 @@ import type { SessionChangeFeed } from "./session-changes";
  */
 export interface StreamLimits {
   perSession: number;
+  /**
+   * Per client address, across sessions: one client holding every stream would lock all other
+   * sessions out. Large enough for a class behind one NAT (30 attendees × 2 tabs).
+   */
+  perClient: number;
   total: number;
   /** A comment line is sent this often so proxies and Bun's idle timeout keep the socket open. */
   heartbeatMs: number;
@@ -26,18 +31,36 @@ export interface StreamLimits {
   maxBacklog: number;
 }
 
-export const defaultStreamLimits: StreamLimits = { perSession: 8, total: 256, heartbeatMs: 15_000, maxReplay: 1_000, maxBacklog: 10_000 };
+export const defaultStreamLimits: StreamLimits = {
+  perSession: 8,
+  perClient: 64,
+  // An idle stream costs the server about 20 KiB (2,000 streams: +39 MB RSS; bun tests/bench/streams-memory.ts).
+  total: 2_048,
+  heartbeatMs: 15_000,
+  maxReplay: 1_000,
+  maxBacklog: 10_000,
+};
 
 /** Counts open streams, per session and in total; a slot is taken before streaming and always given back. */
 export class StreamRegistry {
   private readonly bySession = new Map<string, number>();
+  private readonly byClient = new Map<string, number>();
   private open = 0;
 
   constructor(readonly limits: StreamLimits = defaultStreamLimits) {}
 
-  /** Takes a slot or throws 429 RATE_LIMITED; the returned function gives it back (once). */
-  acquire(sessionId: string): () => void {
+  /**
+   * Takes a slot or throws 429 RATE_LIMITED; the returned function gives it back (once).
+   * `client`: the caller's address, when the server knows it (in-process requests have none).
+   */
+  acquire(sessionId: string, client?: string): () => void {
     const mine = this.bySession.get(sessionId) ?? 0;
+    const theirs = client === undefined ? 0 : (this.byClient.get(client) ?? 0);
+    if (client !== undefined && theirs >= this.limits.perClient) {
+      throw new RateLimitedError(
+        `This address already has ${theirs} open event streams (limit ${this.limits.perClient}); close some tabs first`,
+      );
+    }
     if (mine >= this.limits.perSession) {
       throw new RateLimitedError(
         `This session already has ${mine} open event streams (limit ${this.limits.perSession}); close a tab or another stream first`,
@@ -47,12 +70,18 @@ export class StreamRegistry {
       throw new RateLimitedError(`The server already has ${this.open} open event streams (limit ${this.limits.total}); try again later`);
     }
     this.bySession.set(sessionId, mine + 1);
+    if (client !== undefined) this.byClient.set(client, theirs + 1);
     this.open += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.open -= 1;
+      if (client !== undefined) {
+        const clientLeft = (this.byClient.get(client) ?? 1) - 1;
+        if (clientLeft === 0) this.byClient.delete(client);
+        else this.byClient.set(client, clientLeft);
+      }
       const left = (this.bySession.get(sessionId) ?? 1) - 1;
       if (left === 0) this.bySession.delete(sessionId);
       else this.bySession.set(sessionId, left);
@@ -66,6 +95,12 @@ export class StreamRegistry {
   get openTotal(): number {
     return this.open;
   }
+}
+
+/** The caller's IP address when served by Bun (`Bun.serve` hands the server to hono as its env). */
+function clientAddress(c: Context): string | undefined {
+  const server = c.env as { requestIP?: (request: Request) => { address: string } | null } | undefined;
+  return server?.requestIP?.(c.req.raw)?.address ?? undefined;
 }
 
 /** Where a reconnecting client left off: the standard `Last-Event-ID` header, or `?after=` for curl. */
@@ -94,7 +129,7 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
   return (c: Context<SessionEnv>) => {
     const sessionId = c.var.sessionId;
     const after = resumeAfter(c);
-    const release = registry.acquire(sessionId);
+    const release = registry.acquire(sessionId, clientAddress(c));
 
     return streamSSE(
       c,

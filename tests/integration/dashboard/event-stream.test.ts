@@ -217,3 +217,25 @@ describe("resuming a stream from a position the log cannot serve (found by attac
     expect(JSON.parse(resync!.data)).toEqual({ sessionId: "test-session", reason: "more than 3 missed events", after: 5 });
   });
 });
+
+describe("streams per client address (found by attacking the server)", () => {
+  // One client holding 256 idle streams (32 sessions × 8) locked every other session out.
+  test("past its own cap an address gets 429 whatever session it names; another address still gets in; a closed stream frees its slot", async () => {
+    const t = createTestApp({ streams: { perClient: 3, perSession: 8, total: 100 } });
+    const from = (address: string) => ({ requestIP: () => ({ address }) });
+    const open = (session: string, address: string) => {
+      const controller = new AbortController();
+      const response = t.app.request(streamPath, { headers: { "x-session-id": session }, signal: controller.signal }, from(address));
+      return { response, controller };
+    };
+    const mine = [open("s1", "10.0.0.1"), open("s2", "10.0.0.1"), open("s3", "10.0.0.1")];
+    for (const stream of mine) expect((await stream.response).status).toBe(200);
+    const fourth = await open("s4", "10.0.0.1").response;
+    expect(fourth.status).toBe(429);
+    expect(((await fourth.json()) as { code: string }).code).toBe("RATE_LIMITED");
+    expect((await open("s4", "10.0.0.2").response).status).toBe(200);
+    mine[0]!.controller.abort();
+    for (let tick = 0; tick < 50 && t.streams.openTotal > 3; tick += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect((await open("s5", "10.0.0.1").response).status).toBe(200);
+  });
+});
