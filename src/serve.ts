@@ -20,7 +20,12 @@ export function serve(config: ServerConfig, given?: Database) {
   }
   const { app, relay, purgeIdleSessions } = createSagaServer({
     db,
-    config: { inventoryDelayMs: config.inventoryDelayMs, paymentDelayMs: config.paymentDelayMs },
+    config: {
+      inventoryDelayMs: config.inventoryDelayMs,
+      paymentDelayMs: config.paymentDelayMs,
+      maxOrdersPerSession: config.maxOrdersPerSession,
+      maxOrderLinesPerSession: config.maxOrderLinesPerSession,
+    },
     teacherToken: config.teacherToken,
   });
   relay.start();

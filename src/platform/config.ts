@@ -8,6 +8,8 @@ const envSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
   INVENTORY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
   PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+  MAX_ORDERS_PER_SESSION: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+  MAX_ORDER_LINES_PER_SESSION: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   // A session with nothing changed for this long is wiped, as DELETE /session would: 7d, 12h, 30m, 45s or ms.
   SESSION_IDLE_TTL: z
     .string()
@@ -30,6 +32,10 @@ function durationMs(text: string): number {
 export interface SagaConfig {
   inventoryDelayMs: number;
   paymentDelayMs: number;
+  /** Per-session quota on orders kept (`POST /orders` past it: 429 QUOTA_EXCEEDED, nothing written). */
+  maxOrdersPerSession: number;
+  /** Per-session quota on order lines kept, which bounds a session's disk use whatever its orders' sizes. */
+  maxOrderLinesPerSession: number;
 }
 
 export interface ServerConfig extends SagaConfig {
@@ -41,7 +47,12 @@ export interface ServerConfig extends SagaConfig {
   sessionIdleTtlMs: number;
 }
 
-export const defaultSagaConfig: SagaConfig = { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 };
+export const defaultSagaConfig: SagaConfig = {
+  inventoryDelayMs: 3_000,
+  paymentDelayMs: 5_000,
+  maxOrdersPerSession: 5_000,
+  maxOrderLinesPerSession: 20_000,
+};
 
 /** Reads the environment; a bad value stops start-up with a message that names the variable. */
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -58,6 +69,8 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     synchronous: e.SQLITE_SYNCHRONOUS,
     inventoryDelayMs: e.INVENTORY_DELAY_MS,
     paymentDelayMs: e.PAYMENT_DELAY_MS,
+    maxOrdersPerSession: e.MAX_ORDERS_PER_SESSION,
+    maxOrderLinesPerSession: e.MAX_ORDER_LINES_PER_SESSION,
     teacherToken: e.TEACHER_TOKEN ?? null,
     sessionIdleTtlMs: e.SESSION_IDLE_TTL,
   };

@@ -76,6 +76,12 @@ export class IdempotencyKeyReusedError extends AppError {
   }
 }
 
+export class QuotaExceededError extends AppError {
+  constructor(message: string) {
+    super(429, "QUOTA_EXCEEDED", message);
+  }
+}
+
 export class InvalidStateError extends AppError {
   constructor(message: string) {
     super(409, "INVALID_STATE", message);

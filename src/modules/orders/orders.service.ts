@@ -3,7 +3,7 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 
 import type { Emit } from "../../bus/bus";
 import { deleteSessionRows } from "../../platform/db";
-import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
+import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError, QuotaExceededError } from "../../platform/errors";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
@@ -86,8 +86,40 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     return { orders: page, next: more && last ? [Date.parse(last.createdAt), last.id] : undefined };
   }
 
+  /**
+   * A session's orders and lines, kept in memory once counted (one count per session, not one
+   * per order), moved with each order placed and forgotten on a reset or a wipe. The count is
+   * taken inside the order's own savepoint, so concurrent orders see each other.
+   */
+  const usage = new Map<string, { orders: number; lines: number }>();
+  function withinQuota(sessionId: string, lines: number): void {
+    const used = usage.get(sessionId) ?? statements.sessionUsage.get({ sessionId }) ?? { orders: 0, lines: 0 };
+    const { maxOrdersPerSession, maxOrderLinesPerSession } = deps.config;
+    if (used.orders + 1 > maxOrdersPerSession) {
+      throw new QuotaExceededError(
+        `This session keeps ${used.orders} orders, its quota (${maxOrdersPerSession}); POST /orders/reset or DELETE /session first`,
+      );
+    }
+    if (used.lines + lines > maxOrderLinesPerSession) {
+      throw new QuotaExceededError(
+        `This order's ${lines} lines would take the session past its quota of ${maxOrderLinesPerSession} order lines (it keeps ${used.lines}); POST /orders/reset or DELETE /session first`,
+      );
+    }
+    usage.set(sessionId, { orders: used.orders + 1, lines: used.lines + lines });
+  }
+
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
   function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
+    withinQuota(sessionId, input.items.length);
+    try {
+      return insertCounted(sessionId, input, emit);
+    } catch (error) {
+      usage.delete(sessionId); // rolled back: counted again on the next order
+      throw error;
+    }
+  }
+
+  function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
@@ -222,7 +254,10 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     },
 
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
-    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["order_items", "orders", "idempotency_keys"]),
+    forgetSession: (sessionId: string) => {
+      usage.delete(sessionId);
+      return deleteSessionRows(db, sessionId, ["order_items", "orders", "idempotency_keys"]);
+    },
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
@@ -242,6 +277,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         for (const orderId of bus.ordersWithScheduledDeliveries(sessionId)) if (!known.has(orderId)) inFlight.add(orderId);
         const holding = bus.sagasThatEmitted(sessionId, [...inFlight], ["INVENTORY_RESERVED", "ORDER_CANCELLED"]);
         db.delete(orders).where(eq(orders.sessionId, sessionId)).run();
+        usage.delete(sessionId);
         // A key names an order: with the orders gone, so are the keys.
         db.delete(idempotencyKeys).where(eq(idempotencyKeys.sessionId, sessionId)).run();
         bus.forgetSession(sessionId);

@@ -134,6 +134,11 @@ export function ordersStatements(sqlite: SQLite) {
     forgetExpiredIdempotencyKeys: sqlite.prepare<never, [{ sessionId: string; before: number }]>(
       "DELETE FROM idempotency_keys WHERE session_id = $sessionId AND created_at < $before",
     ),
+    /** What a session keeps, for its quotas. */
+    sessionUsage: sqlite.prepare<{ orders: number; lines: number }, [{ sessionId: string }]>(
+      `SELECT (SELECT count(*) FROM orders WHERE session_id = $sessionId) AS orders,
+              (SELECT count(*) FROM order_items WHERE session_id = $sessionId) AS lines`,
+    ),
     /** Recorded once: a second request, or one for a cancelled order, changes nothing. */
     requestCancellation: sqlite.prepare<{ id: string }, [OrderKey & { source: string; now: number }]>(
       `UPDATE orders SET cancellation_requested_by = $source, updated_at = $now
