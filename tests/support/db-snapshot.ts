@@ -1,6 +1,7 @@
 import type { Database } from "../../src/platform/db";
 
-const tables = [
+/** Every table of the schema: what "writes nothing" and a session's fingerprint look at. */
+export const allTables = [
   "products",
   "reservations",
   "reservation_lines",
@@ -15,10 +16,10 @@ const tables = [
 ] as const;
 
 /** Row counts of every table: "writes nothing" means this does not change. */
-export function countAllRows(db: Database): Record<(typeof tables)[number], number> {
+export function countAllRows(db: Database): Record<(typeof allTables)[number], number> {
   return Object.fromEntries(
-    tables.map((table) => [table, (db.$client.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
-  ) as Record<(typeof tables)[number], number>;
+    allTables.map((table) => [table, (db.$client.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n]),
+  ) as Record<(typeof allTables)[number], number>;
 }
 
 /** Every row of the domain tables, in a stable order: to compare two databases' outcomes. */

@@ -144,22 +144,3 @@ describe("errors", () => {
     expect((await t.request("GET", "/events?after=-1")).body.code).toBe("VALIDATION_FAILED");
   });
 });
-
-describe("CORS", () => {
-  test("any origin may call with x-session-id and Idempotency-Key", async () => {
-    const t = createTestApp();
-    const res = await t.app.request("/orders", {
-      method: "OPTIONS",
-      headers: {
-        origin: "http://localhost:5173",
-        "access-control-request-method": "POST",
-        "access-control-request-headers": "x-session-id,content-type,idempotency-key",
-      },
-    });
-    expect(res.status).toBe(204);
-    expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    const allowed = res.headers.get("access-control-allow-headers")?.toLowerCase() ?? "";
-    expect(allowed).toContain("x-session-id");
-    expect(allowed).toContain("idempotency-key");
-  });
-});

@@ -18,13 +18,13 @@ describe("hardening for a public demo (found by attacking the server)", () => {
       headers: {
         origin: "http://localhost:5173",
         "access-control-request-method": "POST",
-        "access-control-request-headers": "content-type, x-session-id, authorization, x-request-id",
+        "access-control-request-headers": "content-type, x-session-id, idempotency-key, authorization, x-request-id",
       },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     const allowed = (preflight.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/\s*,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["content-type", "x-session-id", "authorization", "x-request-id"]));
+    expect(allowed).toEqual(expect.arrayContaining(["content-type", "x-session-id", "idempotency-key", "authorization", "x-request-id"]));
     expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
   });
 

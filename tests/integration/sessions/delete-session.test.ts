@@ -1,20 +1,8 @@
 import { expect, test } from "bun:test";
-import { dumpDomainTables } from "../../support/db-snapshot";
+import { allTables, dumpDomainTables } from "../../support/db-snapshot";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
-const tables = [
-  "orders",
-  "order_items",
-  "idempotency_keys",
-  "products",
-  "reservations",
-  "reservation_lines",
-  "payments",
-  "notifications",
-  "events",
-  "deliveries",
-  "session_settings",
-];
+const tables = allTables;
 
 const rowsOf = (t: TestApp, session: string) =>
   Object.fromEntries(

@@ -8,19 +8,8 @@ import { seededRandom } from "../../../src/platform/random";
 import { type SagaServer, createSagaServer } from "../../../src/compose";
 
 /** Every table the saga writes, each keyed by session_id. */
-export const allTables = [
-  "orders",
-  "order_items",
-  "products",
-  "reservations",
-  "reservation_lines",
-  "payments",
-  "events",
-  "deliveries",
-  "session_settings",
-  "idempotency_keys",
-  "notifications",
-] as const;
+export { allTables } from "../../support/db-snapshot";
+import { allTables } from "../../support/db-snapshot";
 
 /**
  * An app on a database file in a fresh temp folder that can "crash": the process's view
