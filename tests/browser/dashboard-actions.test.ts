@@ -4,6 +4,7 @@ import {
   chromiumAvailable,
   openFreshDashboard,
   placeOrderThroughForm,
+  statusOf,
   until,
   useServerAndBrowser,
 } from "./harness";
@@ -300,12 +301,5 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: stepping the bus", (
 });
 
 async function waitForOrderStatus(page: import("playwright-core").Page, orderId: string, status: string) {
-  await until(
-    async () =>
-      (await page
-        .locator(`#orders-panel tr[data-order-id="${orderId}"]`)
-        .getAttribute("data-status")
-        .catch(() => null)) === status,
-    `order ${orderId} ${status}`,
-  );
+  await until(async () => (await statusOf(page, orderId)) === status, `order ${orderId} ${status}`);
 }

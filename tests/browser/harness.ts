@@ -186,4 +186,10 @@ export const reservationCard = (page: Page, column: "PENDING" | "CONFIRMED" | "R
   page.locator(`#reservations-panel [data-column="${column}"] [data-order-id="${orderId}"]`);
 
 export const orderRow = (page: Page, orderId: string) => page.locator(`#orders-panel tr[data-order-id="${orderId}"]`);
+
+/** The order's status as the orders panel shows it now, or null while its row is not there. */
+export const statusOf = (page: Page, orderId: string) =>
+  orderRow(page, orderId)
+    .getAttribute("data-status")
+    .catch(() => null);
 export const paymentRow = (page: Page, orderId: string) => page.locator(`#payments-panel tr[data-order-id="${orderId}"]`);

@@ -5,7 +5,7 @@ import {
   UI_WAIT_MS,
   chromiumAvailable,
   openFreshDashboard,
-  orderRow,
+  statusOf,
   placeOrderThroughForm,
   reservationCard,
   until,
@@ -24,11 +24,6 @@ async function setKnob(page: Page, name: string, value: string) {
 
 const settingsOf = async (page: Page, baseUrl: string, sessionId: string) =>
   (await (await page.request.get(`${baseUrl}/settings`, { headers: { "x-session-id": sessionId } })).json()) as Record<string, unknown>;
-
-const statusOf = (page: Page, orderId: string) =>
-  orderRow(page, orderId)
-    .getAttribute("data-status")
-    .catch(() => null);
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
   // Retries 100, 200, 400, 800 ms apart, so a dead letter is reached in under two seconds.

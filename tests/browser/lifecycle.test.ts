@@ -6,17 +6,13 @@ import {
   chromiumAvailable,
   openFreshDashboard,
   orderRow,
+  statusOf,
   paymentRow,
   placeOrderThroughForm,
   reservationCard,
   until,
   useServerAndBrowser,
 } from "./harness";
-
-const statusOf = (page: Page, orderId: string) =>
-  orderRow(page, orderId)
-    .getAttribute("data-status")
-    .catch(() => null);
 
 async function patchSettings(page: Page, baseUrl: string, sessionId: string, settings: Record<string, unknown>) {
   const answer = await page.request.patch(`${baseUrl}/settings`, {

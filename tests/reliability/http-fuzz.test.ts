@@ -124,6 +124,27 @@ function encodeForm(fields: [string, string][], encoding: string, junk: string):
   return { body: junk, headers: { ...headers, "content-type": "multipart/form-data; boundary=zz" } };
 }
 
+/** Posts one hostile form to `path` and counts it: never a 5xx; answers its status and text. */
+async function postHostileForm(path: string, { fields, encoding, junk }: { fields: [string, string][]; encoding: string; junk: string }) {
+  const { body, headers } = encodeForm(fields, encoding, junk);
+  const response = await real.server.app.request(path, { method: "POST", headers, body });
+  const text = await response.text();
+  httpFuzzStats.requests += 1;
+  expect(response.status).toBeLessThan(500);
+  if (response.status === 200) httpFuzzStats.accepted += 1;
+  else httpFuzzStats.rejected += 1;
+  return { status: response.status, text };
+}
+
+/** Undoes an accepted order (its saga compensated, then the orders gone), so the next body starts from the same counts. */
+async function undoOrders() {
+  await real.request("POST", "/orders/reset", "fuzz");
+  real.drain();
+  await real.request("POST", "/orders/reset", "fuzz");
+}
+
+const settingsNow = async () => (await real.request("GET", "/settings", "fuzz")).body as Record<string, unknown>;
+
 describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
   test.each([
     ["/orders", hostileOrderBody, placeOrderBodySchema],
@@ -141,11 +162,8 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
             httpFuzzStats.accepted += 1;
             if (!shouldAccept) throw new Error(`accepted a body the contract rejects: ${text.slice(0, 200)}`);
             // Undo the legitimate write so the next body starts from the same counts.
-            if (path === "/orders") {
-              await real.request("POST", "/orders/reset", "fuzz");
-              real.drain();
-              await real.request("POST", "/orders/reset", "fuzz");
-            } else await real.request("POST", "/inventory/reset", "fuzz");
+            if (path === "/orders") await undoOrders();
+            else await real.request("POST", "/inventory/reset", "fuzz");
             expect(real.rowCounts()).toEqual(before);
           } else {
             httpFuzzStats.rejected += 1;
@@ -164,24 +182,16 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     "POST /dashboard/orders (the order form): never a 5xx, a rejected form writes nothing",
     async () => {
       await fc.assert(
-        fc.asyncProperty(hostileOrderForm, async ({ fields, encoding, junk }) => {
+        fc.asyncProperty(hostileOrderForm, async (form) => {
           const before = real.rowCounts();
-          const { body, headers } = encodeForm(fields, encoding, junk);
-          const response = await real.server.app.request("/dashboard/orders", { method: "POST", headers, body });
-          const text = await response.text();
-          httpFuzzStats.requests += 1;
-          expect(response.status).toBeLessThan(500);
-          if (response.status === 200) {
-            httpFuzzStats.accepted += 1;
-            await real.request("POST", "/orders/reset", "fuzz");
-            real.drain();
-            await real.request("POST", "/orders/reset", "fuzz");
+          const { status, text } = await postHostileForm("/dashboard/orders", form);
+          if (status === 200) {
+            await undoOrders();
             expect(real.rowCounts()).toEqual(before);
           } else {
-            httpFuzzStats.rejected += 1;
             // The form answers its own errors as an HTML fragment (422) for htmx to swap in; anything else is the envelope.
-            if (response.status !== 422) expectEnvelope(response.status, JSON.parse(text), text);
-            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected form wrote rows: ${JSON.stringify(fields)}`);
+            if (status !== 422) expectEnvelope(status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected form wrote rows: ${JSON.stringify(form.fields)}`);
           }
         }),
         { numRuns: bodiesPerRoute, seed },
@@ -193,7 +203,6 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
   test(
     "PATCH /settings: never a 5xx; an accepted body changes exactly the knobs it names, a rejected one changes nothing",
     async () => {
-      const settingsNow = async () => (await real.request("GET", "/settings", "fuzz")).body as Record<string, unknown>;
       const defaults = await settingsNow();
       await fc.assert(
         fc.asyncProperty(hostileSettingsBody, async ({ text, contentType }) => {
@@ -225,23 +234,16 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
   test(
     "POST /dashboard/knobs (the knobs form): never a 5xx, a rejected form changes no setting",
     async () => {
-      const settingsNow = async () => (await real.request("GET", "/settings", "fuzz")).body as Record<string, unknown>;
       const defaults = await settingsNow();
       await fc.assert(
-        fc.asyncProperty(hostileKnobsForm, async ({ fields, encoding, junk }) => {
+        fc.asyncProperty(hostileKnobsForm, async (form) => {
           const before = real.rowCounts();
-          const { body, headers } = encodeForm(fields, encoding, junk);
-          const response = await real.server.app.request("/dashboard/knobs", { method: "POST", headers, body });
-          const text = await response.text();
-          httpFuzzStats.requests += 1;
-          expect(response.status).toBeLessThan(500);
-          if (response.status === 200) {
-            httpFuzzStats.accepted += 1;
+          const { status, text } = await postHostileForm("/dashboard/knobs", form);
+          if (status === 200) {
             await real.request("PATCH", "/settings", "fuzz", defaults);
           } else {
-            httpFuzzStats.rejected += 1;
-            expectEnvelope(response.status, JSON.parse(text), text);
-            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected knobs form wrote rows: ${JSON.stringify(fields)}`);
+            expectEnvelope(status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected knobs form wrote rows: ${JSON.stringify(form.fields)}`);
           }
           expect(await settingsNow()).toEqual(defaults);
         }),
@@ -256,23 +258,15 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     "POST /dashboard/race (the scripted race): never a 5xx, a rejected form writes nothing",
     async () => {
       await fc.assert(
-        fc.asyncProperty(hostileRaceForm, async ({ fields, encoding, junk }) => {
+        fc.asyncProperty(hostileRaceForm, async (form) => {
           const before = real.rowCounts();
-          const { body, headers } = encodeForm(fields, encoding, junk);
-          const response = await real.server.app.request("/dashboard/race", { method: "POST", headers, body });
-          const text = await response.text();
-          httpFuzzStats.requests += 1;
-          expect(response.status).toBeLessThan(500);
-          if (response.status === 200) {
-            httpFuzzStats.accepted += 1;
-            await real.request("POST", "/orders/reset", "fuzz");
-            real.drain();
-            await real.request("POST", "/orders/reset", "fuzz");
+          const { status, text } = await postHostileForm("/dashboard/race", form);
+          if (status === 200) {
+            await undoOrders();
             expect(real.rowCounts()).toEqual(before);
           } else {
-            httpFuzzStats.rejected += 1;
-            expectEnvelope(response.status, JSON.parse(text), text);
-            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected race wrote rows: ${JSON.stringify(fields)}`);
+            expectEnvelope(status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected race wrote rows: ${JSON.stringify(form.fields)}`);
           }
         }),
         { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
