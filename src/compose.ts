@@ -4,7 +4,7 @@ import { DeliveryLog } from "./bus/delivery-log";
 import { Relay, type RelayOptions } from "./bus/relay";
 import { EventWaiters } from "./bus/waiters";
 import { consistencyRoutes } from "./consistency/consistency.routes";
-import { type AuditSources, type InvariantOptions, checkInvariants } from "./consistency/invariants";
+import { type AuditSources, type InvariantOptions, checkInvariants, checkInvariantsInTurns } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
 import { BUS_DELIVERIES_SHOWN, busRoutes, deadLetterToJson, deliveryToJson, upcomingDeliveryToJson } from "./live/bus.routes";
@@ -129,7 +129,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           orders: orders.queries,
           inventory: inventory.queries,
           sagas,
-          checkConsistency: (sessionId) => checkInvariants(audit, { sessionId }),
+          checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
           bus,
           changes,
           clock,
@@ -144,7 +144,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           payments,
           bus,
           ids,
-          checkConsistency: (sessionId) => checkInvariants(audit, { sessionId }),
+          checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
           deliveriesOf: (sessionId, orderId) => deliveryLog.forOrder(sessionId, orderId),
           steering: {
             scheduled: (sessionId) => relay.scheduledFor(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),

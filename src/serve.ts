@@ -30,15 +30,15 @@ export function serve(config: ServerConfig, given?: Database) {
   });
   relay.start();
   // Sessions quiet for SESSION_IDLE_TTL are wiped: at start-up, then every hour.
-  const purge = () => {
+  const purge = async () => {
     try {
-      const purged = purgeIdleSessions(config.sessionIdleTtlMs);
+      const purged = await purgeIdleSessions(config.sessionIdleTtlMs);
       if (purged.length > 0) console.log(`purged ${purged.length} idle session(s)`);
     } catch (error) {
       console.error("idle session purge failed", error);
     }
   };
-  purge();
+  void purge();
   const purgeTimer = setInterval(purge, 3_600_000);
   purgeTimer.unref();
 

@@ -206,6 +206,20 @@ export function busStatements(sqlite: SQLite) {
     sessionEventCount: sqlite.prepare<{ n: number }, [{ sessionId: string }]>(
       "SELECT count(*) AS n FROM events WHERE session_id = $sessionId",
     ),
+    sessionOrderIds: sqlite.prepare<{ orderId: string }, [{ sessionId: string }]>(
+      "SELECT DISTINCT order_id AS orderId FROM events WHERE session_id = $sessionId",
+    ),
+    // `ids` is a JSON array: one statement, prepared once, whatever the number of orders.
+    forgetOrderDeliveries: sqlite.prepare<never, [{ sessionId: string; ids: string }]>(
+      `DELETE FROM deliveries WHERE event_seq IN
+         (SELECT seq FROM events WHERE session_id = $sessionId AND order_id IN (SELECT value FROM json_each($ids)))`,
+    ),
+    forgetOrderEvents: sqlite.prepare<never, [{ sessionId: string; ids: string }]>(
+      "DELETE FROM events WHERE session_id = $sessionId AND order_id IN (SELECT value FROM json_each($ids))",
+    ),
+    forgetOrphanDeliveries: sqlite.prepare<never, [{ sessionId: string }]>(
+      "DELETE FROM deliveries WHERE session_id = $sessionId AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = deliveries.event_seq)",
+    ),
     recentSessionEvents: sqlite.prepare<EventRow, [{ sessionId: string; limit: number }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId ORDER BY e.seq DESC LIMIT $limit`,
     ),

@@ -185,56 +185,83 @@ export class Bus<P extends EventPayloadBase> {
    * promises. The modules' own rows are theirs to drop. Runs inside the caller's transaction.
    */
   forgetSession(sessionId: string): Record<string, number> {
-    return deleteSessionRows(this.db, sessionId, ["deliveries", "events"]);
+    return deleteSessionRows(this.db, sessionId, this.sessionTables);
+  }
+
+  /** The tables that keep a session's rows: its schedule and its log. */
+  readonly sessionTables = ["deliveries", "events"] as const;
+
+  /** Every order with an event in the session's log. */
+  sessionOrderIds(sessionId: string): string[] {
+    return this.statements.sessionOrderIds.all({ sessionId }).map((row) => row.orderId);
+  }
+
+  /** The history of these orders gone, and with it every delivery still scheduled for it (inside the caller's transaction). */
+  forgetOrders(sessionId: string, orderIds: readonly string[]): void {
+    const ids = JSON.stringify(orderIds);
+    this.statements.forgetOrderDeliveries.run({ sessionId, ids });
+    this.statements.forgetOrderEvents.run({ sessionId, ids });
+  }
+
+  /** Deliveries of the session whose event is gone: nothing would ever run them. */
+  forgetOrphanDeliveries(sessionId: string): void {
+    this.statements.forgetOrphanDeliveries.run({ sessionId });
   }
 
   /** The orders of a session with work still ahead on the bus: sagas it has not finished. */
   ordersWithScheduledDeliveries(sessionId: string): string[] {
-    return [...new Set(this.ordersInFlight(sessionId).map((row) => row.orderId))];
+    return this.ordersInFlight(sessionId);
   }
 
-  /** Every (session, order) whose log holds an event of `type`; one session's when given (for the consistency checker). */
-  ordersWithEvent(type: P["type"], sessionId?: string): { sessionId: string; orderId: string }[] {
+  /** Of `orderIds`, those whose log holds an event of `type` (for the consistency checker). */
+  ordersWithEvent(type: P["type"], sessionId: string, orderIds: readonly string[]): string[] {
+    if (orderIds.length === 0) return [];
     return this.db
-      .select({ sessionId: events.sessionId, orderId: events.orderId })
+      .selectDistinct({ orderId: events.orderId })
       .from(events)
-      .where(sessionId === undefined ? eq(events.type, type) : and(eq(events.type, type), eq(events.sessionId, sessionId)))
-      .all();
+      .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), eq(events.type, type)))
+      .all()
+      .map((row) => row.orderId);
   }
 
   /**
-   * Every (session, order) with work still ahead on the bus, one session's when given: an event
-   * the relay has not reached yet, or a delivery scheduled for later.
+   * The orders of a session (of `orderIds` when given) with work still ahead on the bus: an
+   * event the relay has not reached yet, or a delivery scheduled for later.
    */
-  ordersInFlight(sessionId?: string): { sessionId: string; orderId: string }[] {
+  ordersInFlight(sessionId: string, orderIds?: readonly string[]): string[] {
+    if (orderIds?.length === 0) return [];
+    const ofOrders = orderIds === undefined ? undefined : inArray(events.orderId, [...orderIds]);
     const cursor = sql`(SELECT ${relayCursor.lastSeq} FROM ${relayCursor} WHERE ${relayCursor.id} = 1)`;
     const unread = this.db
-      .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
+      .selectDistinct({ orderId: events.orderId })
       .from(events)
-      .where(sessionId === undefined ? gt(events.seq, cursor) : and(gt(events.seq, cursor), eq(events.sessionId, sessionId)))
+      .where(and(eq(events.sessionId, sessionId), gt(events.seq, cursor), ofOrders))
       .all();
     const scheduled = this.db
-      .selectDistinct({ sessionId: events.sessionId, orderId: events.orderId })
+      .selectDistinct({ orderId: events.orderId })
       .from(deliveries)
       .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(sessionId === undefined ? undefined : eq(deliveries.sessionId, sessionId))
+      .where(and(eq(deliveries.sessionId, sessionId), ofOrders))
       .all();
-    return [...unread, ...scheduled];
+    return [...new Set([...unread, ...scheduled].map((row) => row.orderId))];
   }
 
   /**
-   * How far each of a session's sagas has got, for an operator (`GET /sagas`): its last event
-   * (type and time), its deliveries still scheduled and its dead letters. Two queries whatever
-   * the number of orders.
+   * How far the sagas of these orders have got, for an operator (`GET /sagas`): each one's last
+   * event (type and time), its deliveries still scheduled and its dead letters. Two queries
+   * whatever the number of orders.
    */
-  sagaProgress(sessionId: string): Map<string, { step: string; stepAt: number; pending: number; deadLetters: number }> {
+  sagaProgress(
+    sessionId: string,
+    orderIds: readonly string[],
+  ): Map<string, { step: string; stepAt: number; pending: number; deadLetters: number }> {
     const sqlite = this.db.$client;
     const last = sqlite
       .query(
         `SELECT e.order_id AS orderId, e.type AS step, e.timestamp AS stepAt FROM events e
-         WHERE e.seq IN (SELECT max(seq) FROM events WHERE session_id = ?1 GROUP BY order_id)`,
+         WHERE e.seq IN (SELECT max(seq) FROM events WHERE session_id = ?1 AND order_id IN (SELECT value FROM json_each(?2)) GROUP BY order_id)`,
       )
-      .all(sessionId) as { orderId: string; step: string; stepAt: number }[];
+      .all(sessionId, JSON.stringify(orderIds)) as { orderId: string; step: string; stepAt: number }[];
     const counts = sqlite
       .query(
         `SELECT e.order_id AS orderId, sum(d.dead_at IS NULL) AS pending, sum(d.dead_at IS NOT NULL) AS deadLetters

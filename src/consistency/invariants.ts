@@ -1,8 +1,15 @@
 /**
  * The saga's promises, checked against the database as it is. This is an auditor, not a
  * module: it cross-checks every module's rows, which it reads (read-only) through each
- * module's public `queries.auditRows` and the bus's log. The randomized model test runs it
- * after every run, and `GET /consistency` runs it for the caller's session.
+ * module's public audit queries and the bus's log. The randomized model test runs it after
+ * every run, and `GET /consistency` runs it for the caller's session.
+ *
+ * A session may keep thousands of orders, and a request must not hold the event loop for long
+ * (the server is shared), so the check reads and judges a session in slices: its stock, then
+ * its orders AUDIT_SLICE at a time, then what is held for orders that are gone. Each slice is
+ * read in one synchronous step, so it is a consistent picture of the orders it covers; every
+ * promise is about one order or about the stock as a whole, so no promise spans two slices.
+ * `checkInvariantsInTurns` lets other work run between slices.
  *
  * What it cannot know from the rows alone it takes as options: the stock each session
  * started with (`initialStock`; without it the conservation law is not checked), whether the
@@ -11,18 +18,23 @@
  * reset (`historyCut`: the reset deliberately dropped the payment or reservation they would be
  * paired with).
  */
+import { giveWay } from "../platform/give-way";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
+import type { OrderRow } from "../modules/orders/orders.sql";
 import type { PaymentsModule } from "../modules/payments";
 import type { SagaBus } from "../modules/events";
 
 /** What the checker reads: the modules' audit views and the bus's log. */
 export interface AuditSources {
-  orders: Pick<OrdersModule["queries"], "auditRows">;
-  inventory: Pick<InventoryModule["queries"], "auditRows">;
-  payments: Pick<PaymentsModule["queries"], "auditRows">;
+  orders: Pick<OrdersModule["queries"], "auditSessions" | "auditOrders" | "existingOrderIds">;
+  inventory: Pick<InventoryModule["queries"], "auditSessions" | "auditStock" | "auditReservations" | "pendingReservationOrders">;
+  payments: Pick<PaymentsModule["queries"], "auditSessions" | "auditPayments" | "pendingPaymentOrders">;
   bus: Pick<SagaBus, "ordersWithEvent" | "ordersInFlight">;
 }
+
+/** Orders judged per slice: a slice takes a few milliseconds to read and judge. */
+export const AUDIT_SLICE = 250;
 
 export type InvariantName =
   | "stock_conserved"
@@ -66,156 +78,168 @@ export interface InvariantOptions {
 
 export const orderKey = (sessionId: string, orderId: string) => `${sessionId} ${orderId}`;
 
+/** The whole check at once, without giving way: for tests, and callers that are not serving requests. */
 export function checkInvariants(sources: AuditSources, options: InvariantOptions = {}): ConsistencyReport {
-  const { sessionId, initialStock, settled = false, historyCut = new Set<string>() } = options;
+  const slices = invariantSlices(sources, options);
+  for (let step = slices.next(); ; step = slices.next()) if (step.done) return step.value;
+}
 
-  const { products: productRows, reservations: reservationRows, reservationLines: lineRows } = sources.inventory.auditRows(sessionId);
-  const orderRows = sources.orders.auditRows(sessionId);
-  const paymentRows = sources.payments.auditRows(sessionId);
-  const reservedEventOrders = new Set(
-    sources.bus.ordersWithEvent("INVENTORY_RESERVED", sessionId).map((e) => orderKey(e.sessionId, e.orderId)),
-  );
-  const ordersInFlight = new Set(sources.bus.ordersInFlight(sessionId).map((e) => orderKey(e.sessionId, e.orderId)));
+/** The whole check, letting other requests and the relay run between slices (`GET /consistency`). */
+export async function checkInvariantsInTurns(sources: AuditSources, options: InvariantOptions = {}): Promise<ConsistencyReport> {
+  const slices = invariantSlices(sources, options);
+  for (let step = slices.next(); ; step = slices.next()) {
+    if (step.done) return step.value;
+    await giveWay();
+  }
+}
 
+/** The check as a sequence of slices; it yields between them, and returns the report. */
+function* invariantSlices(sources: AuditSources, options: InvariantOptions): Generator<void, ConsistencyReport> {
+  const sessions =
+    options.sessionId !== undefined
+      ? [options.sessionId]
+      : [
+          ...new Set([
+            ...sources.orders.auditSessions(),
+            ...sources.inventory.auditSessions(),
+            ...sources.payments.auditSessions(),
+            ...(options.initialStock?.keys() ?? []),
+          ]),
+        ].sort();
   const violations: Violation[] = [];
-  const report = (invariant: InvariantName, session: string, subject: string, message: string) =>
-    violations.push({ invariant, sessionId: session, subject, message });
+  for (const sessionId of sessions) {
+    const audit = sessionAudit(sources, sessionId, options, violations);
+    audit.checkStock();
+    yield;
+    for (let after = ""; ; ) {
+      const slice = sources.orders.auditOrders(sessionId, after, AUDIT_SLICE);
+      audit.checkOrders(slice);
+      if (slice.length < AUDIT_SLICE) break;
+      after = slice[slice.length - 1]?.id ?? after;
+      yield;
+    }
+    audit.checkHoldingsOfMissingOrders();
+    yield;
+  }
+  return { consistent: violations.length === 0, violations };
+}
 
-  const reservationByKey = new Map(reservationRows.map((r) => [`${r.sessionId} ${r.id}`, r]));
-  const reservationsWithLines = new Set(lineRows.map((line) => `${line.sessionId} ${line.reservationId}`));
-  const pendingByProduct = new Map<string, number>();
-  const confirmedByProduct = new Map<string, number>();
-  for (const line of lineRows) {
-    const reservation = reservationByKey.get(`${line.sessionId} ${line.reservationId}`);
-    const status = reservation?.status;
+/** The three kinds of slice of one session's check; each reads what it judges in one step. */
+function sessionAudit(sources: AuditSources, sessionId: string, options: InvariantOptions, violations: Violation[]) {
+  const { initialStock, settled = false, historyCut = new Set<string>() } = options;
+  const report = (invariant: InvariantName, subject: string, message: string) =>
+    violations.push({ invariant, sessionId, subject, message });
+
+  /** The catalog as a whole: reserved units match PENDING reservations; stock is conserved. */
+  function checkStock(): void {
+    const stock = sources.inventory.auditStock(sessionId);
+    for (const { product: p, pendingUnits } of stock) {
+      if (p.reserved < 0 || p.reserved > p.stockLevel) {
+        report("reserved_within_stock", p.id, `reserved ${p.reserved} is outside 0..stock_level ${p.stockLevel}`);
+      }
+      if (p.reserved !== pendingUnits) {
+        report("reserved_matches_pending", p.id, `reserved ${p.reserved} but PENDING reservations hold ${pendingUnits}`);
+      }
+    }
+    const initial = initialStock?.get(sessionId);
+    if (!initial) return;
     // Units of a cancelled completed order went back on the shelf: they count as never taken.
-    const taken = status === "CONFIRMED" && reservation?.restockedAt === null;
-    const tally = status === "PENDING" ? pendingByProduct : taken ? confirmedByProduct : undefined;
-    const key = `${line.sessionId} ${line.productId}`;
-    tally?.set(key, (tally.get(key) ?? 0) + line.quantity);
-  }
-
-  for (const p of productRows) {
-    const key = `${p.sessionId} ${p.id}`;
-    if (p.reserved < 0 || p.reserved > p.stockLevel) {
-      report("reserved_within_stock", p.sessionId, p.id, `reserved ${p.reserved} is outside 0..stock_level ${p.stockLevel}`);
-    }
-    const pending = pendingByProduct.get(key) ?? 0;
-    if (p.reserved !== pending) {
-      report("reserved_matches_pending", p.sessionId, p.id, `reserved ${p.reserved} but PENDING reservations hold ${pending}`);
-    }
-  }
-
-  if (initialStock) {
-    for (const [session, stock] of initialStock) {
-      if (sessionId !== undefined && session !== sessionId) continue;
-      const present = new Map(productRows.filter((p) => p.sessionId === session).map((p) => [p.id, p]));
-      for (const [productId, initial] of stock) {
-        const row = present.get(productId);
-        const confirmed = confirmedByProduct.get(`${session} ${productId}`) ?? 0;
-        if (!row) report("stock_conserved", session, productId, `product is missing (expected ${initial} units in total)`);
-        else if (row.stockLevel + confirmed !== initial) {
-          report("stock_conserved", session, productId, `stock_level ${row.stockLevel} + confirmed ${confirmed} ≠ initial ${initial}`);
-        }
-      }
-      for (const productId of present.keys()) {
-        if (!stock.has(productId)) report("stock_conserved", session, productId, "product exists that was never seeded");
+    const present = new Map(stock.map((s) => [s.product.id, s]));
+    for (const [productId, units] of initial) {
+      const row = present.get(productId);
+      if (!row) report("stock_conserved", productId, `product is missing (expected ${units} units in total)`);
+      else if (row.product.stockLevel + row.takenUnits !== units) {
+        report("stock_conserved", productId, `stock_level ${row.product.stockLevel} + confirmed ${row.takenUnits} ≠ initial ${units}`);
       }
     }
+    for (const productId of present.keys()) {
+      if (!initial.has(productId)) report("stock_conserved", productId, "product exists that was never seeded");
+    }
   }
 
-  const reservationByOrder = new Map(reservationRows.map((r) => [orderKey(r.sessionId, r.orderId), r]));
-  const paymentByOrder = new Map(paymentRows.map((p) => [orderKey(p.sessionId, p.orderId), p]));
-  const orderKeys = new Set<string>();
-  for (const order of orderRows) {
-    const key = orderKey(order.sessionId, order.id);
-    orderKeys.add(key);
-    const reservation = reservationByOrder.get(key);
-    const payment = paymentByOrder.get(key);
-    const terminal = order.status === "COMPLETED" || order.status === "CANCELLED";
-    if (!terminal && (settled || !ordersInFlight.has(key))) {
-      report(
-        "order_settles",
-        order.sessionId,
-        order.id,
-        `order is ${order.status}${settled ? " after the bus drained" : " with nothing scheduled to move it on"}`,
-      );
-    }
-    // A saga being undone (a cancel asked for, or an expiry) passes through states where the
-    // order, its stock and its money do not match yet: a completed order restocked before its
-    // refund, a cancelled order whose late charge is still being refunded. While its
-    // compensation is on its way, the pairing rules wait for it; once nothing is scheduled they hold.
-    const beingUndone =
-      (order.cancellationRequestedBy !== null || order.cancellationSource === "timeout") && !settled && ordersInFlight.has(key);
-    if (terminal && !historyCut.has(key) && !beingUndone) {
-      const completed = order.status === "COMPLETED";
-      const paid = payment?.status === "SUCCESS";
-      // A cancelled completed order keeps its CONFIRMED reservation, restocked.
-      const confirmed = reservation?.status === "CONFIRMED" && reservation.restockedAt === null;
-      if (completed !== paid || completed !== confirmed) {
+  /** Each order of a slice against its reservation, its payment and its saga's progress on the bus. */
+  function checkOrders(slice: readonly OrderRow[]): void {
+    const orderIds = slice.map((order) => order.id);
+    const reservationByOrder = new Map(sources.inventory.auditReservations(sessionId, orderIds).map((r) => [r.orderId, r]));
+    const paymentByOrder = new Map(sources.payments.auditPayments(sessionId, orderIds).map((p) => [p.orderId, p]));
+    const reservedEventOrders = new Set(sources.bus.ordersWithEvent("INVENTORY_RESERVED", sessionId, orderIds));
+    const ordersInFlight = new Set(sources.bus.ordersInFlight(sessionId, orderIds));
+    for (const order of slice) {
+      const reservation = reservationByOrder.get(order.id);
+      const payment = paymentByOrder.get(order.id);
+      const inFlight = ordersInFlight.has(order.id);
+      const terminal = order.status === "COMPLETED" || order.status === "CANCELLED";
+      if (!terminal && (settled || !inFlight)) {
         report(
-          "completed_pairing",
-          order.sessionId,
+          "order_settles",
           order.id,
-          `order ${order.status}, payment ${payment?.status ?? "none"}, reservation ${reservation?.status ?? "none"}${reservation?.restockedAt ? " (restocked)" : ""}`,
+          `order is ${order.status}${settled ? " after the bus drained" : " with nothing scheduled to move it on"}`,
         );
       }
-    }
-    if (payment?.status === "REFUNDED" && order.status !== "CANCELLED" && (settled || !ordersInFlight.has(key))) {
-      report("refunded_order_cancelled", order.sessionId, order.id, `payment was refunded but the order is ${order.status}`);
-    }
-    if (order.status === "CANCELLED" && !beingUndone && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
-      report(
-        "cancelled_holds_nothing",
-        order.sessionId,
-        order.id,
-        `cancelled order still has reservation ${reservation?.status} and payment ${payment?.status}`,
-      );
-    }
-    if (terminal && (reservation?.status === "PENDING" || payment?.status === "PENDING") && (settled || !ordersInFlight.has(key))) {
-      // Nothing will ever settle them: the saga that would have is over. (A cancelled order's
-      // waiting charge is voided by a delivery of ORDER_CANCELLED, which may still be on its way.)
-      report(
-        "finished_holds_nothing",
-        order.sessionId,
-        order.id,
-        `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`,
-      );
-    }
-    // A reservation that holds no lines closed the books of an order cancelled before any stock was reserved.
-    const heldStock = reservation !== undefined && reservationsWithLines.has(`${reservation.sessionId} ${reservation.id}`);
-    if (order.cancellationSource === "inventory_depleted" && (heldStock || reservedEventOrders.has(key))) {
-      report("depleted_never_reserved", order.sessionId, order.id, "cancelled as inventory_depleted but stock was reserved for it");
+      // A saga being undone (a cancel asked for, or an expiry) passes through states where the
+      // order, its stock and its money do not match yet: a completed order restocked before its
+      // refund, a cancelled order whose late charge is still being refunded. While its
+      // compensation is on its way, the pairing rules wait for it; once nothing is scheduled they hold.
+      const beingUndone = (order.cancellationRequestedBy !== null || order.cancellationSource === "timeout") && !settled && inFlight;
+      if (terminal && !historyCut.has(orderKey(sessionId, order.id)) && !beingUndone) {
+        const completed = order.status === "COMPLETED";
+        const paid = payment?.status === "SUCCESS";
+        // A cancelled completed order keeps its CONFIRMED reservation, restocked.
+        const confirmed = reservation?.status === "CONFIRMED" && reservation.restockedAt === null;
+        if (completed !== paid || completed !== confirmed) {
+          report(
+            "completed_pairing",
+            order.id,
+            `order ${order.status}, payment ${payment?.status ?? "none"}, reservation ${reservation?.status ?? "none"}${reservation?.restockedAt ? " (restocked)" : ""}`,
+          );
+        }
+      }
+      if (payment?.status === "REFUNDED" && order.status !== "CANCELLED" && (settled || !inFlight)) {
+        report("refunded_order_cancelled", order.id, `payment was refunded but the order is ${order.status}`);
+      }
+      if (order.status === "CANCELLED" && !beingUndone && (reservation?.status === "PENDING" || payment?.status === "SUCCESS")) {
+        report(
+          "cancelled_holds_nothing",
+          order.id,
+          `cancelled order still has reservation ${reservation?.status} and payment ${payment?.status}`,
+        );
+      }
+      if (terminal && (reservation?.status === "PENDING" || payment?.status === "PENDING") && (settled || !inFlight)) {
+        // Nothing will ever settle them: the saga that would have is over. (A cancelled order's
+        // waiting charge is voided by a delivery of ORDER_CANCELLED, which may still be on its way.)
+        report(
+          "finished_holds_nothing",
+          order.id,
+          `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`,
+        );
+      }
+      // A reservation that holds no lines closed the books of an order cancelled before any stock was reserved.
+      if (order.cancellationSource === "inventory_depleted" && (reservation?.holdsLines || reservedEventOrders.has(order.id))) {
+        report("depleted_never_reserved", order.id, "cancelled as inventory_depleted but stock was reserved for it");
+      }
     }
   }
 
-  // Stock or money held for an order that no longer exists (its orders were reset) is held forever.
-  for (const reservation of reservationRows) {
-    const key = orderKey(reservation.sessionId, reservation.orderId);
-    if (reservation.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
-      report(
-        "nothing_held_for_missing_order",
-        reservation.sessionId,
-        reservation.orderId,
-        "a PENDING reservation belongs to an order that no longer exists",
-      );
-    }
-  }
-  for (const payment of paymentRows) {
-    const key = orderKey(payment.sessionId, payment.orderId);
+  /** Stock or money held for an order that no longer exists (its orders were reset) is held forever. */
+  function checkHoldingsOfMissingOrders(): void {
+    const heldStock = sources.inventory.pendingReservationOrders(sessionId);
     // A SUCCESS payment whose order an orders reset removed is, from the rows alone, the same
     // as a completed sale's: the reset drops the order and its history, not the payments. That
     // no reset strands a charge is kept by the saga itself (a cancelled order's charge is
     // refunded) and tested in tests/integration/regressions/resets-never-strand-money.test.ts.
-    if (payment.status === "PENDING" && !orderKeys.has(key) && (settled || !ordersInFlight.has(key))) {
-      report(
-        "nothing_held_for_missing_order",
-        payment.sessionId,
-        payment.orderId,
-        "a PENDING payment belongs to an order that no longer exists",
-      );
+    const heldMoney = sources.payments.pendingPaymentOrders(sessionId);
+    const holders = [...new Set([...heldStock, ...heldMoney])];
+    const existing = new Set(sources.orders.existingOrderIds(sessionId, holders));
+    const missing = holders.filter((orderId) => !existing.has(orderId));
+    const inFlight = new Set(sources.bus.ordersInFlight(sessionId, missing));
+    const stranded = (orderId: string) => !existing.has(orderId) && (settled || !inFlight.has(orderId));
+    for (const orderId of heldStock.filter(stranded)) {
+      report("nothing_held_for_missing_order", orderId, "a PENDING reservation belongs to an order that no longer exists");
+    }
+    for (const orderId of heldMoney.filter(stranded)) {
+      report("nothing_held_for_missing_order", orderId, "a PENDING payment belongs to an order that no longer exists");
     }
   }
 
-  return { consistent: violations.length === 0, violations };
+  return { checkStock, checkOrders, checkHoldingsOfMissingOrders };
 }

@@ -28,7 +28,8 @@ export interface DashboardSources {
   bus: Pick<SagaBus, "log">;
   ids: Ids;
   /** The invariant checker over one session (src/consistency), as `GET /consistency` runs it. */
-  checkConsistency: (sessionId: string) => ConsistencyReport;
+  /** The invariant check, run in slices so a big session does not hold up others. */
+  checkConsistency: (sessionId: string) => Promise<ConsistencyReport>;
   /** The relay's attempts for one order, as `GET /orders/:id/deliveries` answers them. */
   deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
   /** The bus, steered from the page: the session's scheduled deliveries, Step, Deliver, dead letters and Retry. */
@@ -122,7 +123,7 @@ export function dashboardData(sources: DashboardSources) {
     knobsFor: (sessionId: string) => sources.settings.of(sessionId),
 
     /** Without a chosen order the timeline follows the newest one. */
-    dashboardViewFor(sessionId: string, selectedOrderId?: string) {
+    async dashboardViewFor(sessionId: string, selectedOrderId?: string) {
       const products = data.productsFor(sessionId);
       const sessionOrders = data.ordersFor(sessionId);
       return {
@@ -135,7 +136,7 @@ export function dashboardData(sources: DashboardSources) {
         reservations: data.reservationsFor(sessionId),
         payments: data.paymentsFor(sessionId),
         events: data.eventsFor(sessionId),
-        invariants: data.invariantsFor(sessionId),
+        invariants: await data.invariantsFor(sessionId),
         bus: data.busFor(sessionId),
         knobs: data.knobsFor(sessionId),
         sagas: data.sagasFor(sessionId),
@@ -146,7 +147,7 @@ export function dashboardData(sources: DashboardSources) {
   return data;
 }
 export type DashboardData = ReturnType<typeof dashboardData>;
-export type DashboardView = ReturnType<DashboardData["dashboardViewFor"]>;
+export type DashboardView = Awaited<ReturnType<DashboardData["dashboardViewFor"]>>;
 
 /** The form's first line suggests the seed document's order: Mouse Pads, if the catalog has them. */
 export function defaultFormFor(products: { id: string }[]): OrderFormState {

@@ -184,7 +184,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
       return c.html(<KnobsPanel settings={settings} />);
     })
-    .get("/invariants", (c) => c.html(<InvariantsPanel report={data.invariantsFor(c.var.sessionId)} />))
+    .get("/invariants", async (c) => c.html(<InvariantsPanel report={await data.invariantsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>
@@ -194,8 +194,8 @@ export function dashboardRoutes(sources: DashboardSources) {
       inventory.commands.seedCatalog(c.var.sessionId);
       return c.html(stockPanels(c.var.sessionId));
     })
-    .post("/inventory/reset", (c) => {
-      inventory.commands.resetInventory(c.var.sessionId);
+    .post("/inventory/reset", async (c) => {
+      await inventory.commands.resetInventory(c.var.sessionId);
       return c.html(stockPanels(c.var.sessionId));
     })
     .post("/orders", async (c) => {
@@ -233,13 +233,13 @@ export function dashboardRoutes(sources: DashboardSources) {
     });
 
   return new Hono<OptionalSessionEnv>()
-    .get("/", dashboardSecurityHeaders(), optionalQuerySession(), (c) => {
+    .get("/", dashboardSecurityHeaders(), optionalQuerySession(), async (c) => {
       const session = c.var.session;
       if (!session.ok) {
         const invalid = session.given === undefined || session.given === "" ? undefined : session.given.slice(0, 80);
         return c.html(<SessionShell suggestedSessionId={sources.ids.uuid()} invalid={invalid} />);
       }
-      return c.html(<DashboardPage view={data.dashboardViewFor(session.sessionId, selectedOrder(c))} origin={originOf(c)} />);
+      return c.html(<DashboardPage view={await data.dashboardViewFor(session.sessionId, selectedOrder(c))} origin={originOf(c)} />);
     })
     .route("/dashboard", fragments);
 }

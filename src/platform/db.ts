@@ -114,6 +114,15 @@ export function transaction<T>(db: Database, work: () => T): T {
 const transactionRunners = new WeakMap<SQLite, (run: () => unknown) => unknown>();
 
 /**
+ * Deletes at most `limit` of one session's rows from `table`; answers how many. A wipe calls it
+ * until nothing is left, giving way between calls, so no single statement runs for long.
+ */
+export function deleteSomeSessionRows(db: Database, table: string, sessionId: string, limit: number): number {
+  return db.$client.run(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE session_id = ? LIMIT ?)`, [sessionId, limit])
+    .changes;
+}
+
+/**
  * Deletes every row of one session from each of `tables` (in that order: children before the
  * rows they refer to), inside the caller's transaction; answers how many rows each lost.
  */

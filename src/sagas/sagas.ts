@@ -1,6 +1,7 @@
 import type { Relay } from "../bus/relay";
 import type { SagaBus, SagaPayload } from "../modules/events";
 import type { OrderJson, OrdersModule } from "../modules/orders";
+import type { OrderRow } from "../modules/orders/orders.sql";
 import type { SettingsReader } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
 import { toIso } from "../platform/clock";
@@ -28,9 +29,12 @@ export const SAGAS_SCANNED = 1_000;
  * still not final after the session's orderTimeoutMs (its deadline is held, or failed).
  */
 export function sagaAdmin(sources: SagaSources) {
-  function viewOf(order: OrderJson, progress: ReturnType<SagaBus["sagaProgress"]>) {
+  /** What a saga's view needs of its order (a row or an order's JSON, `createdAt` in ms). */
+  type SagaOrder = Pick<OrderRow, "id" | "sagaId" | "sessionId" | "status" | "createdAt">;
+
+  function viewOf(order: SagaOrder, progress: ReturnType<SagaBus["sagaProgress"]>) {
     const saga = progress.get(order.id);
-    const startedAt = Date.parse(order.createdAt);
+    const startedAt = order.createdAt;
     const deadLetters = saga?.deadLetters ?? 0;
     const overdue = sources.clock.now() > startedAt + sources.settings.of(order.sessionId).orderTimeoutMs;
     const status: SagaStatus =
@@ -47,8 +51,8 @@ export function sagaAdmin(sources: SagaSources) {
       status,
       orderStatus: order.status,
       step: saga?.step ?? null,
-      startedAt: order.createdAt,
-      updatedAt: saga ? toIso(Math.max(saga.stepAt, startedAt)) : order.createdAt,
+      startedAt: toIso(startedAt),
+      updatedAt: toIso(saga ? Math.max(saga.stepAt, startedAt) : startedAt),
       pendingDeliveries: saga?.pending ?? 0,
       deadLetters,
     };
@@ -60,14 +64,20 @@ export function sagaAdmin(sources: SagaSources) {
     return order;
   }
 
-  const sagaView = (sessionId: string, sagaId: string) => viewOf(findSaga(sessionId, sagaId), sources.bus.sagaProgress(sessionId));
+  function sagaView(sessionId: string, sagaId: string) {
+    const order = findSaga(sessionId, sagaId);
+    return viewOf({ ...order, createdAt: Date.parse(order.createdAt) }, sources.bus.sagaProgress(sessionId, [order.id]));
+  }
 
   return {
     /** Newest first, at most `limit`, of the given status when asked. */
     listSagas(sessionId: string, options: { status?: SagaStatus; limit: number }) {
-      const progress = sources.bus.sagaProgress(sessionId);
-      return sources.orders.queries
-        .listOrders(sessionId, SAGAS_SCANNED)
+      const orders = sources.orders.queries.recentOrders(sessionId, SAGAS_SCANNED);
+      const progress = sources.bus.sagaProgress(
+        sessionId,
+        orders.map((order) => order.id),
+      );
+      return orders
         .map((order) => viewOf(order, progress))
         .filter((saga) => options.status === undefined || saga.status === options.status)
         .slice(0, options.limit);

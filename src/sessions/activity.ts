@@ -19,13 +19,13 @@ export function sessionsLastActivity(sources: ActivitySources): Map<string, numb
   return lastActivity;
 }
 
-/** Wipes every session with nothing changed for `idleMs` (`SESSION_IDLE_TTL`); answers which. */
-export function purgeIdleSessions(
-  sources: ActivitySources & { wipe: (sessionId: string) => unknown },
+/** Wipes every session with nothing changed for `idleMs` (`SESSION_IDLE_TTL`), one after another; answers which. */
+export async function purgeIdleSessions(
+  sources: ActivitySources & { wipe: (sessionId: string) => Promise<unknown> },
   now: number,
   idleMs: number,
-): string[] {
+): Promise<string[]> {
   const idle = [...sessionsLastActivity(sources)].filter(([, at]) => now - at > idleMs).map(([sessionId]) => sessionId);
-  for (const sessionId of idle) sources.wipe(sessionId);
+  for (const sessionId of idle) await sources.wipe(sessionId);
   return idle;
 }

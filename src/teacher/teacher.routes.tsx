@@ -31,10 +31,12 @@ export function teacherRoutes(
     if (token === null || given === undefined || !sameSecret(given, token)) throw new RouteNotFoundError(c.req.method, c.req.path);
     await next();
   });
-  const table = (token: string) => <SessionsTable sessions={sessionsOverview(sources)} now={sources.clock.now()} token={token} />;
+  const table = async (token: string) => (
+    <SessionsTable sessions={await sessionsOverview(sources)} now={sources.clock.now()} token={token} />
+  );
   return new Hono()
     .use(onlyTheTeacher, dashboardSecurityHeaders())
-    .get("/", (c) => c.html(<TeacherPage token={token as string}>{table(token as string)}</TeacherPage>))
-    .get("/sessions", (c) => c.html(table(token as string)))
+    .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
+    .get("/sessions", async (c) => c.html(await table(token as string)))
     .get("/stream", teacherStream(sources.bus, sources.changes));
 }

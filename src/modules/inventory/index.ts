@@ -28,11 +28,15 @@ export function inventoryModule(deps: ModuleDeps) {
       listReservations: service.listReservations,
       checkAvailability: service.checkAvailability,
       sessionActivity: service.sessionActivity,
-      auditRows: service.auditRows,
+      auditSessions: service.auditSessions,
+      auditStock: service.auditStock,
+      auditReservations: service.auditReservations,
+      pendingReservationOrders: service.pendingReservationOrders,
     },
     /** What the dashboard may do, exactly as the API does it. */
     commands: {
       forgetSession: service.forgetSession,
+      sessionTables: service.sessionTables,
       seedCatalog: (sessionId: string) => service.seedCatalog(sessionId),
       resetInventory: service.resetInventory,
     },

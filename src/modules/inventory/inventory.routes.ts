@@ -29,5 +29,7 @@ export function inventoryRoutes(service: InventoryService) {
     .post("/check", validJson(checkAvailabilityBodySchema), (c) =>
       c.json(service.checkAvailability(c.var.sessionId, c.req.valid("json").items)),
     )
-    .post("/reset", (c) => c.json({ message: "Inventory reset successfully", products: service.resetInventory(c.var.sessionId) }));
+    .post("/reset", async (c) =>
+      c.json({ message: "Inventory reset successfully", products: await service.resetInventory(c.var.sessionId) }),
+    );
 }

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, inArray, notInArray, or, sql, sum } from "drizzle-orm";
 import { deleteSessionRows, transaction } from "../../platform/db";
+import { giveWay } from "../../platform/give-way";
 import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
 import type { OrderLine } from "../saga-terms";
@@ -12,6 +13,12 @@ import { type InventoryStatements, products, reservationLines, reservations } fr
 
 /** Thrown inside the savepoint to undo the lines already reserved when another line is short. */
 class Shortage extends Error {}
+
+/** Reservations dropped per transaction by `POST /inventory/reset`. */
+export const RESET_SLICE = 500;
+
+/** The tables that keep a session's rows, children before the rows they refer to. */
+const sessionTables = ["reservation_lines", "reservations", "products"] as const;
 
 /** Inventory's commands and queries; the routes, the reactions and (through index.ts) the dashboard call these. */
 export function inventoryService(deps: ModuleDeps, statements: InventoryStatements) {
@@ -109,6 +116,43 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     return statements.reservationLines.all({ sessionId, reservationId });
   }
 
+  /** Up to `limit` of the session's reservations gone, the units the PENDING ones held handed back; answers how many went. */
+  function forgetSomeReservations(sessionId: string, limit: number): number {
+    const slice = db
+      .select({ id: reservations.id, status: reservations.status })
+      .from(reservations)
+      .where(eq(reservations.sessionId, sessionId))
+      .limit(limit)
+      .all();
+    const pending = slice.filter((r) => r.status === "PENDING").map((r) => r.id);
+    if (pending.length > 0) {
+      const held = db
+        .select({ productId: reservationLines.productId, units: sql<number>`sum(${reservationLines.quantity})` })
+        .from(reservationLines)
+        .where(and(eq(reservationLines.sessionId, sessionId), inArray(reservationLines.reservationId, pending)))
+        .groupBy(reservationLines.productId)
+        .all();
+      for (const { productId, units } of held) {
+        db.update(products)
+          .set({ reserved: sql`${products.reserved} - ${units}` })
+          .where(and(eq(products.sessionId, sessionId), eq(products.id, productId)))
+          .run();
+      }
+    }
+    // The lines go with their reservation (ON DELETE CASCADE).
+    db.delete(reservations)
+      .where(
+        and(
+          eq(reservations.sessionId, sessionId),
+          inArray(
+            reservations.id,
+            slice.map((r) => r.id),
+          ),
+        ),
+      )
+      .run();
+    return slice.length;
+  }
   return {
     listProducts,
     listProductsPage,
@@ -119,8 +163,15 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
      * default catalog. The relay's record of what it delivered (its cursor and schedule) is not
      * touched, so a duplicate delivery arriving after the reset is still recognised
      * (docs/architecture.md, "Idempotency: one mechanism").
+     *
+     * A session may keep thousands of reservations, so they go RESET_SLICE at a time, one
+     * transaction each, giving way to other requests between them; each slice hands back the
+     * units its PENDING reservations hold, so the catalog matches what is still reserved after
+     * every slice. The catalog itself (at most 500 products) is replaced in one last transaction,
+     * with any reservation made meanwhile.
      */
-    resetInventory(sessionId: string): ProductJson[] {
+    async resetInventory(sessionId: string): Promise<ProductJson[]> {
+      while (transaction(db, () => forgetSomeReservations(sessionId, RESET_SLICE)) === RESET_SLICE) await giveWay();
       transaction(db, () => {
         db.delete(reservations).where(eq(reservations.sessionId, sessionId)).run();
         db.delete(products).where(eq(products.sessionId, sessionId)).run();
@@ -129,7 +180,8 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     },
 
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
-    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["reservation_lines", "reservations", "products"]),
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
+    sessionTables,
 
     inventoryStats(sessionId: string) {
       const totals = db
@@ -344,15 +396,82 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         .all();
     },
 
-    /** Every product, reservation and reservation line of one session (all when absent), for the consistency checker. */
-    auditRows(sessionId?: string) {
-      const inSession = <T extends typeof products | typeof reservations | typeof reservationLines>(table: T) =>
-        sessionId === undefined ? undefined : eq(table.sessionId, sessionId);
-      return {
-        products: db.select().from(products).where(inSession(products)).all(),
-        reservations: db.select().from(reservations).where(inSession(reservations)).all(),
-        reservationLines: db.select().from(reservationLines).where(inSession(reservationLines)).all(),
-      };
+    /** The sessions that keep a catalog or reservations (for the consistency checker run over every session). */
+    auditSessions(): string[] {
+      const withProducts = db.selectDistinct({ sessionId: products.sessionId }).from(products).all();
+      const withReservations = db.selectDistinct({ sessionId: reservations.sessionId }).from(reservations).all();
+      return [...new Set([...withProducts, ...withReservations].map((row) => row.sessionId))];
+    },
+
+    /**
+     * A session's products, each with the units its PENDING reservations hold and the units its
+     * confirmed reservations took (a restocked one put them back): summed by SQL in one query,
+     * so a session's 20,000 reservation lines never become objects.
+     */
+    auditStock(sessionId: string) {
+      const units = db
+        .select({
+          productId: reservationLines.productId,
+          pending: sql<number>`coalesce(sum(CASE WHEN ${reservations.status} = 'PENDING' THEN ${reservationLines.quantity} END), 0)`,
+          taken: sql<number>`coalesce(sum(CASE WHEN ${reservations.status} = 'CONFIRMED' AND ${reservations.restockedAt} IS NULL THEN ${reservationLines.quantity} END), 0)`,
+        })
+        .from(reservationLines)
+        .innerJoin(
+          reservations,
+          and(eq(reservations.sessionId, reservationLines.sessionId), eq(reservations.id, reservationLines.reservationId)),
+        )
+        .where(eq(reservationLines.sessionId, sessionId))
+        .groupBy(reservationLines.productId)
+        .all();
+      const unitsByProduct = new Map(units.map((u) => [u.productId, u]));
+      return db
+        .select()
+        .from(products)
+        .where(eq(products.sessionId, sessionId))
+        .all()
+        .map((product) => ({
+          product,
+          pendingUnits: unitsByProduct.get(product.id)?.pending ?? 0,
+          takenUnits: unitsByProduct.get(product.id)?.taken ?? 0,
+        }));
+    },
+
+    /** The reservations of a slice of a session's orders, each saying whether it holds any lines. */
+    auditReservations(sessionId: string, orderIds: readonly string[]) {
+      if (orderIds.length === 0) return [];
+      const rows = db
+        .select()
+        .from(reservations)
+        .where(and(eq(reservations.sessionId, sessionId), inArray(reservations.orderId, [...orderIds])))
+        .all();
+      if (rows.length === 0) return [];
+      const withLines = new Set(
+        db
+          .selectDistinct({ reservationId: reservationLines.reservationId })
+          .from(reservationLines)
+          .where(
+            and(
+              eq(reservationLines.sessionId, sessionId),
+              inArray(
+                reservationLines.reservationId,
+                rows.map((r) => r.id),
+              ),
+            ),
+          )
+          .all()
+          .map((line) => line.reservationId),
+      );
+      return rows.map((row) => ({ ...row, holdsLines: withLines.has(row.id) }));
+    },
+
+    /** The orders whose reservation is still PENDING: stock held until a saga settles it. */
+    pendingReservationOrders(sessionId: string): string[] {
+      return db
+        .select({ orderId: reservations.orderId })
+        .from(reservations)
+        .where(and(eq(reservations.sessionId, sessionId), eq(reservations.status, "PENDING")))
+        .all()
+        .map((row) => row.orderId);
     },
   };
 }

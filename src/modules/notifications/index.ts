@@ -21,6 +21,7 @@ export function notificationsModule(deps: ModuleDeps) {
     queries: { listNotifications: service.listNotifications },
     commands: {
       forgetSession: service.forgetSession,
+      sessionTables: service.sessionTables,
     },
   };
 }

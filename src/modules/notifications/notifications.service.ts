@@ -44,7 +44,8 @@ export function notificationsService(deps: ModuleDeps, statements: Notifications
     },
 
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
-    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["notifications"]),
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
+    sessionTables,
 
     resetNotifications(sessionId: string): void {
       transaction(db, () => db.delete(notifications).where(eq(notifications.sessionId, sessionId)).run());
@@ -52,3 +53,5 @@ export function notificationsService(deps: ModuleDeps, statements: Notifications
   };
 }
 export type NotificationsService = ReturnType<typeof notificationsService>;
+/** The tables that keep a session's rows. */
+const sessionTables = ["notifications"] as const;

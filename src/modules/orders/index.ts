@@ -31,11 +31,15 @@ export function ordersModule(deps: ModuleDeps) {
       findOrderBySaga: service.findOrderBySaga,
       sessionSummaries: service.sessionSummaries,
       listOrders: service.listOrders,
-      auditRows: service.auditRows,
+      recentOrders: service.recentOrders,
+      auditSessions: service.auditSessions,
+      auditOrders: service.auditOrders,
+      existingOrderIds: service.existingOrderIds,
     },
     /** What the dashboard may do, exactly as the API does it. */
     commands: {
       forgetSession: service.forgetSession,
+      sessionTables: service.sessionTables,
       placeOrder: service.placeOrder,
       placeOrderOnce: service.placeOrderOnce,
       requestCancellation: service.requestCancellation,

@@ -31,8 +31,8 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       announceNextPage(c, limit, page.next);
       return c.json(page.orders);
     })
-    .post("/reset", (c) => {
-      service.resetOrders(c.var.sessionId);
+    .post("/reset", async (c) => {
+      await service.resetOrders(c.var.sessionId);
       return c.json({ message: "Orders reset successfully" });
     })
     .get("/:id", validate("param", orderIdParamSchema), validate("query", getOrderQuerySchema), async (c) => {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 
 import type { Emit } from "../../bus/bus";
 import { deleteSessionRows } from "../../platform/db";
+import { giveWay } from "../../platform/give-way";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError, QuotaExceededError } from "../../platform/errors";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
@@ -18,8 +19,14 @@ export const MAX_LINES_PER_PAGE = 10_000;
 /** Where a page of orders ends: [createdAt, id] of its last (oldest) order. */
 export type OrderPosition = readonly [number, string];
 
+/** Orders reset per transaction by `POST /orders/reset` (a slice of 5,000 lines' orders takes a few ms). */
+export const RESET_SLICE = 250;
+
 /** How long an Idempotency-Key answers its first order again. */
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The tables that keep a session's rows, children before the rows they refer to. */
+const sessionTables = ["order_items", "orders", "idempotency_keys"] as const;
 
 /** Orders' commands and queries; the routes, the dashboard (through index.ts) and the tests call these. */
 export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions) {
@@ -143,6 +150,36 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     return orderToJson(fromStoredOrder(order), items);
   }
 
+  /** One slice of `POST /orders/reset`: these orders and their sagas' history gone, their holdings compensated. */
+  function resetSlice(sessionId: string, orderIds: readonly string[]): void {
+    bus.transact((emit) => {
+      const present = db
+        .select({ id: orders.id, status: orders.status })
+        .from(orders)
+        .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+        .all();
+      const known = new Set(present.map((o) => o.id));
+      const inFlight = new Set(present.filter((o) => !isFinal(o.status)).map((o) => o.id));
+      // An order already gone whose deliveries are still scheduled: an earlier reset's compensation on its way.
+      const gone = orderIds.filter((orderId) => !known.has(orderId));
+      for (const orderId of bus.ordersInFlight(sessionId, gone)) inFlight.add(orderId);
+      const holding = bus.sagasThatEmitted(sessionId, [...inFlight], ["INVENTORY_RESERVED", "ORDER_CANCELLED"]);
+      db.delete(orders)
+        .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+        .run();
+      bus.forgetOrders(sessionId, orderIds);
+      for (const { orderId, sagaId } of holding) {
+        emit({
+          type: "ORDER_CANCELLED",
+          sessionId,
+          sagaId,
+          orderId,
+          causationId: null,
+          data: { cancellationSource: "operator", reason: "Orders were reset while the saga was in flight" },
+        });
+      }
+    });
+  }
   return {
     findOrder,
     getOrder,
@@ -222,6 +259,17 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     /** `GET /orders`: a page, newest first, and where the next one starts. */
     listOrdersPage,
 
+    /** The newest `limit` orders, without their lines: what a saga overview needs. */
+    recentOrders(sessionId: string, limit: number): OrderRow[] {
+      return db
+        .select()
+        .from(orders)
+        .where(eq(orders.sessionId, sessionId))
+        .orderBy(desc(orders.createdAt), desc(orders.id))
+        .limit(limit)
+        .all();
+    },
+
     /** Per session with orders: how many, by status, and when one last changed (the teacher's overview). */
     sessionSummaries() {
       return db
@@ -237,13 +285,35 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         .all();
     },
 
-    /** Every order row of one session (all sessions when absent), for the consistency checker. */
-    auditRows(sessionId?: string): OrderRow[] {
+    /** The sessions that keep orders (for the consistency checker run over every session). */
+    auditSessions(): string[] {
+      return db
+        .selectDistinct({ sessionId: orders.sessionId })
+        .from(orders)
+        .all()
+        .map((row) => row.sessionId);
+    },
+
+    /** A slice of a session's orders for the consistency checker: by id, after `afterId`, at most `limit`. */
+    auditOrders(sessionId: string, afterId: string, limit: number): OrderRow[] {
       return db
         .select()
         .from(orders)
-        .where(sessionId === undefined ? undefined : eq(orders.sessionId, sessionId))
+        .where(and(eq(orders.sessionId, sessionId), gt(orders.id, afterId)))
+        .orderBy(asc(orders.id))
+        .limit(limit)
         .all();
+    },
+
+    /** Which of `orderIds` the session still keeps. */
+    existingOrderIds(sessionId: string, orderIds: readonly string[]): string[] {
+      if (orderIds.length === 0) return [];
+      return db
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+        .all()
+        .map((row) => row.id);
     },
 
     /** `GET /orders/:id?wait=ms`: the order once it is COMPLETED or CANCELLED, or as it is after `waitMs`. */
@@ -256,8 +326,9 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
     forgetSession: (sessionId: string) => {
       usage.delete(sessionId);
-      return deleteSessionRows(db, sessionId, ["order_items", "orders", "idempotency_keys"]);
+      return deleteSessionRows(db, sessionId, sessionTables);
     },
+    sessionTables,
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
@@ -267,31 +338,25 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
      * transaction: an ORDER_CANCELLED (operator) is emitted after the history is gone, inventory
      * releases what it still holds and payments void or refund the charge. A saga still waiting
      * for inventory holds nothing: dropping its ORDER_CREATED ends it, and leaves no event behind.
+     *
+     * A session may keep thousands of orders, so the reset goes RESET_SLICE orders at a time, one
+     * transaction each, giving way to other requests between them. Every saga is reset whole in
+     * one transaction, and no saga depends on another, so the books balance after every slice.
+     * It resets the orders (and the history of the orders) that exist when it starts; an order
+     * placed while it runs is kept.
      */
-    resetOrders(sessionId: string): void {
-      bus.transact((emit) => {
-        const sessionOrders = db.select({ id: orders.id, status: orders.status }).from(orders).where(eq(orders.sessionId, sessionId)).all();
-        const known = new Set(sessionOrders.map((o) => o.id));
-        const inFlight = new Set(sessionOrders.filter((o) => o.status !== "COMPLETED" && o.status !== "CANCELLED").map((o) => o.id));
-        // An order already gone whose deliveries are still scheduled: an earlier reset's compensation on its way.
-        for (const orderId of bus.ordersWithScheduledDeliveries(sessionId)) if (!known.has(orderId)) inFlight.add(orderId);
-        const holding = bus.sagasThatEmitted(sessionId, [...inFlight], ["INVENTORY_RESERVED", "ORDER_CANCELLED"]);
-        db.delete(orders).where(eq(orders.sessionId, sessionId)).run();
+    async resetOrders(sessionId: string): Promise<void> {
+      const orderIds = [
+        ...new Set([...statements.sessionOrderIds.all({ sessionId }).map((row) => row.id), ...bus.sessionOrderIds(sessionId)]),
+      ];
+      // A key names an order: with the orders gone, so are the keys.
+      db.delete(idempotencyKeys).where(eq(idempotencyKeys.sessionId, sessionId)).run();
+      for (let start = 0; start < orderIds.length; start += RESET_SLICE) {
+        resetSlice(sessionId, orderIds.slice(start, start + RESET_SLICE));
         usage.delete(sessionId);
-        // A key names an order: with the orders gone, so are the keys.
-        db.delete(idempotencyKeys).where(eq(idempotencyKeys.sessionId, sessionId)).run();
-        bus.forgetSession(sessionId);
-        for (const { orderId, sagaId } of holding) {
-          emit({
-            type: "ORDER_CANCELLED",
-            sessionId,
-            sagaId,
-            orderId,
-            causationId: null,
-            data: { cancellationSource: "operator", reason: "Orders were reset while the saga was in flight" },
-          });
-        }
-      });
+        await giveWay();
+      }
+      bus.forgetOrphanDeliveries(sessionId);
       deps.changes.announce(sessionId, "ORDERS_RESET");
     },
   };

@@ -134,6 +134,8 @@ export function ordersStatements(sqlite: SQLite) {
     forgetExpiredIdempotencyKeys: sqlite.prepare<never, [{ sessionId: string; before: number }]>(
       "DELETE FROM idempotency_keys WHERE session_id = $sessionId AND created_at < $before",
     ),
+    /** Every order id of a session (what `POST /orders/reset` will reset). */
+    sessionOrderIds: sqlite.prepare<{ id: string }, [{ sessionId: string }]>("SELECT id FROM orders WHERE session_id = $sessionId"),
     /** What a session keeps, for its quotas. */
     sessionUsage: sqlite.prepare<{ orders: number; lines: number }, [{ sessionId: string }]>(
       `SELECT (SELECT count(*) FROM orders WHERE session_id = $sessionId) AS orders,

@@ -21,9 +21,15 @@ export function paymentsModule(deps: ModuleDeps) {
     reactions: paymentReactions(deps, service),
     routes: paymentsRoutes(service),
     /** Read-only views for the dashboard and the consistency checker. */
-    queries: { listPayments: service.listPayments, auditRows: service.auditRows },
+    queries: {
+      listPayments: service.listPayments,
+      auditSessions: service.auditSessions,
+      auditPayments: service.auditPayments,
+      pendingPaymentOrders: service.pendingPaymentOrders,
+    },
     commands: {
       forgetSession: service.forgetSession,
+      sessionTables: service.sessionTables,
     },
   };
 }

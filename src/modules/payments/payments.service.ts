@@ -1,9 +1,12 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import { deleteSessionRows, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { PaymentState } from "./payments.decide";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
 import { type PaymentRow, type PaymentStatus, type PaymentsStatements, payments } from "./payments.sql";
+
+/** The tables that keep a session's rows. */
+const sessionTables = ["payments"] as const;
 
 /** Payments' commands and queries; the routes, the reactions and (through index.ts) the dashboard call these. */
 export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements) {
@@ -59,20 +62,41 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
      * the reset is still recognised (docs/architecture.md).
      */
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
-    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, ["payments"]),
+    forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
+    sessionTables,
 
     resetPayments(sessionId: string): void {
       transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());
       deps.changes.announce(sessionId, "PAYMENTS_RESET");
     },
 
-    /** Every payment of one session (all when absent), for the consistency checker. */
-    auditRows(sessionId?: string): PaymentRow[] {
+    /** The sessions that keep payments (for the consistency checker run over every session). */
+    auditSessions(): string[] {
+      return db
+        .selectDistinct({ sessionId: payments.sessionId })
+        .from(payments)
+        .all()
+        .map((row) => row.sessionId);
+    },
+
+    /** The payments of a slice of a session's orders, for the consistency checker. */
+    auditPayments(sessionId: string, orderIds: readonly string[]): PaymentRow[] {
+      if (orderIds.length === 0) return [];
       return db
         .select()
         .from(payments)
-        .where(sessionId === undefined ? undefined : eq(payments.sessionId, sessionId))
+        .where(and(eq(payments.sessionId, sessionId), inArray(payments.orderId, [...orderIds])))
         .all();
+    },
+
+    /** The orders whose payment still waits (PENDING): money held until a saga settles it. */
+    pendingPaymentOrders(sessionId: string): string[] {
+      return db
+        .select({ orderId: payments.orderId })
+        .from(payments)
+        .where(and(eq(payments.sessionId, sessionId), eq(payments.status, "PENDING")))
+        .all()
+        .map((row) => row.orderId);
     },
   };
 }

@@ -55,10 +55,10 @@ test("sessions quiet for SESSION_IDLE_TTL are purged like DELETE /session; activ
   t.clock.advance(7 * 86_400_000 + 1); // more than 7 days of quiet
   await fill(t, "still-here");
   t.settle(t.clock.now() + 60_000);
-  expect(t.purgeIdleSessions(7 * 86_400_000)).toEqual(["gone-quiet"]);
+  expect(await t.purgeIdleSessions(7 * 86_400_000)).toEqual(["gone-quiet"]);
   expect(Object.values(rowsOf(t, "gone-quiet")).every((n) => n === 0)).toBe(true);
   expect(rowsOf(t, "still-here").orders).toBe(2);
-  expect(t.purgeIdleSessions(7 * 86_400_000)).toEqual([]);
+  expect(await t.purgeIdleSessions(7 * 86_400_000)).toEqual([]);
 });
 
 test("SESSION_IDLE_TTL reads as a duration; a bad one is a clear start-up refusal", async () => {
