@@ -1,10 +1,12 @@
 import type { Database as SQLite } from "bun:sqlite";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The outbox and the event log are one table: an event is appended in the same transaction as
  * the state change that caused it, and stays as the session's history. `seq` gives a total
- * order for paging and for the saga timeline.
+ * order over every session: the relay's cursor and schedule use it, and no client sees it.
+ * `session_seq` numbers one session's events 1, 2, 3, ... with no gaps made by other sessions:
+ * it is the `seq` clients see, page by and resume a stream from.
  */
 export const events = sqliteTable(
   "events",
@@ -18,9 +20,24 @@ export const events = sqliteTable(
     causationId: text("causation_id"),
     timestamp: integer("timestamp").notNull(),
     data: text("data", { mode: "json" }).notNull(),
+    // The default only serves the migration that added the column; it numbers the rows it finds.
+    sessionSeq: integer("session_seq").notNull().default(0),
   },
-  (t) => [index("events_session_seq").on(t.sessionId, t.seq), index("events_session_order").on(t.sessionId, t.orderId, t.seq)],
+  (t) => [
+    uniqueIndex("events_session_session_seq").on(t.sessionId, t.sessionSeq),
+    index("events_session_order").on(t.sessionId, t.orderId, t.seq),
+  ],
 );
+
+/**
+ * The last `session_seq` each session's log gave. It outlives the events (an orders reset drops
+ * them), so a number is never given twice within a session and a client resuming from it never
+ * mistakes a new event for one it saw. `DELETE /session` drops it with the session.
+ */
+export const sessionEventSeqs = sqliteTable("session_event_seqs", {
+  sessionId: text("session_id").primaryKey(),
+  lastSeq: integer("last_seq").notNull(),
+});
 
 /**
  * The relay's schedule: one row per (event, reaction) whose delivery is not due yet when the
@@ -82,6 +99,7 @@ export interface DueDeliveryRow extends DeliveryRow {
   eventCausationId: string | null;
   eventTimestamp: number | null;
   eventData: string | null;
+  eventSessionSeq: number | null;
 }
 
 /** The event a due delivery carries, or null when it is gone. */
@@ -97,15 +115,16 @@ export function eventOfDelivery(row: DueDeliveryRow): EventRow | null {
     causationId: row.eventCausationId,
     timestamp: row.eventTimestamp as number,
     data: row.eventData as string,
+    sessionSeq: row.eventSessionSeq as number,
   };
 }
 
 const dueColumns = `d.id, d.session_id AS sessionId, d.event_seq AS eventSeq, d.reaction, d.due_at AS dueAt, d.attempts,
   d.last_error AS lastError, d.held, d.dead_at AS deadAt, e.id AS eventId, e.type AS eventType, e.saga_id AS eventSagaId, e.order_id AS eventOrderId,
-  e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData`;
+  e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData, e.session_seq AS eventSessionSeq`;
 
 const eventColumns = `e.seq, e.id, e.session_id AS sessionId, e.type, e.saga_id AS sagaId, e.order_id AS orderId,
-  e.causation_id AS causationId, e.timestamp, e.data`;
+  e.causation_id AS causationId, e.timestamp, e.data, e.session_seq AS sessionSeq`;
 
 /**
  * The statements the bus runs for every event and every delivery, prepared once on the
@@ -116,8 +135,13 @@ export function busStatements(sqlite: SQLite) {
   return {
     /** `seq` is the row id: read it from the run's `lastInsertRowid`. */
     appendEvent: sqlite.prepare<never, [Omit<EventRow, "seq">]>(
-      `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data)
-       VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data)`,
+      `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data, session_seq)
+       VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data, $sessionSeq)`,
+    ),
+    /** Takes the session's next `session_seq` (inside the append's transaction). */
+    nextSessionSeq: sqlite.prepare<{ lastSeq: number }, [{ sessionId: string }]>(
+      `INSERT INTO session_event_seqs (session_id, last_seq) VALUES ($sessionId, 1)
+       ON CONFLICT (session_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq AS lastSeq`,
     ),
     scheduleDelivery: sqlite.prepare<
       never,
@@ -185,9 +209,14 @@ export function busStatements(sqlite: SQLite) {
     pendingDelivery: sqlite.prepare<{ id: number }, [{ eventSeq: number; reaction: string }]>(
       "SELECT id FROM deliveries WHERE event_seq = $eventSeq AND reaction = $reaction LIMIT 1",
     ),
-    eventBySeq: sqlite.prepare<EventRow, [{ seq: number }]>(`SELECT ${eventColumns} FROM events e WHERE e.seq = $seq`),
-    /** The newest seq the log has ever given (AUTOINCREMENT never reuses one, even after a reset). */
-    newestSeq: sqlite.prepare<{ seq: number | null }, []>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
+    /** The session's event by the number clients know it by. */
+    sessionEvent: sqlite.prepare<EventRow, [{ sessionId: string; sessionSeq: number }]>(
+      `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.session_seq = $sessionSeq`,
+    ),
+    /** The newest `session_seq` the session's log has ever given (0: none; never reused, even after a reset). */
+    newestSessionSeq: sqlite.prepare<{ lastSeq: number }, [{ sessionId: string }]>(
+      "SELECT last_seq AS lastSeq FROM session_event_seqs WHERE session_id = $sessionId",
+    ),
     nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries WHERE held = 0 AND dead_at IS NULL"),
     scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries WHERE dead_at IS NULL"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),
@@ -201,7 +230,7 @@ export function busStatements(sqlite: SQLite) {
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.order_id = $orderId ORDER BY e.seq`,
     ),
     sessionEventsAfter: sqlite.prepare<EventRow, [{ sessionId: string; after: number; limit: number }]>(
-      `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.seq > $after ORDER BY e.seq LIMIT $limit`,
+      `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.session_seq > $after ORDER BY e.session_seq LIMIT $limit`,
     ),
     sessionEventCount: sqlite.prepare<{ n: number }, [{ sessionId: string }]>(
       "SELECT count(*) AS n FROM events WHERE session_id = $sessionId",
@@ -221,7 +250,7 @@ export function busStatements(sqlite: SQLite) {
       "DELETE FROM deliveries WHERE session_id = $sessionId AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = deliveries.event_seq)",
     ),
     recentSessionEvents: sqlite.prepare<EventRow, [{ sessionId: string; limit: number }]>(
-      `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId ORDER BY e.seq DESC LIMIT $limit`,
+      `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId ORDER BY e.session_seq DESC LIMIT $limit`,
     ),
   };
 }

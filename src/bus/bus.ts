@@ -129,6 +129,7 @@ export class Bus<P extends EventPayloadBase> {
   append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
+    const sessionSeq = (this.statements.nextSessionSeq.get({ sessionId: draft.sessionId }) as { lastSeq: number }).lastSeq;
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -138,8 +139,9 @@ export class Bus<P extends EventPayloadBase> {
       causationId: draft.causationId,
       timestamp: now,
       data: JSON.stringify(draft.data),
+      sessionSeq,
     });
-    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), timestamp: now };
+    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now };
     emitted.push(event);
     return event;
   }
@@ -172,6 +174,7 @@ export class Bus<P extends EventPayloadBase> {
       ...payload,
       id: row.id,
       seq: row.seq,
+      sessionSeq: row.sessionSeq,
       sessionId: row.sessionId,
       sagaId: row.sagaId,
       orderId: row.orderId,
@@ -188,8 +191,8 @@ export class Bus<P extends EventPayloadBase> {
     return deleteSessionRows(this.db, sessionId, this.sessionTables);
   }
 
-  /** The tables that keep a session's rows: its schedule and its log. */
-  readonly sessionTables = ["deliveries", "events"] as const;
+  /** The tables that keep a session's rows: its schedule, its log and its log's numbering. */
+  readonly sessionTables = ["deliveries", "events", "session_event_seqs"] as const;
 
   /** Every order with an event in the session's log. */
   sessionOrderIds(sessionId: string): string[] {

@@ -13,7 +13,7 @@ export class EventLog<P extends EventPayloadBase> {
     return this.statements.orderEvents.all({ sessionId, orderId }).map(this.toEvent);
   }
 
-  /** The session's event log, oldest first, after a sequence number. */
+  /** The session's event log, oldest first, after a session sequence number. */
   sessionEvents(sessionId: string, afterSeq: number, limit: number): BusEvent<P>[] {
     return this.statements.sessionEventsAfter.all({ sessionId, after: afterSeq, limit }).map(this.toEvent);
   }
@@ -28,14 +28,14 @@ export class EventLog<P extends EventPayloadBase> {
     return this.statements.sessionEventCount.get({ sessionId })?.n ?? 0;
   }
 
-  /** The newest sequence number the log has given (0 for a log that never had an event). */
-  newestSeq(): number {
-    return this.statements.newestSeq.get()?.seq ?? 0;
+  /** The newest session sequence number the session's log has given (0 for a session that never had an event). */
+  newestSessionSeq(sessionId: string): number {
+    return this.statements.newestSessionSeq.get({ sessionId })?.lastSeq ?? 0;
   }
 
-  /** One event by its sequence number, or undefined. */
-  event(seq: number): BusEvent<P> | undefined {
-    const row = this.statements.eventBySeq.get({ seq });
+  /** One of the session's events by its session sequence number, or undefined. */
+  sessionEvent(sessionId: string, sessionSeq: number): BusEvent<P> | undefined {
+    const row = this.statements.sessionEvent.get({ sessionId, sessionSeq });
     return row ? this.toEvent(row) : undefined;
   }
 }

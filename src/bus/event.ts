@@ -11,7 +11,10 @@ export interface EventPayloadBase {
 /** Where an event belongs: carried unchanged from the order's creation to every event it causes. */
 export interface EventEnvelope {
   id: string;
+  /** The position in the log of every session: the relay's cursor and schedule use it; no client sees it. */
   seq: number;
+  /** The position in the session's own log (1, 2, 3, ...): the `seq` clients see. */
+  sessionSeq: number;
   sessionId: string;
   sagaId: string;
   orderId: string;
@@ -32,11 +35,14 @@ export type EventDraft<P extends EventPayloadBase> = Pick<EventEnvelope, "sessio
 /** Turns a stored payload back into a typed one, or throws: the bus's reads are parsed, never cast. */
 export type PayloadParser<P extends EventPayloadBase> = (payload: EventPayloadBase) => P;
 
-/** The wire form of an event (contract: `{id, type, sagaId, orderId, sessionId, causationId?, timestamp, data}`). */
+/**
+ * The wire form of an event (contract: `{id, type, sagaId, orderId, sessionId, causationId?, timestamp, data}`),
+ * with `seq`, its position in the session's own log.
+ */
 export function eventToJson(event: BusEvent<EventPayloadBase>) {
   return {
     id: event.id,
-    seq: event.seq,
+    seq: event.sessionSeq,
     type: event.type,
     sagaId: event.sagaId,
     orderId: event.orderId,

@@ -220,9 +220,9 @@ export class Relay<P extends EventPayloadBase> {
     if (pending) return "not_yet_delivered";
     const earlier = this.deliveryLog
       ?.forOrder(event.sessionId, event.orderId)
-      .filter((e) => e.eventSeq === event.seq && e.reaction === reaction);
+      .filter((e) => e.eventSeq === event.sessionSeq && e.reaction === reaction);
     this.deliveryLog?.record(event.sessionId, event.orderId, {
-      eventSeq: event.seq,
+      eventSeq: event.sessionSeq,
       eventType: event.type,
       reaction,
       attempt: (earlier?.length ?? 0) + 1,
@@ -512,6 +512,6 @@ function attemptOf(
   return {
     sessionId: event.sessionId,
     orderId: event.orderId,
-    entry: { eventSeq: event.seq, eventType: event.type, reaction, attempt, at, ...result },
+    entry: { eventSeq: event.sessionSeq, eventType: event.type, reaction, attempt, at, ...result },
   };
 }

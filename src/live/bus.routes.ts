@@ -14,7 +14,8 @@ export const BUS_DELIVERIES_SHOWN = 200;
 export function deliveryToJson(row: DueDeliveryRow) {
   return {
     id: row.id,
-    eventSeq: row.eventSeq,
+    // The event's seq as clients know it (its place in the session's log); null once a reset removed it.
+    eventSeq: row.eventSessionSeq,
     eventType: row.eventType,
     orderId: row.eventOrderId,
     reaction: row.reaction,

@@ -165,9 +165,9 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
         const send = async (event: SagaEvent | SessionChange) => {
           // A seed or a reset is no event of the log: it has no seq, and is never replayed.
           if (typeof event === "string") return stream.writeSSE({ event, data: JSON.stringify({ sessionId, change: event }) });
-          if (event.seq <= lastSent) return;
-          lastSent = event.seq;
-          await stream.writeSSE({ id: String(event.seq), event: event.type, data: JSON.stringify(eventToJson(event)) });
+          if (event.sessionSeq <= lastSent) return;
+          lastSent = event.sessionSeq;
+          await stream.writeSSE({ id: String(event.sessionSeq), event: event.type, data: JSON.stringify(eventToJson(event)) });
         };
 
         try {
@@ -176,7 +176,7 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
           // Last-Event-ID ahead of every seq the log ever gave (a tab open across a restart on a
           // fresh database), or more missed events than a replay may hold.
           const missed = after === null ? [] : bus.log.sessionEvents(sessionId, after, registry.limits.maxReplay + 1);
-          const newest = bus.log.newestSeq();
+          const newest = bus.log.newestSessionSeq(sessionId);
           const resync =
             after !== null && after > newest
               ? "ahead of the log"

@@ -23,8 +23,8 @@ const eventSeqParamSchema = z.object({ seq: z.coerce.number().int().min(1) });
 
 /** A deliberate duplicate of one of the session's events; null when the session has no event `seq`. */
 export function redeliverSessionEvent(bus: SagaBus, relay: Relay<SagaPayload>, sessionId: string, seq: number) {
-  const event = bus.log.event(seq);
-  if (!event || event.sessionId !== sessionId) return null;
+  const event = bus.log.sessionEvent(sessionId, seq);
+  if (!event) return null;
   return { eventSeq: seq, eventType: event.type, deliveries: relay.redeliver(event) };
 }
 

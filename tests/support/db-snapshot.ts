@@ -10,6 +10,7 @@ export const allTables = [
   "payments",
   "events",
   "deliveries",
+  "session_event_seqs",
   "session_settings",
   "idempotency_keys",
   "notifications",

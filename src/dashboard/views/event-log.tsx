@@ -26,10 +26,10 @@ export function EventLogPanel(props: { events: SagaEvent[]; total: number; oob?:
         <p class="empty">Nothing on the bus yet.</p>
       ) : (
         <ol class="log">
-          {props.events.map((event, newer) => (
+          {props.events.map((event) => (
             <li data-event-type={event.type} data-order-id={event.orderId}>
-              <span class="muted" data-session-number={props.total - newer}>
-                #{props.total - newer}
+              <span class="muted" data-session-number={event.sessionSeq}>
+                #{event.sessionSeq}
               </span>{" "}
               <span class="muted">{clockTime(event.timestamp)}</span>{" "}
               <span class={`module module-${moduleOf(event.type)}`}>{moduleOf(event.type)}</span> <strong>{event.type}</strong>{" "}
@@ -38,7 +38,7 @@ export function EventLogPanel(props: { events: SagaEvent[]; total: number; oob?:
                 type="button"
                 class="button button-quiet button-small redeliver"
                 title="Deliver this event again to every reaction subscribed to it; the timeline then shows its order, with the duplicates"
-                hx-post={`/dashboard/events/${event.seq}/redeliver?order=${encodeURIComponent(event.orderId)}`}
+                hx-post={`/dashboard/events/${event.sessionSeq}/redeliver?order=${encodeURIComponent(event.orderId)}`}
                 hx-target="#timeline-panel"
                 hx-swap="outerHTML"
               >

@@ -75,10 +75,10 @@ export function TimelinePanel(props: TimelineProps) {
                   </span>
                   <span class="step-detail">{describeEvent(event)}</span>
                   <StepDeliveries
-                    seq={event.seq}
+                    seq={event.sessionSeq}
                     now={props.now ?? 0}
-                    deliveries={(props.deliveries ?? []).filter((d) => d.eventSeq === event.seq)}
-                    redeliverPath={`/dashboard/events/${event.seq}/redeliver${following || !order ? "?follow=newest" : `?order=${encodeURIComponent(order.id)}`}`}
+                    deliveries={(props.deliveries ?? []).filter((d) => d.eventSeq === event.sessionSeq)}
+                    redeliverPath={`/dashboard/events/${event.sessionSeq}/redeliver${following || !order ? "?follow=newest" : `?order=${encodeURIComponent(order.id)}`}`}
                   />
                 </li>
               );

@@ -1,31 +1,17 @@
-import { Database as SQLite } from "bun:sqlite";
 import { afterAll, expect, test } from "bun:test";
-import { drizzle } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrationsFolder } from "../../../src/platform/db";
+import { databaseAtMigration } from "../../support/migrations";
 import { createTestApp } from "../../support/test-app";
 
 const dir = mkdtempSync(join(tmpdir(), "saga-upgrade-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A database as the first schema (migration 0000) left it: deliveries as rows, processed_events beside them. */
-function databaseAtFirstMigration(path: string): SQLite {
-  const firstOnly = join(dir, "migrations-0000");
-  mkdirSync(join(firstOnly, "meta"), { recursive: true });
-  copyFileSync(join(migrationsFolder, "0000_init.sql"), join(firstOnly, "0000_init.sql"));
-  const journal = JSON.parse(readFileSync(join(migrationsFolder, "meta/_journal.json"), "utf8"));
-  writeFileSync(join(firstOnly, "meta/_journal.json"), JSON.stringify({ ...journal, entries: journal.entries.slice(0, 1) }));
-  const sqlite = new SQLite(path, { create: true, strict: true });
-  migrate(drizzle({ client: sqlite }), { migrationsFolder: firstOnly });
-  return sqlite;
-}
-
 test("upgrading a database of the first schema: pending deliveries are delivered, events already handled are not handed over again", async () => {
   const path = join(dir, "old.sqlite");
-  const old = databaseAtFirstMigration(path);
+  // The first schema (migration 0000): deliveries as rows, processed_events beside them.
+  const old = databaseAtMigration(dir, path, 1);
   const at = Date.UTC(2026, 0, 1);
   const created = (items: unknown) =>
     JSON.stringify({ items, paymentBehaviour: "success", inventoryBehaviour: "success", skipDemoDelays: true, userId: null });

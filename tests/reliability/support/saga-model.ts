@@ -256,10 +256,13 @@ class Redeliver extends SagaCommand {
     super();
   }
   async act(_model: SagaModel, real: CrashableApp) {
-    const seqs = real.sqlite.query("SELECT seq FROM events ORDER BY seq").all() as { seq: number }[];
+    const seqs = real.sqlite.query("SELECT session_id AS sessionId, session_seq AS seq FROM events ORDER BY seq").all() as {
+      sessionId: string;
+      seq: number;
+    }[];
     if (seqs.length === 0) return;
-    const seq = seqs[Math.floor(this.pick * seqs.length)]!.seq;
-    const event = real.server.deps.bus.log.event(seq);
+    const { sessionId, seq } = seqs[Math.floor(this.pick * seqs.length)]!;
+    const event = real.server.deps.bus.log.sessionEvent(sessionId, seq);
     if (!event) return;
     await isolated(real, event.sessionId, () => real.server.relay.redeliver(event));
   }
