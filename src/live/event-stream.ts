@@ -143,20 +143,35 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
         };
         stream.onAbort(close);
         c.req.raw.signal.addEventListener("abort", close);
-        // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
+        // A reader too slow for the backlog cap (or one that stopped reading) is cut off: what
+        // is queued for it is dropped, it hears of nothing more, and the stream is aborted, which
+        // also releases a write stuck on a socket nobody reads. It reconnects with Last-Event-ID.
+        const cutOff = () => {
+          pending.length = 0;
+          stopListening();
+          release();
+          close();
+          stream.abort();
+        };
         const queue = () => {
-          if (pending.length > registry.limits.maxBacklog) close();
+          if (pending.length > registry.limits.maxBacklog) cutOff();
           else if (pending.length > 0) wake?.();
         };
+        // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
         const unlisten = bus.listen((committed) => {
+          if (closed) return;
           for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
           queue();
         });
         const unlistenChanges = changes.listen((changed, change) => {
-          if (changed !== sessionId) return;
+          if (changed !== sessionId || closed) return;
           pending.push(change);
           queue();
         });
+        const stopListening = () => {
+          unlisten();
+          unlistenChanges();
+        };
         const heartbeat = setInterval(() => {
           void stream.write(": keep-alive\n\n").catch(close);
         }, registry.limits.heartbeatMs);
@@ -202,8 +217,7 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
           }
         } finally {
           clearInterval(heartbeat);
-          unlisten();
-          unlistenChanges();
+          stopListening();
           release();
         }
       },

@@ -186,6 +186,28 @@ describe("GET /events/stream backlog", () => {
   });
 });
 
+describe("a reader that stops reading (found by attacking the server)", () => {
+  test("is cut off at the backlog cap while it is still stalled: its listener and its slot are freed at once", async () => {
+    const t = createTestApp({ streams: { maxBacklog: 3 } });
+    await t.request("POST", "/inventory/seed");
+    const listenersBefore = t.deps.bus.listenerCount;
+    const res = await t.app.request(streamPath, { headers: { "x-session-id": "test-session" } });
+    const sse = sseReader(res);
+    expect((await sse.next())?.event).toBe("ready");
+    expect(t.streams.openTotal).toBe(1);
+    // The reader stops here: in-process, the stream's next write waits until it reads again.
+    for (let i = 0; i < 4; i += 1) await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    await tick();
+    expect(t.streams.openTotal).toBe(0);
+    expect(t.deps.bus.listenerCount).toBe(listenersBefore);
+    // Read again, it ends: the client reconnects with Last-Event-ID.
+    let rest = 0;
+    for (let message = await sse.next(); message; message = await sse.next()) rest += 1;
+    expect(rest).toBeLessThan(20);
+  });
+});
+
 describe("resuming a stream from a position the log cannot serve (found by attacking the server)", () => {
   test("a Last-Event-ID ahead of the log (a tab open across a restart on a fresh database) gets RESYNC, then every new event", async () => {
     const t = createTestApp();
