@@ -23,6 +23,8 @@ export interface ErrorBody {
   error: string;
   code: ErrorCode;
   details?: ErrorDetail[];
+  /** The same sentence as `error`, where a SWAP client reads it from `message`. */
+  message?: string;
 }
 
 /**
@@ -91,6 +93,11 @@ export class InvalidStateError extends AppError {
 export class SessionRequiredError extends AppError {
   constructor(header: string) {
     super(400, "SESSION_REQUIRED", `Missing ${header} header`);
+  }
+
+  /** SWAP's order service answered a missing session with the sentence in `message`; its clients read it there. */
+  override toBody(): ErrorBody {
+    return { ...super.toBody(), message: this.message };
   }
 }
 

@@ -128,6 +128,54 @@ describe("SWAP's integration tests and front end", () => {
     expect(((await settled.json()) as { status: string }).status).toBe("CANCELLED");
   });
 
+  test("SWAP's order service without a session: the sentence is in `message` too, as its clients read it", async () => {
+    const res = await fetch(`${orderServiceUrl()}/orders`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ items: [{ product: "laptop", quantity: 1 }] }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: "Missing x-session-id header",
+      code: "SESSION_REQUIRED",
+      message: "Missing x-session-id header",
+    });
+  });
+
+  test("SWAP's benchmark, replayed: it seeds the `benchmark` session with no body, then every one of 1,000 orders completes", async () => {
+    const bench = { "content-type": "application/json", "x-session-id": "benchmark" };
+    const seeded = await fetch(`${inventoryServiceUrl()}/inventory/seed`, { method: "POST", headers: { "x-session-id": "benchmark" } });
+    const products = ((await seeded.json()) as { products: { stock_level: number }[] }).products;
+    expect(products.map((p) => p.stock_level)).toEqual(products.map(() => 999));
+    // Its defaults: one unit of laptop, mouse, keyboard or monitor per order, ten at a time, polled until final.
+    const productIds = ["laptop", "mouse", "keyboard", "monitor"];
+    const statuses: string[] = [];
+    for (let batch = 0; batch < 100; batch += 1) {
+      const settled = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          const orderNum = batch * 10 + i + 1;
+          const body = {
+            userId: `bench-user-${orderNum}`,
+            items: [{ product: productIds[orderNum % productIds.length], quantity: 1 }],
+            behaviour: "success",
+            skipDemoDelays: true,
+          };
+          const created = await fetch(`${orderServiceUrl()}/orders`, { method: "POST", headers: bench, body: JSON.stringify(body) });
+          expect(created.status).toBe(200);
+          const { id } = (await created.json()) as { id: string };
+          const final = await fetch(`${orderServiceUrl()}/orders/${id}?wait=10000`, { headers: bench });
+          return ((await final.json()) as { status: string }).status;
+        }),
+      );
+      statuses.push(...settled);
+    }
+    expect(statuses.filter((s) => s === "COMPLETED")).toHaveLength(1_000);
+    // Another session still gets the contract's catalog.
+    const other = await fetch(`${inventoryServiceUrl()}/inventory/seed`, { method: "POST", headers: session });
+    const laptop = ((await other.json()) as { products: { id: string; stock_level: number }[] }).products.find((p) => p.id === "laptop");
+    expect(laptop?.stock_level).toBe(5);
+  }, 60_000);
+
   test("the health check answers ok without a session", async () => {
     const res = await fetch(`${orderServiceUrl()}/health`);
     expect(((await res.json()) as { status: string }).status).toBe("ok");

@@ -15,3 +15,14 @@ export const defaultCatalog: readonly CatalogProduct[] = [
   { id: "usb-c-hub", name: "USB-C Hub", stock_level: 40, price_cents: 4999 },
   { id: "headset", name: "Wireless Headset", stock_level: 33, price_cents: 7999 },
 ];
+
+/** The session SWAP's benchmark runs in (`x-session-id: benchmark`). */
+export const BENCHMARK_SESSION = "benchmark";
+/** Units of every product the benchmark session is seeded with, as SWAP does: enough for all of its orders. */
+export const BENCHMARK_STOCK_LEVEL = 999;
+
+/** The catalog a seed or a reset without a body loads: the default one, or for the benchmark session 999 of each. */
+export function defaultCatalogFor(sessionId: string): readonly CatalogProduct[] {
+  if (sessionId !== BENCHMARK_SESSION) return defaultCatalog;
+  return defaultCatalog.map((product) => ({ ...product, stock_level: BENCHMARK_STOCK_LEVEL }));
+}

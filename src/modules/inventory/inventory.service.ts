@@ -4,7 +4,7 @@ import { giveWay } from "../../platform/give-way";
 import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
 import type { OrderLine } from "../saga-terms";
-import { type CatalogProduct, defaultCatalog } from "./catalog";
+import { type CatalogProduct, defaultCatalogFor } from "./catalog";
 import type { InventoryOutcome, ReservationAttempt, ReservationState } from "./inventory.decide";
 import type { PricedLine } from "./inventory.events";
 import { mergeLines } from "./reservation-rules";
@@ -57,7 +57,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
    * Refused (409, nothing written) where that would leave reserved stock without a product or
    * above its stock level: let those sagas finish, or reset.
    */
-  function seedCatalog(sessionId: string, catalog: readonly CatalogProduct[] = defaultCatalog): ProductJson[] {
+  function seedCatalog(sessionId: string, catalog: readonly CatalogProduct[] = defaultCatalogFor(sessionId)): ProductJson[] {
     const now = deps.clock.now();
     transaction(db, () => {
       const ids = catalog.map((p) => p.id);

@@ -14,7 +14,7 @@ describe("sessions", () => {
     ] as const) {
       const res = await t.request(method, path, { session: null, body: method === "POST" ? { items: [] } : undefined });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: "Missing x-session-id header", code: "SESSION_REQUIRED" });
+      expect(res.body).toEqual({ error: "Missing x-session-id header", code: "SESSION_REQUIRED", message: "Missing x-session-id header" });
     }
   });
 
