@@ -1,25 +1,99 @@
 import { z } from "zod";
 import { StartupError, defaultDatabasePath, type SynchronousLevel } from "./db";
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default("0.0.0.0"),
-  DATABASE_PATH: z.string().min(1).default(defaultDatabasePath),
-  SQLITE_SYNCHRONOUS: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
-  INVENTORY_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
-  PAYMENT_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
-  MAX_ORDERS_PER_SESSION: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
-  MAX_ORDER_LINES_PER_SESSION: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
-  // A session with nothing changed for this long is wiped, as DELETE /session would: 7d, 12h, 30m, 45s or ms.
-  SESSION_IDLE_TTL: z
-    .string()
-    .regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 7d, 12h, 30m, 45s or 500ms")
-    .default("7d")
-    .transform(durationMs)
-    .pipe(z.number().int().min(60_000, "at least a minute")),
-  // The teacher's overview of every session (GET /teacher?token=); unset: there is none.
-  TEACHER_TOKEN: z.string().min(12, "must be at least 12 characters").optional(),
-});
+/** One environment variable: its schema (with its default), the default as a person types it, and what it means. */
+interface Variable<Schema extends z.ZodType = z.ZodType> {
+  schema: Schema;
+  default: string;
+  meaning: string;
+}
+const variable = <Schema extends z.ZodType>(v: Variable<Schema>) => v;
+
+/**
+ * Every environment variable the server reads, in one table: start-up parses the environment
+ * with it, `--help` prints it, and docs/configuration.md shows it (a test keeps them equal).
+ */
+export const environment = {
+  PORT: variable({
+    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    default: "3000",
+    meaning: "HTTP port (0: any free port, printed at start-up)",
+  }),
+  HOST: variable({
+    schema: z.string().min(1).default("0.0.0.0"),
+    default: "0.0.0.0",
+    meaning: "interface to listen on (127.0.0.1: this machine only)",
+  }),
+  DATABASE_PATH: variable({
+    schema: z.string().min(1).default(defaultDatabasePath),
+    default: "db/saga.sqlite",
+    meaning:
+      "SQLite file, created on first start; :memory: for a throwaway server. One server per file (lock file <path>.lock); a database written by a newer version is refused, untouched",
+  }),
+  SQLITE_SYNCHRONOUS: variable({
+    schema: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
+    default: "NORMAL",
+    meaning: "SQLite synchronous level: OFF, NORMAL, FULL or EXTRA (what a power cut may lose: docs/architecture.md, Durability)",
+  }),
+  INVENTORY_DELAY_MS: variable({
+    schema: z.coerce.number().int().min(0).max(600_000).default(3_000),
+    default: "3000",
+    meaning: "demo delay before inventory reacts to an order, 0-600000 ms (new sessions; PATCH /settings changes one session's)",
+  }),
+  PAYMENT_DELAY_MS: variable({
+    schema: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    default: "5000",
+    meaning: "demo delay before payment charges a reservation, 0-600000 ms (new sessions; PATCH /settings changes one session's)",
+  }),
+  MAX_ORDERS_PER_SESSION: variable({
+    schema: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+    default: "5000",
+    meaning: "orders a session may keep; past it POST /orders answers 429 QUOTA_EXCEEDED and writes nothing",
+  }),
+  MAX_ORDER_LINES_PER_SESSION: variable({
+    schema: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+    default: "20000",
+    meaning: "order lines a session may keep (this bounds its disk use); past it 429 QUOTA_EXCEEDED",
+  }),
+  SESSION_IDLE_TTL: variable({
+    schema: z
+      .string()
+      .regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 7d, 12h, 30m, 45s or 500ms")
+      .default("7d")
+      .transform(durationMs)
+      .pipe(z.number().int().min(60_000, "at least a minute")),
+    default: "7d",
+    meaning:
+      "a session with nothing changed for this long is wiped, as DELETE /session would; checked at start-up and hourly: 7d, 12h, 30m, 45s or ms, at least a minute",
+  }),
+  TEACHER_TOKEN: variable({
+    schema: z.string().min(12, "must be at least 12 characters").optional(),
+    default: "unset",
+    meaning: "at least 12 characters: turns on the teacher's overview of every session at /teacher?token=...; unset, there is none",
+  }),
+};
+
+type Environment = typeof environment;
+const envSchema = z.object(
+  Object.fromEntries(Object.entries(environment).map(([name, v]) => [name, v.schema])) as {
+    [Name in keyof Environment]: Environment[Name]["schema"];
+  },
+);
+
+/** What `--help` prints: every variable, its default and its meaning. */
+export function configurationHelp(): string {
+  const rows = Object.entries(environment).map(([name, v]) => `  ${name.padEnd(28)} ${v.default.padEnd(16)} ${v.meaning}`);
+  return [
+    "saga workshop server: an order saga (orders, inventory, payments) on one port, with a live dashboard.",
+    "",
+    "Usage: npm start [-- --help]      Configuration is read from the environment:",
+    "",
+    `  ${"VARIABLE".padEnd(28)} ${"DEFAULT".padEnd(16)} MEANING`,
+    ...rows,
+    "",
+    "A bad value stops start-up with one line naming the variable (exit code 1).",
+  ].join("\n");
+}
 
 const unitMs: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** "7d" → 604800000; a bare number is milliseconds. */

@@ -167,7 +167,9 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /orders/:id/deliveries": [{ method: "GET", path: (id) => `/orders/${id}/deliveries`, answer: "not-found" }],
   // A's event seqs: the first events of the log are A's (it acted first).
-  "POST /events/:seq/redeliver": [{ method: "POST", path: () => "/events/1/redeliver", answer: "not-found" }],
+  // A seq counts within its session, so A's numbers mean nothing in B: a number B's log never reached is B's 404.
+  // (That B's own numbers name B's own events is tested in tests/integration/bus/session-seq.test.ts.)
+  "POST /events/:seq/redeliver": [{ method: "POST", path: () => "/events/999999/redeliver", answer: "not-found" }],
   // The dashboard: the page takes the session from the query, its fragments from header or query.
   "GET /": [
     { method: "GET", path: (id) => `/?session=${B}&order=${id}`, answer: "own" },
@@ -214,7 +216,7 @@ const matrix: Record<string, Case[]> = {
       answer: "own",
     },
   ],
-  "POST /dashboard/events/:seq/redeliver": [{ method: "POST", path: () => "/dashboard/events/1/redeliver", answer: "not-found" }],
+  "POST /dashboard/events/:seq/redeliver": [{ method: "POST", path: () => "/dashboard/events/999999/redeliver", answer: "not-found" }],
   // A race over A's order ids shows none of them: B's session has no such orders.
   "GET /dashboard/race": [{ method: "GET", path: (id) => `/dashboard/race?product=b-widget&stock=3&orders=${id}`, answer: "own" }],
   "POST /dashboard/race": [{ method: "POST", path: () => "/dashboard/race", form: { product: "b-widget", count: "2" }, answer: "own" }],

@@ -60,6 +60,9 @@ beforeAll(async () => {
   }
   real.drain();
   await real.request("POST", "/inventory/reset", "fuzz");
+  // The fuzz session's first order numbers its log; undone, it leaves just that numbering behind.
+  await real.request("POST", "/orders", "fuzz", { items: [{ product: "mouse", quantity: 1 }] });
+  await undoOrders();
 });
 afterAll(() => real.close());
 
@@ -69,7 +72,10 @@ function expectEnvelope(status: number, body: unknown, text: string): void {
     body !== null &&
     typeof (body as { error?: unknown }).error === "string" &&
     contractCodes.has((body as { code: string }).code) &&
-    Object.keys(body).every((k) => k === "error" || k === "code" || k === "details") &&
+    Object.keys(body).every((k) => k === "error" || k === "code" || k === "details" || k === "message") &&
+    // SWAP's `message`, where present, is the same sentence as `error`.
+    ((body as { message?: unknown }).message === undefined ||
+      (body as { message: unknown }).message === (body as { error: unknown }).error) &&
     ((body as { details?: unknown }).details === undefined ||
       (Array.isArray((body as { details: unknown[] }).details) &&
         (body as { details: { path: unknown; message: unknown }[] }).details.every(
@@ -136,7 +142,11 @@ async function postHostileForm(path: string, { fields, encoding, junk }: { field
   return { status: response.status, text };
 }
 
-/** Undoes an accepted order (its saga compensated, then the orders gone), so the next body starts from the same counts. */
+/**
+ * Undoes an accepted order (its saga compensated, then the orders gone), so the next body starts
+ * from the same counts. The session's event numbering (`session_event_seqs`) is kept on purpose:
+ * a number is never given twice. The fuzz session gets its row before the first count.
+ */
 async function undoOrders() {
   await real.request("POST", "/orders/reset", "fuzz");
   real.drain();

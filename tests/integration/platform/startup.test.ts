@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { Database as SQLite } from "bun:sqlite";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { environment, readServerConfig } from "../../../src/platform/config";
 import { StartupError, openDatabase } from "../../../src/platform/db";
 import { lockDatabase } from "../../../src/platform/db-lock";
 
@@ -118,5 +119,33 @@ describe("one server per database file", () => {
     expect(() => lockDatabase(path, process.pid + 1_000_000)).toThrow(`process ${process.pid} is serving it`);
     release();
     lockDatabase(path)();
+  });
+});
+
+describe("configuration: one table of every environment variable", () => {
+  test("--help prints every variable with its default and meaning, and starts nothing", async () => {
+    const child = Bun.spawn(["bun", "src/main.ts", "--help"], { stdout: "pipe", stderr: "pipe" });
+    expect(await child.exited).toBe(0);
+    const help = await new Response(child.stdout).text();
+    for (const [name, v] of Object.entries(environment))
+      expect(help).toMatch(new RegExp(`^  ${name} +${v.default.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} +`, "m"));
+  });
+
+  test("each default as the table shows it is the schema's default", () => {
+    const defaults = readServerConfig({});
+    const asTyped = Object.fromEntries(
+      Object.entries(environment)
+        .filter(([name, v]) => v.default !== "unset" && name !== "DATABASE_PATH")
+        .map(([name, v]) => [name, v.default]),
+    );
+    expect(readServerConfig(asTyped)).toEqual(defaults);
+    expect(defaults.databasePath.endsWith(environment.DATABASE_PATH.default)).toBe(true);
+    expect(defaults.teacherToken).toBeNull();
+  });
+
+  test("docs/configuration.md shows the same table", () => {
+    const doc = readFileSync(join(import.meta.dir, "../../../docs/configuration.md"), "utf8");
+    const rows = doc.split("\n").filter((line) => line.startsWith("| `"));
+    expect(rows).toEqual(Object.entries(environment).map(([name, v]) => `| \`${name}\` | \`${v.default}\` | ${v.meaning} |`));
   });
 });
