@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -13,14 +13,17 @@ export interface AppRoutes {
   mounts: readonly { path: string; routes: Hono<any, any, any> }[];
   /** The modules the health check names. */
   modules: readonly string[];
+  /** Runs around every request first (the metrics time it by route). */
+  timeRequests?: MiddlewareHandler;
 }
 
 /**
  * The HTTP application: middleware, the routes the composition root built, and the one error
  * handler. It wires nothing: building it has no side effects on the bus.
  */
-export function createApp({ mounts, modules }: AppRoutes) {
+export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
   const app = new Hono();
+  if (timeRequests) app.use(timeRequests);
 
   // SWAP's React front end calls from another origin and sends the session as a header.
   app.use(

@@ -2,6 +2,8 @@ import { createApp } from "./app";
 import { Bus } from "./bus/bus";
 import { DeliveryLog } from "./bus/delivery-log";
 import { Relay, type RelayOptions } from "./bus/relay";
+import { serverMetrics } from "./metrics/metrics";
+import { metricsRoutes } from "./metrics/metrics.routes";
 import { EventWaiters } from "./bus/waiters";
 import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, type InvariantOptions, checkInvariants, checkInvariantsInTurns } from "./consistency/invariants";
@@ -101,17 +103,28 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       duplicateRate: (sessionId) => settings.of(sessionId).duplicateDeliveryRate,
     },
     onDeliveriesChanged: (sessionId) => changes.announce(sessionId, "DELIVERIES_CHANGED"),
+    // The metrics are built just below; the relay reports nothing before it is started.
+    onAttempt: (reaction, outcome) => metrics.observeDelivery(reaction, outcome),
     ...options.relay,
   });
+  const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
+  const metrics = serverMetrics({
+    relayLagMs: () => relay.lagMs(),
+    relayPending: () => relay.pendingCount(),
+    openStreams: () => streams.openTotal,
+    sessions: () => new Set([...bus.sessionsWithEvents(), ...inventory.queries.auditSessions()]).size,
+  });
+  bus.listen((committed) => metrics.observeEvents(committed));
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
   // Every holder of a session's rows or memory: the four modules, the bus, the knobs, the delivery log.
   const wipeSession = sessionWipe(db, [...modules.map((module) => module.commands), bus, settings, deliveryLog], changes);
-  const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
     modules: modules.map((module) => module.name),
+    timeRequests: metrics.timeRequests(),
     mounts: [
+      { path: "/metrics", routes: metricsRoutes(metrics) },
       { path: "/orders", routes: orders.routes },
       { path: "/orders", routes: deliveriesRoutes(orders.queries, deliveryLog) },
       { path: "/inventory", routes: inventory.routes },

@@ -249,6 +249,7 @@ export function busStatements(sqlite: SQLite) {
     forgetOrphanDeliveries: sqlite.prepare<never, [{ sessionId: string }]>(
       "DELETE FROM deliveries WHERE session_id = $sessionId AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = deliveries.event_seq)",
     ),
+    sessionsWithEvents: sqlite.prepare<{ sessionId: string }, []>("SELECT session_id AS sessionId FROM session_event_seqs"),
     recentSessionEvents: sqlite.prepare<EventRow, [{ sessionId: string; limit: number }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId ORDER BY e.session_seq DESC LIMIT $limit`,
     ),

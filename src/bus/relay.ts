@@ -3,7 +3,7 @@ import { transaction } from "../platform/db";
 import { type Random, happens } from "../platform/random";
 import type { Bus } from "./bus";
 import { type DueDeliveryRow, type EventRow, MAX_DELIVERY_ATTEMPTS, eventOfDelivery } from "./bus.sql";
-import type { DeliveryLog, DeliveryLogEntry } from "./delivery-log";
+import type { DeliveryLog, DeliveryLogEntry, DeliveryOutcome } from "./delivery-log";
 import type { Reaction } from "./reaction";
 import type { BusEvent, EventPayloadBase } from "./event";
 
@@ -27,6 +27,8 @@ export interface RelayOptions {
    * announced before the relay reaches it, so a screen refreshed by that event alone could miss it.
    */
   onDeliveriesChanged?: (sessionId: string) => void;
+  /** Told, after the commit, of every delivery attempt and its outcome (the metrics count them). */
+  onAttempt?: (reaction: string, outcome: DeliveryOutcome) => void;
 }
 
 /**
@@ -100,6 +102,7 @@ export class Relay<P extends EventPayloadBase> {
   private readonly isHeld: (sessionId: string) => boolean;
   private readonly faults: FaultInjection | undefined;
   private readonly onDeliveriesChanged: (sessionId: string) => void;
+  private readonly onAttempt: (reaction: string, outcome: DeliveryOutcome) => void;
   /** Rounds that failed in a row (the database full or gone), and when the next may be tried. */
   private failedRounds = 0;
   private retryRoundsAt = 0;
@@ -117,6 +120,7 @@ export class Relay<P extends EventPayloadBase> {
     this.isHeld = options.isHeld ?? (() => false);
     this.faults = options.faults;
     this.onDeliveriesChanged = options.onDeliveriesChanged ?? (() => {});
+    this.onAttempt = options.onAttempt ?? (() => {});
   }
 
   /**
@@ -176,6 +180,7 @@ export class Relay<P extends EventPayloadBase> {
     const unannounced = new Set(round.scheduled);
     for (const { sessionId, orderId, entry } of round.attempts) {
       this.deliveryLog?.record(sessionId, orderId, entry);
+      this.onAttempt(entry.reaction, entry.outcome);
       if (entry.outcome !== "applied") unannounced.add(sessionId);
     }
     this.bus.announce(round.emitted);
@@ -191,6 +196,12 @@ export class Relay<P extends EventPayloadBase> {
     const unread = this.bus.statements.firstEventAfter.get({ after: this.cursor() });
     if (unread) return unread.timestamp;
     return this.bus.statements.nextDueAt.get()?.next ?? null;
+  }
+
+  /** How late the relay is on its earliest due work, in ms: 0 when nothing due waits (held rows and dead letters never do). */
+  lagMs(): number {
+    const due = this.nextDueAt();
+    return due === null ? 0 : Math.max(0, this.clock.now() - due);
   }
 
   /** Work ahead: events the cursor has not reached, plus scheduled deliveries. */
@@ -221,6 +232,7 @@ export class Relay<P extends EventPayloadBase> {
     const earlier = this.deliveryLog
       ?.forOrder(event.sessionId, event.orderId)
       .filter((e) => e.eventSeq === event.sessionSeq && e.reaction === reaction);
+    this.onAttempt(reaction, "duplicate_ignored");
     this.deliveryLog?.record(event.sessionId, event.orderId, {
       eventSeq: event.sessionSeq,
       eventType: event.type,

@@ -1,0 +1,151 @@
+import type { MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { DeliveryOutcome } from "../bus/delivery-log";
+import type { BusEvent } from "../bus/event";
+import type { SagaPayload } from "../modules/events";
+
+/** What the metrics read when Prometheus scrapes: the relay's backlog and the server's open streams and sessions. */
+export interface MetricsSources {
+  /** How late the relay is on its earliest due work, in ms (0: up to date). */
+  relayLagMs(): number;
+  /** Events the relay has not reached plus scheduled deliveries. */
+  relayPending(): number;
+  openStreams(): number;
+  /** Sessions that have a catalog or an event. */
+  sessions(): number;
+}
+
+/** Sagas whose start time is remembered for their duration; beyond it the oldest is forgotten (its duration is not observed). */
+export const SAGA_STARTS_KEPT = 100_000;
+
+const sagaDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
+const httpDurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The server's Prometheus metrics (`GET /metrics`), with prom-client. Nothing here is per
+ * session: no label carries a session id, an order id or a raw path, so every label has a
+ * small, fixed set of values (outcomes, event types, reaction names, route patterns). The saga
+ * series are counted from the events the bus announces after their commit, so a rolled-back
+ * step is never counted; delivery outcomes come from the relay after its round commits.
+ */
+export function serverMetrics(sources: MetricsSources) {
+  const registry = new Registry();
+  const sagasStarted = new Counter({ name: "saga_started_total", help: "Sagas started (orders placed)", registers: [registry] });
+  const sagasFinished = new Counter({
+    name: "saga_finished_total",
+    help: "Sagas finished, by outcome (completed, cancelled) and, for a cancel, its source",
+    labelNames: ["outcome", "reason"] as const,
+    registers: [registry],
+  });
+  const sagaDuration = new Histogram({
+    name: "saga_duration_seconds",
+    help: "From ORDER_CREATED to ORDER_COMPLETED or ORDER_CANCELLED, demo delays included",
+    labelNames: ["outcome"] as const,
+    buckets: sagaDurationBuckets,
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: "bus_events_total",
+    help: "Events committed to the bus, by type",
+    labelNames: ["type"] as const,
+    registers: [registry],
+  });
+  const deliveries = new Counter({
+    name: "bus_deliveries_total",
+    help: "Delivery attempts, by reaction and outcome (applied, duplicate_ignored, failed, dead_lettered)",
+    labelNames: ["reaction", "outcome"] as const,
+    registers: [registry],
+  });
+  const conflicts = new Counter({
+    name: "inventory_reservation_conflicts_total",
+    help: "Reservations refused because a product was short or unknown (INVENTORY_FAILED)",
+    registers: [registry],
+  });
+  const httpDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP requests, by method, route pattern and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: httpDurationBuckets,
+    registers: [registry],
+  });
+  new Gauge({
+    name: "bus_relay_lag_seconds",
+    help: "How late the relay is on its earliest due work (0: up to date)",
+    registers: [registry],
+    collect() {
+      this.set(sources.relayLagMs() / 1000);
+    },
+  });
+  new Gauge({
+    name: "bus_relay_pending",
+    help: "Events the relay has not reached plus deliveries scheduled for later",
+    registers: [registry],
+    collect() {
+      this.set(sources.relayPending());
+    },
+  });
+  new Gauge({
+    name: "event_streams_open",
+    help: "Open GET /events/stream connections",
+    registers: [registry],
+    collect() {
+      this.set(sources.openStreams());
+    },
+  });
+  new Gauge({
+    name: "sessions",
+    help: "Sessions with a catalog or an event",
+    registers: [registry],
+    collect() {
+      this.set(sources.sessions());
+    },
+  });
+
+  // sagaId → when its ORDER_CREATED committed; insertion order is age order.
+  const startedAt = new Map<string, number>();
+
+  return {
+    registry,
+
+    /** A bus listener: counts committed events and the sagas they start and finish. */
+    observeEvents(committed: readonly BusEvent<SagaPayload>[]): void {
+      for (const event of committed) {
+        events.inc({ type: event.type });
+        if (event.type === "ORDER_CREATED") {
+          sagasStarted.inc();
+          startedAt.set(event.sagaId, event.timestamp);
+          if (startedAt.size > SAGA_STARTS_KEPT) startedAt.delete(startedAt.keys().next().value as string);
+        } else if (event.type === "INVENTORY_FAILED") {
+          conflicts.inc();
+        } else if (event.type === "ORDER_COMPLETED" || event.type === "ORDER_CANCELLED") {
+          const outcome = event.type === "ORDER_COMPLETED" ? "completed" : "cancelled";
+          sagasFinished.inc({ outcome, reason: event.type === "ORDER_CANCELLED" ? event.data.cancellationSource : "none" });
+          const started = startedAt.get(event.sagaId);
+          // A saga is finished once: a later ORDER_CANCELLED (a reset's compensation) is not timed again.
+          if (started !== undefined) sagaDuration.observe({ outcome }, Math.max(0, event.timestamp - started) / 1000);
+          startedAt.delete(event.sagaId);
+        }
+      }
+    },
+
+    /** The relay's report of each delivery attempt, after its round commits. */
+    observeDelivery(reaction: string, outcome: DeliveryOutcome): void {
+      deliveries.inc({ reaction, outcome });
+    },
+
+    /** Times every request by the pattern of the route that answered it (`unmatched` for none). */
+    timeRequests(): MiddlewareHandler {
+      return async (c, next) => {
+        const started = performance.now();
+        try {
+          await next();
+        } finally {
+          const route = matchedRoutes(c).findLast((r) => r.method !== "ALL")?.path ?? "unmatched";
+          httpDuration.observe({ method: c.req.method, route, status: String(c.res.status) }, (performance.now() - started) / 1000);
+        }
+      };
+    },
+  };
+}
+export type ServerMetrics = ReturnType<typeof serverMetrics>;
