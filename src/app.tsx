@@ -2,7 +2,9 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
+import { z } from "zod";
 import { ErrorFragment } from "./dashboard";
+import { docs } from "./platform/openapi";
 import { AppError, MalformedJsonError, PayloadTooLargeError, RouteNotFoundError, internalErrorBody } from "./platform/errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -47,7 +49,22 @@ export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
     }),
   );
 
-  app.get("/health", (c) => c.json({ status: "ok", service: "saga-workshop-server", modules }));
+  app.get(
+    "/health",
+    docs({
+      tag: "operations",
+      summary: "Health",
+      answer: {
+        description: "The server is up",
+        schema: z.object({ status: z.literal("ok"), service: z.string(), modules: z.array(z.string()) }).meta({
+          id: "Health",
+          example: { status: "ok", service: "saga-workshop-server", modules: ["orders", "inventory", "payments", "notifications"] },
+        }),
+      },
+      session: false,
+    }),
+    (c) => c.json({ status: "ok", service: "saga-workshop-server", modules }),
+  );
   for (const { path, routes } of mounts) app.route(path, routes);
 
   app.notFound((c) => {

@@ -2,6 +2,7 @@ import { createApp } from "./app";
 import { Bus } from "./bus/bus";
 import { DeliveryLog } from "./bus/delivery-log";
 import { Relay, type RelayOptions } from "./bus/relay";
+import { apiDocsRoutes } from "./api-docs/api-docs.routes";
 import { serverMetrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/metrics.routes";
 import { EventWaiters } from "./bus/waiters";
@@ -125,6 +126,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     timeRequests: metrics.timeRequests(),
     mounts: [
       { path: "/metrics", routes: metricsRoutes(metrics) },
+      // The reference documents the app it is part of; it is read when first asked for.
+      { path: "/", routes: apiDocsRoutes(() => app) },
       { path: "/orders", routes: orders.routes },
       { path: "/orders", routes: deliveriesRoutes(orders.queries, deliveryLog) },
       { path: "/inventory", routes: inventory.routes },

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { type SessionEnv, requireSession } from "../platform/session";
-import { type AuditSources, checkInvariantsInTurns } from "./invariants";
+import { docs } from "../platform/openapi";
+import { type AuditSources, checkInvariantsInTurns, consistencyReportSchema } from "./invariants";
 
 /**
  * `GET /consistency`: the caller's session checked now. Sagas may be in flight, so an
@@ -11,7 +12,15 @@ import { type AuditSources, checkInvariantsInTurns } from "./invariants";
  * slices, so a session of thousands of orders does not hold up the other sessions' requests.
  */
 export function consistencyRoutes(sources: AuditSources) {
-  return new Hono<SessionEnv>()
-    .use(requireSession())
-    .get("/", async (c) => c.json(await checkInvariantsInTurns(sources, { sessionId: c.var.sessionId })));
+  return new Hono<SessionEnv>().use(requireSession()).get(
+    "/",
+    docs({
+      tag: "operations",
+      summary: "Check the session against the saga's invariants",
+      description:
+        "Sagas may be in flight: an unfinished order is a violation only when nothing is scheduled to move it on. Runs in slices, so a big session does not hold up others.",
+      answer: { description: "The report", schema: consistencyReportSchema },
+    }),
+    async (c) => c.json(await checkInvariantsInTurns(sources, { sessionId: c.var.sessionId })),
+  );
 }

@@ -18,6 +18,7 @@
  * reset (`historyCut`: the reset deliberately dropped the payment or reservation they would be
  * paired with).
  */
+import { z } from "zod";
 import { giveWay } from "../platform/give-way";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
@@ -36,30 +37,33 @@ export interface AuditSources {
 /** Orders judged per slice: a slice takes a few milliseconds to read and judge. */
 export const AUDIT_SLICE = 250;
 
-export type InvariantName =
-  | "stock_conserved"
-  | "reserved_within_stock"
-  | "reserved_matches_pending"
-  | "order_settles"
-  | "completed_pairing"
-  | "cancelled_holds_nothing"
-  | "finished_holds_nothing"
-  | "depleted_never_reserved"
-  | "nothing_held_for_missing_order"
-  | "refunded_order_cancelled";
+export const invariantNames = [
+  "stock_conserved",
+  "reserved_within_stock",
+  "reserved_matches_pending",
+  "order_settles",
+  "completed_pairing",
+  "cancelled_holds_nothing",
+  "finished_holds_nothing",
+  "depleted_never_reserved",
+  "nothing_held_for_missing_order",
+  "refunded_order_cancelled",
+] as const;
+export type InvariantName = (typeof invariantNames)[number];
 
-export interface Violation {
-  invariant: InvariantName;
-  sessionId: string;
-  /** The product or order the violation is about. */
-  subject: string;
-  message: string;
-}
+const violationSchema = z.object({
+  invariant: z.enum(invariantNames),
+  sessionId: z.string(),
+  subject: z.string().describe("The product or order the violation is about"),
+  message: z.string(),
+});
+export type Violation = z.infer<typeof violationSchema>;
 
-export interface ConsistencyReport {
-  consistent: boolean;
-  violations: Violation[];
-}
+/** `GET /consistency`. */
+export const consistencyReportSchema = z
+  .object({ consistent: z.boolean(), violations: z.array(violationSchema) })
+  .meta({ id: "ConsistencyReport", example: { consistent: true, violations: [] } });
+export type ConsistencyReport = z.infer<typeof consistencyReportSchema>;
 
 export interface InvariantOptions {
   /** Check one session only; all sessions when absent. */

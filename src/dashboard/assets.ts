@@ -16,6 +16,10 @@ const assets = new Map<string, { file: string; type: string }>([
   ["teacher.js", { file: "public/teacher.js", type: "text/javascript; charset=utf-8" }],
   ["dashboard.css", { file: "public/dashboard.css", type: "text/css; charset=utf-8" }],
   ["favicon.svg", { file: "public/favicon.svg", type: "image/svg+xml" }],
+  // The API reference at /docs: Swagger UI's own bundle, and the few lines that point it at /openapi.json.
+  ["swagger-ui.css", { file: "node_modules/swagger-ui-dist/swagger-ui.css", type: "text/css; charset=utf-8" }],
+  ["swagger-ui-bundle.js", { file: "node_modules/swagger-ui-dist/swagger-ui-bundle.js", type: "text/javascript; charset=utf-8" }],
+  ["docs.js", { file: "public/docs.js", type: "text/javascript; charset=utf-8" }],
 ]);
 
 class AssetNotFoundError extends AppError {

@@ -7,11 +7,39 @@ import { toIso } from "../platform/clock";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { validate } from "../platform/validation";
+import { docs } from "../platform/openapi";
 
 /** At most this many of a session's scheduled deliveries (or dead letters) are listed. */
 export const BUS_DELIVERIES_SHOWN = 200;
 
-export function deliveryToJson(row: DueDeliveryRow) {
+const deliveryOutcomes = ["applied", "duplicate_ignored", "failed", "dead_lettered"] as const;
+
+/** One scheduled delivery of an event to a reaction (`GET /bus/deliveries`). */
+export const busDeliverySchema = z
+  .object({
+    id: z.number().int(),
+    eventSeq: z.number().int().nullable().describe("The event's seq in the session's log; null once a reset removed it"),
+    eventType: z.string().nullable(),
+    orderId: z.string().nullable(),
+    reaction: z.string().describe("module.reactionName"),
+    module: z.string(),
+    dueAt: z.iso.datetime(),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    held: z.boolean().describe("Waiting only because the session is in step mode"),
+  })
+  .meta({ id: "BusDelivery" });
+export type BusDeliveryJson = z.infer<typeof busDeliverySchema>;
+
+/** A delivery given up on after MAX_DELIVERY_ATTEMPTS failures (`GET /bus/dead-letters`). */
+export const deadLetterSchema = busDeliverySchema.extend({ deadLetteredAt: z.iso.datetime() }).meta({ id: "DeadLetter" });
+
+/** What running one delivery by hand did (step, deliver, retry). */
+export const ranByHandSchema = z
+  .object({ delivery: busDeliverySchema, outcome: z.enum(deliveryOutcomes), error: z.string().optional() })
+  .meta({ id: "RanByHand" });
+
+export function deliveryToJson(row: DueDeliveryRow): BusDeliveryJson {
   return {
     id: row.id,
     // The event's seq as clients know it (its place in the session's log); null once a reset removed it.
@@ -26,10 +54,9 @@ export function deliveryToJson(row: DueDeliveryRow) {
     held: row.held === 1,
   };
 }
-export type BusDeliveryJson = ReturnType<typeof deliveryToJson>;
 
 /** A dead letter: the delivery as it stood after its last attempt, and when it was given up on. */
-export function deadLetterToJson(row: DueDeliveryRow) {
+export function deadLetterToJson(row: DueDeliveryRow): z.infer<typeof deadLetterSchema> {
   return { ...deliveryToJson(row), deadLetteredAt: toIso(row.deadAt ?? row.dueAt) };
 }
 export type DeadLetterJson = ReturnType<typeof deadLetterToJson>;
@@ -54,23 +81,73 @@ export function busRoutes(relay: Relay<SagaPayload>) {
     result && { delivery: deliveryToJson(result.delivery), outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .get("/deliveries", (c) => c.json(relay.scheduledFor(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)))
-    .post("/step", (c) => {
-      const result = ran(relay.deliverNow(c.var.sessionId));
-      if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
-      return c.json(result);
-    })
-    .post("/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {
-      const { id } = c.req.valid("param");
-      const result = ran(relay.deliverNow(c.var.sessionId, id));
-      if (!result) throw new NotFoundError(`Delivery ${id}`);
-      return c.json(result);
-    })
-    .get("/dead-letters", (c) => c.json(relay.deadLettersOf(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)))
-    .post("/dead-letters/:id/retry", validate("param", deliveryIdParam), (c) => {
-      const { id } = c.req.valid("param");
-      const result = ran(relay.retryDeadLetter(c.var.sessionId, id));
-      if (!result) throw new NotFoundError(`Dead letter ${id}`);
-      return c.json(result);
-    });
+    .get(
+      "/deliveries",
+      docs({
+        tag: "bus",
+        summary: "The session's scheduled deliveries",
+        description: `Next due first, at most ${BUS_DELIVERIES_SHOWN}: demo delays, retries, orders' deadlines, and (in step mode) every delivery held.`,
+        answer: { description: "Scheduled deliveries", schema: z.array(busDeliverySchema) },
+      }),
+      (c) => c.json(relay.scheduledFor(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)),
+    )
+    .post(
+      "/step",
+      docs({
+        tag: "bus",
+        summary: "Run the next delivery now",
+        description: "The session's next scheduled delivery, held or not, runs now. 409 when nothing is scheduled.",
+        answer: { description: "What it did", schema: ranByHandSchema },
+        errors: ["INVALID_STATE"],
+      }),
+      (c) => {
+        const result = ran(relay.deliverNow(c.var.sessionId));
+        if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
+        return c.json(result);
+      },
+    )
+    .post(
+      "/deliveries/:id/deliver",
+      docs({
+        tag: "bus",
+        summary: "Run one scheduled delivery now",
+        description: "In any order a teacher likes.",
+        answer: { description: "What it did", schema: ranByHandSchema },
+        errors: ["NOT_FOUND"],
+      }),
+      validate("param", deliveryIdParam),
+      (c) => {
+        const { id } = c.req.valid("param");
+        const result = ran(relay.deliverNow(c.var.sessionId, id));
+        if (!result) throw new NotFoundError(`Delivery ${id}`);
+        return c.json(result);
+      },
+    )
+    .get(
+      "/dead-letters",
+      docs({
+        tag: "bus",
+        summary: "The session's dead letters",
+        description: `Deliveries that failed 5 times, the latest first (at most ${BUS_DELIVERIES_SHOWN}); their sagas wait until someone retries them.`,
+        answer: { description: "Dead letters", schema: z.array(deadLetterSchema) },
+      }),
+      (c) => c.json(relay.deadLettersOf(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)),
+    )
+    .post(
+      "/dead-letters/:id/retry",
+      docs({
+        tag: "bus",
+        summary: "Retry a dead letter",
+        description: "One more attempt, now.",
+        answer: { description: "What it did", schema: ranByHandSchema },
+        errors: ["NOT_FOUND"],
+      }),
+      validate("param", deliveryIdParam),
+      (c) => {
+        const { id } = c.req.valid("param");
+        const result = ran(relay.retryDeadLetter(c.var.sessionId, id));
+        if (!result) throw new NotFoundError(`Dead letter ${id}`);
+        return c.json(result);
+      },
+    );
 }

@@ -5,14 +5,38 @@ import { NotFoundError } from "../platform/errors";
 import { toIso } from "../platform/clock";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { validate } from "../platform/validation";
+import { docs } from "../platform/openapi";
+import { z } from "zod";
 
 /**
  * `GET /orders/:id/deliveries`: every attempt the relay made to deliver the order's events, in
  * the order it made them: `[{eventSeq, eventType, reaction, attempt, outcome, at, error?, retryAt?}]`
  * (`retryAt`: when a `failed` attempt is tried again).
  */
+/** One attempt to deliver one of an order's events to a reaction. */
+export const deliveryAttemptSchema = z
+  .object({
+    eventSeq: z.number().int(),
+    eventType: z.string(),
+    reaction: z.string(),
+    attempt: z.number().int(),
+    outcome: z.enum(["applied", "duplicate_ignored", "failed", "dead_lettered"]),
+    at: z.iso.datetime(),
+    error: z.string().optional(),
+    retryAt: z.iso.datetime().optional().describe("For a failed attempt: when the next one is due"),
+  })
+  .meta({ id: "DeliveryAttempt" });
+
 export function deliveriesRoutes(orders: Pick<OrdersModule["queries"], "findOrder">, deliveryLog: DeliveryLog) {
-  return new Hono<SessionEnv>().get("/:id/deliveries", requireSession(), validate("param", orderIdParamSchema), (c) => {
+  const described = docs({
+    tag: "orders",
+    summary: "Every delivery attempt of an order's saga",
+    description:
+      "In the order the relay made them, with outcomes: applied, duplicate_ignored, failed (with when it is retried), dead_lettered. Kept in memory for the newest 10,000 orders; empty after a restart.",
+    answer: { description: "Attempts", schema: z.array(deliveryAttemptSchema) },
+    errors: ["NOT_FOUND"],
+  });
+  return new Hono<SessionEnv>().get("/:id/deliveries", requireSession(), described, validate("param", orderIdParamSchema), (c) => {
     const { id } = c.req.valid("param");
     if (!orders.findOrder(c.var.sessionId, id)) throw new NotFoundError(`Order ${id}`);
     return c.json(

@@ -6,6 +6,8 @@ import type { SagaBus, SagaPayload } from "../modules/events";
 import { NotFoundError } from "../platform/errors";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { MAX_LIST_LIMIT, validate } from "../platform/validation";
+import { docs } from "../platform/openapi";
+import { sagaEventJsonSchema } from "../modules/events";
 import { type StreamRegistry, eventStream } from "./event-stream";
 import type { SessionChangeFeed } from "./session-changes";
 
@@ -20,6 +22,14 @@ const eventPageQuerySchema = z.object({
  * headers, so the stream also takes the session as `?session=`.
  */
 const eventSeqParamSchema = z.object({ seq: z.coerce.number().int().min(1) });
+
+const redeliverySchema = z
+  .object({
+    eventSeq: z.number().int(),
+    eventType: z.string(),
+    deliveries: z.array(z.object({ reaction: z.string(), outcome: z.enum(["duplicate_ignored", "not_yet_delivered"]) })),
+  })
+  .meta({ id: "Redelivery" });
 
 /** A deliberate duplicate of one of the session's events; null when the session has no event `seq`. */
 export function redeliverSessionEvent(bus: SagaBus, relay: Relay<SagaPayload>, sessionId: string, seq: number) {
@@ -36,16 +46,52 @@ export function eventsRoutes(bus: SagaBus, relay: Relay<SagaPayload>, changes: S
        * every reaction subscribed to it. What the relay already delivered is recognised and changes
        * nothing (`duplicate_ignored`); what it has not is delivered once, when due.
        */
-      .post("/:seq/redeliver", requireSession(), validate("param", eventSeqParamSchema), (c) => {
-        const { seq } = c.req.valid("param");
-        const redelivered = redeliverSessionEvent(bus, relay, c.var.sessionId, seq);
-        if (!redelivered) throw new NotFoundError(`Event ${seq}`);
-        return c.json(redelivered);
-      })
-      .get("/stream", requireSession({ allowQuery: true }), eventStream(bus, changes, streams))
-      .get("/", requireSession(), validate("query", eventPageQuerySchema), (c) => {
-        const { after, limit } = c.req.valid("query");
-        return c.json(bus.log.sessionEvents(c.var.sessionId, after, limit).map(eventToJson));
-      })
+      .post(
+        "/:seq/redeliver",
+        requireSession(),
+        docs({
+          tag: "events",
+          summary: "Deliver an event again",
+          description:
+            "A deliberate duplicate of one of the session's events, to every reaction subscribed to it. A reaction that already had it answers duplicate_ignored and nothing changes; one that has not yet gets it once, when due.",
+          answer: { description: "Each reaction's outcome", schema: redeliverySchema },
+          errors: ["NOT_FOUND"],
+        }),
+        validate("param", eventSeqParamSchema),
+        (c) => {
+          const { seq } = c.req.valid("param");
+          const redelivered = redeliverSessionEvent(bus, relay, c.var.sessionId, seq);
+          if (!redelivered) throw new NotFoundError(`Event ${seq}`);
+          return c.json(redelivered);
+        },
+      )
+      .get(
+        "/stream",
+        requireSession({ allowQuery: true }),
+        docs({
+          tag: "events",
+          summary: "The session's events, live (Server-Sent Events)",
+          description:
+            "Opens with `event: ready`, then one message per committed event: `id:` its seq, `event:` its type, `data:` the Event. `Last-Event-ID` (or ?after=) replays up to 1,000 missed events; a position the log cannot serve gets `event: RESYNC` instead. Changes no event tells of (INVENTORY_CHANGED, ORDERS_RESET, PAYMENTS_RESET, SETTINGS_CHANGED, DELIVERIES_CHANGED) arrive as named messages without an id. Browsers cannot set headers on EventSource: ?session= is accepted too. At most 8 streams per session, 64 per client address.",
+          answer: { description: "An endless event stream", media: { type: "text/event-stream", schema: { type: "string" } } },
+          errors: ["RATE_LIMITED"],
+        }),
+        eventStream(bus, changes, streams),
+      )
+      .get(
+        "/",
+        requireSession(),
+        docs({
+          tag: "events",
+          summary: "The session's event log",
+          description: "Oldest first; page on with ?after=<the last seq you have>.",
+          answer: { description: "Events", schema: z.array(sagaEventJsonSchema) },
+        }),
+        validate("query", eventPageQuerySchema),
+        (c) => {
+          const { after, limit } = c.req.valid("query");
+          return c.json(bus.log.sessionEvents(c.var.sessionId, after, limit).map(eventToJson));
+        },
+      )
   );
 }

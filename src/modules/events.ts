@@ -27,3 +27,20 @@ export type SagaReactionContext = ReactionContext<SagaPayload>;
 
 /** The bus's reads are parsed against the union, never cast. */
 export const parseSagaPayload = (payload: EventPayloadBase): SagaPayload => sagaEventSchema.parse(payload);
+
+/**
+ * An event as the API answers it (`GET /events`, `GET /orders/:id/events`, the stream's `data:`):
+ * the envelope around one of the payloads above, `seq` counting within the session.
+ */
+const eventEnvelopeSchema = z.object({
+  id: z.string(),
+  seq: z.number().int().describe("The event's place in its session's log: 1, 2, 3, ..."),
+  sagaId: z.string(),
+  orderId: z.string(),
+  sessionId: z.string(),
+  causationId: z.string().nullable().describe("The id of the event this one reacted to; null for ORDER_CREATED and a request's own events"),
+  timestamp: z.iso.datetime(),
+});
+export const sagaEventJsonSchema = z
+  .union(sagaEventSchema.options.map((payload) => eventEnvelopeSchema.extend(payload.shape)) as unknown as [z.ZodObject, ...z.ZodObject[]])
+  .meta({ id: "Event" });

@@ -9,26 +9,28 @@ const rate = z.number().min(0).max(1);
  * relay its step mode, duplicate rate and fault rate. Each is read when a delivery is
  * scheduled or run, so a change applies at once.
  */
-export const sessionSettingsSchema = z.object({
-  /** Demo delay before inventory reacts to an order (an order with skipDemoDelays ignores it). */
-  inventoryDelayMs: z.number().int().min(0).max(60_000),
-  /** Demo delay before payment charges a reservation. */
-  paymentDelayMs: z.number().int().min(0).max(60_000),
-  /** Chance (0–1) that inventory fails an order that asked for no inventoryBehaviour. */
-  inventoryFailureRate: rate,
-  /** Chance (0–1) that the card is declined for an order that asked for no paymentBehaviour. */
-  paymentFailureRate: rate,
-  /** Chance (0–1) that the bus delivers a delivery a second time; the duplicate must change nothing. */
-  duplicateDeliveryRate: rate,
-  /** Chance (0–1) that a reaction throws a transient fault: retried with backoff, dead-lettered after 5 attempts. */
-  reactionFaultRate: rate,
-  /** When true, no delivery of this session runs until it is stepped or delivered by hand. */
-  stepMode: z.boolean(),
-  /** A PENDING reservation older than this is released (reason `expired`), its order cancelled (`timeout`); null: never. */
-  reservationTtlMs: z.number().int().min(1_000).max(3_600_000).nullable(),
-  /** An order not final after this is cancelled (`timeout`) with its compensation. */
-  orderTimeoutMs: z.number().int().min(1_000).max(86_400_000),
-});
+export const sessionSettingsSchema = z
+  .object({
+    /** Demo delay before inventory reacts to an order (an order with skipDemoDelays ignores it). */
+    inventoryDelayMs: z.number().int().min(0).max(60_000),
+    /** Demo delay before payment charges a reservation. */
+    paymentDelayMs: z.number().int().min(0).max(60_000),
+    /** Chance (0–1) that inventory fails an order that asked for no inventoryBehaviour. */
+    inventoryFailureRate: rate,
+    /** Chance (0–1) that the card is declined for an order that asked for no paymentBehaviour. */
+    paymentFailureRate: rate,
+    /** Chance (0–1) that the bus delivers a delivery a second time; the duplicate must change nothing. */
+    duplicateDeliveryRate: rate,
+    /** Chance (0–1) that a reaction throws a transient fault: retried with backoff, dead-lettered after 5 attempts. */
+    reactionFaultRate: rate,
+    /** When true, no delivery of this session runs until it is stepped or delivered by hand. */
+    stepMode: z.boolean(),
+    /** A PENDING reservation older than this is released (reason `expired`), its order cancelled (`timeout`); null: never. */
+    reservationTtlMs: z.number().int().min(1_000).max(3_600_000).nullable(),
+    /** An order not final after this is cancelled (`timeout`) with its compensation. */
+    orderTimeoutMs: z.number().int().min(1_000).max(86_400_000),
+  })
+  .meta({ id: "Settings" });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 
 /** `PATCH /settings`: any subset; an unknown key or an out-of-range value is a 400. */

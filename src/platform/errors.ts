@@ -1,18 +1,20 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 /** The contract's error codes; every error the API answers carries one of these. */
-export type ErrorCode =
-  | "SESSION_REQUIRED"
-  | "SESSION_INVALID"
-  | "VALIDATION_FAILED"
-  | "MALFORMED_JSON"
-  | "PAYLOAD_TOO_LARGE"
-  | "NOT_FOUND"
-  | "INVALID_STATE"
-  | "IDEMPOTENCY_KEY_REUSED"
-  | "RATE_LIMITED"
-  | "QUOTA_EXCEEDED"
-  | "INTERNAL";
+export const errorCodes = [
+  "SESSION_REQUIRED",
+  "SESSION_INVALID",
+  "VALIDATION_FAILED",
+  "MALFORMED_JSON",
+  "PAYLOAD_TOO_LARGE",
+  "NOT_FOUND",
+  "INVALID_STATE",
+  "IDEMPOTENCY_KEY_REUSED",
+  "RATE_LIMITED",
+  "QUOTA_EXCEEDED",
+  "INTERNAL",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface ErrorDetail {
   path: string;

@@ -3,6 +3,7 @@ import type { Env, ValidationTargets } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
 import { MalformedJsonError, ValidationError } from "./errors";
+import { documentsRequest } from "./openapi";
 
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 
@@ -15,9 +16,13 @@ const validationErrorOf = ({ issues }: { issues: readonly { path: readonly Prope
  * handler.
  */
 export const validate = <Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) =>
-  zValidator(target, schema, (result) => {
-    if (!result.success) throw validationErrorOf(result.error);
-  });
+  documentsRequest(
+    zValidator(target, schema, (result) => {
+      if (!result.success) throw validationErrorOf(result.error);
+    }),
+    target,
+    schema,
+  );
 
 /**
  * Validates a JSON body with `schema`; the handler reads it with `c.req.valid("json")`. Unlike
@@ -27,7 +32,9 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
  * is what an endpoint with an optional body wants (and what makes an empty `POST /orders` a
  * field-by-field VALIDATION_FAILED rather than a parse error).
  */
-export const validJson = <Schema extends z.ZodType>(schema: Schema) =>
+export const validJson = <Schema extends z.ZodType>(schema: Schema) => documentsRequest(readJson(schema), "json", schema);
+
+const readJson = <Schema extends z.ZodType>(schema: Schema) =>
   createMiddleware<Env, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(async (c, next) => {
     const text = await c.req.text();
     let body: unknown = {};

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { MAX_LIST_LIMIT, validate } from "../platform/validation";
-import { type SagaAdmin, sagaStatuses } from "./sagas";
+import { docs } from "../platform/openapi";
+import { SAGAS_SCANNED, type SagaAdmin, sagaStatuses, sagaViewSchema } from "./sagas";
 
 const sagaListQuerySchema = z.object({
   status: z.enum(sagaStatuses).optional(),
@@ -14,10 +15,45 @@ const sagaIdParamSchema = z.object({ id: z.string().min(1).max(200) });
 export function sagasRoutes(admin: SagaAdmin) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .get("/", validate("query", sagaListQuerySchema), (c) => c.json(admin.listSagas(c.var.sessionId, c.req.valid("query"))))
-    .get("/:id", validate("param", sagaIdParamSchema), (c) => c.json(admin.sagaView(c.var.sessionId, c.req.valid("param").id)))
-    .post("/:id/retry", validate("param", sagaIdParamSchema), (c) => c.json(admin.retrySaga(c.var.sessionId, c.req.valid("param").id)))
-    .post("/:id/compensate", validate("param", sagaIdParamSchema), (c) =>
-      c.json(admin.compensateSaga(c.var.sessionId, c.req.valid("param").id)),
+    .get(
+      "/",
+      docs({
+        tag: "sagas",
+        summary: "The session's sagas",
+        description: `Newest first, of the session's newest ${SAGAS_SCANNED} orders; ?status= running, completed, cancelled or stuck.`,
+        answer: { description: "Sagas", schema: z.array(sagaViewSchema) },
+      }),
+      validate("query", sagaListQuerySchema),
+      (c) => c.json(admin.listSagas(c.var.sessionId, c.req.valid("query"))),
+    )
+    .get(
+      "/:id",
+      docs({ tag: "sagas", summary: "One saga", answer: { description: "The saga", schema: sagaViewSchema }, errors: ["NOT_FOUND"] }),
+      validate("param", sagaIdParamSchema),
+      (c) => c.json(admin.sagaView(c.var.sessionId, c.req.valid("param").id)),
+    )
+    .post(
+      "/:id/retry",
+      docs({
+        tag: "sagas",
+        summary: "Retry a saga's dead letters",
+        description: "Runs each of its dead letters once more, now. 409 when it has none.",
+        answer: { description: "The saga", schema: sagaViewSchema },
+        errors: ["NOT_FOUND", "INVALID_STATE"],
+      }),
+      validate("param", sagaIdParamSchema),
+      (c) => c.json(admin.retrySaga(c.var.sessionId, c.req.valid("param").id)),
+    )
+    .post(
+      "/:id/compensate",
+      docs({
+        tag: "sagas",
+        summary: "Compensate a saga (an operator)",
+        description: "Cancels it as `operator`, with the same compensation as a customer's cancel. 409 when already cancelled.",
+        answer: { description: "The saga", schema: sagaViewSchema },
+        errors: ["NOT_FOUND", "INVALID_STATE"],
+      }),
+      validate("param", sagaIdParamSchema),
+      (c) => c.json(admin.compensateSaga(c.var.sessionId, c.req.valid("param").id)),
     );
 }

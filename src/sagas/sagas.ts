@@ -1,3 +1,5 @@
+import { z } from "zod";
+import { orderStatuses } from "../modules/orders/order-status";
 import type { Relay } from "../bus/relay";
 import type { SagaBus, SagaPayload } from "../modules/events";
 import type { OrderJson, OrdersModule } from "../modules/orders";
@@ -9,6 +11,22 @@ import { InvalidStateError, NotFoundError } from "../platform/errors";
 
 export const sagaStatuses = ["running", "completed", "cancelled", "stuck"] as const;
 export type SagaStatus = (typeof sagaStatuses)[number];
+
+/** An operator's view of one saga (`GET /sagas`). */
+export const sagaViewSchema = z
+  .object({
+    sagaId: z.string(),
+    orderId: z.string(),
+    status: z.enum(sagaStatuses).describe("stuck: a delivery is dead-lettered, or the order is not final after orderTimeoutMs"),
+    orderStatus: z.enum(orderStatuses),
+    step: z.string().nullable().describe("The type of the saga's last event"),
+    startedAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+    pendingDeliveries: z.number().int(),
+    deadLetters: z.number().int(),
+  })
+  .meta({ id: "Saga" });
+export type SagaView = z.infer<typeof sagaViewSchema>;
 
 export interface SagaSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
@@ -32,7 +50,7 @@ export function sagaAdmin(sources: SagaSources) {
   /** What a saga's view needs of its order (a row or an order's JSON, `createdAt` in ms). */
   type SagaOrder = Pick<OrderRow, "id" | "sagaId" | "sessionId" | "status" | "createdAt">;
 
-  function viewOf(order: SagaOrder, progress: ReturnType<SagaBus["sagaProgress"]>) {
+  function viewOf(order: SagaOrder, progress: ReturnType<SagaBus["sagaProgress"]>): SagaView {
     const saga = progress.get(order.id);
     const startedAt = order.createdAt;
     const deadLetters = saga?.deadLetters ?? 0;

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { type SessionSettings, type SettingsPatch, settingsPatchSchema } from "../modules/session-settings";
+import { type SessionSettings, type SettingsPatch, sessionSettingsSchema, settingsPatchSchema } from "../modules/session-settings";
+import { docs } from "../platform/openapi";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { validJson } from "../platform/validation";
 
@@ -13,6 +14,21 @@ export interface SettingsService {
 export function settingsRoutes(settings: SettingsService) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .get("/", (c) => c.json(settings.of(c.var.sessionId)))
-    .patch("/", validJson(settingsPatchSchema), (c) => c.json(settings.change(c.var.sessionId, c.req.valid("json"))));
+    .get(
+      "/",
+      docs({ tag: "settings", summary: "The session's knobs", answer: { description: "The settings", schema: sessionSettingsSchema } }),
+      (c) => c.json(settings.of(c.var.sessionId)),
+    )
+    .patch(
+      "/",
+      docs({
+        tag: "settings",
+        summary: "Turn the session's knobs",
+        description:
+          "Any subset; an unknown key or an out-of-range value is a 400 and changes nothing. Each knob is read when a delivery is scheduled or run, so a change applies to orders already waiting.",
+        answer: { description: "The new settings", schema: sessionSettingsSchema },
+      }),
+      validJson(settingsPatchSchema),
+      (c) => c.json(settings.change(c.var.sessionId, c.req.valid("json"))),
+    );
 }

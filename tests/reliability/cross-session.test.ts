@@ -96,6 +96,9 @@ const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
   // Server-wide counts only: no label names a session or an order.
   "GET /metrics": [{ method: "GET", path: () => "/metrics", answer: "own" }],
+  // The API reference describes routes, never data.
+  "GET /openapi.json": [{ method: "GET", path: () => "/openapi.json", answer: "own" }],
+  "GET /docs": [{ method: "GET", path: () => "/docs", answer: "own" }],
   // The teacher's overview lists every session: without its token it is a route that does not exist.
   "GET /teacher": [
     { method: "GET", path: () => "/teacher", answer: "not-found" },

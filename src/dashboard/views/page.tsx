@@ -45,6 +45,14 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
           <button type="button" class="button button-quiet" id="new-session">
             New session
           </button>
+          <a
+            class="button button-quiet"
+            id="api-reference"
+            href={`/docs?session=${encodeURIComponent(view.sessionId)}`}
+            title="Every route, with Try it out in this session"
+          >
+            API
+          </a>
           <span
             id={LIVE_SOURCE_ID}
             class="live"

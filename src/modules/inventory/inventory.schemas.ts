@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { MAX_ORDER_LINES, orderLineInputSchema } from "../saga-terms";
+import { MAX_ORDER_LINES, orderLineInputSchema, stockReturnCauseSchema } from "../saga-terms";
 import { toIso, toIsoOrNull } from "../../platform/clock";
 import type { PricedLine } from "./inventory.events";
-import type { ProductRow, ReservationRow } from "./inventory.sql";
+import { type ProductRow, type ReservationRow, reservationStatuses } from "./inventory.sql";
 
 export const MAX_CATALOG_PRODUCTS = 500;
 export const MAX_STOCK_LEVEL = 1_000_000_000;
@@ -34,7 +34,8 @@ export const checkAvailabilityBodySchema = z.object({
   items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
 });
 
-export type ReservationStatusLabel = "NO_RESERVATIONS" | "RESERVED" | "RESERVING";
+export const reservationStatusLabels = ["NO_RESERVATIONS", "RESERVED", "RESERVING"] as const;
+export type ReservationStatusLabel = (typeof reservationStatusLabels)[number];
 
 export function reservationStatusOf(reserved: number, available: number): ReservationStatusLabel {
   if (reserved === 0) return "NO_RESERVATIONS";
@@ -42,7 +43,37 @@ export function reservationStatusOf(reserved: number, available: number): Reserv
 }
 
 /** The wire form (snake_case, as SWAP's inventory service answers). */
-export function productToJson(row: ProductRow) {
+export const productJsonSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    price_cents: z.number().int(),
+    stock_level: z.number().int(),
+    reserved: z.number().int().describe("Units held by PENDING reservations"),
+    available: z.number().int().describe("stock_level - reserved"),
+    reservationStatus: z.enum(reservationStatusLabels),
+    version: z.number().int(),
+    created_at: z.iso.datetime(),
+    updated_at: z.iso.datetime(),
+  })
+  .meta({
+    id: "Product",
+    example: {
+      id: "mouse-pad",
+      name: "Mouse Pad",
+      price_cents: 2499,
+      stock_level: 54,
+      reserved: 5,
+      available: 49,
+      reservationStatus: "RESERVING",
+      version: 2,
+      created_at: "2026-11-22T10:00:00.000Z",
+      updated_at: "2026-11-22T10:00:03.000Z",
+    },
+  });
+export type ProductJson = z.infer<typeof productJsonSchema>;
+
+export function productToJson(row: ProductRow): ProductJson {
   const available = row.stockLevel - row.reserved;
   return {
     id: row.id,
@@ -57,10 +88,25 @@ export function productToJson(row: ProductRow) {
     updated_at: toIso(row.updatedAt),
   };
 }
-export type ProductJson = ReturnType<typeof productToJson>;
 
 /** The wire form of a reservation (a new resource: camelCase, contract extension). */
-export function reservationToJson(row: ReservationRow, items: readonly PricedLine[]) {
+export const reservationJsonSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    items: z.array(z.object({ product: z.string(), quantity: z.number().int(), priceCents: z.number().int() })),
+    status: z.enum(reservationStatuses),
+    releaseReason: z.string().nullable(),
+    releaseCause: stockReturnCauseSchema.nullable(),
+    expiresAt: z.iso.datetime().nullable(),
+    restockedAt: z.iso.datetime().nullable(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "Reservation" });
+export type ReservationJson = z.infer<typeof reservationJsonSchema>;
+
+export function reservationToJson(row: ReservationRow, items: readonly PricedLine[]): ReservationJson {
   return {
     id: row.id,
     orderId: row.orderId,
@@ -74,4 +120,37 @@ export function reservationToJson(row: ReservationRow, items: readonly PricedLin
     updatedAt: toIso(row.updatedAt),
   };
 }
-export type ReservationJson = ReturnType<typeof reservationToJson>;
+
+/** `POST /inventory/seed` and `POST /inventory/reset`: the catalog as it now is. */
+export const catalogAnswerSchema = z.object({ message: z.string(), products: z.array(productJsonSchema) }).meta({ id: "CatalogAnswer" });
+
+/** `GET /inventory/stats` (SWAP's shape, snake_case). */
+export const inventoryStatsSchema = z
+  .object({
+    products: z.object({
+      total_products: z.number().int(),
+      total_stock: z.number().int(),
+      total_reserved: z.number().int(),
+      total_available: z.number().int(),
+    }),
+    reservations: z.object({
+      pending_reservations: z.number().int(),
+      confirmed_reservations: z.number().int(),
+      released_reservations: z.number().int(),
+      total_reservations: z.number().int(),
+    }),
+  })
+  .meta({ id: "InventoryStats" });
+export type InventoryStatsJson = z.infer<typeof inventoryStatsSchema>;
+
+/** `POST /inventory/check`: each line (merged by product) against what is available now; nothing is reserved. */
+export const availabilitySchema = z
+  .object({
+    allAvailable: z.boolean(),
+    items: z.array(z.object({ product: z.string(), requested: z.number().int(), available: z.number().int(), isAvailable: z.boolean() })),
+  })
+  .meta({
+    id: "Availability",
+    example: { allAvailable: false, items: [{ product: "laptop", requested: 9, available: 5, isAvailable: false }] },
+  });
+export type AvailabilityJson = z.infer<typeof availabilitySchema>;

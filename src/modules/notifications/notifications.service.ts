@@ -1,11 +1,26 @@
 import { desc, eq } from "drizzle-orm";
+import { z } from "zod";
 import { toIso } from "../../platform/clock";
 import { deleteSessionRows, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { Message } from "./notifications.decide";
-import { type NotificationRow, type NotificationsStatements, notifications } from "./notifications.sql";
+import { type NotificationRow, type NotificationsStatements, notificationKinds, notifications } from "./notifications.sql";
 
-export function notificationToJson(row: NotificationRow) {
+/** The wire form of a message a customer would receive (a new resource: camelCase). */
+export const notificationJsonSchema = z
+  .object({
+    id: z.string(),
+    orderId: z.string(),
+    kind: z.enum(notificationKinds),
+    recipient: z.string(),
+    subject: z.string(),
+    body: z.string(),
+    createdAt: z.iso.datetime(),
+  })
+  .meta({ id: "Notification" });
+export type NotificationJson = z.infer<typeof notificationJsonSchema>;
+
+export function notificationToJson(row: NotificationRow): NotificationJson {
   return {
     id: row.id,
     orderId: row.orderId,
@@ -16,7 +31,6 @@ export function notificationToJson(row: NotificationRow) {
     createdAt: toIso(row.createdAt),
   };
 }
-export type NotificationJson = ReturnType<typeof notificationToJson>;
 
 export function notificationsService(deps: ModuleDeps, statements: NotificationsStatements) {
   const { db } = deps;

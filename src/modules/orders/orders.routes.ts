@@ -2,54 +2,122 @@ import { Hono } from "hono";
 import { eventToJson } from "../../bus/event";
 import { type SessionEnv, requireSession } from "../../platform/session";
 import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
+import { type RouteDoc, docs, linkHeader, messageSchema } from "../../platform/openapi";
 import { validJson, validate } from "../../platform/validation";
+import { z } from "zod";
+import { sagaEventJsonSchema } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import {
   cancelOrderQuerySchema,
   getOrderQuerySchema,
   idempotencyHeaderSchema,
   orderIdParamSchema,
+  orderJsonSchema,
   orderPositionSchema,
   placeOrderBodySchema,
 } from "./orders.schemas";
 import type { OrdersService } from "./orders.service";
 
+const orderDocs = (summary: string, description: string, errors: RouteDoc["errors"] = []) =>
+  docs({ tag: "orders", summary, description, answer: { description: "The order", schema: orderJsonSchema }, errors });
+
 export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
   return new Hono<SessionEnv>()
     .use(requireSession())
-    .post("/", validate("header", idempotencyHeaderSchema), validJson(placeOrderBodySchema), async (c) => {
-      const key = c.req.valid("header")["idempotency-key"];
-      const input = c.req.valid("json");
-      if (key === undefined) return c.json(await service.placeOrder(c.var.sessionId, input));
-      const { order, replayed } = await service.placeOrderOnce(c.var.sessionId, input, key);
-      if (replayed) c.header("Idempotent-Replayed", "true");
-      return c.json(order);
-    })
-    .get("/", validate("query", pageQuerySchema), (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const page = service.listOrdersPage(c.var.sessionId, limit, decodeCursor(cursor, orderPositionSchema));
-      announceNextPage(c, limit, page.next);
-      return c.json(page.orders);
-    })
-    .post("/reset", async (c) => {
-      await service.resetOrders(c.var.sessionId);
-      return c.json({ message: "Orders reset successfully" });
-    })
-    .get("/:id", validate("param", orderIdParamSchema), validate("query", getOrderQuerySchema), async (c) => {
-      const { id } = c.req.valid("param");
-      const { wait } = c.req.valid("query");
-      const order = service.getOrder(c.var.sessionId, id);
-      if (!wait) return c.json(order);
-      return c.json(await service.waitForOrderToSettle(order, wait, c.req.raw.signal));
-    })
-    .post("/:id/cancel", validate("param", orderIdParamSchema), validate("query", cancelOrderQuerySchema), async (c) => {
-      const { id } = c.req.valid("param");
-      const order = service.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
-      return c.json(await service.waitForCancellation(order, c.req.valid("query").wait, c.req.raw.signal));
-    })
-    .get("/:id/events", validate("param", orderIdParamSchema), (c) => {
-      const { id } = c.req.valid("param");
-      service.getOrder(c.var.sessionId, id);
-      return c.json(deps.bus.log.orderEvents(c.var.sessionId, id).map(eventToJson));
-    });
+    .post(
+      "/",
+      orderDocs(
+        "Place an order",
+        "Answers once the order and its ORDER_CREATED are committed (status PENDING); the saga then runs on the bus. Prices come from the catalog. With an Idempotency-Key, the same key and body within 24 h answer the first order again (header Idempotent-Replayed: true).",
+        ["IDEMPOTENCY_KEY_REUSED", "QUOTA_EXCEEDED", "PAYLOAD_TOO_LARGE"],
+      ),
+      validate("header", idempotencyHeaderSchema),
+      validJson(placeOrderBodySchema),
+      async (c) => {
+        const key = c.req.valid("header")["idempotency-key"];
+        const input = c.req.valid("json");
+        if (key === undefined) return c.json(await service.placeOrder(c.var.sessionId, input));
+        const { order, replayed } = await service.placeOrderOnce(c.var.sessionId, input, key);
+        if (replayed) c.header("Idempotent-Replayed", "true");
+        return c.json(order);
+      },
+    )
+    .get(
+      "/",
+      docs({
+        tag: "orders",
+        summary: "List the session's orders",
+        description: "Newest first, a page at a time (a page holds at most 10,000 order lines). A bare JSON array, as SWAP answers.",
+        answer: { description: "A page of orders", schema: z.array(orderJsonSchema), headers: linkHeader },
+      }),
+      validate("query", pageQuerySchema),
+      (c) => {
+        const { limit, cursor } = c.req.valid("query");
+        const page = service.listOrdersPage(c.var.sessionId, limit, decodeCursor(cursor, orderPositionSchema));
+        announceNextPage(c, limit, page.next);
+        return c.json(page.orders);
+      },
+    )
+    .post(
+      "/reset",
+      docs({
+        tag: "orders",
+        summary: "Reset the session's orders",
+        description:
+          "Drops the session's orders and their sagas' history; a saga in flight that holds stock or money is compensated (ORDER_CANCELLED, operator). An order placed while it runs is kept.",
+        answer: { description: "Done", schema: messageSchema },
+      }),
+      async (c) => {
+        await service.resetOrders(c.var.sessionId);
+        return c.json({ message: "Orders reset successfully" });
+      },
+    )
+    .get(
+      "/:id",
+      orderDocs(
+        "Get an order",
+        "With ?wait=ms (at most 30,000), answers once the order is COMPLETED or CANCELLED, or as it is when the wait is over.",
+        ["NOT_FOUND"],
+      ),
+      validate("param", orderIdParamSchema),
+      validate("query", getOrderQuerySchema),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const { wait } = c.req.valid("query");
+        const order = service.getOrder(c.var.sessionId, id);
+        if (!wait) return c.json(order);
+        return c.json(await service.waitForOrderToSettle(order, wait, c.req.raw.signal));
+      },
+    )
+    .post(
+      "/:id/cancel",
+      orderDocs(
+        "Cancel an order (the customer)",
+        "Records the request (ORDER_CANCELLATION_REQUESTED) and lets the saga undo itself: stock handed back, a charge refunded. Answers the order once it reads CANCELLED or after ?wait=ms (default 2,000). A cancelled order: 409.",
+        ["NOT_FOUND", "INVALID_STATE"],
+      ),
+      validate("param", orderIdParamSchema),
+      validate("query", cancelOrderQuerySchema),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        const order = service.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
+        return c.json(await service.waitForCancellation(order, c.req.valid("query").wait, c.req.raw.signal));
+      },
+    )
+    .get(
+      "/:id/events",
+      docs({
+        tag: "orders",
+        summary: "An order's saga, event by event",
+        description: "Every event of the order's saga, in the order the bus committed them.",
+        answer: { description: "The saga's events", schema: z.array(sagaEventJsonSchema) },
+        errors: ["NOT_FOUND"],
+      }),
+      validate("param", orderIdParamSchema),
+      (c) => {
+        const { id } = c.req.valid("param");
+        service.getOrder(c.var.sessionId, id);
+        return c.json(deps.bus.log.orderEvents(c.var.sessionId, id).map(eventToJson));
+      },
+    );
 }

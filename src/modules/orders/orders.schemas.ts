@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { toIso, toIsoOrNull } from "../../platform/clock";
-import { MAX_ORDER_LINES, behaviourSchema, orderLineInputSchema } from "../saga-terms";
+import {
+  MAX_ORDER_LINES,
+  behaviourSchema,
+  cancellationSourceSchema,
+  orderLineInputSchema,
+  requestedCancellationSchema,
+} from "../saga-terms";
+import { orderStatuses } from "./order-status";
 
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../saga-terms";
 import type { OrderItemRow, OrderRow } from "./orders.sql";
@@ -53,7 +60,47 @@ export const orderPositionSchema = z.tuple([z.number().int(), z.string().max(200
 export const orderIdParamSchema = z.object({ id: z.string().min(1).max(200) });
 
 /** The wire form (camelCase, as SWAP's order service answers). */
-export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]) {
+export const orderJsonSchema = z
+  .object({
+    id: z.string(),
+    sagaId: z.string(),
+    sessionId: z.string(),
+    userId: z.string().nullable(),
+    items: z.array(z.object({ product: z.string(), quantity: z.number().int() })),
+    status: z.enum(orderStatuses),
+    totalCents: z.number().int().describe("Priced from the catalog when stock is reserved; 0 until then"),
+    paymentBehaviour: behaviourSchema,
+    inventoryBehaviour: behaviourSchema,
+    skipDemoDelays: z.boolean(),
+    errorMessage: z.string().nullable(),
+    cancellationSource: cancellationSourceSchema.nullable(),
+    cancellationRequestedBy: requestedCancellationSchema.nullable(),
+    createdAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().nullable(),
+  })
+  .meta({
+    id: "Order",
+    example: {
+      id: "0193a1b2-0000-7000-8000-000000000001",
+      sagaId: "0193a1b2-0000-7000-8000-000000000002",
+      sessionId: "my-session",
+      userId: null,
+      items: [{ product: "mouse-pad", quantity: 5 }],
+      status: "COMPLETED",
+      totalCents: 12495,
+      paymentBehaviour: "success",
+      inventoryBehaviour: "success",
+      skipDemoDelays: false,
+      errorMessage: null,
+      cancellationSource: null,
+      cancellationRequestedBy: null,
+      createdAt: "2026-11-22T10:00:00.000Z",
+      completedAt: "2026-11-22T10:00:08.000Z",
+    },
+  });
+export type OrderJson = z.infer<typeof orderJsonSchema>;
+
+export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]): OrderJson {
   return {
     id: order.id,
     sagaId: order.sagaId,
@@ -72,4 +119,3 @@ export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]) {
     completedAt: toIsoOrNull(order.completedAt),
   };
 }
-export type OrderJson = ReturnType<typeof orderToJson>;

@@ -1,0 +1,41 @@
+import { describe, expect, test } from "bun:test";
+import { BROWSER_TEST_TIMEOUT_MS, UI_WAIT_MS, chromiumAvailable, until, useServerAndBrowser, watch } from "./harness";
+
+describe.skipIf(!chromiumAvailable)("the API reference in chromium", () => {
+  const env = useServerAndBrowser();
+
+  test(
+    "/docs works offline under its CSP: it lists the routes, and Try it out sends the session header and shows the answer",
+    async () => {
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+      const page = await context.newPage();
+      const seen = watch(page);
+      // Offline: any request that leaves this server fails the test.
+      const elsewhere: string[] = [];
+      page.on("request", (request) => {
+        if (!request.url().startsWith(env.server.baseUrl) && !request.url().startsWith("data:")) elsewhere.push(request.url());
+      });
+      await page.goto(`${env.server.baseUrl}/docs?session=docs-reader`);
+      const seed = page.locator("#operations-inventory-postInventorySeed");
+      await seed.waitFor({ timeout: UI_WAIT_MS });
+      expect(await page.locator(".opblock").count()).toBeGreaterThan(30);
+
+      await seed.locator(".opblock-summary").click();
+      // The reference opens every operation ready to try (tryItOutEnabled).
+      await seed.locator("textarea.body-param__text").waitFor({ timeout: UI_WAIT_MS });
+      await seed.locator("textarea.body-param__text").fill("{}");
+      await seed.locator("button.execute").click();
+      // Swagger UI shows the live answer under "Server response": its status, then its body.
+      await until(async () => /Server response\s+Code\s+Details\s+200\b/.test(await seed.innerText()), "the seed's answer to show 200");
+      expect(await seed.innerText()).toContain('"message": "Inventory seeded successfully"');
+
+      // The request carried the session given in the page's address: the session now has the catalog.
+      const products = await fetch(`${env.server.baseUrl}/inventory`, { headers: { "x-session-id": "docs-reader" } });
+      expect(((await products.json()) as unknown[]).length).toBe(7);
+      expect(seen.problems).toEqual([]);
+      expect(elsewhere).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+});
