@@ -34,7 +34,10 @@ export const sessionSettingsSchema = z
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;
 
 /** `PATCH /settings`: any subset; an unknown key or an out-of-range value is a 400. */
-export const settingsPatchSchema = sessionSettingsSchema.partial().strict();
+export const settingsPatchSchema = sessionSettingsSchema
+  .partial()
+  .strict()
+  .meta({ example: { paymentFailureRate: 0.3, duplicateDeliveryRate: 0.5 } });
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 
 /** What modules read: a session's settings now. */

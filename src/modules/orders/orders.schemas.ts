@@ -23,6 +23,8 @@ export const placeOrderBodySchema = z
     skipDemoDelays: z.boolean().optional(),
     userId: z.string().max(200).nullable().optional(),
   })
+  // The seed document's success order: 5 Mouse Pads, 5 × 24.99.
+  .meta({ example: { items: [{ product: "mouse-pad", quantity: 5 }], paymentBehaviour: "success", skipDemoDelays: false } })
   .transform((body) => ({
     items: body.items,
     paymentBehaviour: body.paymentBehaviour ?? (body.failTransaction ? "failure" : "success"),
