@@ -184,8 +184,8 @@ export class Bus<P extends EventPayloadBase> {
   }
 
   /**
-   * Removes a session's events and their scheduled deliveries: what `POST /orders/reset`
-   * promises. The modules' own rows are theirs to drop. Runs inside the caller's transaction.
+   * Removes a session's events, their scheduled deliveries and its numbering (`DELETE /session`).
+   * The modules' own rows are theirs to drop. Runs inside the caller's transaction.
    */
   forgetSession(sessionId: string): Record<string, number> {
     return deleteSessionRows(this.db, sessionId, this.sessionTables);
@@ -214,11 +214,6 @@ export class Bus<P extends EventPayloadBase> {
   /** Deliveries of the session whose event is gone: nothing would ever run them. */
   forgetOrphanDeliveries(sessionId: string): void {
     this.statements.forgetOrphanDeliveries.run({ sessionId });
-  }
-
-  /** The orders of a session with work still ahead on the bus: sagas it has not finished. */
-  ordersWithScheduledDeliveries(sessionId: string): string[] {
-    return this.ordersInFlight(sessionId);
   }
 
   /** Of `orderIds`, those whose log holds an event of `type` (for the consistency checker). */

@@ -21,8 +21,7 @@
 import { z } from "zod";
 import { giveWay } from "../platform/give-way";
 import type { InventoryModule } from "../modules/inventory";
-import type { OrdersModule } from "../modules/orders";
-import type { OrderRow } from "../modules/orders/orders.sql";
+import type { OrderRow, OrdersModule } from "../modules/orders";
 import type { PaymentsModule } from "../modules/payments";
 import type { SagaBus } from "../modules/events";
 

@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { orderStatuses } from "../modules/orders/order-status";
 import type { Relay } from "../bus/relay";
 import type { SagaBus, SagaPayload } from "../modules/events";
-import type { OrderJson, OrdersModule } from "../modules/orders";
-import type { OrderRow } from "../modules/orders/orders.sql";
+import { type OrderJson, type OrderRow, type OrdersModule, orderStatuses } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
 import { toIso } from "../platform/clock";

@@ -28,6 +28,7 @@ const sessionsPerRoute = Number(process.env.FUZZ_SESSIONS ?? (fuzzing ? 10_000 :
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : fuzzing ? undefined : 4_242;
 // Per test: generous, because a loaded CI box is slow, and unbounded in spirit under `bun run fuzz`.
 const timeoutMs = fuzzing ? 24 * 3_600_000 : 300_000;
+// The contract's codes, written out rather than imported: the code is checked against the contract.
 const contractCodes = new Set([
   "SESSION_REQUIRED",
   "SESSION_INVALID",

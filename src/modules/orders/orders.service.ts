@@ -180,6 +180,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
       }
     });
   }
+
   return {
     findOrder,
     getOrder,
