@@ -1,3 +1,4 @@
+import { type Column, type SQL, and, eq, gt, lt, or } from "drizzle-orm";
 import type { Context } from "hono";
 import { z } from "zod";
 import { ValidationError } from "./errors";
@@ -40,4 +41,20 @@ export function announceNextPage(c: Context, limit: number, next: Position | und
   url.searchParams.set("limit", String(limit));
   url.searchParams.set("cursor", encodeCursor(next));
   c.header("Link", `<${url.pathname}${url.search}>; rel="next"`);
+}
+
+/**
+ * The rows past `after` in a list ordered by (first, second), both descending or both
+ * ascending: the keyset condition every paged list uses. Undefined (no condition) for the
+ * first page.
+ */
+export function pastPosition(
+  first: Column,
+  second: Column,
+  after: readonly [string | number, string] | undefined,
+  direction: "asc" | "desc",
+): SQL | undefined {
+  if (after === undefined) return undefined;
+  const past = direction === "desc" ? lt : gt;
+  return or(past(first, after[0]), and(eq(first, after[0]), past(second, after[1])));
 }

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, inArray, notInArray, or, sql, sum } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, notInArray, sql, sum } from "drizzle-orm";
+import { pastPosition } from "../../platform/paging";
 import { deleteSessionRows, transaction } from "../../platform/db";
 import { giveWay } from "../../platform/give-way";
 import { InvalidStateError } from "../../platform/errors";
@@ -34,14 +35,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     const rows = db
       .select()
       .from(products)
-      .where(
-        after === undefined
-          ? eq(products.sessionId, sessionId)
-          : and(
-              eq(products.sessionId, sessionId),
-              or(gt(products.name, after[0]), and(eq(products.name, after[0]), gt(products.id, after[1]))),
-            ),
-      )
+      .where(and(eq(products.sessionId, sessionId), pastPosition(products.name, products.id, after, "asc")))
       .orderBy(asc(products.name), asc(products.id))
       .limit(Math.min(limit + 1, Number.MAX_SAFE_INTEGER))
       .all();

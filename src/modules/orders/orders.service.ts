@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
+import { pastPosition } from "../../platform/paging";
 
 import type { Emit } from "../../bus/bus";
 import { deleteSessionRows } from "../../platform/db";
@@ -53,14 +54,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     const rows = db
       .select()
       .from(orders)
-      .where(
-        after === undefined
-          ? eq(orders.sessionId, sessionId)
-          : and(
-              eq(orders.sessionId, sessionId),
-              or(lt(orders.createdAt, after[0]), and(eq(orders.createdAt, after[0]), lt(orders.id, after[1]))),
-            ),
-      )
+      .where(and(eq(orders.sessionId, sessionId), pastPosition(orders.createdAt, orders.id, after, "desc")))
       .orderBy(desc(orders.createdAt), desc(orders.id))
       .limit(limit + 1)
       .all();

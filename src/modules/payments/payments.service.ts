@@ -1,4 +1,5 @@
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
+import { pastPosition } from "../../platform/paging";
 import { deleteSessionRows, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { PaymentState } from "./payments.decide";
@@ -17,14 +18,7 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
     const rows = db
       .select()
       .from(payments)
-      .where(
-        after === undefined
-          ? eq(payments.sessionId, sessionId)
-          : and(
-              eq(payments.sessionId, sessionId),
-              or(lt(payments.createdAt, after[0]), and(eq(payments.createdAt, after[0]), lt(payments.id, after[1]))),
-            ),
-      )
+      .where(and(eq(payments.sessionId, sessionId), pastPosition(payments.createdAt, payments.id, after, "desc")))
       .orderBy(desc(payments.createdAt), desc(payments.id))
       .limit(limit + 1)
       .all();
