@@ -156,7 +156,12 @@ export class Relay<P extends EventPayloadBase> {
         }
         const event = unread[0];
         const delivery = due[0];
-        if (event && (!delivery || event.timestamp <= delivery.dueAt)) {
+        // What this round emitted follows from a delivery it already ran, so it goes before any
+        // later-due row: after downtime many rows are overdue at once, and an expiry's release
+        // (or a charge's success) must reach its reactions before the next overdue row runs, as
+        // it would have with the server up. Its own timestamp (now) would put it after them all.
+        const followUp = event !== undefined && event.seq >= (emitted[0]?.seq ?? Number.POSITIVE_INFINITY);
+        if (event && (!delivery || followUp || event.timestamp <= delivery.dueAt)) {
           unread.shift();
           ran += this.handOver(event, round);
           cursor = event.seq;
