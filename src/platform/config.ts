@@ -28,7 +28,7 @@ export const environment = {
     schema: z.string().min(1).default(defaultDatabasePath),
     default: "db/saga.sqlite",
     meaning:
-      "SQLite file, created on first start; :memory: for a throwaway server. One server per file (lock file <path>.lock); a database written by a newer version is refused, untouched",
+      "SQLite file, created on first start; :memory: for a throwaway server. One server per file (lock <path>-lock, dropped by the kernel when its server dies); a database written by a newer version is refused, untouched",
   }),
   SQLITE_SYNCHRONOUS: variable({
     schema: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
