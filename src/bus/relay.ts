@@ -456,7 +456,15 @@ export class Relay<P extends EventPayloadBase> {
     const error = `its due time could not be decided: ${messageOf(failure)}`;
     this.log(`relay: ${reaction} on event #${event.seq} could not be scheduled and is dead-lettered`, failure);
     round.attempts.push(attemptOf(event, reaction, 1, now, { outcome: "dead_lettered", error }));
-    this.bus.statements.scheduleDelivery.run({ ...this.rowFor(event, reaction, now), attempts: 1, lastError: error, held: 0, deadAt: now });
+    // Counted as spent attempts, so a retry by hand that fails again leaves it a dead letter
+    // rather than a row retried by itself, without its delay.
+    this.bus.statements.scheduleDelivery.run({
+      ...this.rowFor(event, reaction, now),
+      attempts: MAX_DELIVERY_ATTEMPTS,
+      lastError: error,
+      held: 0,
+      deadAt: now,
+    });
   }
 
   private rowFor(event: EventKey, reaction: string, dueAt: number) {

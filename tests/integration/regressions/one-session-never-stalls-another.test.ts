@@ -127,5 +127,10 @@ describe("what one session's delivery throws outside its reaction stays in that 
     ]);
     expect(await deadOf("late")).toEqual(["inventory.reserveStockWhenOrderCreated"]);
     expect([await statusOf(t, "early", early), await statusOf(t, "late", late)]).toEqual(["PENDING", "PENDING"]);
+    // Retried by hand while its event still does not parse, it stays a dead letter.
+    const [first] = (await t.request("GET", "/bus/dead-letters", { session: "early" })).body as { id: number }[];
+    const retried = await t.request("POST", `/bus/dead-letters/${first?.id}/retry`, { session: "early" });
+    expect(retried.body.outcome).toBe("dead_lettered");
+    expect(await deadOf("early")).toHaveLength(3);
   });
 });
