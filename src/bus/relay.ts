@@ -47,6 +47,9 @@ export interface FaultInjection {
 
 type Attempt = { sessionId: string; orderId: string; entry: DeliveryLogEntry };
 
+/** What names an event in the schedule and the delivery log: a stored row has it even when its payload does not parse. */
+type EventKey = Pick<EventRow, "seq" | "sessionSeq" | "type" | "sessionId" | "orderId">;
+
 /** What one round (one commit) did: announced, logged and duplicated only once it commits. */
 interface Round<P extends EventPayloadBase> {
   emitted: BusEvent<P>[];
@@ -156,7 +159,12 @@ export class Relay<P extends EventPayloadBase> {
         }
         const event = unread[0];
         const delivery = due[0];
-        if (event && (!delivery || event.timestamp <= delivery.dueAt)) {
+        // What this round emitted follows from a delivery it already ran, so it goes before any
+        // later-due row: after downtime many rows are overdue at once, and an expiry's release
+        // (or a charge's success) must reach its reactions before the next overdue row runs, as
+        // it would have with the server up. Its own timestamp (now) would put it after them all.
+        const followUp = event !== undefined && event.seq >= (emitted[0]?.seq ?? Number.POSITIVE_INFINITY);
+        if (event && (!delivery || followUp || event.timestamp <= delivery.dueAt)) {
           unread.shift();
           ran += this.handOver(event, round);
           cursor = event.seq;
@@ -377,13 +385,30 @@ export class Relay<P extends EventPayloadBase> {
   private handOver(row: EventRow, round: Round<P>): number {
     const reactions = this.bus.reactionsFor(row.type);
     if (reactions.length === 0) return 0;
-    const event = this.bus.rowToEvent(row);
+    let event: BusEvent<P>;
+    try {
+      event = this.bus.rowToEvent(row);
+    } catch (failure) {
+      // A stored payload that no longer parses fails its own deliveries, never the round: the
+      // cursor must pass it, or every session would wait behind it.
+      for (const reaction of reactions) this.undecidable(row, reaction.name, failure, round);
+      return 0;
+    }
     const now = this.clock.now();
-    const held = this.isHeld(event.sessionId);
     let ran = 0;
     for (const reaction of reactions) {
-      // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
-      const delay = reaction.delayMs ? reaction.delayMs(event as never) : 0;
+      let delay: number | null;
+      let held: boolean;
+      try {
+        // reactionsFor(event.type) holds only reactions for this type: the cast only narrows.
+        delay = reaction.delayMs ? reaction.delayMs(event as never) : 0;
+        held = delay !== null && this.isHeld(event.sessionId);
+      } catch (failure) {
+        // The session's settings (its delay, its step mode) could not be read: only this
+        // delivery stops, and only its session waits.
+        this.undecidable(row, reaction.name, failure, round);
+        continue;
+      }
       if (delay === null) continue;
       const dueAt = event.timestamp + Math.max(0, delay);
       if (dueAt > now || held) {
@@ -403,20 +428,46 @@ export class Relay<P extends EventPayloadBase> {
         round.attempts.push(attemptOf(event, reaction.name, 1, now, { outcome: "applied" }));
         continue;
       }
-      // A first attempt that failed becomes a row of the schedule, retried (or dead-lettered) from there.
-      const after = this.afterFailure(event, reaction.name, 1, failure, round);
-      this.bus.statements.scheduleDelivery.run({
-        ...this.rowFor(event, reaction.name, after.dueAt),
-        attempts: 1,
-        lastError: messageOf(failure),
-        held: 0,
-        deadAt: after.deadAt,
-      });
+      this.failedFirstAttempt(row, reaction.name, failure, round);
     }
     return ran;
   }
 
-  private rowFor(event: BusEvent<P>, reaction: string, dueAt: number) {
+  /** A first attempt that failed becomes a row of the schedule, retried (or dead-lettered) from there. */
+  private failedFirstAttempt(event: EventKey, reaction: string, failure: unknown, round: Round<P>): void {
+    const after = this.afterFailure(event, reaction, 1, failure, round);
+    this.bus.statements.scheduleDelivery.run({
+      ...this.rowFor(event, reaction, after.dueAt),
+      attempts: 1,
+      lastError: messageOf(failure),
+      held: 0,
+      deadAt: after.deadAt,
+    });
+  }
+
+  /**
+   * A delivery whose due time cannot be decided (its event does not parse, or the session's
+   * settings cannot be read) is a dead letter at once, with the reason: a retry after the usual
+   * backoff would run it without its delay (an order's deadline minutes early). It stays
+   * visible on the bus panel, and `POST /bus/dead-letters/:id/retry` runs it when someone decides.
+   */
+  private undecidable(event: EventKey, reaction: string, failure: unknown, round: Round<P>): void {
+    const now = this.clock.now();
+    const error = `its due time could not be decided: ${messageOf(failure)}`;
+    this.log(`relay: ${reaction} on event #${event.seq} could not be scheduled and is dead-lettered`, failure);
+    round.attempts.push(attemptOf(event, reaction, 1, now, { outcome: "dead_lettered", error }));
+    // Counted as spent attempts, so a retry by hand that fails again leaves it a dead letter
+    // rather than a row retried by itself, without its delay.
+    this.bus.statements.scheduleDelivery.run({
+      ...this.rowFor(event, reaction, now),
+      attempts: MAX_DELIVERY_ATTEMPTS,
+      lastError: error,
+      held: 0,
+      deadAt: now,
+    });
+  }
+
+  private rowFor(event: EventKey, reaction: string, dueAt: number) {
     return { sessionId: event.sessionId, eventSeq: event.seq, reaction, dueAt };
   }
 
@@ -424,7 +475,7 @@ export class Relay<P extends EventPayloadBase> {
    * Attempt number `attempt` failed: logs it and answers when it runs again, or that it is
    * dead-lettered (after MAX_DELIVERY_ATTEMPTS attempts).
    */
-  private afterFailure(event: BusEvent<P>, reaction: string, attempt: number, failure: unknown, round: Round<P>) {
+  private afterFailure(event: EventKey, reaction: string, attempt: number, failure: unknown, round: Round<P>) {
     const now = this.clock.now();
     // An injected fault is the teacher's doing, not a defect: one line, no stack.
     this.log(
@@ -449,31 +500,44 @@ export class Relay<P extends EventPayloadBase> {
       return;
     }
     const reaction = this.bus.reactionNamed(delivery.reaction);
-    const event = this.bus.rowToEvent(row);
     const failure = reaction
-      ? this.run(reaction, event, round, () => statements.removeDelivery.run({ id: delivery.id }))
+      ? this.runStored(reaction, row, round, () => statements.removeDelivery.run({ id: delivery.id }))
       : new Error(`No reaction named ${delivery.reaction} is subscribed`);
     const attempt = delivery.attempts + 1;
     if (failure === null) {
-      round.attempts.push(attemptOf(event, delivery.reaction, attempt, this.clock.now(), { outcome: "applied" }));
+      round.attempts.push(attemptOf(row, delivery.reaction, attempt, this.clock.now(), { outcome: "applied" }));
       return;
     }
-    const after = this.afterFailure(event, delivery.reaction, attempt, failure, round);
+    const after = this.afterFailure(row, delivery.reaction, attempt, failure, round);
     const lastError = messageOf(failure);
     if (after.deadAt !== null) statements.deadLetter.run({ id: delivery.id, lastError, deadAt: after.deadAt });
     else statements.retryLater.run({ id: delivery.id, lastError, dueAt: after.dueAt });
   }
 
+  /** A scheduled delivery of a stored event: a payload that no longer parses is that delivery's failure. */
+  private runStored(reaction: Reaction<P>, row: EventRow, round: Round<P>, alsoInSavepoint: () => void): unknown {
+    let event: BusEvent<P>;
+    try {
+      event = this.bus.rowToEvent(row);
+    } catch (failure) {
+      return failure;
+    }
+    return this.run(reaction, event, round, alsoInSavepoint);
+  }
+
   /**
    * One delivery in its own savepoint, with `alsoInSavepoint` (removing its row); what it emits
-   * joins the round only if it succeeded. Returns what it threw, or null.
+   * joins the round only if it succeeded. Returns what it threw, or null. The session's fault
+   * and duplicate rates are read inside, so settings that cannot be read fail this delivery only.
    */
   private run(reaction: Reaction<P>, event: BusEvent<P>, round: Round<P>, alsoInSavepoint?: () => void): unknown {
     const mine: BusEvent<P>[] = [];
     const faults = this.faults;
-    const faultRate = faults?.faultRate(event.sessionId) ?? 0;
+    let duplicateRate = 0;
     try {
       transaction(this.bus.db, () => {
+        const faultRate = faults?.faultRate(event.sessionId) ?? 0;
+        duplicateRate = faults?.duplicateRate(event.sessionId) ?? 0;
         if (faults && happens(faultRate, faults.random)) throw new InjectedFault(faultRate);
         // The delivery was handed to this reaction because it subscribed to this event's type,
         // which TypeScript cannot see through the stored name.
@@ -491,7 +555,7 @@ export class Relay<P extends EventPayloadBase> {
       return error ?? new Error("a reaction threw nothing");
     }
     round.emitted.push(...mine);
-    if (faults && happens(faults.duplicateRate(event.sessionId), faults.random)) round.duplicates.push({ event, reaction: reaction.name });
+    if (faults && happens(duplicateRate, faults.random)) round.duplicates.push({ event, reaction: reaction.name });
     return null;
   }
 
@@ -515,7 +579,7 @@ export class InjectedFault extends Error {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function attemptOf(
-  event: BusEvent<EventPayloadBase>,
+  event: EventKey,
   reaction: string,
   attempt: number,
   at: number,

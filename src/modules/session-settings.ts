@@ -1,7 +1,20 @@
 import { z } from "zod";
+import { demoDelayMsSchema, demoDelayRange } from "../platform/config";
 
 /** A chance, from never (0) to always (1). */
 const rate = z.number().min(0).max(1);
+
+/**
+ * The range of each knob measured in ms, written once: the schema below checks it, and the
+ * dashboard's inputs offer it. The demo delays share theirs with the environment's defaults.
+ */
+export const knobRanges = {
+  inventoryDelayMs: demoDelayRange,
+  paymentDelayMs: demoDelayRange,
+  reservationTtlMs: { min: 1_000, max: 3_600_000 },
+  orderTimeoutMs: { min: 1_000, max: 86_400_000 },
+} as const;
+const msIn = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
 
 /**
  * The teacher's knobs, per session (`GET`/`PATCH /settings`). Part of the words every module
@@ -12,9 +25,9 @@ const rate = z.number().min(0).max(1);
 export const sessionSettingsSchema = z
   .object({
     /** Demo delay before inventory reacts to an order (an order with skipDemoDelays ignores it). */
-    inventoryDelayMs: z.number().int().min(0).max(60_000),
+    inventoryDelayMs: demoDelayMsSchema,
     /** Demo delay before payment charges a reservation. */
-    paymentDelayMs: z.number().int().min(0).max(60_000),
+    paymentDelayMs: demoDelayMsSchema,
     /** Chance (0–1) that inventory fails an order that asked for no inventoryBehaviour. */
     inventoryFailureRate: rate,
     /** Chance (0–1) that the card is declined for an order that asked for no paymentBehaviour. */
@@ -26,9 +39,9 @@ export const sessionSettingsSchema = z
     /** When true, no delivery of this session runs until it is stepped or delivered by hand. */
     stepMode: z.boolean(),
     /** A PENDING reservation older than this is released (reason `expired`), its order cancelled (`timeout`); null: never. */
-    reservationTtlMs: z.number().int().min(1_000).max(3_600_000).nullable(),
+    reservationTtlMs: msIn(knobRanges.reservationTtlMs).nullable(),
     /** An order not final after this is cancelled (`timeout`) with its compensation. */
-    orderTimeoutMs: z.number().int().min(1_000).max(86_400_000),
+    orderTimeoutMs: msIn(knobRanges.orderTimeoutMs),
   })
   .meta({ id: "Settings" });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { StartupError, defaultDatabasePath, type SynchronousLevel } from "./db";
 
+/**
+ * A demo delay, in ms. One range, written here once: the environment's defaults for new
+ * sessions (`INVENTORY_DELAY_MS`, `PAYMENT_DELAY_MS`) and each session's knobs (`PATCH
+ * /settings`) both take it, so a default the server starts with is always a knob a session may
+ * keep. 60 s is the contract's range for the knobs (CONTRACT.md, session settings).
+ */
+export const demoDelayRange = { min: 0, max: 60_000 } as const;
+export const demoDelayMsSchema = z.number().int().min(demoDelayRange.min).max(demoDelayRange.max);
+
 /** One environment variable: its schema (with its default), the default as a person types it, and what it means. */
 interface Variable<Schema extends z.ZodType = z.ZodType> {
   schema: Schema;
@@ -28,7 +37,7 @@ export const environment = {
     schema: z.string().min(1).default(defaultDatabasePath),
     default: "db/saga.sqlite",
     meaning:
-      "SQLite file, created on first start; :memory: for a throwaway server. One server per file (lock file <path>.lock); a database written by a newer version is refused, untouched",
+      "SQLite file, created on first start; :memory: for a throwaway server. One server per file (lock <path>-lock, dropped by the kernel when its server dies); a database written by a newer version is refused, untouched",
   }),
   SQLITE_SYNCHRONOUS: variable({
     schema: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
@@ -36,14 +45,14 @@ export const environment = {
     meaning: "SQLite synchronous level: OFF, NORMAL, FULL or EXTRA (what a power cut may lose: docs/architecture.md, Durability)",
   }),
   INVENTORY_DELAY_MS: variable({
-    schema: z.coerce.number().int().min(0).max(600_000).default(3_000),
+    schema: z.coerce.number().pipe(demoDelayMsSchema).default(3_000),
     default: "3000",
-    meaning: "demo delay before inventory reacts to an order, 0-600000 ms (new sessions; PATCH /settings changes one session's)",
+    meaning: `demo delay before inventory reacts to an order, ${demoDelayRange.min}-${demoDelayRange.max} ms (new sessions; PATCH /settings changes one session's)`,
   }),
   PAYMENT_DELAY_MS: variable({
-    schema: z.coerce.number().int().min(0).max(600_000).default(5_000),
+    schema: z.coerce.number().pipe(demoDelayMsSchema).default(5_000),
     default: "5000",
-    meaning: "demo delay before payment charges a reservation, 0-600000 ms (new sessions; PATCH /settings changes one session's)",
+    meaning: `demo delay before payment charges a reservation, ${demoDelayRange.min}-${demoDelayRange.max} ms (new sessions; PATCH /settings changes one session's)`,
   }),
   MAX_ORDERS_PER_SESSION: variable({
     schema: z.coerce.number().int().min(1).max(1_000_000).default(5_000),

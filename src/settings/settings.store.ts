@@ -16,18 +16,24 @@ export const SETTINGS_CACHE_SESSIONS = 10_000;
 export class SettingsStore implements SettingsReader {
   private readonly cache = new Map<string, SessionSettings>();
 
+  private readonly defaults: SessionSettings;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly defaults: SessionSettings,
-  ) {}
+    defaults: SessionSettings,
+    private readonly warn: (sessionId: string, problem: string) => void = (sessionId, problem) =>
+      console.error(`settings of session ${sessionId}: ${problem}`),
+  ) {
+    // Defaults outside the knobs' ranges would be settings no session could keep: refused when composing.
+    this.defaults = sessionSettingsSchema.parse(defaults);
+  }
 
   of(sessionId: string): SessionSettings {
     const cached = this.cache.get(sessionId);
     if (cached) return cached;
     const row = this.db.select().from(sessionSettings).where(eq(sessionSettings.sessionId, sessionId)).get();
-    // Stored settings are parsed over today's defaults: a knob added since has its default.
-    const settings = row ? sessionSettingsSchema.parse({ ...this.defaults, ...(row.settings as object) }) : this.defaults;
+    const settings = row ? readStoredSettings(row.settings, this.defaults, (problem) => this.warn(sessionId, problem)) : this.defaults;
     this.remember(sessionId, settings);
     return settings;
   }
@@ -57,4 +63,29 @@ export class SettingsStore implements SettingsReader {
     this.cache.set(sessionId, settings);
     if (this.cache.size > SETTINGS_CACHE_SESSIONS) this.cache.delete(this.cache.keys().next().value as string);
   }
+}
+
+type Knob = keyof SessionSettings;
+const knobs = Object.keys(sessionSettingsSchema.shape) as Knob[];
+
+/**
+ * A session's stored settings, read leniently: each knob is checked on its own, and one that no
+ * longer parses (a range narrowed since it was stored, a row written by hand) falls back to
+ * today's default, reported through `warn`, while the others keep their stored values. A knob
+ * added since the row was written has its default too. So a stored row never makes the
+ * session's settings unreadable (`GET /settings` a 500, every delivery of the session a failure).
+ */
+export function readStoredSettings(stored: unknown, defaults: SessionSettings, warn: (problem: string) => void): SessionSettings {
+  const given: Record<string, unknown> = stored !== null && typeof stored === "object" ? { ...stored } : {};
+  const settings: Record<string, unknown> = {};
+  for (const knob of knobs) {
+    if (!(knob in given)) {
+      settings[knob] = defaults[knob];
+      continue;
+    }
+    const parsed = sessionSettingsSchema.shape[knob].safeParse(given[knob]);
+    if (!parsed.success) warn(`stored ${knob} ${JSON.stringify(given[knob])} is not a valid value; using the default, ${defaults[knob]}`);
+    settings[knob] = parsed.success ? parsed.data : defaults[knob];
+  }
+  return sessionSettingsSchema.parse(settings);
 }

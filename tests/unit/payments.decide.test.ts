@@ -8,6 +8,7 @@ import {
   onStockReleased,
   onStockReservedCharge,
   onStockReservedOpen,
+  onStockRestocked,
 } from "../../src/modules/payments/payments.decide";
 import type { SagaEvent } from "../../src/modules/events";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
@@ -123,6 +124,18 @@ describe("payments: refunds", () => {
       .given(undefined)
       .when(notDelivered)
       .then([refunded(null, 0, notDelivered.data.reason)]);
+  });
+  test("a payment refunded already is never refunded again, and no second refund is announced", () => {
+    const released = sagaEvent("INVENTORY_RELEASED", { reservationId: "res-1", items: [], cause: "timeout", reason: "expired" });
+    const restocked = sagaEvent("INVENTORY_RESTOCKED", { reservationId: "res-1", items: [], cause: "customer", reason: "cancelled" });
+    const already: PaymentState = { ...paid, status: "REFUNDED" };
+    const ignored: PaymentOutcome[] = [{ type: "ignore", reason: "the payment is already refunded" }];
+    decisionSpec(onStockNotDelivered).given(already).when(notDelivered).then(ignored);
+    decisionSpec(onStockReleased)
+      .given(already)
+      .when(released)
+      .then([{ type: "ignore", reason: "no money was taken" }]);
+    decisionSpec(onStockRestocked).given(already).when(restocked).then(ignored);
   });
   test("a reservation that failed at the reserve stage took no money", () => {
     const short: SagaEvent<"INVENTORY_FAILED"> = sagaEvent("INVENTORY_FAILED", {

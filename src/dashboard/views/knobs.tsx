@@ -1,4 +1,4 @@
-import type { SessionSettings } from "../../modules/session-settings";
+import { type SessionSettings, knobRanges } from "../../modules/session-settings";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
@@ -42,7 +42,15 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
         {delays.map(([name, label, title]) => (
           <label class="knob" data-knob={name} title={title}>
             <span class="knob-label">{label}</span>
-            <input type="number" name={name} min="0" max="60000" step="100" inputmode="numeric" value={String(settings[name])} />
+            <input
+              type="number"
+              name={name}
+              min={String(knobRanges[name].min)}
+              max={String(knobRanges[name].max)}
+              step="100"
+              inputmode="numeric"
+              value={String(settings[name])}
+            />
             <span class="knob-unit muted">ms</span>
           </label>
         ))}
@@ -64,8 +72,8 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
           <input
             type="number"
             name="reservationTtlMs"
-            min="1000"
-            max="3600000"
+            min={String(knobRanges.reservationTtlMs.min)}
+            max={String(knobRanges.reservationTtlMs.max)}
             step="1000"
             inputmode="numeric"
             placeholder="never"
@@ -78,8 +86,8 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
           <input
             type="number"
             name="orderTimeoutMs"
-            min="1000"
-            max="86400000"
+            min={String(knobRanges.orderTimeoutMs.min)}
+            max={String(knobRanges.orderTimeoutMs.max)}
             step="1000"
             inputmode="numeric"
             value={String(settings.orderTimeoutMs)}

@@ -70,9 +70,13 @@ export function onStockReservedCharge(
 
 /**
  * Gives a taken payment back and says so, so the order can end. Also said when the payment is
- * already gone (a payments reset): the saga still needs its last step.
+ * already gone (a payments reset): the saga still needs its last step. A payment refunded
+ * already was said to be once: two reasons to refund (the stock handed back, and the charge it
+ * came too late for) meet in one saga when an expiry and a charge race, so the second changes
+ * nothing and says nothing, or the customer would hear of the refund twice.
  */
 function refund(payment: PaymentState, reason: string, cause: StockReturnCause | null): PaymentOutcome[] {
+  if (payment?.status === "REFUNDED") return ignore("the payment is already refunded");
   const move: PaymentOutcome[] =
     payment?.status === "SUCCESS" ? [{ type: "move", paymentId: payment.id, from: "SUCCESS", to: "REFUNDED", failureReason: reason }] : [];
   return [

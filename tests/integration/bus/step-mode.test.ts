@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { countAllRows } from "../../support/db-snapshot";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
+import { demoDelayRange } from "../../../src/platform/config";
 
 describe("GET / PATCH /settings", () => {
   test("a session starts with the server's demo delays and no step mode", async () => {
@@ -24,7 +25,7 @@ describe("GET / PATCH /settings", () => {
     const unknown = await t.request("PATCH", "/settings", { body: { stepMode: true, warpSpeed: 9 } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.code).toBe("VALIDATION_FAILED");
-    const tooLong = await t.request("PATCH", "/settings", { body: { paymentDelayMs: 60_001 } });
+    const tooLong = await t.request("PATCH", "/settings", { body: { paymentDelayMs: demoDelayRange.max + 1 } });
     expect(tooLong.body.details).toEqual([{ path: "paymentDelayMs", message: expect.any(String) }]);
     expect((await t.request("PATCH", "/settings", { body: { stepMode: "yes" } })).status).toBe(400);
     expect(countAllRows(t.deps.db)).toEqual(before);

@@ -94,7 +94,7 @@ describe("a database written by a newer schema", () => {
 });
 
 describe("one server per database file", () => {
-  test("a second process is refused, naming the one that serves it; a lock left by a dead process is taken over", async () => {
+  test("a second process is refused, naming the one that serves it; the lock of a killed process is gone with it", async () => {
     const path = join(dir, "shared.sqlite");
     const first = Bun.spawn(["bun", "src/main.ts"], {
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: path },
@@ -114,7 +114,7 @@ describe("one server per database file", () => {
       first.kill("SIGKILL");
       await first.exited;
     }
-    // The first died without removing its lock: the next one takes it over.
+    // The first was killed: the kernel dropped its lock, so the next one takes it.
     const release = lockDatabase(path);
     expect(() => lockDatabase(path, process.pid + 1_000_000)).toThrow(`process ${process.pid} is serving it`);
     release();

@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import type { SessionSettings } from "../../src/modules/session-settings";
+import { readStoredSettings } from "../../src/settings/settings.store";
+
+const defaults: SessionSettings = {
+  inventoryDelayMs: 3_000,
+  paymentDelayMs: 5_000,
+  inventoryFailureRate: 0,
+  paymentFailureRate: 0,
+  duplicateDeliveryRate: 0,
+  reactionFaultRate: 0,
+  stepMode: false,
+  reservationTtlMs: null,
+  orderTimeoutMs: 300_000,
+};
+
+/** Given a stored row, when it is read, then these settings and these warnings. */
+function read(stored: unknown) {
+  const warnings: string[] = [];
+  return { settings: readStoredSettings(stored, defaults, (problem) => warnings.push(problem)), warnings };
+}
+
+describe("stored settings, read knob by knob", () => {
+  test("a row that parses is the session's settings; a knob it lacks (added since) has its default", () => {
+    expect(read({ paymentFailureRate: 0.3, stepMode: true })).toEqual({
+      settings: { ...defaults, paymentFailureRate: 0.3, stepMode: true },
+      warnings: [],
+    });
+  });
+  test("a knob that no longer parses falls back to its default, said once; the others keep their values", () => {
+    expect(read({ paymentFailureRate: 0.3, inventoryDelayMs: 9_999_999, orderTimeoutMs: "soon" })).toEqual({
+      settings: { ...defaults, paymentFailureRate: 0.3 },
+      warnings: [
+        "stored inventoryDelayMs 9999999 is not a valid value; using the default, 3000",
+        'stored orderTimeoutMs "soon" is not a valid value; using the default, 300000',
+      ],
+    });
+  });
+  test("a row that is not an object at all is the defaults; unknown keys are dropped", () => {
+    expect(read("garbage").settings).toEqual(defaults);
+    expect(read(null).settings).toEqual(defaults);
+    expect(read({ warpSpeed: 9 }).settings).toEqual(defaults);
+  });
+});
