@@ -1,7 +1,8 @@
 import { zValidator } from "@hono/zod-validator";
-import type { Env, ValidationTargets } from "hono";
+import type { Context, Env, ValidationTargets } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
+import { isClientGone } from "./client-gone";
 import { MalformedJsonError, ValidationError } from "./errors";
 import { documentsRequest } from "./openapi";
 
@@ -54,6 +55,20 @@ const readJson = <Schema extends z.ZodType>(schema: Schema) =>
     c.req.addValidatedData("json", result.data as object);
     await next();
   });
+
+/**
+ * The submitted form of a route that reports its fields itself: a body that is not a form reads
+ * as an empty one, so each missing field is reported. A client that went away mid-upload is not
+ * an empty form, though: that goes on to the root error handler, which says so.
+ */
+export async function readForm(c: Context): Promise<FormData> {
+  try {
+    return await c.req.formData();
+  } catch (thrown) {
+    if (isClientGone(thrown, c.req.raw)) throw thrown;
+    return new FormData();
+  }
+}
 
 /** Lists answer at most this many rows (newest first); `?limit=` asks for fewer. */
 export const MAX_LIST_LIMIT = 1_000;
