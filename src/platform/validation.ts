@@ -11,6 +11,13 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 const validationErrorOf = ({ issues }: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
   new ValidationError(issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
 
+/** `value` checked by `schema`; a failure is the VALIDATION_FAILED every route answers, thrown to the root error handler. */
+export function validated<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationErrorOf(result.error);
+  return result.data;
+}
+
 /**
  * zod validation of the query or path parameters, with the one hook every route shares: a
  * failure becomes VALIDATION_FAILED with a detail per failing field, thrown to the root error
@@ -50,9 +57,7 @@ const readJson = <Schema extends z.ZodType>(schema: Schema) =>
         throw new MalformedJsonError("Request body is not valid JSON");
       }
     }
-    const result = schema.safeParse(body);
-    if (!result.success) throw validationErrorOf(result.error);
-    c.req.addValidatedData("json", result.data as object);
+    c.req.addValidatedData("json", validated(schema, body) as object);
     await next();
   });
 
