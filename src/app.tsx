@@ -5,6 +5,7 @@ import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { ErrorFragment } from "./dashboard";
 import { docs } from "./platform/openapi";
+import { CLIENT_CLOSED_REQUEST, isClientGone } from "./platform/client-gone";
 import { AppError, MalformedJsonError, PayloadTooLargeError, RouteNotFoundError, internalErrorBody } from "./platform/errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -77,6 +78,12 @@ export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
    * request's own target is left as it was.
    */
   app.onError((thrown, c) => {
+    if (isClientGone(thrown, c.req.raw)) {
+      // Not a server error, and nobody is left to answer: one line, and a status of its own
+      // for the request metrics. Nothing was written: every body is read before any write.
+      console.warn(`${c.req.method} ${c.req.path}: the client closed the connection before its request body arrived`);
+      return new Response(null, { status: CLIENT_CLOSED_REQUEST });
+    }
     const error = asAppError(thrown);
     if (!error) {
       console.error(`${c.req.method} ${c.req.path} failed`, thrown);

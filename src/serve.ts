@@ -2,6 +2,7 @@ import { createSagaServer } from "./compose";
 import type { ServerConfig } from "./platform/config";
 import { type Database, openDatabase } from "./platform/db";
 import { lockDatabase } from "./platform/db-lock";
+import { routeByPath } from "./platform/request-target";
 
 /**
  * Runs the server as a process: composes it on the configured database (or the one given, so
@@ -42,7 +43,7 @@ export function serve(config: ServerConfig, given?: Database) {
   const purgeTimer = setInterval(purge, 3_600_000);
   purgeTimer.unref();
 
-  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: app.fetch, idleTimeout: 60 });
+  const server = Bun.serve({ port: config.port, hostname: config.host, fetch: routeByPath(app.fetch), idleTimeout: 60 });
   console.log(`saga workshop server listening on http://${server.hostname}:${server.port} (database: ${config.databasePath})`);
 
   const shutdown = () => {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { idempotencyHeaderSchema, orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
 import { sessionSettingsSchema } from "../modules/session-settings";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
-import { validate } from "../platform/validation";
+import { readForm, validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
 import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
@@ -199,7 +199,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(stockPanels(c.var.sessionId));
     })
     .post("/orders", async (c) => {
-      const form = await c.req.formData().catch(() => new FormData());
+      const form = await readForm(c);
       const parsed = parseOrderForm(form);
       if (!parsed.ok) {
         // 422 so scripts can tell; htmx 4 swaps error answers like any other.
@@ -227,7 +227,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       );
     })
     .post("/inventory/check", async (c) => {
-      const parsed = parseOrderForm(await c.req.formData().catch(() => new FormData()));
+      const parsed = parseOrderForm(await readForm(c));
       if (!parsed.ok) return c.html(<OrderResult errors={parsed.errors} />, 422);
       return c.html(<AvailabilityResult check={inventory.queries.checkAvailability(c.var.sessionId, parsed.input.items)} />);
     });

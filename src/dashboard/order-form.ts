@@ -1,4 +1,5 @@
 import type { ErrorDetail } from "../platform/errors";
+import { validated } from "../platform/validation";
 import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
 import { type Behaviour, behaviourSchema } from "../modules/saga-terms";
 
@@ -24,6 +25,12 @@ export function emptyOrderForm(defaultProduct: string | undefined): OrderFormSta
   };
 }
 
+/** A quantity as typed: a whole number (the schema then bounds it). */
+const wholeNumber = /^\d{1,9}$/;
+
+/** A line left blank, which the form ignores. */
+const isEmpty = (line: { product: string; quantity: string }) => line.product === "" && line.quantity === "";
+
 export type ParsedOrderForm = { ok: true; input: PlaceOrderInput } | { ok: false; errors: ErrorDetail[] };
 
 function behaviourOf(value: FormDataEntryValue | null): BehaviourChoice {
@@ -33,10 +40,12 @@ function behaviourOf(value: FormDataEntryValue | null): BehaviourChoice {
 
 /**
  * Turns the submitted form into the same body `POST /orders` takes and validates it with the
- * same schema, so the form and the API can never disagree on what a valid order is.
+ * same schema, so the form and the API can never disagree on what a valid order is. Mistakes a
+ * user can make in the form come back as its errors; more lines than an order may have throws
+ * the API's own ValidationError.
  */
 export function parseOrderForm(form: FormData): ParsedOrderForm {
-  const products = form.getAll("product").map(String).slice(0, MAX_ORDER_LINES);
+  const products = form.getAll("product").map(String);
   const quantities = form.getAll("quantity").map(String);
   const lines = products.map((product, i) => ({ product: product.trim(), quantity: (quantities[i] ?? "").trim() }));
   const choices = {
@@ -44,14 +53,25 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
     skipDemoDelays: form.get("skipDemoDelays") !== null,
   };
+  const filled = lines.filter((line) => !isEmpty(line));
+  // More lines than an order may have: the page's form never sends that (it offers FORM_LINES),
+  // so it is judged exactly as `POST /orders` judges the same lines, a 400 VALIDATION_FAILED
+  // thrown to the app's one error path, rather than a hint beside the form.
+  if (filled.length > MAX_ORDER_LINES) {
+    const asSent = filled.map((line) => ({
+      product: line.product,
+      quantity: wholeNumber.test(line.quantity) ? Number(line.quantity) : line.quantity,
+    }));
+    return { ok: true, input: validated(placeOrderBodySchema, { items: asSent }) };
+  }
 
   const errors: ErrorDetail[] = [];
   const items: { product: string; quantity: number }[] = [];
   lines.forEach((line, i) => {
-    if (line.product === "" && line.quantity === "") return;
+    if (isEmpty(line)) return;
     const label = `line ${i + 1}`;
     if (line.product === "") errors.push({ path: `${label}.product`, message: "Choose a product for this quantity" });
-    if (!/^\d{1,9}$/.test(line.quantity)) {
+    if (!wholeNumber.test(line.quantity)) {
       errors.push({ path: `${label}.quantity`, message: "Quantity must be a whole number" });
       return;
     }

@@ -97,7 +97,7 @@ export class StreamRegistry {
   }
 }
 
-/** The caller's IP address when served by Bun (`Bun.serve` hands the server to hono as its env). */
+/** The caller's IP address when served by Bun (`Bun.serve` hands the server, or routeByPath its stand-in, to hono as its env). */
 function clientAddress(c: Context): string | undefined {
   const server = c.env as { requestIP?: (request: Request) => { address: string } | null } | undefined;
   return server?.requestIP?.(c.req.raw)?.address ?? undefined;

@@ -1,7 +1,8 @@
 import { zValidator } from "@hono/zod-validator";
-import type { Env, ValidationTargets } from "hono";
+import type { Context, Env, ValidationTargets } from "hono";
 import { createMiddleware } from "hono/factory";
 import { z } from "zod";
+import { isClientGone } from "./client-gone";
 import { MalformedJsonError, ValidationError } from "./errors";
 import { documentsRequest } from "./openapi";
 
@@ -9,6 +10,13 @@ const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 
 const validationErrorOf = ({ issues }: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
   new ValidationError(issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
+
+/** `value` checked by `schema`; a failure is the VALIDATION_FAILED every route answers, thrown to the root error handler. */
+export function validated<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationErrorOf(result.error);
+  return result.data;
+}
 
 /**
  * zod validation of the query or path parameters, with the one hook every route shares: a
@@ -49,11 +57,23 @@ const readJson = <Schema extends z.ZodType>(schema: Schema) =>
         throw new MalformedJsonError("Request body is not valid JSON");
       }
     }
-    const result = schema.safeParse(body);
-    if (!result.success) throw validationErrorOf(result.error);
-    c.req.addValidatedData("json", result.data as object);
+    c.req.addValidatedData("json", validated(schema, body) as object);
     await next();
   });
+
+/**
+ * The submitted form of a route that reports its fields itself: a body that is not a form reads
+ * as an empty one, so each missing field is reported. A client that went away mid-upload is not
+ * an empty form, though: that goes on to the root error handler, which says so.
+ */
+export async function readForm(c: Context): Promise<FormData> {
+  try {
+    return await c.req.formData();
+  } catch (thrown) {
+    if (isClientGone(thrown, c.req.raw)) throw thrown;
+    return new FormData();
+  }
+}
 
 /** Lists answer at most this many rows (newest first); `?limit=` asks for fewer. */
 export const MAX_LIST_LIMIT = 1_000;
