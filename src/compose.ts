@@ -1,6 +1,6 @@
 import { createApp } from "./app";
 import { Bus } from "./bus/bus";
-import { DeliveryLog } from "./bus/delivery-log";
+import { DeliveryLog, type DeliveryLogLimits } from "./bus/delivery-log";
 import { Relay, type RelayOptions } from "./bus/relay";
 import { apiDocsRoutes } from "./api-docs/api-docs.routes";
 import { serverMetrics } from "./metrics/metrics";
@@ -48,6 +48,8 @@ export interface SagaServerOptions {
   teacherToken?: string | null;
   /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 64 per client address, 2,048 in total). */
   streams?: Partial<StreamLimits>;
+  /** What the delivery log (`GET /orders/:id/deliveries`) may hold in memory (defaults: 32 MiB, 2 MiB per session, 200 attempts per order). */
+  deliveryLog?: Partial<DeliveryLogLimits>;
 }
 
 /**
@@ -94,7 +96,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const modules = [orders, inventory, payments, notifications] as const;
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
-  const deliveryLog = new DeliveryLog();
+  const deliveryLog = new DeliveryLog(options.deliveryLog);
   const relay = new Relay(bus, clock, {
     deliveryLog,
     isHeld: (sessionId) => settings.of(sessionId).stepMode,

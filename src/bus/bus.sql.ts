@@ -232,6 +232,15 @@ export function busStatements(sqlite: SQLite) {
     sessionEventsAfter: sqlite.prepare<EventRow, [{ sessionId: string; after: number; limit: number }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId AND e.session_seq > $after ORDER BY e.session_seq LIMIT $limit`,
     ),
+    /** Read row by row (iterate), so a reader can stop at a byte budget before the range is done. */
+    sessionEventsThrough: sqlite.prepare<EventRow, [{ sessionId: string; after: number; through: number }]>(
+      `SELECT ${eventColumns} FROM events e
+       WHERE e.session_id = $sessionId AND e.session_seq > $after AND e.session_seq <= $through ORDER BY e.session_seq`,
+    ),
+    /** The seq of the session's event `offset + 1` places after `after`, if it has that many: steps over at most that many index entries. */
+    sessionSeqAtOffset: sqlite.prepare<{ seq: number }, [{ sessionId: string; after: number; offset: number }]>(
+      "SELECT session_seq AS seq FROM events WHERE session_id = $sessionId AND session_seq > $after ORDER BY session_seq LIMIT 1 OFFSET $offset",
+    ),
     sessionEventCount: sqlite.prepare<{ n: number }, [{ sessionId: string }]>(
       "SELECT count(*) AS n FROM events WHERE session_id = $sessionId",
     ),

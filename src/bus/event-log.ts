@@ -18,6 +18,28 @@ export class EventLog<P extends EventPayloadBase> {
     return this.statements.sessionEventsAfter.all({ sessionId, after: afterSeq, limit }).map(this.toEvent);
   }
 
+  /**
+   * The session's events after `afterSeq` and up to `throughSeq`, oldest first, as many as fit in
+   * `maxBytes` of stored JSON (UTF-8), and always at least one. Rows are read one at a time and
+   * reading stops at the budget, so a reader of a log whose events may be 50 KB each (100-line
+   * orders) holds one page, never the whole range. Read it again from the last seq it gave.
+   */
+  sessionEventsPage(sessionId: string, afterSeq: number, throughSeq: number, maxBytes: number): BusEvent<P>[] {
+    const page: BusEvent<P>[] = [];
+    let bytes = 0;
+    for (const row of this.statements.sessionEventsThrough.iterate({ sessionId, after: afterSeq, through: throughSeq })) {
+      bytes += Buffer.byteLength(row.data);
+      if (page.length > 0 && bytes > maxBytes) break;
+      page.push(this.toEvent(row));
+    }
+    return page;
+  }
+
+  /** Whether the session's log holds more than `count` events after `afterSeq`, without reading them. */
+  hasMoreThan(sessionId: string, afterSeq: number, count: number): boolean {
+    return this.statements.sessionSeqAtOffset.get({ sessionId, after: afterSeq, offset: count }) !== null;
+  }
+
   /** The session's newest events, newest first (the dashboard's log panel). */
   recentSessionEvents(sessionId: string, limit: number): BusEvent<P>[] {
     return this.statements.recentSessionEvents.all({ sessionId, limit }).map(this.toEvent);

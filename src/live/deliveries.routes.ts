@@ -32,7 +32,7 @@ export function deliveriesRoutes(orders: Pick<OrdersModule["queries"], "findOrde
     tag: "orders",
     summary: "Every delivery attempt of an order's saga",
     description:
-      "In the order the relay made them, with outcomes: applied, duplicate_ignored, failed (with when it is retried), dead_lettered. Kept in memory for the newest 10,000 orders; empty after a restart.",
+      "In the order the relay made them, with outcomes: applied, duplicate_ignored, failed (with when it is retried), dead_lettered. Kept in memory, bounded by bytes (32 MiB in all, 2 MiB per session), the least recently delivered-to orders dropped first; empty after a restart.",
     answer: { description: "Attempts", schema: z.array(deliveryAttemptSchema) },
     errors: ["NOT_FOUND"],
   });

@@ -6,6 +6,7 @@ import type { SessionEnv } from "../platform/session";
 import type { SagaBus, SagaEvent } from "../modules/events";
 import type { SessionChange } from "../modules/module-deps";
 import type { SessionChangeFeed } from "./session-changes";
+import { StreamBacklog } from "./stream-backlog";
 
 /**
  * Caps on open `GET /events/stream` connections. Each open stream holds a socket and a bus
@@ -25,10 +26,20 @@ export interface StreamLimits {
   /** At most this many missed events are replayed after a `Last-Event-ID` / `?after=`. */
   maxReplay: number;
   /**
-   * Events waiting for a client that reads too slowly. Past this the stream is closed rather
-   * than let memory grow; the client reconnects with Last-Event-ID and catches up from the log.
+   * A stream reads the log (its replay, and the events it heard of) in pages of at most this many
+   * bytes of stored JSON, and always at least one event. The events wait in the log, not in the
+   * stream: a stream whose reader stalls holds one page, whatever it owes.
+   */
+  pageBytes: number;
+  /**
+   * Committed events a stream may owe a client that reads too slowly, or has stopped reading.
+   * They cost no memory (they are read from the log when their turn comes); the cap frees the slot
+   * of a reader that will never catch up. Past it the stream is cut off; the client reconnects
+   * with Last-Event-ID and catches up from the log (or is told to RESYNC).
    */
   maxBacklog: number;
+  /** What a stream's backlog (its marks of the log and its change notices) may hold in memory, in bytes; past it, cut off too. */
+  maxBacklogBytes: number;
 }
 
 export const defaultStreamLimits: StreamLimits = {
@@ -38,7 +49,11 @@ export const defaultStreamLimits: StreamLimits = {
   total: 2_048,
   heartbeatMs: 15_000,
   maxReplay: 1_000,
+  // Two events of a 100-line order (24–49 KB each) never share a page; about a hundred small ones do.
+  pageBytes: 32 * 1024,
   maxBacklog: 10_000,
+  // About a thousand notices: a change notice repeated in a row is queued once.
+  maxBacklogBytes: 64 * 1024,
 };
 
 /** Counts open streams, per session and in total; a slot is taken before streaming and always given back. */
@@ -117,6 +132,20 @@ function resumeAfter(c: Context<SessionEnv>): number | null {
 }
 
 /**
+ * One Server-Sent Events message, framed. Each message is written as one string so that while a
+ * write waits on a socket nobody reads, the stream holds one copy of it (the bytes handed to the
+ * response), not its data, its lines and its bytes (hono's writeSSE keeps all three). `data` is
+ * one line: JSON.stringify escapes every line break; `event` and `id` are event types and numbers.
+ */
+export function sseFrame(message: { event: string; data: string; id?: string }): string {
+  return `event: ${message.event}\ndata: ${message.data}\n${message.id === undefined ? "" : `id: ${message.id}\n`}\n`;
+}
+
+/** A committed event as its stream message: `id:` its seq, `event:` its type, `data:` the event as GET /events answers it. */
+const eventFrame = (event: SagaEvent) =>
+  sseFrame({ id: String(event.sessionSeq), event: event.type, data: JSON.stringify(eventToJson(event)) });
+
+/**
  * `GET /events/stream`: Server-Sent Events, one message per committed event of the session:
  * `id: <seq>`, `event: <TYPE>`, `data: <the event as GET /events answers it>`. The bus
  * announces events only after their commit, so a client never sees an event that could
@@ -124,8 +153,13 @@ function resumeAfter(c: Context<SessionEnv>): number | null {
  * first, so a reconnect loses nothing. A seed or a reset of the session arrives as a message
  * named after the change (`INVENTORY_CHANGED`, `ORDERS_RESET`, `SETTINGS_CHANGED`, ...), without an
  * id: it is not part of the log.
+ *
+ * Events are never queued in memory: the stream notes how far the log has gone (a backlog of
+ * marks, see StreamBacklog) and reads the events from the log a page of `pageBytes` at a time
+ * when their turn comes, replay and live alike. So a stream costs one page however much it owes.
  */
 export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: StreamRegistry) {
+  const limits = registry.limits;
   return (c: Context<SessionEnv>) => {
     const sessionId = c.var.sessionId;
     const after = resumeAfter(c);
@@ -134,7 +168,7 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
     return streamSSE(
       c,
       async (stream) => {
-        const pending: (SagaEvent | SessionChange)[] = [];
+        const backlog = new StreamBacklog();
         let wake: (() => void) | null = null;
         let closed = false;
         const close = () => {
@@ -143,75 +177,99 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
         };
         stream.onAbort(close);
         c.req.raw.signal.addEventListener("abort", close);
-        // A reader too slow for the backlog cap (or one that stopped reading) is cut off: what
-        // is queued for it is dropped, it hears of nothing more, and the stream is aborted, which
-        // also releases a write stuck on a socket nobody reads. It reconnects with Last-Event-ID.
+        // A reader too slow for the backlog caps (or one that stopped reading) is cut off: what
+        // it is owed is dropped, it hears of nothing more, and the stream is aborted, which also
+        // releases a write stuck on a socket nobody reads. It reconnects with Last-Event-ID.
         const cutOff = () => {
-          pending.length = 0;
+          backlog.clear();
           stopListening();
           release();
           close();
           stream.abort();
         };
-        const queue = () => {
-          if (pending.length > registry.limits.maxBacklog) cutOff();
-          else if (pending.length > 0) wake?.();
+        const heard = () => {
+          if (backlog.events > limits.maxBacklog || backlog.bytes > limits.maxBacklogBytes) cutOff();
+          else wake?.();
         };
-        // Listen before replaying, so nothing committed in between is missed; seq dedupes the overlap.
         const unlisten = bus.listen((committed) => {
           if (closed) return;
-          for (const event of committed) if (event.sessionId === sessionId) pending.push(event);
-          queue();
+          let count = 0;
+          let newest = 0;
+          for (const event of committed) {
+            if (event.sessionId !== sessionId) continue;
+            count += 1;
+            newest = Math.max(newest, event.sessionSeq);
+          }
+          if (count === 0) return;
+          backlog.heardEvents(newest, count);
+          heard();
         });
         const unlistenChanges = changes.listen((changed, change) => {
           if (changed !== sessionId || closed) return;
-          pending.push(change);
-          queue();
+          backlog.heardChange(change);
+          heard();
         });
         const stopListening = () => {
           unlisten();
           unlistenChanges();
         };
+        // Read in the same turn as listening, and transactions never span a turn: every event
+        // up to `newest` is in the log now, and every later one will be heard.
+        const newest = bus.log.newestSessionSeq(sessionId);
         const heartbeat = setInterval(() => {
           void stream.write(": keep-alive\n\n").catch(close);
-        }, registry.limits.heartbeatMs);
+        }, limits.heartbeatMs);
 
-        let lastSent = after ?? 0;
-        const send = async (event: SagaEvent | SessionChange) => {
-          // A seed or a reset is no event of the log: it has no seq, and is never replayed.
-          if (typeof event === "string") return stream.writeSSE({ event, data: JSON.stringify({ sessionId, change: event }) });
-          if (event.sessionSeq <= lastSent) return;
-          lastSent = event.sessionSeq;
-          await stream.writeSSE({ id: String(event.sessionSeq), event: event.type, data: JSON.stringify(eventToJson(event)) });
+        let lastSent = after ?? newest;
+        /** Sends the log's events after `lastSent` up to `throughSeq`, a page at a time. */
+        const sendLog = async (throughSeq: number) => {
+          while (!closed && lastSent < throughSeq) {
+            const page = bus.log.sessionEventsPage(sessionId, lastSent, throughSeq, limits.pageBytes);
+            // What is left of the range was removed by a reset (ORDERS_RESET tells the client).
+            if (page.length === 0) break;
+            // Each event is taken off the page and only its frame is handed on, so while a write
+            // waits on a socket nobody reads, the stream keeps neither the event nor its frame's text.
+            const nextFrame = (event: SagaEvent) => {
+              lastSent = event.sessionSeq;
+              return eventFrame(event);
+            };
+            while (page.length > 0 && !closed) await stream.write(nextFrame(page.shift()!));
+          }
+          lastSent = Math.max(lastSent, throughSeq);
         };
+        const sendChange = (change: SessionChange) =>
+          stream.write(sseFrame({ event: change, data: JSON.stringify({ sessionId, change }) }));
 
         try {
           // A position the log cannot serve is never skipped over in silence: the client is told
           // to reload its view (RESYNC) and the stream goes on from the log's end. That is a
           // Last-Event-ID ahead of every seq the log ever gave (a tab open across a restart on a
           // fresh database), or more missed events than a replay may hold.
-          const missed = after === null ? [] : bus.log.sessionEvents(sessionId, after, registry.limits.maxReplay + 1);
-          const newest = bus.log.newestSessionSeq(sessionId);
           const resync =
-            after !== null && after > newest
-              ? "ahead of the log"
-              : missed.length > registry.limits.maxReplay
-                ? `more than ${registry.limits.maxReplay} missed events`
-                : null;
+            after === null
+              ? null
+              : after > newest
+                ? "ahead of the log"
+                : bus.log.hasMoreThan(sessionId, after, limits.maxReplay)
+                  ? `more than ${limits.maxReplay} missed events`
+                  : null;
           if (resync) lastSent = newest;
           // Tells the client the stream is live (and, for curl, that it is connected to the right session).
-          await stream.writeSSE({ event: "ready", data: JSON.stringify({ sessionId, after: lastSent }) });
+          await stream.write(sseFrame({ event: "ready", data: JSON.stringify({ sessionId, after: resync ? newest : (after ?? 0) }) }));
           if (resync) {
-            await stream.writeSSE({ event: "RESYNC", data: JSON.stringify({ sessionId, reason: resync, after: lastSent }) });
+            await stream.write(sseFrame({ event: "RESYNC", data: JSON.stringify({ sessionId, reason: resync, after: newest }) }));
           } else {
-            for (const event of missed) await send(event);
+            await sendLog(newest);
           }
           while (!closed) {
-            while (pending.length > 0 && !closed) await send(pending.shift()!);
+            for (let owed = backlog.take(); owed !== undefined && !closed; owed = backlog.take()) {
+              if (owed.log) await sendLog(owed.throughSeq);
+              else await sendChange(owed.change);
+            }
             if (closed) break;
             await new Promise<void>((resolve) => {
               wake = resolve;
-              if (pending.length > 0 || closed) resolve();
+              if (backlog.size > 0 || closed) resolve();
             });
             wake = null;
           }
