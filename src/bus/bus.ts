@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
 import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
@@ -229,9 +229,19 @@ export class Bus<P extends EventPayloadBase> {
 
   /**
    * The orders of a session (of `orderIds` when given) with work still ahead on the bus: an
-   * event the relay has not reached yet, or a delivery scheduled for later.
+   * event the relay has not reached yet, or a delivery scheduled for later or held. A dead
+   * letter is not work in flight: nothing runs it again unless someone retries it by hand.
    */
   ordersInFlight(sessionId: string, orderIds?: readonly string[]): string[] {
+    return this.ordersWithWork(sessionId, orderIds, false);
+  }
+
+  /** Like `ordersInFlight`, and the orders with a dead letter too: every order whose work dropping its history would drop. */
+  ordersWithPendingWork(sessionId: string, orderIds?: readonly string[]): string[] {
+    return this.ordersWithWork(sessionId, orderIds, true);
+  }
+
+  private ordersWithWork(sessionId: string, orderIds: readonly string[] | undefined, withDeadLetters: boolean): string[] {
     if (orderIds?.length === 0) return [];
     const ofOrders = orderIds === undefined ? undefined : inArray(events.orderId, [...orderIds]);
     const cursor = sql`(SELECT ${relayCursor.lastSeq} FROM ${relayCursor} WHERE ${relayCursor.id} = 1)`;
@@ -244,7 +254,7 @@ export class Bus<P extends EventPayloadBase> {
       .selectDistinct({ orderId: events.orderId })
       .from(deliveries)
       .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(and(eq(deliveries.sessionId, sessionId), ofOrders))
+      .where(and(eq(deliveries.sessionId, sessionId), ofOrders, withDeadLetters ? undefined : isNull(deliveries.deadAt)))
       .all();
     return [...new Set([...unread, ...scheduled].map((row) => row.orderId))];
   }

@@ -8,6 +8,7 @@ import {
   onStockReleased,
   onStockReservedCharge,
   onStockReservedOpen,
+  onStockRestocked,
 } from "../../src/modules/payments/payments.decide";
 import type { SagaEvent } from "../../src/modules/events";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
@@ -155,6 +156,31 @@ describe("payments: refunds", () => {
       .given({ ...open, status: "FAILED" })
       .when(released)
       .then([{ type: "ignore", reason: "no money was taken" }]);
+  });
+});
+
+describe("payments: stock put back on the shelf", () => {
+  const restocked = sagaEvent("INVENTORY_RESTOCKED", {
+    reservationId: "res-1",
+    items: [],
+    cause: "customer",
+    reason: "Cancelled by the customer",
+  });
+  const spec = decisionSpec(onStockRestocked);
+  test("a completed order's money goes back with its stock", () => {
+    spec
+      .given(paid)
+      .when(restocked)
+      .then([
+        { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: "Cancelled by the customer" },
+        refunded("txn_1", 12495, "Cancelled by the customer", "customer"),
+      ]);
+  });
+  test("refunded already (the order's ORDER_CANCELLED got there first): the refund is not announced twice", () => {
+    spec
+      .given({ ...paid, status: "REFUNDED" })
+      .when(restocked)
+      .then([{ type: "ignore", reason: "the payment was already refunded" }]);
   });
 });
 
