@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
 import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
@@ -214,6 +214,22 @@ export class Bus<P extends EventPayloadBase> {
   /** Deliveries of the session whose event is gone: nothing would ever run them. */
   forgetOrphanDeliveries(sessionId: string): void {
     this.statements.forgetOrphanDeliveries.run({ sessionId });
+  }
+
+  /**
+   * The orders of the session's log by id, after `afterId` and up to `upTo` (to the end when
+   * absent), at most `limit`: the checker walks them beside the orders, to find the remains of
+   * sagas an orders reset cut short. Read from the (session, order) index alone.
+   */
+  logOrderIds(sessionId: string, afterId: string, upTo?: string, limit = Number.MAX_SAFE_INTEGER): string[] {
+    return this.db
+      .selectDistinct({ orderId: events.orderId })
+      .from(events)
+      .where(and(eq(events.sessionId, sessionId), gt(events.orderId, afterId), upTo === undefined ? undefined : lte(events.orderId, upTo)))
+      .orderBy(asc(events.orderId))
+      .limit(limit)
+      .all()
+      .map((row) => row.orderId);
   }
 
   /** Of `orderIds`, those whose log holds an event of `type` (for the consistency checker). */
