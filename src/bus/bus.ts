@@ -232,6 +232,11 @@ export class Bus<P extends EventPayloadBase> {
       .map((row) => row.orderId);
   }
 
+  /** Whether the order's log holds an event of one of `types` (one indexed lookup, for a reaction's decision). */
+  orderHasEventOf(sessionId: string, orderId: string, types: readonly P["type"][]): boolean {
+    return this.statements.orderHasEventOf.get({ sessionId, orderId, types: JSON.stringify(types) }) !== null;
+  }
+
   /** Of `orderIds`, those whose log holds an event of `type` (for the consistency checker). */
   ordersWithEvent(type: P["type"], sessionId: string, orderIds: readonly string[]): string[] {
     if (orderIds.length === 0) return [];
