@@ -6,7 +6,9 @@
  *
  * A session may keep thousands of orders, and a request must not hold the event loop for long
  * (the server is shared), so the check reads and judges a session in slices: its stock, then
- * its orders AUDIT_SLICE at a time, then what is held for orders that are gone. Each slice is
+ * its orders AUDIT_SLICE at a time (each with the remains, on the bus, of reset sagas whose ids
+ * fall in its range), then the log's orders past the last order AUDIT_SLICE at a time, then
+ * what is held for orders that are gone. Each slice is
  * read in one synchronous step, so it is a consistent picture of the orders it covers; every
  * promise is about one order or about the stock as a whole, so no promise spans two slices.
  * `checkInvariantsInTurns` lets other work run between slices.
