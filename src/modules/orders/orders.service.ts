@@ -333,12 +333,13 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
-     * Dropping the events also drops their scheduled deliveries, so a saga in flight would never
-     * finish and the stock or money it holds would stay held forever. Each saga that may hold
-     * something (it got as far as INVENTORY_RESERVED) is therefore cancelled in the same
-     * transaction: an ORDER_CANCELLED (operator) is emitted after the history is gone, inventory
-     * releases what it still holds and payments void or refund the charge. A saga still waiting
-     * for inventory holds nothing: dropping its ORDER_CREATED ends it, and leaves no event behind.
+     * Dropping the events also drops their deliveries (scheduled, held or dead), so a saga in
+     * flight would never finish, and a cancel already accepted would never restock or refund:
+     * the stock or money would stay held forever. Which sagas are therefore cancelled in the same
+     * transaction is onOrdersReset's decision (orders.decide.ts): an ORDER_CANCELLED (operator) is
+     * emitted after the history is gone, inventory releases or puts back the stock and payments
+     * void or refund the charge. A saga still waiting for inventory holds nothing, and a completed
+     * sale nobody cancelled stays sold: dropping their history leaves no event behind.
      *
      * A session may keep thousands of orders, so the reset goes RESET_SLICE orders at a time, one
      * transaction each, giving way to other requests between them. Every saga is reset whole in

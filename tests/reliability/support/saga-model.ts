@@ -208,6 +208,26 @@ class CancelOrder extends SagaCommand {
   }
 }
 
+/**
+ * A cancel and an orders reset sent together, nothing delivered in between: the reset races the
+ * cancel's whole compensation (a completed order's restock and refund, a cancelled order's refund).
+ */
+class CancelThenReset extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly pick: number,
+  ) {
+    super();
+  }
+  async act(model: SagaModel, real: CrashableApp) {
+    await new CancelOrder(this.session, this.pick, "customer").act(model, real);
+    await new Reset(this.session, ["orders"]).act(model, real);
+  }
+  override toString() {
+    return `cancelThenReset(${this.session}, ${this.pick.toFixed(3)})`;
+  }
+}
+
 /** The clock's knobs: reservations that expire, orders that time out, at any moment of any saga. */
 class SetTimers extends SagaCommand {
   constructor(
@@ -414,6 +434,7 @@ export const sagaCommands = [
     .map(([s, ttl, timeout]) => new SetTimers(s, ttl, timeout)),
   fc.integer({ min: 0, max: 9_000 }).map((ms) => new AdvanceTime(ms)),
   fc.constant(new Crash()),
+  fc.tuple(session, pick).map(([s, p]) => new CancelThenReset(s, p)),
   fc
     .tuple(session, fc.shuffledSubarray<Resettable>(["orders", "inventory", "payments"], { minLength: 1 }))
     .map(([s, m]) => new Reset(s, m)),
