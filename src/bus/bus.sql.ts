@@ -244,6 +244,11 @@ export function busStatements(sqlite: SQLite) {
     sessionEventCount: sqlite.prepare<{ n: number }, [{ sessionId: string }]>(
       "SELECT count(*) AS n FROM events WHERE session_id = $sessionId",
     ),
+    // `types` is a JSON array; read from the (session, order) index: a saga has a handful of events.
+    orderHasEventOf: sqlite.prepare<{ found: number }, [{ sessionId: string; orderId: string; types: string }]>(
+      `SELECT 1 AS found FROM events WHERE session_id = $sessionId AND order_id = $orderId
+         AND type IN (SELECT value FROM json_each($types)) LIMIT 1`,
+    ),
     sessionOrderIds: sqlite.prepare<{ orderId: string }, [{ sessionId: string }]>(
       "SELECT DISTINCT order_id AS orderId FROM events WHERE session_id = $sessionId",
     ),

@@ -1,4 +1,4 @@
-import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
 import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
@@ -216,6 +216,27 @@ export class Bus<P extends EventPayloadBase> {
     this.statements.forgetOrphanDeliveries.run({ sessionId });
   }
 
+  /**
+   * The orders of the session's log by id, after `afterId` and up to `upTo` (to the end when
+   * absent), at most `limit`: the checker walks them beside the orders, to find the remains of
+   * sagas an orders reset cut short. Read from the (session, order) index alone.
+   */
+  logOrderIds(sessionId: string, afterId: string, upTo?: string, limit = Number.MAX_SAFE_INTEGER): string[] {
+    return this.db
+      .selectDistinct({ orderId: events.orderId })
+      .from(events)
+      .where(and(eq(events.sessionId, sessionId), gt(events.orderId, afterId), upTo === undefined ? undefined : lte(events.orderId, upTo)))
+      .orderBy(asc(events.orderId))
+      .limit(limit)
+      .all()
+      .map((row) => row.orderId);
+  }
+
+  /** Whether the order's log holds an event of one of `types` (one indexed lookup, for a reaction's decision). */
+  orderHasEventOf(sessionId: string, orderId: string, types: readonly P["type"][]): boolean {
+    return this.statements.orderHasEventOf.get({ sessionId, orderId, types: JSON.stringify(types) }) !== null;
+  }
+
   /** Of `orderIds`, those whose log holds an event of `type` (for the consistency checker). */
   ordersWithEvent(type: P["type"], sessionId: string, orderIds: readonly string[]): string[] {
     if (orderIds.length === 0) return [];
@@ -229,9 +250,19 @@ export class Bus<P extends EventPayloadBase> {
 
   /**
    * The orders of a session (of `orderIds` when given) with work still ahead on the bus: an
-   * event the relay has not reached yet, or a delivery scheduled for later.
+   * event the relay has not reached yet, or a delivery scheduled for later or held. A dead
+   * letter is not work in flight: nothing runs it again unless someone retries it by hand.
    */
   ordersInFlight(sessionId: string, orderIds?: readonly string[]): string[] {
+    return this.ordersWithWork(sessionId, orderIds, false);
+  }
+
+  /** Like `ordersInFlight`, and the orders with a dead letter too: every order whose work dropping its history would drop. */
+  ordersWithPendingWork(sessionId: string, orderIds?: readonly string[]): string[] {
+    return this.ordersWithWork(sessionId, orderIds, true);
+  }
+
+  private ordersWithWork(sessionId: string, orderIds: readonly string[] | undefined, withDeadLetters: boolean): string[] {
     if (orderIds?.length === 0) return [];
     const ofOrders = orderIds === undefined ? undefined : inArray(events.orderId, [...orderIds]);
     const cursor = sql`(SELECT ${relayCursor.lastSeq} FROM ${relayCursor} WHERE ${relayCursor.id} = 1)`;
@@ -244,7 +275,7 @@ export class Bus<P extends EventPayloadBase> {
       .selectDistinct({ orderId: events.orderId })
       .from(deliveries)
       .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(and(eq(deliveries.sessionId, sessionId), ofOrders))
+      .where(and(eq(deliveries.sessionId, sessionId), ofOrders, withDeadLetters ? undefined : isNull(deliveries.deadAt)))
       .all();
     return [...new Set([...unread, ...scheduled].map((row) => row.orderId))];
   }

@@ -6,7 +6,9 @@
  *
  * A session may keep thousands of orders, and a request must not hold the event loop for long
  * (the server is shared), so the check reads and judges a session in slices: its stock, then
- * its orders AUDIT_SLICE at a time, then what is held for orders that are gone. Each slice is
+ * its orders AUDIT_SLICE at a time (each with the remains, on the bus, of reset sagas whose ids
+ * fall in its range), then the log's orders past the last order AUDIT_SLICE at a time, then
+ * what is held for orders that are gone. Each slice is
  * read in one synchronous step, so it is a consistent picture of the orders it covers; every
  * promise is about one order or about the stock as a whole, so no promise spans two slices.
  * `checkInvariantsInTurns` lets other work run between slices.
@@ -30,7 +32,7 @@ export interface AuditSources {
   orders: Pick<OrdersModule["queries"], "auditSessions" | "auditOrders" | "existingOrderIds">;
   inventory: Pick<InventoryModule["queries"], "auditSessions" | "auditStock" | "auditReservations" | "pendingReservationOrders">;
   payments: Pick<PaymentsModule["queries"], "auditSessions" | "auditPayments" | "pendingPaymentOrders">;
-  bus: Pick<SagaBus, "ordersWithEvent" | "ordersInFlight">;
+  bus: Pick<SagaBus, "ordersWithEvent" | "ordersInFlight" | "logOrderIds">;
 }
 
 /** Orders judged per slice: a slice takes a few milliseconds to read and judge. */
@@ -114,11 +116,26 @@ function* invariantSlices(sources: AuditSources, options: InvariantOptions): Gen
     const audit = sessionAudit(sources, sessionId, options, violations);
     audit.checkStock();
     yield;
-    for (let after = ""; ; ) {
+    let after = "";
+    for (;;) {
       const slice = sources.orders.auditOrders(sessionId, after, AUDIT_SLICE);
       audit.checkOrders(slice);
+      const last = slice.at(-1)?.id;
+      if (last !== undefined) {
+        // Read in the same step as the slice: every order of the log in its range that is not in it is gone.
+        const present = new Set(slice.map((order) => order.id));
+        audit.checkRemainsOfResetSagas(sources.bus.logOrderIds(sessionId, after, last).filter((id) => !present.has(id)));
+        after = last;
+      }
       if (slice.length < AUDIT_SLICE) break;
-      after = slice[slice.length - 1]?.id ?? after;
+      yield;
+    }
+    for (;;) {
+      const ids = sources.bus.logOrderIds(sessionId, after, undefined, AUDIT_SLICE);
+      const present = new Set(sources.orders.existingOrderIds(sessionId, ids));
+      audit.checkRemainsOfResetSagas(ids.filter((id) => !present.has(id)));
+      if (ids.length < AUDIT_SLICE) break;
+      after = ids.at(-1) ?? after;
       yield;
     }
     audit.checkHoldingsOfMissingOrders();
@@ -197,6 +214,14 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
           );
         }
       }
+      // A cancel the server accepted (the customer was answered 200) must end with the order cancelled and refunded.
+      if (order.status === "COMPLETED" && order.cancellationRequestedBy !== null && (settled || !inFlight)) {
+        report(
+          "order_settles",
+          order.id,
+          `a cancel was accepted (${order.cancellationRequestedBy}) but the order is still COMPLETED with nothing scheduled to finish it; payment ${payment?.status ?? "none"}`,
+        );
+      }
       if (payment?.status === "REFUNDED" && order.status !== "CANCELLED" && (settled || !inFlight)) {
         report("refunded_order_cancelled", order.id, `payment was refunded but the order is ${order.status}`);
       }
@@ -223,13 +248,42 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     }
   }
 
+  /**
+   * What is left on the bus of sagas an orders reset cut short: their orders are gone, and their
+   * log holds only what the reset emitted (ORDER_CANCELLED) and what followed. A saga the reset
+   * cancelled keeps no money and no sold stock once its compensation has run: a customer whose
+   * cancel raced the reset was told it would be undone. (A completed sale no one cancelled
+   * leaves nothing on the bus, so its payment is not looked at here.)
+   */
+  function checkRemainsOfResetSagas(goneOrderIds: readonly string[]): void {
+    if (goneOrderIds.length === 0) return;
+    const cancelled = sources.bus.ordersWithEvent("ORDER_CANCELLED", sessionId, goneOrderIds);
+    if (cancelled.length === 0) return;
+    const inFlight = new Set(sources.bus.ordersInFlight(sessionId, cancelled));
+    const paymentByOrder = new Map(sources.payments.auditPayments(sessionId, cancelled).map((p) => [p.orderId, p]));
+    const reservationByOrder = new Map(sources.inventory.auditReservations(sessionId, cancelled).map((r) => [r.orderId, r]));
+    for (const orderId of cancelled) {
+      if (!settled && inFlight.has(orderId)) continue;
+      if (paymentByOrder.get(orderId)?.status === "SUCCESS") {
+        report("cancelled_holds_nothing", orderId, "an orders reset cancelled this saga, and its payment is still SUCCESS");
+      }
+      const reservation = reservationByOrder.get(orderId);
+      if (reservation?.status === "CONFIRMED" && reservation.restockedAt === null) {
+        report(
+          "cancelled_holds_nothing",
+          orderId,
+          "an orders reset cancelled this saga, and its stock is still sold (CONFIRMED, not put back)",
+        );
+      }
+    }
+  }
+
   /** Stock or money held for an order that no longer exists (its orders were reset) is held forever. */
   function checkHoldingsOfMissingOrders(): void {
     const heldStock = sources.inventory.pendingReservationOrders(sessionId);
     // A SUCCESS payment whose order an orders reset removed is, from the rows alone, the same
-    // as a completed sale's: the reset drops the order and its history, not the payments. That
-    // no reset strands a charge is kept by the saga itself (a cancelled order's charge is
-    // refunded) and tested in tests/integration/regressions/resets-never-strand-money.test.ts.
+    // as a completed sale's: the reset drops the order and its history, not the payments. The
+    // saga the reset cancelled is the exception, and checkRemainsOfResetSagas judges it.
     const heldMoney = sources.payments.pendingPaymentOrders(sessionId);
     const holders = [...new Set([...heldStock, ...heldMoney])];
     const existing = new Set(sources.orders.existingOrderIds(sessionId, holders));
@@ -244,5 +298,5 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     }
   }
 
-  return { checkStock, checkOrders, checkHoldingsOfMissingOrders };
+  return { checkStock, checkOrders, checkRemainsOfResetSagas, checkHoldingsOfMissingOrders };
 }

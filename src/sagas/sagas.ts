@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Relay } from "../bus/relay";
 import type { SagaBus, SagaPayload } from "../modules/events";
-import { type OrderJson, type OrderRow, type OrdersModule, orderStatuses } from "../modules/orders";
+import { type OrderJson, type OrderRow, type OrdersModule, type OrderStatus, orderStatuses } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
 import { toIso } from "../platform/clock";
@@ -15,7 +15,9 @@ export const sagaViewSchema = z
   .object({
     sagaId: z.string(),
     orderId: z.string(),
-    status: z.enum(sagaStatuses).describe("stuck: a delivery is dead-lettered, or the order is not final after orderTimeoutMs"),
+    status: z
+      .enum(sagaStatuses)
+      .describe("stuck: a delivery is dead-lettered (whatever the order's status), or the order is not final after orderTimeoutMs"),
     orderStatus: z.enum(orderStatuses),
     step: z.string().nullable().describe("The type of the saga's last event"),
     startedAt: z.iso.datetime(),
@@ -34,6 +36,19 @@ export interface SagaSources {
   clock: Clock;
 }
 
+/**
+ * Where a saga stands for an operator. A dead letter is work nothing will run again by itself,
+ * so a saga with one is stuck whatever its order says: a cancelled order whose refund died keeps
+ * its money until someone retries it. Otherwise the order's final status says how it ended, and
+ * an order not final after its timeout is stuck (its deadline is held, or failed).
+ */
+export function sagaStatusOf(saga: { orderStatus: OrderStatus; deadLetters: number; overdue: boolean }): SagaStatus {
+  if (saga.deadLetters > 0) return "stuck";
+  if (saga.orderStatus === "COMPLETED") return "completed";
+  if (saga.orderStatus === "CANCELLED") return "cancelled";
+  return saga.overdue ? "stuck" : "running";
+}
+
 /** At most this many sagas (the session's newest orders) are looked at. */
 export const SAGAS_SCANNED = 1_000;
 
@@ -41,8 +56,9 @@ export const SAGAS_SCANNED = 1_000;
  * The operator's view of every saga of a session, and the two things an operator does to one:
  * retry its dead letters, or compensate it (cancel as `operator`, with the same compensation as
  * a customer's cancel). It owns nothing: it reads the orders module and the bus, and acts
- * through them. A saga is `stuck` when a delivery of it is dead-lettered, or when its order is
- * still not final after the session's orderTimeoutMs (its deadline is held, or failed).
+ * through them. A saga is `stuck` when a delivery of it is dead-lettered, whatever its order's
+ * status, or when its order is still not final after the session's orderTimeoutMs (its deadline
+ * is held, or failed).
  */
 export function sagaAdmin(sources: SagaSources) {
   /** What a saga's view needs of its order (a row or an order's JSON, `createdAt` in ms). */
@@ -53,14 +69,7 @@ export function sagaAdmin(sources: SagaSources) {
     const startedAt = order.createdAt;
     const deadLetters = saga?.deadLetters ?? 0;
     const overdue = sources.clock.now() > startedAt + sources.settings.of(order.sessionId).orderTimeoutMs;
-    const status: SagaStatus =
-      order.status === "COMPLETED"
-        ? "completed"
-        : order.status === "CANCELLED"
-          ? "cancelled"
-          : deadLetters > 0 || overdue
-            ? "stuck"
-            : "running";
+    const status = sagaStatusOf({ orderStatus: order.status, deadLetters, overdue });
     return {
       sagaId: order.sagaId,
       orderId: order.id,

@@ -1,12 +1,21 @@
 import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { CrashableApp } from "./support/crashable-app";
-import { type SagaModel, InvariantBroken, checkNow, emptyModel, modelSessions, sagaCommands } from "./support/saga-model";
+import {
+  type SagaModel,
+  InvariantBroken,
+  checkAcceptedCancels,
+  checkNow,
+  emptyModel,
+  modelSessions,
+  sagaCommands,
+} from "./support/saga-model";
 
 /**
- * Random sequences of orders, seeds, resets, deliveries (in order, out of order, twice) and
- * crashes across three sessions; after each command and after draining the bus, every
- * invariant of src/consistency holds. `bun run fuzz` runs many more (FUZZ_RUNS, FUZZ_SEED).
+ * Random sequences of orders, seeds, cancels, resets (racing the cancels), deliveries (in
+ * order, out of order, twice) and crashes across three sessions; after each command and after
+ * draining the bus, every invariant of src/consistency holds, and every accepted cancel has
+ * kept no money. `bun run fuzz` runs many more (FUZZ_RUNS, FUZZ_SEED).
  */
 const fuzzing = process.env.FUZZ === "1";
 const numRuns = Number(process.env.FUZZ_RUNS ?? (fuzzing ? 6_000 : 300));
@@ -40,6 +49,7 @@ describe("the saga under random commands, duplicates, reordering and crashes", (
               checkNow(model, real, "before draining");
               if (!real.drain()) throw new InvariantBroken("drain", ["the bus did not go quiet"]);
               checkNow(model, real, "after draining", true);
+              checkAcceptedCancels(model, real);
               for (const session of modelSessions) {
                 for (const id of model.get(session)!.liveOrders) {
                   const answer = await real.request("GET", `/orders/${id}`, session);

@@ -219,8 +219,25 @@ describe("inventory: order cancelled", () => {
       .when(cancelled)
       .then([{ type: "ignore", reason: "no stock is held for this order" }]);
     spec
-      .given({ ...pending, status: "CONFIRMED" })
+      .given({ ...pending, status: "CONFIRMED", restocked: true })
       .when(cancelled)
       .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+    spec
+      .given({ ...pending, status: "RELEASED" })
+      .when(cancelled)
+      .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+  });
+  test("stock a completed order took and never put back (an orders reset dropped the restock a cancel asked for) goes back on the shelf", () => {
+    const reason = "Order cancelled: Orders were reset while the saga was in flight";
+    spec
+      .given({ ...pending, status: "CONFIRMED" })
+      .when(cancelled)
+      .then([
+        { type: "restock", reservationId: "res-1", lines: fivePads },
+        {
+          type: "emit",
+          event: { type: "INVENTORY_RESTOCKED", data: { reservationId: "res-1", items: fivePads, cause: "operator", reason } },
+        },
+      ]);
   });
 });

@@ -1,11 +1,16 @@
 import { describe, test } from "bun:test";
 import {
+  type OrderOutcome,
+  type SagaAtReset,
+  onOrdersReset,
   onPaymentRefunded,
   onStockConfirmed,
   onStockReleased,
   onStockReserved,
   onStockUnavailable,
 } from "../../src/modules/orders/orders.decide";
+import type { OrderStatus } from "../../src/modules/orders/order-status";
+import type { RequestedCancellation } from "../../src/modules/saga-terms";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 
 // The seed's order: 5 Mouse Pads at $24.99.
@@ -142,5 +147,83 @@ describe("orders: stock released and payment refunded", () => {
       .given({ status: "CANCELLED", cancellationRequestedBy: null })
       .when(refunded)
       .then([{ type: "ignore", reason: "an order CANCELLED cannot become CANCELLED" }]);
+  });
+});
+
+describe("orders: an orders reset drops a saga's history", () => {
+  const spec = decisionSpec((_reset: "orders reset", saga: SagaAtReset) => onOrdersReset(saga));
+  const compensate: OrderOutcome[] = [
+    {
+      type: "emit",
+      event: {
+        type: "ORDER_CANCELLED",
+        data: { cancellationSource: "operator", reason: "Orders were reset while the saga was in flight" },
+      },
+    },
+  ];
+  const order = (status: OrderStatus, cancellationRequestedBy: RequestedCancellation | null = null) => ({
+    status,
+    cancellationRequestedBy,
+  });
+  test("a saga in flight that holds stock or money is cancelled", () => {
+    spec
+      .given({ order: order("PROCESSING"), mayHold: true, pendingWork: true })
+      .when("orders reset")
+      .then(compensate);
+    spec
+      .given({ order: order("PENDING"), mayHold: true, pendingWork: false })
+      .when("orders reset")
+      .then(compensate);
+  });
+  test("a saga still waiting for inventory holds nothing: dropping its ORDER_CREATED ends it", () => {
+    spec
+      .given({ order: order("PENDING"), mayHold: false, pendingWork: true })
+      .when("orders reset")
+      .then([{ type: "ignore", reason: "nothing is reserved for it yet" }]);
+  });
+  test("a completed order whose cancel was accepted is cancelled, however far its cancel had got", () => {
+    for (const pendingWork of [true, false]) {
+      spec
+        .given({ order: order("COMPLETED", "customer"), mayHold: true, pendingWork })
+        .when("orders reset")
+        .then(compensate);
+      spec
+        .given({ order: order("COMPLETED", "operator"), mayHold: true, pendingWork })
+        .when("orders reset")
+        .then(compensate);
+    }
+    spec
+      .given({ order: order("PROCESSING", "customer"), mayHold: false, pendingWork: true })
+      .when("orders reset")
+      .then(compensate);
+  });
+  test("a completed sale no one asked to cancel stays sold", () => {
+    spec
+      .given({ order: order("COMPLETED"), mayHold: true, pendingWork: true })
+      .when("orders reset")
+      .then([{ type: "ignore", reason: "a completed sale stays sold" }]);
+  });
+  test("a cancelled order with work still ahead (a refund scheduled, held or dead-lettered) is cancelled again, so nothing it held is kept", () => {
+    spec
+      .given({ order: order("CANCELLED", "customer"), mayHold: true, pendingWork: true })
+      .when("orders reset")
+      .then(compensate);
+  });
+  test("a cancelled order with nothing ahead is done", () => {
+    spec
+      .given({ order: order("CANCELLED", "customer"), mayHold: true, pendingWork: false })
+      .when("orders reset")
+      .then([{ type: "ignore", reason: "its compensation is done" }]);
+  });
+  test("what an earlier reset left of a saga: cancelled again while its compensation is still on its way", () => {
+    spec.given({ order: undefined, mayHold: true, pendingWork: true }).when("orders reset").then(compensate);
+    spec
+      .given({ order: undefined, mayHold: true, pendingWork: false })
+      .when("orders reset")
+      .then([{ type: "ignore", reason: "its compensation is done" }]);
+    spec
+      .given({ order: undefined, mayHold: false, pendingWork: true })
+      .when("orders reset")
+      .then([{ type: "ignore", reason: "its compensation is done" }]);
   });
 });

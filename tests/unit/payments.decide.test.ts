@@ -1,4 +1,4 @@
-import { describe, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import {
   type PaymentDecisionContext,
   type PaymentOutcome,
@@ -30,11 +30,11 @@ const refunded = (paymentId: string | null, amountCents: number, reason: string,
   event: { type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason, cause: cause as never } },
 });
 
-/** The card network answers with `draw`; a new payment is `txn_new`. */
+/** The card network answers with `draw`; a new payment is `txn_new`; the saga is over when `over`. */
 const withContext =
-  <E>(decide: (event: E, payment: PaymentState, context: PaymentDecisionContext) => unknown[], draw = 0.9) =>
+  <E>(decide: (event: E, payment: PaymentState, context: PaymentDecisionContext) => unknown[], draw = 0.9, over = false) =>
   (event: E, payment: PaymentState) =>
-    decide(event, payment, { random: () => draw, failureRate: 0, newPaymentId: () => "txn_new" });
+    decide(event, payment, { random: () => draw, failureRate: 0, newPaymentId: () => "txn_new", sagaIsOver: () => over });
 
 describe("payments: stock reserved, opening", () => {
   const spec = decisionSpec(withContext(onStockReservedOpen));
@@ -49,6 +49,36 @@ describe("payments: stock reserved, opening", () => {
       .given(open)
       .when(reserved("success"))
       .then([{ type: "ignore", reason: "the order's payment is already open" }]);
+  });
+});
+
+describe("payments: stock reserved after the saga is over (a payments reset, then a held or retried delivery)", () => {
+  const overSaga = "the saga is over: a payment opened now would never be settled";
+  test("given no payment and an order COMPLETED or CANCELLED, when the opening runs, then no payment is opened", () => {
+    decisionSpec(withContext(onStockReservedOpen, 0.9, true))
+      .given(undefined)
+      .when(reserved("success"))
+      .then([{ type: "ignore", reason: overSaga }]);
+  });
+  test("given no payment and a saga that is over, when the charge runs, then nothing is opened or charged", () => {
+    decisionSpec(withContext(onStockReservedCharge, 0.9, true))
+      .given(undefined)
+      .when(reserved("success"))
+      .then([{ type: "ignore", reason: overSaga }]);
+  });
+  test("given a payment, whether the saga is over is never asked: no lookup while a saga runs normally", () => {
+    const context: PaymentDecisionContext = {
+      random: () => 0.9,
+      failureRate: 0,
+      newPaymentId: () => "txn_new",
+      sagaIsOver: () => {
+        throw new Error("asked");
+      },
+    };
+    expect(onStockReservedOpen(reserved("success"), open, context)).toEqual([
+      { type: "ignore", reason: "the order's payment is already open" },
+    ]);
+    expect(onStockReservedCharge(reserved("success"), open, context).map((o) => o.type)).toEqual(["move", "emit"]);
   });
 });
 
@@ -168,6 +198,31 @@ describe("payments: refunds", () => {
       .given({ ...open, status: "FAILED" })
       .when(released)
       .then([{ type: "ignore", reason: "no money was taken" }]);
+  });
+});
+
+describe("payments: stock put back on the shelf", () => {
+  const restocked = sagaEvent("INVENTORY_RESTOCKED", {
+    reservationId: "res-1",
+    items: [],
+    cause: "customer",
+    reason: "Cancelled by the customer",
+  });
+  const spec = decisionSpec(onStockRestocked);
+  test("a completed order's money goes back with its stock", () => {
+    spec
+      .given(paid)
+      .when(restocked)
+      .then([
+        { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: "Cancelled by the customer" },
+        refunded("txn_1", 12495, "Cancelled by the customer", "customer"),
+      ]);
+  });
+  test("refunded already (the order's ORDER_CANCELLED got there first): the refund is not announced twice", () => {
+    spec
+      .given({ ...paid, status: "REFUNDED" })
+      .when(restocked)
+      .then([{ type: "ignore", reason: "the payment was already refunded" }]);
   });
 });
 

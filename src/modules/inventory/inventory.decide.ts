@@ -133,12 +133,22 @@ export function onPaymentFailed(event: SagaEvent<"PAYMENT_FAILED">, reservation:
 }
 
 /**
- * An order cancelled with its stock still held (an orders reset cut its saga short) gets the
- * stock back. Every other cancellation comes after the stock was settled: nothing to do there.
+ * A cancelled order keeps no stock. Still held (an orders reset cut its saga short): handed
+ * back. Taken by a completed order and not put back yet (an orders reset dropped the restock a
+ * cancel had asked for, or stock was reserved and confirmed after the order was cancelled): put
+ * back on the shelf. Every other cancellation comes after the stock was settled: nothing to do.
  */
 export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, reservation: ReservationState): InventoryOutcome[] {
-  if (reservation?.status !== "PENDING") return [{ type: "ignore", reason: "no stock is held for this order" }];
-  return release(reservation, "operator", `Order cancelled: ${event.data.reason}`);
+  const reason = `Order cancelled: ${event.data.reason}`;
+  if (reservation?.status === "PENDING") return release(reservation, "operator", reason);
+  if (reservation?.status === "CONFIRMED" && !reservation.restocked) {
+    const { id, lines } = reservation;
+    return [
+      { type: "restock", reservationId: id, lines },
+      emit({ type: "INVENTORY_RESTOCKED", data: { reservationId: id, items: lines, cause: "operator", reason } }),
+    ];
+  }
+  return [{ type: "ignore", reason: "no stock is held for this order" }];
 }
 
 /**

@@ -112,3 +112,37 @@ export function onOrderTimedOut(
   if (order && isFinal(order.status)) return ignore(`the order is ${order.status}`);
   return requestCancellation(order, "timeout", `Order not final after ${timeoutMs} ms`);
 }
+
+/** What an orders reset knows of one saga whose history it is about to drop. */
+export interface SagaAtReset {
+  /** The order; undefined when an earlier reset removed it and only its compensation is left on the bus. */
+  order: OrderState;
+  /** Its log holds INVENTORY_RESERVED or ORDER_CANCELLED: stock was reserved for it, or money may have been taken. */
+  mayHold: boolean;
+  /** Work the reset would drop: an event the relay has not reached, or a delivery scheduled, held or dead-lettered. */
+  pendingWork: boolean;
+}
+
+const cutShort = "Orders were reset while the saga was in flight";
+
+/**
+ * `POST /orders/reset` drops a saga's history and every delivery still ahead of it, so whatever
+ * that work would have given back (held stock, a charge, a restock, a refund) must be asked for
+ * again, after the history is gone, with an ORDER_CANCELLED (operator): inventory hands back or
+ * puts back the stock, payments voids or refunds the money. Which sagas need it:
+ * - a saga still running that may hold something (a saga still waiting for inventory holds nothing);
+ * - a cancel the server accepted and has not finished (the order is not CANCELLED yet), whatever
+ *   its progress: the customer was told it would be undone;
+ * - a cancelled saga, or the remains of one an earlier reset cut short, with work still ahead
+ *   (a refund scheduled, held or dead-lettered, the void of a charge still to come).
+ * A completed sale no one asked to cancel keeps its stock sold and its money taken.
+ */
+export function onOrdersReset({ order, mayHold, pendingWork }: SagaAtReset): OrderOutcome[] {
+  const compensate: OrderOutcome[] = [
+    { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource: "operator", reason: cutShort } } },
+  ];
+  if (order?.cancellationRequestedBy && order.status !== "CANCELLED") return compensate;
+  if (order && !isFinal(order.status)) return mayHold ? compensate : ignore("nothing is reserved for it yet");
+  if (order?.status === "COMPLETED") return ignore("a completed sale stays sold");
+  return mayHold && pendingWork ? compensate : ignore("its compensation is done");
+}

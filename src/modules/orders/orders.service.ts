@@ -10,7 +10,7 @@ import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
 import { isFinal } from "./order-status";
-import { requestCancellation } from "./orders.decide";
+import { onOrdersReset, requestCancellation } from "./orders.decide";
 import type { OrderDecisions } from "./orders.reactions";
 import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
 import { type OrderRow, type OrdersStatements, fromStoredOrder, idempotencyKeys, orderItems, orders } from "./orders.sql";
@@ -144,34 +144,40 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
     return orderToJson(fromStoredOrder(order), items);
   }
 
-  /** One slice of `POST /orders/reset`: these orders and their sagas' history gone, their holdings compensated. */
+  /** One slice of `POST /orders/reset`: these orders and their sagas' history gone, what their dropped work would have given back asked for again. */
   function resetSlice(sessionId: string, orderIds: readonly string[]): void {
     bus.transact((emit) => {
-      const present = db
-        .select({ id: orders.id, status: orders.status })
-        .from(orders)
-        .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
-        .all();
-      const known = new Set(present.map((o) => o.id));
-      const inFlight = new Set(present.filter((o) => !isFinal(o.status)).map((o) => o.id));
-      // An order already gone whose deliveries are still scheduled: an earlier reset's compensation on its way.
-      const gone = orderIds.filter((orderId) => !known.has(orderId));
-      for (const orderId of bus.ordersInFlight(sessionId, gone)) inFlight.add(orderId);
-      const holding = bus.sagasThatEmitted(sessionId, [...inFlight], ["INVENTORY_RESERVED", "ORDER_CANCELLED"]);
+      const present = new Map(
+        db
+          .select({
+            id: orders.id,
+            sagaId: orders.sagaId,
+            status: orders.status,
+            cancellationRequestedBy: orders.cancellationRequestedBy,
+            cancellationSource: orders.cancellationSource,
+          })
+          .from(orders)
+          .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+          .all()
+          .map((order) => [order.id, order]),
+      );
+      // An order already gone keeps only what an earlier reset emitted for it, and its follow-ups.
+      const holding = new Map(
+        bus.sagasThatEmitted(sessionId, orderIds, ["INVENTORY_RESERVED", "ORDER_CANCELLED"]).map((s) => [s.orderId, s.sagaId]),
+      );
+      const withWork = new Set(bus.ordersWithPendingWork(sessionId, orderIds));
+      const compensations = orderIds.flatMap((orderId) => {
+        const order = present.get(orderId);
+        const outcomes = onOrdersReset({ order, mayHold: holding.has(orderId), pendingWork: withWork.has(orderId) });
+        const sagaId = order?.sagaId ?? holding.get(orderId);
+        return sagaId === undefined ? [] : outcomes.flatMap((o) => (o.type === "emit" ? [{ orderId, sagaId, event: o.event }] : []));
+      });
       db.delete(orders)
         .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
         .run();
       bus.forgetOrders(sessionId, orderIds);
-      for (const { orderId, sagaId } of holding) {
-        emit({
-          type: "ORDER_CANCELLED",
-          sessionId,
-          sagaId,
-          orderId,
-          causationId: null,
-          data: { cancellationSource: "operator", reason: "Orders were reset while the saga was in flight" },
-        });
-      }
+      // After the history is gone: these are the first events of what is left of each saga.
+      for (const { orderId, sagaId, event } of compensations) emit({ ...event, sessionId, sagaId, orderId, causationId: null });
     });
   }
 
@@ -327,12 +333,13 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
-     * Dropping the events also drops their scheduled deliveries, so a saga in flight would never
-     * finish and the stock or money it holds would stay held forever. Each saga that may hold
-     * something (it got as far as INVENTORY_RESERVED) is therefore cancelled in the same
-     * transaction: an ORDER_CANCELLED (operator) is emitted after the history is gone, inventory
-     * releases what it still holds and payments void or refund the charge. A saga still waiting
-     * for inventory holds nothing: dropping its ORDER_CREATED ends it, and leaves no event behind.
+     * Dropping the events also drops their deliveries (scheduled, held or dead), so a saga in
+     * flight would never finish, and a cancel already accepted would never restock or refund:
+     * the stock or money would stay held forever. Which sagas are therefore cancelled in the same
+     * transaction is onOrdersReset's decision (orders.decide.ts): an ORDER_CANCELLED (operator) is
+     * emitted after the history is gone, inventory releases or puts back the stock and payments
+     * void or refund the charge. A saga still waiting for inventory holds nothing, and a completed
+     * sale nobody cancelled stays sold: dropping their history leaves no event behind.
      *
      * A session may keep thousands of orders, so the reset goes RESET_SLICE orders at a time, one
      * transaction each, giving way to other requests between them. Every saga is reset whole in

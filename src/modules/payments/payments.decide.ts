@@ -20,6 +20,11 @@ export interface PaymentDecisionContext {
   failureRate: number;
   /** A fresh payment id, asked for only when a payment is opened. */
   newPaymentId: () => string;
+  /**
+   * Whether the order's saga is over (its ORDER_COMPLETED or ORDER_CANCELLED is on the bus),
+   * asked for only when the order has no payment: before one would be opened.
+   */
+  sagaIsOver: () => boolean;
 }
 
 export type PaymentOutcome =
@@ -31,23 +36,33 @@ export type PaymentOutcome =
 const ignore = (reason: string): PaymentOutcome[] => [{ type: "ignore", reason }];
 const emit = (event: SagaPayload): PaymentOutcome => ({ type: "emit", event });
 
+/**
+ * No payment is opened for a saga that is over. A payment missing then was reset away (`POST
+ * /payments/reset`) after the saga ended, and a delivery of INVENTORY_RESERVED held or retried
+ * until after the end would open a payment nothing settles any more (a COMPLETED order with a
+ * PENDING payment), or charge a customer whose order is already cancelled.
+ */
+const overSaga = "the saga is over: a payment opened now would never be settled";
+
 /** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
 export function onStockReservedOpen(
   event: SagaEvent<"INVENTORY_RESERVED">,
   payment: PaymentState,
-  { newPaymentId }: PaymentDecisionContext,
+  { newPaymentId, sagaIsOver }: PaymentDecisionContext,
 ): PaymentOutcome[] {
   if (payment) return ignore("the order's payment is already open");
+  if (sagaIsOver()) return ignore(overSaga);
   return [{ type: "open", paymentId: newPaymentId(), amountCents: event.data.totalCents }];
 }
 
-/** After the payment demo delay: charges the amount inventory priced, opening the payment if a reset removed it. */
+/** After the payment demo delay: charges the amount inventory priced, opening the payment if a reset removed it while the saga ran. */
 export function onStockReservedCharge(
   event: SagaEvent<"INVENTORY_RESERVED">,
   payment: PaymentState,
-  { random, failureRate, newPaymentId }: PaymentDecisionContext,
+  { random, failureRate, newPaymentId, sagaIsOver }: PaymentDecisionContext,
 ): PaymentOutcome[] {
   if (payment && payment.status !== "PENDING") return ignore(`the payment is already ${payment.status}`);
+  if (!payment && sagaIsOver()) return ignore(overSaga);
   const opened: PaymentOutcome[] = payment ? [] : [{ type: "open", paymentId: newPaymentId(), amountCents: event.data.totalCents }];
   const { paymentId, amountCents } = payment
     ? { paymentId: payment.id, amountCents: payment.amountCents }
@@ -123,5 +138,7 @@ export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, payment:
  * too, and the refund is the order's last step (said even if the payment was reset away).
  */
 export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, payment: PaymentState): PaymentOutcome[] {
+  // Refunded already (the order's ORDER_CANCELLED got here first): that refund was announced with it.
+  if (payment?.status === "REFUNDED") return ignore("the payment was already refunded");
   return refund(payment, event.data.reason, event.data.cause);
 }

@@ -34,7 +34,12 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
       handle: (event, { now, emit }) => {
         const { sessionId, orderId } = event;
         // The failure rate is read when the charge runs, so a knob changed meanwhile applies.
-        const context = { random: deps.random, failureRate: deps.settings.of(sessionId).paymentFailureRate, newPaymentId };
+        const context: PaymentDecisionContext = {
+          random: deps.random,
+          failureRate: deps.settings.of(sessionId).paymentFailureRate,
+          newPaymentId,
+          sagaIsOver: () => deps.bus.orderHasEventOf(sessionId, orderId, ["ORDER_COMPLETED", "ORDER_CANCELLED"]),
+        };
         for (const outcome of decide(event, service.paymentState(sessionId, orderId), context)) {
           switch (outcome.type) {
             case "ignore":
