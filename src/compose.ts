@@ -46,7 +46,7 @@ export interface SagaServerOptions {
   relay?: RelayOptions;
   /** The teacher's overview token (`TEACHER_TOKEN`); null or absent: there is no overview. */
   teacherToken?: string | null;
-  /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 64 per client address, 2,048 in total). */
+  /** Caps on open `GET /events/stream` connections (defaults: 8 per session, 64 per client address, 1,536 in total). */
   streams?: Partial<StreamLimits>;
   /** What the delivery log (`GET /orders/:id/deliveries`) may hold in memory (defaults: 32 MiB, 2 MiB per session, 200 attempts per order). */
   deliveryLog?: Partial<DeliveryLogLimits>;

@@ -46,7 +46,7 @@ export const defaultStreamLimits: StreamLimits = {
   perSession: 8,
   perClient: 64,
   // An idle stream costs the server about 20 KiB (2,000 streams: +39 MB RSS; bun tests/bench/streams-memory.ts).
-  total: 2_048,
+  total: 1_536,
   heartbeatMs: 15_000,
   maxReplay: 1_000,
   // Two events of a 100-line order (24–49 KB each) never share a page; about a hundred small ones do.

@@ -1,6 +1,6 @@
 /**
  * What never-read event streams replaying the heaviest log cost the server:
- * `bun tests/bench/stream-replay-memory.ts` (`STREAMS=8,32,2048` by default).
+ * `bun tests/bench/stream-replay-memory.ts` (`STREAMS=8,32,1536` by default).
  *
  * For each figure a fresh server (a child process on a database file) gets one session whose log
  * holds more than the replay cap of the heaviest events the API accepts: orders of 100 lines with
@@ -8,7 +8,7 @@
  * `GET /events/stream?after=0` and never read a byte; while they are stalled, more heavy orders
  * arrive (a live backlog). The server's RSS is printed before, with the streams open and stalled,
  * and after they closed. The per-session and per-client stream caps are lifted so one session and
- * one address can open them all: what a stream costs does not depend on whose it is, so N = 2,048
+ * one address can open them all: what a stream costs does not depend on whose it is, so N = 1,536
  * (the total cap) is the worst case the limits allow.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -38,7 +38,7 @@ if (process.argv[2] === "--serve") {
   const server = Bun.serve({ port: 0, hostname: "127.0.0.1", fetch: app.fetch, idleTimeout: 0 });
   console.log(`PORT ${server.port}`);
 } else {
-  const figures = (process.env.STREAMS ?? "8,32,2048").split(",").map(Number);
+  const figures = (process.env.STREAMS ?? "8,32,1536").split(",").map(Number);
   for (const streams of figures) console.log(await measure(streams));
 }
 

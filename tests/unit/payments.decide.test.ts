@@ -222,7 +222,7 @@ describe("payments: stock put back on the shelf", () => {
     spec
       .given({ ...paid, status: "REFUNDED" })
       .when(restocked)
-      .then([{ type: "ignore", reason: "the payment was already refunded" }]);
+      .then([{ type: "ignore", reason: "the payment is already refunded" }]);
   });
 });
 

@@ -138,7 +138,6 @@ export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, payment:
  * too, and the refund is the order's last step (said even if the payment was reset away).
  */
 export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, payment: PaymentState): PaymentOutcome[] {
-  // Refunded already (the order's ORDER_CANCELLED got here first): that refund was announced with it.
-  if (payment?.status === "REFUNDED") return ignore("the payment was already refunded");
+  // Refunded already (the order's ORDER_CANCELLED got here first): refund() says nothing twice.
   return refund(payment, event.data.reason, event.data.cause);
 }
