@@ -23,7 +23,7 @@ import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
-import { sessionWipe } from "./sessions/session-wipe";
+import { WipesUnderWay, sessionWipe } from "./sessions/session-wipe";
 import { purgeIdleSessions } from "./sessions/activity";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
@@ -95,9 +95,12 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
   const deliveryLog = new DeliveryLog();
+  // Read before the relay's first round: a wipe a crash cut short stops the session's sagas at once.
+  const wipes = new WipesUnderWay(db, clock);
   const relay = new Relay(bus, clock, {
     deliveryLog,
     isHeld: (sessionId) => settings.of(sessionId).stepMode,
+    isBeingWiped: (sessionId) => wipes.has(sessionId),
     faults: {
       random: deps.random,
       faultRate: (sessionId) => settings.of(sessionId).reactionFaultRate,
@@ -118,8 +121,13 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   bus.listen((committed) => metrics.observeEvents(committed));
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
-  // Every holder of a session's rows or memory: the four modules, the bus, the knobs, the delivery log.
-  const wipeSession = sessionWipe(db, [...modules.map((module) => module.commands), bus, settings, deliveryLog], changes);
+  // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
+  const { wipeSession, resume: resumeWipes } = sessionWipe(
+    db,
+    [bus, ...modules.map((module) => module.commands), settings, deliveryLog],
+    changes,
+    wipes,
+  );
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
     modules: modules.map((module) => module.name),
@@ -187,6 +195,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     modules: { orders, inventory, payments, notifications },
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */
     wipeSession,
+    /** Start-up: finishes the wipes a crash cut short (the relay already runs nothing of those sessions); answers which. */
+    resumeWipes,
     /** Wipes the sessions quiet for longer than `idleMs` (`SESSION_IDLE_TTL`); answers which. */
     purgeIdleSessions: (idleMs: number) =>
       purgeIdleSessions({ orders: orders.queries, inventory: inventory.queries, wipe: wipeSession }, clock.now(), idleMs),
