@@ -23,7 +23,7 @@ import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
-import { WipesUnderWay, sessionWipe } from "./sessions/session-wipe";
+import { type SessionHolder, WipesUnderWay, sessionWipe } from "./sessions/session-wipe";
 import { purgeIdleSessions } from "./sessions/activity";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
@@ -122,12 +122,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
-  const { wipeSession, resume: resumeWipes } = sessionWipe(
-    db,
-    [bus, ...modules.map((module) => module.commands), settings, deliveryLog],
-    changes,
-    wipes,
-  );
+  const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
+  const { wipeSession, resume: resumeWipes } = sessionWipe(db, sessionHolders, changes, wipes);
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
     modules: modules.map((module) => module.name),
@@ -198,8 +194,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     /** Start-up: finishes the wipes a crash cut short (the relay already runs nothing of those sessions); answers which. */
     resumeWipes,
     /** Wipes the sessions quiet for longer than `idleMs` (`SESSION_IDLE_TTL`); answers which. */
-    purgeIdleSessions: (idleMs: number) =>
-      purgeIdleSessions({ orders: orders.queries, inventory: inventory.queries, wipe: wipeSession }, clock.now(), idleMs),
+    purgeIdleSessions: (idleMs: number) => purgeIdleSessions({ holders: sessionHolders, wipe: wipeSession }, clock.now(), idleMs),
     /** The invariant checker over this server's database (tests pass the options only they can know). */
     checkConsistency: (invariantOptions: InvariantOptions = {}) => checkInvariants(audit, invariantOptions),
   };

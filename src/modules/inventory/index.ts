@@ -37,6 +37,7 @@ export function inventoryModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
       seedCatalog: (sessionId: string) => service.seedCatalog(sessionId),
       resetInventory: service.resetInventory,
     },

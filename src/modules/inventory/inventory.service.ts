@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, notInArray, sql, sum } from "drizzle-orm";
 import { pastPosition } from "../../platform/paging";
-import { deleteSessionRows, transaction } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
 import { giveWay } from "../../platform/give-way";
 import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
@@ -381,13 +381,13 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       );
     },
 
-    /** Per session with a catalog: when a product last changed (the teacher's overview). */
+    /** Per session with a catalog or reservations: when one last changed (the teacher's overview, the idle purge). */
     sessionActivity() {
-      return db
-        .select({ sessionId: products.sessionId, lastActivity: sql<number>`max(${products.updatedAt})` })
-        .from(products)
-        .groupBy(products.sessionId)
-        .all();
+      // Reservation lines exist only with their reservation.
+      return lastChangePerSession(db, [
+        ["products", "updated_at"],
+        ["reservations", "updated_at"],
+      ]);
     },
 
     /** The sessions that keep a catalog or reservations (for the consistency checker run over every session). */

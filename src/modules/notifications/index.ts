@@ -22,6 +22,7 @@ export function notificationsModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
     },
   };
 }

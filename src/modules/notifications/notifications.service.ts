@@ -1,7 +1,7 @@
 import { desc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { toIso } from "../../platform/clock";
-import { deleteSessionRows, transaction } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { Message } from "./notifications.decide";
 import { type NotificationRow, type NotificationsStatements, notificationKinds, notifications } from "./notifications.sql";
@@ -60,6 +60,8 @@ export function notificationsService(deps: ModuleDeps, statements: Notifications
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
     forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
     sessionTables,
+    /** Who keeps rows here and when they last changed. */
+    sessionActivity: () => lastChangePerSession(db, [["notifications", "created_at"]]),
 
     resetNotifications(sessionId: string): void {
       transaction(db, () => db.delete(notifications).where(eq(notifications.sessionId, sessionId)).run());

@@ -42,6 +42,7 @@ export function ordersModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
       placeOrder: service.placeOrder,
       placeOrderOnce: service.placeOrderOnce,
       requestCancellation: service.requestCancellation,

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { pastPosition } from "../../platform/paging";
 
 import type { Emit } from "../../bus/bus";
-import { deleteSessionRows } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession } from "../../platform/db";
 import { giveWay } from "../../platform/give-way";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError, QuotaExceededError } from "../../platform/errors";
 import type { SagaPayload } from "../events";
@@ -324,6 +324,12 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
       return deleteSessionRows(db, sessionId, sessionTables);
     },
     sessionTables,
+    /** Who keeps rows here and when they last changed (order lines exist only with their order). */
+    sessionActivity: () =>
+      lastChangePerSession(db, [
+        ["orders", "updated_at"],
+        ["idempotency_keys", "created_at"],
+      ]),
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
