@@ -25,6 +25,7 @@ import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
 import { type SessionHolder, WipesUnderWay, sessionWipe } from "./sessions/session-wipe";
 import { purgeIdleSessions } from "./sessions/activity";
+import { resetLeftovers } from "./sessions/reset-leftovers";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
 import { settingsService } from "./settings/settings.service";
@@ -87,11 +88,23 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     settings,
   };
 
-  const orders = ordersModule(deps);
+  // An orders reset leaves the other modules' rows of the orders it removed; each drops its own.
+  const orders = ordersModule(deps, { afterReset: (sessionId) => dropResetLeftovers(sessionId) });
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
   const modules = [orders, inventory, payments, notifications] as const;
+  const dropResetLeftovers = resetLeftovers(
+    db,
+    {
+      existingOrderIds: orders.queries.existingOrderIds,
+      ordersInFlight: (sessionId, orderIds) => bus.ordersInFlight(sessionId, orderIds),
+      // Payments keep their rows: a payment is the record of money taken or given back (and about
+      // 150 bytes); a reservation's lines and the messages are what made a session's disk grow.
+      holders: [inventory.commands, notifications.commands],
+    },
+    changes,
+  );
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
   const deliveryLog = new DeliveryLog();

@@ -38,6 +38,8 @@ export function inventoryModule(deps: ModuleDeps) {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
       sessionActivity: service.sessionActivity,
+      keptOrderIds: service.keptOrderIds,
+      forgetOrders: service.forgetOrders,
       seedCatalog: (sessionId: string) => service.seedCatalog(sessionId),
       resetInventory: service.resetInventory,
     },

@@ -173,6 +173,60 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       return seedCatalog(sessionId);
     },
 
+    /** The orders this module keeps a reservation for (what an orders reset may have left behind). */
+    keptOrderIds(sessionId: string): string[] {
+      return db
+        .select({ orderId: reservations.orderId })
+        .from(reservations)
+        .where(eq(reservations.sessionId, sessionId))
+        .all()
+        .map((row) => row.orderId);
+    },
+
+    /**
+     * After an orders reset: the reservations of these orders, which no longer exist and whose
+     * sagas are over, dropped (inside the caller's transaction). A PENDING one still holds stock
+     * and is kept, for the checker to see. The units a CONFIRMED one took stay counted as sold
+     * (`sold_to_reset_orders`), so the stock is still conserved once the reservation is gone.
+     */
+    forgetOrders(sessionId: string, orderIds: readonly string[]): void {
+      if (orderIds.length === 0) return;
+      const settled = db
+        .select({ id: reservations.id, status: reservations.status, restockedAt: reservations.restockedAt })
+        .from(reservations)
+        .where(and(eq(reservations.sessionId, sessionId), inArray(reservations.orderId, [...orderIds])))
+        .all()
+        .filter((r) => r.status !== "PENDING");
+      if (settled.length === 0) return;
+      const sold = settled.filter((r) => r.status === "CONFIRMED" && r.restockedAt === null).map((r) => r.id);
+      if (sold.length > 0) {
+        const units = db
+          .select({ productId: reservationLines.productId, units: sql<number>`sum(${reservationLines.quantity})` })
+          .from(reservationLines)
+          .where(and(eq(reservationLines.sessionId, sessionId), inArray(reservationLines.reservationId, sold)))
+          .groupBy(reservationLines.productId)
+          .all();
+        for (const { productId, units: n } of units) {
+          db.update(products)
+            .set({ soldToResetOrders: sql`${products.soldToResetOrders} + ${n}` })
+            .where(and(eq(products.sessionId, sessionId), eq(products.id, productId)))
+            .run();
+        }
+      }
+      // The lines go with their reservation (ON DELETE CASCADE).
+      db.delete(reservations)
+        .where(
+          and(
+            eq(reservations.sessionId, sessionId),
+            inArray(
+              reservations.id,
+              settled.map((r) => r.id),
+            ),
+          ),
+        )
+        .run();
+    },
+
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
     forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
     sessionTables,
@@ -426,7 +480,8 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         .map((product) => ({
           product,
           pendingUnits: unitsByProduct.get(product.id)?.pending ?? 0,
-          takenUnits: unitsByProduct.get(product.id)?.taken ?? 0,
+          // Units sold to orders an orders reset removed count as taken, as their reservations did.
+          takenUnits: (unitsByProduct.get(product.id)?.taken ?? 0) + product.soldToResetOrders,
         }));
     },
 

@@ -23,6 +23,8 @@ export function notificationsModule(deps: ModuleDeps) {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
       sessionActivity: service.sessionActivity,
+      keptOrderIds: service.keptOrderIds,
+      forgetOrders: service.forgetOrders,
     },
   };
 }

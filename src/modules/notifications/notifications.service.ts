@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { toIso } from "../../platform/clock";
 import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
@@ -55,6 +55,24 @@ export function notificationsService(deps: ModuleDeps, statements: Notifications
         .limit(limit)
         .all()
         .map(notificationToJson);
+    },
+
+    /** The orders this module keeps messages of (what an orders reset may have left behind). */
+    keptOrderIds(sessionId: string): string[] {
+      return db
+        .selectDistinct({ orderId: notifications.orderId })
+        .from(notifications)
+        .where(eq(notifications.sessionId, sessionId))
+        .all()
+        .map((row) => row.orderId);
+    },
+
+    /** After an orders reset: the messages of these orders, gone and over, dropped. */
+    forgetOrders(sessionId: string, orderIds: readonly string[]): void {
+      if (orderIds.length === 0) return;
+      db.delete(notifications)
+        .where(and(eq(notifications.sessionId, sessionId), inArray(notifications.orderId, [...orderIds])))
+        .run();
     },
 
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */

@@ -30,7 +30,13 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 const sessionTables = ["order_items", "orders", "idempotency_keys"] as const;
 
 /** Orders' commands and queries; the routes, the dashboard (through index.ts) and the tests call these. */
-export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions) {
+/** What the composition root may add to orders' commands without orders knowing the other modules. */
+export interface OrdersHooks {
+  /** After `POST /orders/reset` has dropped the orders: the other modules drop their own rows of them. */
+  afterReset?: (sessionId: string) => Promise<unknown>;
+}
+
+export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions, hooks: OrdersHooks = {}) {
   const { db, bus } = deps;
 
   function findOrder(sessionId: string, orderId: string): OrderJson | undefined {
@@ -358,6 +364,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         await giveWay();
       }
       bus.forgetOrphanDeliveries(sessionId);
+      await hooks.afterReset?.(sessionId);
       deps.changes.announce(sessionId, "ORDERS_RESET");
     },
   };
