@@ -23,8 +23,9 @@ import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
-import { sessionWipe } from "./sessions/session-wipe";
+import { type SessionHolder, WipesUnderWay, sessionWipe } from "./sessions/session-wipe";
 import { purgeIdleSessions } from "./sessions/activity";
+import { resetLeftovers } from "./sessions/reset-leftovers";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
 import { settingsService } from "./settings/settings.service";
@@ -89,17 +90,32 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     settings,
   };
 
-  const orders = ordersModule(deps);
+  // An orders reset leaves the other modules' rows of the orders it removed; each drops its own.
+  const orders = ordersModule(deps, { afterReset: (sessionId) => dropResetLeftovers(sessionId) });
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
   const modules = [orders, inventory, payments, notifications] as const;
+  const dropResetLeftovers = resetLeftovers(
+    db,
+    {
+      existingOrderIds: orders.queries.existingOrderIds,
+      ordersInFlight: (sessionId, orderIds) => bus.ordersInFlight(sessionId, orderIds),
+      // Payments keep their rows: a payment is the record of money taken or given back (and about
+      // 150 bytes); a reservation's lines and the messages are what made a session's disk grow.
+      holders: [inventory.commands, notifications.commands],
+    },
+    changes,
+  );
   for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
 
   const deliveryLog = new DeliveryLog(options.deliveryLog);
+  // Read before the relay's first round: a wipe a crash cut short stops the session's sagas at once.
+  const wipes = new WipesUnderWay(db, clock);
   const relay = new Relay(bus, clock, {
     deliveryLog,
     isHeld: (sessionId) => settings.of(sessionId).stepMode,
+    isBeingWiped: (sessionId) => wipes.has(sessionId),
     faults: {
       random: deps.random,
       faultRate: (sessionId) => settings.of(sessionId).reactionFaultRate,
@@ -120,8 +136,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   bus.listen((committed) => metrics.observeEvents(committed));
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
-  // Every holder of a session's rows or memory: the four modules, the bus, the knobs, the delivery log.
-  const wipeSession = sessionWipe(db, [...modules.map((module) => module.commands), bus, settings, deliveryLog], changes);
+  // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
+  const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
+  const { wipeSession, resume: resumeWipes } = sessionWipe(db, sessionHolders, changes, wipes);
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
     modules: modules.map((module) => module.name),
@@ -189,9 +206,10 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     modules: { orders, inventory, payments, notifications },
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */
     wipeSession,
+    /** Start-up: finishes the wipes a crash cut short (the relay already runs nothing of those sessions); answers which. */
+    resumeWipes,
     /** Wipes the sessions quiet for longer than `idleMs` (`SESSION_IDLE_TTL`); answers which. */
-    purgeIdleSessions: (idleMs: number) =>
-      purgeIdleSessions({ orders: orders.queries, inventory: inventory.queries, wipe: wipeSession }, clock.now(), idleMs),
+    purgeIdleSessions: (idleMs: number) => purgeIdleSessions({ holders: sessionHolders, wipe: wipeSession }, clock.now(), idleMs),
     /** The invariant checker over this server's database (tests pass the options only they can know). */
     checkConsistency: (invariantOptions: InvariantOptions = {}) => checkInvariants(audit, invariantOptions),
   };

@@ -5,3 +5,4 @@ export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
 export * from "./settings/settings.sql";
 export * from "./modules/notifications/notifications.sql";
+export * from "./sessions/session-wipe.sql";

@@ -19,7 +19,7 @@ export function serve(config: ServerConfig, given?: Database) {
     unlock();
     throw error;
   }
-  const { app, relay, purgeIdleSessions } = createSagaServer({
+  const { app, relay, purgeIdleSessions, resumeWipes } = createSagaServer({
     db,
     config: {
       inventoryDelayMs: config.inventoryDelayMs,
@@ -30,6 +30,13 @@ export function serve(config: ServerConfig, given?: Database) {
     teacherToken: config.teacherToken,
   });
   relay.start();
+  // A wipe a crash cut short is finished first; until then the relay runs nothing of its session.
+  const resumed = resumeWipes().then(
+    (sessions) => {
+      if (sessions.length > 0) console.log(`finished ${sessions.length} session wipe(s) a previous run left half-done`);
+    },
+    (error) => console.error("finishing an interrupted session wipe failed", error),
+  );
   // Sessions quiet for SESSION_IDLE_TTL are wiped: at start-up, then every hour.
   const purge = async () => {
     try {
@@ -39,7 +46,7 @@ export function serve(config: ServerConfig, given?: Database) {
       console.error("idle session purge failed", error);
     }
   };
-  void purge();
+  void resumed.then(purge);
   const purgeTimer = setInterval(purge, 3_600_000);
   purgeTimer.unref();
 

@@ -37,6 +37,9 @@ export const events = sqliteTable(
 export const sessionEventSeqs = sqliteTable("session_event_seqs", {
   sessionId: text("session_id").primaryKey(),
   lastSeq: integer("last_seq").notNull(),
+  // When the session's log last gave a number: the row outlives the events, so the idle purge
+  // reads a session's last event here. The default only serves the migration that added it.
+  updatedAt: integer("updated_at").notNull().default(0),
 });
 
 /**
@@ -139,9 +142,9 @@ export function busStatements(sqlite: SQLite) {
        VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data, $sessionSeq)`,
     ),
     /** Takes the session's next `session_seq` (inside the append's transaction). */
-    nextSessionSeq: sqlite.prepare<{ lastSeq: number }, [{ sessionId: string }]>(
-      `INSERT INTO session_event_seqs (session_id, last_seq) VALUES ($sessionId, 1)
-       ON CONFLICT (session_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq AS lastSeq`,
+    nextSessionSeq: sqlite.prepare<{ lastSeq: number }, [{ sessionId: string; now: number }]>(
+      `INSERT INTO session_event_seqs (session_id, last_seq, updated_at) VALUES ($sessionId, 1, $now)
+       ON CONFLICT (session_id) DO UPDATE SET last_seq = last_seq + 1, updated_at = $now RETURNING last_seq AS lastSeq`,
     ),
     scheduleDelivery: sqlite.prepare<
       never,
@@ -264,6 +267,10 @@ export function busStatements(sqlite: SQLite) {
       "DELETE FROM deliveries WHERE session_id = $sessionId AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = deliveries.event_seq)",
     ),
     sessionsWithEvents: sqlite.prepare<{ sessionId: string }, []>("SELECT session_id AS sessionId FROM session_event_seqs"),
+    /** Every session the bus keeps a row of (its numbering outlives its events), with its last event's time. */
+    sessionActivity: sqlite.prepare<{ sessionId: string; lastActivity: number }, []>(
+      "SELECT session_id AS sessionId, updated_at AS lastActivity FROM session_event_seqs",
+    ),
     recentSessionEvents: sqlite.prepare<EventRow, [{ sessionId: string; limit: number }]>(
       `SELECT ${eventColumns} FROM events e WHERE e.session_id = $sessionId ORDER BY e.session_seq DESC LIMIT $limit`,
     ),

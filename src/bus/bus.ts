@@ -129,7 +129,7 @@ export class Bus<P extends EventPayloadBase> {
   append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    const sessionSeq = (this.statements.nextSessionSeq.get({ sessionId: draft.sessionId }) as { lastSeq: number }).lastSeq;
+    const sessionSeq = (this.statements.nextSessionSeq.get({ sessionId: draft.sessionId, now }) as { lastSeq: number }).lastSeq;
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -193,6 +193,14 @@ export class Bus<P extends EventPayloadBase> {
 
   /** The tables that keep a session's rows: its schedule, its log and its log's numbering. */
   readonly sessionTables = ["deliveries", "events", "session_event_seqs"] as const;
+
+  /**
+   * Every session the bus keeps a row of, with when its log last took an event: its numbering
+   * outlives its events and its deliveries exist only with their events, so the numbering alone answers.
+   */
+  sessionActivity(): { sessionId: string; lastActivity: number }[] {
+    return this.statements.sessionActivity.all();
+  }
 
   /** Every session whose log ever had an event (and was not deleted since). */
   sessionsWithEvents(): string[] {

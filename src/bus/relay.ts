@@ -18,6 +18,12 @@ export interface RelayOptions {
   deliveryLog?: DeliveryLog;
   /** Whether a session's deliveries are held (step mode): then they wait in the schedule until run by hand. */
   isHeld?: (sessionId: string) => boolean;
+  /**
+   * Whether a session is being wiped (`DELETE /session`): then nothing of it runs again. Its
+   * events are passed over and its scheduled deliveries dropped, unrun, since the rows they
+   * would act on are going or gone (a charge for an order that no longer exists).
+   */
+  isBeingWiped?: (sessionId: string) => boolean;
   /** The faults and duplicates a teacher asks for, per session; none when absent. */
   faults?: FaultInjection;
   /**
@@ -103,6 +109,7 @@ export class Relay<P extends EventPayloadBase> {
   private readonly log: (message: string, error?: unknown) => void;
   private readonly deliveryLog: DeliveryLog | undefined;
   private readonly isHeld: (sessionId: string) => boolean;
+  private readonly isBeingWiped: (sessionId: string) => boolean;
   private readonly faults: FaultInjection | undefined;
   private readonly onDeliveriesChanged: (sessionId: string) => void;
   private readonly onAttempt: (reaction: string, outcome: DeliveryOutcome) => void;
@@ -121,6 +128,7 @@ export class Relay<P extends EventPayloadBase> {
     this.log = options.log ?? ((message, error) => (error === undefined ? console.error(message) : console.error(message, error)));
     this.deliveryLog = options.deliveryLog;
     this.isHeld = options.isHeld ?? (() => false);
+    this.isBeingWiped = options.isBeingWiped ?? (() => false);
     this.faults = options.faults;
     this.onDeliveriesChanged = options.onDeliveriesChanged ?? (() => {});
     this.onAttempt = options.onAttempt ?? (() => {});
@@ -384,7 +392,7 @@ export class Relay<P extends EventPayloadBase> {
    */
   private handOver(row: EventRow, round: Round<P>): number {
     const reactions = this.bus.reactionsFor(row.type);
-    if (reactions.length === 0) return 0;
+    if (reactions.length === 0 || this.isBeingWiped(row.sessionId)) return 0;
     let event: BusEvent<P>;
     try {
       event = this.bus.rowToEvent(row);
@@ -494,8 +502,8 @@ export class Relay<P extends EventPayloadBase> {
   /** A row of the schedule that is due: run in a savepoint that also deletes the row. */
   private deliverScheduled(delivery: DueDeliveryRow, row: EventRow | null, round: Round<P>): void {
     const { statements } = this.bus;
-    if (!row) {
-      // The event was removed by a reset; there is nothing left to deliver.
+    if (!row || this.isBeingWiped(delivery.sessionId)) {
+      // The event was removed by a reset, or its session is being wiped: there is nothing left to deliver.
       statements.removeDelivery.run({ id: delivery.id });
       return;
     }

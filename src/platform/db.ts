@@ -131,3 +131,21 @@ export function deleteSessionRows(db: Database, sessionId: string, tables: reado
     tables.map((table) => [table, db.$client.run(`DELETE FROM ${table} WHERE session_id = ?`, [sessionId]).changes]),
   );
 }
+
+/**
+ * Every session with a row in any of `tables`, with the latest time its `[table, column]` pairs
+ * record (ms since the epoch): what a holder of a session's rows answers when the idle purge asks
+ * who is there and since when.
+ */
+export function lastChangePerSession(
+  db: Database,
+  tables: readonly (readonly [table: string, column: string])[],
+): { sessionId: string; lastActivity: number }[] {
+  const union = tables
+    .map(([table, column]) => `SELECT session_id, max(${column}) AS at FROM ${table} GROUP BY session_id`)
+    .join(" UNION ALL ");
+  return db.$client.query(`SELECT session_id AS sessionId, max(at) AS lastActivity FROM (${union}) GROUP BY session_id`).all() as {
+    sessionId: string;
+    lastActivity: number;
+  }[];
+}

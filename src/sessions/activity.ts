@@ -1,3 +1,4 @@
+import type { SessionHolder } from "./session-wipe";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
 
@@ -9,7 +10,7 @@ export interface ActivitySources {
 /**
  * Every session that has a catalog or an order, with when something of it last changed (ms
  * since the epoch): read through the modules' public queries. The teacher's overview lists
- * them; the idle purge wipes the ones quiet for too long.
+ * them. (The idle purge looks wider: `everySessionsLastActivity`.)
  */
 export function sessionsLastActivity(sources: ActivitySources): Map<string, number> {
   const lastActivity = new Map<string, number>();
@@ -19,13 +20,32 @@ export function sessionsLastActivity(sources: ActivitySources): Map<string, numb
   return lastActivity;
 }
 
+/**
+ * The idle purge's notion of a session: every session any holder keeps a row of (a catalog, an
+ * order, a notification, a knob, its log's numbering, ...), with the latest change any of them
+ * knows of. A session with nothing but notifications or settings is a session too: its rows
+ * (a customer's e-mail address among them) must not stay forever.
+ */
+export function everySessionsLastActivity(holders: readonly SessionHolder[]): Map<string, number> {
+  const lastActivity = new Map<string, number>();
+  for (const { sessionId, lastActivity: at } of holders.flatMap((holder) => holder.sessionActivity?.() ?? [])) {
+    lastActivity.set(sessionId, Math.max(lastActivity.get(sessionId) ?? 0, at));
+  }
+  return lastActivity;
+}
+
+/** The sessions with nothing changed for more than `idleMs` by `now`, in any of their rows. */
+export function idleSessions(lastActivity: ReadonlyMap<string, number>, now: number, idleMs: number): string[] {
+  return [...lastActivity].filter(([, at]) => now - at > idleMs).map(([sessionId]) => sessionId);
+}
+
 /** Wipes every session with nothing changed for `idleMs` (`SESSION_IDLE_TTL`), one after another; answers which. */
 export async function purgeIdleSessions(
-  sources: ActivitySources & { wipe: (sessionId: string) => Promise<unknown> },
+  sources: { holders: readonly SessionHolder[]; wipe: (sessionId: string) => Promise<unknown> },
   now: number,
   idleMs: number,
 ): Promise<string[]> {
-  const idle = [...sessionsLastActivity(sources)].filter(([, at]) => now - at > idleMs).map(([sessionId]) => sessionId);
+  const idle = idleSessions(everySessionsLastActivity(sources.holders), now, idleMs);
   for (const sessionId of idle) await sources.wipe(sessionId);
   return idle;
 }

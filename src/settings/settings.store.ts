@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { SessionSettings, SettingsPatch, SettingsReader } from "../modules/session-settings";
 import { sessionSettingsSchema } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
-import { type Database, deleteSessionRows, transaction } from "../platform/db";
+import { type Database, deleteSessionRows, lastChangePerSession, transaction } from "../platform/db";
 import { sessionSettings } from "./settings.sql";
 
 /** Sessions whose settings stay in memory, the least recently read going first. */
@@ -56,6 +56,11 @@ export class SettingsStore implements SettingsReader {
   forgetSession(sessionId: string): Record<string, number> {
     this.cache.delete(sessionId);
     return deleteSessionRows(this.db, sessionId, ["session_settings"]);
+  }
+
+  /** Every session that changed a knob, and when it last did. */
+  sessionActivity(): { sessionId: string; lastActivity: number }[] {
+    return lastChangePerSession(this.db, [["session_settings", "updated_at"]]);
   }
 
   private remember(sessionId: string, settings: SessionSettings): void {

@@ -37,6 +37,9 @@ export function inventoryModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
+      keptOrderIds: service.keptOrderIds,
+      forgetOrders: service.forgetOrders,
       seedCatalog: (sessionId: string) => service.seedCatalog(sessionId),
       resetInventory: service.resetInventory,
     },

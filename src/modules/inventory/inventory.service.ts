@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, notInArray, sql, sum } from "drizzle-orm";
 import { pastPosition } from "../../platform/paging";
-import { deleteSessionRows, transaction } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
 import { giveWay } from "../../platform/give-way";
 import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
@@ -171,6 +171,60 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         db.delete(products).where(eq(products.sessionId, sessionId)).run();
       });
       return seedCatalog(sessionId);
+    },
+
+    /** The orders this module keeps a reservation for (what an orders reset may have left behind). */
+    keptOrderIds(sessionId: string): string[] {
+      return db
+        .select({ orderId: reservations.orderId })
+        .from(reservations)
+        .where(eq(reservations.sessionId, sessionId))
+        .all()
+        .map((row) => row.orderId);
+    },
+
+    /**
+     * After an orders reset: the reservations of these orders, which no longer exist and whose
+     * sagas are over, dropped (inside the caller's transaction). A PENDING one still holds stock
+     * and is kept, for the checker to see. The units a CONFIRMED one took stay counted as sold
+     * (`sold_to_reset_orders`), so the stock is still conserved once the reservation is gone.
+     */
+    forgetOrders(sessionId: string, orderIds: readonly string[]): void {
+      if (orderIds.length === 0) return;
+      const settled = db
+        .select({ id: reservations.id, status: reservations.status, restockedAt: reservations.restockedAt })
+        .from(reservations)
+        .where(and(eq(reservations.sessionId, sessionId), inArray(reservations.orderId, [...orderIds])))
+        .all()
+        .filter((r) => r.status !== "PENDING");
+      if (settled.length === 0) return;
+      const sold = settled.filter((r) => r.status === "CONFIRMED" && r.restockedAt === null).map((r) => r.id);
+      if (sold.length > 0) {
+        const units = db
+          .select({ productId: reservationLines.productId, units: sql<number>`sum(${reservationLines.quantity})` })
+          .from(reservationLines)
+          .where(and(eq(reservationLines.sessionId, sessionId), inArray(reservationLines.reservationId, sold)))
+          .groupBy(reservationLines.productId)
+          .all();
+        for (const { productId, units: n } of units) {
+          db.update(products)
+            .set({ soldToResetOrders: sql`${products.soldToResetOrders} + ${n}` })
+            .where(and(eq(products.sessionId, sessionId), eq(products.id, productId)))
+            .run();
+        }
+      }
+      // The lines go with their reservation (ON DELETE CASCADE).
+      db.delete(reservations)
+        .where(
+          and(
+            eq(reservations.sessionId, sessionId),
+            inArray(
+              reservations.id,
+              settled.map((r) => r.id),
+            ),
+          ),
+        )
+        .run();
     },
 
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
@@ -381,13 +435,13 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       );
     },
 
-    /** Per session with a catalog: when a product last changed (the teacher's overview). */
+    /** Per session with a catalog or reservations: when one last changed (the teacher's overview, the idle purge). */
     sessionActivity() {
-      return db
-        .select({ sessionId: products.sessionId, lastActivity: sql<number>`max(${products.updatedAt})` })
-        .from(products)
-        .groupBy(products.sessionId)
-        .all();
+      // Reservation lines exist only with their reservation.
+      return lastChangePerSession(db, [
+        ["products", "updated_at"],
+        ["reservations", "updated_at"],
+      ]);
     },
 
     /** The sessions that keep a catalog or reservations (for the consistency checker run over every session). */
@@ -426,7 +480,8 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         .map((product) => ({
           product,
           pendingUnits: unitsByProduct.get(product.id)?.pending ?? 0,
-          takenUnits: unitsByProduct.get(product.id)?.taken ?? 0,
+          // Units sold to orders an orders reset removed count as taken, as their reservations did.
+          takenUnits: (unitsByProduct.get(product.id)?.taken ?? 0) + product.soldToResetOrders,
         }));
     },
 

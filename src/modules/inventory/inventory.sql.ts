@@ -16,6 +16,9 @@ export const products = sqliteTable(
     priceCents: integer("price_cents").notNull(),
     stockLevel: integer("stock_level").notNull(),
     reserved: integer("reserved").notNull().default(0),
+    // Units confirmed for orders that an orders reset has since removed: their reservations are
+    // dropped (a session's disk stays bounded), the sale is not, so stock is still conserved.
+    soldToResetOrders: integer("sold_to_reset_orders").notNull().default(0),
     version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),

@@ -22,6 +22,9 @@ export function notificationsModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
+      keptOrderIds: service.keptOrderIds,
+      forgetOrders: service.forgetOrders,
     },
   };
 }

@@ -1,7 +1,7 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import { toIso } from "../../platform/clock";
-import { deleteSessionRows, transaction } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { Message } from "./notifications.decide";
 import { type NotificationRow, type NotificationsStatements, notificationKinds, notifications } from "./notifications.sql";
@@ -57,9 +57,29 @@ export function notificationsService(deps: ModuleDeps, statements: Notifications
         .map(notificationToJson);
     },
 
+    /** The orders this module keeps messages of (what an orders reset may have left behind). */
+    keptOrderIds(sessionId: string): string[] {
+      return db
+        .selectDistinct({ orderId: notifications.orderId })
+        .from(notifications)
+        .where(eq(notifications.sessionId, sessionId))
+        .all()
+        .map((row) => row.orderId);
+    },
+
+    /** After an orders reset: the messages of these orders, gone and over, dropped. */
+    forgetOrders(sessionId: string, orderIds: readonly string[]): void {
+      if (orderIds.length === 0) return;
+      db.delete(notifications)
+        .where(and(eq(notifications.sessionId, sessionId), inArray(notifications.orderId, [...orderIds])))
+        .run();
+    },
+
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
     forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
     sessionTables,
+    /** Who keeps rows here and when they last changed. */
+    sessionActivity: () => lastChangePerSession(db, [["notifications", "created_at"]]),
 
     resetNotifications(sessionId: string): void {
       transaction(db, () => db.delete(notifications).where(eq(notifications.sessionId, sessionId)).run());

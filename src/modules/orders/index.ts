@@ -10,7 +10,7 @@
 import type { ModuleDeps } from "../module-deps";
 import { orderReactions } from "./orders.reactions";
 import { ordersRoutes } from "./orders.routes";
-import { ordersService } from "./orders.service";
+import { type OrdersHooks, ordersService } from "./orders.service";
 import { ordersStatements } from "./orders.sql";
 
 export { idempotencyHeaderSchema } from "./orders.schemas";
@@ -19,10 +19,10 @@ export { type OrderStatus, orderStatuses } from "./order-status";
 export type { OrderRow } from "./orders.sql";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
-export function ordersModule(deps: ModuleDeps) {
+export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
   const statements = ordersStatements(deps.db.$client);
   const decisions = orderReactions(deps, statements);
-  const service = ordersService(deps, statements, decisions);
+  const service = ordersService(deps, statements, decisions, hooks);
   return {
     name: "orders",
     reactions: decisions.reactions,
@@ -42,6 +42,7 @@ export function ordersModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
       placeOrder: service.placeOrder,
       placeOrderOnce: service.placeOrderOnce,
       requestCancellation: service.requestCancellation,

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, inArray, sql } from "drizzle-orm";
 import { pastPosition } from "../../platform/paging";
 
 import type { Emit } from "../../bus/bus";
-import { deleteSessionRows } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession } from "../../platform/db";
 import { giveWay } from "../../platform/give-way";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError, QuotaExceededError } from "../../platform/errors";
 import type { SagaPayload } from "../events";
@@ -30,7 +30,13 @@ export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 const sessionTables = ["order_items", "orders", "idempotency_keys"] as const;
 
 /** Orders' commands and queries; the routes, the dashboard (through index.ts) and the tests call these. */
-export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions) {
+/** What the composition root may add to orders' commands without orders knowing the other modules. */
+export interface OrdersHooks {
+  /** After `POST /orders/reset` has dropped the orders: the other modules drop their own rows of them. */
+  afterReset?: (sessionId: string) => Promise<unknown>;
+}
+
+export function ordersService(deps: ModuleDeps, statements: OrdersStatements, decisions: OrderDecisions, hooks: OrdersHooks = {}) {
   const { db, bus } = deps;
 
   function findOrder(sessionId: string, orderId: string): OrderJson | undefined {
@@ -330,6 +336,12 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
       return deleteSessionRows(db, sessionId, sessionTables);
     },
     sessionTables,
+    /** Who keeps rows here and when they last changed (order lines exist only with their order). */
+    sessionActivity: () =>
+      lastChangePerSession(db, [
+        ["orders", "updated_at"],
+        ["idempotency_keys", "created_at"],
+      ]),
 
     /**
      * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
@@ -359,6 +371,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         await giveWay();
       }
       bus.forgetOrphanDeliveries(sessionId);
+      await hooks.afterReset?.(sessionId);
       deps.changes.announce(sessionId, "ORDERS_RESET");
     },
   };

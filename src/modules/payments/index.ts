@@ -30,6 +30,7 @@ export function paymentsModule(deps: ModuleDeps) {
     commands: {
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
+      sessionActivity: service.sessionActivity,
     },
   };
 }

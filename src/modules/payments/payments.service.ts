@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { pastPosition } from "../../platform/paging";
-import { deleteSessionRows, transaction } from "../../platform/db";
+import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
 import type { PaymentState } from "./payments.decide";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
@@ -58,6 +58,8 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
     forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
     sessionTables,
+    /** Who keeps rows here and when they last changed. */
+    sessionActivity: () => lastChangePerSession(db, [["payments", "updated_at"]]),
 
     resetPayments(sessionId: string): void {
       transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());

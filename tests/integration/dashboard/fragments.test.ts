@@ -300,13 +300,13 @@ describe("GET /inventory/reservations", () => {
   test("a released reservation says why its stock went back, on the API and on its card", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
-    const failed = (await t.request("POST", "/orders", { body: { ...fiveMousePads, paymentBehaviour: "failure" } })).body.id;
-    t.settle();
     // An order whose stock is held when orders are reset is cut short by the operator.
     const cut = (await t.request("POST", "/orders", { body: { ...fiveMousePads, skipDemoDelays: false } })).body.id;
     t.clock.advance(t.deps.config.inventoryDelayMs);
     t.relay.runDue();
     await t.request("POST", "/orders/reset");
+    t.settle();
+    const failed = (await t.request("POST", "/orders", { body: { ...fiveMousePads, paymentBehaviour: "failure" } })).body.id;
     t.settle();
 
     const reasons = Object.fromEntries(

@@ -77,7 +77,13 @@ function confirmedUnits(real: CrashableApp, session: string): Map<string, number
        WHERE l.session_id = ? AND r.status = 'CONFIRMED' AND r.restocked_at IS NULL GROUP BY l.product_id`,
     )
     .all(session) as { product: string; units: number }[];
-  return new Map(rows.map((r) => [r.product, r.units]));
+  const units = new Map(rows.map((r) => [r.product, r.units]));
+  // Units sold to orders an orders reset removed (their reservations are gone) stay taken.
+  const sold = real.sqlite
+    .query("SELECT id AS product, sold_to_reset_orders AS units FROM products WHERE session_id = ? AND sold_to_reset_orders > 0")
+    .all(session) as { product: string; units: number }[];
+  for (const { product, units: n } of sold) units.set(product, (units.get(product) ?? 0) + n);
+  return units;
 }
 
 /** Runs `act`, then proves that no session other than `touched` changed (all sessions when `touched` is null). */
