@@ -100,10 +100,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     db,
     {
       existingOrderIds: orders.queries.existingOrderIds,
-      ordersInFlight: (sessionId, orderIds) => bus.ordersInFlight(sessionId, orderIds),
-      // Payments keep their rows: a payment is the record of money taken or given back (and about
-      // 150 bytes); a reservation's lines and the messages are what made a session's disk grow.
-      holders: [inventory.commands, notifications.commands],
+      // A dead letter counts: retried by hand, it still moves the rows it would find.
+      ordersWithWork: (sessionId, orderIds) => bus.ordersWithPendingWork(sessionId, orderIds),
+      holders: [inventory.commands, payments.commands, notifications.commands],
     },
     changes,
   );

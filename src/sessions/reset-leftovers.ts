@@ -12,8 +12,8 @@ export interface OrderRowsHolder {
 export interface LeftoverSources {
   /** Of these orders, those that still exist. */
   existingOrderIds(sessionId: string, orderIds: readonly string[]): string[];
-  /** Of these orders, those whose sagas still have work ahead on the bus (a compensation on its way). */
-  ordersInFlight(sessionId: string, orderIds: readonly string[]): string[];
+  /** Of these orders, those whose sagas still have work ahead on the bus (a compensation on its way, or a dead letter). */
+  ordersWithWork(sessionId: string, orderIds: readonly string[]): string[];
   holders: readonly OrderRowsHolder[];
 }
 
@@ -24,13 +24,13 @@ export const LEFTOVER_SLICE = 250;
  * Given the orders some module keeps rows of, when an order no longer exists and nothing on the
  * bus will ever touch it again, then its rows are clutter: answered here, to be dropped.
  */
-export function leftoverOrders(kept: readonly string[], existing: ReadonlySet<string>, inFlight: ReadonlySet<string>): string[] {
-  return kept.filter((orderId) => !existing.has(orderId) && !inFlight.has(orderId));
+export function leftoverOrders(kept: readonly string[], existing: ReadonlySet<string>, withWork: ReadonlySet<string>): string[] {
+  return kept.filter((orderId) => !existing.has(orderId) && !withWork.has(orderId));
 }
 
 /**
- * After `POST /orders/reset`: the reservations and notifications of the orders it removed are of
- * orders that no longer exist, and a session's disk would grow with every reset (a reservation of
+ * After `POST /orders/reset`: the reservations, payments and notifications of the orders it
+ * removed are of orders that no longer exist, and a session's disk would grow with every reset (a reservation of
  * 100 lines is about 50 KB).
  * Each module drops its own rows of those orders (no module touches another's), a slice at a
  * time, each slice one transaction that decides and drops, giving way between slices. A saga the
@@ -47,7 +47,7 @@ export function resetLeftovers(db: Database, sources: LeftoverSources, changes: 
         const gone = leftoverOrders(
           slice,
           new Set(sources.existingOrderIds(sessionId, slice)),
-          new Set(sources.ordersInFlight(sessionId, slice)),
+          new Set(sources.ordersWithWork(sessionId, slice)),
         );
         for (const holder of sources.holders) holder.forgetOrders(sessionId, gone);
         return gone.length;

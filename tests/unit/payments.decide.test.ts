@@ -9,6 +9,7 @@ import {
   onStockReservedCharge,
   onStockReservedOpen,
   onStockRestocked,
+  outlivesItsOrder,
 } from "../../src/modules/payments/payments.decide";
 import type { SagaEvent } from "../../src/modules/events";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
@@ -262,5 +263,22 @@ describe("payments: order cancelled", () => {
         .when(cancelled)
         .then([{ type: "ignore", reason: "no money is held" }]);
     }
+  });
+});
+
+describe("payments: what an orders reset leaves behind", () => {
+  const neverAsked = () => {
+    throw new Error("asked whether the saga was cancelled");
+  };
+  test("given a payment still PENDING, then it is kept: it holds money a saga must settle", () => {
+    expect(outlivesItsOrder("PENDING", neverAsked)).toBe(true);
+  });
+  test("given a SUCCESS payment of a cancelled saga, then it is kept: the refund it owes is still due", () => {
+    expect(outlivesItsOrder("SUCCESS", () => true)).toBe(true);
+  });
+  test("given a completed sale's SUCCESS, a failed charge or a refund, then it goes with its order", () => {
+    expect(outlivesItsOrder("SUCCESS", () => false)).toBe(false);
+    expect(outlivesItsOrder("FAILED", neverAsked)).toBe(false);
+    expect(outlivesItsOrder("REFUNDED", neverAsked)).toBe(false);
   });
 });

@@ -28,6 +28,8 @@ export function paymentsModule(deps: ModuleDeps) {
       pendingPaymentOrders: service.pendingPaymentOrders,
     },
     commands: {
+      keptOrderIds: service.keptOrderIds,
+      forgetOrders: service.forgetOrders,
       forgetSession: service.forgetSession,
       sessionTables: service.sessionTables,
       sessionActivity: service.sessionActivity,

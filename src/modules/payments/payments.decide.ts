@@ -141,3 +141,16 @@ export function onStockRestocked(event: SagaEvent<"INVENTORY_RESTOCKED">, paymen
   // Refunded already (the order's ORDER_CANCELLED got here first): refund() says nothing twice.
   return refund(payment, event.data.reason, event.data.cause);
 }
+
+/**
+ * Whether a payment of an order an orders reset removed, with nothing left ahead of it on the
+ * bus, is kept. One still PENDING holds money a saga must settle. A SUCCESS payment of a saga
+ * that was cancelled (its ORDER_CANCELLED is on the bus) owes the customer a refund that never
+ * came: kept, so the consistency checker reports it. Every other one is settled history of an
+ * order that no longer exists (a completed sale, a failed charge, a refund), dropped so that a
+ * session's disk does not grow with every reset. `sagaWasCancelled` is asked only of a SUCCESS.
+ */
+export function outlivesItsOrder(status: PaymentStatus, sagaWasCancelled: () => boolean): boolean {
+  if (status === "PENDING") return true;
+  return status === "SUCCESS" && sagaWasCancelled();
+}

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray } from "drizzle-orm";
 import { pastPosition } from "../../platform/paging";
 import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
 import type { ModuleDeps } from "../module-deps";
-import type { PaymentState } from "./payments.decide";
+import { type PaymentState, outlivesItsOrder } from "./payments.decide";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
 import { type PaymentRow, type PaymentStatus, type PaymentsStatements, payments } from "./payments.sql";
 
@@ -50,17 +50,50 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
       if (!moved) throw new Error(`Payment ${id} could not move from ${from} to ${to}`);
     },
 
+    /** The orders this module keeps payments of (what an orders reset may have left behind). */
+    keptOrderIds(sessionId: string): string[] {
+      return db
+        .select({ orderId: payments.orderId })
+        .from(payments)
+        .where(eq(payments.sessionId, sessionId))
+        .all()
+        .map((row) => row.orderId);
+    },
+
     /**
-     * `POST /payments/reset`: drops the session's payments. The relay's record of what it
-     * delivered (its cursor and schedule) is not touched, so a duplicate delivery arriving after
-     * the reset is still recognised (docs/architecture.md).
+     * After an orders reset: the payments of these orders, gone and with nothing ahead on the
+     * bus, dropped unless they still hold money (inside the caller's transaction; see
+     * `outlivesItsOrder`).
      */
+    forgetOrders(sessionId: string, orderIds: readonly string[]): void {
+      if (orderIds.length === 0) return;
+      const ofOrders = and(eq(payments.sessionId, sessionId), inArray(payments.orderId, [...orderIds]));
+      const forgotten = db
+        .select({ id: payments.id, orderId: payments.orderId, status: payments.status })
+        .from(payments)
+        .where(ofOrders)
+        .all()
+        .filter(
+          (payment) => !outlivesItsOrder(payment.status, () => deps.bus.orderHasEventOf(sessionId, payment.orderId, ["ORDER_CANCELLED"])),
+        )
+        .map((payment) => payment.id);
+      if (forgotten.length > 0)
+        db.delete(payments)
+          .where(and(ofOrders, inArray(payments.id, forgotten)))
+          .run();
+    },
+
     /** `DELETE /session`: every row of the session this module owns (inside the caller's transaction). */
     forgetSession: (sessionId: string) => deleteSessionRows(db, sessionId, sessionTables),
     sessionTables,
     /** Who keeps rows here and when they last changed. */
     sessionActivity: () => lastChangePerSession(db, [["payments", "updated_at"]]),
 
+    /**
+     * `POST /payments/reset`: drops the session's payments. The relay's record of what it
+     * delivered (its cursor and schedule) is not touched, so a duplicate delivery arriving after
+     * the reset is still recognised (docs/architecture.md).
+     */
     resetPayments(sessionId: string): void {
       transaction(db, () => db.delete(payments).where(eq(payments.sessionId, sessionId)).run());
       deps.changes.announce(sessionId, "PAYMENTS_RESET");

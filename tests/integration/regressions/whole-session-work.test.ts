@@ -64,18 +64,14 @@ describe("whole-session work gives way to other sessions", () => {
 
   test("POST /orders/reset of a big session: another session answers first; every saga holding something is compensated", async () => {
     const t = await bigSession();
-    const sold = t.deps.db.$client.query("SELECT count(*) AS n FROM orders WHERE session_id = ? AND status = 'COMPLETED'").get(BIG) as {
-      n: number;
-    };
     expect(await finishingOrder(t, () => t.request("POST", "/orders/reset", { session: BIG }))).toEqual(["small", "big"]);
     t.settle();
     expect((await t.request("GET", "/orders", { session: BIG })).body).toEqual([]);
     const products = (await t.request("GET", "/inventory", { session: BIG })).body as { reserved: number }[];
     expect(products.every((p) => p.reserved === 0)).toBe(true);
     const payments = (await t.request("GET", "/payments?limit=1000", { session: BIG })).body as { status: string }[];
-    // Only the completed sales keep their money; every charge of a saga in flight was refunded or voided.
-    expect(payments.filter((p) => p.status === "PENDING")).toEqual([]);
-    expect(payments.filter((p) => p.status === "SUCCESS").length).toBe(sold.n);
+    // Every charge of a saga in flight was refunded or voided; a completed sale's payment went with its order.
+    expect(payments.filter((p) => p.status === "PENDING" || p.status === "SUCCESS")).toEqual([]);
     expect(t.checkConsistency({ sessionId: BIG, settled: true })).toEqual({ consistent: true, violations: [] });
   });
 
