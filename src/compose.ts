@@ -23,7 +23,8 @@ import { paymentsModule } from "./modules/payments";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
-import { sessionWipe } from "./sessions/session-wipe";
+import { type SessionHolder, sessionWipe } from "./sessions/session-wipe";
+import { SessionCensus, sessionsWithRows } from "./sessions/census";
 import { purgeIdleSessions } from "./sessions/activity";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
@@ -113,13 +114,23 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relayLagMs: () => relay.lagMs(),
     relayPending: () => relay.pendingCount(),
     openStreams: () => streams.openTotal,
-    sessions: () => new Set([...bus.sessionsWithEvents(), ...inventory.queries.auditSessions()]).size,
+    sessions: () => census.size,
   });
   bus.listen((committed) => metrics.observeEvents(committed));
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
   // Every holder of a session's rows or memory: the four modules, the bus, the knobs, the delivery log.
-  const wipeSession = sessionWipe(db, [...modules.map((module) => module.commands), bus, settings, deliveryLog], changes);
+  const holders: SessionHolder[] = [...modules.map((module) => module.commands), bus, settings, deliveryLog];
+  // The one scan of every session table, at start-up; from then on the census is told of each change.
+  const census = new SessionCensus(
+    sessionsWithRows(
+      db,
+      holders.flatMap((holder) => holder.sessionTables ?? []),
+    ),
+  );
+  bus.listen((committed) => census.sawEvents(committed));
+  changes.listen((sessionId, change) => census.sawChange(sessionId, change));
+  const wipeSession = sessionWipe(db, holders, changes, (sessionId) => census.wiped(sessionId));
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
   const app = createApp({
     modules: modules.map((module) => module.name),

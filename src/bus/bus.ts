@@ -194,11 +194,6 @@ export class Bus<P extends EventPayloadBase> {
   /** The tables that keep a session's rows: its schedule, its log and its log's numbering. */
   readonly sessionTables = ["deliveries", "events", "session_event_seqs"] as const;
 
-  /** Every session whose log ever had an event (and was not deleted since). */
-  sessionsWithEvents(): string[] {
-    return this.statements.sessionsWithEvents.all().map((row) => row.sessionId);
-  }
-
   /** Every order with an event in the session's log. */
   sessionOrderIds(sessionId: string): string[] {
     return this.statements.sessionOrderIds.all({ sessionId }).map((row) => row.orderId);

@@ -12,7 +12,7 @@ export interface MetricsSources {
   /** Events the relay has not reached plus scheduled deliveries. */
   relayPending(): number;
   openStreams(): number;
-  /** Sessions that have a catalog or an event. */
+  /** Sessions with a row in any table (kept in memory: a scrape runs no query for it). */
   sessions(): number;
 }
 
@@ -95,7 +95,7 @@ export function serverMetrics(sources: MetricsSources) {
   });
   new Gauge({
     name: "sessions",
-    help: "Sessions with a catalog or an event",
+    help: "Sessions with a row in any table, until wiped",
     registers: [registry],
     collect() {
       this.set(sources.sessions());

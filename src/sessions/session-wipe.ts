@@ -22,7 +22,13 @@ export const WIPE_SLICE = 2_000;
  * schedule and log first (so its sagas stop moving), then each module's tables, children
  * first. Whatever the session wrote meanwhile goes in a last transaction, with the memory.
  */
-export function sessionWipe(db: Database, holders: readonly SessionHolder[], changes: SessionChanges) {
+export function sessionWipe(
+  db: Database,
+  holders: readonly SessionHolder[],
+  changes: SessionChanges,
+  /** Told once the session has no row left and its screens were told (the session census). */
+  wiped: (sessionId: string) => void = () => {},
+) {
   return async (sessionId: string): Promise<Record<string, number>> => {
     const deleted: Record<string, number> = {};
     const count = (table: string, rows: number) => {
@@ -42,6 +48,7 @@ export function sessionWipe(db: Database, holders: readonly SessionHolder[], cha
     for (const change of ["ORDERS_RESET", "INVENTORY_CHANGED", "PAYMENTS_RESET", "SETTINGS_CHANGED"] as const) {
       changes.announce(sessionId, change);
     }
+    wiped(sessionId);
     return deleted;
   };
 }
