@@ -28,6 +28,7 @@ import { SessionCensus, sessionsWithRows } from "./sessions/census";
 import { purgeIdleSessions } from "./sessions/activity";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
+import { OverviewCache } from "./teacher/overview-cache";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
 import { type Clock, systemClock } from "./platform/clock";
@@ -132,6 +133,17 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   changes.listen((sessionId, change) => census.sawChange(sessionId, change));
   const wipeSession = sessionWipe(db, holders, changes, (sessionId) => census.wiped(sessionId));
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
+  const teacherOverview = new OverviewCache(
+    {
+      orders: orders.queries,
+      inventory: inventory.queries,
+      sagas,
+      settings,
+      checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
+    },
+    clock,
+    { bus, changes },
+  );
   const app = createApp({
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),
@@ -152,15 +164,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/session", routes: sessionRoutes(wipeSession) },
       {
         path: "/teacher",
-        routes: teacherRoutes(options.teacherToken ?? null, {
-          orders: orders.queries,
-          inventory: inventory.queries,
-          sagas,
-          checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
-          bus,
-          changes,
-          clock,
-        }),
+        routes: teacherRoutes(options.teacherToken ?? null, { overview: teacherOverview, bus, changes, clock }),
       },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {
@@ -196,6 +200,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relay,
     streams,
     modules: { orders, inventory, payments, notifications },
+    /** The teacher's overview, whose `work` counts what its computations cost. */
+    teacherOverview,
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */
     wipeSession,
     /** Wipes the sessions quiet for longer than `idleMs` (`SESSION_IDLE_TTL`); answers which. */

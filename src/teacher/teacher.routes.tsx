@@ -8,7 +8,7 @@ import { clientAddress } from "../platform/client-address";
 import type { Clock } from "../platform/clock";
 import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
 import { FailureLimiter } from "../platform/failure-limit";
-import { type OverviewSources, sessionsOverview } from "./overview";
+import type { OverviewCache } from "./overview-cache";
 import { teacherStream } from "./teacher-stream";
 import { SessionsTable, TeacherPage } from "./teacher.views";
 
@@ -34,7 +34,7 @@ const sameSecret = (given: string, secret: string) => {
  */
 export function teacherRoutes(
   token: string | null,
-  sources: OverviewSources & { bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock },
+  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock },
 ) {
   const guesses = new FailureLimiter(sources.clock, TEACHER_TOKEN_LOCKOUT, TEACHER_CLIENTS_REMEMBERED);
   const onlyTheTeacher = createMiddleware(async (c, next) => {
@@ -53,11 +53,11 @@ export function teacherRoutes(
     await next();
   });
   const table = async (token: string) => (
-    <SessionsTable sessions={await sessionsOverview(sources)} now={sources.clock.now()} token={token} />
+    <SessionsTable overview={await sources.overview.current()} now={sources.clock.now()} token={token} />
   );
   return new Hono()
     .use(onlyTheTeacher, dashboardSecurityHeaders())
     .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
     .get("/sessions", async (c) => c.html(await table(token as string)))
-    .get("/stream", teacherStream(sources.bus, sources.changes));
+    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview]));
 }

@@ -381,11 +381,12 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       );
     },
 
-    /** Per session with a catalog: when a product last changed (the teacher's overview). */
-    sessionActivity() {
+    /** Per session with a catalog (or just the one asked for): when a product last changed (the teacher's overview). */
+    sessionActivity(sessionId?: string) {
       return db
         .select({ sessionId: products.sessionId, lastActivity: sql<number>`max(${products.updatedAt})` })
         .from(products)
+        .where(sessionId === undefined ? undefined : eq(products.sessionId, sessionId))
         .groupBy(products.sessionId)
         .all();
     },
