@@ -144,6 +144,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     clock,
     { bus, changes },
   );
+  teacherOverview.listen((cost) => metrics.observeOverview(cost));
   const app = createApp({
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),

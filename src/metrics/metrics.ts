@@ -102,6 +102,19 @@ export function serverMetrics(sources: MetricsSources) {
     },
   });
 
+  const overviewComputations = new Histogram({
+    name: "teacher_overview_computation_seconds",
+    help: "Computations of the teacher's overview (at most one at a time, at most one a second), wall time giving way included",
+    buckets: httpDurationBuckets,
+    registers: [registry],
+  });
+  const overviewChecks = new Counter({
+    name: "teacher_overview_checked_total",
+    help: "What the teacher's overview computations checked again: sessions, and their orders",
+    labelNames: ["unit"] as const,
+    registers: [registry],
+  });
+
   // sagaId → when its ORDER_CREATED committed; insertion order is age order.
   const startedAt = new Map<string, number>();
 
@@ -127,6 +140,13 @@ export function serverMetrics(sources: MetricsSources) {
           startedAt.delete(event.sagaId);
         }
       }
+    },
+
+    /** The teacher's overview's report of each computation. */
+    observeOverview(cost: { sessionsChecked: number; ordersChecked: number; ms: number }): void {
+      overviewComputations.observe(cost.ms / 1000);
+      overviewChecks.inc({ unit: "sessions" }, cost.sessionsChecked);
+      overviewChecks.inc({ unit: "orders" }, cost.ordersChecked);
     },
 
     /** The relay's report of each delivery attempt, after its round commits. */

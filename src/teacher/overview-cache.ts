@@ -15,8 +15,9 @@ import {
 
 /**
  * What one computation may check: sessions, most urgent first, until their orders add up to
- * this (a session with fewer orders counts as SESSION_MIN_COST). About 60 ms of work
- * (`bun tests/bench/teacher-overview.ts`); the rest wait for the next computation.
+ * this (a session with fewer orders counts as SESSION_MIN_COST): with 100 busy sessions of
+ * ~220 orders, 9 sessions in 178 ms, giving way between slices (`bun tests/bench/teacher-overview.ts`).
+ * The rest keep their rows, and their age, until a later computation.
  */
 export const OVERVIEW_ORDERS_PER_COMPUTATION = 2_000;
 /** The fixed part of a session's check (its stock, its summary, its sagas' progress), in orders. */
@@ -32,6 +33,13 @@ export const defaultOverviewLimits: OverviewLimits = {
   ordersPerComputation: OVERVIEW_ORDERS_PER_COMPUTATION,
   minIntervalMs: OVERVIEW_MIN_INTERVAL_MS,
 };
+
+/** What one computation did. */
+export interface ComputationCost {
+  sessionsChecked: number;
+  ordersChecked: number;
+  ms: number;
+}
 
 export interface OverviewSnapshot {
   /** When the last computation finished (ms since the epoch): the answer's age. */
@@ -57,7 +65,7 @@ export class OverviewCache {
   private readonly lastActivity = new Map<string, number>();
   private readonly rows = new Map<string, SessionOverview>();
   private readonly changed = new Set<string>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(cost: ComputationCost) => void>();
   private snapshot: OverviewSnapshot | null = null;
   private inFlight: Promise<void> | null = null;
   private lastStartedAt = Number.NEGATIVE_INFINITY;
@@ -106,8 +114,8 @@ export class OverviewCache {
     return this.snapshot;
   }
 
-  /** Told after each computation (the overview stream tells its viewers to ask again). */
-  listen(listener: () => void): () => void {
+  /** Told after each computation, with what it cost (the overview stream tells its viewers to ask again; the metrics count it). */
+  listen(listener: (cost: ComputationCost) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -129,6 +137,8 @@ export class OverviewCache {
   }
 
   private async compute(): Promise<void> {
+    const started = performance.now();
+    const before = { ...this.work };
     this.lastStartedAt = this.clock.now();
     this.work.computations += 1;
     if (!this.watching) {
@@ -162,7 +172,13 @@ export class OverviewCache {
         (sessionId) => this.rows.get(sessionId) ?? { sessionId, lastActivity: this.lastActivity.get(sessionId) ?? 0, checkedAt: null },
       ),
     };
-    for (const listener of this.listeners) listener();
+    const cost: ComputationCost = {
+      sessionsChecked: this.work.sessionsChecked - before.sessionsChecked,
+      ordersChecked: this.work.ordersChecked - before.ordersChecked,
+      // Wall time, giving way included: how long the answer took, not how long the event loop was held.
+      ms: performance.now() - started,
+    };
+    for (const listener of this.listeners) listener(cost);
   }
 
   /** Rows and marks are kept for the shown sessions only: one that comes back into view is checked afresh. */

@@ -52,6 +52,9 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
 export function SessionsTable(props: { overview: OverviewSnapshot; now: number; token: string }) {
   const path = `/teacher/sessions?token=${encodeURIComponent(props.token)}`;
   const sessions = props.overview.rows;
+  // Rows are checked again only when their session changed, a few per computation: say how old the oldest is.
+  const checkedAts = sessions.flatMap((row) => (row.checkedAt === null ? [] : [row.checkedAt]));
+  const oldest = checkedAts.length === 0 ? undefined : Math.min(...checkedAts);
   return (
     <section
       id="sessions-panel"
@@ -68,6 +71,7 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
         </span>
         <span class="muted" data-age-ms={String(props.now - props.overview.computedAt)}>
           as of {ago(props.now - props.overview.computedAt)}
+          {oldest === undefined ? "" : `; oldest row checked ${ago(props.now - oldest)}`}
         </span>
       </header>
       {sessions.length === 0 ? (
