@@ -12,6 +12,7 @@ import {
   mostRecentlyActive,
   sessionsToCheck,
 } from "./overview";
+import { TEACHER_REFRESH_MS } from "./teacher-stream";
 
 /**
  * What one computation may check: sessions, most urgent first, until their orders add up to
@@ -22,8 +23,8 @@ import {
 export const OVERVIEW_ORDERS_PER_COMPUTATION = 2_000;
 /** The fixed part of a session's check (its stock, its summary, its sagas' progress), in orders. */
 export const SESSION_MIN_COST = 25;
-/** However many viewers ask, a computation starts at most once per this many ms. */
-export const OVERVIEW_MIN_INTERVAL_MS = 1_000;
+/** However many viewers ask, a computation starts at most once per this many ms: as often as the page is told to refresh. */
+export const OVERVIEW_MIN_INTERVAL_MS = TEACHER_REFRESH_MS;
 
 export interface OverviewLimits {
   ordersPerComputation: number;
