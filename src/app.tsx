@@ -89,6 +89,7 @@ export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
       console.error(`${c.req.method} ${c.req.path} failed`, thrown);
       return c.json(internalErrorBody, 500);
     }
+    for (const [name, value] of Object.entries(error.headers())) c.header(name, value);
     if (c.req.header("hx-request") === "true") {
       c.header("hx-reswap", "none");
       return c.html(<ErrorFragment error={error.toBody()} />, error.status);

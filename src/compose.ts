@@ -24,10 +24,12 @@ import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { sessionRoutes } from "./sessions/session.routes";
 import { type SessionHolder, WipesUnderWay, sessionWipe } from "./sessions/session-wipe";
+import { SessionCensus, sessionsWithRows } from "./sessions/census";
 import { purgeIdleSessions } from "./sessions/activity";
 import { resetLeftovers } from "./sessions/reset-leftovers";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
+import { OverviewCache } from "./teacher/overview-cache";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
 import { type Clock, systemClock } from "./platform/clock";
@@ -130,15 +132,36 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relayLagMs: () => relay.lagMs(),
     relayPending: () => relay.pendingCount(),
     openStreams: () => streams.openTotal,
-    sessions: () => new Set([...bus.sessionsWithEvents(), ...inventory.queries.auditSessions()]).size,
+    sessions: () => census.size,
   });
   bus.listen((committed) => metrics.observeEvents(committed));
   const knobs = settingsService(settings, relay, changes);
   const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
   const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
-  const { wipeSession, resume: resumeWipes } = sessionWipe(db, sessionHolders, changes, wipes);
+  // The one scan of every session table, at start-up; from then on the census is told of each change.
+  const census = new SessionCensus(
+    sessionsWithRows(
+      db,
+      sessionHolders.flatMap((holder) => holder.sessionTables ?? []),
+    ),
+  );
+  bus.listen((committed) => census.sawEvents(committed));
+  changes.listen((sessionId, change) => census.sawChange(sessionId, change));
+  const { wipeSession, resume: resumeWipes } = sessionWipe(db, sessionHolders, changes, wipes, (sessionId) => census.wiped(sessionId));
   const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
+  const teacherOverview = new OverviewCache(
+    {
+      orders: orders.queries,
+      inventory: inventory.queries,
+      sagas,
+      settings,
+      checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
+    },
+    clock,
+    { bus, changes },
+  );
+  teacherOverview.listen((cost) => metrics.observeOverview(cost));
   const app = createApp({
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),
@@ -159,15 +182,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/session", routes: sessionRoutes(wipeSession) },
       {
         path: "/teacher",
-        routes: teacherRoutes(options.teacherToken ?? null, {
-          orders: orders.queries,
-          inventory: inventory.queries,
-          sagas,
-          checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
-          bus,
-          changes,
-          clock,
-        }),
+        routes: teacherRoutes(options.teacherToken ?? null, { overview: teacherOverview, bus, changes, clock }),
       },
       // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
       {
@@ -203,6 +218,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relay,
     streams,
     modules: { orders, inventory, payments, notifications },
+    /** The teacher's overview, whose `work` counts what its computations cost. */
+    teacherOverview,
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */
     wipeSession,
     /** Start-up: finishes the wipes a crash cut short (the relay already runs nothing of those sessions); answers which. */

@@ -221,7 +221,8 @@ export function busStatements(sqlite: SQLite) {
       "SELECT last_seq AS lastSeq FROM session_event_seqs WHERE session_id = $sessionId",
     ),
     nextDueAt: sqlite.prepare<{ next: number | null }, []>("SELECT min(due_at) AS next FROM deliveries WHERE held = 0 AND dead_at IS NULL"),
-    scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries WHERE dead_at IS NULL"),
+    // `held IN (0, 1)` lets the count read only the live rows of deliveries_due, never the dead letters piled up behind them.
+    scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries WHERE held IN (0, 1) AND dead_at IS NULL"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),
     retryLater: sqlite.prepare<never, [{ id: number; lastError: string; dueAt: number }]>(
       "UPDATE deliveries SET attempts = attempts + 1, last_error = $lastError, due_at = $dueAt WHERE id = $id",
@@ -266,7 +267,6 @@ export function busStatements(sqlite: SQLite) {
     forgetOrphanDeliveries: sqlite.prepare<never, [{ sessionId: string }]>(
       "DELETE FROM deliveries WHERE session_id = $sessionId AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = deliveries.event_seq)",
     ),
-    sessionsWithEvents: sqlite.prepare<{ sessionId: string }, []>("SELECT session_id AS sessionId FROM session_event_seqs"),
     /** Every session the bus keeps a row of (its numbering outlives its events), with its last event's time. */
     sessionActivity: sqlite.prepare<{ sessionId: string; lastActivity: number }, []>(
       "SELECT session_id AS sessionId, updated_at AS lastActivity FROM session_event_seqs",

@@ -202,11 +202,6 @@ export class Bus<P extends EventPayloadBase> {
     return this.statements.sessionActivity.all();
   }
 
-  /** Every session whose log ever had an event (and was not deleted since). */
-  sessionsWithEvents(): string[] {
-    return this.statements.sessionsWithEvents.all().map((row) => row.sessionId);
-  }
-
   /** Every order with an event in the session's log. */
   sessionOrderIds(sessionId: string): string[] {
     return this.statements.sessionOrderIds.all({ sessionId }).map((row) => row.orderId);

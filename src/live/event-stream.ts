@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { eventToJson } from "../bus/event";
+import { clientAddress } from "../platform/client-address";
 import { RateLimitedError, ValidationError } from "../platform/errors";
 import type { SessionEnv } from "../platform/session";
 import type { SagaBus, SagaEvent } from "../modules/events";
@@ -110,12 +111,6 @@ export class StreamRegistry {
   get openTotal(): number {
     return this.open;
   }
-}
-
-/** The caller's IP address when served by Bun (`Bun.serve` hands the server, or routeByPath its stand-in, to hono as its env). */
-function clientAddress(c: Context): string | undefined {
-  const server = c.env as { requestIP?: (request: Request) => { address: string } | null } | undefined;
-  return server?.requestIP?.(c.req.raw)?.address ?? undefined;
 }
 
 /** Where a reconnecting client left off: the standard `Last-Event-ID` header, or `?after=` for curl. */

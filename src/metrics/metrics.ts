@@ -12,7 +12,7 @@ export interface MetricsSources {
   /** Events the relay has not reached plus scheduled deliveries. */
   relayPending(): number;
   openStreams(): number;
-  /** Sessions that have a catalog or an event. */
+  /** Sessions with a row in any table (kept in memory: a scrape runs no query for it). */
   sessions(): number;
 }
 
@@ -95,11 +95,24 @@ export function serverMetrics(sources: MetricsSources) {
   });
   new Gauge({
     name: "sessions",
-    help: "Sessions with a catalog or an event",
+    help: "Sessions with a row in any table, until wiped",
     registers: [registry],
     collect() {
       this.set(sources.sessions());
     },
+  });
+
+  const overviewComputations = new Histogram({
+    name: "teacher_overview_computation_seconds",
+    help: "Computations of the teacher's overview (at most one at a time, at most one a second), wall time giving way included",
+    buckets: httpDurationBuckets,
+    registers: [registry],
+  });
+  const overviewChecks = new Counter({
+    name: "teacher_overview_checked_total",
+    help: "What the teacher's overview computations checked again: sessions, and their orders",
+    labelNames: ["unit"] as const,
+    registers: [registry],
   });
 
   // sagaId → when its ORDER_CREATED committed; insertion order is age order.
@@ -127,6 +140,13 @@ export function serverMetrics(sources: MetricsSources) {
           startedAt.delete(event.sagaId);
         }
       }
+    },
+
+    /** The teacher's overview's report of each computation. */
+    observeOverview(cost: { sessionsChecked: number; ordersChecked: number; ms: number }): void {
+      overviewComputations.observe(cost.ms / 1000);
+      overviewChecks.inc({ unit: "sessions" }, cost.sessionsChecked);
+      overviewChecks.inc({ unit: "orders" }, cost.ordersChecked);
     },
 
     /** The relay's report of each delivery attempt, after its round commits. */

@@ -140,12 +140,15 @@ export function deleteSessionRows(db: Database, sessionId: string, tables: reado
 export function lastChangePerSession(
   db: Database,
   tables: readonly (readonly [table: string, column: string])[],
+  sessionId?: string,
 ): { sessionId: string; lastActivity: number }[] {
+  // With a session: only its rows are read (the teacher's overview asks for one at a time).
+  const where = sessionId === undefined ? "" : " WHERE session_id = $sessionId";
   const union = tables
-    .map(([table, column]) => `SELECT session_id, max(${column}) AS at FROM ${table} GROUP BY session_id`)
+    .map(([table, column]) => `SELECT session_id, max(${column}) AS at FROM ${table}${where} GROUP BY session_id`)
     .join(" UNION ALL ");
-  return db.$client.query(`SELECT session_id AS sessionId, max(at) AS lastActivity FROM (${union}) GROUP BY session_id`).all() as {
-    sessionId: string;
-    lastActivity: number;
-  }[];
+  const query = db.$client.query<{ sessionId: string; lastActivity: number }, Record<string, string>>(
+    `SELECT session_id AS sessionId, max(at) AS lastActivity FROM (${union}) GROUP BY session_id`,
+  );
+  return sessionId === undefined ? query.all({}) : query.all({ sessionId });
 }

@@ -44,6 +44,11 @@ export abstract class AppError extends Error {
     this.name = new.target.name;
   }
 
+  /** Headers the answer carries besides the envelope (a 429's `Retry-After`). */
+  headers(): Record<string, string> {
+    return {};
+  }
+
   toBody(): ErrorBody {
     return this.details ? { error: this.message, code: this.code, details: this.details } : { error: this.message, code: this.code };
   }
@@ -110,8 +115,16 @@ export class SessionInvalidError extends AppError {
 }
 
 export class RateLimitedError extends AppError {
-  constructor(message: string) {
+  /** `retryAfterMs`: when the client may try again, sent as `Retry-After` in whole seconds (rounded up). */
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
     super(429, "RATE_LIMITED", message);
+  }
+
+  override headers(): Record<string, string> {
+    return this.retryAfterMs === undefined ? {} : { "retry-after": String(Math.max(1, Math.ceil(this.retryAfterMs / 1000))) };
   }
 }
 

@@ -8,13 +8,14 @@ export interface ActivitySources {
 }
 
 /**
- * Every session that has a catalog or an order, with when something of it last changed (ms
- * since the epoch): read through the modules' public queries. The teacher's overview lists
- * them. (The idle purge looks wider: `everySessionsLastActivity`.)
+ * Every session that has a catalog or an order (or only `sessionId`, when given: an index
+ * search, not a scan), with when something of it last changed (ms since the epoch): read
+ * through the modules' public queries. The teacher's overview lists them; the idle purge wipes
+ * the ones quiet for too long (looking wider: `everySessionsLastActivity`).
  */
-export function sessionsLastActivity(sources: ActivitySources): Map<string, number> {
+export function sessionsLastActivity(sources: ActivitySources, only?: string): Map<string, number> {
   const lastActivity = new Map<string, number>();
-  for (const { sessionId, lastActivity: at } of [...sources.inventory.sessionActivity(), ...sources.orders.sessionSummaries()]) {
+  for (const { sessionId, lastActivity: at } of [...sources.inventory.sessionActivity(only), ...sources.orders.sessionSummaries(only)]) {
     lastActivity.set(sessionId, Math.max(lastActivity.get(sessionId) ?? 0, at));
   }
   return lastActivity;

@@ -89,7 +89,14 @@ export class WipesUnderWay {
  * wrote meanwhile goes in a last transaction, with the memory and the record of the wipe.
  * Two wipes of one session asked for at once are one wipe.
  */
-export function sessionWipe(db: Database, holders: readonly SessionHolder[], changes: SessionChanges, wipes: WipesUnderWay) {
+export function sessionWipe(
+  db: Database,
+  holders: readonly SessionHolder[],
+  changes: SessionChanges,
+  wipes: WipesUnderWay,
+  /** Told once the session has no row left and its screens were told (the session census). */
+  wiped: (sessionId: string) => void = () => {},
+) {
   const running = new Map<string, Promise<Record<string, number>>>();
 
   async function wipe(sessionId: string): Promise<Record<string, number>> {
@@ -113,6 +120,7 @@ export function sessionWipe(db: Database, holders: readonly SessionHolder[], cha
     for (const change of ["ORDERS_RESET", "INVENTORY_CHANGED", "PAYMENTS_RESET", "SETTINGS_CHANGED"] as const) {
       changes.announce(sessionId, change);
     }
+    wiped(sessionId);
     return deleted;
   }
 

@@ -52,6 +52,9 @@ export class SettingsStore implements SettingsReader {
     return settings;
   }
 
+  /** Where it keeps a session's rows: the wipe empties it, the session census counts it. */
+  readonly sessionTables = ["session_settings"] as const;
+
   /** `DELETE /session`: the session's settings row, and its cached copy (inside the caller's transaction). */
   forgetSession(sessionId: string): Record<string, number> {
     this.cache.delete(sessionId);

@@ -1,7 +1,7 @@
-import { giveWay } from "../platform/give-way";
 import type { ConsistencyReport } from "../consistency/invariants";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
+import type { SettingsReader } from "../modules/session-settings";
 import type { SagaAdmin } from "../sagas/sagas";
 import { sessionsLastActivity } from "../sessions/activity";
 
@@ -12,9 +12,11 @@ export interface OverviewSources {
   orders: Pick<OrdersModule["queries"], "sessionSummaries">;
   inventory: Pick<InventoryModule["queries"], "sessionActivity">;
   sagas: Pick<SagaAdmin, "listSagas">;
+  settings: SettingsReader;
   checkConsistency: (sessionId: string) => Promise<ConsistencyReport>;
 }
 
+/** One session's row, as it was when it was checked. */
 export interface SessionOverview {
   sessionId: string;
   orders: number;
@@ -26,35 +28,80 @@ export interface SessionOverview {
   consistent: boolean;
   violations: number;
   lastActivity: number;
+  checkedAt: number;
+  /** When a running saga passes its deadline and turns stuck with no event to say so (null: none runs). */
+  recheckAt: number | null;
+}
+
+/** A session listed before its first check: only its last activity is known. */
+export interface SessionNotYetChecked {
+  sessionId: string;
+  lastActivity: number;
+  checkedAt: null;
+}
+
+export type OverviewRow = SessionOverview | SessionNotYetChecked;
+
+/**
+ * One session's row, read through the modules' public queries, the saga admin and the
+ * invariant checker like any other view; null when the session has neither a catalog nor an
+ * order (any more). Its cost grows with the session's orders: the check reads all of them.
+ */
+export async function checkSession(sources: OverviewSources, sessionId: string, now: number): Promise<SessionOverview | null> {
+  const lastActivity = sessionsLastActivity(sources, sessionId).get(sessionId);
+  if (lastActivity === undefined) return null;
+  const summary = sources.orders.sessionSummaries(sessionId)[0];
+  const sagas = summary ? sources.sagas.listSagas(sessionId, { limit: Number.MAX_SAFE_INTEGER }) : [];
+  const report = await sources.checkConsistency(sessionId);
+  const timeoutMs = sources.settings.of(sessionId).orderTimeoutMs;
+  const deadlines = sagas.filter((s) => s.status === "running").map((s) => Date.parse(s.startedAt) + timeoutMs);
+  return {
+    sessionId,
+    orders: summary?.orders ?? 0,
+    completed: summary?.completed ?? 0,
+    cancelled: summary?.cancelled ?? 0,
+    running: sagas.filter((s) => s.status === "running").length,
+    stuck: sagas.filter((s) => s.status === "stuck").length,
+    deadLetters: sagas.reduce((n, s) => n + s.deadLetters, 0),
+    consistent: report.consistent,
+    violations: report.violations.length,
+    lastActivity,
+    checkedAt: now,
+    // A saga is stuck once the clock is past its deadline (sagas.ts), so the row is stale from just after it.
+    recheckAt: deadlines.length === 0 ? null : Math.min(...deadlines) + 1,
+  };
+}
+
+/** What the overview knows when it plans a computation. */
+export interface OverviewState {
+  /** The sessions shown, most recently active first. */
+  shown: readonly string[];
+  rows: ReadonlyMap<string, SessionOverview>;
+  /** Sessions something happened to since their row was checked. */
+  changed: ReadonlySet<string>;
+  now: number;
 }
 
 /**
- * Every active session of the server, for the teacher: a session is active once it has a
- * catalog or an order. Read through the modules' public queries, the saga admin and the
- * invariant checker, like any other view; nothing here lists sessions to anyone else.
+ * Which shown sessions need checking, most urgent first: those never checked (most recent
+ * first), then those changed or past a saga's deadline (longest unchecked first). A session
+ * nothing happened to keeps its row: it is not checked again. Pure.
  */
-export async function sessionsOverview(sources: OverviewSources): Promise<SessionOverview[]> {
-  const summaries = new Map(sources.orders.sessionSummaries().map((s) => [s.sessionId, s]));
-  const shown = [...sessionsLastActivity(sources)].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, OVERVIEW_SESSIONS);
-  const overview: SessionOverview[] = [];
-  // One session at a time, giving way between them: a class of big sessions must not hold up their requests.
-  for (const [sessionId, at] of shown) {
-    const summary = summaries.get(sessionId);
-    const sagas = summary ? sources.sagas.listSagas(sessionId, { limit: Number.MAX_SAFE_INTEGER }) : [];
-    const report = await sources.checkConsistency(sessionId);
-    overview.push({
-      sessionId,
-      orders: summary?.orders ?? 0,
-      completed: summary?.completed ?? 0,
-      cancelled: summary?.cancelled ?? 0,
-      running: sagas.filter((s) => s.status === "running").length,
-      stuck: sagas.filter((s) => s.status === "stuck").length,
-      deadLetters: sagas.reduce((n, s) => n + s.deadLetters, 0),
-      consistent: report.consistent,
-      violations: report.violations.length,
-      lastActivity: at,
-    });
-    await giveWay();
-  }
-  return overview;
+export function sessionsToCheck({ shown, rows, changed, now }: OverviewState): string[] {
+  const unchecked = shown.filter((sessionId) => !rows.has(sessionId));
+  const stale = shown
+    .map((sessionId) => rows.get(sessionId))
+    .filter((row): row is SessionOverview => row !== undefined)
+    .filter((row) => changed.has(row.sessionId) || (row.recheckAt !== null && now >= row.recheckAt))
+    .sort((a, b) => a.checkedAt - b.checkedAt || a.sessionId.localeCompare(b.sessionId))
+    .map((row) => row.sessionId);
+  return [...unchecked, ...stale];
+}
+
+/** The shown sessions: the most recently active first, ties by id. Pure. */
+export function mostRecentlyActive(lastActivity: ReadonlyMap<string, number>, limit: number): string[] {
+  return [...lastActivity]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, limit)
+    .map(([sessionId]) => sessionId);
 }

@@ -1,20 +1,23 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { SagaBus } from "../modules/events";
 import { RateLimitedError } from "../platform/errors";
-import type { SessionChangeFeed } from "../live/session-changes";
 
 /** Open overview streams at most (a teacher or two, a few tabs each). */
 export const TEACHER_STREAMS = 8;
 /** However busy the class, the overview refreshes at most once per this many ms. */
 export const TEACHER_REFRESH_MS = 1_000;
 
+/** Anything the stream can hear from: the bus, the session change feed, the overview's computations. */
+interface Announcer {
+  listen(listener: () => void): () => void;
+}
+
 /**
  * `GET /teacher/stream`: one message, `SESSIONS_CHANGED`, whenever anything happened in any
- * session, at most once a second: the overview page re-fetches its table on it. No data about
- * the sessions travels on the stream itself.
+ * session or the overview finished a computation, at most once a second: the overview page
+ * re-fetches its table on it. No data about the sessions travels on the stream itself.
  */
-export function teacherStream(bus: Pick<SagaBus, "listen">, changes: SessionChangeFeed) {
+export function teacherStream(announcers: readonly Announcer[]) {
   let open = 0;
   return (c: Context) => {
     if (open >= TEACHER_STREAMS) throw new RateLimitedError(`At most ${TEACHER_STREAMS} overview streams may be open`);
@@ -29,8 +32,7 @@ export function teacherStream(bus: Pick<SagaBus, "listen">, changes: SessionChan
           if (!closed) void stream.writeSSE({ event: "SESSIONS_CHANGED", data: "{}" }).catch(() => {});
         }, TEACHER_REFRESH_MS);
       };
-      const unlistenBus = bus.listen(changed);
-      const unlistenChanges = changes.listen(changed);
+      const unlisten = announcers.map((announcer) => announcer.listen(changed));
       const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), 15_000);
       try {
         const aborted = new Promise<void>((resolve) => stream.onAbort(resolve));
@@ -40,8 +42,7 @@ export function teacherStream(bus: Pick<SagaBus, "listen">, changes: SessionChan
         closed = true;
         if (timer) clearTimeout(timer);
         clearInterval(keepAlive);
-        unlistenBus();
-        unlistenChanges();
+        for (const stop of unlisten) stop();
         open -= 1;
       }
     });

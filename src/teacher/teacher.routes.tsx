@@ -4,11 +4,21 @@ import { createMiddleware } from "hono/factory";
 import { dashboardSecurityHeaders } from "../dashboard/security";
 import type { SessionChangeFeed } from "../live/session-changes";
 import type { SagaBus } from "../modules/events";
+import { clientAddress } from "../platform/client-address";
 import type { Clock } from "../platform/clock";
-import { RouteNotFoundError } from "../platform/errors";
-import { type OverviewSources, sessionsOverview } from "./overview";
+import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
+import { FailureLimiter } from "../platform/failure-limit";
+import type { OverviewCache } from "./overview-cache";
 import { teacherStream } from "./teacher-stream";
 import { SessionsTable, TeacherPage } from "./teacher.views";
+
+/**
+ * Token guesses one client address may make: 5 wrong tokens within a minute lock it out for 30 s
+ * (every /teacher request from it answers 429 with Retry-After, even with the right token), so a
+ * guesser gets about 10 tries a minute instead of thousands a second. 10,000 addresses remembered.
+ */
+export const TEACHER_TOKEN_LOCKOUT = { failuresAllowed: 5, windowMs: 60_000, lockoutMs: 30_000 } as const;
+export const TEACHER_CLIENTS_REMEMBERED = 10_000;
 
 const sameSecret = (given: string, secret: string) => {
   const a = Buffer.from(given);
@@ -24,19 +34,30 @@ const sameSecret = (given: string, secret: string) => {
  */
 export function teacherRoutes(
   token: string | null,
-  sources: OverviewSources & { bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock },
+  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock },
 ) {
+  const guesses = new FailureLimiter(sources.clock, TEACHER_TOKEN_LOCKOUT, TEACHER_CLIENTS_REMEMBERED);
   const onlyTheTeacher = createMiddleware(async (c, next) => {
+    // With no token configured there is nothing to guess: every path is simply not there.
+    if (token === null) throw new RouteNotFoundError(c.req.method, c.req.path);
+    // In-process requests have no address; they share one record.
+    const client = clientAddress(c) ?? "unknown";
+    const allowed = guesses.check(client);
+    if (!allowed.allowed) throw new RateLimitedError("Too many wrong teacher tokens from this address", allowed.retryAfterMs);
     const given = c.req.query("token");
-    if (token === null || given === undefined || !sameSecret(given, token)) throw new RouteNotFoundError(c.req.method, c.req.path);
+    if (given === undefined || !sameSecret(given, token)) {
+      guesses.failed(client);
+      throw new RouteNotFoundError(c.req.method, c.req.path);
+    }
+    guesses.succeeded(client);
     await next();
   });
   const table = async (token: string) => (
-    <SessionsTable sessions={await sessionsOverview(sources)} now={sources.clock.now()} token={token} />
+    <SessionsTable overview={await sources.overview.current()} now={sources.clock.now()} token={token} />
   );
   return new Hono()
     .use(onlyTheTeacher, dashboardSecurityHeaders())
     .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
     .get("/sessions", async (c) => c.html(await table(token as string)))
-    .get("/stream", teacherStream(sources.bus, sources.changes));
+    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview]));
 }

@@ -1,12 +1,60 @@
 import type { Child } from "hono/jsx";
 import { Layout } from "../dashboard/views/layout";
-import type { SessionOverview } from "./overview";
+import type { OverviewRow } from "./overview";
+import type { OverviewSnapshot } from "./overview-cache";
 
 const ago = (ms: number) => (ms < 60_000 ? `${Math.max(0, Math.round(ms / 1000))} s ago` : `${Math.round(ms / 60_000)} min ago`);
 
-/** Every active session, most recent first; each row opens that session's dashboard. */
-export function SessionsTable(props: { sessions: SessionOverview[]; now: number; token: string }) {
+/** A session's row: as last checked (with when, on hover), or its activity alone until its first check. */
+function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
+  const link = (
+    <td>
+      <a href={`/?session=${encodeURIComponent(row.sessionId)}`} target="_blank" rel="noopener noreferrer">
+        <code>{row.sessionId}</code>
+      </a>
+    </td>
+  );
+  if (row.checkedAt === null) {
+    return (
+      <tr data-session={row.sessionId} data-consistent="unknown">
+        {link}
+        <td class="muted" colspan={7}>
+          checking…
+        </td>
+        <td class="muted">{ago(now - row.lastActivity)}</td>
+      </tr>
+    );
+  }
+  return (
+    <tr data-session={row.sessionId} data-consistent={String(row.consistent)}>
+      {link}
+      <td class="num">{row.orders}</td>
+      <td class="num">{row.completed}</td>
+      <td class="num">{row.cancelled}</td>
+      <td class="num">{row.running}</td>
+      <td class={`num${row.stuck > 0 ? " dead" : ""}`}>{row.stuck}</td>
+      <td class={`num${row.deadLetters > 0 ? " dead" : ""}`}>{row.deadLetters}</td>
+      <td>
+        {row.consistent ? (
+          <span class="badge badge-completed">consistent</span>
+        ) : (
+          <span class="badge badge-cancelled">{row.violations} violations</span>
+        )}
+      </td>
+      <td class="muted" title={`checked ${ago(now - row.checkedAt)}`}>
+        {ago(now - row.lastActivity)}
+      </td>
+    </tr>
+  );
+}
+
+/** Every active session, most recent first, as of the overview's last computation (its age shown); each row opens that session's dashboard. */
+export function SessionsTable(props: { overview: OverviewSnapshot; now: number; token: string }) {
   const path = `/teacher/sessions?token=${encodeURIComponent(props.token)}`;
+  const sessions = props.overview.rows;
+  // Rows are checked again only when their session changed, a few per computation: say how old the oldest is.
+  const checkedAts = sessions.flatMap((row) => (row.checkedAt === null ? [] : [row.checkedAt]));
+  const oldest = checkedAts.length === 0 ? undefined : Math.min(...checkedAts);
   return (
     <section
       id="sessions-panel"
@@ -18,11 +66,15 @@ export function SessionsTable(props: { sessions: SessionOverview[]; now: number;
     >
       <header class="panel-head">
         <h2>Sessions</h2>
-        <span class="muted" data-session-count={String(props.sessions.length)}>
-          {props.sessions.length} active
+        <span class="muted" data-session-count={String(sessions.length)}>
+          {sessions.length} active
+        </span>
+        <span class="muted" data-age-ms={String(props.now - props.overview.computedAt)}>
+          as of {ago(props.now - props.overview.computedAt)}
+          {oldest === undefined ? "" : `; oldest row checked ${ago(props.now - oldest)}`}
         </span>
       </header>
-      {props.sessions.length === 0 ? (
+      {sessions.length === 0 ? (
         <p class="empty">No session has a catalog or an order yet.</p>
       ) : (
         <table class="table teacher">
@@ -40,28 +92,8 @@ export function SessionsTable(props: { sessions: SessionOverview[]; now: number;
             </tr>
           </thead>
           <tbody>
-            {props.sessions.map((s) => (
-              <tr data-session={s.sessionId} data-consistent={String(s.consistent)}>
-                <td>
-                  <a href={`/?session=${encodeURIComponent(s.sessionId)}`} target="_blank" rel="noopener noreferrer">
-                    <code>{s.sessionId}</code>
-                  </a>
-                </td>
-                <td class="num">{s.orders}</td>
-                <td class="num">{s.completed}</td>
-                <td class="num">{s.cancelled}</td>
-                <td class="num">{s.running}</td>
-                <td class={`num${s.stuck > 0 ? " dead" : ""}`}>{s.stuck}</td>
-                <td class={`num${s.deadLetters > 0 ? " dead" : ""}`}>{s.deadLetters}</td>
-                <td>
-                  {s.consistent ? (
-                    <span class="badge badge-completed">consistent</span>
-                  ) : (
-                    <span class="badge badge-cancelled">{s.violations} violations</span>
-                  )}
-                </td>
-                <td class="muted">{ago(props.now - s.lastActivity)}</td>
-              </tr>
+            {sessions.map((row) => (
+              <SessionRow row={row} now={props.now} />
             ))}
           </tbody>
         </table>

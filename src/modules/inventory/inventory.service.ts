@@ -435,13 +435,17 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       );
     },
 
-    /** Per session with a catalog or reservations: when one last changed (the teacher's overview, the idle purge). */
-    sessionActivity() {
+    /** Per session with a catalog or reservations (or just the one asked for: an index search): when one last changed (the teacher's overview, the idle purge). */
+    sessionActivity(sessionId?: string) {
       // Reservation lines exist only with their reservation.
-      return lastChangePerSession(db, [
-        ["products", "updated_at"],
-        ["reservations", "updated_at"],
-      ]);
+      return lastChangePerSession(
+        db,
+        [
+          ["products", "updated_at"],
+          ["reservations", "updated_at"],
+        ],
+        sessionId,
+      );
     },
 
     /** The sessions that keep a catalog or reservations (for the consistency checker run over every session). */

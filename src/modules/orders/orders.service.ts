@@ -277,8 +277,8 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
         .all();
     },
 
-    /** Per session with orders: how many, by status, and when one last changed (the teacher's overview). */
-    sessionSummaries() {
+    /** Per session with orders (or just the one asked for): how many, by status, and when one last changed (the teacher's overview). */
+    sessionSummaries(sessionId?: string) {
       return db
         .select({
           sessionId: orders.sessionId,
@@ -288,6 +288,7 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
           lastActivity: sql<number>`max(${orders.updatedAt})`,
         })
         .from(orders)
+        .where(sessionId === undefined ? undefined : eq(orders.sessionId, sessionId))
         .groupBy(orders.sessionId)
         .all();
     },
