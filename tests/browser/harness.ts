@@ -37,16 +37,20 @@ if (!chromiumAvailable) {
 }
 
 /** Registers a real server and a chromium for the enclosing describe block; read them inside tests. */
+/** How long starting (or closing) a server and a chromium may take. */
+const HOOK_TIMEOUT_MS = 30_000;
+
 export function useServerAndBrowser(options: ServerOptions = {}): { server: RunningServer; browser: Browser } {
   const env = {} as { server: RunningServer; browser: Browser };
+  // A hook's default limit is 5 s; chromium's first launch on a fresh machine (cold caches) can take longer.
   beforeAll(async () => {
     env.server = startServer(options);
     env.browser = await launchBrowser();
-  });
+  }, HOOK_TIMEOUT_MS);
   afterAll(async () => {
     await env.browser?.close();
     await env.server?.stop();
-  });
+  }, HOOK_TIMEOUT_MS);
   return env;
 }
 

@@ -67,7 +67,7 @@ beforeAll(async () => {
   scheduledOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NULL");
   deadLetterOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NOT NULL");
   expect((sqlite.query("SELECT count(*) AS n FROM payments WHERE session_id = ?").get(A) as { n: number }).n).toBe(3);
-});
+}, 30_000); // starts the real server process (up to 15 s on a busy machine)
 afterAll(() => real.close());
 
 /** `request` is what B itself sent: an id or product name B guessed is B's to see echoed. */

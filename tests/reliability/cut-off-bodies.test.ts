@@ -21,7 +21,7 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   server = await startServerProcess(databasePath, {});
-});
+}, 30_000); // starts the real server process (up to 15 s on a busy machine)
 afterAll(() => {
   server.child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });

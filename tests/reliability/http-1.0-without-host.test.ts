@@ -14,7 +14,7 @@ let server: ServerProcess;
 
 beforeAll(async () => {
   server = await startServerProcess(join(dir, "saga.sqlite"), {});
-});
+}, 30_000); // starts the real server process (up to 15 s on a busy machine)
 afterAll(() => {
   server.child.kill("SIGKILL");
   rmSync(dir, { recursive: true, force: true });

@@ -64,7 +64,7 @@ beforeAll(async () => {
   // The fuzz session's first order numbers its log; undone, it leaves just that numbering behind.
   await real.request("POST", "/orders", "fuzz", { items: [{ product: "mouse", quantity: 1 }] });
   await undoOrders();
-});
+}, 30_000); // starts the real server process (up to 15 s on a busy machine)
 afterAll(() => real.close());
 
 function expectEnvelope(status: number, body: unknown, text: string): void {
