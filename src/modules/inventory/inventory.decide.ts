@@ -190,3 +190,26 @@ export function onReservationExpired(event: SagaEvent<"INVENTORY_RESERVED">, res
   }
   return release(reservation, "timeout", "expired");
 }
+
+/** What a seed needs to know of the catalog it replaces: each product's units reserved now. */
+export type HeldStock = readonly { id: string; reserved: number }[];
+
+export type SeedDecision = { type: "seed" } | { type: "refuse"; reason: string };
+
+/**
+ * `POST /inventory/seed` makes the catalog exactly `catalog`, keeping what is reserved for
+ * orders in flight. Refused (409, nothing written) where that would leave reserved units
+ * without a product (a product not listed) or above its new stock level.
+ */
+export function decideSeed(catalog: readonly { id: string; stock_level: number }[], held: HeldStock): SeedDecision {
+  const listed = new Set(catalog.map((p) => p.id));
+  const reservedNow = new Map(held.map((p) => [p.id, p.reserved]));
+  const stranded = held.filter((p) => !listed.has(p.id) && p.reserved > 0).map((p) => p.id);
+  const overReserved = catalog.filter((p) => (reservedNow.get(p.id) ?? 0) > p.stock_level).map((p) => p.id);
+  if (stranded.length === 0 && overReserved.length === 0) return { type: "seed" };
+  const names = [...stranded, ...overReserved].join(", ");
+  return {
+    type: "refuse",
+    reason: `Cannot seed: units of ${names} are reserved by orders in flight; wait for them to finish or POST /inventory/reset`,
+  };
+}

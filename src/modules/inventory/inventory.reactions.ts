@@ -12,6 +12,7 @@ import {
   onReservationExpired,
 } from "./inventory.decide";
 import type { InventoryService } from "./inventory.service";
+import { msUntilExpiry, reservationExpiresAt, reservationIdOf } from "./reservation-rules";
 
 /**
  * Inventory's reactions: each loads what its decision needs, asks a pure decision
@@ -26,8 +27,8 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
           break;
         case "reserve": {
           // The session's reservationTtlMs when the stock is reserved decides when it expires.
-          const ttl = deps.settings.of(event.sessionId).reservationTtlMs;
-          const attempt = service.reserveStock(event.sessionId, event.orderId, outcome.lines, now, ttl === null ? null : now + ttl);
+          const expiresAt = reservationExpiresAt(now, deps.settings.of(event.sessionId).reservationTtlMs);
+          const attempt = service.reserveStock(event.sessionId, event.orderId, outcome.lines, now, expiresAt);
           carryOut(event, onReservationAttempted(attempt, outcome.forPayment), { now, emit });
           break;
         }
@@ -72,7 +73,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
     (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
   );
 
-  const newReservationId = () => `res_${deps.ids.uuid()}`;
+  const newReservationId = () => reservationIdOf(deps.ids.uuid());
 
   return [
     reserveStockWhenOrderCreated,
@@ -84,7 +85,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
     ),
     // Expiry is a due time in the relay's schedule, never a timer: the reservation says when.
     onReservation("releaseReservationWhenExpired", "INVENTORY_RESERVED", onReservationExpired, ({ data, timestamp }) =>
-      data.expiresAt === null ? null : data.expiresAt - timestamp,
+      msUntilExpiry(data.expiresAt, timestamp),
     ),
   ];
 }

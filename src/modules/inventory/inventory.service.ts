@@ -6,9 +6,9 @@ import { InvalidStateError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
 import type { OrderLine } from "../saga-terms";
 import { type CatalogProduct, defaultCatalogFor } from "./catalog";
-import type { InventoryOutcome, ReservationAttempt, ReservationState } from "./inventory.decide";
+import { type InventoryOutcome, type ReservationAttempt, type ReservationState, decideSeed } from "./inventory.decide";
 import type { PricedLine } from "./inventory.events";
-import { mergeLines } from "./reservation-rules";
+import { mergeLines, reservationIdOf } from "./reservation-rules";
 import { type ProductJson, productToJson, reservationToJson } from "./inventory.schemas";
 import { type InventoryStatements, products, reservationLines, reservations } from "./inventory.sql";
 
@@ -55,26 +55,13 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
     const now = deps.clock.now();
     transaction(db, () => {
       const ids = catalog.map((p) => p.id);
-      const stranded = db
+      const held = db
         .select({ id: products.id, reserved: products.reserved })
         .from(products)
-        .where(and(eq(products.sessionId, sessionId), notInArray(products.id, ids), sql`${products.reserved} > 0`))
+        .where(eq(products.sessionId, sessionId))
         .all();
-      const current = new Map(
-        db
-          .select({ id: products.id, reserved: products.reserved })
-          .from(products)
-          .where(and(eq(products.sessionId, sessionId), inArray(products.id, ids)))
-          .all()
-          .map((p) => [p.id, p.reserved]),
-      );
-      const overReserved = catalog.filter((p) => (current.get(p.id) ?? 0) > p.stock_level);
-      if (stranded.length > 0 || overReserved.length > 0) {
-        const names = [...stranded.map((p) => p.id), ...overReserved.map((p) => p.id)].join(", ");
-        throw new InvalidStateError(
-          `Cannot seed: units of ${names} are reserved by orders in flight; wait for them to finish or POST /inventory/reset`,
-        );
-      }
+      const decision = decideSeed(catalog, held);
+      if (decision.type === "refuse") throw new InvalidStateError(decision.reason);
       db.delete(products)
         .where(and(eq(products.sessionId, sessionId), notInArray(products.id, ids)))
         .run();
@@ -314,7 +301,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
           }));
         return { reserved: false, short };
       }
-      const reservationId = `res_${deps.ids.uuid()}`;
+      const reservationId = reservationIdOf(deps.ids.uuid());
       statements.insertReservation.run({ id: reservationId, sessionId, orderId, expiresAt, now });
       for (const line of priced) statements.insertReservationLine.run({ sessionId, reservationId, ...line });
       return { reserved: true, reservationId, items: priced, expiresAt };

@@ -25,3 +25,16 @@ export function describeShortage(short: readonly (ShortLine & { known: boolean }
   );
   return `Insufficient stock: ${parts.join(", ")}`;
 }
+
+/** A reservation made at `now` expires `ttlMs` later (the session's reservationTtlMs then); null: never. */
+export function reservationExpiresAt(now: number, ttlMs: number | null): number | null {
+  return ttlMs === null ? null : now + ttlMs;
+}
+
+/** A reservation's id: `res_` and a uuid, the form SWAP's reservations have. */
+export const reservationIdOf = (uuid: string) => `res_${uuid}`;
+
+/** How long after the reservation was announced (at `from`) its expiry is due; null: never. */
+export function msUntilExpiry(expiresAt: number | null, from: number): number | null {
+  return expiresAt === null ? null : expiresAt - from;
+}

@@ -10,7 +10,14 @@ import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
 import { isFinal } from "./order-status";
-import { onOrdersReset, requestCancellation } from "./orders.decide";
+import {
+  IDEMPOTENCY_KEY_TTL_MS,
+  type SessionUsage,
+  decideIdempotentOrder,
+  decidePlaceOrder,
+  onOrdersReset,
+  requestCancellation,
+} from "./orders.decide";
 import type { OrderDecisions } from "./orders.reactions";
 import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
 import { type OrderRow, type OrdersStatements, fromStoredOrder, idempotencyKeys, orderItems, orders } from "./orders.sql";
@@ -22,9 +29,6 @@ export type OrderPosition = readonly [number, string];
 
 /** Orders reset per transaction by `POST /orders/reset` (a slice of 5,000 lines' orders takes a few ms). */
 export const RESET_SLICE = 250;
-
-/** How long an Idempotency-Key answers its first order again. */
-export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** The tables that keep a session's rows, children before the rows they refer to. */
 const sessionTables = ["order_items", "orders", "idempotency_keys"] as const;
@@ -98,21 +102,12 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
    * per order), moved with each order placed and forgotten on a reset or a wipe. The count is
    * taken inside the order's own savepoint, so concurrent orders see each other.
    */
-  const usage = new Map<string, { orders: number; lines: number }>();
+  const usage = new Map<string, SessionUsage>();
   function withinQuota(sessionId: string, lines: number): void {
     const used = usage.get(sessionId) ?? statements.sessionUsage.get({ sessionId }) ?? { orders: 0, lines: 0 };
-    const { maxOrdersPerSession, maxOrderLinesPerSession } = deps.config;
-    if (used.orders + 1 > maxOrdersPerSession) {
-      throw new QuotaExceededError(
-        `This session keeps ${used.orders} orders, its quota (${maxOrdersPerSession}); POST /orders/reset or DELETE /session first`,
-      );
-    }
-    if (used.lines + lines > maxOrderLinesPerSession) {
-      throw new QuotaExceededError(
-        `This order's ${lines} lines would take the session past its quota of ${maxOrderLinesPerSession} order lines (it keeps ${used.lines}); POST /orders/reset or DELETE /session first`,
-      );
-    }
-    usage.set(sessionId, { orders: used.orders + 1, lines: used.lines + lines });
+    const decision = decidePlaceOrder(used, lines, deps.config);
+    if (decision.type === "refuse") throw new QuotaExceededError(decision.reason);
+    usage.set(sessionId, decision.usage);
   }
 
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
@@ -217,10 +212,10 @@ export function ordersService(deps: ModuleDeps, statements: OrdersStatements, de
       const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
       return bus.transactTogether((emit) => {
         const now = deps.clock.now();
-        const known = statements.idempotencyKey.get({ sessionId, key });
-        if (known && known.createdAt > now - IDEMPOTENCY_KEY_TTL_MS) {
-          if (known.bodyHash !== bodyHash) throw new IdempotencyKeyReusedError();
-          const first = findOrder(sessionId, known.orderId);
+        const decision = decideIdempotentOrder(statements.idempotencyKey.get({ sessionId, key }), bodyHash, now);
+        if (decision.type === "refuse") throw new IdempotencyKeyReusedError();
+        if (decision.type === "replay") {
+          const first = findOrder(sessionId, decision.orderId);
           if (first) return { order: first, replayed: true };
         }
         statements.forgetExpiredIdempotencyKeys.run({ sessionId, before: now - IDEMPOTENCY_KEY_TTL_MS });
