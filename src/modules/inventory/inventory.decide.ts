@@ -1,9 +1,10 @@
-import { type Random, happens } from "../../platform/random";
+import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
 import type { Behaviour, OrderLine, StockReturnCause } from "../saga-terms";
+import { simulatedFailure } from "../simulated-failure";
 import type { PricedLine, ShortLine } from "./inventory.events";
 import type { ReservationStatus } from "./inventory.sql";
-import { behaviourFails, describeShortage, mergeLines } from "./reservation-rules";
+import { describeShortage, mergeLines } from "./reservation-rules";
 
 /**
  * What inventory decides at each step of a saga: pure functions of the event and the order's
@@ -64,9 +65,7 @@ export function onOrderCreated(
   // A cancellation delivered first (a demo delay, or a teacher's order) closed the order's books.
   if (reservation) return [{ type: "ignore", reason: `the order already has a reservation, ${reservation.status}` }];
   const { items, inventoryBehaviour, inventoryBehaviourGiven } = event.data;
-  const failure = inventoryBehaviourGiven
-    ? behaviourFails(inventoryBehaviour, random) && `inventoryBehaviour: ${inventoryBehaviour}`
-    : happens(failureRate, random) && `the session's inventoryFailureRate is ${failureRate}`;
+  const failure = simulatedFailure("inventory", { behaviour: inventoryBehaviour, given: inventoryBehaviourGiven }, failureRate, random);
   if (failure) {
     const reason = `Simulated inventory failure (${failure})`;
     return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [], cause: null } })];

@@ -10,7 +10,7 @@ import { type InventoryOutcome, type ReservationAttempt, type ReservationState, 
 import type { PricedLine } from "./inventory.events";
 import { mergeLines, reservationIdOf } from "./reservation-rules";
 import { type ProductJson, productToJson, reservationToJson } from "./inventory.schemas";
-import { type InventoryStatements, products, reservationLines, reservations } from "./inventory.sql";
+import { type InventoryStatements, availableUnits, products, reservationLines, reservations } from "./inventory.sql";
 
 /** Thrown inside the savepoint to undo the lines already reserved when another line is short. */
 class Shortage extends Error {}
@@ -285,7 +285,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
         if (!(error instanceof Shortage)) throw error;
         const available = new Map(
           db
-            .select({ id: products.id, available: sql<number>`${products.stockLevel} - ${products.reserved}` })
+            .select({ id: products.id, available: availableUnits })
             .from(products)
             .where(and(eq(products.sessionId, sessionId), inArray(products.id, shortIds)))
             .all()
@@ -316,7 +316,7 @@ export function inventoryService(deps: ModuleDeps, statements: InventoryStatemen
       const merged = mergeLines(lines);
       const available = new Map(
         db
-          .select({ id: products.id, available: sql<number>`${products.stockLevel} - ${products.reserved}` })
+          .select({ id: products.id, available: availableUnits })
           .from(products)
           .where(
             and(

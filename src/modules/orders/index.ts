@@ -15,7 +15,7 @@ import { ordersStatements } from "./orders.sql";
 
 export { idempotencyHeaderSchema } from "./orders.schemas";
 export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
-export { type OrderStatus, orderStatuses } from "./order-status";
+export { type OrderStatus, isFinal, orderStatuses } from "./order-status";
 export type { OrderRow } from "./orders.sql";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
