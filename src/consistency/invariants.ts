@@ -23,7 +23,8 @@
 import { z } from "zod";
 import { giveWay } from "../platform/give-way";
 import type { InventoryModule } from "../modules/inventory";
-import type { OrderRow, OrdersModule } from "../modules/orders";
+import { type OrderRow, type OrdersModule, isFinal } from "../modules/orders";
+import { orderKey } from "../platform/session";
 import type { PaymentsModule } from "../modules/payments";
 import type { SagaBus } from "../modules/events";
 
@@ -77,11 +78,11 @@ export interface InvariantOptions {
   initialStock?: ReadonlyMap<string, ReadonlyMap<string, number>>;
   /** The bus has been drained: every order must be COMPLETED or CANCELLED. */
   settled?: boolean;
-  /** `${sessionId} ${orderId}` of orders whose pairing a single-module reset broke on purpose. */
+  /** `orderKey(sessionId, orderId)` of orders whose pairing a single-module reset broke on purpose. */
   historyCut?: ReadonlySet<string>;
 }
 
-export const orderKey = (sessionId: string, orderId: string) => `${sessionId} ${orderId}`;
+export { orderKey };
 
 /** The whole check at once, without giving way: for tests, and callers that are not serving requests. */
 export function checkInvariants(sources: AuditSources, options: InvariantOptions = {}): ConsistencyReport {
@@ -188,7 +189,7 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
       const reservation = reservationByOrder.get(order.id);
       const payment = paymentByOrder.get(order.id);
       const inFlight = ordersInFlight.has(order.id);
-      const terminal = order.status === "COMPLETED" || order.status === "CANCELLED";
+      const terminal = isFinal(order.status);
       if (!terminal && (settled || !inFlight)) {
         report(
           "order_settles",

@@ -24,7 +24,7 @@ const assets = new Map<string, { file: string; type: string }>([
 
 class AssetNotFoundError extends AppError {
   constructor(path: string) {
-    super(404, "NOT_FOUND", `No asset ${path}`);
+    super("NOT_FOUND", `No asset ${path}`);
   }
 }
 

@@ -10,13 +10,24 @@ import { StartupError, defaultDatabasePath, type SynchronousLevel } from "./db";
 export const demoDelayRange = { min: 0, max: 60_000 } as const;
 export const demoDelayMsSchema = z.number().int().min(demoDelayRange.min).max(demoDelayRange.max);
 
-/** One environment variable: its schema (with its default), the default as a person types it, and what it means. */
+/** One environment variable: its schema, the default as a person types it, and what it means. */
 interface Variable<Schema extends z.ZodType = z.ZodType> {
   schema: Schema;
   default: string;
   meaning: string;
 }
-const variable = <Schema extends z.ZodType>(v: Variable<Schema>) => v;
+
+/**
+ * A variable whose default is written once, as a person would type it: unset, the variable
+ * reads as that text, parsed by the same schema (so `--help`, the docs and start-up agree).
+ */
+const variable = <Schema extends z.ZodType>(v: Variable<Schema>) => ({
+  ...v,
+  schema: z.preprocess((value) => value ?? v.default, v.schema),
+});
+
+/** A variable whose unset value is not something a person types (a path found at start-up, or nothing at all): its schema says it. */
+const described = <Schema extends z.ZodType>(v: Variable<Schema>) => v;
 
 /**
  * Every environment variable the server reads, in one table: start-up parses the environment
@@ -24,43 +35,43 @@ const variable = <Schema extends z.ZodType>(v: Variable<Schema>) => v;
  */
 export const environment = {
   PORT: variable({
-    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    schema: z.coerce.number().int().min(0).max(65535),
     default: "3000",
     meaning: "HTTP port (0: any free port, printed at start-up)",
   }),
   HOST: variable({
-    schema: z.string().min(1).default("0.0.0.0"),
+    schema: z.string().min(1),
     default: "0.0.0.0",
     meaning: "interface to listen on (127.0.0.1: this machine only)",
   }),
-  DATABASE_PATH: variable({
+  DATABASE_PATH: described({
     schema: z.string().min(1).default(defaultDatabasePath),
     default: "db/saga.sqlite",
     meaning:
       "SQLite file, created on first start; :memory: for a throwaway server. One server per file (lock <path>-lock, dropped by the kernel when its server dies); a database written by a newer version is refused, untouched",
   }),
   SQLITE_SYNCHRONOUS: variable({
-    schema: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]).default("NORMAL"),
+    schema: z.enum(["OFF", "NORMAL", "FULL", "EXTRA"]),
     default: "NORMAL",
     meaning: "SQLite synchronous level: OFF, NORMAL, FULL or EXTRA (what a power cut may lose: docs/architecture.md, Durability)",
   }),
   INVENTORY_DELAY_MS: variable({
-    schema: z.coerce.number().pipe(demoDelayMsSchema).default(3_000),
+    schema: z.coerce.number().pipe(demoDelayMsSchema),
     default: "3000",
     meaning: `demo delay before inventory reacts to an order, ${demoDelayRange.min}-${demoDelayRange.max} ms (new sessions; PATCH /settings changes one session's)`,
   }),
   PAYMENT_DELAY_MS: variable({
-    schema: z.coerce.number().pipe(demoDelayMsSchema).default(5_000),
+    schema: z.coerce.number().pipe(demoDelayMsSchema),
     default: "5000",
     meaning: `demo delay before payment charges a reservation, ${demoDelayRange.min}-${demoDelayRange.max} ms (new sessions; PATCH /settings changes one session's)`,
   }),
   MAX_ORDERS_PER_SESSION: variable({
-    schema: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+    schema: z.coerce.number().int().min(1).max(1_000_000),
     default: "5000",
     meaning: "orders a session may keep; past it POST /orders answers 429 QUOTA_EXCEEDED and writes nothing",
   }),
   MAX_ORDER_LINES_PER_SESSION: variable({
-    schema: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+    schema: z.coerce.number().int().min(1).max(10_000_000),
     default: "20000",
     meaning: "order lines a session may keep (this bounds its disk use); past it 429 QUOTA_EXCEEDED",
   }),
@@ -68,14 +79,13 @@ export const environment = {
     schema: z
       .string()
       .regex(/^\d+(ms|s|m|h|d)?$/, "a duration such as 7d, 12h, 30m, 45s or 500ms")
-      .default("7d")
       .transform(durationMs)
       .pipe(z.number().int().min(60_000, "at least a minute")),
     default: "7d",
     meaning:
       "a session with nothing changed for this long is wiped, as DELETE /session would; checked at start-up and hourly: 7d, 12h, 30m, 45s or ms, at least a minute",
   }),
-  TEACHER_TOKEN: variable({
+  TEACHER_TOKEN: described({
     schema: z.string().min(12, "must be at least 12 characters").optional(),
     default: "unset",
     meaning: "at least 12 characters: turns on the teacher's overview of every session at /teacher?token=...; unset, there is none",
@@ -130,13 +140,6 @@ export interface ServerConfig extends SagaConfig {
   sessionIdleTtlMs: number;
 }
 
-export const defaultSagaConfig: SagaConfig = {
-  inventoryDelayMs: 3_000,
-  paymentDelayMs: 5_000,
-  maxOrdersPerSession: 5_000,
-  maxOrderLinesPerSession: 20_000,
-};
-
 /** Reads the environment; a bad value stops start-up with a message that names the variable. */
 export function readServerConfig(env: Record<string, string | undefined>): ServerConfig {
   const parsed = envSchema.safeParse(env);
@@ -158,3 +161,11 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     sessionIdleTtlMs: e.SESSION_IDLE_TTL,
   };
 }
+
+/** What a server started with an empty environment runs with: the table's defaults, not written again. */
+export const defaultSagaConfig: SagaConfig = (({ inventoryDelayMs, paymentDelayMs, maxOrdersPerSession, maxOrderLinesPerSession }) => ({
+  inventoryDelayMs,
+  paymentDelayMs,
+  maxOrdersPerSession,
+  maxOrderLinesPerSession,
+}))(readServerConfig({}));

@@ -16,6 +16,21 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
+/** Which status each error code is answered with (the contract's table): the errors and the OpenAPI document both read it. */
+export const statusOfCode: Record<ErrorCode, ContentfulStatusCode> = {
+  SESSION_REQUIRED: 400,
+  SESSION_INVALID: 400,
+  VALIDATION_FAILED: 400,
+  MALFORMED_JSON: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
+  INTERNAL: 500,
+};
+
 export interface ErrorDetail {
   path: string;
   message: string;
@@ -34,13 +49,16 @@ export interface ErrorBody {
  * envelope, so no handler builds an error response by hand.
  */
 export abstract class AppError extends Error {
+  /** The code's status, from the contract's table. */
+  readonly status: ContentfulStatusCode;
+
   constructor(
-    readonly status: ContentfulStatusCode,
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
   ) {
     super(message);
+    this.status = statusOfCode[code];
     this.name = new.target.name;
   }
 
@@ -57,49 +75,49 @@ export abstract class AppError extends Error {
 export class ValidationError extends AppError {
   constructor(details: ErrorDetail[], message?: string) {
     const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join("; ");
-    super(400, "VALIDATION_FAILED", message ?? `Request is invalid: ${summary}`, details);
+    super("VALIDATION_FAILED", message ?? `Request is invalid: ${summary}`, details);
   }
 }
 
 export class MalformedJsonError extends AppError {
   constructor(message = "Request body is not valid JSON") {
-    super(400, "MALFORMED_JSON", message);
+    super("MALFORMED_JSON", message);
   }
 }
 
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
-    super(413, "PAYLOAD_TOO_LARGE", `Request body is larger than ${limitBytes} bytes`);
+    super("PAYLOAD_TOO_LARGE", `Request body is larger than ${limitBytes} bytes`);
   }
 }
 
 export class NotFoundError extends AppError {
   constructor(what: string) {
-    super(404, "NOT_FOUND", `${what} not found`);
+    super("NOT_FOUND", `${what} not found`);
   }
 }
 
 export class IdempotencyKeyReusedError extends AppError {
   constructor() {
-    super(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different body");
+    super("IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used with a different body");
   }
 }
 
 export class QuotaExceededError extends AppError {
   constructor(message: string) {
-    super(429, "QUOTA_EXCEEDED", message);
+    super("QUOTA_EXCEEDED", message);
   }
 }
 
 export class InvalidStateError extends AppError {
   constructor(message: string) {
-    super(409, "INVALID_STATE", message);
+    super("INVALID_STATE", message);
   }
 }
 
 export class SessionRequiredError extends AppError {
   constructor(header: string) {
-    super(400, "SESSION_REQUIRED", `Missing ${header} header`);
+    super("SESSION_REQUIRED", `Missing ${header} header`);
   }
 
   /** SWAP's order service answered a missing session with the sentence in `message`; its clients read it there. */
@@ -110,7 +128,7 @@ export class SessionRequiredError extends AppError {
 
 export class SessionInvalidError extends AppError {
   constructor(source: string, rule: string) {
-    super(400, "SESSION_INVALID", `Invalid ${source} (x-session-id): ${rule}`);
+    super("SESSION_INVALID", `Invalid ${source} (x-session-id): ${rule}`);
   }
 }
 
@@ -120,7 +138,7 @@ export class RateLimitedError extends AppError {
     message: string,
     readonly retryAfterMs?: number,
   ) {
-    super(429, "RATE_LIMITED", message);
+    super("RATE_LIMITED", message);
   }
 
   override headers(): Record<string, string> {
@@ -131,7 +149,7 @@ export class RateLimitedError extends AppError {
 /** No route answers this method and path (the contract's JSON 404, never hono's text one). */
 export class RouteNotFoundError extends AppError {
   constructor(method: string, path: string) {
-    super(404, "NOT_FOUND", `No route for ${method} ${path}`);
+    super("NOT_FOUND", `No route for ${method} ${path}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler, ValidationTargets } from "hono";
 import { describeRoute, resolver, uniqueSymbol } from "hono-openapi";
 import { z } from "zod";
-import { type ErrorCode, errorCodes } from "./errors";
+import { type ErrorCode, errorCodes, statusOfCode } from "./errors";
 import { SESSION_HEADER } from "./session";
 
 /**
@@ -28,21 +28,6 @@ export const errorBodySchema = z
 
 /** `{"message": "..."}`, the answer of SWAP's resets. */
 export const messageSchema = z.object({ message: z.string() }).meta({ id: "Message", example: { message: "Orders reset successfully" } });
-
-/** Which status each error code is answered with (the contract's table). */
-const statusOfCode: Record<ErrorCode, number> = {
-  SESSION_REQUIRED: 400,
-  SESSION_INVALID: 400,
-  VALIDATION_FAILED: 400,
-  MALFORMED_JSON: 400,
-  PAYLOAD_TOO_LARGE: 413,
-  NOT_FOUND: 404,
-  INVALID_STATE: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  RATE_LIMITED: 429,
-  QUOTA_EXCEEDED: 429,
-  INTERNAL: 500,
-};
 
 /** The security scheme every session-scoped operation names: the `x-session-id` header. */
 export const SESSION_SCHEME = "session";

@@ -5,6 +5,12 @@ export const SESSION_HEADER = "x-session-id";
 const sessionIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
 const sessionIdRule = "use 1 to 64 characters of A-Z a-z 0-9 . _ : -";
 
+/**
+ * One order across sessions, as a Map or Set key (an order id is unique only within its
+ * session). A session id never holds a newline, so no two orders share a key.
+ */
+export const orderKey = (sessionId: string, orderId: string) => `${sessionId}\n${orderId}`;
+
 export type SessionEnv = { Variables: { sessionId: string } };
 
 export function isValidSessionId(value: string): boolean {

@@ -1,5 +1,6 @@
 import { expect, test } from "bun:test";
-import { behaviourFails, describeShortage, mergeLines } from "../../src/modules/inventory/reservation-rules";
+import { describeShortage, mergeLines } from "../../src/modules/inventory/reservation-rules";
+import { behaviourFails } from "../../src/modules/simulated-failure";
 
 test("lines naming the same product merge into one", () => {
   expect(

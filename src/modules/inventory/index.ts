@@ -9,39 +9,47 @@
 import type { ModuleDeps } from "../module-deps";
 import { inventoryReactions } from "./inventory.reactions";
 import { inventoryRoutes } from "./inventory.routes";
-import { inventoryService } from "./inventory.service";
+import { inventoryAudit } from "./inventory.audit";
+import { inventoryCatalog } from "./inventory.catalog";
+import { inventoryQueries } from "./inventory.queries";
+import { inventorySessions } from "./inventory.sessions";
 import { inventoryStatements } from "./inventory.sql";
+import { inventoryStore } from "./inventory.store";
 
 export { type ProductJson, type ReservationJson } from "./inventory.schemas";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function inventoryModule(deps: ModuleDeps) {
-  const service = inventoryService(deps, inventoryStatements(deps.db.$client));
+  const store = inventoryStore(deps, inventoryStatements(deps.db.$client));
+  const catalog = inventoryCatalog(deps, store);
+  const reads = inventoryQueries(deps);
+  const audit = inventoryAudit(deps);
+  const sessions = inventorySessions(deps, store);
   return {
     name: "inventory",
-    reactions: inventoryReactions(deps, service),
-    routes: inventoryRoutes(service),
+    reactions: inventoryReactions(deps, store),
+    routes: inventoryRoutes(catalog, reads),
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
-      listProducts: service.listProducts,
-      inventoryStats: service.inventoryStats,
-      listReservations: service.listReservations,
-      checkAvailability: service.checkAvailability,
-      sessionActivity: service.sessionActivity,
-      auditSessions: service.auditSessions,
-      auditStock: service.auditStock,
-      auditReservations: service.auditReservations,
-      pendingReservationOrders: service.pendingReservationOrders,
+      listProducts: catalog.listProducts,
+      inventoryStats: reads.inventoryStats,
+      listReservations: reads.listReservations,
+      checkAvailability: reads.checkAvailability,
+      sessionActivity: sessions.sessionActivity,
+      auditSessions: audit.auditSessions,
+      auditStock: audit.auditStock,
+      auditReservations: audit.auditReservations,
+      pendingReservationOrders: audit.pendingReservationOrders,
     },
     /** What the dashboard may do, exactly as the API does it. */
     commands: {
-      forgetSession: service.forgetSession,
-      sessionTables: service.sessionTables,
-      sessionActivity: service.sessionActivity,
-      keptOrderIds: service.keptOrderIds,
-      forgetOrders: service.forgetOrders,
-      seedCatalog: (sessionId: string) => service.seedCatalog(sessionId),
-      resetInventory: service.resetInventory,
+      forgetSession: sessions.forgetSession,
+      sessionTables: sessions.sessionTables,
+      sessionActivity: sessions.sessionActivity,
+      keptOrderIds: sessions.keptOrderIds,
+      forgetOrders: sessions.forgetOrders,
+      seedCatalog: (sessionId: string) => catalog.seedCatalog(sessionId),
+      resetInventory: catalog.resetInventory,
     },
   };
 }

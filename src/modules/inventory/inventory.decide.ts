@@ -1,9 +1,10 @@
-import { type Random, happens } from "../../platform/random";
+import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
 import type { Behaviour, OrderLine, StockReturnCause } from "../saga-terms";
+import { simulatedFailure } from "../simulated-failure";
 import type { PricedLine, ShortLine } from "./inventory.events";
 import type { ReservationStatus } from "./inventory.sql";
-import { behaviourFails, describeShortage, mergeLines } from "./reservation-rules";
+import { describeShortage, mergeLines } from "./reservation-rules";
 
 /**
  * What inventory decides at each step of a saga: pure functions of the event and the order's
@@ -64,9 +65,7 @@ export function onOrderCreated(
   // A cancellation delivered first (a demo delay, or a teacher's order) closed the order's books.
   if (reservation) return [{ type: "ignore", reason: `the order already has a reservation, ${reservation.status}` }];
   const { items, inventoryBehaviour, inventoryBehaviourGiven } = event.data;
-  const failure = inventoryBehaviourGiven
-    ? behaviourFails(inventoryBehaviour, random) && `inventoryBehaviour: ${inventoryBehaviour}`
-    : happens(failureRate, random) && `the session's inventoryFailureRate is ${failureRate}`;
+  const failure = simulatedFailure("inventory", { behaviour: inventoryBehaviour, given: inventoryBehaviourGiven }, failureRate, random);
   if (failure) {
     const reason = `Simulated inventory failure (${failure})`;
     return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [], cause: null } })];
@@ -189,4 +188,27 @@ export function onReservationExpired(event: SagaEvent<"INVENTORY_RESERVED">, res
     return [{ type: "ignore", reason: "the reservation was settled in time" }];
   }
   return release(reservation, "timeout", "expired");
+}
+
+/** What a seed needs to know of the catalog it replaces: each product's units reserved now. */
+export type HeldStock = readonly { id: string; reserved: number }[];
+
+export type SeedDecision = { type: "seed" } | { type: "refuse"; reason: string };
+
+/**
+ * `POST /inventory/seed` makes the catalog exactly `catalog`, keeping what is reserved for
+ * orders in flight. Refused (409, nothing written) where that would leave reserved units
+ * without a product (a product not listed) or above its new stock level.
+ */
+export function decideSeed(catalog: readonly { id: string; stock_level: number }[], held: HeldStock): SeedDecision {
+  const listed = new Set(catalog.map((p) => p.id));
+  const reservedNow = new Map(held.map((p) => [p.id, p.reserved]));
+  const stranded = held.filter((p) => !listed.has(p.id) && p.reserved > 0).map((p) => p.id);
+  const overReserved = catalog.filter((p) => (reservedNow.get(p.id) ?? 0) > p.stock_level).map((p) => p.id);
+  if (stranded.length === 0 && overReserved.length === 0) return { type: "seed" };
+  const names = [...stranded, ...overReserved].join(", ");
+  return {
+    type: "refuse",
+    reason: `Cannot seed: units of ${names} are reserved by orders in flight; wait for them to finish or POST /inventory/reset`,
+  };
 }

@@ -11,14 +11,15 @@ import {
   onReservationAttempted,
   onReservationExpired,
 } from "./inventory.decide";
-import type { InventoryService } from "./inventory.service";
+import type { InventoryStore } from "./inventory.store";
+import { msUntilExpiry, reservationExpiresAt, reservationIdOf } from "./reservation-rules";
 
 /**
  * Inventory's reactions: each loads what its decision needs, asks a pure decision
  * (inventory.decide.ts) and carries out what it answers. A duplicate delivery never reaches
  * them (the relay recognises it by its cursor and schedule), so they hold no duplicate checks of their own.
  */
-export function inventoryReactions(deps: ModuleDeps, service: InventoryService) {
+export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
   function carryOut(event: SagaEvent, outcomes: InventoryOutcome[], { now, emit }: SagaReactionContext): void {
     for (const outcome of outcomes) {
       switch (outcome.type) {
@@ -26,19 +27,19 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
           break;
         case "reserve": {
           // The session's reservationTtlMs when the stock is reserved decides when it expires.
-          const ttl = deps.settings.of(event.sessionId).reservationTtlMs;
-          const attempt = service.reserveStock(event.sessionId, event.orderId, outcome.lines, now, ttl === null ? null : now + ttl);
+          const expiresAt = reservationExpiresAt(now, deps.settings.of(event.sessionId).reservationTtlMs);
+          const attempt = store.reserveStock(event.sessionId, event.orderId, outcome.lines, now, expiresAt);
           carryOut(event, onReservationAttempted(attempt, outcome.forPayment), { now, emit });
           break;
         }
         case "settle":
-          service.settleReservation(event.sessionId, outcome, now);
+          store.settleReservation(event.sessionId, outcome, now);
           break;
         case "restock":
-          service.restockReservation(event.sessionId, outcome.reservationId, outcome.lines, now);
+          store.restockReservation(event.sessionId, outcome.reservationId, outcome.lines, now);
           break;
         case "closeUnreserved":
-          service.closeUnreserved(event.sessionId, event.orderId, outcome, now);
+          store.closeUnreserved(event.sessionId, event.orderId, outcome, now);
           break;
         case "emit":
           emit(outcome.event);
@@ -58,7 +59,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
       name: `inventory.${name}`,
       on,
       delayMs,
-      handle: (event, ctx) => carryOut(event, decide(event, service.reservationState(event.sessionId, event.orderId)), ctx),
+      handle: (event, ctx) => carryOut(event, decide(event, store.reservationState(event.sessionId, event.orderId)), ctx),
     };
   }
 
@@ -72,7 +73,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
     (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
   );
 
-  const newReservationId = () => `res_${deps.ids.uuid()}`;
+  const newReservationId = () => reservationIdOf(deps.ids.uuid());
 
   return [
     reserveStockWhenOrderCreated,
@@ -84,7 +85,7 @@ export function inventoryReactions(deps: ModuleDeps, service: InventoryService) 
     ),
     // Expiry is a due time in the relay's schedule, never a timer: the reservation says when.
     onReservation("releaseReservationWhenExpired", "INVENTORY_RESERVED", onReservationExpired, ({ data, timestamp }) =>
-      data.expiresAt === null ? null : data.expiresAt - timestamp,
+      msUntilExpiry(data.expiresAt, timestamp),
     ),
   ];
 }

@@ -16,9 +16,10 @@ import {
   reservationJsonSchema,
   seedBodySchema,
 } from "./inventory.schemas";
-import type { InventoryService } from "./inventory.service";
+import type { InventoryCatalog } from "./inventory.catalog";
+import type { InventoryQueries } from "./inventory.queries";
 
-export function inventoryRoutes(service: InventoryService) {
+export function inventoryRoutes(catalog: InventoryCatalog, reads: InventoryQueries) {
   return new Hono<SessionEnv>()
     .use(requireSession())
     .get(
@@ -32,7 +33,7 @@ export function inventoryRoutes(service: InventoryService) {
       validate("query", pageQuerySchema),
       (c) => {
         const { limit, cursor } = c.req.valid("query");
-        const page = service.listProductsPage(c.var.sessionId, limit, decodeCursor(cursor, productPositionSchema));
+        const page = catalog.listProductsPage(c.var.sessionId, limit, decodeCursor(cursor, productPositionSchema));
         announceNextPage(c, limit, page.next);
         return c.json(page.products);
       },
@@ -44,7 +45,7 @@ export function inventoryRoutes(service: InventoryService) {
         summary: "Stock and reservation totals",
         answer: { description: "The session's totals (SWAP's shape)", schema: inventoryStatsSchema },
       }),
-      (c) => c.json(service.inventoryStats(c.var.sessionId)),
+      (c) => c.json(reads.inventoryStats(c.var.sessionId)),
     )
     .get(
       "/reservations",
@@ -55,7 +56,7 @@ export function inventoryRoutes(service: InventoryService) {
         answer: { description: "Reservations", schema: z.array(reservationJsonSchema) },
       }),
       validate("query", listQuerySchema),
-      (c) => c.json(service.listReservations(c.var.sessionId, c.req.valid("query").limit)),
+      (c) => c.json(reads.listReservations(c.var.sessionId, c.req.valid("query").limit)),
     )
     .post(
       "/seed",
@@ -70,7 +71,7 @@ export function inventoryRoutes(service: InventoryService) {
       validJson(seedBodySchema),
       (c) => {
         const { products } = c.req.valid("json");
-        return c.json({ message: "Inventory seeded successfully", products: service.seedCatalog(c.var.sessionId, products) });
+        return c.json({ message: "Inventory seeded successfully", products: catalog.seedCatalog(c.var.sessionId, products) });
       },
     )
     .post(
@@ -83,7 +84,7 @@ export function inventoryRoutes(service: InventoryService) {
         errors: ["PAYLOAD_TOO_LARGE"],
       }),
       validJson(checkAvailabilityBodySchema),
-      (c) => c.json(service.checkAvailability(c.var.sessionId, c.req.valid("json").items)),
+      (c) => c.json(reads.checkAvailability(c.var.sessionId, c.req.valid("json").items)),
     )
     .post(
       "/reset",
@@ -94,6 +95,6 @@ export function inventoryRoutes(service: InventoryService) {
           "Drops the session's reservations and products and reloads the default catalog. Sagas in flight find their reservation gone: a charge already taken is refunded.",
         answer: { description: "The catalog as it now is", schema: catalogAnswerSchema },
       }),
-      async (c) => c.json({ message: "Inventory reset successfully", products: await service.resetInventory(c.var.sessionId) }),
+      async (c) => c.json({ message: "Inventory reset successfully", products: await catalog.resetInventory(c.var.sessionId) }),
     );
 }

@@ -78,6 +78,14 @@ export type ReservationRow = typeof reservations.$inferSelect;
 export type ReservationLineRow = typeof reservationLines.$inferSelect;
 export type ReservationStatus = ReservationRow["status"];
 
+/**
+ * A product's units free to reserve: written once, for the reservation's own guard (a
+ * conditional UPDATE) and for every read that answers what is available.
+ */
+const AVAILABLE = "stock_level - reserved";
+/** `stock_level - reserved` in a drizzle select of `products`. */
+export const availableUnits = sql<number>`${sql.raw(AVAILABLE)}`;
+
 const reservationColumns = `id, session_id AS sessionId, order_id AS orderId, status, expires_at AS expiresAt,
   release_reason AS releaseReason, release_cause AS releaseCause, restocked_at AS restockedAt, created_at AS createdAt, updated_at AS updatedAt`;
 
@@ -96,7 +104,7 @@ export function inventoryStatements(sqlite: SQLite) {
     /** The reservation itself: one conditional UPDATE, never a read followed by a write. */
     reserveLine: sqlite.prepare<{ priceCents: number }, [LineChange]>(
       `UPDATE products SET reserved = reserved + $quantity, version = version + 1, updated_at = $now
-       WHERE session_id = $sessionId AND id = $product AND stock_level - reserved >= $quantity RETURNING price_cents AS priceCents`,
+       WHERE session_id = $sessionId AND id = $product AND ${AVAILABLE} >= $quantity RETURNING price_cents AS priceCents`,
     ),
     insertReservation: sqlite.prepare<never, [Key & { id: string; orderId: string; expiresAt: number | null; now: number }]>(
       `INSERT INTO reservations (id, session_id, order_id, status, expires_at, created_at, updated_at)

@@ -37,3 +37,12 @@ export function messageFor(event: SagaEvent): Message | null {
       return null;
   }
 }
+
+/**
+ * Who a message goes to: the order's userId, which only ORDER_CREATED carries, so a later
+ * message asks for the one the first message remembered (asked only then); else "the customer".
+ */
+export function recipientFor(event: SagaEvent, remembered: () => string | null | undefined): string {
+  const placedBy = event.type === "ORDER_CREATED" ? event.data.userId : undefined;
+  return placedBy ?? remembered() ?? "the customer";
+}

@@ -1,5 +1,5 @@
 import type { SagaEvent, SagaEventType, SagaReaction } from "../events";
-import { messageFor } from "./notifications.decide";
+import { messageFor, recipientFor } from "./notifications.decide";
 import type { NotificationsService } from "./notifications.service";
 
 /** The saga events a customer hears of. */
@@ -14,8 +14,7 @@ export function notificationReactions(service: NotificationsService): SagaReacti
   const notify = (event: SagaEvent, now: number) => {
     const message = messageFor(event);
     if (!message) return;
-    const placedBy = event.type === "ORDER_CREATED" ? event.data.userId : undefined;
-    const recipient = placedBy ?? service.recipientOf(event.sessionId, event.orderId) ?? "the customer";
+    const recipient = recipientFor(event, () => service.recipientOf(event.sessionId, event.orderId));
     service.record(event.sessionId, event.orderId, event.id, recipient, message, now);
   };
   return told.map((on) => ({ name: `notifications.notifyOn${pascal(on)}`, on, handle: (event, { now }) => notify(event, now) }));

@@ -8,44 +8,51 @@
  * on INVENTORY_RESERVED.
  */
 import type { ModuleDeps } from "../module-deps";
+import { ordersAudit } from "./orders.audit";
+import { type OrdersHooks, ordersCommands } from "./orders.commands";
+import { ordersQueries } from "./orders.queries";
+import { sessionQuota } from "./orders.quota";
 import { orderReactions } from "./orders.reactions";
 import { ordersRoutes } from "./orders.routes";
-import { type OrdersHooks, ordersService } from "./orders.service";
 import { ordersStatements } from "./orders.sql";
+import { ordersStore } from "./orders.store";
 
 export { idempotencyHeaderSchema } from "./orders.schemas";
 export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
-export { type OrderStatus, orderStatuses } from "./order-status";
+export { type OrderStatus, isFinal, orderStatuses } from "./order-status";
 export type { OrderRow } from "./orders.sql";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
   const statements = ordersStatements(deps.db.$client);
-  const decisions = orderReactions(deps, statements);
-  const service = ordersService(deps, statements, decisions, hooks);
+  const store = ordersStore(statements);
+  const quota = sessionQuota(deps, statements);
+  const reads = ordersQueries(deps, statements);
+  const commands = ordersCommands(deps, { statements, store, quota, reads }, hooks);
+  const audit = ordersAudit(deps, quota);
   return {
     name: "orders",
-    reactions: decisions.reactions,
-    routes: ordersRoutes(deps, service),
+    reactions: orderReactions(deps, store),
+    routes: ordersRoutes(deps, commands, reads),
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
-      findOrder: service.findOrder,
-      findOrderBySaga: service.findOrderBySaga,
-      sessionSummaries: service.sessionSummaries,
-      listOrders: service.listOrders,
-      recentOrders: service.recentOrders,
-      auditSessions: service.auditSessions,
-      auditOrders: service.auditOrders,
-      existingOrderIds: service.existingOrderIds,
+      findOrder: reads.findOrder,
+      findOrderBySaga: reads.findOrderBySaga,
+      sessionSummaries: reads.sessionSummaries,
+      listOrders: reads.listOrders,
+      recentOrders: reads.recentOrders,
+      auditSessions: audit.auditSessions,
+      auditOrders: audit.auditOrders,
+      existingOrderIds: audit.existingOrderIds,
     },
     /** What the dashboard may do, exactly as the API does it. */
     commands: {
-      forgetSession: service.forgetSession,
-      sessionTables: service.sessionTables,
-      sessionActivity: service.sessionActivity,
-      placeOrder: service.placeOrder,
-      placeOrderOnce: service.placeOrderOnce,
-      requestCancellation: service.requestCancellation,
+      forgetSession: audit.forgetSession,
+      sessionTables: audit.sessionTables,
+      sessionActivity: audit.sessionActivity,
+      placeOrder: commands.placeOrder,
+      placeOrderOnce: commands.placeOrderOnce,
+      requestCancellation: commands.requestCancellation,
     },
   };
 }

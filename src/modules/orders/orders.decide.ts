@@ -146,3 +146,61 @@ export function onOrdersReset({ order, mayHold, pendingWork }: SagaAtReset): Ord
   if (order?.status === "COMPLETED") return ignore("a completed sale stays sold");
   return mayHold && pendingWork ? compensate : ignore("its compensation is done");
 }
+
+/** What a session keeps: its orders and their lines (the quota counts both). */
+export interface SessionUsage {
+  orders: number;
+  lines: number;
+}
+
+/** The deployment's per-session quotas (MAX_ORDERS_PER_SESSION, MAX_ORDER_LINES_PER_SESSION). */
+export interface OrderQuota {
+  maxOrdersPerSession: number;
+  maxOrderLinesPerSession: number;
+}
+
+export type PlaceOrderDecision = { type: "place"; usage: SessionUsage } | { type: "refuse"; reason: string };
+
+/**
+ * `POST /orders`: an order of `lines` lines is placed while the session stays within both
+ * quotas (and the usage moves with it); past either it is refused (429, nothing written).
+ */
+export function decidePlaceOrder(used: SessionUsage, lines: number, quota: OrderQuota): PlaceOrderDecision {
+  const { maxOrdersPerSession, maxOrderLinesPerSession } = quota;
+  if (used.orders + 1 > maxOrdersPerSession) {
+    return {
+      type: "refuse",
+      reason: `This session keeps ${used.orders} orders, its quota (${maxOrdersPerSession}); POST /orders/reset or DELETE /session first`,
+    };
+  }
+  if (used.lines + lines > maxOrderLinesPerSession) {
+    return {
+      type: "refuse",
+      reason: `This order's ${lines} lines would take the session past its quota of ${maxOrderLinesPerSession} order lines (it keeps ${used.lines}); POST /orders/reset or DELETE /session first`,
+    };
+  }
+  return { type: "place", usage: { orders: used.orders + 1, lines: used.lines + lines } };
+}
+
+/** How long an Idempotency-Key answers its first order again. */
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** An Idempotency-Key the session used before: the body it came with and the order it made. */
+export interface KnownKey {
+  bodyHash: string;
+  orderId: string;
+  createdAt: number;
+}
+
+export type IdempotentOrderDecision = { type: "replay"; orderId: string } | { type: "refuse" } | { type: "place" };
+
+/**
+ * `POST /orders` with `Idempotency-Key`: within 24 h the same key and body answer the first
+ * order again (`replay`; if that order was reset away, a new one is placed), the same key with
+ * another body is refused (422). An older key, or a new one, places the order.
+ */
+export function decideIdempotentOrder(known: KnownKey | undefined | null, bodyHash: string, now: number): IdempotentOrderDecision {
+  if (!known || known.createdAt <= now - IDEMPOTENCY_KEY_TTL_MS) return { type: "place" };
+  if (known.bodyHash !== bodyHash) return { type: "refuse" };
+  return { type: "replay", orderId: known.orderId };
+}

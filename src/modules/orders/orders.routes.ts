@@ -16,12 +16,13 @@ import {
   orderPositionSchema,
   placeOrderBodySchema,
 } from "./orders.schemas";
-import type { OrdersService } from "./orders.service";
+import type { OrdersCommands } from "./orders.commands";
+import type { OrdersQueries } from "./orders.queries";
 
 const orderDocs = (summary: string, description: string, errors: RouteDoc["errors"] = []) =>
   docs({ tag: "orders", summary, description, answer: { description: "The order", schema: orderJsonSchema }, errors });
 
-export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
+export function ordersRoutes(deps: ModuleDeps, commands: OrdersCommands, reads: OrdersQueries) {
   return new Hono<SessionEnv>()
     .use(requireSession())
     .post(
@@ -36,8 +37,8 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       async (c) => {
         const key = c.req.valid("header")["idempotency-key"];
         const input = c.req.valid("json");
-        if (key === undefined) return c.json(await service.placeOrder(c.var.sessionId, input));
-        const { order, replayed } = await service.placeOrderOnce(c.var.sessionId, input, key);
+        if (key === undefined) return c.json(await commands.placeOrder(c.var.sessionId, input));
+        const { order, replayed } = await commands.placeOrderOnce(c.var.sessionId, input, key);
         if (replayed) c.header("Idempotent-Replayed", "true");
         return c.json(order);
       },
@@ -53,7 +54,7 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       validate("query", pageQuerySchema),
       (c) => {
         const { limit, cursor } = c.req.valid("query");
-        const page = service.listOrdersPage(c.var.sessionId, limit, decodeCursor(cursor, orderPositionSchema));
+        const page = reads.listOrdersPage(c.var.sessionId, limit, decodeCursor(cursor, orderPositionSchema));
         announceNextPage(c, limit, page.next);
         return c.json(page.orders);
       },
@@ -68,7 +69,7 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
         answer: { description: "Done", schema: messageSchema },
       }),
       async (c) => {
-        await service.resetOrders(c.var.sessionId);
+        await commands.resetOrders(c.var.sessionId);
         return c.json({ message: "Orders reset successfully" });
       },
     )
@@ -84,9 +85,9 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       async (c) => {
         const { id } = c.req.valid("param");
         const { wait } = c.req.valid("query");
-        const order = service.getOrder(c.var.sessionId, id);
+        const order = reads.getOrder(c.var.sessionId, id);
         if (!wait) return c.json(order);
-        return c.json(await service.waitForOrderToSettle(order, wait, c.req.raw.signal));
+        return c.json(await reads.waitForOrderToSettle(order, wait, c.req.raw.signal));
       },
     )
     .post(
@@ -100,8 +101,8 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       validate("query", cancelOrderQuerySchema),
       async (c) => {
         const { id } = c.req.valid("param");
-        const order = service.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
-        return c.json(await service.waitForCancellation(order, c.req.valid("query").wait, c.req.raw.signal));
+        const order = commands.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
+        return c.json(await reads.waitForCancellation(order, c.req.valid("query").wait, c.req.raw.signal));
       },
     )
     .get(
@@ -116,7 +117,7 @@ export function ordersRoutes(deps: ModuleDeps, service: OrdersService) {
       validate("param", orderIdParamSchema),
       (c) => {
         const { id } = c.req.valid("param");
-        service.getOrder(c.var.sessionId, id);
+        reads.getOrder(c.var.sessionId, id);
         return c.json(deps.bus.log.orderEvents(c.var.sessionId, id).map(eventToJson));
       },
     );

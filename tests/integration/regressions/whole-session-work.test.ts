@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { AUDIT_SLICE } from "../../../src/consistency/invariants";
-import { RESET_SLICE as INVENTORY_RESET_SLICE } from "../../../src/modules/inventory/inventory.service";
-import { RESET_SLICE as ORDERS_RESET_SLICE } from "../../../src/modules/orders/orders.service";
+import { RESET_SLICE as INVENTORY_RESET_SLICE } from "../../../src/modules/inventory/inventory.catalog";
+import { RESET_SLICE as ORDERS_RESET_SLICE } from "../../../src/modules/orders/orders.commands";
 import { WIPE_SLICE } from "../../../src/sessions/session-wipe";
 import { type TestApp, createTestApp } from "../../support/test-app";
 

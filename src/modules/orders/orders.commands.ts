@@ -1,0 +1,197 @@
+import { createHash } from "node:crypto";
+import { and, eq, inArray } from "drizzle-orm";
+import type { Emit } from "../../bus/bus";
+import { giveWay } from "../../platform/give-way";
+import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
+import type { SagaPayload } from "../events";
+import type { ModuleDeps } from "../module-deps";
+import type { RequestedCancellation } from "../saga-terms";
+import { IDEMPOTENCY_KEY_TTL_MS, decideIdempotentOrder, onOrdersReset, requestCancellation } from "./orders.decide";
+import type { OrdersQueries } from "./orders.queries";
+import type { SessionQuota } from "./orders.quota";
+import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
+import { type OrdersStatements, fromStoredOrder, idempotencyKeys, orders } from "./orders.sql";
+import type { OrdersStore } from "./orders.store";
+
+/** Orders reset per transaction by `POST /orders/reset` (a slice of 5,000 lines' orders takes a few ms). */
+export const RESET_SLICE = 250;
+
+/** What the composition root may add to orders' commands without orders knowing the other modules. */
+export interface OrdersHooks {
+  /** After `POST /orders/reset` has dropped the orders: the other modules drop their own rows of them. */
+  afterReset?: (sessionId: string) => Promise<unknown>;
+}
+
+/** The parts the commands write and read through. */
+export interface OrdersCommandParts {
+  statements: OrdersStatements;
+  store: OrdersStore;
+  quota: SessionQuota;
+  reads: OrdersQueries;
+}
+
+/**
+ * What the API asks of orders: place an order (once per Idempotency-Key), ask for a cancel,
+ * reset the session's orders. Each decision is a pure function of orders.decide.ts; a cancel is
+ * written through the store the reactions share.
+ */
+export function ordersCommands(deps: ModuleDeps, { statements, store, quota, reads }: OrdersCommandParts, hooks: OrdersHooks = {}) {
+  const { db, bus } = deps;
+
+  /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
+  function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
+    quota.take(sessionId, input.items.length);
+    try {
+      return insertCounted(sessionId, input, emit);
+    } catch (error) {
+      quota.forget(sessionId); // rolled back: counted again on the next order
+      throw error;
+    }
+  }
+
+  function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
+    const now = deps.clock.now();
+    const orderId = deps.ids.uuid();
+    const sagaId = deps.ids.uuid();
+    const order = statements.insertOrder.get({
+      orderId,
+      sessionId,
+      sagaId,
+      userId: input.userId,
+      paymentBehaviour: input.paymentBehaviour,
+      inventoryBehaviour: input.inventoryBehaviour,
+      skipDemoDelays: input.skipDemoDelays ? 1 : 0,
+      now,
+    });
+    if (!order) throw new Error("INSERT … RETURNING answered no row");
+    const items = input.items.map((line, lineNo) => {
+      const item = statements.insertItem.get({ sessionId, orderId, lineNo, ...line });
+      if (!item) throw new Error("INSERT … RETURNING answered no row");
+      return item;
+    });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input } });
+    return orderToJson(fromStoredOrder(order), items);
+  }
+
+  /** One slice of `POST /orders/reset`: these orders and their sagas' history gone, what their dropped work would have given back asked for again. */
+  function resetSlice(sessionId: string, orderIds: readonly string[]): void {
+    bus.transact((emit) => {
+      const present = new Map(
+        db
+          .select({
+            id: orders.id,
+            sagaId: orders.sagaId,
+            status: orders.status,
+            cancellationRequestedBy: orders.cancellationRequestedBy,
+            cancellationSource: orders.cancellationSource,
+          })
+          .from(orders)
+          .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+          .all()
+          .map((order) => [order.id, order]),
+      );
+      // An order already gone keeps only what an earlier reset emitted for it, and its follow-ups.
+      const holding = new Map(
+        bus.sagasThatEmitted(sessionId, orderIds, ["INVENTORY_RESERVED", "ORDER_CANCELLED"]).map((s) => [s.orderId, s.sagaId]),
+      );
+      const withWork = new Set(bus.ordersWithPendingWork(sessionId, orderIds));
+      const compensations = orderIds.flatMap((orderId) => {
+        const order = present.get(orderId);
+        const outcomes = onOrdersReset({ order, mayHold: holding.has(orderId), pendingWork: withWork.has(orderId) });
+        const sagaId = order?.sagaId ?? holding.get(orderId);
+        return sagaId === undefined ? [] : outcomes.flatMap((o) => (o.type === "emit" ? [{ orderId, sagaId, event: o.event }] : []));
+      });
+      db.delete(orders)
+        .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+        .run();
+      bus.forgetOrders(sessionId, orderIds);
+      // After the history is gone: these are the first events of what is left of each saga.
+      for (const { orderId, sagaId, event } of compensations) emit({ ...event, sessionId, sagaId, orderId, causationId: null });
+    });
+  }
+
+  return {
+    /** Records the order and its ORDER_CREATED event in one transaction; the saga starts from there. */
+    placeOrder(sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
+      // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
+      return bus.transactTogether((emit) => insertOrder(sessionId, input, emit));
+    },
+
+    /**
+     * `POST /orders` with `Idempotency-Key`: the same key and body within 24 h answer the order
+     * the first request created (`replayed`), and create nothing; the same key with another body
+     * is refused (422). The key is looked up and written in the order's own savepoint, and
+     * concurrent requests commit one after another, so two requests with one key make one order.
+     */
+    placeOrderOnce(sessionId: string, input: PlaceOrderInput, key: string): Promise<{ order: OrderJson; replayed: boolean }> {
+      const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+      return bus.transactTogether((emit) => {
+        const now = deps.clock.now();
+        const decision = decideIdempotentOrder(statements.idempotencyKey.get({ sessionId, key }), bodyHash, now);
+        if (decision.type === "refuse") throw new IdempotencyKeyReusedError();
+        if (decision.type === "replay") {
+          const first = reads.findOrder(sessionId, decision.orderId);
+          if (first) return { order: first, replayed: true };
+        }
+        statements.forgetExpiredIdempotencyKeys.run({ sessionId, before: now - IDEMPOTENCY_KEY_TTL_MS });
+        const order = insertOrder(sessionId, input, emit);
+        statements.rememberIdempotencyKey.run({ sessionId, key, bodyHash, orderId: order.id, now });
+        return { order, replayed: false };
+      });
+    },
+
+    /**
+     * Asks for the saga to be undone (`POST /orders/:id/cancel`, an operator's compensation):
+     * recorded on the order and announced (ORDER_CANCELLATION_REQUESTED) in one transaction.
+     * Inventory then hands back or puts back the stock and the order is cancelled; payments
+     * refunds what was taken. Already cancelled: 409. Asked already: the order as it is.
+     */
+    requestCancellation(sessionId: string, orderId: string, source: RequestedCancellation, reason: string): OrderJson {
+      return bus.transact((emit) => {
+        const row = statements.order.get({ sessionId, orderId });
+        if (!row) throw new NotFoundError(`Order ${orderId}`);
+        const outcomes = requestCancellation(store.stateOf(sessionId, orderId), source, reason);
+        const refused = outcomes.find((outcome) => outcome.type === "refuse");
+        if (refused) throw new InvalidStateError(refused.reason);
+        store.carryOut(sessionId, orderId, outcomes, {
+          now: deps.clock.now(),
+          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null }),
+        });
+        return reads.getOrder(sessionId, orderId);
+      });
+    },
+
+    /**
+     * `POST /orders/reset`: the session's orders and, with them, the saga history on the bus.
+     * Dropping the events also drops their deliveries (scheduled, held or dead), so a saga in
+     * flight would never finish, and a cancel already accepted would never restock or refund:
+     * the stock or money would stay held forever. Which sagas are therefore cancelled in the same
+     * transaction is onOrdersReset's decision (orders.decide.ts): an ORDER_CANCELLED (operator) is
+     * emitted after the history is gone, inventory releases or puts back the stock and payments
+     * void or refund the charge. A saga still waiting for inventory holds nothing, and a completed
+     * sale nobody cancelled stays sold: dropping their history leaves no event behind.
+     *
+     * A session may keep thousands of orders, so the reset goes RESET_SLICE orders at a time, one
+     * transaction each, giving way to other requests between them. Every saga is reset whole in
+     * one transaction, and no saga depends on another, so the books balance after every slice.
+     * It resets the orders (and the history of the orders) that exist when it starts; an order
+     * placed while it runs is kept.
+     */
+    async resetOrders(sessionId: string): Promise<void> {
+      const orderIds = [
+        ...new Set([...statements.sessionOrderIds.all({ sessionId }).map((row) => row.id), ...bus.sessionOrderIds(sessionId)]),
+      ];
+      // A key names an order: with the orders gone, so are the keys.
+      db.delete(idempotencyKeys).where(eq(idempotencyKeys.sessionId, sessionId)).run();
+      for (let start = 0; start < orderIds.length; start += RESET_SLICE) {
+        resetSlice(sessionId, orderIds.slice(start, start + RESET_SLICE));
+        quota.forget(sessionId);
+        await giveWay();
+      }
+      bus.forgetOrphanDeliveries(sessionId);
+      await hooks.afterReset?.(sessionId);
+      deps.changes.announce(sessionId, "ORDERS_RESET");
+    },
+  };
+}
+export type OrdersCommands = ReturnType<typeof ordersCommands>;

@@ -1,0 +1,60 @@
+import type { SagaReactionContext } from "../events";
+import type { OrderOutcome, OrderState } from "./orders.decide";
+import { type OrdersStatements, fromStoredOrder } from "./orders.sql";
+
+/**
+ * The order book as orders' decisions see it: the state they decide on, and the writes their
+ * outcomes ask for. Shared by the reactions and by the commands (a cancel asked through the
+ * API is carried out exactly as a reaction's).
+ */
+export function ordersStore(statements: OrdersStatements) {
+  const stateOf = (sessionId: string, orderId: string): OrderState => {
+    const row = statements.order.get({ sessionId, orderId });
+    if (!row) return undefined;
+    const { status, cancellationRequestedBy, cancellationSource } = fromStoredOrder(row);
+    return { status, cancellationRequestedBy, cancellationSource };
+  };
+
+  /**
+   * Writes what a decision answered. A refusal only matters to a caller who asked (the API);
+   * to a reaction it is nothing to do.
+   */
+  function carryOut(
+    sessionId: string,
+    orderId: string,
+    outcomes: OrderOutcome[],
+    { now, emit }: Pick<SagaReactionContext, "now" | "emit">,
+  ) {
+    const key = { sessionId, orderId };
+    for (const outcome of outcomes) {
+      switch (outcome.type) {
+        case "ignore":
+        case "refuse":
+          break;
+        case "markProcessing":
+          expectMoved(statements.moveToProcessing.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "PROCESSING");
+          break;
+        case "complete":
+          expectMoved(statements.moveToCompleted.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "COMPLETED");
+          break;
+        case "cancel":
+          expectMoved(statements.moveToCancelled.get({ ...key, ...outcome, now }), orderId, "CANCELLED");
+          break;
+        case "requestCancellation":
+          expectMoved(statements.requestCancellation.get({ ...key, source: outcome.source, now }), orderId, "cancellation requested");
+          break;
+        case "emit":
+          emit(outcome.event);
+          break;
+      }
+    }
+  }
+
+  return { stateOf, carryOut };
+}
+export type OrdersStore = ReturnType<typeof ordersStore>;
+
+/** The decision was taken on the status just read, in the same savepoint: a move that does not apply means the books are broken. */
+function expectMoved(moved: { id: string } | null, orderId: string, to: string): void {
+  if (!moved) throw new Error(`Order ${orderId} could not move to ${to} from the status it was read in`);
+}
