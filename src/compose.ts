@@ -37,12 +37,15 @@ import { type SagaConfig, defaultSagaConfig } from "./platform/config";
 import { type Database, type SynchronousLevel, openDatabase } from "./platform/db";
 import { type Ids, systemIds } from "./platform/ids";
 import { type Random, systemRandom } from "./platform/random";
+import { type Timer, systemTimer } from "./platform/timer";
 
 export interface SagaServerOptions {
   databasePath?: string;
   db?: Database;
   synchronous?: SynchronousLevel;
   clock?: Clock;
+  /** What the relay waits on between rounds (tests pass a ManualTimer and fire it by hand). */
+  timer?: Timer;
   ids?: Ids;
   random?: Random;
   config?: Partial<SagaConfig>;
@@ -113,7 +116,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const deliveryLog = new DeliveryLog(options.deliveryLog);
   // Read before the relay's first round: a wipe a crash cut short stops the session's sagas at once.
   const wipes = new WipesUnderWay(db, clock);
-  const relay = new Relay(bus, clock, {
+  const relay = new Relay(bus, clock, options.timer ?? systemTimer, {
     deliveryLog,
     isHeld: (sessionId) => settings.of(sessionId).stepMode,
     isBeingWiped: (sessionId) => wipes.has(sessionId),

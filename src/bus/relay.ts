@@ -1,6 +1,7 @@
 import type { Clock } from "../platform/clock";
 import { transaction } from "../platform/db";
 import { type Random, happens } from "../platform/random";
+import type { Timer } from "../platform/timer";
 import type { Bus } from "./bus";
 import { type DueDeliveryRow, type EventRow, MAX_DELIVERY_ATTEMPTS, eventOfDelivery } from "./bus.sql";
 import type { DeliveryLog, DeliveryLogEntry, DeliveryOutcome } from "./delivery-log";
@@ -120,6 +121,7 @@ export class Relay<P extends EventPayloadBase> {
   constructor(
     private readonly bus: Bus<P>,
     private readonly clock: Clock,
+    private readonly timer: Timer,
     options: RelayOptions = {},
   ) {
     this.batchSize = options.batchSize ?? 500;
@@ -322,7 +324,7 @@ export class Relay<P extends EventPayloadBase> {
     return { delivery, outcome: entry?.outcome ?? "applied", ...(entry?.error ? { error: entry.error } : {}) };
   }
 
-  /** Starts delivering on real timers: at once for what is overdue (crash recovery), then as things fall due. */
+  /** Starts delivering on its timer: at once for what is overdue (crash recovery), then as things fall due. */
   start(): void {
     if (this.stopListening) return;
     this.stopListening = this.bus.listen(() => this.wake());
@@ -353,15 +355,9 @@ export class Relay<P extends EventPayloadBase> {
     this.cancelTimer?.();
     this.timerDueAt = next;
     const delay = next - this.clock.now();
-    if (delay <= 0) {
-      // setImmediate runs after pending I/O: HTTP requests that arrived meanwhile are read
-      // first and their orders join this round, and there is no timer's minimum delay.
-      const immediate = setImmediate(() => this.onTimer());
-      this.cancelTimer = () => clearImmediate(immediate);
-    } else {
-      const timer = setTimeout(() => this.onTimer(), delay);
-      this.cancelTimer = () => clearTimeout(timer);
-    }
+    // "Soon" runs after pending I/O: HTTP requests that arrived meanwhile are read first and
+    // their orders join this round.
+    this.cancelTimer = delay <= 0 ? this.timer.soon(() => this.onTimer()) : this.timer.after(delay, () => this.onTimer());
   }
 
   private onTimer(): void {
