@@ -6,6 +6,8 @@ import { type BusStatements, type EventRow, busStatements, deliveries, events, r
 import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
+import { DeliverySchedule, LogCursor } from "./schedule";
+import { type SubscriptionWrapper, Subscriptions } from "./subscriptions";
 
 export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
 export type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
@@ -39,8 +41,12 @@ export class Bus<P extends EventPayloadBase> {
   private readonly clock: Clock;
   private readonly ids: Ids;
   private readonly parsePayload: PayloadParser<P>;
-  private readonly reactionsByType = new Map<string, Reaction<P>[]>();
-  private readonly reactionsByName = new Map<string, Reaction<P>>();
+  /** The reactions subscribed, by event type and by name. */
+  readonly subscriptions = new Subscriptions<P>();
+  /** The relay's schedule (the `deliveries` table). */
+  readonly schedule: DeliverySchedule;
+  /** How far the relay has read the log. */
+  readonly cursor: LogCursor;
   private readonly listeners = new Set<EventListener<P>>();
   private groupCommitQueue: GroupCommitItem<P>[] = [];
 
@@ -51,22 +57,14 @@ export class Bus<P extends EventPayloadBase> {
     this.parsePayload = options.parsePayload;
     this.statements = busStatements(options.db.$client);
     this.log = new EventLog(this.statements, (row) => this.rowToEvent(row));
+    this.schedule = new DeliverySchedule(this.statements);
+    this.cursor = new LogCursor(this.statements);
   }
 
-  subscribe(reaction: AnyReaction<P>): void {
-    if (this.reactionsByName.has(reaction.name)) throw new Error(`Reaction ${reaction.name} is subscribed twice`);
-    // Stored by name and type; the relay hands each reaction only events of its own type.
-    const generic = reaction as unknown as Reaction<P>;
-    this.reactionsByName.set(reaction.name, generic);
-    this.reactionsByType.set(reaction.on, [...(this.reactionsByType.get(reaction.on) ?? []), generic]);
-  }
-
-  reactionsFor(type: P["type"]): readonly Reaction<P>[] {
-    return this.reactionsByType.get(type) ?? [];
-  }
-
-  reactionNamed(name: string): Reaction<P> | undefined {
-    return this.reactionsByName.get(name);
+  /** Subscribes a reaction to its event type, wrapped (outermost last) by `wrappers`: injected faults, duplicates. */
+  subscribe(reaction: AnyReaction<P>, ...wrappers: SubscriptionWrapper<P>[]): void;
+  subscribe<T extends P["type"]>(reaction: Reaction<P, T>, ...wrappers: SubscriptionWrapper<P>[]): void {
+    this.subscriptions.add(reaction, wrappers);
   }
 
   /** Runs `work` in one transaction; the events it emits are committed with it or not at all. */

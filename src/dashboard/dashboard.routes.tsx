@@ -165,18 +165,18 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/step", (c) => {
-      if (!sources.steering.deliver(c.var.sessionId))
+      if (sources.steering.step(c.var.sessionId) === null)
         throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {
       const { id } = c.req.valid("param");
-      if (!sources.steering.deliver(c.var.sessionId, id)) throw new NotFoundError(`Delivery ${id}`);
+      if (sources.steering.deliver(c.var.sessionId, id) === null) throw new NotFoundError(`Delivery ${id}`);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/dead-letters/:id/retry", validate("param", deliveryIdParam), (c) => {
       const { id } = c.req.valid("param");
-      if (!sources.steering.retry(c.var.sessionId, id)) throw new NotFoundError(`Dead letter ${id}`);
+      if (sources.steering.retry(c.var.sessionId, id) === null) throw new NotFoundError(`Dead letter ${id}`);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .get("/knobs", (c) => c.html(<KnobsPanel settings={data.knobsFor(c.var.sessionId)} />))

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { DueDeliveryRow } from "../bus/bus.sql";
-import type { ByHand, Relay } from "../bus/relay";
+import type { ScheduledDelivery } from "../bus/schedule";
+import type { ByHand, Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
 import { toIso } from "../platform/clock";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
@@ -39,7 +39,7 @@ export const ranByHandSchema = z
   .object({ delivery: busDeliverySchema, outcome: z.enum(deliveryOutcomes), error: z.string().optional() })
   .meta({ id: "RanByHand" });
 
-export function deliveryToJson(row: DueDeliveryRow): BusDeliveryJson {
+export function deliveryToJson(row: ScheduledDelivery): BusDeliveryJson {
   return {
     id: row.id,
     // The event's seq as clients know it (its place in the session's log); null once a reset removed it.
@@ -56,13 +56,13 @@ export function deliveryToJson(row: DueDeliveryRow): BusDeliveryJson {
 }
 
 /** A dead letter: the delivery as it stood after its last attempt, and when it was given up on. */
-export function deadLetterToJson(row: DueDeliveryRow): z.infer<typeof deadLetterSchema> {
+export function deadLetterToJson(row: ScheduledDelivery): z.infer<typeof deadLetterSchema> {
   return { ...deliveryToJson(row), deadLetteredAt: toIso(row.deadAt ?? row.dueAt) };
 }
 export type DeadLetterJson = ReturnType<typeof deadLetterToJson>;
 
 /** One of an order's deliveries still to come: scheduled, or a dead letter (`deadLetteredAt` set). */
-export function upcomingDeliveryToJson(row: DueDeliveryRow) {
+export function upcomingDeliveryToJson(row: ScheduledDelivery) {
   return { ...deliveryToJson(row), deadLetteredAt: row.deadAt === null ? null : toIso(row.deadAt) };
 }
 export type UpcomingDeliveryJson = ReturnType<typeof upcomingDeliveryToJson>;
@@ -76,7 +76,7 @@ const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
  * `GET /bus/dead-letters` (deliveries that failed MAX_DELIVERY_ATTEMPTS times, the latest
  * first) and `POST /bus/dead-letters/:id/retry` (one more attempt, now).
  */
-export function busRoutes(relay: Relay<SagaPayload>) {
+export function busRoutes(steering: Steering<SagaPayload>) {
   const ran = (result: ByHand | null) =>
     result && { delivery: deliveryToJson(result.delivery), outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
   return new Hono<SessionEnv>()
@@ -89,7 +89,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         description: `Next due first, at most ${BUS_DELIVERIES_SHOWN}: demo delays, retries, orders' deadlines, and (in step mode) every delivery held.`,
         answer: { description: "Scheduled deliveries", schema: z.array(busDeliverySchema) },
       }),
-      (c) => c.json(relay.scheduledFor(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)),
+      (c) => c.json(steering.scheduled(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)),
     )
     .post(
       "/step",
@@ -101,7 +101,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         errors: ["INVALID_STATE"],
       }),
       (c) => {
-        const result = ran(relay.deliverNow(c.var.sessionId));
+        const result = ran(steering.step(c.var.sessionId));
         if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
         return c.json(result);
       },
@@ -118,7 +118,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
       validate("param", deliveryIdParam),
       (c) => {
         const { id } = c.req.valid("param");
-        const result = ran(relay.deliverNow(c.var.sessionId, id));
+        const result = ran(steering.deliver(c.var.sessionId, id));
         if (!result) throw new NotFoundError(`Delivery ${id}`);
         return c.json(result);
       },
@@ -131,7 +131,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         description: `Deliveries that failed 5 times, the latest first (at most ${BUS_DELIVERIES_SHOWN}); their sagas wait until someone retries them.`,
         answer: { description: "Dead letters", schema: z.array(deadLetterSchema) },
       }),
-      (c) => c.json(relay.deadLettersOf(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)),
+      (c) => c.json(steering.deadLetters(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)),
     )
     .post(
       "/dead-letters/:id/retry",
@@ -145,7 +145,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
       validate("param", deliveryIdParam),
       (c) => {
         const { id } = c.req.valid("param");
-        const result = ran(relay.retryDeadLetter(c.var.sessionId, id));
+        const result = ran(steering.retry(c.var.sessionId, id));
         if (!result) throw new NotFoundError(`Dead letter ${id}`);
         return c.json(result);
       },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Relay } from "../bus/relay";
+import type { Steering } from "../bus/steering";
 import type { SagaBus, SagaPayload } from "../modules/events";
 import { type OrderJson, type OrderRow, type OrdersModule, type OrderStatus, orderStatuses } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
@@ -31,7 +31,7 @@ export type SagaView = z.infer<typeof sagaViewSchema>;
 export interface SagaSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
   bus: Pick<SagaBus, "sagaProgress">;
-  relay: Pick<Relay<SagaPayload>, "deadLettersOf" | "retryDeadLetter">;
+  steering: Pick<Steering<SagaPayload>, "deadLetters" | "retry">;
   settings: SettingsReader;
   clock: Clock;
 }
@@ -113,9 +113,9 @@ export function sagaAdmin(sources: SagaSources) {
     /** Runs each dead letter of the saga once more, now; 409 when it has none. */
     retrySaga(sessionId: string, sagaId: string) {
       const order = findSaga(sessionId, sagaId);
-      const dead = sources.relay.deadLettersOf(sessionId, Number.MAX_SAFE_INTEGER).filter((d) => d.eventOrderId === order.id);
+      const dead = sources.steering.deadLetters(sessionId, Number.MAX_SAFE_INTEGER).filter((d) => d.eventOrderId === order.id);
       if (dead.length === 0) throw new InvalidStateError(`Saga ${sagaId} has no dead letters to retry`);
-      for (const delivery of dead) sources.relay.retryDeadLetter(sessionId, delivery.id);
+      for (const delivery of dead) sources.steering.retry(sessionId, delivery.id);
       return sagaView(sessionId, sagaId);
     },
 
