@@ -107,7 +107,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     {
       existingOrderIds: orders.queries.existingOrderIds,
       // A dead letter counts: retried by hand, it still moves the rows it would find.
-      ordersWithWork: (sessionId, orderIds) => bus.ordersWithPendingWork(sessionId, orderIds),
+      ordersWithWork: (sessionId, orderIds) => bus.queries.ordersWithPendingWork(sessionId, orderIds),
       holders: [inventory.commands, payments.commands, notifications.commands],
     },
     changes,
