@@ -67,7 +67,29 @@ export function upcomingDeliveryToJson(row: ScheduledDelivery) {
 }
 export type UpcomingDeliveryJson = ReturnType<typeof upcomingDeliveryToJson>;
 
-const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+/** A delivery's or dead letter's id in the path (`/bus` and the dashboard's bus panel alike). */
+export const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+
+type ByHandPort = Pick<Steering<SagaPayload>, "step" | "deliver" | "retry">;
+
+/** A delivery run by hand, as `/bus` and the dashboard both answer it: what it did, or the error when there is nothing to run. */
+export const runByHand = {
+  step(steering: ByHandPort, sessionId: string): ByHand {
+    const result = steering.step(sessionId);
+    if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
+    return result;
+  },
+  deliver(steering: ByHandPort, sessionId: string, id: number): ByHand {
+    const result = steering.deliver(sessionId, id);
+    if (!result) throw new NotFoundError(`Delivery ${id}`);
+    return result;
+  },
+  retry(steering: ByHandPort, sessionId: string, id: number): ByHand {
+    const result = steering.retry(sessionId, id);
+    if (!result) throw new NotFoundError(`Dead letter ${id}`);
+    return result;
+  },
+};
 
 /**
  * The bus, visible and steerable: `GET /bus/deliveries` (the session's scheduled deliveries,
@@ -77,8 +99,11 @@ const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
  * first) and `POST /bus/dead-letters/:id/retry` (one more attempt, now).
  */
 export function busRoutes(steering: Steering<SagaPayload>) {
-  const ran = (result: ByHand | null) =>
-    result && { delivery: deliveryToJson(result.delivery), outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+  const ran = (result: ByHand) => ({
+    delivery: deliveryToJson(result.delivery),
+    outcome: result.outcome,
+    ...(result.error ? { error: result.error } : {}),
+  });
   return new Hono<SessionEnv>()
     .use(requireSession())
     .get(
@@ -100,11 +125,7 @@ export function busRoutes(steering: Steering<SagaPayload>) {
         answer: { description: "What it did", schema: ranByHandSchema },
         errors: ["INVALID_STATE"],
       }),
-      (c) => {
-        const result = ran(steering.step(c.var.sessionId));
-        if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
-        return c.json(result);
-      },
+      (c) => c.json(ran(runByHand.step(steering, c.var.sessionId))),
     )
     .post(
       "/deliveries/:id/deliver",
@@ -116,12 +137,7 @@ export function busRoutes(steering: Steering<SagaPayload>) {
         errors: ["NOT_FOUND"],
       }),
       validate("param", deliveryIdParam),
-      (c) => {
-        const { id } = c.req.valid("param");
-        const result = ran(steering.deliver(c.var.sessionId, id));
-        if (!result) throw new NotFoundError(`Delivery ${id}`);
-        return c.json(result);
-      },
+      (c) => c.json(ran(runByHand.deliver(steering, c.var.sessionId, c.req.valid("param").id))),
     )
     .get(
       "/dead-letters",
@@ -143,11 +159,6 @@ export function busRoutes(steering: Steering<SagaPayload>) {
         errors: ["NOT_FOUND"],
       }),
       validate("param", deliveryIdParam),
-      (c) => {
-        const { id } = c.req.valid("param");
-        const result = ran(steering.retry(c.var.sessionId, id));
-        if (!result) throw new NotFoundError(`Dead letter ${id}`);
-        return c.json(result);
-      },
+      (c) => c.json(ran(runByHand.retry(steering, c.var.sessionId, c.req.valid("param").id))),
     );
 }
