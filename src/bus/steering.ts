@@ -9,7 +9,8 @@ import type { Subscriptions } from "./subscriptions";
 export type ByHand = { delivery: ScheduledDelivery; outcome: DeliveryLogEntry["outcome"]; error?: string };
 
 /** What a duplicate delivery of an event comes to, for each reaction subscribed to it. */
-export type RedeliveryOutcome = "duplicate_ignored" | "not_yet_delivered";
+export const redeliveryOutcomes = ["duplicate_ignored", "not_yet_delivered"] as const;
+export type RedeliveryOutcome = (typeof redeliveryOutcomes)[number];
 
 export interface SteeringParts<P extends EventPayloadBase> {
   db: Database;

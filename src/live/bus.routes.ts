@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { deliveryOutcomes } from "../bus/delivery-log";
 import type { ScheduledDelivery } from "../bus/schedule";
 import type { ByHand, Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
@@ -11,8 +12,6 @@ import { docs } from "../platform/openapi";
 
 /** At most this many of a session's scheduled deliveries (or dead letters) are listed. */
 export const BUS_DELIVERIES_SHOWN = 200;
-
-const deliveryOutcomes = ["applied", "duplicate_ignored", "failed", "dead_lettered"] as const;
 
 /** One scheduled delivery of an event to a reaction (`GET /bus/deliveries`). */
 export const busDeliverySchema = z

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { eventToJson } from "../bus/event";
-import type { Steering } from "../bus/steering";
+import { type Steering, redeliveryOutcomes } from "../bus/steering";
 import type { SagaBus, SagaPayload } from "../modules/events";
 import { NotFoundError } from "../platform/errors";
 import { type SessionEnv, requireSession } from "../platform/session";
@@ -27,7 +27,7 @@ const redeliverySchema = z
   .object({
     eventSeq: z.number().int(),
     eventType: z.string(),
-    deliveries: z.array(z.object({ reaction: z.string(), outcome: z.enum(["duplicate_ignored", "not_yet_delivered"]) })),
+    deliveries: z.array(z.object({ reaction: z.string(), outcome: z.enum(redeliveryOutcomes) })),
   })
   .meta({ id: "Redelivery" });
 
