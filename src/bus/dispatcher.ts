@@ -2,9 +2,10 @@ import type { Clock } from "../platform/clock";
 import { type Database, transaction } from "../platform/db";
 import type { Bus } from "./bus";
 import { type EventRow, MAX_DELIVERY_ATTEMPTS, eventOfDelivery } from "./bus.sql";
-import type { DeliveryLog, DeliveryLogEntry, DeliveryOutcome } from "./delivery-log";
+import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
 import type { BusEvent, EventPayloadBase } from "./event";
 import { InjectedFault } from "./faults";
+import { type EventKey, type Round, attemptOf } from "./round";
 import type { DeliverySchedule, LogCursor, ScheduledDelivery } from "./schedule";
 import type { Subscription, Subscriptions } from "./subscriptions";
 
@@ -29,21 +30,6 @@ export type Delivery<P extends EventPayloadBase> =
  * `not_yet_delivered` (a duplicate of a pair still ahead).
  */
 export type AttemptOutcome = DeliveryOutcome | "scheduled" | "not_wanted" | "dropped" | "not_yet_delivered";
-
-type Attempt = { sessionId: string; orderId: string; entry: DeliveryLogEntry };
-
-/** What names an event in the schedule and the delivery log: a stored row has it even when its payload does not parse. */
-type EventKey = Pick<EventRow, "seq" | "sessionSeq" | "type" | "sessionId" | "orderId">;
-
-/** What one transaction of deliveries did: announced, logged and duplicated only once it commits. */
-export interface Round<P extends EventPayloadBase> {
-  emitted: BusEvent<P>[];
-  attempts: Attempt[];
-  duplicates: { event: BusEvent<P>; reaction: string }[];
-  /** Sessions whose schedule gained a row. */
-  scheduled: Set<string>;
-}
-export const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [], scheduled: new Set() });
 
 export interface DispatcherOptions {
   retryBaseMs: number;
@@ -79,18 +65,30 @@ export class Dispatcher<P extends EventPayloadBase> {
     private readonly options: DispatcherOptions,
   ) {}
 
-  /** A stored event read back; a payload that no longer parses fails its own deliveries, never the round. */
-  parse(row: EventRow): Parsed<P> {
+  /**
+   * The cursor reaches `row`: one delivery to each of its recipients, the reactions subscribed
+   * to its type (a command would have one: the module it is addressed to). Passed over when its
+   * session is being wiped. Returns how many ran (successfully or not).
+   */
+  reached(row: EventRow, round: Round<P>): number {
+    const recipients = this.parts.subscriptions.forType(row.type);
+    if (recipients.length === 0 || this.options.isBeingWiped(row.sessionId)) return 0;
+    // Parsed once for all of its recipients; a payload that no longer parses fails their deliveries, never the round.
+    const parsed = this.parse(row);
+    let ran = 0;
+    for (const subscription of recipients) {
+      const outcome = this.attempt({ kind: "handOver", row, parsed, subscription }, round);
+      if (outcome === "applied" || outcome === "failed") ran += 1;
+    }
+    return ran;
+  }
+
+  private parse(row: EventRow): Parsed<P> {
     try {
       return { event: this.parts.outbox.rowToEvent(row) };
     } catch (failure) {
       return { failure };
     }
-  }
-
-  /** Whether the cursor passes this event without delivering it: no reaction wants it, or its session is being wiped. */
-  passesOver(row: EventRow): boolean {
-    return this.parts.subscriptions.forType(row.type).length === 0 || this.options.isBeingWiped(row.sessionId);
   }
 
   attempt(delivery: Delivery<P>, round: Round<P>): AttemptOutcome {
@@ -289,17 +287,3 @@ export class Dispatcher<P extends EventPayloadBase> {
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 const rowFor = (event: EventKey, reaction: string, dueAt: number) => ({ sessionId: event.sessionId, eventSeq: event.seq, reaction, dueAt });
-
-function attemptOf(
-  event: EventKey,
-  reaction: string,
-  attempt: number,
-  at: number,
-  result: Pick<DeliveryLogEntry, "outcome" | "error" | "retryAt">,
-): Attempt {
-  return {
-    sessionId: event.sessionId,
-    orderId: event.orderId,
-    entry: { eventSeq: event.sessionSeq, eventType: event.type, reaction, attempt, at, ...result },
-  };
-}

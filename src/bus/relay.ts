@@ -4,7 +4,8 @@ import type { Timer } from "../platform/timer";
 import type { Bus } from "./bus";
 import type { EventRow } from "./bus.sql";
 import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
-import { Dispatcher, type Round, messageOf, newRound } from "./dispatcher";
+import { Dispatcher, messageOf } from "./dispatcher";
+import { newRound } from "./round";
 import type { EventPayloadBase } from "./event";
 import type { ScheduledDelivery } from "./schedule";
 import { Steering } from "./steering";
@@ -153,7 +154,7 @@ export class Relay<P extends EventPayloadBase> {
         const followUp = event !== undefined && event.seq >= (emitted[0]?.seq ?? Number.POSITIVE_INFINITY);
         if (event && (!delivery || followUp || event.timestamp <= delivery.dueAt)) {
           unread.shift();
-          ran += this.handOver(event, round);
+          ran += this.dispatcher.reached(event, round);
           position = event.seq;
         } else if (delivery) {
           due.shift();
@@ -168,19 +169,6 @@ export class Relay<P extends EventPayloadBase> {
     });
     this.dispatcher.committed(round);
     return delivered;
-  }
-
-  /** The cursor reaches `row`: each subscribed reaction gets its delivery. Returns how many ran (successfully or not). */
-  private handOver(row: EventRow, round: Round<P>): number {
-    if (this.dispatcher.passesOver(row)) return 0;
-    // Parsed once for all of its reactions.
-    const parsed = this.dispatcher.parse(row);
-    let ran = 0;
-    for (const subscription of this.bus.subscriptions.forType(row.type)) {
-      const outcome = this.dispatcher.attempt({ kind: "handOver", row, parsed, subscription }, round);
-      if (outcome === "applied" || outcome === "failed") ran += 1;
-    }
-    return ran;
   }
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is ahead. */

@@ -1,6 +1,7 @@
 import { type Database, transaction } from "../platform/db";
 import type { DeliveryLogEntry } from "./delivery-log";
-import { type Dispatcher, newRound } from "./dispatcher";
+import type { Dispatcher } from "./dispatcher";
+import { newRound } from "./round";
 import type { BusEvent, EventPayloadBase } from "./event";
 import type { DeliverySchedule, ScheduledDelivery } from "./schedule";
 import type { Subscriptions } from "./subscriptions";
