@@ -91,6 +91,7 @@ export class Dispatcher<P extends EventPayloadBase> {
     }
   }
 
+  /** One delivery, inside the caller's transaction; what it did joins `round`, told by `committed` after the commit. */
   attempt(delivery: Delivery<P>, round: Round<P>): AttemptOutcome {
     switch (delivery.kind) {
       case "handOver":
