@@ -1,6 +1,7 @@
 import { createApp } from "./app";
 import { Bus } from "./bus/bus";
 import { DeliveryLog, type DeliveryLogLimits } from "./bus/delivery-log";
+import { type FaultInjection, duplicateDeliveries, injectFaults } from "./bus/faults";
 import { Relay, type RelayOptions } from "./bus/relay";
 import { apiDocsRoutes } from "./api-docs/api-docs.routes";
 import { serverMetrics } from "./metrics/metrics";
@@ -10,7 +11,7 @@ import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, type InvariantOptions, checkInvariants, checkInvariantsInTurns } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
 import { type StreamLimits, StreamRegistry, defaultStreamLimits } from "./live/event-stream";
-import { BUS_DELIVERIES_SHOWN, busRoutes, deadLetterToJson, deliveryToJson, upcomingDeliveryToJson } from "./live/bus.routes";
+import { busRoutes } from "./live/bus.routes";
 import { deliveriesRoutes } from "./live/deliveries.routes";
 import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
@@ -37,12 +38,15 @@ import { type SagaConfig, defaultSagaConfig } from "./platform/config";
 import { type Database, type SynchronousLevel, openDatabase } from "./platform/db";
 import { type Ids, systemIds } from "./platform/ids";
 import { type Random, systemRandom } from "./platform/random";
+import { type Timer, systemTimer } from "./platform/timer";
 
 export interface SagaServerOptions {
   databasePath?: string;
   db?: Database;
   synchronous?: SynchronousLevel;
   clock?: Clock;
+  /** What the relay waits on between rounds (tests pass a ManualTimer and fire it by hand). */
+  timer?: Timer;
   ids?: Ids;
   random?: Random;
   config?: Partial<SagaConfig>;
@@ -103,25 +107,28 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     {
       existingOrderIds: orders.queries.existingOrderIds,
       // A dead letter counts: retried by hand, it still moves the rows it would find.
-      ordersWithWork: (sessionId, orderIds) => bus.ordersWithPendingWork(sessionId, orderIds),
+      ordersWithWork: (sessionId, orderIds) => bus.queries.ordersWithPendingWork(sessionId, orderIds),
       holders: [inventory.commands, payments.commands, notifications.commands],
     },
     changes,
   );
-  for (const module of modules) for (const reaction of module.reactions) bus.subscribe(reaction);
+  // The faults and duplicates a teacher asks for wrap every reaction, so the relay runs them like any other.
+  const faults: FaultInjection = {
+    random: deps.random,
+    faultRate: (sessionId) => settings.of(sessionId).reactionFaultRate,
+    duplicateRate: (sessionId) => settings.of(sessionId).duplicateDeliveryRate,
+  };
+  for (const module of modules) {
+    for (const reaction of module.reactions) bus.subscribe(reaction, duplicateDeliveries(faults), injectFaults(faults));
+  }
 
   const deliveryLog = new DeliveryLog(options.deliveryLog);
   // Read before the relay's first round: a wipe a crash cut short stops the session's sagas at once.
   const wipes = new WipesUnderWay(db, clock);
-  const relay = new Relay(bus, clock, {
+  const relay = new Relay(bus, clock, options.timer ?? systemTimer, {
     deliveryLog,
     isHeld: (sessionId) => settings.of(sessionId).stepMode,
     isBeingWiped: (sessionId) => wipes.has(sessionId),
-    faults: {
-      random: deps.random,
-      faultRate: (sessionId) => settings.of(sessionId).reactionFaultRate,
-      duplicateRate: (sessionId) => settings.of(sessionId).duplicateDeliveryRate,
-    },
     onDeliveriesChanged: (sessionId) => changes.announce(sessionId, "DELIVERIES_CHANGED"),
     // The metrics are built just below; the relay reports nothing before it is started.
     onAttempt: (reaction, outcome) => metrics.observeDelivery(reaction, outcome),
@@ -135,8 +142,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     sessions: () => census.size,
   });
   bus.listen((committed) => metrics.observeEvents(committed));
-  const knobs = settingsService(settings, relay, changes);
-  const sagas = sagaAdmin({ orders, bus, relay, settings, clock });
+  const { steering } = relay;
+  const knobs = settingsService(settings, steering, changes);
+  const sagas = sagaAdmin({ orders, bus, steering, settings, clock });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
   const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
   // The one scan of every session table, at start-up; from then on the census is told of each change.
@@ -174,10 +182,10 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       { path: "/inventory", routes: inventory.routes },
       { path: "/payments", routes: payments.routes },
       { path: "/notifications", routes: notifications.routes },
-      { path: "/events", routes: eventsRoutes(bus, relay, changes, streams) },
+      { path: "/events", routes: eventsRoutes(bus, steering, changes, streams) },
       { path: "/consistency", routes: consistencyRoutes(audit) },
       { path: "/settings", routes: settingsRoutes(knobs) },
-      { path: "/bus", routes: busRoutes(relay) },
+      { path: "/bus", routes: busRoutes(steering) },
       { path: "/sagas", routes: sagasRoutes(sagas) },
       { path: "/session", routes: sessionRoutes(wipeSession) },
       {
@@ -195,18 +203,12 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           ids,
           checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
           deliveriesOf: (sessionId, orderId) => deliveryLog.forOrder(sessionId, orderId),
-          steering: {
-            scheduled: (sessionId) => relay.scheduledFor(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
-            deliver: (sessionId, id) => relay.deliverNow(sessionId, id) !== null,
-            deadLetters: (sessionId) => relay.deadLettersOf(sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson),
-            retry: (sessionId, id) => relay.retryDeadLetter(sessionId, id) !== null,
-            upcomingFor: (sessionId, orderId) => relay.scheduledForOrder(sessionId, orderId).map(upcomingDeliveryToJson),
-          },
+          steering,
           settings: knobs,
           now: () => clock.now(),
           sagas,
           notifications: notifications.queries,
-          redeliver: (sessionId, seq) => redeliverSessionEvent(bus, relay, sessionId, seq) !== null,
+          redeliver: (sessionId, seq) => redeliverSessionEvent(bus, steering, sessionId, seq) !== null,
         }),
       },
     ],
@@ -216,6 +218,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     deps,
     app,
     relay,
+    /** The port people steer the bus by: step mode, stepping, retries, duplicates. */
+    steering,
     streams,
     modules: { orders, inventory, payments, notifications },
     /** The teacher's overview, whose `work` counts what its computations cost. */

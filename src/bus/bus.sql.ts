@@ -105,20 +105,24 @@ export interface DueDeliveryRow extends DeliveryRow {
   eventSessionSeq: number | null;
 }
 
-/** The event a due delivery carries, or null when it is gone. */
+/** The event a due delivery carries, or null when it is gone (the LEFT JOIN found no event: every column is null). */
 export function eventOfDelivery(row: DueDeliveryRow): EventRow | null {
-  if (row.eventId === null) return null;
+  const { eventId: id, eventType: type, eventSagaId: sagaId, eventOrderId: orderId, eventTimestamp: timestamp, eventData: data } = row;
+  const { eventSessionSeq: sessionSeq } = row;
+  if (id === null || type === null || sagaId === null || orderId === null || timestamp === null || data === null || sessionSeq === null) {
+    return null;
+  }
   return {
     seq: row.eventSeq,
-    id: row.eventId,
+    id,
     sessionId: row.sessionId,
-    type: row.eventType as string,
-    sagaId: row.eventSagaId as string,
-    orderId: row.eventOrderId as string,
+    type,
+    sagaId,
+    orderId,
     causationId: row.eventCausationId,
-    timestamp: row.eventTimestamp as number,
-    data: row.eventData as string,
-    sessionSeq: row.eventSessionSeq as number,
+    timestamp,
+    data,
+    sessionSeq,
   };
 }
 

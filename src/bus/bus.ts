@@ -1,11 +1,13 @@
-import { and, asc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import type { Clock } from "../platform/clock";
 import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
-import { type BusStatements, type EventRow, busStatements, deliveries, events, relayCursor } from "./bus.sql";
+import { BusQueries } from "./bus.queries";
+import { type BusStatements, type EventRow, busStatements } from "./bus.sql";
 import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
+import { DeliverySchedule, LogCursor } from "./schedule";
+import { type SubscriptionWrapper, Subscriptions } from "./subscriptions";
 
 export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
 export type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
@@ -39,8 +41,14 @@ export class Bus<P extends EventPayloadBase> {
   private readonly clock: Clock;
   private readonly ids: Ids;
   private readonly parsePayload: PayloadParser<P>;
-  private readonly reactionsByType = new Map<string, Reaction<P>[]>();
-  private readonly reactionsByName = new Map<string, Reaction<P>>();
+  /** The reactions subscribed, by event type and by name. */
+  readonly subscriptions = new Subscriptions<P>();
+  /** The relay's schedule (the `deliveries` table). */
+  readonly schedule: DeliverySchedule;
+  /** How far the relay has read the log. */
+  readonly cursor: LogCursor;
+  /** What the rest of the server asks of the log and the schedule together, by order. */
+  readonly queries: BusQueries<P>;
   private readonly listeners = new Set<EventListener<P>>();
   private groupCommitQueue: GroupCommitItem<P>[] = [];
 
@@ -51,22 +59,15 @@ export class Bus<P extends EventPayloadBase> {
     this.parsePayload = options.parsePayload;
     this.statements = busStatements(options.db.$client);
     this.log = new EventLog(this.statements, (row) => this.rowToEvent(row));
+    this.schedule = new DeliverySchedule(this.statements);
+    this.cursor = new LogCursor(this.statements);
+    this.queries = new BusQueries(options.db, this.statements);
   }
 
-  subscribe(reaction: AnyReaction<P>): void {
-    if (this.reactionsByName.has(reaction.name)) throw new Error(`Reaction ${reaction.name} is subscribed twice`);
-    // Stored by name and type; the relay hands each reaction only events of its own type.
-    const generic = reaction as unknown as Reaction<P>;
-    this.reactionsByName.set(reaction.name, generic);
-    this.reactionsByType.set(reaction.on, [...(this.reactionsByType.get(reaction.on) ?? []), generic]);
-  }
-
-  reactionsFor(type: P["type"]): readonly Reaction<P>[] {
-    return this.reactionsByType.get(type) ?? [];
-  }
-
-  reactionNamed(name: string): Reaction<P> | undefined {
-    return this.reactionsByName.get(name);
+  /** Subscribes a reaction to its event type, wrapped (outermost last) by `wrappers`: injected faults, duplicates. */
+  subscribe(reaction: AnyReaction<P>, ...wrappers: SubscriptionWrapper<P>[]): void;
+  subscribe<T extends P["type"]>(reaction: Reaction<P, T>, ...wrappers: SubscriptionWrapper<P>[]): void {
+    this.subscriptions.add(reaction, wrappers);
   }
 
   /** Runs `work` in one transaction; the events it emits are committed with it or not at all. */
@@ -129,7 +130,10 @@ export class Bus<P extends EventPayloadBase> {
   append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    const sessionSeq = (this.statements.nextSessionSeq.get({ sessionId: draft.sessionId, now }) as { lastSeq: number }).lastSeq;
+    const numbered = this.statements.nextSessionSeq.get({ sessionId: draft.sessionId, now });
+    // The upsert always returns its row; a missing one would mean the statement itself is wrong.
+    if (!numbered) throw new Error(`The session ${draft.sessionId} could not be given its next event number`);
+    const sessionSeq = numbered.lastSeq;
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -202,11 +206,6 @@ export class Bus<P extends EventPayloadBase> {
     return this.statements.sessionActivity.all();
   }
 
-  /** Every order with an event in the session's log. */
-  sessionOrderIds(sessionId: string): string[] {
-    return this.statements.sessionOrderIds.all({ sessionId }).map((row) => row.orderId);
-  }
-
   /** The history of these orders gone, and with it every delivery still scheduled for it (inside the caller's transaction). */
   forgetOrders(sessionId: string, orderIds: readonly string[]): void {
     const ids = JSON.stringify(orderIds);
@@ -217,110 +216,5 @@ export class Bus<P extends EventPayloadBase> {
   /** Deliveries of the session whose event is gone: nothing would ever run them. */
   forgetOrphanDeliveries(sessionId: string): void {
     this.statements.forgetOrphanDeliveries.run({ sessionId });
-  }
-
-  /**
-   * The orders of the session's log by id, after `afterId` and up to `upTo` (to the end when
-   * absent), at most `limit`: the checker walks them beside the orders, to find the remains of
-   * sagas an orders reset cut short. Read from the (session, order) index alone.
-   */
-  logOrderIds(sessionId: string, afterId: string, upTo?: string, limit = Number.MAX_SAFE_INTEGER): string[] {
-    return this.db
-      .selectDistinct({ orderId: events.orderId })
-      .from(events)
-      .where(and(eq(events.sessionId, sessionId), gt(events.orderId, afterId), upTo === undefined ? undefined : lte(events.orderId, upTo)))
-      .orderBy(asc(events.orderId))
-      .limit(limit)
-      .all()
-      .map((row) => row.orderId);
-  }
-
-  /** Whether the order's log holds an event of one of `types` (one indexed lookup, for a reaction's decision). */
-  orderHasEventOf(sessionId: string, orderId: string, types: readonly P["type"][]): boolean {
-    return this.statements.orderHasEventOf.get({ sessionId, orderId, types: JSON.stringify(types) }) !== null;
-  }
-
-  /** Of `orderIds`, those whose log holds an event of `type` (for the consistency checker). */
-  ordersWithEvent(type: P["type"], sessionId: string, orderIds: readonly string[]): string[] {
-    if (orderIds.length === 0) return [];
-    return this.db
-      .selectDistinct({ orderId: events.orderId })
-      .from(events)
-      .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), eq(events.type, type)))
-      .all()
-      .map((row) => row.orderId);
-  }
-
-  /**
-   * The orders of a session (of `orderIds` when given) with work still ahead on the bus: an
-   * event the relay has not reached yet, or a delivery scheduled for later or held. A dead
-   * letter is not work in flight: nothing runs it again unless someone retries it by hand.
-   */
-  ordersInFlight(sessionId: string, orderIds?: readonly string[]): string[] {
-    return this.ordersWithWork(sessionId, orderIds, false);
-  }
-
-  /** Like `ordersInFlight`, and the orders with a dead letter too: every order whose work dropping its history would drop. */
-  ordersWithPendingWork(sessionId: string, orderIds?: readonly string[]): string[] {
-    return this.ordersWithWork(sessionId, orderIds, true);
-  }
-
-  private ordersWithWork(sessionId: string, orderIds: readonly string[] | undefined, withDeadLetters: boolean): string[] {
-    if (orderIds?.length === 0) return [];
-    const ofOrders = orderIds === undefined ? undefined : inArray(events.orderId, [...orderIds]);
-    const cursor = sql`(SELECT ${relayCursor.lastSeq} FROM ${relayCursor} WHERE ${relayCursor.id} = 1)`;
-    const unread = this.db
-      .selectDistinct({ orderId: events.orderId })
-      .from(events)
-      .where(and(eq(events.sessionId, sessionId), gt(events.seq, cursor), ofOrders))
-      .all();
-    const scheduled = this.db
-      .selectDistinct({ orderId: events.orderId })
-      .from(deliveries)
-      .innerJoin(events, eq(events.seq, deliveries.eventSeq))
-      .where(and(eq(deliveries.sessionId, sessionId), ofOrders, withDeadLetters ? undefined : isNull(deliveries.deadAt)))
-      .all();
-    return [...new Set([...unread, ...scheduled].map((row) => row.orderId))];
-  }
-
-  /**
-   * How far the sagas of these orders have got, for an operator (`GET /sagas`): each one's last
-   * event (type and time), its deliveries still scheduled and its dead letters. Two queries
-   * whatever the number of orders.
-   */
-  sagaProgress(
-    sessionId: string,
-    orderIds: readonly string[],
-  ): Map<string, { step: string; stepAt: number; pending: number; deadLetters: number }> {
-    const sqlite = this.db.$client;
-    const last = sqlite
-      .query(
-        `SELECT e.order_id AS orderId, e.type AS step, e.timestamp AS stepAt FROM events e
-         WHERE e.seq IN (SELECT max(seq) FROM events WHERE session_id = ?1 AND order_id IN (SELECT value FROM json_each(?2)) GROUP BY order_id)`,
-      )
-      .all(sessionId, JSON.stringify(orderIds)) as { orderId: string; step: string; stepAt: number }[];
-    const counts = sqlite
-      .query(
-        `SELECT e.order_id AS orderId, sum(d.dead_at IS NULL) AS pending, sum(d.dead_at IS NOT NULL) AS deadLetters
-         FROM deliveries d JOIN events e ON e.seq = d.event_seq WHERE d.session_id = ?1 GROUP BY e.order_id`,
-      )
-      .all(sessionId) as { orderId: string; pending: number; deadLetters: number }[];
-    const countsByOrder = new Map(counts.map((c) => [c.orderId, c]));
-    return new Map(
-      last.map(({ orderId, step, stepAt }) => {
-        const count = countsByOrder.get(orderId);
-        return [orderId, { step, stepAt, pending: count?.pending ?? 0, deadLetters: count?.deadLetters ?? 0 }];
-      }),
-    );
-  }
-
-  /** Of `orderIds`, the sagas whose log holds an event of one of `types`. */
-  sagasThatEmitted(sessionId: string, orderIds: readonly string[], types: readonly P["type"][]): { orderId: string; sagaId: string }[] {
-    if (orderIds.length === 0) return [];
-    return this.db
-      .selectDistinct({ orderId: events.orderId, sagaId: events.sagaId })
-      .from(events)
-      .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), inArray(events.type, [...types])))
-      .all();
   }
 }

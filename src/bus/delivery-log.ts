@@ -1,5 +1,7 @@
 /** What became of one attempt to deliver an event to a reaction. */
-export type DeliveryOutcome = "applied" | "duplicate_ignored" | "failed" | "dead_lettered";
+/** What became of one delivery attempt (the delivery log's, the metrics' and the API's words). */
+export const deliveryOutcomes = ["applied", "duplicate_ignored", "failed", "dead_lettered"] as const;
+export type DeliveryOutcome = (typeof deliveryOutcomes)[number];
 
 export interface DeliveryLogEntry {
   eventSeq: number;

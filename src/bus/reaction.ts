@@ -26,3 +26,34 @@ export interface Reaction<P extends EventPayloadBase, T extends P["type"] = P["t
 
 /** Any one reaction, whatever event type of `P` it is for. */
 export type AnyReaction<P extends EventPayloadBase> = { [T in P["type"]]: Reaction<P, T> }[P["type"]];
+
+/**
+ * A reaction written as its three steps: `load` what the decision needs (the module's own
+ * rows), `decide` (a pure function of the event and that state, with its own specs), and
+ * `apply` each outcome it answers. An outcome's apply may answer follow-up outcomes (a
+ * reservation attempted, then what its result decides), which are applied in turn, depth first.
+ */
+export interface ReactionSteps<P extends EventPayloadBase, T extends P["type"], S, O> {
+  name: string;
+  on: T;
+  delayMs?: (event: EventOf<P, T>) => number | null;
+  load: (event: EventOf<P, T>) => S;
+  decide: (event: EventOf<P, T>, state: S) => readonly O[];
+  apply: (event: EventOf<P, T>, outcome: O, ctx: ReactionContext<P>) => readonly O[] | undefined;
+}
+
+/** The one load → decide → apply shell, so each module writes only its steps. */
+export function reactionOf<P extends EventPayloadBase, T extends P["type"], S, O>(steps: ReactionSteps<P, T, S, O>): Reaction<P, T> {
+  const carryOut = (event: EventOf<P, T>, outcomes: readonly O[], ctx: ReactionContext<P>): void => {
+    for (const outcome of outcomes) {
+      const followUps = steps.apply(event, outcome, ctx);
+      if (followUps) carryOut(event, followUps, ctx);
+    }
+  };
+  return {
+    name: steps.name,
+    on: steps.on,
+    ...(steps.delayMs ? { delayMs: steps.delayMs } : {}),
+    handle: (event, ctx) => carryOut(event, steps.decide(event, steps.load(event)), ctx),
+  };
+}

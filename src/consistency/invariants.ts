@@ -26,14 +26,15 @@ import type { InventoryModule } from "../modules/inventory";
 import { type OrderRow, type OrdersModule, isFinal } from "../modules/orders";
 import { orderKey } from "../platform/session";
 import type { PaymentsModule } from "../modules/payments";
-import type { SagaBus } from "../modules/events";
+import type { BusQueries } from "../bus/bus.queries";
+import type { SagaPayload } from "../modules/events";
 
 /** What the checker reads: the modules' audit views and the bus's log. */
 export interface AuditSources {
   orders: Pick<OrdersModule["queries"], "auditSessions" | "auditOrders" | "existingOrderIds">;
   inventory: Pick<InventoryModule["queries"], "auditSessions" | "auditStock" | "auditReservations" | "pendingReservationOrders">;
   payments: Pick<PaymentsModule["queries"], "auditSessions" | "auditPayments" | "pendingPaymentOrders">;
-  bus: Pick<SagaBus, "ordersWithEvent" | "ordersInFlight" | "logOrderIds">;
+  bus: { queries: Pick<BusQueries<SagaPayload>, "ordersWithEvent" | "ordersInFlight" | "logOrderIds"> };
 }
 
 /** Orders judged per slice: a slice takes a few milliseconds to read and judge. */
@@ -125,14 +126,14 @@ function* invariantSlices(sources: AuditSources, options: InvariantOptions): Gen
       if (last !== undefined) {
         // Read in the same step as the slice: every order of the log in its range that is not in it is gone.
         const present = new Set(slice.map((order) => order.id));
-        audit.checkRemainsOfResetSagas(sources.bus.logOrderIds(sessionId, after, last).filter((id) => !present.has(id)));
+        audit.checkRemainsOfResetSagas(sources.bus.queries.logOrderIds(sessionId, after, last).filter((id) => !present.has(id)));
         after = last;
       }
       if (slice.length < AUDIT_SLICE) break;
       yield;
     }
     for (;;) {
-      const ids = sources.bus.logOrderIds(sessionId, after, undefined, AUDIT_SLICE);
+      const ids = sources.bus.queries.logOrderIds(sessionId, after, undefined, AUDIT_SLICE);
       const present = new Set(sources.orders.existingOrderIds(sessionId, ids));
       audit.checkRemainsOfResetSagas(ids.filter((id) => !present.has(id)));
       if (ids.length < AUDIT_SLICE) break;
@@ -183,8 +184,8 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     const orderIds = slice.map((order) => order.id);
     const reservationByOrder = new Map(sources.inventory.auditReservations(sessionId, orderIds).map((r) => [r.orderId, r]));
     const paymentByOrder = new Map(sources.payments.auditPayments(sessionId, orderIds).map((p) => [p.orderId, p]));
-    const reservedEventOrders = new Set(sources.bus.ordersWithEvent("INVENTORY_RESERVED", sessionId, orderIds));
-    const ordersInFlight = new Set(sources.bus.ordersInFlight(sessionId, orderIds));
+    const reservedEventOrders = new Set(sources.bus.queries.ordersWithEvent("INVENTORY_RESERVED", sessionId, orderIds));
+    const ordersInFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, orderIds));
     for (const order of slice) {
       const reservation = reservationByOrder.get(order.id);
       const payment = paymentByOrder.get(order.id);
@@ -258,9 +259,9 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
    */
   function checkRemainsOfResetSagas(goneOrderIds: readonly string[]): void {
     if (goneOrderIds.length === 0) return;
-    const cancelled = sources.bus.ordersWithEvent("ORDER_CANCELLED", sessionId, goneOrderIds);
+    const cancelled = sources.bus.queries.ordersWithEvent("ORDER_CANCELLED", sessionId, goneOrderIds);
     if (cancelled.length === 0) return;
-    const inFlight = new Set(sources.bus.ordersInFlight(sessionId, cancelled));
+    const inFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, cancelled));
     const paymentByOrder = new Map(sources.payments.auditPayments(sessionId, cancelled).map((p) => [p.orderId, p]));
     const reservationByOrder = new Map(sources.inventory.auditReservations(sessionId, cancelled).map((r) => [r.orderId, r]));
     for (const orderId of cancelled) {
@@ -289,7 +290,7 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     const holders = [...new Set([...heldStock, ...heldMoney])];
     const existing = new Set(sources.orders.existingOrderIds(sessionId, holders));
     const missing = holders.filter((orderId) => !existing.has(orderId));
-    const inFlight = new Set(sources.bus.ordersInFlight(sessionId, missing));
+    const inFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, missing));
     const stranded = (orderId: string) => !existing.has(orderId) && (settled || !inFlight.has(orderId));
     for (const orderId of heldStock.filter(stranded)) {
       report("nothing_held_for_missing_order", orderId, "a PENDING reservation belongs to an order that no longer exists");

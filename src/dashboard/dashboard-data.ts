@@ -1,9 +1,16 @@
 import type { DeliveryLogEntry } from "../bus/delivery-log";
-import type { BusDeliveryJson, DeadLetterJson, UpcomingDeliveryJson } from "../live/bus.routes";
+import type { Steering } from "../bus/steering";
+import {
+  BUS_DELIVERIES_SHOWN,
+  type UpcomingDeliveryJson,
+  deadLetterToJson,
+  deliveryToJson,
+  upcomingDeliveryToJson,
+} from "../live/bus.routes";
 import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
 import type { ConsistencyReport } from "../consistency/invariants";
 import type { Ids } from "../platform/ids";
-import type { SagaBus, SagaEvent } from "../modules/events";
+import type { SagaBus, SagaEvent, SagaPayload } from "../modules/events";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrderJson, OrdersModule } from "../modules/orders";
 import type { NotificationsModule } from "../modules/notifications";
@@ -33,16 +40,7 @@ export interface DashboardSources {
   /** The relay's attempts for one order, as `GET /orders/:id/deliveries` answers them. */
   deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
   /** The bus, steered from the page: the session's scheduled deliveries, Step, Deliver, dead letters and Retry. */
-  steering: {
-    scheduled: (sessionId: string) => BusDeliveryJson[];
-    /** Runs the next (or the chosen) delivery now; false when there is none. */
-    deliver: (sessionId: string, id?: number) => boolean;
-    deadLetters: (sessionId: string) => DeadLetterJson[];
-    /** One more attempt at a dead letter, now; false when there is no such dead letter. */
-    retry: (sessionId: string, id: number) => boolean;
-    /** An order's deliveries still to come and its dead letters, next due first. */
-    upcomingFor: (sessionId: string, orderId: string) => UpcomingDeliveryJson[];
-  };
+  steering: Pick<Steering<SagaPayload>, "scheduled" | "step" | "deliver" | "deadLetters" | "retry" | "upcomingFor">;
   /** The session's knobs, as `GET`/`PATCH /settings` read and change them. */
   settings: {
     of: (sessionId: string) => SessionSettings;
@@ -84,7 +82,7 @@ export function dashboardData(sources: DashboardSources) {
       order,
       events: order ? bus.log.orderEvents(sessionId, order.id) : [],
       deliveries: order ? sources.deliveriesOf(sessionId, order.id) : [],
-      upcoming: order ? sources.steering.upcomingFor(sessionId, order.id) : [],
+      upcoming: order ? sources.steering.upcomingFor(sessionId, order.id).map(upcomingDeliveryToJson) : [],
       now: sources.now(),
       following,
     };
@@ -115,8 +113,8 @@ export function dashboardData(sources: DashboardSources) {
     timelineFor,
     invariantsFor: (sessionId: string) => sources.checkConsistency(sessionId),
     busFor: (sessionId: string) => ({
-      deliveries: sources.steering.scheduled(sessionId),
-      deadLetters: sources.steering.deadLetters(sessionId),
+      deliveries: sources.steering.scheduled(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
+      deadLetters: sources.steering.deadLetters(sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson),
       stepMode: sources.settings.of(sessionId).stepMode,
       now: sources.now(),
     }),

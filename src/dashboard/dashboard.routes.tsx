@@ -3,7 +3,8 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { idempotencyHeaderSchema, orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
 import { sessionSettingsSchema } from "../modules/session-settings";
-import { InvalidStateError, NotFoundError } from "../platform/errors";
+import { deliveryIdParam, runByHand } from "../live/bus.routes";
+import { NotFoundError } from "../platform/errors";
 import { readForm, validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
 import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
@@ -45,7 +46,6 @@ function timelineChoice(c: Context): TimelineChoice {
   return orderId && c.req.query("follow") !== "newest" ? { orderId } : "newest";
 }
 
-const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
 const sagaIdParam = z.object({ id: z.string().min(1).max(200) });
 
 /** A number typed in a form: an empty box is an error, not 0. */
@@ -165,18 +165,15 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/step", (c) => {
-      if (!sources.steering.deliver(c.var.sessionId))
-        throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
+      runByHand.step(sources.steering, c.var.sessionId);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {
-      const { id } = c.req.valid("param");
-      if (!sources.steering.deliver(c.var.sessionId, id)) throw new NotFoundError(`Delivery ${id}`);
+      runByHand.deliver(sources.steering, c.var.sessionId, c.req.valid("param").id);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/dead-letters/:id/retry", validate("param", deliveryIdParam), (c) => {
-      const { id } = c.req.valid("param");
-      if (!sources.steering.retry(c.var.sessionId, id)) throw new NotFoundError(`Dead letter ${id}`);
+      runByHand.retry(sources.steering, c.var.sessionId, c.req.valid("param").id);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .get("/knobs", (c) => c.html(<KnobsPanel settings={data.knobsFor(c.var.sessionId)} />))

@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import type { DueDeliveryRow } from "../bus/bus.sql";
-import type { ByHand, Relay } from "../bus/relay";
+import { deliveryOutcomes } from "../bus/delivery-log";
+import type { ScheduledDelivery } from "../bus/schedule";
+import type { ByHand, Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
 import { toIso } from "../platform/clock";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
@@ -11,8 +12,6 @@ import { docs } from "../platform/openapi";
 
 /** At most this many of a session's scheduled deliveries (or dead letters) are listed. */
 export const BUS_DELIVERIES_SHOWN = 200;
-
-const deliveryOutcomes = ["applied", "duplicate_ignored", "failed", "dead_lettered"] as const;
 
 /** One scheduled delivery of an event to a reaction (`GET /bus/deliveries`). */
 export const busDeliverySchema = z
@@ -39,7 +38,7 @@ export const ranByHandSchema = z
   .object({ delivery: busDeliverySchema, outcome: z.enum(deliveryOutcomes), error: z.string().optional() })
   .meta({ id: "RanByHand" });
 
-export function deliveryToJson(row: DueDeliveryRow): BusDeliveryJson {
+export function deliveryToJson(row: ScheduledDelivery): BusDeliveryJson {
   return {
     id: row.id,
     // The event's seq as clients know it (its place in the session's log); null once a reset removed it.
@@ -56,18 +55,40 @@ export function deliveryToJson(row: DueDeliveryRow): BusDeliveryJson {
 }
 
 /** A dead letter: the delivery as it stood after its last attempt, and when it was given up on. */
-export function deadLetterToJson(row: DueDeliveryRow): z.infer<typeof deadLetterSchema> {
+export function deadLetterToJson(row: ScheduledDelivery): z.infer<typeof deadLetterSchema> {
   return { ...deliveryToJson(row), deadLetteredAt: toIso(row.deadAt ?? row.dueAt) };
 }
 export type DeadLetterJson = ReturnType<typeof deadLetterToJson>;
 
 /** One of an order's deliveries still to come: scheduled, or a dead letter (`deadLetteredAt` set). */
-export function upcomingDeliveryToJson(row: DueDeliveryRow) {
+export function upcomingDeliveryToJson(row: ScheduledDelivery) {
   return { ...deliveryToJson(row), deadLetteredAt: row.deadAt === null ? null : toIso(row.deadAt) };
 }
 export type UpcomingDeliveryJson = ReturnType<typeof upcomingDeliveryToJson>;
 
-const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+/** A delivery's or dead letter's id in the path (`/bus` and the dashboard's bus panel alike). */
+export const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
+
+type ByHandPort = Pick<Steering<SagaPayload>, "step" | "deliver" | "retry">;
+
+/** A delivery run by hand, as `/bus` and the dashboard both answer it: what it did, or the error when there is nothing to run. */
+export const runByHand = {
+  step(steering: ByHandPort, sessionId: string): ByHand {
+    const result = steering.step(sessionId);
+    if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
+    return result;
+  },
+  deliver(steering: ByHandPort, sessionId: string, id: number): ByHand {
+    const result = steering.deliver(sessionId, id);
+    if (!result) throw new NotFoundError(`Delivery ${id}`);
+    return result;
+  },
+  retry(steering: ByHandPort, sessionId: string, id: number): ByHand {
+    const result = steering.retry(sessionId, id);
+    if (!result) throw new NotFoundError(`Dead letter ${id}`);
+    return result;
+  },
+};
 
 /**
  * The bus, visible and steerable: `GET /bus/deliveries` (the session's scheduled deliveries,
@@ -76,9 +97,12 @@ const deliveryIdParam = z.object({ id: z.coerce.number().int().min(1) });
  * `GET /bus/dead-letters` (deliveries that failed MAX_DELIVERY_ATTEMPTS times, the latest
  * first) and `POST /bus/dead-letters/:id/retry` (one more attempt, now).
  */
-export function busRoutes(relay: Relay<SagaPayload>) {
-  const ran = (result: ByHand | null) =>
-    result && { delivery: deliveryToJson(result.delivery), outcome: result.outcome, ...(result.error ? { error: result.error } : {}) };
+export function busRoutes(steering: Steering<SagaPayload>) {
+  const ran = (result: ByHand) => ({
+    delivery: deliveryToJson(result.delivery),
+    outcome: result.outcome,
+    ...(result.error ? { error: result.error } : {}),
+  });
   return new Hono<SessionEnv>()
     .use(requireSession())
     .get(
@@ -89,7 +113,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         description: `Next due first, at most ${BUS_DELIVERIES_SHOWN}: demo delays, retries, orders' deadlines, and (in step mode) every delivery held.`,
         answer: { description: "Scheduled deliveries", schema: z.array(busDeliverySchema) },
       }),
-      (c) => c.json(relay.scheduledFor(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)),
+      (c) => c.json(steering.scheduled(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson)),
     )
     .post(
       "/step",
@@ -100,11 +124,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         answer: { description: "What it did", schema: ranByHandSchema },
         errors: ["INVALID_STATE"],
       }),
-      (c) => {
-        const result = ran(relay.deliverNow(c.var.sessionId));
-        if (!result) throw new InvalidStateError("Nothing is scheduled for this session: there is no delivery to step");
-        return c.json(result);
-      },
+      (c) => c.json(ran(runByHand.step(steering, c.var.sessionId))),
     )
     .post(
       "/deliveries/:id/deliver",
@@ -116,12 +136,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         errors: ["NOT_FOUND"],
       }),
       validate("param", deliveryIdParam),
-      (c) => {
-        const { id } = c.req.valid("param");
-        const result = ran(relay.deliverNow(c.var.sessionId, id));
-        if (!result) throw new NotFoundError(`Delivery ${id}`);
-        return c.json(result);
-      },
+      (c) => c.json(ran(runByHand.deliver(steering, c.var.sessionId, c.req.valid("param").id))),
     )
     .get(
       "/dead-letters",
@@ -131,7 +146,7 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         description: `Deliveries that failed 5 times, the latest first (at most ${BUS_DELIVERIES_SHOWN}); their sagas wait until someone retries them.`,
         answer: { description: "Dead letters", schema: z.array(deadLetterSchema) },
       }),
-      (c) => c.json(relay.deadLettersOf(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)),
+      (c) => c.json(steering.deadLetters(c.var.sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson)),
     )
     .post(
       "/dead-letters/:id/retry",
@@ -143,11 +158,6 @@ export function busRoutes(relay: Relay<SagaPayload>) {
         errors: ["NOT_FOUND"],
       }),
       validate("param", deliveryIdParam),
-      (c) => {
-        const { id } = c.req.valid("param");
-        const result = ran(relay.retryDeadLetter(c.var.sessionId, id));
-        if (!result) throw new NotFoundError(`Dead letter ${id}`);
-        return c.json(result);
-      },
+      (c) => c.json(ran(runByHand.retry(steering, c.var.sessionId, c.req.valid("param").id))),
     );
 }

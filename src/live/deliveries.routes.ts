@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import type { DeliveryLog } from "../bus/delivery-log";
+import { type DeliveryLog, deliveryOutcomes } from "../bus/delivery-log";
 import { type OrdersModule, orderIdParamSchema } from "../modules/orders";
 import { NotFoundError } from "../platform/errors";
 import { toIso } from "../platform/clock";
@@ -20,7 +20,7 @@ export const deliveryAttemptSchema = z
     eventType: z.string(),
     reaction: z.string(),
     attempt: z.number().int(),
-    outcome: z.enum(["applied", "duplicate_ignored", "failed", "dead_lettered"]),
+    outcome: z.enum(deliveryOutcomes),
     at: z.iso.datetime(),
     error: z.string().optional(),
     retryAt: z.iso.datetime().optional().describe("For a failed attempt: when the next one is due"),

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { eventToJson } from "../bus/event";
-import type { Relay } from "../bus/relay";
+import { type Steering, redeliveryOutcomes } from "../bus/steering";
 import type { SagaBus, SagaPayload } from "../modules/events";
 import { NotFoundError } from "../platform/errors";
 import { type SessionEnv, requireSession } from "../platform/session";
@@ -27,18 +27,23 @@ const redeliverySchema = z
   .object({
     eventSeq: z.number().int(),
     eventType: z.string(),
-    deliveries: z.array(z.object({ reaction: z.string(), outcome: z.enum(["duplicate_ignored", "not_yet_delivered"]) })),
+    deliveries: z.array(z.object({ reaction: z.string(), outcome: z.enum(redeliveryOutcomes) })),
   })
   .meta({ id: "Redelivery" });
 
 /** A deliberate duplicate of one of the session's events; null when the session has no event `seq`. */
-export function redeliverSessionEvent(bus: SagaBus, relay: Relay<SagaPayload>, sessionId: string, seq: number) {
+export function redeliverSessionEvent(bus: SagaBus, steering: Pick<Steering<SagaPayload>, "redeliver">, sessionId: string, seq: number) {
   const event = bus.log.sessionEvent(sessionId, seq);
   if (!event) return null;
-  return { eventSeq: seq, eventType: event.type, deliveries: relay.redeliver(event) };
+  return { eventSeq: seq, eventType: event.type, deliveries: steering.redeliver(event) };
 }
 
-export function eventsRoutes(bus: SagaBus, relay: Relay<SagaPayload>, changes: SessionChangeFeed, streams: StreamRegistry) {
+export function eventsRoutes(
+  bus: SagaBus,
+  steering: Pick<Steering<SagaPayload>, "redeliver">,
+  changes: SessionChangeFeed,
+  streams: StreamRegistry,
+) {
   return (
     new Hono<SessionEnv>()
       /**
@@ -60,7 +65,7 @@ export function eventsRoutes(bus: SagaBus, relay: Relay<SagaPayload>, changes: S
         validate("param", eventSeqParamSchema),
         (c) => {
           const { seq } = c.req.valid("param");
-          const redelivered = redeliverSessionEvent(bus, relay, c.var.sessionId, seq);
+          const redelivered = redeliverSessionEvent(bus, steering, c.var.sessionId, seq);
           if (!redelivered) throw new NotFoundError(`Event ${seq}`);
           return c.json(redelivered);
         },

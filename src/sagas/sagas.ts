@@ -1,6 +1,7 @@
 import { z } from "zod";
-import type { Relay } from "../bus/relay";
-import type { SagaBus, SagaPayload } from "../modules/events";
+import type { BusQueries } from "../bus/bus.queries";
+import type { Steering } from "../bus/steering";
+import type { SagaPayload } from "../modules/events";
 import { type OrderJson, type OrderRow, type OrdersModule, type OrderStatus, orderStatuses } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
@@ -30,8 +31,8 @@ export type SagaView = z.infer<typeof sagaViewSchema>;
 
 export interface SagaSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
-  bus: Pick<SagaBus, "sagaProgress">;
-  relay: Pick<Relay<SagaPayload>, "deadLettersOf" | "retryDeadLetter">;
+  bus: { queries: Pick<BusQueries<SagaPayload>, "sagaProgress"> };
+  steering: Pick<Steering<SagaPayload>, "deadLetters" | "retry">;
   settings: SettingsReader;
   clock: Clock;
 }
@@ -64,7 +65,7 @@ export function sagaAdmin(sources: SagaSources) {
   /** What a saga's view needs of its order (a row or an order's JSON, `createdAt` in ms). */
   type SagaOrder = Pick<OrderRow, "id" | "sagaId" | "sessionId" | "status" | "createdAt">;
 
-  function viewOf(order: SagaOrder, progress: ReturnType<SagaBus["sagaProgress"]>): SagaView {
+  function viewOf(order: SagaOrder, progress: ReturnType<BusQueries<SagaPayload>["sagaProgress"]>): SagaView {
     const saga = progress.get(order.id);
     const startedAt = order.createdAt;
     const deadLetters = saga?.deadLetters ?? 0;
@@ -91,14 +92,14 @@ export function sagaAdmin(sources: SagaSources) {
 
   function sagaView(sessionId: string, sagaId: string) {
     const order = findSaga(sessionId, sagaId);
-    return viewOf({ ...order, createdAt: Date.parse(order.createdAt) }, sources.bus.sagaProgress(sessionId, [order.id]));
+    return viewOf({ ...order, createdAt: Date.parse(order.createdAt) }, sources.bus.queries.sagaProgress(sessionId, [order.id]));
   }
 
   return {
     /** Newest first, at most `limit`, of the given status when asked. */
     listSagas(sessionId: string, options: { status?: SagaStatus; limit: number }) {
       const orders = sources.orders.queries.recentOrders(sessionId, SAGAS_SCANNED);
-      const progress = sources.bus.sagaProgress(
+      const progress = sources.bus.queries.sagaProgress(
         sessionId,
         orders.map((order) => order.id),
       );
@@ -113,9 +114,9 @@ export function sagaAdmin(sources: SagaSources) {
     /** Runs each dead letter of the saga once more, now; 409 when it has none. */
     retrySaga(sessionId: string, sagaId: string) {
       const order = findSaga(sessionId, sagaId);
-      const dead = sources.relay.deadLettersOf(sessionId, Number.MAX_SAFE_INTEGER).filter((d) => d.eventOrderId === order.id);
+      const dead = sources.steering.deadLetters(sessionId, Number.MAX_SAFE_INTEGER).filter((d) => d.eventOrderId === order.id);
       if (dead.length === 0) throw new InvalidStateError(`Saga ${sagaId} has no dead letters to retry`);
-      for (const delivery of dead) sources.relay.retryDeadLetter(sessionId, delivery.id);
+      for (const delivery of dead) sources.steering.retry(sessionId, delivery.id);
       return sagaView(sessionId, sagaId);
     },
 

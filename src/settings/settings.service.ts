@@ -1,4 +1,4 @@
-import type { Relay } from "../bus/relay";
+import type { Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
 import type { SessionChanges } from "../modules/module-deps";
 import type { SettingsPatch } from "../modules/session-settings";
@@ -11,7 +11,7 @@ import type { SettingsStore } from "./settings.store";
  */
 export function settingsService(
   store: SettingsStore,
-  relay: Pick<Relay<SagaPayload>, "hold" | "release">,
+  steering: Pick<Steering<SagaPayload>, "hold" | "release">,
   changes: SessionChanges,
 ): SettingsService {
   return {
@@ -19,8 +19,8 @@ export function settingsService(
     change: (sessionId: string, patch: SettingsPatch) => {
       const before = store.of(sessionId);
       const after = store.update(sessionId, patch);
-      if (after.stepMode && !before.stepMode) relay.hold(sessionId);
-      if (!after.stepMode && before.stepMode) relay.release(sessionId);
+      if (after.stepMode && !before.stepMode) steering.hold(sessionId);
+      if (!after.stepMode && before.stepMode) steering.release(sessionId);
       changes.announce(sessionId, "SETTINGS_CHANGED");
       return after;
     },

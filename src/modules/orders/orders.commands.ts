@@ -92,9 +92,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       );
       // An order already gone keeps only what an earlier reset emitted for it, and its follow-ups.
       const holding = new Map(
-        bus.sagasThatEmitted(sessionId, orderIds, ["INVENTORY_RESERVED", "ORDER_CANCELLED"]).map((s) => [s.orderId, s.sagaId]),
+        bus.queries.sagasThatEmitted(sessionId, orderIds, ["INVENTORY_RESERVED", "ORDER_CANCELLED"]).map((s) => [s.orderId, s.sagaId]),
       );
-      const withWork = new Set(bus.ordersWithPendingWork(sessionId, orderIds));
+      const withWork = new Set(bus.queries.ordersWithPendingWork(sessionId, orderIds));
       const compensations = orderIds.flatMap((orderId) => {
         const order = present.get(orderId);
         const outcomes = onOrdersReset({ order, mayHold: holding.has(orderId), pendingWork: withWork.has(orderId) });
@@ -179,7 +179,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
      */
     async resetOrders(sessionId: string): Promise<void> {
       const orderIds = [
-        ...new Set([...statements.sessionOrderIds.all({ sessionId }).map((row) => row.id), ...bus.sessionOrderIds(sessionId)]),
+        ...new Set([...statements.sessionOrderIds.all({ sessionId }).map((row) => row.id), ...bus.queries.sessionOrderIds(sessionId)]),
       ];
       // A key names an order: with the orders gone, so are the keys.
       db.delete(idempotencyKeys).where(eq(idempotencyKeys.sessionId, sessionId)).run();

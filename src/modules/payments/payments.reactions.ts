@@ -38,7 +38,7 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
           random: deps.random,
           failureRate: deps.settings.of(sessionId).paymentFailureRate,
           newPaymentId,
-          sagaIsOver: () => deps.bus.orderHasEventOf(sessionId, orderId, ["ORDER_COMPLETED", "ORDER_CANCELLED"]),
+          sagaIsOver: () => deps.bus.queries.orderHasEventOf(sessionId, orderId, ["ORDER_COMPLETED", "ORDER_CANCELLED"]),
         };
         for (const outcome of decide(event, service.paymentState(sessionId, orderId), context)) {
           switch (outcome.type) {

@@ -74,7 +74,8 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
         .where(ofOrders)
         .all()
         .filter(
-          (payment) => !outlivesItsOrder(payment.status, () => deps.bus.orderHasEventOf(sessionId, payment.orderId, ["ORDER_CANCELLED"])),
+          (payment) =>
+            !outlivesItsOrder(payment.status, () => deps.bus.queries.orderHasEventOf(sessionId, payment.orderId, ["ORDER_CANCELLED"])),
         )
         .map((payment) => payment.id);
       if (forgotten.length > 0)

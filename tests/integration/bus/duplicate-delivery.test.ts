@@ -38,7 +38,7 @@ test("every event type delivered twice leaves the same database as delivered onc
   twice.deps.bus.listen((events) => {
     for (const event of events) {
       seenTypes.add(event.type);
-      twice.relay.redeliver(event);
+      twice.steering.redeliver(event);
     }
   });
   await playEveryScenario(twice);
@@ -59,7 +59,7 @@ test("a delivery repeated after it was processed changes nothing", async () => {
   const events = (await t.request("GET", `/orders/${placed.id}/events`)).body as { seq: number }[];
   for (const { seq } of events) {
     const row = t.deps.db.$client.query("SELECT * FROM events WHERE seq = ?").get(seq) as Record<string, unknown>;
-    t.relay.redeliver({
+    t.steering.redeliver({
       id: row.id,
       seq,
       type: row.type,

@@ -1,13 +1,17 @@
 import { expect, test } from "bun:test";
-import { systemClock } from "../../../src/platform/clock";
 import { createSagaServer } from "../../../src/compose";
+import { ManualClock } from "../../../src/platform/clock";
+import { ManualTimer } from "../../../src/platform/timer";
 
 // Found by attacking the server: with the disk full, a failing relay round was retried at once,
 // ~90 % CPU and ~110 stack traces a second. Now it backs off and logs a repeated failure once.
 test("a relay round that keeps failing backs off (0.1 s doubling) and logs the repeats by count, not by stack", async () => {
   const logged: { message: string; withError: boolean }[] = [];
+  const clock = new ManualClock();
+  const timer = new ManualTimer(clock);
   const server = createSagaServer({
-    clock: systemClock,
+    clock,
+    timer,
     relay: { log: (message, error) => logged.push({ message, withError: error !== undefined }) },
   });
   await server.app.request("/inventory/seed", { method: "POST", headers: { "x-session-id": "s" } });
@@ -16,28 +20,25 @@ test("a relay round that keeps failing backs off (0.1 s doubling) and logs the r
     headers: { "x-session-id": "s", "content-type": "application/json" },
     body: JSON.stringify({ items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true }),
   });
-  // Every round fails, as it would with the disk full.
-  let rounds = 0;
-  const runDue = server.relay.runDue.bind(server.relay);
-  server.relay.runDue = () => {
-    rounds += 1;
-    throw new Error("SQLITE_FULL: database or disk is full");
-  };
+  // Every write fails, as it would with the disk full: so does every round, as a whole.
+  const sqlite = server.deps.db.$client;
+  sqlite.run("PRAGMA query_only = ON");
+  const start = clock.now();
   server.relay.start();
-  await Bun.sleep(1_000);
-  // 0.1 + 0.2 + 0.4 s of backoff fit in a second: a handful of rounds, not thousands.
-  expect(rounds).toBeGreaterThanOrEqual(3);
-  expect(rounds).toBeLessThanOrEqual(6);
-  expect(logged[0]).toEqual({ message: "relay: delivery round failed", withError: true });
-  expect(logged.slice(1).every((entry) => !entry.withError && /failed \d+ times in a row/.test(entry.message))).toBe(true);
-  expect(logged.length).toBeLessThanOrEqual(3);
+  // Rounds at 0, 0.1, 0.3 and 0.7 s fit in a second of backoff: four, not thousands.
+  const failedRounds = timer.fireUntil(start + 1_000);
+  expect(failedRounds).toBe(4);
+  const rounds = logged.filter((entry) => entry.message.startsWith("relay: delivery round"));
+  expect(rounds[0]).toEqual({ message: "relay: delivery round failed", withError: true });
+  expect(rounds.slice(1).every((entry) => !entry.withError && /failed \d+ times in a row/.test(entry.message))).toBe(true);
+  expect(rounds.length).toBe(3);
 
   // The disk has room again: the next round delivers, and says so once.
-  server.relay.runDue = runDue;
-  await Bun.sleep(2_000);
+  sqlite.run("PRAGMA query_only = OFF");
+  while (timer.fireNext()) {}
   server.relay.stop();
-  expect(logged.at(-1)?.message).toMatch(/succeed again after \d+ failed in a row/);
+  expect(logged.at(-1)?.message).toMatch(/succeed again after 4 failed in a row/);
   const order = (await (await server.app.request("/orders", { headers: { "x-session-id": "s" } })).json()) as { status: string }[];
   expect(order[0]?.status).toBe("COMPLETED");
-  server.deps.db.$client.close();
+  sqlite.close();
 });

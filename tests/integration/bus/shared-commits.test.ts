@@ -65,8 +65,8 @@ test("in one relay round, a reaction that throws is rolled back and retried alon
     { reaction: "notifications.notifyOnOrderCompleted", outcome: "duplicate_ignored" as const },
     { reaction: "test.echoUnlessBroken", outcome: "duplicate_ignored" as const },
   ];
-  expect(t.relay.redeliver(placed[0]!)).toEqual(bothIgnored);
-  expect(t.relay.redeliver(placed[2]!)).toEqual(bothIgnored);
+  expect(t.steering.redeliver(placed[0]!)).toEqual(bothIgnored);
+  expect(t.steering.redeliver(placed[2]!)).toEqual(bothIgnored);
   // The broken one waits in the schedule for its retry.
   const retry = t.deps.db.$client.query("SELECT event_seq AS seq, attempts FROM deliveries").all();
   expect(retry).toEqual([{ seq: placed[1]!.seq, attempts: 1 }]);

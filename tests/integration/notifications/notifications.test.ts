@@ -66,9 +66,9 @@ describe("notifications: a fourth subscriber records what the customer would rec
     await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true } });
     t.settle();
     const completed = t.deps.bus.log.sessionEvents("test-session", 0, 100).find((e) => e.type === "ORDER_COMPLETED") as SagaEvent;
-    const reaction = t.deps.bus.reactionNamed("notifications.notifyOnOrderCompleted");
+    const reaction = t.deps.bus.subscriptions.named("notifications.notifyOnOrderCompleted");
     // Bypassing the relay (whose cursor would recognise it): the module's own record must hold.
-    for (let i = 0; i < 2; i += 1) reaction?.handle(completed as never, { now: t.clock.now(), emit: () => completed as never });
+    for (let i = 0; i < 2; i += 1) reaction?.handle(completed, { now: t.clock.now(), emit: () => completed, deliverAgain: () => {} });
     expect((await inbox(t)).filter((n) => n.kind === "confirmed")).toHaveLength(1);
     expect((await t.request("POST", "/notifications/reset")).status).toBe(200);
     expect(await inbox(t)).toEqual([]);

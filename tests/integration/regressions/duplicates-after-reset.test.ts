@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from "../../support/test-app";
 function redeliverFirst(t: TestApp, type: string): void {
   const event = t.deps.bus.log.sessionEvents("test-session", 0, 1_000).find((e) => e.type === type);
   if (!event) throw new Error(`no ${type} to redeliver`);
-  t.relay.redeliver(event);
+  t.steering.redeliver(event);
   t.settle();
 }
 

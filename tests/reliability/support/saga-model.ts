@@ -317,7 +317,7 @@ class Redeliver extends SagaCommand {
     const { sessionId, seq } = seqs[Math.floor(this.pick * seqs.length)]!;
     const event = real.server.deps.bus.log.sessionEvent(sessionId, seq);
     if (!event) return;
-    await isolated(real, event.sessionId, () => real.server.relay.redeliver(event));
+    await isolated(real, event.sessionId, () => real.server.steering.redeliver(event));
   }
   override toString() {
     return `redeliver(${this.pick.toFixed(3)})`;

@@ -1,0 +1,33 @@
+import type { EventRow } from "./bus.sql";
+import type { DeliveryLogEntry } from "./delivery-log";
+import type { BusEvent, EventPayloadBase } from "./event";
+
+export type Attempt = { sessionId: string; orderId: string; entry: DeliveryLogEntry };
+
+/** What names an event in the schedule and the delivery log: a stored row has it even when its payload does not parse. */
+export type EventKey = Pick<EventRow, "seq" | "sessionSeq" | "type" | "sessionId" | "orderId">;
+
+/** What one transaction of deliveries did: announced, logged and duplicated only once it commits. */
+export interface Round<P extends EventPayloadBase> {
+  emitted: BusEvent<P>[];
+  attempts: Attempt[];
+  duplicates: { event: BusEvent<P>; reaction: string }[];
+  /** Sessions whose schedule gained a row. */
+  scheduled: Set<string>;
+}
+export const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [], scheduled: new Set() });
+
+/** One attempt as the delivery log records it. */
+export function attemptOf(
+  event: EventKey,
+  reaction: string,
+  attempt: number,
+  at: number,
+  result: Pick<DeliveryLogEntry, "outcome" | "error" | "retryAt">,
+): Attempt {
+  return {
+    sessionId: event.sessionId,
+    orderId: event.orderId,
+    entry: { eventSeq: event.sessionSeq, eventType: event.type, reaction, attempt, at, ...result },
+  };
+}

@@ -1,0 +1,92 @@
+import { describe, expect, test } from "bun:test";
+import type { BusEvent } from "../../src/bus/event";
+import { type FaultInjection, InjectedFault, duplicateDeliveries, injectFaults } from "../../src/bus/faults";
+import { reactionOf } from "../../src/bus/reaction";
+import { type DeliveryContext, Subscriptions } from "../../src/bus/subscriptions";
+import { ManualClock } from "../../src/platform/clock";
+import { ManualTimer } from "../../src/platform/timer";
+
+type Payload = { type: "A"; data: { n: number } } | { type: "B"; data: { s: string } };
+
+const envelope = { id: "e1", seq: 1, sessionSeq: 1, sessionId: "s", sagaId: "g", orderId: "o", causationId: null, timestamp: 0 };
+const eventA: BusEvent<Payload> = { ...envelope, type: "A", data: { n: 2 } };
+const eventB: BusEvent<Payload> = { ...envelope, type: "B", data: { s: "x" } };
+
+function context(): DeliveryContext<Payload> & { again: number } {
+  const ctx = {
+    again: 0,
+    now: 0,
+    emit: () => eventA,
+    deliverAgain: () => {
+      ctx.again += 1;
+    },
+  };
+  return ctx;
+}
+
+describe("the generic reaction shell", () => {
+  test("loads, decides, and applies each outcome, depth first through the follow-ups an apply answers", () => {
+    const applied: string[] = [];
+    const reaction = reactionOf<Payload, "A", number, string>({
+      name: "m.r",
+      on: "A",
+      load: (event) => event.data.n * 10,
+      decide: (_event, state) => [`first:${state}`, "second"],
+      apply: (_event, outcome) => {
+        applied.push(outcome);
+        return outcome.startsWith("first") ? ["followUp"] : undefined;
+      },
+    });
+    reaction.handle(eventA, context());
+    expect(applied).toEqual(["first:20", "followUp", "second"]);
+    expect(reaction.delayMs).toBeUndefined();
+  });
+});
+
+describe("subscriptions", () => {
+  test("a reaction is found by its type and its name, and refuses an event of another type", () => {
+    const subscriptions = new Subscriptions<Payload>();
+    const seen: number[] = [];
+    subscriptions.add({ name: "m.onA", on: "A", handle: (event) => seen.push(event.data.n), delayMs: (event) => event.data.n });
+    const [onA] = subscriptions.forType("A");
+    expect(subscriptions.named("m.onA")).toBe(onA);
+    expect(subscriptions.forType("B")).toEqual([]);
+    onA?.handle(eventA, context());
+    expect(seen).toEqual([2]);
+    expect(onA?.delayMs(eventA)).toBe(2);
+    expect(() => onA?.handle(eventB, context())).toThrow("m.onA is subscribed to A, not to B");
+    expect(() => subscriptions.add({ name: "m.onA", on: "B", handle: () => {} })).toThrow("subscribed twice");
+  });
+
+  test("fault and duplicate wrappers draw in the order the relay always drew: the fault, then (after the reaction) the duplicate", () => {
+    const draws = [0.9, 0.1];
+    const faults: FaultInjection = { random: () => draws.shift() ?? 1, faultRate: () => 0.5, duplicateRate: () => 0.5 };
+    const subscriptions = new Subscriptions<Payload>();
+    let ran = 0;
+    subscriptions.add({ name: "m.onA", on: "A", handle: () => (ran += 1) }, [duplicateDeliveries(faults), injectFaults(faults)]);
+    const [onA] = subscriptions.forType("A");
+    const ctx = context();
+    onA?.handle(eventA, ctx);
+    expect([ran, ctx.again]).toEqual([1, 1]);
+    draws.push(0.1);
+    expect(() => onA?.handle(eventA, context())).toThrow(InjectedFault);
+    expect(ran).toBe(1);
+  });
+});
+
+describe("the manual timer", () => {
+  test("fires callbacks in time order, moving the clock to each, and a cancelled one never", () => {
+    const clock = new ManualClock(1_000);
+    const timer = new ManualTimer(clock);
+    const fired: string[] = [];
+    timer.after(50, () => fired.push(`late@${clock.now()}`));
+    const cancel = timer.after(10, () => fired.push("cancelled"));
+    timer.soon(() => fired.push(`soon@${clock.now()}`));
+    cancel();
+    expect(timer.fireUntil(1_020)).toBe(1);
+    expect(timer.nextAt()).toBe(1_050);
+    while (timer.fireNext()) {}
+    expect(fired).toEqual(["soon@1000", "late@1050"]);
+    expect(timer.fired).toBe(2);
+  });
+});
