@@ -1,4 +1,4 @@
-import { createApp } from "./app";
+import { createApp, mount } from "./app";
 import { Bus } from "./bus/bus";
 import { DeliveryLog, type DeliveryLogLimits } from "./bus/delivery-log";
 import { Relay, type RelayOptions } from "./bus/relay";
@@ -29,6 +29,7 @@ import { purgeIdleSessions } from "./sessions/activity";
 import { resetLeftovers } from "./sessions/reset-leftovers";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
+import { assetRoutes } from "./web/assets";
 import { OverviewCache } from "./teacher/overview-cache";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
@@ -166,28 +167,30 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),
     mounts: [
-      { path: "/metrics", routes: metricsRoutes(metrics) },
+      mount("/metrics", metricsRoutes(metrics)),
       // The reference documents the app it is part of; it is read when first asked for.
-      { path: "/", routes: apiDocsRoutes(() => app) },
-      { path: "/orders", routes: orders.routes },
-      { path: "/orders", routes: deliveriesRoutes(orders.queries, deliveryLog) },
-      { path: "/inventory", routes: inventory.routes },
-      { path: "/payments", routes: payments.routes },
-      { path: "/notifications", routes: notifications.routes },
-      { path: "/events", routes: eventsRoutes(bus, relay, changes, streams) },
-      { path: "/consistency", routes: consistencyRoutes(audit) },
-      { path: "/settings", routes: settingsRoutes(knobs) },
-      { path: "/bus", routes: busRoutes(relay) },
-      { path: "/sagas", routes: sagasRoutes(sagas) },
-      { path: "/session", routes: sessionRoutes(wipeSession) },
-      {
-        path: "/teacher",
-        routes: teacherRoutes(options.teacherToken ?? null, { overview: teacherOverview, bus, changes, clock }),
-      },
-      // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
-      {
-        path: "/",
-        routes: dashboard({
+      mount(
+        "/",
+        apiDocsRoutes(() => app),
+      ),
+      mount("/orders", orders.routes),
+      mount("/orders", deliveriesRoutes(orders.queries, deliveryLog)),
+      mount("/inventory", inventory.routes),
+      mount("/payments", payments.routes),
+      mount("/notifications", notifications.routes),
+      mount("/events", eventsRoutes(bus, relay, changes, streams)),
+      mount("/consistency", consistencyRoutes(audit)),
+      mount("/settings", settingsRoutes(knobs)),
+      mount("/bus", busRoutes(relay)),
+      mount("/sagas", sagasRoutes(sagas)),
+      mount("/session", sessionRoutes(wipeSession)),
+      mount("/teacher", teacherRoutes(options.teacherToken ?? null, { overview: teacherOverview, bus, changes, clock })),
+      // The pages' static files (htmx from node_modules, public/), shared by the dashboard, the teacher's overview and /docs.
+      mount("/assets", assetRoutes()),
+      // The dashboard page and its fragments.
+      mount(
+        "/",
+        dashboard({
           orders,
           inventory,
           payments,
@@ -208,7 +211,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           notifications: notifications.queries,
           redeliver: (sessionId, seq) => redeliverSessionEvent(bus, relay, sessionId, seq) !== null,
         }),
-      },
+      ),
     ],
   });
 

@@ -1,13 +1,13 @@
 import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { dashboardSecurityHeaders } from "../dashboard/security";
 import type { SessionChangeFeed } from "../live/session-changes";
 import type { SagaBus } from "../modules/events";
 import { clientAddress } from "../platform/client-address";
 import type { Clock } from "../platform/clock";
 import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
 import { FailureLimiter } from "../platform/failure-limit";
+import { htmlSecurityHeaders } from "../web/security";
 import type { OverviewCache } from "./overview-cache";
 import { teacherStream } from "./teacher-stream";
 import { SessionsTable, TeacherPage } from "./teacher.views";
@@ -56,7 +56,7 @@ export function teacherRoutes(
     <SessionsTable overview={await sources.overview.current()} now={sources.clock.now()} token={token} />
   );
   return new Hono()
-    .use(onlyTheTeacher, dashboardSecurityHeaders())
+    .use(onlyTheTeacher, htmlSecurityHeaders())
     .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
     .get("/sessions", async (c) => c.html(await table(token as string)))
     .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview]));
