@@ -29,8 +29,10 @@ export interface RelayOptions {
   /**
    * Told, after the commit, of each session whose deliveries changed in a way no saga event
    * announces: a delivery was scheduled (a demo delay, step mode), an attempt failed or was
-   * dead-lettered, or a duplicate was ignored. The event that caused a scheduled delivery is
-   * announced before the relay reaches it, so a screen refreshed by that event alone could miss it.
+   * dead-lettered, a duplicate was ignored, or a delivery applied and emitted nothing (a PENDING
+   * payment opened, a notification written, an order moved to PROCESSING). The event that caused
+   * such a delivery is announced before the relay reaches it, so a screen refreshed by that event
+   * alone could miss what it did: this is the signal that comes after the write.
    */
   onDeliveriesChanged?: (sessionId: string) => void;
   /** Told, after the commit, of every delivery attempt and its outcome (the metrics count them). */
@@ -63,8 +65,16 @@ interface Round<P extends EventPayloadBase> {
   duplicates: { event: BusEvent<P>; reaction: string }[];
   /** Sessions whose schedule gained a row. */
   scheduled: Set<string>;
+  /** Sessions where a delivery applied and emitted nothing: no event of the round tells of its writes. */
+  quiet: Set<string>;
 }
-const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [], scheduled: new Set() });
+const newRound = <P extends EventPayloadBase>(): Round<P> => ({
+  emitted: [],
+  attempts: [],
+  duplicates: [],
+  scheduled: new Set(),
+  quiet: new Set(),
+});
 
 /** After a failed round the next waits this long, doubling with each failure in a row, at most the max. */
 const ROUND_RETRY_BASE_MS = 100;
@@ -193,7 +203,7 @@ export class Relay<P extends EventPayloadBase> {
 
   /** After a round's commit (a rolled-back round delivered nothing): log it, announce what it emitted, make its duplicates. */
   private committed(round: Round<P>): void {
-    const unannounced = new Set(round.scheduled);
+    const unannounced = new Set([...round.scheduled, ...round.quiet]);
     for (const { sessionId, orderId, entry } of round.attempts) {
       this.deliveryLog?.record(sessionId, orderId, entry);
       this.onAttempt(entry.reaction, entry.outcome);
@@ -563,6 +573,7 @@ export class Relay<P extends EventPayloadBase> {
       return error ?? new Error("a reaction threw nothing");
     }
     round.emitted.push(...mine);
+    if (mine.length === 0) round.quiet.add(event.sessionId);
     if (faults && happens(duplicateRate, faults.random)) round.duplicates.push({ event, reaction: reaction.name });
     return null;
   }
