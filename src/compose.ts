@@ -30,6 +30,7 @@ import { resetLeftovers } from "./sessions/reset-leftovers";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
 import { assetRoutes } from "./web/assets";
+import { type Timer, systemTimer } from "./platform/timer";
 import { OverviewCache } from "./teacher/overview-cache";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
@@ -46,6 +47,8 @@ export interface SagaServerOptions {
   clock?: Clock;
   ids?: Ids;
   random?: Random;
+  /** What waits for later (the teacher's overview refresh); tests pass a ManualTimer and fire it by hand. */
+  timer?: Timer;
   config?: Partial<SagaConfig>;
   relay?: RelayOptions;
   /** The teacher's overview token (`TEACHER_TOKEN`); null or absent: there is no overview. */
@@ -184,7 +187,16 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/bus", busRoutes(relay)),
       mount("/sagas", sagasRoutes(sagas)),
       mount("/session", sessionRoutes(wipeSession)),
-      mount("/teacher", teacherRoutes(options.teacherToken ?? null, { overview: teacherOverview, bus, changes, clock })),
+      mount(
+        "/teacher",
+        teacherRoutes(options.teacherToken ?? null, {
+          overview: teacherOverview,
+          bus,
+          changes,
+          clock,
+          timer: options.timer ?? systemTimer,
+        }),
+      ),
       // The pages' static files (htmx from node_modules, public/), shared by the dashboard, the teacher's overview and /docs.
       mount("/assets", assetRoutes()),
       // The dashboard page and its fragments.

@@ -5,6 +5,7 @@ import type { SessionChangeFeed } from "../live/session-changes";
 import type { SagaBus } from "../modules/events";
 import { clientAddress } from "../platform/client-address";
 import type { Clock } from "../platform/clock";
+import type { Timer } from "../platform/timer";
 import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
 import { FailureLimiter } from "../platform/failure-limit";
 import { htmlSecurityHeaders } from "../web/security";
@@ -34,7 +35,7 @@ const sameSecret = (given: string, secret: string) => {
  */
 export function teacherRoutes(
   token: string | null,
-  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock },
+  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock; timer: Timer },
 ) {
   const guesses = new FailureLimiter(sources.clock, TEACHER_TOKEN_LOCKOUT, TEACHER_CLIENTS_REMEMBERED);
   const onlyTheTeacher = createMiddleware(async (c, next) => {
@@ -59,5 +60,5 @@ export function teacherRoutes(
     .use(onlyTheTeacher, htmlSecurityHeaders())
     .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
     .get("/sessions", async (c) => c.html(await table(token as string)))
-    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview]));
+    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview], sources.timer));
 }
