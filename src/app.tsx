@@ -1,10 +1,10 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { type Env, Hono, type MiddlewareHandler, type Schema } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { ErrorFragment } from "./dashboard";
 import { docs } from "./platform/openapi";
+import { ErrorFragment } from "./web/error-fragment";
 import { CLIENT_CLOSED_REQUEST, isClientGone } from "./platform/client-gone";
 import { AppError, MalformedJsonError, PayloadTooLargeError, RouteNotFoundError, internalErrorBody } from "./platform/errors";
 
@@ -12,12 +12,25 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 /** What the app serves: every HTTP route of the modules, the live views, the checker and the dashboard, built by the composition root. */
 export interface AppRoutes {
-  /** Mounted at their path, e.g. `/orders`; the dashboard is mounted at `/`. */
-  mounts: readonly { path: string; routes: Hono<any, any, any> }[];
+  /** Mounted in this order at their path, e.g. `/orders`; the dashboard is mounted at `/`. Built with `mount`. */
+  mounts: readonly Mount[];
   /** The modules the health check names. */
   modules: readonly string[];
   /** Runs around every request first (the metrics time it by route). */
   timeRequests?: MiddlewareHandler;
+}
+
+/** One resource's routes at their path, as `createApp` mounts them. */
+export interface Mount {
+  on(app: Hono): void;
+}
+
+/**
+ * Each resource's Hono is typed by its own environment (a session's routes see `c.var.sessionId`)
+ * and schema; the root app only needs to route to it, which `app.route` does for any of them.
+ */
+export function mount<E extends Env, S extends Schema, Base extends string>(path: string, routes: Hono<E, S, Base>): Mount {
+  return { on: (app) => void app.route(path, routes) };
 }
 
 /**
@@ -66,7 +79,7 @@ export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
     }),
     (c) => c.json({ status: "ok", service: "saga-workshop-server", modules }),
   );
-  for (const { path, routes } of mounts) app.route(path, routes);
+  for (const resource of mounts) resource.on(app);
 
   app.notFound((c) => {
     throw new RouteNotFoundError(c.req.method, c.req.path);

@@ -1,4 +1,4 @@
-import { createApp } from "./app";
+import { createApp, mount } from "./app";
 import { Bus } from "./bus/bus";
 import { DeliveryLog, type DeliveryLogLimits } from "./bus/delivery-log";
 import { type FaultInjection, duplicateDeliveries, injectFaults } from "./bus/faults";
@@ -30,6 +30,7 @@ import { purgeIdleSessions } from "./sessions/activity";
 import { resetLeftovers } from "./sessions/reset-leftovers";
 import { settingsRoutes } from "./settings/settings.routes";
 import { teacherRoutes } from "./teacher/teacher.routes";
+import { assetRoutes } from "./web/assets";
 import { OverviewCache } from "./teacher/overview-cache";
 import { settingsService } from "./settings/settings.service";
 import { SettingsStore } from "./settings/settings.store";
@@ -45,7 +46,7 @@ export interface SagaServerOptions {
   db?: Database;
   synchronous?: SynchronousLevel;
   clock?: Clock;
-  /** What the relay waits on between rounds (tests pass a ManualTimer and fire it by hand). */
+  /** What waits for later (the relay between rounds, the teacher's overview refresh); tests pass a ManualTimer and fire it by hand. */
   timer?: Timer;
   ids?: Ids;
   random?: Random;
@@ -174,28 +175,39 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),
     mounts: [
-      { path: "/metrics", routes: metricsRoutes(metrics) },
+      mount("/metrics", metricsRoutes(metrics)),
       // The reference documents the app it is part of; it is read when first asked for.
-      { path: "/", routes: apiDocsRoutes(() => app) },
-      { path: "/orders", routes: orders.routes },
-      { path: "/orders", routes: deliveriesRoutes(orders.queries, deliveryLog) },
-      { path: "/inventory", routes: inventory.routes },
-      { path: "/payments", routes: payments.routes },
-      { path: "/notifications", routes: notifications.routes },
-      { path: "/events", routes: eventsRoutes(bus, steering, changes, streams) },
-      { path: "/consistency", routes: consistencyRoutes(audit) },
-      { path: "/settings", routes: settingsRoutes(knobs) },
-      { path: "/bus", routes: busRoutes(steering) },
-      { path: "/sagas", routes: sagasRoutes(sagas) },
-      { path: "/session", routes: sessionRoutes(wipeSession) },
-      {
-        path: "/teacher",
-        routes: teacherRoutes(options.teacherToken ?? null, { overview: teacherOverview, bus, changes, clock }),
-      },
-      // The dashboard page, its fragments and its static assets (htmx from node_modules, public/).
-      {
-        path: "/",
-        routes: dashboard({
+      mount(
+        "/",
+        apiDocsRoutes(() => app),
+      ),
+      mount("/orders", orders.routes),
+      mount("/orders", deliveriesRoutes(orders.queries, deliveryLog)),
+      mount("/inventory", inventory.routes),
+      mount("/payments", payments.routes),
+      mount("/notifications", notifications.routes),
+      mount("/events", eventsRoutes(bus, steering, changes, streams)),
+      mount("/consistency", consistencyRoutes(audit)),
+      mount("/settings", settingsRoutes(knobs)),
+      mount("/bus", busRoutes(steering)),
+      mount("/sagas", sagasRoutes(sagas)),
+      mount("/session", sessionRoutes(wipeSession)),
+      mount(
+        "/teacher",
+        teacherRoutes(options.teacherToken ?? null, {
+          overview: teacherOverview,
+          bus,
+          changes,
+          clock,
+          timer: options.timer ?? systemTimer,
+        }),
+      ),
+      // The pages' static files (htmx from node_modules, public/), shared by the dashboard, the teacher's overview and /docs.
+      mount("/assets", assetRoutes()),
+      // The dashboard page and its fragments.
+      mount(
+        "/",
+        dashboard({
           orders,
           inventory,
           payments,
@@ -210,7 +222,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           notifications: notifications.queries,
           redeliver: (sessionId, seq) => redeliverSessionEvent(bus, steering, sessionId, seq) !== null,
         }),
-      },
+      ),
     ],
   });
 

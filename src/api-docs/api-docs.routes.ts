@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { Hono as Router } from "hono";
 import { generateSpecs } from "hono-openapi";
 import type { OpenAPIV3_1 } from "openapi-types";
-import { contentSecurityPolicy } from "../dashboard/security";
+import { contentSecurityPolicy } from "../web/security";
 import { docs, documentation, validationErrorAnswer } from "../platform/openapi";
 
 /**
@@ -12,7 +12,7 @@ import { docs, documentation, validationErrorAnswer } from "../platform/openapi"
 export const undocumentedPaths = [/^\/$/, /^\/dashboard(\/|$)/, /^\/assets(\/|$)/, /^\/teacher(\/|$)/, /^\/docs(\/|$)/];
 
 /** The OpenAPI 3.1 document of `app`, generated from its routes' own schemas and descriptions. */
-export async function openApiDocument(app: Hono<any, any, any>) {
+export async function openApiDocument(app: Hono) {
   const document = await generateSpecs(app, {
     documentation,
     exclude: undocumentedPaths,
@@ -35,7 +35,7 @@ export async function openApiDocument(app: Hono<any, any, any>) {
 }
 
 /**
- * The reference page's policy: the dashboard's (only this origin, no inline script, no eval),
+ * The reference page's policy: the one every HTML page has (only this origin, no inline script, no eval),
  * plus `data:` images, which Swagger UI's stylesheet uses for its icons.
  */
 export const docsContentSecurityPolicy = contentSecurityPolicy.replace("img-src 'self'", "img-src 'self' data:");
@@ -58,7 +58,7 @@ const docsPage = `<!doctype html>
 </html>`;
 
 /** `GET /openapi.json`: the document, built once on first request (the routes do not change). `GET /docs`: the reference. */
-export function apiDocsRoutes(app: () => Hono<any, any, any>) {
+export function apiDocsRoutes(app: () => Hono) {
   let document: ReturnType<typeof openApiDocument> | undefined;
   const described = docs({
     tag: "operations",

@@ -105,7 +105,7 @@ export class Dispatcher<P extends EventPayloadBase> {
 
   /** After the commit (a rolled-back round delivered nothing): log it, announce what it emitted, make its duplicates. */
   committed(round: Round<P>): void {
-    const unannounced = new Set(round.scheduled);
+    const unannounced = new Set([...round.scheduled, ...round.quiet]);
     for (const { sessionId, orderId, entry } of round.attempts) {
       this.options.deliveryLog?.record(sessionId, orderId, entry);
       this.options.onAttempt(entry.reaction, entry.outcome);
@@ -280,6 +280,7 @@ export class Dispatcher<P extends EventPayloadBase> {
       return error ?? new Error("a reaction threw nothing");
     }
     round.emitted.push(...mine);
+    if (mine.length === 0) round.quiet.add(event.sessionId);
     if (again) round.duplicates.push({ event, reaction: subscription.name });
     return null;
   }

@@ -30,8 +30,10 @@ export interface RelayOptions {
   /**
    * Told, after the commit, of each session whose deliveries changed in a way no saga event
    * announces: a delivery was scheduled (a demo delay, step mode), an attempt failed or was
-   * dead-lettered, or a duplicate was ignored. The event that caused a scheduled delivery is
-   * announced before the relay reaches it, so a screen refreshed by that event alone could miss it.
+   * dead-lettered, a duplicate was ignored, or a delivery applied and emitted nothing (a PENDING
+   * payment opened, a notification written, an order moved to PROCESSING). The event that caused
+   * such a delivery is announced before the relay reaches it, so a screen refreshed by that event
+   * alone could miss what it did: this is the signal that comes after the write.
    */
   onDeliveriesChanged?: (sessionId: string) => void;
   /** Told, after the commit, of every delivery attempt and its outcome (the metrics count them). */

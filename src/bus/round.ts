@@ -14,8 +14,16 @@ export interface Round<P extends EventPayloadBase> {
   duplicates: { event: BusEvent<P>; reaction: string }[];
   /** Sessions whose schedule gained a row. */
   scheduled: Set<string>;
+  /** Sessions where a delivery applied and emitted nothing: no event of the round tells of its writes. */
+  quiet: Set<string>;
 }
-export const newRound = <P extends EventPayloadBase>(): Round<P> => ({ emitted: [], attempts: [], duplicates: [], scheduled: new Set() });
+export const newRound = <P extends EventPayloadBase>(): Round<P> => ({
+  emitted: [],
+  attempts: [],
+  duplicates: [],
+  scheduled: new Set(),
+  quiet: new Set(),
+});
 
 /** One attempt as the delivery log records it. */
 export function attemptOf(

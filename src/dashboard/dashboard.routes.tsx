@@ -9,7 +9,7 @@ import { readForm, validate } from "../platform/validation";
 import { type OptionalSessionEnv, type SessionEnv, optionalQuerySession, requireSession } from "../platform/session";
 import { type DashboardSources, type TimelineChoice, dashboardData, defaultFormFor } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
-import { dashboardSecurityHeaders } from "./security";
+import { htmlSecurityHeaders } from "../web/security";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
 import { BusPanel } from "./views/bus";
@@ -106,7 +106,7 @@ export function dashboardRoutes(sources: DashboardSources) {
   };
 
   const fragments = new Hono<SessionEnv>()
-    .use(dashboardSecurityHeaders(), requireSession({ allowQuery: true }))
+    .use(htmlSecurityHeaders(), requireSession({ allowQuery: true }))
     .get("/inventory", (c) => c.html(<InventoryPanel products={data.productsFor(c.var.sessionId)} />))
     .get("/stats", (c) => c.html(<StatsPanel stats={data.statsFor(c.var.sessionId)} />))
     .get("/orders", (c) => c.html(<OrdersPanel orders={data.ordersFor(c.var.sessionId)} />))
@@ -230,7 +230,7 @@ export function dashboardRoutes(sources: DashboardSources) {
     });
 
   return new Hono<OptionalSessionEnv>()
-    .get("/", dashboardSecurityHeaders(), optionalQuerySession(), async (c) => {
+    .get("/", htmlSecurityHeaders(), optionalQuerySession(), async (c) => {
       const session = c.var.session;
       if (!session.ok) {
         const invalid = session.given === undefined || session.given === "" ? undefined : session.given.slice(0, 80);

@@ -6,13 +6,11 @@
  * routes do.
  */
 import { Hono } from "hono";
-import { assetRoutes } from "./assets";
 import type { DashboardSources } from "./dashboard-data";
 import { dashboardRoutes } from "./dashboard.routes";
 
 export type { DashboardSources } from "./dashboard-data";
-export { ErrorFragment } from "./views/error";
 
 export function dashboard(sources: DashboardSources) {
-  return new Hono().route("/assets", assetRoutes()).route("/", dashboardRoutes(sources));
+  return new Hono().route("/", dashboardRoutes(sources));
 }

@@ -10,19 +10,29 @@ const stockEvents: SagaEventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED
 
 export const LIVE_SOURCE_ID = "live";
 
-function on(events: readonly (SagaEventType | SessionChange)[], modifiers = ""): string {
-  return events.map((type) => `${type} from:#${LIVE_SOURCE_ID}${modifiers ? ` ${modifiers}` : ""}`).join(", ");
+function on(events: readonly (SagaEventType | SessionChange)[]): string {
+  return events.map((type) => `${type} from:#${LIVE_SOURCE_ID}`).join(", ");
 }
 
 // Seeds and resets reach every open screen of the session too (see live/session-changes.ts).
+// A delivery that writes and emits nothing (orders' PROCESSING, the PENDING payment, a
+// notification) is told by the DELIVERIES_CHANGED the relay sends after its commit: the event
+// that caused it was announced before it ran, so a panel refreshed by that event alone could
+// read the rows before the write. No trigger waits on a guessed delay.
 export const liveTriggers = {
   inventory: on([...stockEvents, "INVENTORY_CHANGED"]),
   stats: on([...stockEvents, "INVENTORY_CHANGED"]),
   reservations: on([...stockEvents, "INVENTORY_CHANGED"]),
-  orders: on(["ORDER_CREATED", "INVENTORY_RESERVED", "ORDER_COMPLETED", "ORDER_CANCELLED", "ORDER_CANCELLATION_REQUESTED", "ORDERS_RESET"]),
-  // The PENDING payment is opened by a delivery of INVENTORY_RESERVED that emits nothing
-  // itself; it is due at once, so a short delay lets it commit before the panel asks.
-  payments: `${on(["INVENTORY_RESERVED"], "delay:150ms")}, ${on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET"])}`,
+  orders: on([
+    "ORDER_CREATED",
+    "INVENTORY_RESERVED",
+    "ORDER_COMPLETED",
+    "ORDER_CANCELLED",
+    "ORDER_CANCELLATION_REQUESTED",
+    "ORDERS_RESET",
+    "DELIVERIES_CHANGED",
+  ]),
+  payments: on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET", "DELIVERIES_CHANGED"]),
   events: on([...sagaEventTypes, "ORDERS_RESET"]),
   // Also when a delivery fails, is dead-lettered or is ignored as a duplicate, and when step mode
   // holds or releases what the saga waits for.
@@ -33,7 +43,6 @@ export const liveTriggers = {
   bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED", "DELIVERIES_CHANGED"]),
   knobs: on(["SETTINGS_CHANGED"]),
   sagas: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
-  // A message is written by a delivery of the outcome event, after that event is announced:
-  // a short delay lets it commit before the panel asks.
-  inbox: `${on(["ORDER_CREATED", "ORDER_COMPLETED", "ORDER_CANCELLED", "PAYMENT_REFUNDED"], "delay:200ms")}, ${on(["DELIVERIES_CHANGED"])}`,
+  // Every message is written by a delivery that emits nothing.
+  inbox: on(["DELIVERIES_CHANGED"]),
 } as const;

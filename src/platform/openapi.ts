@@ -1,5 +1,5 @@
-import type { MiddlewareHandler, ValidationTargets } from "hono";
-import { describeRoute, resolver, uniqueSymbol } from "hono-openapi";
+import type { MiddlewareHandler } from "hono";
+import { describeRoute, resolver } from "hono-openapi";
 import { z } from "zod";
 import { type ErrorCode, errorCodes, statusOfCode } from "./errors";
 import { SESSION_HEADER } from "./session";
@@ -88,10 +88,13 @@ export function docs(doc: RouteDoc): MiddlewareHandler {
   });
 }
 
-/** Marks one of our own validating middlewares so that hono-openapi documents what it validates (query, path, header or body). */
-export function documentsRequest<M extends MiddlewareHandler>(middleware: M, target: keyof ValidationTargets, schema: z.ZodType): M {
-  return Object.assign(middleware, { [uniqueSymbol]: { target, ...resolver(schema) } });
-}
+/**
+ * Documents the JSON body a route reads with its own reader (`validJson`): hono-openapi's
+ * `describeRoute` with the request body its validator would have described, so the document
+ * reads the same as for a route validated by hono-openapi itself.
+ */
+export const describesJsonBody = (schema: z.ZodType): MiddlewareHandler =>
+  describeRoute({ requestBody: { required: true, content: { "application/json": { schema: resolver(schema) } } } });
 
 /** The `Link` header of a paged list. */
 export const linkHeader = {

@@ -1,15 +1,23 @@
-import { zValidator } from "@hono/zod-validator";
 import type { Context, Env, ValidationTargets } from "hono";
 import { createMiddleware } from "hono/factory";
+import { validator } from "hono-openapi";
 import { z } from "zod";
 import { isClientGone } from "./client-gone";
 import { MalformedJsonError, ValidationError } from "./errors";
-import { documentsRequest } from "./openapi";
+import { describesJsonBody } from "./openapi";
 
 const jsonMediaType = /^application\/([\w.-]+\+)?json$/i;
 
-const validationErrorOf = ({ issues }: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
-  new ValidationError(issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })));
+/** A Standard Schema issue (what zod reports, and what hono-openapi's validator hands its hook). */
+interface Issue {
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  readonly message: string;
+}
+
+const pathOf = (issue: Issue) => (issue.path ?? []).map((segment) => String(typeof segment === "object" ? segment.key : segment)).join(".");
+
+const validationErrorOf = ({ issues }: { issues: readonly Issue[] }) =>
+  new ValidationError(issues.map((issue) => ({ path: pathOf(issue), message: issue.message })));
 
 /** `value` checked by `schema`; a failure is the VALIDATION_FAILED every route answers, thrown to the root error handler. */
 export function validated<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
@@ -24,13 +32,10 @@ export function validated<Schema extends z.ZodType>(schema: Schema, value: unkno
  * handler.
  */
 export const validate = <Target extends keyof ValidationTargets, Schema extends z.ZodType>(target: Target, schema: Schema) =>
-  documentsRequest(
-    zValidator(target, schema, (result) => {
-      if (!result.success) throw validationErrorOf(result.error);
-    }),
-    target,
-    schema,
-  );
+  // hono-openapi's own validator: it validates and documents what it validates, in one middleware.
+  validator(target, schema, (result) => {
+    if (!result.success) throw validationErrorOf({ issues: result.error });
+  });
 
 /**
  * Validates a JSON body with `schema`; the handler reads it with `c.req.valid("json")`. Unlike
@@ -40,7 +45,7 @@ export const validate = <Target extends keyof ValidationTargets, Schema extends 
  * is what an endpoint with an optional body wants (and what makes an empty `POST /orders` a
  * field-by-field VALIDATION_FAILED rather than a parse error).
  */
-export const validJson = <Schema extends z.ZodType>(schema: Schema) => documentsRequest(readJson(schema), "json", schema);
+export const validJson = <Schema extends z.ZodType>(schema: Schema) => [describesJsonBody(schema), readJson(schema)] as const;
 
 const readJson = <Schema extends z.ZodType>(schema: Schema) =>
   createMiddleware<Env, string, { in: { json: z.input<Schema> }; out: { json: z.output<Schema> } }>(async (c, next) => {

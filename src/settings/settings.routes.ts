@@ -1,14 +1,9 @@
 import { Hono } from "hono";
-import { type SessionSettings, type SettingsPatch, sessionSettingsSchema, settingsPatchSchema } from "../modules/session-settings";
+import { sessionSettingsSchema, settingsPatchSchema } from "../modules/session-settings";
 import { docs } from "../platform/openapi";
 import { type SessionEnv, requireSession } from "../platform/session";
 import { validJson } from "../platform/validation";
-
-export interface SettingsService {
-  of(sessionId: string): SessionSettings;
-  /** Applies the patch and everything that follows from it (releasing held deliveries, telling open screens). */
-  change(sessionId: string, patch: SettingsPatch): SessionSettings;
-}
+import type { SettingsService } from "./settings.service";
 
 /** `GET /settings` → the session's settings; `PATCH /settings` with any subset → the new settings. */
 export function settingsRoutes(settings: SettingsService) {
@@ -28,7 +23,7 @@ export function settingsRoutes(settings: SettingsService) {
           "Any subset; an unknown key or an out-of-range value is a 400 and changes nothing. Each knob is read when a delivery is scheduled or run, so a change applies to orders already waiting.",
         answer: { description: "The new settings", schema: sessionSettingsSchema },
       }),
-      validJson(settingsPatchSchema),
+      ...validJson(settingsPatchSchema),
       (c) => c.json(settings.change(c.var.sessionId, c.req.valid("json"))),
     );
 }

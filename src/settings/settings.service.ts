@@ -1,9 +1,15 @@
 import type { Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
 import type { SessionChanges } from "../modules/module-deps";
-import type { SettingsPatch } from "../modules/session-settings";
-import type { SettingsService } from "./settings.routes";
+import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
 import type { SettingsStore } from "./settings.store";
+
+/** What the settings routes ask of the settings; the routes depend on this, not the other way round. */
+export interface SettingsService {
+  of(sessionId: string): SessionSettings;
+  /** Applies the patch and everything that follows from it (releasing held deliveries, telling open screens). */
+  change(sessionId: string, patch: SettingsPatch): SessionSettings;
+}
 
 /**
  * A settings change and what follows from it: step mode on holds what the session has

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { RateLimitedError } from "../platform/errors";
+import type { Timer } from "../platform/timer";
 
 /** Open overview streams at most (a teacher or two, a few tabs each). */
 export const TEACHER_STREAMS = 8;
@@ -17,20 +18,21 @@ interface Announcer {
  * session or the overview finished a computation, at most once a second: the overview page
  * re-fetches its table on it. No data about the sessions travels on the stream itself.
  */
-export function teacherStream(announcers: readonly Announcer[]) {
+export function teacherStream(announcers: readonly Announcer[], timer: Timer) {
   let open = 0;
   return (c: Context) => {
     if (open >= TEACHER_STREAMS) throw new RateLimitedError(`At most ${TEACHER_STREAMS} overview streams may be open`);
     open += 1;
     return streamSSE(c, async (stream) => {
-      let timer: ReturnType<typeof setTimeout> | null = null;
+      // The refresh waits on the injected timer, so a test fires it instead of waiting a second.
+      const refresh: { cancel: (() => void) | null } = { cancel: null };
       let closed = false;
       const changed = () => {
-        if (timer || closed) return;
-        timer = setTimeout(() => {
-          timer = null;
+        if (refresh.cancel || closed) return;
+        refresh.cancel = timer.after(TEACHER_REFRESH_MS, () => {
+          refresh.cancel = null;
           if (!closed) void stream.writeSSE({ event: "SESSIONS_CHANGED", data: "{}" }).catch(() => {});
-        }, TEACHER_REFRESH_MS);
+        });
       };
       const unlisten = announcers.map((announcer) => announcer.listen(changed));
       const keepAlive = setInterval(() => void stream.write(": keep-alive\n\n").catch(() => {}), 15_000);
@@ -40,7 +42,7 @@ export function teacherStream(announcers: readonly Announcer[]) {
         await aborted;
       } finally {
         closed = true;
-        if (timer) clearTimeout(timer);
+        refresh.cancel?.();
         clearInterval(keepAlive);
         for (const stop of unlisten) stop();
         open -= 1;

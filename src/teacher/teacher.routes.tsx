@@ -1,13 +1,14 @@
 import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { dashboardSecurityHeaders } from "../dashboard/security";
 import type { SessionChangeFeed } from "../live/session-changes";
 import type { SagaBus } from "../modules/events";
 import { clientAddress } from "../platform/client-address";
 import type { Clock } from "../platform/clock";
+import type { Timer } from "../platform/timer";
 import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
 import { FailureLimiter } from "../platform/failure-limit";
+import { htmlSecurityHeaders } from "../web/security";
 import type { OverviewCache } from "./overview-cache";
 import { teacherStream } from "./teacher-stream";
 import { SessionsTable, TeacherPage } from "./teacher.views";
@@ -34,7 +35,7 @@ const sameSecret = (given: string, secret: string) => {
  */
 export function teacherRoutes(
   token: string | null,
-  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock },
+  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock; timer: Timer },
 ) {
   const guesses = new FailureLimiter(sources.clock, TEACHER_TOKEN_LOCKOUT, TEACHER_CLIENTS_REMEMBERED);
   const onlyTheTeacher = createMiddleware(async (c, next) => {
@@ -56,8 +57,8 @@ export function teacherRoutes(
     <SessionsTable overview={await sources.overview.current()} now={sources.clock.now()} token={token} />
   );
   return new Hono()
-    .use(onlyTheTeacher, dashboardSecurityHeaders())
+    .use(onlyTheTeacher, htmlSecurityHeaders())
     .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
     .get("/sessions", async (c) => c.html(await table(token as string)))
-    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview]));
+    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview], sources.timer));
 }

@@ -1,5 +1,5 @@
 import type { Child } from "hono/jsx";
-import { Layout } from "../dashboard/views/layout";
+import { Layout } from "../web/layout";
 import type { OverviewRow } from "./overview";
 import type { OverviewSnapshot } from "./overview-cache";
 

@@ -17,7 +17,7 @@ let n = 0;
 const app = new Hono<SessionEnv>()
   .use(cors({ origin: "*", allowHeaders: ["Content-Type", SESSION_HEADER] }), bodyLimit({ maxSize: MAX_BODY_BYTES }))
   .get("/health", (c) => c.json({ status: "ok" }))
-  .post("/orders", requireSession(), validJson(placeOrderBodySchema), (c) => {
+  .post("/orders", requireSession(), ...validJson(placeOrderBodySchema), (c) => {
     const input = c.req.valid("json");
     const now = new Date().toISOString();
     n += 1;

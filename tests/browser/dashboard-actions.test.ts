@@ -7,6 +7,7 @@ import {
   statusOf,
   until,
   useServerAndBrowser,
+  watchHtmxRequest,
 } from "./harness";
 import { RESET_INVENTORY_WARNING } from "../../src/dashboard/views/inventory";
 
@@ -61,8 +62,15 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the order form", () 
         `order ${n + 1}'s timeline to end on ORDER_COMPLETED`,
       );
     }
-    // And it stays there: nothing older arrives afterwards.
-    await page.waitForTimeout(500);
+    // And it stays there: nothing older arrives afterwards. A later message on the stream makes
+    // the timeline refresh once more; once that refresh has ended, every earlier one has ended
+    // too (a newer refresh aborts the one in flight), so an older answer had its chance to land.
+    const refreshed = await watchHtmxRequest(page, "/dashboard/timeline", "SETTINGS_CHANGED");
+    const session = await sessionOf(page);
+    expect((await page.request.patch(`${env.server.baseUrl}/settings`, { headers: { "x-session-id": session }, data: {} })).status()).toBe(
+      200,
+    );
+    expect(await refreshed.ended()).toBe("swapped");
     expect(await page.locator("#timeline-panel [data-event-type]").last().getAttribute("data-event-type")).toBe("ORDER_COMPLETED");
     expect(await page.locator("#timeline-panel .waiting").count()).toBe(0);
     expect(seen.problems).toEqual([]);
@@ -87,11 +95,16 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: resetting inventory"
       const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]] });
       await page.locator(`#reservations-panel [data-column="PENDING"] [data-order-id="${orderId}"]`).waitFor({ timeout: 10_000 });
+      const issued: string[] = [];
+      page.on("request", (request) => issued.push(new URL(request.url()).pathname));
+      const reset = await watchHtmxRequest(page, "/dashboard/inventory/reset");
       await page.click("#inventory-panel button:has-text('Reset inventory')");
       await until(async () => seen.dialogs.length === 1, "the confirmation");
       expect(seen.dialogs[0]).toBe(`confirm: ${RESET_INVENTORY_WARNING}`);
-      // The harness declines every dialog: the reservation is still held.
-      await page.waitForTimeout(300);
+      // The harness declines every dialog. Once htmx has finished with the click, the request
+      // either went out or never will: it did not, and the reservation is still held.
+      expect(await reset.ended()).toBe("issuing");
+      expect(issued).not.toContain("/dashboard/inventory/reset");
       expect(await page.locator(`#reservations-panel [data-column="PENDING"] [data-order-id="${orderId}"]`).count()).toBe(1);
       expect(seen.problems).toEqual([]);
       await context.close();

@@ -128,6 +128,63 @@ export async function openFreshDashboard(browser: Browser, baseUrl: string) {
   return { context, page, seen, sessionId };
 }
 
+/**
+ * Watches the page for the end of the next htmx request to `url` (resolved against the page)
+ * begun once `after` arrives on the page's event stream (a message name), or at once. htmx fires
+ * `htmx:finally:request` whether the request was swapped in, refused by the browser or dropped
+ * (a declined hx-confirm), after any swap. `ended()` waits for it and answers htmx's status for
+ * the request ("swapped", "error: …", or "issuing" when it never went out): the positive signal a
+ * test waits for before it asserts that the request changed nothing.
+ */
+export async function watchHtmxRequest(page: Page, url: string, after?: string) {
+  const key = `${url} after ${after ?? "now"} #${Math.random()}`;
+  await page.evaluate(
+    ({ key, url, after }) => {
+      type Ctx = { status?: unknown; request: { action: string } };
+      const page = window as unknown as { htmxRequestsEnded?: Record<string, string> };
+      const ended = (page.htmxRequestsEnded ??= {});
+      const wanted = new URL(url, location.href);
+      const ctxOf = (event: Event) => (event as CustomEvent<{ ctx?: Ctx }>).detail?.ctx;
+      const isWanted = (ctx: Ctx) => {
+        const action = new URL(ctx.request.action, location.href);
+        return action.origin === wanted.origin && action.pathname === wanted.pathname;
+      };
+      let armed = after === undefined;
+      // In the capture phase, so it runs before htmx's own listener on #live begins the refresh.
+      if (after !== undefined) document.addEventListener(after, () => (armed = true), { capture: true, once: true });
+      const begun = new WeakSet<Ctx>();
+      // Both in the capture phase: the document hears them before a swap can detach the element.
+      document.addEventListener(
+        "htmx:config:request",
+        (event) => {
+          const ctx = ctxOf(event);
+          if (armed && ctx && isWanted(ctx)) begun.add(ctx);
+        },
+        { capture: true },
+      );
+      document.addEventListener(
+        "htmx:finally:request",
+        (event) => {
+          const ctx = ctxOf(event);
+          if (ctx && begun.has(ctx) && !(key in ended)) ended[key] = String(ctx.status);
+        },
+        { capture: true },
+      );
+    },
+    { key, url, after },
+  );
+  return {
+    ended: async (): Promise<string> => {
+      const status = await page.waitForFunction(
+        (key) => (window as unknown as { htmxRequestsEnded?: Record<string, string> }).htmxRequestsEnded?.[key],
+        key,
+        { timeout: UI_WAIT_MS },
+      );
+      return String(await status.jsonValue());
+    },
+  };
+}
+
 /** Polls until `probe` holds (every 25 ms, at most UI_WAIT_MS); the error names what never happened. */
 export async function until(probe: () => Promise<boolean>, what: string, timeoutMs = UI_WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,7 @@
 import type { DashboardView } from "../dashboard-data";
 import { LIVE_SOURCE_ID } from "../live";
 import { CurlBox } from "./curl-box";
-import { ALERT_REGION_ID } from "./error";
+import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { EventLogPanel } from "./event-log";
 import { BusPanel } from "./bus";
 import { InboxPanel } from "./inbox";
@@ -10,7 +10,7 @@ import { SagasPanel } from "./sagas";
 import { InvariantsPanel } from "./invariants";
 import { RacePanel } from "./race";
 import { InventoryPanel, StatsPanel } from "./inventory";
-import { Layout } from "./layout";
+import { Layout } from "../../web/layout";
 import { OrderForm } from "./order-form";
 import { OrdersPanel } from "./orders";
 import { PaymentsPanel } from "./payments";

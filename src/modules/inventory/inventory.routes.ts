@@ -68,7 +68,7 @@ export function inventoryRoutes(catalog: InventoryCatalog, reads: InventoryQueri
         answer: { description: "The catalog as it now is", schema: catalogAnswerSchema },
         errors: ["INVALID_STATE", "PAYLOAD_TOO_LARGE"],
       }),
-      validJson(seedBodySchema),
+      ...validJson(seedBodySchema),
       (c) => {
         const { products } = c.req.valid("json");
         return c.json({ message: "Inventory seeded successfully", products: catalog.seedCatalog(c.var.sessionId, products) });
@@ -83,7 +83,7 @@ export function inventoryRoutes(catalog: InventoryCatalog, reads: InventoryQueri
         answer: { description: "Each line's availability", schema: availabilitySchema },
         errors: ["PAYLOAD_TOO_LARGE"],
       }),
-      validJson(checkAvailabilityBodySchema),
+      ...validJson(checkAvailabilityBodySchema),
       (c) => c.json(reads.checkAvailability(c.var.sessionId, c.req.valid("json").items)),
     )
     .post(

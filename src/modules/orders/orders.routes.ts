@@ -33,7 +33,7 @@ export function ordersRoutes(deps: ModuleDeps, commands: OrdersCommands, reads: 
         ["IDEMPOTENCY_KEY_REUSED", "QUOTA_EXCEEDED", "PAYLOAD_TOO_LARGE"],
       ),
       validate("header", idempotencyHeaderSchema),
-      validJson(placeOrderBodySchema),
+      ...validJson(placeOrderBodySchema),
       async (c) => {
         const key = c.req.valid("header")["idempotency-key"];
         const input = c.req.valid("json");

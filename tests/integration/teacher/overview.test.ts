@@ -1,6 +1,9 @@
 import { describe, expect, test } from "bun:test";
 import { sseReader } from "../dashboard/sse-reader";
 import { createTestApp, type TestApp } from "../../support/test-app";
+import { ManualClock } from "../../../src/platform/clock";
+import { ManualTimer } from "../../../src/platform/timer";
+import { TEACHER_REFRESH_MS } from "../../../src/teacher/teacher-stream";
 
 const TOKEN = "teach-the-saga-2026";
 
@@ -69,22 +72,26 @@ describe("the teacher's overview (TEACHER_TOKEN)", () => {
   });
 
   test("the live stream says SESSIONS_CHANGED (at most once a second) when anything happens in any session", async () => {
-    const t = createTestApp({ teacherToken: TOKEN });
+    const clock = new ManualClock();
+    const timer = new ManualTimer(clock);
+    const t = createTestApp({ teacherToken: TOKEN, clock, timer });
     await classOf(t, 2);
     const abort = new AbortController();
     const response = await t.app.request(`/teacher/stream?token=${TOKEN}`, { signal: abort.signal });
     const messages = sseReader(response);
     expect((await messages.next())?.event).toBe("ready");
-    const started = Date.now();
+    const started = clock.now();
     for (let i = 0; i < 5; i += 1) {
       await t.request("POST", "/orders", {
         session: "attendee-01",
         body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },
       });
     }
-    const changed = await messages.next();
-    expect(changed?.event).toBe("SESSIONS_CHANGED");
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    // Five orders, one refresh: due a second after the first of them.
+    expect(timer.nextAt()).toBe(started + TEACHER_REFRESH_MS);
+    expect(timer.fireNext()).toBe(true);
+    expect(timer.nextAt()).toBeNull();
+    expect((await messages.next())?.event).toBe("SESSIONS_CHANGED");
     abort.abort();
   });
 });

@@ -1,4 +1,4 @@
-import type { ErrorBody } from "../../platform/errors";
+import type { ErrorBody } from "../platform/errors";
 
 /** Where an htmx request's error is shown: a region of the page, replaced out of band. */
 export const ALERT_REGION_ID = "dashboard-alert";

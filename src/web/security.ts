@@ -17,8 +17,8 @@ export const contentSecurityPolicy = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Set on every dashboard HTML answer (the page and each fragment). */
-export const dashboardSecurityHeaders = () =>
+/** Set on every HTML answer of the dashboard and the teacher's overview (each page and fragment). */
+export const htmlSecurityHeaders = () =>
   createMiddleware(async (c, next) => {
     await next();
     c.header("content-security-policy", contentSecurityPolicy);
