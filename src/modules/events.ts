@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Bus } from "../bus/bus";
 import type { EventDraft, EventOf, EventPayloadBase } from "../bus/event";
-import type { AnyReaction, Reaction, ReactionContext } from "../bus/reaction";
+import { type AnyReaction, type Reaction, type ReactionContext, type ReactionSteps, reactionOf } from "../bus/reaction";
 import { inventoryEvents } from "./inventory/inventory.events";
 import { orderEvents } from "./orders/orders.events";
 import { paymentEvents } from "./payments/payments.events";
@@ -24,6 +24,10 @@ export type SagaBus = Bus<SagaPayload>;
 export type SagaReaction<T extends SagaEventType> = Reaction<SagaPayload, T>;
 export type AnySagaReaction = AnyReaction<SagaPayload>;
 export type SagaReactionContext = ReactionContext<SagaPayload>;
+
+/** `reactionOf` for saga events: the event type, state and outcomes are inferred from the steps. */
+export const sagaReaction = <T extends SagaEventType, S, O>(steps: ReactionSteps<SagaPayload, T, S, O>): SagaReaction<T> =>
+  reactionOf(steps);
 
 /** The bus's reads are parsed against the union, never cast. */
 export const parseSagaPayload = (payload: EventPayloadBase): SagaPayload => sagaEventSchema.parse(payload);

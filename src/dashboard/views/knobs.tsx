@@ -1,4 +1,4 @@
-import { type SessionSettings, knobRanges } from "../../modules/session-settings";
+import { type SessionSettings, knobRanges, rateRange } from "../../modules/session-settings";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
@@ -57,7 +57,14 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
         {rates.map(([name, label, title]) => (
           <label class="knob" data-knob={name} title={title}>
             <span class="knob-label">{label}</span>
-            <input type="range" name={name} min="0" max="1" step="0.05" value={String(settings[name])} />
+            <input
+              type="range"
+              name={name}
+              min={String(rateRange.min)}
+              max={String(rateRange.max)}
+              step="0.05"
+              value={String(settings[name])}
+            />
             <output class="knob-value" data-percent-of={name}>
               {percent(settings[name])}
             </output>
