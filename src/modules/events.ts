@@ -45,6 +45,8 @@ const eventEnvelopeSchema = z.object({
   causationId: z.string().nullable().describe("The id of the event this one reacted to; null for ORDER_CREATED and a request's own events"),
   timestamp: z.iso.datetime(),
 });
+// zod 4's union takes any array of schemas, so the mapped options need no non-empty tuple. A
+// plain union (not discriminated) keeps the published document's `anyOf` as it is.
 export const sagaEventJsonSchema = z
-  .union(sagaEventSchema.options.map((payload) => eventEnvelopeSchema.extend(payload.shape)) as unknown as [z.ZodObject, ...z.ZodObject[]])
+  .union(sagaEventSchema.options.map((payload) => eventEnvelopeSchema.extend(payload.shape)))
   .meta({ id: "Event" });
