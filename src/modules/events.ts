@@ -17,6 +17,9 @@ export type SagaPayload = z.infer<typeof sagaEventSchema>;
 export type SagaEventType = SagaPayload["type"];
 export const sagaEventTypes: readonly SagaEventType[] = sagaEventSchema.options.map((o) => o.shape.type.value);
 
+/** The events that end a saga: after one of them, the order is final and nothing more is opened for it. */
+export const sagaEndings: readonly SagaEventType[] = ["ORDER_COMPLETED", "ORDER_CANCELLED"];
+
 /** A committed saga event, narrowed to `T` when given. */
 export type SagaEvent<T extends SagaEventType = SagaEventType> = EventOf<SagaPayload, T>;
 export type SagaEventDraft = EventDraft<SagaPayload>;

@@ -1,4 +1,4 @@
-import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
+import { type SagaEvent, type SagaReactionContext, sagaEndings, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import { demoDelay } from "../session-settings";
 import {
@@ -27,7 +27,7 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
     random: deps.random,
     failureRate: deps.settings.of(sessionId).paymentFailureRate,
     newPaymentId,
-    sagaIsOver: () => deps.bus.queries.orderHasEventOf(sessionId, orderId, ["ORDER_COMPLETED", "ORDER_CANCELLED"]),
+    sagaIsOver: () => deps.bus.queries.orderHasEventOf(sessionId, orderId, sagaEndings),
   });
 
   function apply({ sessionId, orderId }: SagaEvent, outcome: PaymentOutcome, { now, emit }: SagaReactionContext): undefined {
