@@ -1,4 +1,5 @@
 /** What became of one attempt to deliver an event to a reaction. */
+import { orderKey } from "../platform/session";
 /** What became of one delivery attempt (the delivery log's, the metrics' and the API's words). */
 export const deliveryOutcomes = ["applied", "duplicate_ignored", "failed", "dead_lettered"] as const;
 export type DeliveryOutcome = (typeof deliveryOutcomes)[number];
@@ -152,5 +153,3 @@ export class DeliveryLog {
     this.totalBytes += bytes;
   }
 }
-
-const orderKey = (sessionId: string, orderId: string) => `${sessionId}\n${orderId}`;

@@ -1,4 +1,5 @@
 import type { Bus } from "./bus";
+import { orderKey } from "../platform/session";
 import type { BusEvent, EventPayloadBase } from "./event";
 
 /** Upper bound on concurrent long polls per process; past it a wait ends at once. */
@@ -85,5 +86,3 @@ export class EventWaiters<P extends EventPayloadBase> {
     }
   }
 }
-
-const orderKey = (sessionId: string, orderId: string) => `${sessionId}\n${orderId}`;

@@ -83,8 +83,6 @@ export interface InvariantOptions {
   historyCut?: ReadonlySet<string>;
 }
 
-export { orderKey };
-
 /** The whole check at once, without giving way: for tests, and callers that are not serving requests. */
 export function checkInvariants(sources: AuditSources, options: InvariantOptions = {}): ConsistencyReport {
   const slices = invariantSlices(sources, options);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Bus } from "../bus/bus";
 import type { EventDraft, EventOf, EventPayloadBase } from "../bus/event";
-import type { AnyReaction, Reaction, ReactionContext } from "../bus/reaction";
+import { type AnyReaction, type Reaction, type ReactionContext, type ReactionSteps, reactionOf } from "../bus/reaction";
 import { inventoryEvents } from "./inventory/inventory.events";
 import { orderEvents } from "./orders/orders.events";
 import { paymentEvents } from "./payments/payments.events";
@@ -17,6 +17,9 @@ export type SagaPayload = z.infer<typeof sagaEventSchema>;
 export type SagaEventType = SagaPayload["type"];
 export const sagaEventTypes: readonly SagaEventType[] = sagaEventSchema.options.map((o) => o.shape.type.value);
 
+/** The events that end a saga: after one of them, the order is final and nothing more is opened for it. */
+export const sagaEndings: readonly SagaEventType[] = ["ORDER_COMPLETED", "ORDER_CANCELLED"];
+
 /** A committed saga event, narrowed to `T` when given. */
 export type SagaEvent<T extends SagaEventType = SagaEventType> = EventOf<SagaPayload, T>;
 export type SagaEventDraft = EventDraft<SagaPayload>;
@@ -24,6 +27,10 @@ export type SagaBus = Bus<SagaPayload>;
 export type SagaReaction<T extends SagaEventType> = Reaction<SagaPayload, T>;
 export type AnySagaReaction = AnyReaction<SagaPayload>;
 export type SagaReactionContext = ReactionContext<SagaPayload>;
+
+/** `reactionOf` for saga events: the event type, state and outcomes are inferred from the steps. */
+export const sagaReaction = <T extends SagaEventType, S, O>(steps: ReactionSteps<SagaPayload, T, S, O>): SagaReaction<T> =>
+  reactionOf(steps);
 
 /** The bus's reads are parsed against the union, never cast. */
 export const parseSagaPayload = (payload: EventPayloadBase): SagaPayload => sagaEventSchema.parse(payload);
@@ -41,6 +48,8 @@ const eventEnvelopeSchema = z.object({
   causationId: z.string().nullable().describe("The id of the event this one reacted to; null for ORDER_CREATED and a request's own events"),
   timestamp: z.iso.datetime(),
 });
+// zod 4's union takes any array of schemas, so the mapped options need no non-empty tuple. A
+// plain union (not discriminated) keeps the published document's `anyOf` as it is.
 export const sagaEventJsonSchema = z
-  .union(sagaEventSchema.options.map((payload) => eventEnvelopeSchema.extend(payload.shape)) as unknown as [z.ZodObject, ...z.ZodObject[]])
+  .union(sagaEventSchema.options.map((payload) => eventEnvelopeSchema.extend(payload.shape)))
   .meta({ id: "Event" });

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { demoDelayMsSchema, demoDelayRange } from "../platform/config";
 
-/** A chance, from never (0) to always (1). */
-const rate = z.number().min(0).max(1);
+/** A chance, from never (0) to always (1): the schema below checks it, the dashboard's sliders offer it. */
+export const rateRange = { min: 0, max: 1 } as const;
+const rate = z.number().min(rateRange.min).max(rateRange.max);
 
 /**
  * The range of each knob measured in ms, written once: the schema below checks it, and the
@@ -57,3 +58,12 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export interface SettingsReader {
   of(sessionId: string): SessionSettings;
 }
+
+/**
+ * A demo delay as a delivery's delay, read when the delivery is scheduled: none for an order
+ * placed with `skipDemoDelays` (tests and the bench), else the session's knob.
+ */
+export const demoDelay =
+  (settings: SettingsReader, knob: "inventoryDelayMs" | "paymentDelayMs") =>
+  (event: { sessionId: string; data: { skipDemoDelays: boolean } }): number =>
+    event.data.skipDemoDelays ? 0 : settings.of(event.sessionId)[knob];

@@ -41,6 +41,28 @@ describe("the generic reaction shell", () => {
     expect(applied).toEqual(["first:20", "followUp", "second"]);
     expect(reaction.delayMs).toBeUndefined();
   });
+  test("a delay is the steps' own, and apply writes through the delivery's context", () => {
+    const reaction = reactionOf<Payload, "A", null, Payload>({
+      name: "m.r",
+      on: "A",
+      delayMs: (event) => event.data.n * 100,
+      load: () => null,
+      decide: () => [{ type: "B", data: { s: "caused" } }],
+      apply: (_event, outcome, ctx): undefined => {
+        ctx.emit(outcome);
+      },
+    });
+    const emitted: Payload[] = [];
+    reaction.handle(eventA, {
+      ...context(),
+      emit: (payload) => {
+        emitted.push(payload);
+        return eventB;
+      },
+    });
+    expect(reaction.delayMs?.(eventA)).toBe(200);
+    expect(emitted).toEqual([{ type: "B", data: { s: "caused" } }]);
+  });
 });
 
 describe("subscriptions", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { SagaEvent } from "../../src/modules/events";
-import { messageFor, recipientFor } from "../../src/modules/notifications/notifications.decide";
+import { messageFor, notificationFor, recipientFor } from "../../src/modules/notifications/notifications.decide";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 
 const spec = decisionSpec((event: SagaEvent, _customer: "any customer") => [messageFor(event)]);
@@ -86,5 +86,25 @@ describe("notifications: who is told", () => {
     expect(recipientFor(sagaEvent("ORDER_COMPLETED", { totalCents: 1 }), () => "u-1")).toBe("u-1");
     expect(recipientFor(sagaEvent("ORDER_COMPLETED", { totalCents: 1 }), () => undefined)).toBe("the customer");
     expect(recipientFor(created(null), () => undefined)).toBe("the customer");
+  });
+});
+
+describe("notifications: what one event records", () => {
+  const notify = decisionSpec(notificationFor);
+  test("a message goes to the recipient the first message remembered", () => {
+    notify
+      .given(() => "u-1")
+      .when(sagaEvent("ORDER_COMPLETED", { totalCents: 1250 }))
+      .then([
+        { recipient: "u-1", message: { kind: "confirmed", subject: "Order confirmed", body: "Your order is confirmed: $12.50 charged." } },
+      ]);
+  });
+  test("an event that tells nothing records nothing, and never asks who the customer is", () => {
+    let asked = 0;
+    notify
+      .given(() => `${++asked}`)
+      .when(sagaEvent("ORDER_CANCELLATION_REQUESTED", { cancellationSource: "customer", reason: "why" }))
+      .then([]);
+    expect(asked).toBe(0);
   });
 });

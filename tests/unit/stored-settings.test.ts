@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import type { SessionSettings } from "../../src/modules/session-settings";
+import { type SessionSettings, demoDelay } from "../../src/modules/session-settings";
 import { readStoredSettings } from "../../src/settings/settings.store";
 
 const defaults: SessionSettings = {
@@ -40,5 +40,19 @@ describe("stored settings, read knob by knob", () => {
     expect(read("garbage").settings).toEqual(defaults);
     expect(read(null).settings).toEqual(defaults);
     expect(read({ warpSpeed: 9 }).settings).toEqual(defaults);
+  });
+});
+
+describe("a demo delay as a delivery's delay", () => {
+  const settings = { of: () => defaults };
+  const inventory = demoDelay(settings, "inventoryDelayMs");
+  const payment = demoDelay(settings, "paymentDelayMs");
+  test("is the session's knob for an order that keeps the demo delays", () => {
+    const event = { sessionId: "s", data: { skipDemoDelays: false } };
+    expect([inventory(event), payment(event)]).toEqual([3_000, 5_000]);
+  });
+  test("is none for an order placed with skipDemoDelays", () => {
+    const event = { sessionId: "s", data: { skipDemoDelays: true } };
+    expect([inventory(event), payment(event)]).toEqual([0, 0]);
   });
 });

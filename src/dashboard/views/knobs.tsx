@@ -1,13 +1,32 @@
-import { type SessionSettings, knobRanges } from "../../modules/session-settings";
+import { type SessionSettings, knobRanges, rateRange } from "../../modules/session-settings";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
-type DelayKnob = "inventoryDelayMs" | "paymentDelayMs";
+type MsKnob = keyof typeof knobRanges;
 type RateKnob = "inventoryFailureRate" | "paymentFailureRate" | "duplicateDeliveryRate" | "reactionFaultRate";
 
-const delays: [DelayKnob, string, string][] = [
-  ["inventoryDelayMs", "Inventory delay", "How long inventory waits before reserving (ms)"],
-  ["paymentDelayMs", "Payment delay", "How long payments waits before charging (ms)"],
+/** A knob measured in ms: its input offers the range the settings schema checks (knobRanges). */
+type MsKnobSpec = { name: MsKnob; label: string; title: string; step: number; placeholder?: string };
+
+const delays: MsKnobSpec[] = [
+  { name: "inventoryDelayMs", label: "Inventory delay", title: "How long inventory waits before reserving (ms)", step: 100 },
+  { name: "paymentDelayMs", label: "Payment delay", title: "How long payments waits before charging (ms)", step: 100 },
+];
+
+const deadlines: MsKnobSpec[] = [
+  {
+    name: "reservationTtlMs",
+    label: "Reservation expires after",
+    title: "A PENDING reservation older than this is released as expired (empty: never)",
+    step: 1000,
+    placeholder: "never",
+  },
+  {
+    name: "orderTimeoutMs",
+    label: "Order times out after",
+    title: "An order not final after this is cancelled (timeout), with its compensation",
+    step: 1000,
+  },
 ];
 
 const rates: [RateKnob, string, string][] = [
@@ -22,6 +41,26 @@ const rates: [RateKnob, string, string][] = [
 ];
 
 export const percent = (rate: number) => `${Math.round(rate * 100)}%`;
+
+/** One ms knob; a null setting (a reservation that never expires) shows as empty, with its placeholder. */
+function MsKnobInput({ spec: { name, label, title, step, placeholder }, value }: { spec: MsKnobSpec; value: number | null }) {
+  return (
+    <label class="knob" data-knob={name} title={title}>
+      <span class="knob-label">{label}</span>
+      <input
+        type="number"
+        name={name}
+        min={String(knobRanges[name].min)}
+        max={String(knobRanges[name].max)}
+        step={String(step)}
+        inputmode="numeric"
+        placeholder={placeholder}
+        value={value === null ? "" : String(value)}
+      />
+      <span class="knob-unit muted">ms</span>
+    </label>
+  );
+}
 
 /**
  * The teacher's knobs (`GET`/`PATCH /settings`), changed in place: every change posts the
@@ -39,61 +78,28 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
       hint="This session's settings. Failure rates apply to orders that leave a behaviour “per the knobs”; every change applies to the next delivery."
     >
       <form id="knobs-form" class="knobs" hx-post="/dashboard/knobs" hx-trigger="change" hx-target="#knobs-panel" hx-swap="outerHTML">
-        {delays.map(([name, label, title]) => (
-          <label class="knob" data-knob={name} title={title}>
-            <span class="knob-label">{label}</span>
-            <input
-              type="number"
-              name={name}
-              min={String(knobRanges[name].min)}
-              max={String(knobRanges[name].max)}
-              step="100"
-              inputmode="numeric"
-              value={String(settings[name])}
-            />
-            <span class="knob-unit muted">ms</span>
-          </label>
+        {delays.map((spec) => (
+          <MsKnobInput spec={spec} value={settings[spec.name]} />
         ))}
         {rates.map(([name, label, title]) => (
           <label class="knob" data-knob={name} title={title}>
             <span class="knob-label">{label}</span>
-            <input type="range" name={name} min="0" max="1" step="0.05" value={String(settings[name])} />
+            <input
+              type="range"
+              name={name}
+              min={String(rateRange.min)}
+              max={String(rateRange.max)}
+              step="0.05"
+              value={String(settings[name])}
+            />
             <output class="knob-value" data-percent-of={name}>
               {percent(settings[name])}
             </output>
           </label>
         ))}
-        <label
-          class="knob"
-          data-knob="reservationTtlMs"
-          title="A PENDING reservation older than this is released as expired (empty: never)"
-        >
-          <span class="knob-label">Reservation expires after</span>
-          <input
-            type="number"
-            name="reservationTtlMs"
-            min={String(knobRanges.reservationTtlMs.min)}
-            max={String(knobRanges.reservationTtlMs.max)}
-            step="1000"
-            inputmode="numeric"
-            placeholder="never"
-            value={settings.reservationTtlMs === null ? "" : String(settings.reservationTtlMs)}
-          />
-          <span class="knob-unit muted">ms</span>
-        </label>
-        <label class="knob" data-knob="orderTimeoutMs" title="An order not final after this is cancelled (timeout), with its compensation">
-          <span class="knob-label">Order times out after</span>
-          <input
-            type="number"
-            name="orderTimeoutMs"
-            min={String(knobRanges.orderTimeoutMs.min)}
-            max={String(knobRanges.orderTimeoutMs.max)}
-            step="1000"
-            inputmode="numeric"
-            value={String(settings.orderTimeoutMs)}
-          />
-          <span class="knob-unit muted">ms</span>
-        </label>
+        {deadlines.map((spec) => (
+          <MsKnobInput spec={spec} value={settings[spec.name]} />
+        ))}
         <label class="knob check" data-knob="stepMode" title="Hold every delivery of this session until it is stepped from the bus panel">
           <input type="checkbox" name="stepMode" value="on" checked={settings.stepMode} />
           <span class="knob-label">Step mode</span>

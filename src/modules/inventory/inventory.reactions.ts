@@ -1,8 +1,8 @@
-import type { SagaEvent, SagaEventType, SagaReaction, SagaReactionContext } from "../events";
+import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import { demoDelay } from "../session-settings";
 import {
   type InventoryOutcome,
-  type ReservationState,
   onCancellationRequested,
   onOrderCancelled,
   onOrderCreated,
@@ -15,77 +15,73 @@ import type { InventoryStore } from "./inventory.store";
 import { msUntilExpiry, reservationExpiresAt, reservationIdOf } from "./reservation-rules";
 
 /**
- * Inventory's reactions: each loads what its decision needs, asks a pure decision
- * (inventory.decide.ts) and carries out what it answers. A duplicate delivery never reaches
- * them (the relay recognises it by its cursor and schedule), so they hold no duplicate checks of their own.
+ * Inventory's reactions, each a pure decision (inventory.decide.ts) on the order's
+ * reservation. A duplicate delivery never reaches them (the relay recognises it by its cursor
+ * and schedule), so they hold no duplicate checks of their own.
  */
 export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
-  function carryOut(event: SagaEvent, outcomes: InventoryOutcome[], { now, emit }: SagaReactionContext): void {
-    for (const outcome of outcomes) {
-      switch (outcome.type) {
-        case "ignore":
-          break;
-        case "reserve": {
-          // The session's reservationTtlMs when the stock is reserved decides when it expires.
-          const expiresAt = reservationExpiresAt(now, deps.settings.of(event.sessionId).reservationTtlMs);
-          const attempt = store.reserveStock(event.sessionId, event.orderId, outcome.lines, now, expiresAt);
-          carryOut(event, onReservationAttempted(attempt, outcome.forPayment), { now, emit });
-          break;
-        }
-        case "settle":
-          store.settleReservation(event.sessionId, outcome, now);
-          break;
-        case "restock":
-          store.restockReservation(event.sessionId, outcome.reservationId, outcome.lines, now);
-          break;
-        case "closeUnreserved":
-          store.closeUnreserved(event.sessionId, event.orderId, outcome, now);
-          break;
-        case "emit":
-          emit(outcome.event);
-          break;
+  const load = (event: SagaEvent) => store.reservationState(event.sessionId, event.orderId);
+
+  /**
+   * Writes one outcome. Reserving is the one step whose result only the database gives (one
+   * conditional UPDATE per product): what to announce is decided from it, as a follow-up.
+   */
+  function apply(event: SagaEvent, outcome: InventoryOutcome, { now, emit }: SagaReactionContext): InventoryOutcome[] | undefined {
+    switch (outcome.type) {
+      case "ignore":
+        break;
+      case "reserve": {
+        // The session's reservationTtlMs when the stock is reserved decides when it expires.
+        const expiresAt = reservationExpiresAt(now, deps.settings.of(event.sessionId).reservationTtlMs);
+        const attempt = store.reserveStock(event.sessionId, event.orderId, outcome.lines, now, expiresAt);
+        return onReservationAttempted(attempt, outcome.forPayment);
       }
+      case "settle":
+        store.settleReservation(event.sessionId, outcome, now);
+        break;
+      case "restock":
+        store.restockReservation(event.sessionId, outcome.reservationId, outcome.lines, now);
+        break;
+      case "closeUnreserved":
+        store.closeUnreserved(event.sessionId, event.orderId, outcome, now);
+        break;
+      case "emit":
+        emit(outcome.event);
+        break;
     }
+    return undefined;
   }
-
-  /** A reaction that decides on the order's reservation. */
-  function onReservation<T extends SagaEventType>(
-    name: string,
-    on: T,
-    decide: (event: SagaEvent<T>, reservation: ReservationState) => InventoryOutcome[],
-    delayMs?: (event: SagaEvent<T>) => number | null,
-  ): SagaReaction<T> {
-    return {
-      name: `inventory.${name}`,
-      on,
-      delayMs,
-      handle: (event, ctx) => carryOut(event, decide(event, store.reservationState(event.sessionId, event.orderId)), ctx),
-    };
-  }
-
-  const reserveStockWhenOrderCreated = onReservation(
-    "reserveStockWhenOrderCreated",
-    "ORDER_CREATED",
-    (event, reservation) => {
-      const failureRate = deps.settings.of(event.sessionId).inventoryFailureRate;
-      return onOrderCreated(event, reservation, { random: deps.random, failureRate });
-    },
-    (event) => (event.data.skipDemoDelays ? 0 : deps.settings.of(event.sessionId).inventoryDelayMs),
-  );
 
   const newReservationId = () => reservationIdOf(deps.ids.uuid());
 
   return [
-    reserveStockWhenOrderCreated,
-    onReservation("confirmReservationWhenPaid", "PAYMENT_SUCCESS", onPaymentSucceeded),
-    onReservation("releaseReservationWhenPaymentFailed", "PAYMENT_FAILED", onPaymentFailed),
-    onReservation("releaseReservationWhenOrderCancelled", "ORDER_CANCELLED", onOrderCancelled),
-    onReservation("returnStockWhenCancellationRequested", "ORDER_CANCELLATION_REQUESTED", (event, reservation) =>
-      onCancellationRequested(event, reservation, { newReservationId }),
-    ),
+    sagaReaction({
+      name: "inventory.reserveStockWhenOrderCreated",
+      on: "ORDER_CREATED",
+      delayMs: demoDelay(deps.settings, "inventoryDelayMs"),
+      load,
+      decide: (event, reservation) =>
+        onOrderCreated(event, reservation, { random: deps.random, failureRate: deps.settings.of(event.sessionId).inventoryFailureRate }),
+      apply,
+    }),
+    sagaReaction({ name: "inventory.confirmReservationWhenPaid", on: "PAYMENT_SUCCESS", load, decide: onPaymentSucceeded, apply }),
+    sagaReaction({ name: "inventory.releaseReservationWhenPaymentFailed", on: "PAYMENT_FAILED", load, decide: onPaymentFailed, apply }),
+    sagaReaction({ name: "inventory.releaseReservationWhenOrderCancelled", on: "ORDER_CANCELLED", load, decide: onOrderCancelled, apply }),
+    sagaReaction({
+      name: "inventory.returnStockWhenCancellationRequested",
+      on: "ORDER_CANCELLATION_REQUESTED",
+      load,
+      decide: (event, reservation) => onCancellationRequested(event, reservation, { newReservationId }),
+      apply,
+    }),
     // Expiry is a due time in the relay's schedule, never a timer: the reservation says when.
-    onReservation("releaseReservationWhenExpired", "INVENTORY_RESERVED", onReservationExpired, ({ data, timestamp }) =>
-      msUntilExpiry(data.expiresAt, timestamp),
-    ),
+    sagaReaction({
+      name: "inventory.releaseReservationWhenExpired",
+      on: "INVENTORY_RESERVED",
+      delayMs: ({ data, timestamp }) => msUntilExpiry(data.expiresAt, timestamp),
+      load,
+      decide: onReservationExpired,
+      apply,
+    }),
   ];
 }

@@ -46,3 +46,15 @@ export function recipientFor(event: SagaEvent, remembered: () => string | null |
   const placedBy = event.type === "ORDER_CREATED" ? event.data.userId : undefined;
   return placedBy ?? remembered() ?? "the customer";
 }
+
+/** A message to record, and whom it is for. */
+export type Notification = { recipient: string; message: Message };
+
+/**
+ * What one event tells the customer: nothing, or one notification. `remembered` is the
+ * recipient the order's first message recorded, asked only for a message that needs it.
+ */
+export function notificationFor(event: SagaEvent, remembered: () => string | null | undefined): Notification[] {
+  const message = messageFor(event);
+  return message ? [{ recipient: recipientFor(event, remembered), message }] : [];
+}

@@ -1,5 +1,5 @@
-import type { SagaEvent, SagaEventType, SagaReaction } from "../events";
-import { messageFor, recipientFor } from "./notifications.decide";
+import { type SagaEvent, type SagaEventType, type SagaReaction, sagaReaction } from "../events";
+import { notificationFor } from "./notifications.decide";
 import type { NotificationsService } from "./notifications.service";
 
 /** The saga events a customer hears of. */
@@ -8,16 +8,20 @@ const told: SagaEventType[] = ["ORDER_CREATED", "ORDER_COMPLETED", "ORDER_CANCEL
 /**
  * One reaction per event type, each a fan-out subscriber: the other modules neither know nor
  * wait for it. The recipient is the order's userId, which only ORDER_CREATED carries, so the
- * first message remembers it for the later ones.
+ * first message remembers it for the later ones: loaded lazily, as only those ask for it.
  */
 export function notificationReactions(service: NotificationsService): SagaReaction<SagaEventType>[] {
-  const notify = (event: SagaEvent, now: number) => {
-    const message = messageFor(event);
-    if (!message) return;
-    const recipient = recipientFor(event, () => service.recipientOf(event.sessionId, event.orderId));
-    service.record(event.sessionId, event.orderId, event.id, recipient, message, now);
-  };
-  return told.map((on) => ({ name: `notifications.notifyOn${pascal(on)}`, on, handle: (event, { now }) => notify(event, now) }));
+  return told.map((on) =>
+    sagaReaction({
+      name: `notifications.notifyOn${pascal(on)}`,
+      on,
+      load: (event: SagaEvent) => () => service.recipientOf(event.sessionId, event.orderId),
+      decide: notificationFor,
+      apply: (event, { recipient, message }, { now }): undefined => {
+        service.record(event.sessionId, event.orderId, event.id, recipient, message, now);
+      },
+    }),
+  );
 }
 
 /** `ORDER_COMPLETED` → `OrderCompleted`. */

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { NotFoundError } from "../../platform/errors";
 import { pastPosition } from "../../platform/paging";
+import { sagaEndings } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import { isFinal } from "./order-status";
 import { type OrderJson, orderToJson } from "./orders.schemas";
@@ -121,7 +122,7 @@ export function ordersQueries(deps: ModuleDeps, statements: OrdersStatements) {
     /** `GET /orders/:id?wait=ms`: the order once it is COMPLETED or CANCELLED, or as it is after `waitMs`. */
     async waitForOrderToSettle(order: OrderJson, waitMs: number, signal: AbortSignal): Promise<OrderJson> {
       if (isFinal(order.status)) return order;
-      await deps.waiters.waitForOrder(order.sessionId, order.id, ["ORDER_COMPLETED", "ORDER_CANCELLED"], waitMs, signal);
+      await deps.waiters.waitForOrder(order.sessionId, order.id, sagaEndings, waitMs, signal);
       return getOrder(order.sessionId, order.id);
     },
 

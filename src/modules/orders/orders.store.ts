@@ -16,41 +16,44 @@ export function ordersStore(statements: OrdersStatements) {
   };
 
   /**
-   * Writes what a decision answered. A refusal only matters to a caller who asked (the API);
+   * Writes one outcome of a decision. A refusal only matters to a caller who asked (the API);
    * to a reaction it is nothing to do.
    */
-  function carryOut(
+  function apply(
     sessionId: string,
     orderId: string,
-    outcomes: OrderOutcome[],
+    outcome: OrderOutcome,
     { now, emit }: Pick<SagaReactionContext, "now" | "emit">,
-  ) {
+  ): undefined {
     const key = { sessionId, orderId };
-    for (const outcome of outcomes) {
-      switch (outcome.type) {
-        case "ignore":
-        case "refuse":
-          break;
-        case "markProcessing":
-          expectMoved(statements.moveToProcessing.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "PROCESSING");
-          break;
-        case "complete":
-          expectMoved(statements.moveToCompleted.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "COMPLETED");
-          break;
-        case "cancel":
-          expectMoved(statements.moveToCancelled.get({ ...key, ...outcome, now }), orderId, "CANCELLED");
-          break;
-        case "requestCancellation":
-          expectMoved(statements.requestCancellation.get({ ...key, source: outcome.source, now }), orderId, "cancellation requested");
-          break;
-        case "emit":
-          emit(outcome.event);
-          break;
-      }
+    switch (outcome.type) {
+      case "ignore":
+      case "refuse":
+        break;
+      case "markProcessing":
+        expectMoved(statements.moveToProcessing.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "PROCESSING");
+        break;
+      case "complete":
+        expectMoved(statements.moveToCompleted.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "COMPLETED");
+        break;
+      case "cancel":
+        expectMoved(statements.moveToCancelled.get({ ...key, ...outcome, now }), orderId, "CANCELLED");
+        break;
+      case "requestCancellation":
+        expectMoved(statements.requestCancellation.get({ ...key, source: outcome.source, now }), orderId, "cancellation requested");
+        break;
+      case "emit":
+        emit(outcome.event);
+        break;
     }
   }
 
-  return { stateOf, carryOut };
+  /** Writes every outcome of a decision the API asked for (the reactions' shell applies theirs one by one). */
+  function carryOut(sessionId: string, orderId: string, outcomes: OrderOutcome[], ctx: Pick<SagaReactionContext, "now" | "emit">) {
+    for (const outcome of outcomes) apply(sessionId, orderId, outcome, ctx);
+  }
+
+  return { stateOf, apply, carryOut };
 }
 export type OrdersStore = ReturnType<typeof ordersStore>;
 

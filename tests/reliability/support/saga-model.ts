@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { type Violation, orderKey } from "../../../src/consistency/invariants";
+import { type Violation } from "../../../src/consistency/invariants";
+import { orderKey } from "../../../src/platform/session";
 import { defaultCatalog } from "../../../src/modules/inventory/catalog";
 import type { CrashableApp } from "./crashable-app";
 
