@@ -6,7 +6,6 @@
  */
 import { join } from "node:path";
 import {
-  UI_WAIT_MS,
   chromiumAvailable,
   chromiumPath,
   launchBrowser,
@@ -16,6 +15,7 @@ import {
   placeOrderThroughForm,
   reservationCard,
   startServer,
+  UI_WAIT_MS,
   waitForAttribute,
 } from "../tests/browser/harness";
 

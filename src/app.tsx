@@ -3,10 +3,10 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { CLIENT_CLOSED_REQUEST, isClientGone } from "./platform/client-gone";
+import { AppError, internalErrorBody, MalformedJsonError, PayloadTooLargeError, RouteNotFoundError } from "./platform/errors";
 import { docs } from "./platform/openapi";
 import { ErrorFragment } from "./web/error-fragment";
-import { CLIENT_CLOSED_REQUEST, isClientGone } from "./platform/client-gone";
-import { AppError, MalformedJsonError, PayloadTooLargeError, RouteNotFoundError, internalErrorBody } from "./platform/errors";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

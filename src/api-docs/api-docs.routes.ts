@@ -2,8 +2,8 @@ import type { Hono } from "hono";
 import { Hono as Router } from "hono";
 import { generateSpecs } from "hono-openapi";
 import type { OpenAPIV3_1 } from "openapi-types";
-import { contentSecurityPolicy } from "../web/security";
 import { docs, documentation, validationErrorAnswer } from "../platform/openapi";
+import { contentSecurityPolicy } from "../web/security";
 
 /**
  * What the API reference leaves out: the dashboard's page, its HTML fragments and assets, the

@@ -2,12 +2,12 @@ import type { Clock } from "../platform/clock";
 import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import { BusQueries } from "./bus.queries";
-import { type BusStatements, type EventRow, busStatements } from "./bus.sql";
+import { type BusStatements, busStatements, type EventRow } from "./bus.sql";
 import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
 import { DeliverySchedule, LogCursor } from "./schedule";
-import { type SubscriptionWrapper, Subscriptions } from "./subscriptions";
+import { Subscriptions, type SubscriptionWrapper } from "./subscriptions";
 
 export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
 export type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;

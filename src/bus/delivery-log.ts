@@ -100,7 +100,7 @@ export class DeliveryLog {
   }
 
   /** Drops every order's log of the session (`DELETE /session`). */
-  forgetSession(sessionId: string): void {
+  forgetSession(sessionId: string): undefined {
     const session = this.bySession.get(sessionId);
     if (!session) return;
     for (const key of session.orders.keys()) this.byOrder.delete(key);

@@ -1,11 +1,11 @@
 import type { Clock } from "../platform/clock";
 import { type Database, transaction } from "../platform/db";
 import type { Bus } from "./bus";
-import { type EventRow, MAX_DELIVERY_ATTEMPTS, eventOfDelivery } from "./bus.sql";
+import { type EventRow, eventOfDelivery, MAX_DELIVERY_ATTEMPTS } from "./bus.sql";
 import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
 import type { BusEvent, EventPayloadBase } from "./event";
 import { InjectedFault } from "./faults";
-import { type EventKey, type Round, attemptOf } from "./round";
+import { attemptOf, type EventKey, type Round } from "./round";
 import type { DeliverySchedule, LogCursor, ScheduledDelivery } from "./schedule";
 import type { Subscription, Subscriptions } from "./subscriptions";
 

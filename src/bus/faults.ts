@@ -1,4 +1,4 @@
-import { type Random, happens } from "../platform/random";
+import { happens, type Random } from "../platform/random";
 import type { EventPayloadBase } from "./event";
 import type { SubscriptionWrapper } from "./subscriptions";
 

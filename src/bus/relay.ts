@@ -5,8 +5,8 @@ import type { Bus } from "./bus";
 import type { EventRow } from "./bus.sql";
 import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
 import { Dispatcher, messageOf } from "./dispatcher";
-import { newRound } from "./round";
 import type { EventPayloadBase } from "./event";
+import { newRound } from "./round";
 import type { ScheduledDelivery } from "./schedule";
 import { Steering } from "./steering";
 

@@ -1,8 +1,8 @@
 import { type Database, transaction } from "../platform/db";
 import type { DeliveryLogEntry } from "./delivery-log";
 import type { Dispatcher } from "./dispatcher";
-import { newRound } from "./round";
 import type { BusEvent, EventPayloadBase } from "./event";
+import { newRound } from "./round";
 import type { DeliverySchedule, ScheduledDelivery } from "./schedule";
 import type { Subscriptions } from "./subscriptions";
 

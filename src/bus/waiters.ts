@@ -1,5 +1,5 @@
-import type { Bus } from "./bus";
 import { orderKey } from "../platform/session";
+import type { Bus } from "./bus";
 import type { BusEvent, EventPayloadBase } from "./event";
 
 /** Upper bound on concurrent long polls per process; past it a wait ends at once. */

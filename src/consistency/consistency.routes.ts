@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import { type SessionEnv, requireSession } from "../platform/session";
 import { docs } from "../platform/openapi";
+import { requireSession, type SessionEnv } from "../platform/session";
 import { type AuditSources, checkInvariantsInTurns, consistencyReportSchema } from "./invariants";
 
 /**

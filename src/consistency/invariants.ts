@@ -21,13 +21,13 @@
  * paired with).
  */
 import { z } from "zod";
-import { giveWay } from "../platform/give-way";
-import type { InventoryModule } from "../modules/inventory";
-import { type OrderRow, type OrdersModule, isFinal } from "../modules/orders";
-import { orderKey } from "../platform/session";
-import type { PaymentsModule } from "../modules/payments";
 import type { BusQueries } from "../bus/bus.queries";
 import type { SagaPayload } from "../modules/events";
+import type { InventoryModule } from "../modules/inventory";
+import { isFinal, type OrderRow, type OrdersModule } from "../modules/orders";
+import type { PaymentsModule } from "../modules/payments";
+import { giveWay } from "../platform/give-way";
+import { orderKey } from "../platform/session";
 
 /** What the checker reads: the modules' audit views and the bus's log. */
 export interface AuditSources {

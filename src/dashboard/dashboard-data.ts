@@ -1,28 +1,28 @@
 import type { DeliveryLogEntry } from "../bus/delivery-log";
 import type { Steering } from "../bus/steering";
+import type { ConsistencyReport } from "../consistency/invariants";
 import {
   BUS_DELIVERIES_SHOWN,
-  type UpcomingDeliveryJson,
   deadLetterToJson,
   deliveryToJson,
+  type UpcomingDeliveryJson,
   upcomingDeliveryToJson,
 } from "../live/bus.routes";
-import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
-import type { ConsistencyReport } from "../consistency/invariants";
-import type { Ids } from "../platform/ids";
 import type { SagaBus, SagaEvent, SagaPayload } from "../modules/events";
 import type { InventoryModule } from "../modules/inventory";
-import type { OrderJson, OrdersModule } from "../modules/orders";
 import type { NotificationsModule } from "../modules/notifications";
+import type { OrderJson, OrdersModule } from "../modules/orders";
 import type { PaymentsModule } from "../modules/payments";
+import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
+import type { Ids } from "../platform/ids";
 import type { SagaAdmin } from "../sagas/sagas";
-import { INBOX_SHOWN } from "./views/inbox";
-import { SAGAS_SHOWN } from "./views/sagas";
-import { type OrderFormState, emptyOrderForm } from "./order-form";
+import { emptyOrderForm, type OrderFormState } from "./order-form";
 import { EVENTS_SHOWN } from "./views/event-log";
+import { INBOX_SHOWN } from "./views/inbox";
 import { ORDERS_SHOWN } from "./views/orders";
 import { PAYMENTS_SHOWN } from "./views/payments";
 import { RESERVATIONS_SHOWN } from "./views/reservations";
+import { SAGAS_SHOWN } from "./views/sagas";
 
 /**
  * What the dashboard works with: each module's public face and the bus's event log. It owns

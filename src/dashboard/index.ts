@@ -6,8 +6,8 @@
  * routes do.
  */
 import { Hono } from "hono";
-import type { DashboardSources } from "./dashboard-data";
 import { dashboardRoutes } from "./dashboard.routes";
+import type { DashboardSources } from "./dashboard-data";
 
 export type { DashboardSources } from "./dashboard-data";
 

@@ -1,7 +1,7 @@
-import type { ErrorDetail } from "../platform/errors";
-import { validated } from "../platform/validation";
 import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
 import { type Behaviour, behaviourSchema } from "../modules/saga-terms";
+import type { ErrorDetail } from "../platform/errors";
+import { validated } from "../platform/validation";
 
 /** The lines the form shows; empty lines are ignored on submit. */
 export const FORM_LINES = 3;

@@ -6,9 +6,9 @@ import type { ByHand, Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
 import { toIso } from "../platform/clock";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
-import { type SessionEnv, requireSession } from "../platform/session";
-import { validate } from "../platform/validation";
 import { docs } from "../platform/openapi";
+import { requireSession, type SessionEnv } from "../platform/session";
+import { validate } from "../platform/validation";
 
 /** At most this many of a session's scheduled deliveries (or dead letters) are listed. */
 export const BUS_DELIVERIES_SHOWN = 200;

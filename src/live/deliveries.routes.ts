@@ -1,12 +1,12 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import { type DeliveryLog, deliveryOutcomes } from "../bus/delivery-log";
 import { type OrdersModule, orderIdParamSchema } from "../modules/orders";
-import { NotFoundError } from "../platform/errors";
 import { toIso } from "../platform/clock";
-import { type SessionEnv, requireSession } from "../platform/session";
-import { validate } from "../platform/validation";
+import { NotFoundError } from "../platform/errors";
 import { docs } from "../platform/openapi";
-import { z } from "zod";
+import { requireSession, type SessionEnv } from "../platform/session";
+import { validate } from "../platform/validation";
 
 /**
  * `GET /orders/:id/deliveries`: every attempt the relay made to deliver the order's events, in

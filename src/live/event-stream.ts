@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import { eventToJson } from "../bus/event";
+import type { SagaBus, SagaEvent } from "../modules/events";
+import type { SessionChange } from "../modules/module-deps";
 import { clientAddress } from "../platform/client-address";
 import { RateLimitedError, ValidationError } from "../platform/errors";
 import type { SessionEnv } from "../platform/session";
-import type { SagaBus, SagaEvent } from "../modules/events";
-import type { SessionChange } from "../modules/module-deps";
 import type { SessionChangeFeed } from "./session-changes";
 import { StreamBacklog } from "./stream-backlog";
 
@@ -228,7 +228,7 @@ export function eventStream(bus: SagaBus, changes: SessionChangeFeed, registry: 
               lastSent = event.sessionSeq;
               return eventFrame(event);
             };
-            while (page.length > 0 && !closed) await stream.write(nextFrame(page.shift()!));
+            for (let next = page.shift(); next !== undefined && !closed; next = page.shift()) await stream.write(nextFrame(next));
           }
           lastSent = Math.max(lastSent, throughSeq);
         };

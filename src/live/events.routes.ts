@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { eventToJson } from "../bus/event";
-import { type Steering, redeliveryOutcomes } from "../bus/steering";
+import { redeliveryOutcomes, type Steering } from "../bus/steering";
 import type { SagaBus, SagaPayload } from "../modules/events";
-import { NotFoundError } from "../platform/errors";
-import { type SessionEnv, requireSession } from "../platform/session";
-import { MAX_LIST_LIMIT, validate } from "../platform/validation";
-import { docs } from "../platform/openapi";
 import { sagaEventJsonSchema } from "../modules/events";
-import { type StreamRegistry, eventStream } from "./event-stream";
+import { NotFoundError } from "../platform/errors";
+import { docs } from "../platform/openapi";
+import { requireSession, type SessionEnv } from "../platform/session";
+import { MAX_LIST_LIMIT, validate } from "../platform/validation";
+import { eventStream, type StreamRegistry } from "./event-stream";
 import type { SessionChangeFeed } from "./session-changes";
 
 const eventPageQuerySchema = z.object({

@@ -1,4 +1,4 @@
-import { type Random, happens } from "../platform/random";
+import { happens, type Random } from "../platform/random";
 import type { Behaviour } from "./saga-terms";
 
 /**

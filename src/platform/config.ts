@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { StartupError, defaultDatabasePath, type SynchronousLevel } from "./db";
+import { defaultDatabasePath, StartupError, type SynchronousLevel } from "./db";
 
 /**
  * A demo delay, in ms. One range, written here once: the environment's defaults for new

@@ -1,9 +1,9 @@
 import { Database as SQLite } from "bun:sqlite";
-import { drizzle } from "drizzle-orm/bun-sqlite";
-import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
+import { drizzle } from "drizzle-orm/bun-sqlite";
+import { migrate } from "drizzle-orm/bun-sqlite/migrator";
 
 /**
  * The process's one SQLite connection, seen two ways: drizzle's query builder (`db.select()…`)

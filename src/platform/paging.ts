@@ -1,4 +1,4 @@
-import { type Column, type SQL, and, eq, gt, lt, or } from "drizzle-orm";
+import { and, type Column, eq, gt, lt, or, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { z } from "zod";
 import { ValidationError } from "./errors";

@@ -52,7 +52,7 @@ const readJson = <Schema extends z.ZodType>(schema: Schema) =>
     const text = await c.req.text();
     let body: unknown = {};
     if (text.trim() !== "") {
-      const mediaType = (c.req.header("content-type") ?? "").split(";")[0]!.trim();
+      const mediaType = ((c.req.header("content-type") ?? "").split(";")[0] ?? "").trim();
       if (!jsonMediaType.test(mediaType)) {
         throw new MalformedJsonError("Request body must be JSON sent with Content-Type: application/json");
       }

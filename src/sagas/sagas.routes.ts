@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { type SessionEnv, requireSession } from "../platform/session";
-import { MAX_LIST_LIMIT, validate } from "../platform/validation";
 import { docs } from "../platform/openapi";
+import { requireSession, type SessionEnv } from "../platform/session";
+import { MAX_LIST_LIMIT, validate } from "../platform/validation";
 import { SAGAS_SCANNED, type SagaAdmin, sagaStatuses, sagaViewSchema } from "./sagas";
 
 const sagaListQuerySchema = z.object({

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { BusQueries } from "../bus/bus.queries";
 import type { Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
-import { type OrderJson, type OrderRow, type OrdersModule, type OrderStatus, orderStatuses } from "../modules/orders";
+import { type OrderJson, type OrderRow, type OrderStatus, type OrdersModule, orderStatuses } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
 import { toIso } from "../platform/clock";

@@ -1,6 +1,6 @@
-import type { SessionHolder } from "./session-wipe";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
+import type { SessionHolder } from "./session-wipe";
 
 export interface ActivitySources {
   orders: Pick<OrdersModule["queries"], "sessionSummaries">;

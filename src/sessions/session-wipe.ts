@@ -13,7 +13,7 @@ export interface SessionActivity {
 
 /** Anything that keeps rows (or memory) of a session and can drop them all. */
 export interface SessionHolder {
-  forgetSession(sessionId: string): Record<string, number> | void;
+  forgetSession(sessionId: string): Record<string, number> | undefined;
   /** The tables where it keeps a session's rows, children first: emptied a slice at a time before `forgetSession`. */
   readonly sessionTables?: readonly string[];
   /**

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { docs } from "../platform/openapi";
-import { type SessionEnv, requireSession } from "../platform/session";
+import { requireSession, type SessionEnv } from "../platform/session";
 
 /** `DELETE /session` → `200 {"deleted": {table: rows}}`: every row of the caller's session, gone. */
 export function sessionRoutes(wipe: (sessionId: string) => Promise<Record<string, number>>) {

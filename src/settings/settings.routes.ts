@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { sessionSettingsSchema, settingsPatchSchema } from "../modules/session-settings";
 import { docs } from "../platform/openapi";
-import { type SessionEnv, requireSession } from "../platform/session";
+import { requireSession, type SessionEnv } from "../platform/session";
 import { validJson } from "../platform/validation";
 import type { SettingsService } from "./settings.service";
 

@@ -4,12 +4,12 @@ import type { Clock } from "../platform/clock";
 import { giveWay } from "../platform/give-way";
 import { sessionsLastActivity } from "../sessions/activity";
 import {
+  checkSession,
+  mostRecentlyActive,
   OVERVIEW_SESSIONS,
   type OverviewRow,
   type OverviewSources,
   type SessionOverview,
-  checkSession,
-  mostRecentlyActive,
   sessionsToCheck,
 } from "./overview";
 import { TEACHER_REFRESH_MS } from "./teacher-stream";

@@ -5,13 +5,13 @@ import type { SessionChangeFeed } from "../live/session-changes";
 import type { SagaBus } from "../modules/events";
 import { clientAddress } from "../platform/client-address";
 import type { Clock } from "../platform/clock";
-import type { Timer } from "../platform/timer";
 import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
 import { FailureLimiter } from "../platform/failure-limit";
+import type { Timer } from "../platform/timer";
 import { htmlSecurityHeaders } from "../web/security";
 import type { OverviewCache } from "./overview-cache";
-import { teacherStream } from "./teacher-stream";
 import { SessionsTable, TeacherPage } from "./teacher.views";
+import { teacherStream } from "./teacher-stream";
 
 /**
  * Token guesses one client address may make: 5 wrong tokens within a minute lock it out for 30 s

@@ -1,5 +1,5 @@
-import { Hono } from "hono";
 import { join } from "node:path";
+import { Hono } from "hono";
 import { AppError } from "../platform/errors";
 
 const projectRoot = join(import.meta.dir, "..", "..");

@@ -10,8 +10,8 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { MAX_BODY_BYTES } from "../../src/app";
 import { getOrderQuerySchema, orderIdParamSchema, placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
-import { SESSION_HEADER, type SessionEnv, requireSession } from "../../src/platform/session";
-import { validJson, validate } from "../../src/platform/validation";
+import { requireSession, SESSION_HEADER, type SessionEnv } from "../../src/platform/session";
+import { validate, validJson } from "../../src/platform/validation";
 
 let n = 0;
 const app = new Hono<SessionEnv>()

@@ -21,13 +21,17 @@ export async function measureRate(work: (worker: number) => Promise<void>, clien
   return done / ((performance.now() - started) / 1000);
 }
 
-export async function getJson(url: string, headers: Record<string, string> = {}): Promise<any> {
+/** What the bench reads of an order. */
+type BenchOrder = { id: string; status: string; cancellationSource?: string | null };
+
+/** The answer is the server's JSON as the caller names it (the bench trusts its own server). */
+export async function getJson<T>(url: string, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(url, { headers });
   if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
   return response.json();
 }
 
-export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
+export async function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
@@ -93,12 +97,12 @@ export async function runOrders(options: OrderRunOptions): Promise<OrderRunFigur
         issued += 1;
         const headers = { "x-session-id": planned.session };
         const sentAt = performance.now();
-        let order = await postJson(`${baseUrl}/orders`, planned.body, headers);
+        let order = await postJson<BenchOrder>(`${baseUrl}/orders`, planned.body, headers);
         createMs.push(performance.now() - sentAt);
         // Bounded: each poll waits up to waitMs, and a saga that is not over in 20 polls is a failure.
         for (let poll = 0; order.status !== "COMPLETED" && order.status !== "CANCELLED"; poll += 1) {
           if (poll === 20) throw new Error(`order ${order.id} still ${order.status} after 20 long polls`);
-          order = await getJson(`${baseUrl}/orders/${order.id}?wait=${waitMs}`, headers);
+          order = await getJson<BenchOrder>(`${baseUrl}/orders/${order.id}?wait=${waitMs}`, headers);
         }
         completionMs.push(performance.now() - sentAt);
         const expected = planned.expect;

@@ -10,13 +10,14 @@
  * completes exactly as many orders as there are units, every saga ends as planned), never
  * speed. Exit code 1 when a correctness check fails.
  */
-import { type OrderRunFigures, type PlannedOrder, getJson, measureRate, postJson, runOrders } from "./load";
+
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { getJson, measureRate, type OrderRunFigures, type PlannedOrder, postJson, runOrders } from "./load";
+import { describeMachine } from "./machine";
 import { type RunningServer, readCpuMs, readRssMb, startServer } from "./processes";
 import { median, medianOfRuns } from "./stats";
-import { describeMachine } from "./machine";
 
 interface BenchOptions {
   quick: boolean;
@@ -247,7 +248,10 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
         expect: undefined,
       }),
     });
-    const [scarce] = await getJson(`${server.baseUrl}/inventory`, { "x-session-id": raceSession });
+    const [scarce] = await getJson<{ stock_level: number; reserved: number }[]>(`${server.baseUrl}/inventory`, {
+      "x-session-id": raceSession,
+    });
+    if (!scarce) throw new Error("the race's session has no product");
     const race = {
       orders: raceRun.orders,
       units: o.raceUnits,

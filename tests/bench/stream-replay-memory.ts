@@ -12,7 +12,7 @@
  * (the total cap) is the worst case the limits allow.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { type Socket, connect } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSagaServer } from "../../src/compose";

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSagaServer } from "../../src/compose";
 import { ManualClock } from "../../src/platform/clock";
-import { parsePrometheus, valueOf } from "../support/prometheus";
+import { parsePrometheus, sampleValue } from "../support/prometheus";
 import { percentile } from "./stats";
 
 const arg = (name: string, fallback: string) => {
@@ -208,7 +208,7 @@ try {
   const finished = refreshes.reduce((n, r) => n + r.finished, 0);
   const dropped = refreshes.reduce((n, r) => n + r.dropped, 0);
   const finishedMs = refreshes.flatMap((r) => r.ms).sort((a, b) => a - b);
-  const moved = (name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
+  const moved = (name: string, labels: Record<string, string> = {}) => sampleValue(after, name, labels) - sampleValue(before, name, labels);
   console.log(`root ${ROOT}; ${SESSIONS} busy sessions of ${ORDERS}+ orders, ${VIEWERS} viewers for ${SECONDS} s`);
   console.log(
     `another attendee's saga without viewers: p50 ${f(percentile(alone, 50))} ms, p99 ${f(percentile(alone, 99))} ms (${alone.length} sagas)`,

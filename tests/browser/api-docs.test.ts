@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { BROWSER_TEST_TIMEOUT_MS, UI_WAIT_MS, chromiumAvailable, until, useServerAndBrowser, watch } from "./harness";
+import { BROWSER_TEST_TIMEOUT_MS, chromiumAvailable, UI_WAIT_MS, until, useServerAndBrowser, watch } from "./harness";
 
 describe.skipIf(!chromiumAvailable)("the API reference in chromium", () => {
   const env = useServerAndBrowser();

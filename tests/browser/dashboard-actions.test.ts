@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { RESET_INVENTORY_WARNING } from "../../src/dashboard/views/inventory";
 import {
   BROWSER_TEST_TIMEOUT_MS,
   chromiumAvailable,
@@ -9,7 +10,6 @@ import {
   useServerAndBrowser,
   watchHtmxRequest,
 } from "./harness";
-import { RESET_INVENTORY_WARNING } from "../../src/dashboard/views/inventory";
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: the order form", () => {
   const env = useServerAndBrowser();

@@ -1,13 +1,13 @@
 import { describe, expect, test } from "bun:test";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  UI_WAIT_MS,
   chromiumAvailable,
   orderRow,
   placeOrderThroughForm,
+  UI_WAIT_MS,
+  useServerAndBrowser,
   waitForAttribute,
   watch,
-  useServerAndBrowser,
   watchHtmxRequest,
 } from "./harness";
 

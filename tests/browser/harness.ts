@@ -2,9 +2,9 @@ import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Browser, type Locator, type Page, chromium } from "playwright-core";
-import type { StreamRegistry } from "../../src/live/event-stream";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { createSagaServer } from "../../src/compose";
+import type { StreamRegistry } from "../../src/live/event-stream";
 
 /**
  * Browser tests drive Debian's chromium (apt-get install chromium) against the real server:
@@ -142,7 +142,8 @@ export async function watchHtmxRequest(page: Page, url: string, after?: string) 
     ({ key, url, after }) => {
       type Ctx = { status?: unknown; request: { action: string } };
       const page = window as unknown as { htmxRequestsEnded?: Record<string, string> };
-      const ended = (page.htmxRequestsEnded ??= {});
+      page.htmxRequestsEnded ??= {};
+      const ended = page.htmxRequestsEnded;
       const wanted = new URL(url, location.href);
       const ctxOf = (event: Event) => (event as CustomEvent<{ ctx?: Ctx }>).detail?.ctx;
       const isWanted = (ctx: Ctx) => {

@@ -2,14 +2,14 @@ import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  UI_WAIT_MS,
   chromiumAvailable,
   openFreshDashboard,
   orderRow,
-  statusOf,
   paymentRow,
   placeOrderThroughForm,
   reservationCard,
+  statusOf,
+  UI_WAIT_MS,
   until,
   useServerAndBrowser,
 } from "./harness";

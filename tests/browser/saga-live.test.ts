@@ -2,7 +2,6 @@ import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  UI_WAIT_MS,
   chromiumAvailable,
   openFreshDashboard,
   orderRow,
@@ -10,10 +9,11 @@ import {
   placeOrderThroughForm,
   reservationCard,
   textsOf,
+  UI_WAIT_MS,
+  useServerAndBrowser,
   waitForAttribute,
   waitForCount,
   waitForText,
-  useServerAndBrowser,
 } from "./harness";
 
 const stockCell = (page: Page, product: string, field: "stock_level" | "reserved" | "available") =>

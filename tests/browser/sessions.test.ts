@@ -1,15 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import {
   BROWSER_TEST_TIMEOUT_MS,
-  UI_WAIT_MS,
   chromiumAvailable,
   openFreshDashboard,
   orderRow,
   placeOrderThroughForm,
-  until,
-  waitForAttribute,
   startServer,
+  UI_WAIT_MS,
+  until,
   useServerAndBrowser,
+  waitForAttribute,
 } from "./harness";
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {

@@ -47,9 +47,9 @@ describe("checkInvariants", () => {
     sql("UPDATE payments SET status = 'SUCCESS' WHERE order_id = ?", failed);
     expect(invariantsBroken().sort()).toEqual(
       [
-        "cancelled_holds_nothing " + failed,
-        "completed_pairing " + completed,
-        "completed_pairing " + failed,
+        `cancelled_holds_nothing ${failed}`,
+        `completed_pairing ${completed}`,
+        `completed_pairing ${failed}`,
         "stock_conserved mouse",
       ].sort(),
     );
@@ -61,7 +61,7 @@ describe("checkInvariants", () => {
     sql("UPDATE reservations SET status = 'PENDING' WHERE order_id = ?", failed);
     sql("UPDATE products SET reserved = 1 WHERE id = 'laptop'");
     expect(invariantsBroken().sort()).toEqual(
-      ["cancelled_holds_nothing " + failed, "finished_holds_nothing " + failed, "order_settles " + completed].sort(),
+      [`cancelled_holds_nothing ${failed}`, `finished_holds_nothing ${failed}`, `order_settles ${completed}`].sort(),
     );
     // Not settled: the route flags the stuck order too, because nothing is scheduled to move it.
     const route = await t.request("GET", "/consistency");
@@ -72,8 +72,8 @@ describe("checkInvariants", () => {
   test("an order cancelled as inventory_depleted that had stock reserved is caught", async () => {
     const { sql, depleted, completed, invariantsBroken } = await settledShop();
     sql("UPDATE orders SET cancellation_source = 'inventory_depleted', status = 'CANCELLED' WHERE id = ?", completed);
-    expect(invariantsBroken()).toContain("depleted_never_reserved " + completed);
-    expect(invariantsBroken()).not.toContain("depleted_never_reserved " + depleted);
+    expect(invariantsBroken()).toContain(`depleted_never_reserved ${completed}`);
+    expect(invariantsBroken()).not.toContain(`depleted_never_reserved ${depleted}`);
   });
 
   test("stock held for an order that no longer exists is caught", async () => {
@@ -81,6 +81,6 @@ describe("checkInvariants", () => {
     sql("DELETE FROM orders WHERE id = ?", completed);
     sql("UPDATE reservations SET status = 'PENDING' WHERE order_id = ?", completed);
     sql("UPDATE products SET reserved = 2, stock_level = stock_level + 2 WHERE id = 'mouse'");
-    expect(invariantsBroken()).toEqual(["nothing_held_for_missing_order " + completed]);
+    expect(invariantsBroken()).toEqual([`nothing_held_for_missing_order ${completed}`]);
   });
 });

@@ -46,7 +46,9 @@ beforeAll(async () => {
   real.server.relay.runDue(); // reserved, payment opened, charge still pending
 
   const sqlite = real.sqlite;
-  const collect = (sql: string) => (sqlite.query(sql).all(A) as { v: string }[]).forEach((r) => secretsOfA.add(r.v));
+  const collect = (sql: string) => {
+    for (const row of sqlite.query(sql).all(A) as { v: string }[]) secretsOfA.add(row.v);
+  };
   collect("SELECT id AS v FROM orders WHERE session_id = ?");
   collect("SELECT saga_id AS v FROM orders WHERE session_id = ?");
   collect("SELECT id AS v FROM payments WHERE session_id = ?");

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
-import { startServerProcess } from "./support/server-process";
 import { seededRandom } from "../../src/platform/random";
+import { startServerProcess } from "./support/server-process";
 
 /**
  * The real server as a child process on a database file, under load from many sessions,

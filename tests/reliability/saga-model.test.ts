@@ -2,12 +2,12 @@ import { describe, expect, test } from "bun:test";
 import fc from "fast-check";
 import { CrashableApp } from "./support/crashable-app";
 import {
-  type SagaModel,
-  InvariantBroken,
   checkAcceptedCancels,
   checkNow,
   emptyModel,
+  InvariantBroken,
   modelSessions,
+  type SagaModel,
   sagaCommands,
 } from "./support/saga-model";
 

@@ -9,6 +9,7 @@ export function decisionSpec<E, S, O>(decide: (event: E, state: S) => O[]) {
   return {
     given: (state: S) => ({
       when: (event: E) => ({
+        // biome-ignore lint/suspicious/noThenProperty: the spec reads given/when/then; no one awaits it.
         then: (expected: O[]) => expect(decide(event, state)).toEqual(expected),
       }),
     }),

@@ -42,7 +42,7 @@ export function parsePrometheus(text: string): Sample[] {
 }
 
 /** The value of the sample with this name and (at least) these labels; 0 when there is none. */
-export function valueOf(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
+export function sampleValue(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number {
   return samples
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((sum, s) => sum + s.value, 0);

@@ -1,8 +1,8 @@
-import { type RequestOptions, requestApp } from "./http";
+import { createSagaServer, type SagaServerOptions } from "../../src/compose";
 import { ManualClock } from "../../src/platform/clock";
 import { sequentialIds } from "../../src/platform/ids";
 import { seededRandom } from "../../src/platform/random";
-import { type SagaServerOptions, createSagaServer } from "../../src/compose";
+import { type RequestOptions, requestApp } from "./http";
 
 /**
  * An app on `:memory:` (or a given file) with a manual clock, sequential ids and seeded

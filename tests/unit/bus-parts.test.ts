@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { BusEvent } from "../../src/bus/event";
-import { type FaultInjection, InjectedFault, duplicateDeliveries, injectFaults } from "../../src/bus/faults";
+import { duplicateDeliveries, type FaultInjection, InjectedFault, injectFaults } from "../../src/bus/faults";
 import { reactionOf } from "../../src/bus/reaction";
 import { type DeliveryContext, Subscriptions } from "../../src/bus/subscriptions";
 import { ManualClock } from "../../src/platform/clock";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { type FailureRecord, type LockoutPolicy, FailureLimiter, afterFailure, attemptAllowed } from "../../src/platform/failure-limit";
 import { ManualClock } from "../../src/platform/clock";
+import { afterFailure, attemptAllowed, FailureLimiter, type FailureRecord, type LockoutPolicy } from "../../src/platform/failure-limit";
 
 const policy: LockoutPolicy = { failuresAllowed: 3, windowMs: 60_000, lockoutMs: 30_000 };
 const at = 1_000_000;

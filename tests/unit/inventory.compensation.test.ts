@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import {
-  type InventoryOutcome,
   decideSeed,
+  type InventoryOutcome,
   onCancellationRequested,
   onReservationExpired,
 } from "../../src/modules/inventory/inventory.decide";

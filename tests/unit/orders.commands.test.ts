@@ -1,14 +1,14 @@
 import { describe, test } from "bun:test";
+import type { OrderStatus } from "../../src/modules/orders/order-status";
 import {
+  decideIdempotentOrder,
+  decidePlaceOrder,
   IDEMPOTENCY_KEY_TTL_MS,
   type OrderOutcome,
   type OrderState,
-  decideIdempotentOrder,
-  decidePlaceOrder,
   onOrderTimedOut,
   requestCancellation,
 } from "../../src/modules/orders/orders.decide";
-import type { OrderStatus } from "../../src/modules/orders/order-status";
 import type { RequestedCancellation } from "../../src/modules/saga-terms";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 

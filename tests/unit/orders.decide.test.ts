@@ -1,15 +1,15 @@
 import { describe, test } from "bun:test";
+import type { OrderStatus } from "../../src/modules/orders/order-status";
 import {
   type OrderOutcome,
-  type SagaAtReset,
   onOrdersReset,
   onPaymentRefunded,
   onStockConfirmed,
   onStockReleased,
   onStockReserved,
   onStockUnavailable,
+  type SagaAtReset,
 } from "../../src/modules/orders/orders.decide";
-import type { OrderStatus } from "../../src/modules/orders/order-status";
 import type { RequestedCancellation } from "../../src/modules/saga-terms";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 

@@ -1,8 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import type { SagaEvent } from "../../src/modules/events";
 import {
-  type PaymentDecisionContext,
-  type PaymentOutcome,
-  type PaymentState,
   onOrderCancelled,
   onStockNotDelivered,
   onStockReleased,
@@ -10,8 +8,10 @@ import {
   onStockReservedOpen,
   onStockRestocked,
   outlivesItsOrder,
+  type PaymentDecisionContext,
+  type PaymentOutcome,
+  type PaymentState,
 } from "../../src/modules/payments/payments.decide";
-import type { SagaEvent } from "../../src/modules/events";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 
 const reserved = (paymentBehaviour: "success" | "failure" | "random") =>

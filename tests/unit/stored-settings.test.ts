@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type SessionSettings, demoDelay } from "../../src/modules/session-settings";
+import { demoDelay, type SessionSettings } from "../../src/modules/session-settings";
 import { readStoredSettings } from "../../src/settings/settings.store";
 
 const defaults: SessionSettings = {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type SessionOverview, mostRecentlyActive, sessionsToCheck } from "../../src/teacher/overview";
+import { mostRecentlyActive, type SessionOverview, sessionsToCheck } from "../../src/teacher/overview";
 
 const at = 1_000_000;
 const row = (sessionId: string, checkedAt: number, recheckAt: number | null = null): SessionOverview => ({

@@ -1,4 +1,4 @@
-import { type SessionSettings, knobRanges, rateRange } from "../../modules/session-settings";
+import { knobRanges, rateRange, type SessionSettings } from "../../modules/session-settings";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 

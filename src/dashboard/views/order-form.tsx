@@ -1,8 +1,8 @@
 import type { ProductJson } from "../../modules/inventory";
 import type { OrderJson } from "../../modules/orders";
 import type { ErrorDetail } from "../../platform/errors";
-import type { OrderFormState } from "../order-form";
 import { formatCents, shortId } from "../format";
+import type { OrderFormState } from "../order-form";
 
 // Left to the knobs, an order asks for nothing: it succeeds unless a failure-rate knob says otherwise.
 const behaviours = [

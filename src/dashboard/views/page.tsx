@@ -1,20 +1,20 @@
+import { ALERT_REGION_ID } from "../../web/error-fragment";
+import { Layout } from "../../web/layout";
 import type { DashboardView } from "../dashboard-data";
 import { LIVE_SOURCE_ID } from "../live";
-import { CurlBox } from "./curl-box";
-import { ALERT_REGION_ID } from "../../web/error-fragment";
-import { EventLogPanel } from "./event-log";
 import { BusPanel } from "./bus";
+import { CurlBox } from "./curl-box";
+import { EventLogPanel } from "./event-log";
 import { InboxPanel } from "./inbox";
-import { KnobsPanel } from "./knobs";
-import { SagasPanel } from "./sagas";
 import { InvariantsPanel } from "./invariants";
-import { RacePanel } from "./race";
 import { InventoryPanel, StatsPanel } from "./inventory";
-import { Layout } from "../../web/layout";
+import { KnobsPanel } from "./knobs";
 import { OrderForm } from "./order-form";
 import { OrdersPanel } from "./orders";
 import { PaymentsPanel } from "./payments";
+import { RacePanel } from "./race";
 import { ReservationsPanel } from "./reservations";
+import { SagasPanel } from "./sagas";
 import { TimelinePanel } from "./timeline";
 
 /** The whole dashboard: nothing but the same panels the fragment routes answer. */

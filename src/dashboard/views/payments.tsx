@@ -1,8 +1,8 @@
 import type { PaymentJson } from "../../modules/payments";
 import { formatCents, shortId } from "../format";
 import { liveTriggers } from "../live";
-import { Panel } from "./panel";
 import { StatusBadge } from "./orders";
+import { Panel } from "./panel";
 
 export const PAYMENTS_SHOWN = 50;
 

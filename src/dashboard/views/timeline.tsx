@@ -1,12 +1,12 @@
 import type { DeliveryLogEntry } from "../../bus/delivery-log";
+import type { UpcomingDeliveryJson } from "../../live/bus.routes";
 import type { SagaEvent } from "../../modules/events";
 import type { OrderJson } from "../../modules/orders";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
 import { liveTriggers } from "../live";
-import type { UpcomingDeliveryJson } from "../../live/bus.routes";
 import { Countdown } from "./countdown";
-import { Panel } from "./panel";
 import { StatusBadge } from "./orders";
+import { Panel } from "./panel";
 
 export interface TimelineProps {
   order?: OrderJson;

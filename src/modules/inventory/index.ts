@@ -7,16 +7,16 @@
  * ORDER_CANCELLED (gives back stock still held). A reservation is never deleted except by a reset.
  */
 import type { ModuleDeps } from "../module-deps";
-import { inventoryReactions } from "./inventory.reactions";
-import { inventoryRoutes } from "./inventory.routes";
 import { inventoryAudit } from "./inventory.audit";
 import { inventoryCatalog } from "./inventory.catalog";
 import { inventoryQueries } from "./inventory.queries";
+import { inventoryReactions } from "./inventory.reactions";
+import { inventoryRoutes } from "./inventory.routes";
 import { inventorySessions } from "./inventory.sessions";
 import { inventoryStatements } from "./inventory.sql";
 import { inventoryStore } from "./inventory.store";
 
-export { type ProductJson, type ReservationJson } from "./inventory.schemas";
+export type { ProductJson, ReservationJson } from "./inventory.schemas";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function inventoryModule(deps: ModuleDeps) {

@@ -1,12 +1,11 @@
 import { Hono } from "hono";
-import { type SessionEnv, requireSession } from "../../platform/session";
-import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
-import { listQuerySchema, validJson, validate } from "../../platform/validation";
-import { docs, linkHeader } from "../../platform/openapi";
 import { z } from "zod";
-
-/** A cursor of `GET /inventory`: [name, id] of the last product of the previous page. */
-const productPositionSchema = z.tuple([z.string().max(200), z.string().max(64)]).readonly();
+import { docs, linkHeader } from "../../platform/openapi";
+import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
+import { requireSession, type SessionEnv } from "../../platform/session";
+import { listQuerySchema, validate, validJson } from "../../platform/validation";
+import type { InventoryCatalog } from "./inventory.catalog";
+import type { InventoryQueries } from "./inventory.queries";
 import {
   availabilitySchema,
   catalogAnswerSchema,
@@ -16,8 +15,9 @@ import {
   reservationJsonSchema,
   seedBodySchema,
 } from "./inventory.schemas";
-import type { InventoryCatalog } from "./inventory.catalog";
-import type { InventoryQueries } from "./inventory.queries";
+
+/** A cursor of `GET /inventory`: [name, id] of the last product of the previous page. */
+const productPositionSchema = z.tuple([z.string().max(200), z.string().max(64)]).readonly();
 
 export function inventoryRoutes(catalog: InventoryCatalog, reads: InventoryQueries) {
   return new Hono<SessionEnv>()

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_ORDER_LINES, orderLineInputSchema, stockReturnCauseSchema } from "../saga-terms";
 import { toIso, toIsoOrNull } from "../../platform/clock";
+import { MAX_ORDER_LINES, orderLineInputSchema, stockReturnCauseSchema } from "../saga-terms";
 import type { PricedLine } from "./inventory.events";
 import { type ProductRow, type ReservationRow, reservationStatuses } from "./inventory.sql";
 

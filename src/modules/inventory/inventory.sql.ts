@@ -1,7 +1,7 @@
 import type { Database as SQLite } from "bun:sqlite";
 import { sql } from "drizzle-orm";
-import { quotedList } from "../../platform/sql-list";
 import { check, foreignKey, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { quotedList } from "../../platform/sql-list";
 import { stockReturnCauses } from "../saga-terms";
 
 /** A reservation moves PENDING → CONFIRMED or RELEASED, never back. */

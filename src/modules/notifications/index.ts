@@ -10,7 +10,7 @@ import { notificationsRoutes } from "./notifications.routes";
 import { notificationsService } from "./notifications.service";
 import { notificationsStatements } from "./notifications.sql";
 
-export { type NotificationJson } from "./notifications.service";
+export type { NotificationJson } from "./notifications.service";
 
 export function notificationsModule(deps: ModuleDeps) {
   const service = notificationsService(deps, notificationsStatements(deps.db.$client));

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
-import { type SessionEnv, requireSession } from "../../platform/session";
-import { listQuerySchema, validate } from "../../platform/validation";
 import { z } from "zod";
 import { docs, messageSchema } from "../../platform/openapi";
+import { requireSession, type SessionEnv } from "../../platform/session";
+import { listQuerySchema, validate } from "../../platform/validation";
 import { type NotificationsService, notificationJsonSchema } from "./notifications.service";
 
 export function notificationsRoutes(service: NotificationsService) {

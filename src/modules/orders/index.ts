@@ -17,9 +17,15 @@ import { ordersRoutes } from "./orders.routes";
 import { ordersStatements } from "./orders.sql";
 import { ordersStore } from "./orders.store";
 
-export { idempotencyHeaderSchema } from "./orders.schemas";
-export { MAX_ORDER_LINES, type OrderJson, type PlaceOrderInput, orderIdParamSchema, placeOrderBodySchema } from "./orders.schemas";
-export { type OrderStatus, isFinal, orderStatuses } from "./order-status";
+export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
+export {
+  idempotencyHeaderSchema,
+  MAX_ORDER_LINES,
+  type OrderJson,
+  orderIdParamSchema,
+  type PlaceOrderInput,
+  placeOrderBodySchema,
+} from "./orders.schemas";
 export type { OrderRow } from "./orders.sql";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */

@@ -1,16 +1,16 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Emit } from "../../bus/bus";
-import { giveWay } from "../../platform/give-way";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
+import { giveWay } from "../../platform/give-way";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
-import { IDEMPOTENCY_KEY_TTL_MS, decideIdempotentOrder, onOrdersReset, requestCancellation } from "./orders.decide";
+import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation } from "./orders.decide";
 import type { OrdersQueries } from "./orders.queries";
 import type { SessionQuota } from "./orders.quota";
-import { type OrderJson, type PlaceOrderInput, orderToJson } from "./orders.schemas";
-import { type OrdersStatements, fromStoredOrder, idempotencyKeys, orders } from "./orders.sql";
+import { type OrderJson, orderToJson, type PlaceOrderInput } from "./orders.schemas";
+import { fromStoredOrder, idempotencyKeys, type OrdersStatements, orders } from "./orders.sql";
 import type { OrdersStore } from "./orders.store";
 
 /** Orders reset per transaction by `POST /orders/reset` (a slice of 5,000 lines' orders takes a few ms). */

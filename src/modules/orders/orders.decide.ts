@@ -1,6 +1,6 @@
 import type { SagaEvent, SagaPayload } from "../events";
 import type { CancellationSource, RequestedCancellation } from "../saga-terms";
-import { type OrderStatus, canTransition, isFinal } from "./order-status";
+import { canTransition, isFinal, type OrderStatus } from "./order-status";
 
 /**
  * What orders decides when the saga moves on: pure functions of the event and the order's

@@ -5,7 +5,7 @@ import { sagaEndings } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import { isFinal } from "./order-status";
 import { type OrderJson, orderToJson } from "./orders.schemas";
-import { type OrderRow, type OrdersStatements, fromStoredOrder, orderItems, orders } from "./orders.sql";
+import { fromStoredOrder, type OrderRow, type OrdersStatements, orderItems, orders } from "./orders.sql";
 
 /** A page of orders holds at most this many order lines in all (about 2.5 MB of JSON at most). */
 export const MAX_LINES_PER_PAGE = 10_000;

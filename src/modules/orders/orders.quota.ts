@@ -1,6 +1,6 @@
 import { QuotaExceededError } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
-import { type SessionUsage, decidePlaceOrder } from "./orders.decide";
+import { decidePlaceOrder, type SessionUsage } from "./orders.decide";
 import type { OrdersStatements } from "./orders.sql";
 
 /**

@@ -1,12 +1,14 @@
 import { Hono } from "hono";
-import { eventToJson } from "../../bus/event";
-import { type SessionEnv, requireSession } from "../../platform/session";
-import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
-import { type RouteDoc, docs, linkHeader, messageSchema } from "../../platform/openapi";
-import { validJson, validate } from "../../platform/validation";
 import { z } from "zod";
+import { eventToJson } from "../../bus/event";
+import { docs, linkHeader, messageSchema, type RouteDoc } from "../../platform/openapi";
+import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
+import { requireSession, type SessionEnv } from "../../platform/session";
+import { validate, validJson } from "../../platform/validation";
 import { sagaEventJsonSchema } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import type { OrdersCommands } from "./orders.commands";
+import type { OrdersQueries } from "./orders.queries";
 import {
   cancelOrderQuerySchema,
   getOrderQuerySchema,
@@ -16,8 +18,6 @@ import {
   orderPositionSchema,
   placeOrderBodySchema,
 } from "./orders.schemas";
-import type { OrdersCommands } from "./orders.commands";
-import type { OrdersQueries } from "./orders.queries";
 
 const orderDocs = (summary: string, description: string, errors: RouteDoc["errors"] = []) =>
   docs({ tag: "orders", summary, description, answer: { description: "The order", schema: orderJsonSchema }, errors });

@@ -1,15 +1,16 @@
 import { z } from "zod";
 import { toIso, toIsoOrNull } from "../../platform/clock";
 import {
-  MAX_ORDER_LINES,
   behaviourSchema,
   cancellationSourceSchema,
+  MAX_ORDER_LINES,
   orderLineInputSchema,
   requestedCancellationSchema,
 } from "../saga-terms";
 import { orderStatuses } from "./order-status";
 
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../saga-terms";
+
 import type { OrderItemRow, OrderRow } from "./orders.sql";
 
 /** `POST /orders`. Unknown keys are ignored; an unknown product id is the saga's business, not a 400. */

@@ -1,7 +1,7 @@
 import type { Database as SQLite } from "bun:sqlite";
 import { sql } from "drizzle-orm";
-import { quotedList } from "../../platform/sql-list";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { quotedList } from "../../platform/sql-list";
 import { behaviours, cancellationSources, requestedCancellations } from "../saga-terms";
 import { type OrderStatus, orderStatuses, statusesLeadingTo } from "./order-status";
 

@@ -1,6 +1,6 @@
 import type { SagaReactionContext } from "../events";
 import type { OrderOutcome, OrderState } from "./orders.decide";
-import { type OrdersStatements, fromStoredOrder } from "./orders.sql";
+import { fromStoredOrder, type OrdersStatements } from "./orders.sql";
 
 /**
  * The order book as orders' decisions see it: the state they decide on, and the writes their

@@ -11,7 +11,7 @@ import { paymentsRoutes } from "./payments.routes";
 import { paymentsService } from "./payments.service";
 import { paymentsStatements } from "./payments.sql";
 
-export { type PaymentJson } from "./payments.schemas";
+export type { PaymentJson } from "./payments.schemas";
 
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function paymentsModule(deps: ModuleDeps) {

@@ -2,14 +2,14 @@ import { type SagaEvent, type SagaReactionContext, sagaEndings, sagaReaction } f
 import type { ModuleDeps } from "../module-deps";
 import { demoDelay } from "../session-settings";
 import {
-  type PaymentDecisionContext,
-  type PaymentOutcome,
   onOrderCancelled,
   onStockNotDelivered,
   onStockReleased,
   onStockReservedCharge,
   onStockReservedOpen,
   onStockRestocked,
+  type PaymentDecisionContext,
+  type PaymentOutcome,
 } from "./payments.decide";
 import type { PaymentsService } from "./payments.service";
 

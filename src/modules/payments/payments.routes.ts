@@ -1,14 +1,14 @@
 import { Hono } from "hono";
-import { type SessionEnv, requireSession } from "../../platform/session";
-import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
-import { validate } from "../../platform/validation";
-import { docs, linkHeader, messageSchema } from "../../platform/openapi";
-import { paymentJsonSchema } from "./payments.schemas";
 import { z } from "zod";
+import { docs, linkHeader, messageSchema } from "../../platform/openapi";
+import { announceNextPage, decodeCursor, pageQuerySchema } from "../../platform/paging";
+import { requireSession, type SessionEnv } from "../../platform/session";
+import { validate } from "../../platform/validation";
+import { paymentJsonSchema } from "./payments.schemas";
+import type { PaymentsService } from "./payments.service";
 
 /** A cursor of `GET /payments`: [createdAt, id] of the last payment of the previous page. */
 const paymentPositionSchema = z.tuple([z.number().int(), z.string().max(200)]).readonly();
-import type { PaymentsService } from "./payments.service";
 
 export function paymentsRoutes(service: PaymentsService) {
   return new Hono<SessionEnv>()

@@ -1,8 +1,8 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
-import { pastPosition } from "../../platform/paging";
 import { deleteSessionRows, lastChangePerSession, transaction } from "../../platform/db";
+import { pastPosition } from "../../platform/paging";
 import type { ModuleDeps } from "../module-deps";
-import { type PaymentState, outlivesItsOrder } from "./payments.decide";
+import { outlivesItsOrder, type PaymentState } from "./payments.decide";
 import { type PaymentJson, paymentToJson } from "./payments.schemas";
 import { type PaymentRow, type PaymentStatus, type PaymentsStatements, payments } from "./payments.sql";
 

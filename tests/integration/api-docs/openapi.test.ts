@@ -2,13 +2,13 @@ import { describe, expect, test } from "bun:test";
 import { validate } from "@readme/openapi-parser";
 import type { z } from "zod";
 import { undocumentedPaths } from "../../../src/api-docs/api-docs.routes";
+import { sagaEventJsonSchema } from "../../../src/modules/events";
 import { availabilitySchema, productJsonSchema } from "../../../src/modules/inventory/inventory.schemas";
 import { orderJsonSchema } from "../../../src/modules/orders/orders.schemas";
 import { paymentJsonSchema } from "../../../src/modules/payments/payments.schemas";
-import { sagaEventJsonSchema } from "../../../src/modules/events";
-import { sagaViewSchema } from "../../../src/sagas/sagas";
 import { errorBodySchema } from "../../../src/platform/openapi";
-import { type TestApp, createTestApp, fiveMousePads } from "../../support/test-app";
+import { sagaViewSchema } from "../../../src/sagas/sagas";
+import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
 type Operation = {
   security?: Record<string, string[]>[];

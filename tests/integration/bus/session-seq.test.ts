@@ -2,9 +2,9 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sseReader } from "../dashboard/sse-reader";
 import { databaseAtMigration } from "../../support/migrations";
-import { type TestApp, createTestApp, fiveMousePads } from "../../support/test-app";
+import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
+import { sseReader } from "../dashboard/sse-reader";
 
 /**
  * Found by attacking the server: event `seq` numbers were global, so the gap between two of a

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
+import { demoDelayRange } from "../../../src/platform/config";
 import { countAllRows } from "../../support/db-snapshot";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
-import { demoDelayRange } from "../../../src/platform/config";
 
 describe("GET / PATCH /settings", () => {
   test("a session starts with the server's demo delays and no step mode", async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { sessionSettingsSchema } from "../../../src/modules/session-settings";
 import { countAllRows } from "../../support/db-snapshot";
 import { knobsFormFields } from "../../support/knobs-form";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
-import { sessionSettingsSchema } from "../../../src/modules/session-settings";
 
 const knobsForm = (overrides: Record<string, string> = {}) => {
   const fields = knobsFormFields(overrides);

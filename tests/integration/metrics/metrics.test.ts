@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { parsePrometheus, valueOf } from "../../support/prometheus";
+import { parsePrometheus, sampleValue } from "../../support/prometheus";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
 
 const scrape = async (t: ReturnType<typeof createTestApp>) => {
@@ -26,8 +26,8 @@ describe("GET /metrics", () => {
     // The relay is behind: an order is due and nothing has delivered it yet.
     t.clock.advance(2_000);
     const behind = await scrape(t);
-    expect(valueOf(behind, "bus_relay_lag_seconds")).toBeGreaterThanOrEqual(2);
-    expect(valueOf(behind, "bus_relay_pending")).toBeGreaterThan(0);
+    expect(sampleValue(behind, "bus_relay_lag_seconds")).toBeGreaterThanOrEqual(2);
+    expect(sampleValue(behind, "bus_relay_pending")).toBeGreaterThan(0);
     t.settle(t.clock.now() + 60_000);
     // A duplicate, and a reaction that keeps failing until it is dead-lettered.
     const created = ((await t.request("GET", `/orders/${completed.body.id}/events`)).body as { seq: number; type: string }[]).find(
@@ -42,7 +42,8 @@ describe("GET /metrics", () => {
     const after = await scrape(t);
     await stream.body?.cancel();
 
-    const moved = (name: string, labels: Record<string, string> = {}) => valueOf(after, name, labels) - valueOf(before, name, labels);
+    const moved = (name: string, labels: Record<string, string> = {}) =>
+      sampleValue(after, name, labels) - sampleValue(before, name, labels);
     expect(moved("saga_started_total")).toBe(4);
     expect(moved("saga_finished_total", { outcome: "completed", reason: "none" })).toBe(1);
     expect(moved("saga_finished_total", { outcome: "cancelled", reason: "payment_failed" })).toBe(1);
@@ -59,9 +60,9 @@ describe("GET /metrics", () => {
     expect(moved("bus_deliveries_total", { outcome: "dead_lettered" })).toBeGreaterThan(0);
     expect(moved("http_request_duration_seconds_count", { method: "POST", route: "/orders", status: "200" })).toBe(4);
     expect(moved("http_request_duration_seconds_count", { method: "GET", route: "/orders/:id", status: "200" })).toBe(1);
-    expect(valueOf(after, "bus_relay_lag_seconds")).toBe(0);
-    expect(valueOf(after, "event_streams_open")).toBe(1);
-    expect(valueOf(after, "sessions")).toBe(1);
+    expect(sampleValue(after, "bus_relay_lag_seconds")).toBe(0);
+    expect(sampleValue(after, "event_streams_open")).toBe(1);
+    expect(sampleValue(after, "sessions")).toBe(1);
 
     const labelValues = after.flatMap((s) => Object.values(s.labels));
     for (const secret of ["test-session", completed.body.id as string]) expect(labelValues.some((v) => v.includes(secret))).toBe(false);
@@ -73,7 +74,7 @@ describe("GET /metrics", () => {
     const t = createTestApp();
     await t.request("GET", "/no/such/path/made-up-123");
     const samples = await scrape(t);
-    expect(valueOf(samples, "http_request_duration_seconds_count", { route: "unmatched", status: "404" })).toBe(1);
+    expect(sampleValue(samples, "http_request_duration_seconds_count", { route: "unmatched", status: "404" })).toBe(1);
     expect(JSON.stringify(samples)).not.toContain("made-up-123");
   });
 });

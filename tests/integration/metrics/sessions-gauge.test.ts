@@ -2,11 +2,11 @@ import { describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parsePrometheus, valueOf } from "../../support/prometheus";
-import { type TestApp, createTestApp, fiveMousePads } from "../../support/test-app";
+import { parsePrometheus, sampleValue } from "../../support/prometheus";
+import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
 const sessionsGauge = async (t: TestApp) =>
-  valueOf(parsePrometheus((await t.request("GET", "/metrics", { session: null })).text), "sessions");
+  sampleValue(parsePrometheus((await t.request("GET", "/metrics", { session: null })).text), "sessions");
 
 /** What a scan of every session table would say: the truth the gauge must match. */
 const sessionsInTheDatabase = (t: TestApp) =>

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createTestApp } from "../../support/test-app";
 import { countAllRows } from "../../support/db-snapshot";
+import { createTestApp } from "../../support/test-app";
 
 describe("sessions", () => {
   test("a request without x-session-id is refused with SESSION_REQUIRED", async () => {

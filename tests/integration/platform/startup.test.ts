@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, test } from "bun:test";
 import { Database as SQLite } from "bun:sqlite";
+import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environment, readServerConfig } from "../../../src/platform/config";
-import { StartupError, openDatabase } from "../../../src/platform/db";
+import { openDatabase, StartupError } from "../../../src/platform/db";
 import { lockDatabase } from "../../../src/platform/db-lock";
 
 const dir = mkdtempSync(join(tmpdir(), "saga-startup-"));

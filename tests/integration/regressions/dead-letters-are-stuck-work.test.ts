@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { type TestApp, createTestApp } from "../../support/test-app";
+import { createTestApp, type TestApp } from "../../support/test-app";
 
 /**
  * Found by attacking the server: an order CANCELLED whose payment stayed SUCCESS because its

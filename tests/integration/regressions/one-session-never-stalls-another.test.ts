@@ -3,9 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { demoDelayRange, readServerConfig } from "../../../src/platform/config";
-import { openDatabase } from "../../../src/platform/db";
+import { openDatabase, StartupError } from "../../../src/platform/db";
 import { createTestApp, type TestApp } from "../../support/test-app";
-import { StartupError } from "../../../src/platform/db";
 
 /**
  * Found by a teacher: `INVENTORY_DELAY_MS` accepted up to 600,000 ms while the knobs stopped at

@@ -3,7 +3,7 @@ import { AUDIT_SLICE } from "../../../src/consistency/invariants";
 import { RESET_SLICE as INVENTORY_RESET_SLICE } from "../../../src/modules/inventory/inventory.catalog";
 import { RESET_SLICE as ORDERS_RESET_SLICE } from "../../../src/modules/orders/orders.commands";
 import { WIPE_SLICE } from "../../../src/sessions/session-wipe";
-import { type TestApp, createTestApp } from "../../support/test-app";
+import { createTestApp, type TestApp } from "../../support/test-app";
 
 /**
  * Found by attacking the server: on a 30,000-order session `GET /consistency` held the event

@@ -1,9 +1,9 @@
 import { describe, expect, test } from "bun:test";
-import { sseReader } from "../dashboard/sse-reader";
-import { createTestApp, type TestApp } from "../../support/test-app";
 import { ManualClock } from "../../../src/platform/clock";
 import { ManualTimer } from "../../../src/platform/timer";
 import { TEACHER_REFRESH_MS } from "../../../src/teacher/teacher-stream";
+import { createTestApp, type TestApp } from "../../support/test-app";
+import { sseReader } from "../dashboard/sse-reader";
 
 const TOKEN = "teach-the-saga-2026";
 

@@ -1,14 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Answer, requestApp } from "../../support/http";
+import { createSagaServer, type SagaServer } from "../../../src/compose";
 import { ManualClock } from "../../../src/platform/clock";
 import type { Ids } from "../../../src/platform/ids";
 import { seededRandom } from "../../../src/platform/random";
-import { type SagaServer, createSagaServer } from "../../../src/compose";
+import { type Answer, requestApp } from "../../support/http";
 
 /** Every table the saga writes, each keyed by session_id. */
 export { allTables } from "../../support/db-snapshot";
+
 import { allTables } from "../../support/db-snapshot";
 
 /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { type Violation } from "../../../src/consistency/invariants";
-import { orderKey } from "../../../src/platform/session";
+import type { Violation } from "../../../src/consistency/invariants";
 import { defaultCatalog } from "../../../src/modules/inventory/catalog";
+import { orderKey } from "../../../src/platform/session";
 import type { CrashableApp } from "./crashable-app";
 
 /**
