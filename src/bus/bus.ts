@@ -9,6 +9,9 @@ import type { AnyReaction, Reaction } from "./reaction";
 import { DeliverySchedule, LogCursor } from "./schedule";
 import { Subscriptions, type SubscriptionWrapper } from "./subscriptions";
 
+/** Built events kept for the relay at most: a few seconds of the bench's load, a few MB. */
+const UNREACHED_KEPT = 10_000;
+
 export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
 export type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
 
@@ -50,6 +53,13 @@ export class Bus<P extends EventPayloadBase> {
   /** What the rest of the server asks of the log and the schedule together, by order. */
   readonly queries: BusQueries<P>;
   private readonly listeners = new Set<EventListener<P>>();
+  /**
+   * Events this process committed that the relay's cursor has not reached, as built, by seq:
+   * the relay hands them over without reading their payload back (JSON.parse and zod, about
+   * 10 µs an event; see docs/performance.md). A committed seq is never given again, so an entry
+   * can only be the row's own event. Bounded: past the bound the oldest are parsed as before.
+   */
+  private readonly unreached = new Map<number, BusEvent<P>>();
   private groupCommitQueue: GroupCommitItem<P>[] = [];
 
   constructor(options: BusOptions<P>) {
@@ -74,6 +84,7 @@ export class Bus<P extends EventPayloadBase> {
   transact<T>(work: (emit: Emit<P>) => T): T {
     const emitted: BusEvent<P>[] = [];
     const result = transaction(this.db, () => work((draft) => this.append(draft, emitted)));
+    this.keepUnreached(emitted);
     this.announce(emitted);
     return result;
   }
@@ -118,6 +129,7 @@ export class Bus<P extends EventPayloadBase> {
       for (const item of group) item.reject(error);
       return;
     }
+    this.keepUnreached(emitted);
     this.announce(emitted);
     for (const answer of settle) answer();
   }
@@ -169,6 +181,42 @@ export class Bus<P extends EventPayloadBase> {
 
   get listenerCount(): number {
     return this.listeners.size;
+  }
+
+  /** Committed events the relay has yet to reach, kept as built for it (called after their commit). */
+  keepUnreached(committed: Iterable<BusEvent<P>>): void {
+    for (const event of committed) this.unreached.set(event.seq, event);
+    for (const seq of this.unreached.keys()) {
+      if (this.unreached.size <= UNREACHED_KEPT) break;
+      this.unreached.delete(seq);
+    }
+  }
+
+  /**
+   * The event of a row the cursor reaches: as built when this process appended it (in `round`,
+   * not committed yet, or committed since), else read back and parsed. The cursor reaches an
+   * event once, so its entry goes; a round rolled back after this parses it next time.
+   */
+  reachedEvent(row: EventRow, round: Map<number, BusEvent<P>>): BusEvent<P> {
+    const built = round.get(row.seq) ?? this.unreached.get(row.seq);
+    if (built === undefined) return this.rowToEvent(row);
+    round.delete(row.seq);
+    this.unreached.delete(row.seq);
+    return built;
+  }
+
+  /**
+   * From now on the relay reads every event it has not reached back from the log, as a process
+   * started afresh on this database would (tests that change a stored row behind the bus).
+   */
+  forgetBuilt(): void {
+    this.unreached.clear();
+  }
+
+  /** The cursor passed a row without handing it to anyone (no recipients, a session being wiped): nothing to keep for it. */
+  passedOver(seq: number, round: Map<number, BusEvent<P>>): void {
+    round.delete(seq);
+    this.unreached.delete(seq);
   }
 
   /** A stored event, its payload checked against the modules' union. */
