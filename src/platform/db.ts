@@ -121,7 +121,8 @@ export function transaction<T>(db: Database, work: () => T): T {
   try {
     const result = inTransaction(() => {
       const value = work();
-      if (outermost) for (let i = 0; i < level.beforeCommit.length; i += 1) level.beforeCommit[i]!();
+      // An array's iterator also visits what a hook appends while it runs.
+      if (outermost) for (const hook of level.beforeCommit) hook();
       return value;
     }) as T;
     stack.pop();
@@ -135,7 +136,7 @@ export function transaction<T>(db: Database, work: () => T): T {
     return result;
   } catch (error) {
     stack.pop();
-    for (let i = level.undo.length - 1; i >= 0; i -= 1) level.undo[i]!();
+    for (const undo of level.undo.toReversed()) undo();
     const parent = stack[stack.length - 1];
     if (parent) parent.settled.push(...level.settled);
     else for (const settle of level.settled) settle();
