@@ -150,6 +150,9 @@ export function busStatements(sqlite: SQLite) {
       `INSERT INTO session_event_seqs (session_id, last_seq, updated_at) VALUES ($sessionId, 1, $now)
        ON CONFLICT (session_id) DO UPDATE SET last_seq = last_seq + 1, updated_at = $now RETURNING last_seq AS lastSeq`,
     ),
+    setSessionSeq: sqlite.prepare<never, [{ sessionId: string; lastSeq: number; now: number }]>(
+      "UPDATE session_event_seqs SET last_seq = $lastSeq, updated_at = $now WHERE session_id = $sessionId",
+    ),
     scheduleDelivery: sqlite.prepare<
       never,
       [

@@ -1,5 +1,5 @@
 import type { Clock } from "../platform/clock";
-import { type Database, deleteSessionRows, transaction } from "../platform/db";
+import { type Database, deleteSessionRows, inOpenTransaction, onTransaction, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import { BusQueries } from "./bus.queries";
 import { type BusStatements, busStatements, type EventRow } from "./bus.sql";
@@ -8,6 +8,9 @@ import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
 import { DeliverySchedule, LogCursor } from "./schedule";
 import { Subscriptions, type SubscriptionWrapper } from "./subscriptions";
+
+/** Built events kept for the relay at most: a few seconds of the bench's load, a few MB. */
+const UNREACHED_KEPT = 10_000;
 
 export type EventListener<P extends EventPayloadBase> = (events: readonly BusEvent<P>[]) => void;
 export type Emit<P extends EventPayloadBase> = (draft: EventDraft<P>) => BusEvent<P>;
@@ -50,6 +53,20 @@ export class Bus<P extends EventPayloadBase> {
   /** What the rest of the server asks of the log and the schedule together, by order. */
   readonly queries: BusQueries<P>;
   private readonly listeners = new Set<EventListener<P>>();
+  /**
+   * Events this process committed that the relay's cursor has not reached, as built, by seq:
+   * the relay hands them over without reading their payload back (JSON.parse and zod, about
+   * 10 µs an event; see docs/performance.md). A committed seq is never given again, so an entry
+   * can only be the row's own event. Bounded: past the bound the oldest are parsed as before.
+   */
+  private readonly unreached = new Map<number, BusEvent<P>>();
+  /**
+   * The open transaction's per-session numbering, by session: the last number given and the
+   * one its row holds. A session's first event in a transaction takes its number with the upsert
+   * (which writes the row); the next take it here and the row is written once, just before the
+   * COMMIT. A rolled-back savepoint gives its numbers back, as the upsert's row would be.
+   */
+  private readonly numbering = new Map<string, { given: number; written: number }>();
   private groupCommitQueue: GroupCommitItem<P>[] = [];
 
   constructor(options: BusOptions<P>) {
@@ -74,6 +91,7 @@ export class Bus<P extends EventPayloadBase> {
   transact<T>(work: (emit: Emit<P>) => T): T {
     const emitted: BusEvent<P>[] = [];
     const result = transaction(this.db, () => work((draft) => this.append(draft, emitted)));
+    this.keepUnreached(emitted);
     this.announce(emitted);
     return result;
   }
@@ -118,6 +136,7 @@ export class Bus<P extends EventPayloadBase> {
       for (const item of group) item.reject(error);
       return;
     }
+    this.keepUnreached(emitted);
     this.announce(emitted);
     for (const answer of settle) answer();
   }
@@ -130,10 +149,7 @@ export class Bus<P extends EventPayloadBase> {
   append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    const numbered = this.statements.nextSessionSeq.get({ sessionId: draft.sessionId, now });
-    // The upsert always returns its row; a missing one would mean the statement itself is wrong.
-    if (!numbered) throw new Error(`The session ${draft.sessionId} could not be given its next event number`);
-    const sessionSeq = numbered.lastSeq;
+    const sessionSeq = this.nextSessionSeq(draft.sessionId, now);
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -148,6 +164,39 @@ export class Bus<P extends EventPayloadBase> {
     const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now };
     emitted.push(event);
     return event;
+  }
+
+  /** The session's next event number, inside the open transaction (see `numbering`). */
+  private nextSessionSeq(sessionId: string, now: number): number {
+    const taken = this.numbering.get(sessionId);
+    if (taken !== undefined && inOpenTransaction(this.db)) {
+      taken.given += 1;
+      onTransaction(this.db, { undo: () => (taken.given -= 1) });
+      return taken.given;
+    }
+    const numbered = this.statements.nextSessionSeq.get({ sessionId, now });
+    // The upsert always returns its row; a missing one would mean the statement itself is wrong.
+    if (!numbered) throw new Error(`The session ${sessionId} could not be given its next event number`);
+    if (!inOpenTransaction(this.db)) return numbered.lastSeq;
+    const fresh = { given: numbered.lastSeq, written: numbered.lastSeq };
+    this.numbering.set(sessionId, fresh);
+    const first = this.numbering.size === 1;
+    onTransaction(this.db, {
+      // The upsert's row is rolled back with the savepoint: the next event takes the upsert again.
+      undo: () => this.numbering.delete(sessionId),
+      ...(first ? { beforeCommit: () => this.writeNumbering(), settled: () => this.numbering.clear() } : {}),
+    });
+    return fresh.given;
+  }
+
+  /** Writes each session's last number given, once, just before the COMMIT. */
+  private writeNumbering(): void {
+    const now = this.clock.now();
+    for (const [sessionId, taken] of this.numbering) {
+      if (taken.given === taken.written) continue;
+      this.statements.setSessionSeq.run({ sessionId, lastSeq: taken.given, now });
+      taken.written = taken.given;
+    }
   }
 
   /** Tells in-memory listeners about committed events. A failing listener cannot undo a commit. */
@@ -171,6 +220,42 @@ export class Bus<P extends EventPayloadBase> {
     return this.listeners.size;
   }
 
+  /** Committed events the relay has yet to reach, kept as built for it (called after their commit). */
+  keepUnreached(committed: Iterable<BusEvent<P>>): void {
+    for (const event of committed) this.unreached.set(event.seq, event);
+    for (const seq of this.unreached.keys()) {
+      if (this.unreached.size <= UNREACHED_KEPT) break;
+      this.unreached.delete(seq);
+    }
+  }
+
+  /**
+   * The event of a row the cursor reaches: as built when this process appended it (in `round`,
+   * not committed yet, or committed since), else read back and parsed. The cursor reaches an
+   * event once, so its entry goes; a round rolled back after this parses it next time.
+   */
+  reachedEvent(row: EventRow, round: Map<number, BusEvent<P>>): BusEvent<P> {
+    const built = round.get(row.seq) ?? this.unreached.get(row.seq);
+    if (built === undefined) return this.rowToEvent(row);
+    round.delete(row.seq);
+    this.unreached.delete(row.seq);
+    return built;
+  }
+
+  /**
+   * From now on the relay reads every event it has not reached back from the log, as a process
+   * started afresh on this database would (tests that change a stored row behind the bus).
+   */
+  forgetBuilt(): void {
+    this.unreached.clear();
+  }
+
+  /** The cursor passed a row without handing it to anyone (no recipients, a session being wiped): nothing to keep for it. */
+  passedOver(seq: number, round: Map<number, BusEvent<P>>): void {
+    round.delete(seq);
+    this.unreached.delete(seq);
+  }
+
   /** A stored event, its payload checked against the modules' union. */
   rowToEvent(row: EventRow): BusEvent<P> {
     const payload = this.parsePayload({ type: row.type, data: JSON.parse(row.data) });
@@ -192,6 +277,12 @@ export class Bus<P extends EventPayloadBase> {
    * The modules' own rows are theirs to drop. Runs inside the caller's transaction.
    */
   forgetSession(sessionId: string): Record<string, number> {
+    // Numbers this transaction took for the session go with its row; a later event starts afresh
+    // from the upsert. Written first, so that a savepoint rolled back around this leaves the row right.
+    const taken = this.numbering.get(sessionId);
+    if (taken && taken.given !== taken.written)
+      this.statements.setSessionSeq.run({ sessionId, lastSeq: taken.given, now: this.clock.now() });
+    this.numbering.delete(sessionId);
     return deleteSessionRows(this.db, sessionId, this.sessionTables);
   }
 

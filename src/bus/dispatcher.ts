@@ -46,7 +46,7 @@ export interface DispatcherParts<P extends EventPayloadBase> {
   db: Database;
   clock: Clock;
   /** Where a reaction's events are appended, and stored events parsed. */
-  outbox: Pick<Bus<P>, "append" | "announce" | "rowToEvent">;
+  outbox: Pick<Bus<P>, "append" | "announce" | "rowToEvent" | "reachedEvent" | "keepUnreached" | "passedOver">;
   subscriptions: Subscriptions<P>;
   schedule: DeliverySchedule;
   cursor: LogCursor;
@@ -72,9 +72,12 @@ export class Dispatcher<P extends EventPayloadBase> {
    */
   reached(row: EventRow, round: Round<P>): number {
     const recipients = this.parts.subscriptions.forType(row.type);
-    if (recipients.length === 0 || this.options.isBeingWiped(row.sessionId)) return 0;
+    if (recipients.length === 0 || this.options.isBeingWiped(row.sessionId)) {
+      this.parts.outbox.passedOver(row.seq, round.unreached);
+      return 0;
+    }
     // Parsed once for all of its recipients; a payload that no longer parses fails their deliveries, never the round.
-    const parsed = this.parse(row);
+    const parsed = this.parse(row, (stored) => this.parts.outbox.reachedEvent(stored, round.unreached));
     let ran = 0;
     for (const subscription of recipients) {
       const outcome = this.attempt({ kind: "handOver", row, parsed, subscription }, round);
@@ -83,9 +86,9 @@ export class Dispatcher<P extends EventPayloadBase> {
     return ran;
   }
 
-  private parse(row: EventRow): Parsed<P> {
+  private parse(row: EventRow, read = (stored: EventRow) => this.parts.outbox.rowToEvent(stored)): Parsed<P> {
     try {
-      return { event: this.parts.outbox.rowToEvent(row) };
+      return { event: read(row) };
     } catch (failure) {
       return { failure };
     }
@@ -111,6 +114,7 @@ export class Dispatcher<P extends EventPayloadBase> {
       this.options.onAttempt(entry.reaction, entry.outcome);
       if (entry.outcome !== "applied") unannounced.add(sessionId);
     }
+    this.parts.outbox.keepUnreached(round.unreached.values());
     this.parts.outbox.announce(round.emitted);
     for (const { event, reaction } of round.duplicates) {
       this.attempt({ kind: "duplicate", event, reaction }, round);
@@ -281,6 +285,7 @@ export class Dispatcher<P extends EventPayloadBase> {
     }
     round.emitted.push(...mine);
     if (mine.length === 0) round.quiet.add(event.sessionId);
+    for (const emitted of mine) round.unreached.set(emitted.seq, emitted);
     if (again) round.duplicates.push({ event, reaction: subscription.name });
     return null;
   }

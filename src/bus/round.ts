@@ -10,6 +10,8 @@ export type EventKey = Pick<EventRow, "seq" | "sessionSeq" | "type" | "sessionId
 /** What one transaction of deliveries did: announced, logged and duplicated only once it commits. */
 export interface Round<P extends EventPayloadBase> {
   emitted: BusEvent<P>[];
+  /** What it emitted that its cursor has not reached yet, by seq: handed over as built when reached (no read-back parse). */
+  unreached: Map<number, BusEvent<P>>;
   attempts: Attempt[];
   duplicates: { event: BusEvent<P>; reaction: string }[];
   /** Sessions whose schedule gained a row. */
@@ -19,6 +21,7 @@ export interface Round<P extends EventPayloadBase> {
 }
 export const newRound = <P extends EventPayloadBase>(): Round<P> => ({
   emitted: [],
+  unreached: new Map(),
   attempts: [],
   duplicates: [],
   scheduled: new Set(),

@@ -45,17 +45,29 @@ export function serverMetrics(sources: MetricsSources) {
     buckets: sagaDurationBuckets,
     registers: [registry],
   });
-  const events = new Counter({
+  // The two counters a saga moves a dozen times are tallied in a Map and handed to prom-client
+  // when scraped: its inc() hashes the labels each call (about 1.3 µs; see docs/performance.md).
+  const eventTally = new Map<string, number>();
+  const deliveryTally = new Map<string, { reaction: string; outcome: DeliveryOutcome; n: number }>();
+  new Counter({
     name: "bus_events_total",
     help: "Events committed to the bus, by type",
     labelNames: ["type"] as const,
     registers: [registry],
+    collect() {
+      for (const [type, n] of eventTally) this.inc({ type }, n);
+      eventTally.clear();
+    },
   });
-  const deliveries = new Counter({
+  new Counter({
     name: "bus_deliveries_total",
     help: "Delivery attempts, by reaction and outcome (applied, duplicate_ignored, failed, dead_lettered)",
     labelNames: ["reaction", "outcome"] as const,
     registers: [registry],
+    collect() {
+      for (const { reaction, outcome, n } of deliveryTally.values()) this.inc({ reaction, outcome }, n);
+      deliveryTally.clear();
+    },
   });
   const conflicts = new Counter({
     name: "inventory_reservation_conflicts_total",
@@ -124,7 +136,7 @@ export function serverMetrics(sources: MetricsSources) {
     /** A bus listener: counts committed events and the sagas they start and finish. */
     observeEvents(committed: readonly BusEvent<SagaPayload>[]): void {
       for (const event of committed) {
-        events.inc({ type: event.type });
+        eventTally.set(event.type, (eventTally.get(event.type) ?? 0) + 1);
         if (event.type === "ORDER_CREATED") {
           sagasStarted.inc();
           startedAt.set(event.sagaId, event.timestamp);
@@ -151,7 +163,10 @@ export function serverMetrics(sources: MetricsSources) {
 
     /** The relay's report of each delivery attempt, after its round commits. */
     observeDelivery(reaction: string, outcome: DeliveryOutcome): void {
-      deliveries.inc({ reaction, outcome });
+      const key = `${reaction} ${outcome}`;
+      const tally = deliveryTally.get(key);
+      if (tally) tally.n += 1;
+      else deliveryTally.set(key, { reaction, outcome, n: 1 });
     },
 
     /** Times every request by the pattern of the route that answered it (`unmatched` for none). */

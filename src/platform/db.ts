@@ -109,9 +109,74 @@ export function transaction<T>(db: Database, work: () => T): T {
     inTransaction = db.$client.transaction((run: () => unknown) => run());
     transactionRunners.set(db.$client, inTransaction);
   }
-  return inTransaction(work) as T;
+  let levels = openLevels.get(db.$client);
+  if (!levels) {
+    levels = [];
+    openLevels.set(db.$client, levels);
+  }
+  const level: TransactionLevel = { undo: [], beforeCommit: [], settled: [] };
+  levels.push(level);
+  const outermost = levels.length === 1;
+  const stack = levels;
+  try {
+    const result = inTransaction(() => {
+      const value = work();
+      // An array's iterator also visits what a hook appends while it runs.
+      if (outermost) for (const hook of level.beforeCommit) hook();
+      return value;
+    }) as T;
+    stack.pop();
+    // Released into the enclosing transaction: its undo and its pre-commit work now belong to it.
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      parent.undo.push(...level.undo);
+      parent.beforeCommit.push(...level.beforeCommit);
+      parent.settled.push(...level.settled);
+    } else for (const settle of level.settled) settle();
+    return result;
+  } catch (error) {
+    stack.pop();
+    for (const undo of level.undo.toReversed()) undo();
+    const parent = stack[stack.length - 1];
+    if (parent) parent.settled.push(...level.settled);
+    else for (const settle of level.settled) settle();
+    throw error;
+  }
 }
 const transactionRunners = new WeakMap<SQLite, (run: () => unknown) => unknown>();
+
+/**
+ * What in-memory state tied to an open transaction (or savepoint) registered: undone when it
+ * rolls back, run just before the outermost COMMIT, run once the outermost transaction ended.
+ */
+interface TransactionLevel {
+  undo: (() => void)[];
+  beforeCommit: (() => void)[];
+  settled: (() => void)[];
+}
+const openLevels = new WeakMap<SQLite, TransactionLevel[]>();
+
+function innermostLevel(db: Database): TransactionLevel | undefined {
+  const levels = openLevels.get(db.$client);
+  return levels?.[levels.length - 1];
+}
+
+/** Whether `transaction()` is running on this connection (so the hooks below apply). */
+export const inOpenTransaction = (db: Database): boolean => innermostLevel(db) !== undefined;
+
+/**
+ * Ties in-memory state to the open transaction: `undo` runs if the innermost savepoint (or the
+ * transaction) it was registered in rolls back, `beforeCommit` inside the outermost transaction
+ * just before its COMMIT (its writes commit with it), `settled` once the outermost transaction
+ * has committed or rolled back. Throws outside `transaction()`.
+ */
+export function onTransaction(db: Database, hooks: { undo?: () => void; beforeCommit?: () => void; settled?: () => void }): void {
+  const level = innermostLevel(db);
+  if (!level) throw new Error("onTransaction outside transaction()");
+  if (hooks.undo) level.undo.push(hooks.undo);
+  if (hooks.beforeCommit) level.beforeCommit.push(hooks.beforeCommit);
+  if (hooks.settled) level.settled.push(hooks.settled);
+}
 
 /**
  * Deletes at most `limit` of one session's rows from `table`; answers how many. A wipe calls it

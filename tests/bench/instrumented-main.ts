@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { readServerConfig } from "../../src/platform/config";
 import { openDatabase } from "../../src/platform/db";
 import { serve } from "../../src/serve";
+import { timeParts, timeStatement, timeTransactions, timings } from "./timings";
 
 const config = readServerConfig(process.env);
 const db = openDatabase({ path: config.databasePath, synchronous: config.synchronous });
@@ -25,9 +26,15 @@ let statements = 0;
 // bun:sqlite gives every statement its own run/get/all/values/iterate, so each statement the
 // connection hands out is wrapped once.
 const counted = new WeakSet<object>();
-function countCalls<T extends object>(statement: T): T {
+const timed = process.env.BENCH_TIMINGS === "1";
+if (timed) {
+  timeParts();
+  timeTransactions(sqlite as unknown as Parameters<typeof timeTransactions>[0]);
+}
+function countCalls<T extends object>(statement: T, sql: unknown): T {
   if (counted.has(statement)) return statement;
   counted.add(statement);
+  if (timed) timeStatement(statement, String(sql));
   const methods = statement as unknown as Record<string, (...args: unknown[]) => unknown>;
   for (const method of ["run", "get", "all", "values", "iterate"]) {
     const original = methods[method]!.bind(statement);
@@ -41,7 +48,7 @@ function countCalls<T extends object>(statement: T): T {
 const connection = sqlite as unknown as Record<string, (...args: unknown[]) => unknown>;
 for (const method of ["prepare", "query"]) {
   const original = connection[method]!.bind(sqlite);
-  connection[method] = (...args: unknown[]) => countCalls(original(...args) as object);
+  connection[method] = (...args: unknown[]) => countCalls(original(...args) as object, args[0]);
 }
 for (const method of ["run", "exec"]) {
   const original = connection[method]!.bind(sqlite);
@@ -79,7 +86,7 @@ process.on("SIGUSR2", () => {
   const rows = totalChanges.get()!.n;
   const file = process.env.BENCH_STATS_FILE;
   if (!file) return;
-  writeFileSync(file, JSON.stringify({ statements, rows, btreeEntries: btreeEntries + Math.max(0, rows - hookedRows) }));
+  writeFileSync(file, JSON.stringify({ statements, rows, btreeEntries: btreeEntries + Math.max(0, rows - hookedRows), timings }));
 });
 
 serve(config, db);

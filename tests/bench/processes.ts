@@ -23,7 +23,9 @@ export async function startServer(script: string, env: Record<string, string> = 
   const databasePath = join(folder, "bench.sqlite");
   const startedAt = performance.now();
   // The same bun binary that runs the bench, whether or not one is on PATH.
-  const proc = Bun.spawn([process.execPath, join(repoRoot, script)], {
+  // BENCH_SERVER_FLAGS: bun flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile under load.
+  const flags = (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
+  const proc = Bun.spawn([process.execPath, ...flags, join(repoRoot, script)], {
     cwd: repoRoot,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdout: "pipe",

@@ -171,6 +171,21 @@ interface ServerCounters {
   statements: number;
   rows: number;
   btreeEntries: number;
+  /** With BENCH_TIMINGS=1: per timer, calls and total ms (tests/bench/timings.ts). */
+  timings?: Record<string, [number, number]>;
+}
+
+/** With BENCH_TIMINGS=1, each timer's µs and calls per completed saga, on stderr (docs/performance.md's attribution). */
+function logTimings(before: ServerCounters, after: ServerCounters, sagas: number): void {
+  if (!after.timings) return;
+  const rows = Object.entries(after.timings)
+    .map(([name, [calls, ms]]) => {
+      const [callsBefore, msBefore] = before.timings?.[name] ?? [0, 0];
+      return { name, us: ((ms - msBefore) * 1000) / sagas, calls: (calls - callsBefore) / sagas };
+    })
+    .filter((row) => row.calls > 0)
+    .sort((a, b) => b.us - a.us);
+  for (const row of rows) log(`timing: ${row.us.toFixed(1).padStart(7)} µs ${row.calls.toFixed(2).padStart(6)} calls  ${row.name}`);
 }
 
 /** Asks the instrumented server (tests/bench/instrumented-main.ts) for its counters, and reads its CPU time. */
@@ -225,6 +240,7 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
       rows: (after.rows - before.rows) / completedSagas,
       btreeEntries: (after.btreeEntries - before.btreeEntries) / completedSagas,
     };
+    logTimings(before, after, completedSagas);
     log("saga with one client: measuring");
     const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");

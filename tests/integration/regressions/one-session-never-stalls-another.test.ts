@@ -104,8 +104,12 @@ describe("what one session's delivery throws outside its reaction stays in that 
 
   test("a stored event whose payload no longer parses dead-letters its own deliveries; the cursor and the schedule pass it", async () => {
     const t = createTestApp({ relay: { log: () => {} } });
-    const corrupt = (session: string) =>
+    // A payload that no longer parses is one an older version wrote: this process holds the
+    // events it built itself and would hand those over without reading them back.
+    const corrupt = (session: string) => {
       t.deps.db.$client.query("UPDATE events SET data = '{\"nonsense\":true}' WHERE session_id = ?").run(session);
+      t.deps.bus.forgetBuilt();
+    };
     // Not handed over yet: the cursor meets the broken payload.
     const early = await placeIn(t, "early");
     corrupt("early");
