@@ -8,11 +8,12 @@
  * `/health` p50/p99 while 8 connections scrape back to back for 10 s.
  */
 import { Database } from "bun:sqlite";
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSagaServer } from "../../src/compose";
 import { ManualClock } from "../../src/platform/clock";
+import { startServer } from "./processes";
 import { percentile } from "./stats";
 
 const arg = (name: string, fallback: string) => {
@@ -41,44 +42,6 @@ async function buildDatabase(path: string): Promise<void> {
   }
   server.relay.runDue();
   server.deps.db.$client.close();
-}
-
-async function serveCopy(databasePath: string) {
-  const folder = mkdtempSync(join(tmpdir(), "metrics-scrape-"));
-  const copy = join(folder, "db.sqlite");
-  copyFileSync(databasePath, copy);
-  if (existsSync(`${databasePath}-wal`)) copyFileSync(`${databasePath}-wal`, `${copy}-wal`);
-  const started = performance.now();
-  const proc = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: copy, SESSION_IDLE_TTL: "3650d" },
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = proc.stdout.getReader();
-  let seen = "";
-  let port: number | null = null;
-  while (port === null) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the server did not start: ${seen}`);
-    seen += new TextDecoder().decode(value);
-    const match = seen.match(/listening on http:\/\/[^:\s]+:(\d+)/);
-    if (match) port = Number(match[1]);
-  }
-  void (async () => {
-    while (!(await reader.read()).done) {}
-  })();
-  const base = `http://127.0.0.1:${port}`;
-  await fetch(`${base}/health`);
-  return {
-    base,
-    startMs: performance.now() - started,
-    async stop() {
-      proc.kill("SIGTERM");
-      await proc.exited;
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
 }
 
 async function timedGet(url: string): Promise<number> {
@@ -119,30 +82,30 @@ function censusScanMs(path: string): { ms: number; sessions: number } {
 }
 const scan = censusScanMs(cached);
 console.log(`census scan at start-up: ${scan.ms.toFixed(0)} ms for ${scan.sessions} sessions`);
-const server = await serveCopy(cached);
+const server = await startServer("src/main.ts", { SESSION_IDLE_TTL: "3650d" }, { copyOf: cached, root: ROOT });
 try {
-  const metrics = await (await fetch(`${server.base}/metrics`)).text();
+  const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
   const sessions = metrics.match(/^sessions (\d+)/m)?.[1];
   const scrapes: number[] = [];
-  for (let i = 0; i < 40; i += 1) scrapes.push(await timedGet(`${server.base}/metrics`));
+  for (let i = 0; i < 40; i += 1) scrapes.push(await timedGet(`${server.baseUrl}/metrics`));
   scrapes.sort((a, b) => a - b);
-  const quiet = await healthWhile(server.base, 3_000);
+  const quiet = await healthWhile(server.baseUrl, 3_000);
   let scraped = 0;
   let scraping = true;
   const scrapers = () =>
     Array.from({ length: SCRAPERS }, async () => {
       while (scraping) {
-        await timedGet(`${server.base}/metrics`);
+        await timedGet(`${server.baseUrl}/metrics`);
         scraped += 1;
       }
     });
   setTimeout(() => {
     scraping = false;
   }, LOAD_MS);
-  const loaded = await healthWhile(server.base, LOAD_MS, scrapers);
+  const loaded = await healthWhile(server.baseUrl, LOAD_MS, scrapers);
   const f = (ms: number) => ms.toFixed(1);
   console.log(`root ${ROOT}`);
-  console.log(`sessions gauge ${sessions}; start-up to first /health ${Math.round(server.startMs)} ms`);
+  console.log(`sessions gauge ${sessions}; start-up to first /health ${Math.round(server.coldStartMs)} ms`);
   console.log(`one scrape: median ${f(percentile(scrapes, 50))} ms, p95 ${f(percentile(scrapes, 95))} ms`);
   console.log(`/health alone: p50 ${f(percentile(quiet, 50))} ms, p99 ${f(percentile(quiet, 99))} ms (${quiet.length} requests)`);
   console.log(

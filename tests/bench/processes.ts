@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -16,17 +16,27 @@ export interface RunningServer {
 /**
  * Starts `bun <script>` on a free loopback port (PORT=0: the kernel picks it, the server logs
  * the one it got, so there is no race between choosing a port and binding it) with its own
- * database file in a fresh temp folder, and waits until `GET /health` answers.
+ * database file in a fresh temp folder, and waits until `GET /health` answers. With `copyOf`,
+ * that file starts as a copy of the given database (and its WAL), which stays untouched; with
+ * `root`, the script is another checkout's (a before/after comparison).
  */
-export async function startServer(script: string, env: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(
+  script: string,
+  env: Record<string, string> = {},
+  { copyOf, root = repoRoot }: { copyOf?: string; root?: string } = {},
+): Promise<RunningServer> {
   const folder = mkdtempSync(join(tmpdir(), "saga-bench-"));
   const databasePath = join(folder, "bench.sqlite");
+  if (copyOf !== undefined) {
+    copyFileSync(copyOf, databasePath);
+    if (existsSync(`${copyOf}-wal`)) copyFileSync(`${copyOf}-wal`, `${databasePath}-wal`);
+  }
   const startedAt = performance.now();
   // The same bun binary that runs the bench, whether or not one is on PATH.
   // BENCH_SERVER_FLAGS: bun flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for a profile under load.
   const flags = (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
-  const proc = Bun.spawn([process.execPath, ...flags, join(repoRoot, script)], {
-    cwd: repoRoot,
+  const proc = Bun.spawn([process.execPath, ...flags, join(root, script)], {
+    cwd: root,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdout: "pipe",
     stderr: "inherit",

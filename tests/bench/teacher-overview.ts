@@ -10,12 +10,13 @@
  * Prints the other attendee's saga p50/p99 without and with the viewers, the refreshes asked,
  * finished and dropped, and (where the server reports them) what the computations cost.
  */
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSagaServer } from "../../src/compose";
 import { ManualClock } from "../../src/platform/clock";
 import { parsePrometheus, sampleValue } from "../support/prometheus";
+import { startServer } from "./processes";
 import { percentile } from "./stats";
 
 const arg = (name: string, fallback: string) => {
@@ -52,42 +53,6 @@ async function buildDatabase(path: string): Promise<void> {
     server.relay.runDue();
   }
   server.deps.db.$client.close();
-}
-
-async function serveCopy(databasePath: string) {
-  const folder = mkdtempSync(join(tmpdir(), "teacher-overview-"));
-  const copy = join(folder, "db.sqlite");
-  copyFileSync(databasePath, copy);
-  if (existsSync(`${databasePath}-wal`)) copyFileSync(`${databasePath}-wal`, `${copy}-wal`);
-  const proc = Bun.spawn([process.execPath, join(ROOT, "src/main.ts")], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: copy, TEACHER_TOKEN: TOKEN, SESSION_IDLE_TTL: "3650d" },
-    stdout: "pipe",
-    stderr: "inherit",
-  });
-  const reader = proc.stdout.getReader();
-  let seen = "";
-  let port: number | null = null;
-  while (port === null) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the server did not start: ${seen}`);
-    seen += new TextDecoder().decode(value);
-    const match = seen.match(/listening on http:\/\/[^:\s]+:(\d+)/);
-    if (match) port = Number(match[1]);
-  }
-  void (async () => {
-    while (!(await reader.read()).done) {}
-  })();
-  const base = `http://127.0.0.1:${port}`;
-  await fetch(`${base}/health`);
-  return {
-    base,
-    async stop() {
-      proc.kill("SIGTERM");
-      await proc.exited;
-      rmSync(folder, { recursive: true, force: true });
-    },
-  };
 }
 
 /** One saga from POST to a final status, long-polling; answers its duration in ms. */
@@ -186,22 +151,22 @@ if (!existsSync(cached)) {
   await buildDatabase(cached);
   console.log(`built ${SESSIONS} sessions × ${ORDERS} orders in ${Math.round(performance.now() - building)} ms (${cached})`);
 }
-const server = await serveCopy(cached);
+const server = await startServer("src/main.ts", { TEACHER_TOKEN: TOKEN, SESSION_IDLE_TTL: "3650d" }, { copyOf: cached, root: ROOT });
 try {
   const f = (ms: number) => ms.toFixed(1);
-  const busy = busyClass(server.base);
+  const busy = busyClass(server.baseUrl);
   await Bun.sleep(2_000);
-  const quiet = probe(server.base, "another-attendee-alone");
+  const quiet = probe(server.baseUrl, "another-attendee-alone");
   await Bun.sleep(SECONDS * 500);
   const alone = await quiet.stop();
 
-  const before = await scrape(server.base);
-  const watched = probe(server.base, "another-attendee-watched");
-  const viewers = Array.from({ length: VIEWERS }, (_, i) => viewer(server.base, (i * 1_000) / VIEWERS));
+  const before = await scrape(server.baseUrl);
+  const watched = probe(server.baseUrl, "another-attendee-watched");
+  const viewers = Array.from({ length: VIEWERS }, (_, i) => viewer(server.baseUrl, (i * 1_000) / VIEWERS));
   await Bun.sleep(SECONDS * 1_000);
   const refreshes = await Promise.all(viewers.map((v) => v.stop()));
   const withViewers = await watched.stop();
-  const after = await scrape(server.base);
+  const after = await scrape(server.baseUrl);
   await busy.stop();
 
   const asked = refreshes.reduce((n, r) => n + r.asked, 0);
