@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { countAllRows } from "../../support/db-snapshot";
+import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
 /**
@@ -33,16 +34,6 @@ const reservationOf = async (t: TestApp, orderId: string) =>
 const eventTypes = async (t: TestApp, orderId: string) =>
   ((await t.request("GET", `/orders/${orderId}/events`)).body as { type: string }[]).map((e) => e.type);
 const cancel = (t: TestApp, orderId: string, session?: string) => t.request("POST", `/orders/${orderId}/cancel?wait=0`, { session });
-
-/** In step mode: runs the held delivery of `reaction` (the first, when several), then hands over what it emitted. */
-async function deliver(t: TestApp, reaction: string) {
-  const held = (await t.request("GET", "/bus/deliveries")).body as { id: number; reaction: string }[];
-  const delivery = held.find((d) => d.reaction === reaction);
-  if (!delivery) throw new Error(`no held delivery for ${reaction}; held: ${held.map((d) => d.reaction).join(", ")}`);
-  const ran = await t.request("POST", `/bus/deliveries/${delivery.id}/deliver`);
-  expect(ran.status).toBe(200);
-  t.relay.runDue();
-}
 
 function expectConsistent(t: TestApp) {
   expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
@@ -138,9 +129,9 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     const t = await setUp({ stepMode: true });
     const id = (await t.request("POST", "/orders", { body: { ...fivePads, skipDemoDelays: true } })).body.id;
     t.relay.runDue();
-    await deliver(t, "inventory.reserveStockWhenOrderCreated");
-    await deliver(t, "orders.markProcessingWhenStockReserved");
-    await deliver(t, "payments.openPaymentWhenStockReserved");
+    await deliverHeld(t, "inventory.reserveStockWhenOrderCreated");
+    await deliverHeld(t, "orders.markProcessingWhenStockReserved");
+    await deliverHeld(t, "payments.openPaymentWhenStockReserved");
     return { t, id };
   }
 
@@ -151,11 +142,11 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
 
   test("cancel while the payment is being taken: charged first, stock handed back before confirming → refunded", async () => {
     const { t, id } = await heldOrder();
-    await deliver(t, "payments.chargeWhenStockReserved"); // PAYMENT_SUCCESS, not yet seen by inventory
+    await deliverHeld(t, "payments.chargeWhenStockReserved"); // PAYMENT_SUCCESS, not yet seen by inventory
     await cancel(t, id);
     t.relay.runDue(); // the request is handed over: held
-    await deliver(t, "inventory.returnStockWhenCancellationRequested"); // released while the charge stands
-    await deliver(t, "inventory.confirmReservationWhenPaid"); // nothing to confirm: INVENTORY_FAILED (confirm)
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested"); // released while the charge stands
+    await deliverHeld(t, "inventory.confirmReservationWhenPaid"); // nothing to confirm: INVENTORY_FAILED (confirm)
     await finish(t);
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect(await paymentOf(t, id)).toMatchObject({ status: "REFUNDED" });
@@ -167,10 +158,10 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     const { t, id } = await heldOrder();
     await cancel(t, id);
     t.relay.runDue(); // the request is handed over: held
-    await deliver(t, "inventory.returnStockWhenCancellationRequested");
-    await deliver(t, "orders.cancelOrderWhenStockReleased");
-    await deliver(t, "payments.voidPaymentWhenOrderCancelled");
-    await deliver(t, "payments.chargeWhenStockReserved"); // finds the payment voided
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested");
+    await deliverHeld(t, "orders.cancelOrderWhenStockReleased");
+    await deliverHeld(t, "payments.voidPaymentWhenOrderCancelled");
+    await deliverHeld(t, "payments.chargeWhenStockReserved"); // finds the payment voided
     await finish(t);
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect(await paymentOf(t, id)).toMatchObject({ status: "FAILED" });
@@ -180,14 +171,14 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
 
   test("cancel while the reservation is being confirmed: confirmed, then put back and refunded", async () => {
     const { t, id } = await heldOrder();
-    await deliver(t, "payments.chargeWhenStockReserved");
-    await deliver(t, "inventory.confirmReservationWhenPaid"); // INVENTORY_CONFIRMED, order still PROCESSING
+    await deliverHeld(t, "payments.chargeWhenStockReserved");
+    await deliverHeld(t, "inventory.confirmReservationWhenPaid"); // INVENTORY_CONFIRMED, order still PROCESSING
     await cancel(t, id);
     t.relay.runDue(); // the request is handed over: held
-    await deliver(t, "inventory.returnStockWhenCancellationRequested"); // restocked
-    await deliver(t, "payments.refundWhenStockRestocked");
-    await deliver(t, "orders.cancelOrderWhenPaymentRefunded"); // cancelled before it could complete
-    await deliver(t, "orders.completeOrderWhenStockConfirmed"); // too late: stays CANCELLED
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested"); // restocked
+    await deliverHeld(t, "payments.refundWhenStockRestocked");
+    await deliverHeld(t, "orders.cancelOrderWhenPaymentRefunded"); // cancelled before it could complete
+    await deliverHeld(t, "orders.completeOrderWhenStockConfirmed"); // too late: stays CANCELLED
     await finish(t);
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect(await paymentOf(t, id)).toMatchObject({ status: "REFUNDED" });
@@ -199,11 +190,11 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     const { t, id } = await heldOrder();
     await cancel(t, id);
     t.relay.runDue(); // the request is handed over: held
-    await deliver(t, "inventory.returnStockWhenCancellationRequested"); // released
-    await deliver(t, "payments.chargeWhenStockReserved"); // the charge was already on its way: SUCCESS
-    await deliver(t, "inventory.confirmReservationWhenPaid"); // nothing held: INVENTORY_FAILED (confirm), cause customer
-    await deliver(t, "payments.refundWhenStockNotDelivered");
-    await deliver(t, "orders.cancelOrderWhenPaymentRefunded"); // before the release reaches orders
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested"); // released
+    await deliverHeld(t, "payments.chargeWhenStockReserved"); // the charge was already on its way: SUCCESS
+    await deliverHeld(t, "inventory.confirmReservationWhenPaid"); // nothing held: INVENTORY_FAILED (confirm), cause customer
+    await deliverHeld(t, "payments.refundWhenStockNotDelivered");
+    await deliverHeld(t, "orders.cancelOrderWhenPaymentRefunded"); // before the release reaches orders
     await finish(t);
     expect(await paymentOf(t, id)).toMatchObject({ status: "REFUNDED" });
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
@@ -215,7 +206,7 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     const { t, id } = await heldOrder();
     await cancel(t, id);
     t.relay.runDue();
-    await deliver(t, "orders.cancelOrderWhenTimedOut"); // the deadline, stepped early: already asked
+    await deliverHeld(t, "orders.cancelOrderWhenTimedOut"); // the deadline, stepped early: already asked
     await finish(t);
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect((await eventTypes(t, id)).filter((type) => type === "ORDER_CANCELLATION_REQUESTED")).toHaveLength(1);
@@ -243,10 +234,10 @@ describe("reservation expiry (reservationTtlMs)", () => {
     const t = await setUp({ reservationTtlMs: 2_000, stepMode: true });
     const id = (await t.request("POST", "/orders", { body: { ...fivePads, skipDemoDelays: true } })).body.id;
     t.relay.runDue();
-    await deliver(t, "inventory.reserveStockWhenOrderCreated");
-    await deliver(t, "payments.openPaymentWhenStockReserved");
-    await deliver(t, "payments.chargeWhenStockReserved"); // PAYMENT_SUCCESS
-    await deliver(t, "inventory.releaseReservationWhenExpired"); // expired before the confirmation
+    await deliverHeld(t, "inventory.reserveStockWhenOrderCreated");
+    await deliverHeld(t, "payments.openPaymentWhenStockReserved");
+    await deliverHeld(t, "payments.chargeWhenStockReserved"); // PAYMENT_SUCCESS
+    await deliverHeld(t, "inventory.releaseReservationWhenExpired"); // expired before the confirmation
     await t.request("PATCH", "/settings", { body: { stepMode: false } });
     t.settle();
     // Whichever reaches orders first, the refund or the release, the order was cancelled by its timeout.
@@ -322,14 +313,14 @@ describe("the checker while a saga is undone, delivery by delivery", () => {
     const t = await setUp({ stepMode: true });
     const id = (await t.request("POST", "/orders", { body: { ...fivePads, skipDemoDelays: true } })).body.id;
     t.relay.runDue();
-    await deliver(t, "inventory.reserveStockWhenOrderCreated");
-    await deliver(t, "payments.openPaymentWhenStockReserved");
+    await deliverHeld(t, "inventory.reserveStockWhenOrderCreated");
+    await deliverHeld(t, "payments.openPaymentWhenStockReserved");
     await cancel(t, id);
     t.relay.runDue();
-    await deliver(t, "inventory.returnStockWhenCancellationRequested");
-    await deliver(t, "orders.cancelOrderWhenStockReleased"); // CANCELLED, and the charge still on its way
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested");
+    await deliverHeld(t, "orders.cancelOrderWhenStockReleased"); // CANCELLED, and the charge still on its way
     expect(t.checkConsistency({ sessionId: "test-session" }).consistent).toBe(true);
-    await deliver(t, "payments.chargeWhenStockReserved"); // SUCCESS for a cancelled order, refunded next
+    await deliverHeld(t, "payments.chargeWhenStockReserved"); // SUCCESS for a cancelled order, refunded next
     expect(t.checkConsistency({ sessionId: "test-session" }).consistent).toBe(true);
     await t.request("PATCH", "/settings", { body: { stepMode: false } });
     t.settle();

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
 /**
@@ -13,15 +14,6 @@ type Saga = { orderId: string; status: string; orderStatus: string; deadLetters:
 const session = { sessionId: "test-session" };
 const paymentOf = async (t: TestApp, id: string) =>
   ((await t.request("GET", "/payments")).body as Payment[]).find((p) => p.order_id === id)?.status;
-
-/** Step mode: delivers the first held delivery of `reaction`, then whatever that made due. */
-async function deliver(t: TestApp, reaction: string) {
-  const held = (await t.request("GET", "/bus/deliveries")).body as { id: number; reaction: string }[];
-  const delivery = held.find((d) => d.reaction === reaction);
-  expect(delivery).toBeDefined();
-  await t.request("POST", `/bus/deliveries/${delivery?.id}/deliver`);
-  t.relay.runDue();
-}
 
 /** With every reaction failing, the held deliveries run out of attempts and are dead-lettered. */
 async function killWhatIsHeld(t: TestApp) {
@@ -46,8 +38,8 @@ async function chargedOrder(t: TestApp) {
   await t.request("PATCH", "/settings", { body: { stepMode: true } });
   const id = (await t.request("POST", "/orders", { body: { items: [{ product: "monitor", quantity: 1 }], skipDemoDelays: true } })).body.id;
   t.relay.runDue();
-  await deliver(t, "inventory.reserveStockWhenOrderCreated");
-  await deliver(t, "payments.chargeWhenStockReserved");
+  await deliverHeld(t, "inventory.reserveStockWhenOrderCreated");
+  await deliverHeld(t, "payments.chargeWhenStockReserved");
   expect(await paymentOf(t, id)).toBe("SUCCESS");
   return id as string;
 }
@@ -58,8 +50,8 @@ describe("a dead letter is not work in flight", () => {
     const id = await chargedOrder(t);
     await t.request("POST", `/orders/${id}/cancel?wait=0`);
     t.relay.runDue();
-    await deliver(t, "inventory.returnStockWhenCancellationRequested");
-    await deliver(t, "orders.cancelOrderWhenStockReleased"); // CANCELLED; the refunds are still held
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested");
+    await deliverHeld(t, "orders.cancelOrderWhenStockReleased"); // CANCELLED; the refunds are still held
     await killWhatIsHeld(t);
     expect((await t.request("GET", `/orders/${id}`)).body.status).toBe("CANCELLED");
     expect(await paymentOf(t, id)).toBe("SUCCESS");

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
 /**
@@ -11,20 +12,12 @@ type Payment = { order_id: string; status: string };
 const paymentsOf = async (t: TestApp, id: string) =>
   ((await t.request("GET", "/payments")).body as Payment[]).filter((p) => p.order_id === id).map((p) => p.status);
 
-async function deliver(t: TestApp, reaction: string) {
-  const held = (await t.request("GET", "/bus/deliveries")).body as { id: number; reaction: string }[];
-  const delivery = held.find((d) => d.reaction === reaction);
-  expect(delivery).toBeDefined();
-  await t.request("POST", `/bus/deliveries/${delivery?.id}/deliver`);
-  t.relay.runDue();
-}
-
 async function heldOrder(t: TestApp) {
   await t.request("POST", "/inventory/seed");
   await t.request("PATCH", "/settings", { body: { stepMode: true } });
   const id = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 2 }], skipDemoDelays: true } })).body.id;
   t.relay.runDue();
-  await deliver(t, "inventory.reserveStockWhenOrderCreated");
+  await deliverHeld(t, "inventory.reserveStockWhenOrderCreated");
   return id as string;
 }
 
@@ -32,9 +25,9 @@ describe("a payments reset never reopens a saga that is over", () => {
   test("the held opening of a completed order's payment, run after a payments reset, opens nothing", async () => {
     const t = createTestApp();
     const id = await heldOrder(t);
-    await deliver(t, "payments.chargeWhenStockReserved"); // opens and charges; the opening stays held
-    await deliver(t, "inventory.confirmReservationWhenPaid");
-    await deliver(t, "orders.completeOrderWhenStockConfirmed");
+    await deliverHeld(t, "payments.chargeWhenStockReserved"); // opens and charges; the opening stays held
+    await deliverHeld(t, "inventory.confirmReservationWhenPaid");
+    await deliverHeld(t, "orders.completeOrderWhenStockConfirmed");
     expect((await t.request("GET", `/orders/${id}`)).body.status).toBe("COMPLETED");
 
     await t.request("POST", "/payments/reset");
@@ -50,12 +43,12 @@ describe("a payments reset never reopens a saga that is over", () => {
   test("the held charge of a cancelled order, run after a payments reset, charges nothing", async () => {
     const t = createTestApp();
     const id = await heldOrder(t);
-    await deliver(t, "payments.openPaymentWhenStockReserved");
+    await deliverHeld(t, "payments.openPaymentWhenStockReserved");
     await t.request("POST", `/orders/${id}/cancel?wait=0`);
     t.relay.runDue();
-    await deliver(t, "inventory.returnStockWhenCancellationRequested");
-    await deliver(t, "orders.cancelOrderWhenStockReleased");
-    await deliver(t, "payments.voidPaymentWhenOrderCancelled");
+    await deliverHeld(t, "inventory.returnStockWhenCancellationRequested");
+    await deliverHeld(t, "orders.cancelOrderWhenStockReleased");
+    await deliverHeld(t, "payments.voidPaymentWhenOrderCancelled");
     expect(await paymentsOf(t, id)).toEqual(["FAILED"]);
 
     await t.request("POST", "/payments/reset");
