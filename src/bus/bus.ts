@@ -1,5 +1,5 @@
 import type { Clock } from "../platform/clock";
-import { type Database, deleteSessionRows, inOpenTransaction, onTransaction, transaction } from "../platform/db";
+import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import { BusQueries } from "./bus.queries";
 import { type BusStatements, busStatements, type EventRow } from "./bus.sql";
@@ -7,6 +7,7 @@ import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./ev
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
 import { DeliverySchedule, LogCursor } from "./schedule";
+import { SessionNumbering } from "./session-numbering";
 import { Subscriptions, type SubscriptionWrapper } from "./subscriptions";
 
 /** Built events kept for the relay at most: a few seconds of the bench's load, a few MB. */
@@ -60,13 +61,8 @@ export class Bus<P extends EventPayloadBase> {
    * can only be the row's own event. Bounded: past the bound the oldest are parsed as before.
    */
   private readonly unreached = new Map<number, BusEvent<P>>();
-  /**
-   * The open transaction's per-session numbering, by session: the last number given and the
-   * one its row holds. A session's first event in a transaction takes its number with the upsert
-   * (which writes the row); the next take it here and the row is written once, just before the
-   * COMMIT. A rolled-back savepoint gives its numbers back, as the upsert's row would be.
-   */
-  private readonly numbering = new Map<string, { given: number; written: number }>();
+  /** Each session's own event numbers, written once per commit. */
+  private readonly numbering: SessionNumbering;
   private groupCommitQueue: GroupCommitItem<P>[] = [];
 
   constructor(options: BusOptions<P>) {
@@ -79,6 +75,7 @@ export class Bus<P extends EventPayloadBase> {
     this.schedule = new DeliverySchedule(this.statements);
     this.cursor = new LogCursor(this.statements);
     this.queries = new BusQueries(options.db, this.statements);
+    this.numbering = new SessionNumbering(options.db, this.statements, options.clock);
   }
 
   /** Subscribes a reaction to its event type, wrapped (outermost last) by `wrappers`: injected faults, duplicates. */
@@ -149,7 +146,7 @@ export class Bus<P extends EventPayloadBase> {
   append(draft: EventDraft<P>, emitted: BusEvent<P>[]): BusEvent<P> {
     const now = this.clock.now();
     const id = this.ids.uuid();
-    const sessionSeq = this.nextSessionSeq(draft.sessionId, now);
+    const sessionSeq = this.numbering.next(draft.sessionId, now);
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -164,39 +161,6 @@ export class Bus<P extends EventPayloadBase> {
     const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now };
     emitted.push(event);
     return event;
-  }
-
-  /** The session's next event number, inside the open transaction (see `numbering`). */
-  private nextSessionSeq(sessionId: string, now: number): number {
-    const taken = this.numbering.get(sessionId);
-    if (taken !== undefined && inOpenTransaction(this.db)) {
-      taken.given += 1;
-      onTransaction(this.db, { undo: () => (taken.given -= 1) });
-      return taken.given;
-    }
-    const numbered = this.statements.nextSessionSeq.get({ sessionId, now });
-    // The upsert always returns its row; a missing one would mean the statement itself is wrong.
-    if (!numbered) throw new Error(`The session ${sessionId} could not be given its next event number`);
-    if (!inOpenTransaction(this.db)) return numbered.lastSeq;
-    const fresh = { given: numbered.lastSeq, written: numbered.lastSeq };
-    this.numbering.set(sessionId, fresh);
-    const first = this.numbering.size === 1;
-    onTransaction(this.db, {
-      // The upsert's row is rolled back with the savepoint: the next event takes the upsert again.
-      undo: () => this.numbering.delete(sessionId),
-      ...(first ? { beforeCommit: () => this.writeNumbering(), settled: () => this.numbering.clear() } : {}),
-    });
-    return fresh.given;
-  }
-
-  /** Writes each session's last number given, once, just before the COMMIT. */
-  private writeNumbering(): void {
-    const now = this.clock.now();
-    for (const [sessionId, taken] of this.numbering) {
-      if (taken.given === taken.written) continue;
-      this.statements.setSessionSeq.run({ sessionId, lastSeq: taken.given, now });
-      taken.written = taken.given;
-    }
   }
 
   /** Tells in-memory listeners about committed events. A failing listener cannot undo a commit. */
@@ -277,12 +241,7 @@ export class Bus<P extends EventPayloadBase> {
    * The modules' own rows are theirs to drop. Runs inside the caller's transaction.
    */
   forgetSession(sessionId: string): Record<string, number> {
-    // Numbers this transaction took for the session go with its row; a later event starts afresh
-    // from the upsert. Written first, so that a savepoint rolled back around this leaves the row right.
-    const taken = this.numbering.get(sessionId);
-    if (taken && taken.given !== taken.written)
-      this.statements.setSessionSeq.run({ sessionId, lastSeq: taken.given, now: this.clock.now() });
-    this.numbering.delete(sessionId);
+    this.numbering.forgetSession(sessionId);
     return deleteSessionRows(this.db, sessionId, this.sessionTables);
   }
 
