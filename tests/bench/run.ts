@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { attribution, attributionTable, type Timings } from "./attribution";
 import { getJson, measureRate, type OrderRunFigures, type PlannedOrder, postJson, runOrders } from "./load";
 import { describeMachine } from "./machine";
 import { type RunningServer, readCpuMs, readRssMb, startServer } from "./processes";
@@ -172,20 +173,7 @@ interface ServerCounters {
   rows: number;
   btreeEntries: number;
   /** With BENCH_TIMINGS=1: per timer, calls and total ms (tests/bench/timings.ts). */
-  timings?: Record<string, [number, number]>;
-}
-
-/** With BENCH_TIMINGS=1, each timer's µs and calls per completed saga, on stderr (docs/performance.md's attribution). */
-function logTimings(before: ServerCounters, after: ServerCounters, sagas: number): void {
-  if (!after.timings) return;
-  const rows = Object.entries(after.timings)
-    .map(([name, [calls, ms]]) => {
-      const [callsBefore, msBefore] = before.timings?.[name] ?? [0, 0];
-      return { name, us: ((ms - msBefore) * 1000) / sagas, calls: (calls - callsBefore) / sagas };
-    })
-    .filter((row) => row.calls > 0)
-    .sort((a, b) => b.us - a.us);
-  for (const row of rows) log(`timing: ${row.us.toFixed(1).padStart(7)} µs ${row.calls.toFixed(2).padStart(6)} calls  ${row.name}`);
+  timings?: Timings;
 }
 
 /** Asks the instrumented server (tests/bench/instrumented-main.ts) for its counters, and reads its CPU time. */
@@ -240,7 +228,6 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
       rows: (after.rows - before.rows) / completedSagas,
       btreeEntries: (after.btreeEntries - before.btreeEntries) / completedSagas,
     };
-    logTimings(before, after, completedSagas);
     log("saga with one client: measuring");
     const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");
@@ -288,6 +275,30 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
   }
 }
 
+/**
+ * A run of its own with the timers on (they add a few µs per saga, so the figures above are
+ * measured without them): where each saga's server CPU goes, item by item.
+ */
+async function measureAttribution(o: BenchOptions): Promise<string[]> {
+  const statsFile = join(tmpdir(), `saga-bench-timings-${process.pid}.json`);
+  const server = await startServer("tests/bench/instrumented-main.ts", { BENCH_STATS_FILE: statsFile, BENCH_TIMINGS: "1" });
+  try {
+    const sessions = await seedSessions(server, "/inventory/seed", "timed", o.sessions, o.clients);
+    const base = { baseUrl: server.baseUrl, clients: o.clients, maxOrders: Number.MAX_SAFE_INTEGER };
+    const plan = (n: number) => successOrder(sessions[n % sessions.length]!);
+    await runOrders({ ...base, durationMs: o.warmupMs, plan });
+    const before = await readCounters(server, statsFile);
+    const run = await runOrders({ ...base, durationMs: o.runMs * o.runs, plan });
+    const after = await readCounters(server, statsFile);
+    const cpuUs = ((after.cpuMs - before.cpuMs) * 1000) / run.completed;
+    const rows = attribution(before.timings ?? {}, after.timings ?? {}, run.completed, cpuUs);
+    return attributionTable(rows, cpuUs, run.completedPerSec);
+  } finally {
+    await server.stop();
+    rmSync(statsFile, { force: true });
+  }
+}
+
 async function measureMemory(o: BenchOptions) {
   const server = await startServer("src/main.ts");
   try {
@@ -325,6 +336,8 @@ async function main() {
   log("ceiling H (the saga's HTTP contract, no database)");
   const ceilingH = await measureCeilingH(o);
   const { saga, perSaga, single, mixed, race } = await measureSagas(o);
+  log("saga with timers: where the CPU goes");
+  const whereItGoes = await measureAttribution(o);
   log("memory");
   const memory = await measureMemory(o);
   const seconds = (performance.now() - startedAt) / 1000;
@@ -407,6 +420,8 @@ async function main() {
     "| measure | figure | target | |",
     "|---|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    ...whereItGoes,
   ];
   console.log(lines.join("\n"));
   if (!race.ok) {

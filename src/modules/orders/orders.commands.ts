@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Emit } from "../../bus/bus";
+import { onTransaction } from "../../platform/db";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
 import { giveWay } from "../../platform/give-way";
 import type { SagaPayload } from "../events";
@@ -41,12 +42,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
   function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
     quota.take(sessionId, input.items.length);
-    try {
-      return insertCounted(sessionId, input, emit);
-    } catch (error) {
-      quota.forget(sessionId); // rolled back: counted again on the next order
-      throw error;
-    }
+    // Rolled back (this order's savepoint, or the whole group commit it shares): counted again on the next order.
+    onTransaction(db, { undo: () => quota.forget(sessionId) });
+    return insertCounted(sessionId, input, emit);
   }
 
   function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
