@@ -20,6 +20,9 @@ export const sagaStyles = ["choreography", "orchestration", "rpc"] as const;
 export const sagaStyleSchema = z.enum(sagaStyles);
 export type SagaStyle = z.infer<typeof sagaStyleSchema>;
 
+/** A reaction's `styles` when it is one participant reacting to another's event: choreography alone. */
+export const choreography: readonly SagaStyle[] = ["choreography"];
+
 /** One line of an order, as the order states it and inventory reserves it. */
 export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
 export type OrderLine = z.infer<typeof orderLineSchema>;
