@@ -148,7 +148,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   bus.listen((committed) => metrics.observeEvents(committed));
   const { steering } = relay;
   const knobs = settingsService(settings, steering, changes);
-  const sagas = sagaAdmin({ orders, bus, steering, settings, clock });
+  const sagas = sagaAdmin({ orders, bus, steering, settings, clock, orchestrator });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
   const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
   // The one scan of every session table, at start-up; from then on the census is told of each change.

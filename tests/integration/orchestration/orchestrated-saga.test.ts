@@ -235,3 +235,52 @@ describe("an orchestrated saga on an unreliable bus", () => {
     expectConsistent(t);
   });
 });
+
+describe("GET /sagas/:id", () => {
+  test("an orchestrated saga answers its log: style, current step, each step's status and times", async () => {
+    const t = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+    const order = await placed(t, { items: [{ product: "mouse-pad", quantity: 5 }], sagaStyle: "orchestration" });
+    t.relay.runDue(); // the orchestrator sends RESERVE_INVENTORY, due after the inventory delay
+    t.clock.advance(3_000);
+    t.relay.runDue();
+    const running = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(running).toMatchObject({ style: "orchestration", currentStep: "PROCESS_PAYMENT", status: "running" });
+    expect(running.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      "RESERVE_INVENTORY:done",
+      "PROCESS_PAYMENT:running",
+      "CONFIRM_RESERVATION:pending",
+    ]);
+    expect(running.steps[0].startedAt).toBeString();
+    expect(running.steps[0].endedAt).toBeString();
+    expect(running.steps[2].startedAt).toBeUndefined();
+    t.settle();
+    const done = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(done).toMatchObject({ currentStep: null, status: "completed" });
+    expect(done.steps.map((s: { status: string }) => s.status)).toEqual(["done", "done", "done"]);
+  });
+
+  test("a failed orchestrated saga shows the failed step, the compensated one and the skipped one", async () => {
+    const t = createTestApp();
+    const order = await placed(t, { ...orchestrated, paymentBehaviour: "failure" });
+    t.settle();
+    const saga = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(saga.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      "RESERVE_INVENTORY:compensated",
+      "PROCESS_PAYMENT:failed",
+      "CONFIRM_RESERVATION:skipped",
+    ]);
+  });
+
+  test("a choreographed saga answers the same steps, read back from its events", async () => {
+    const t = createTestApp();
+    const order = await placed(t, { ...fiveMousePads, paymentBehaviour: "failure" });
+    t.settle();
+    const saga = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(saga).toMatchObject({ style: "choreography", currentStep: null });
+    expect(saga.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+      "RESERVE_INVENTORY:compensated",
+      "PROCESS_PAYMENT:failed",
+      "CONFIRM_RESERVATION:skipped",
+    ]);
+  });
+});
