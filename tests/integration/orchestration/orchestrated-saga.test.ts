@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { parsePrometheus, sampleValue } from "../../support/prometheus";
 import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
@@ -282,5 +283,23 @@ describe("GET /sagas/:id", () => {
       "PROCESS_PAYMENT:failed",
       "CONFIRM_RESERVATION:skipped",
     ]);
+  });
+});
+
+describe("metrics by saga style", () => {
+  test("the same order each way: sagas and messages are counted per style", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    for (const sagaStyle of ["choreography", "orchestration"])
+      await t.request("POST", "/orders", { body: { ...fiveMousePads, sagaStyle } });
+    t.settle();
+    const samples = parsePrometheus(await (await t.app.request("/metrics")).text());
+    for (const style of ["choreography", "orchestration"]) {
+      expect(sampleValue(samples, "saga_started_total", { style })).toBe(1);
+      expect(sampleValue(samples, "saga_finished_total", { style, outcome: "completed" })).toBe(1);
+    }
+    // Choreography: 5 events; orchestration: 5 events and 4 commands.
+    expect(sampleValue(samples, "bus_events_total", { style: "choreography" })).toBe(5);
+    expect(sampleValue(samples, "bus_events_total", { style: "orchestration" })).toBe(9);
   });
 });
