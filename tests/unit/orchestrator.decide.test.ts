@@ -216,6 +216,19 @@ describe("orchestrator: undone from outside", () => {
   const request = sagaEvent("ORDER_CANCELLATION_REQUESTED", { cancellationSource: "customer", reason: "Cancelled by the customer" });
   const abort = { cancellationSource: "customer" as const, reason: "Cancelled by the customer" };
 
+  test("given no log yet (the creation not delivered), when a cancel is asked, then a cancelled log, every step skipped, and CANCEL_ORDER", () => {
+    const [started, sent] = decideNext(undefined, request, stepsByName, NOW);
+    expect(started).toMatchObject({ type: "start", log: { status: "cancelled" } });
+    expect(started?.type === "start" && started.log.steps.map((s) => s.status)).toEqual(["skipped", "skipped", "skipped"]);
+    expect(sent).toEqual({
+      type: "send",
+      command: {
+        type: "CANCEL_ORDER",
+        data: { to: "orders", cancellationSource: "customer", reason: "Cancelled by the customer (before the saga started)" },
+      },
+    });
+  });
+
   test("given a step running, when a cancel is asked, then it is recorded and the running step answers first", () => {
     spec
       .given(payingLog)

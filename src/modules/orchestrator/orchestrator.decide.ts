@@ -93,6 +93,7 @@ const complete = (log: SagaLog): OrchestratorOutcome =>
  * saga waits for changes nothing: a duplicate, or a reply to a step already settled.
  */
 export function decideNext(log: SagaLog | undefined, reply: SagaEvent, book: StepBook, now: number): OrchestratorOutcome[] {
+  if (!log && reply.type === "ORDER_CANCELLATION_REQUESTED") return cancelledBeforeStart(reply, book, now);
   if (!log) return ignore("no orchestrated saga for this order (another style, or reset away)");
   if (reply.type === "ORDER_CANCELLATION_REQUESTED") return onCancellationRequested(log, reply, book, now);
   if (log.status === "cancelled") return ignore("the saga is already undone");
@@ -151,6 +152,33 @@ function onCancellationRequested(
   if (log.status === "completed") return compensateNext({ ...log, status: "compensating", abort }, book, now);
   return [{ type: "save", log: { ...log, abort } }];
 }
+
+/**
+ * A cancel that reaches the orchestrator before the order's creation does (step mode delivers
+ * in any order): nothing was asked of anyone, so the saga is logged as cancelled with every
+ * step skipped, and the creation delivered later finds it and starts nothing.
+ */
+function cancelledBeforeStart(request: SagaEvent<"ORDER_CANCELLATION_REQUESTED">, book: StepBook, now: number): OrchestratorOutcome[] {
+  const abort: Abort = { cancellationSource: request.data.cancellationSource, reason: `${request.data.reason} (before the saga started)` };
+  const log: SagaLog = {
+    status: "cancelled",
+    steps: [...book.keys()].map((name) => ({ name, status: "skipped", startedAt: null, endedAt: now })),
+    abort,
+    facts: { ...noFacts },
+  };
+  return [{ type: "start", log }, send({ type: "CANCEL_ORDER", data: { to: "orders", ...abort } })];
+}
+
+/** What a saga cancelled before it started knows: nothing. */
+const noFacts: SagaFacts = {
+  items: [],
+  inventoryBehaviour: "success",
+  inventoryBehaviourGiven: false,
+  paymentBehaviour: "success",
+  paymentBehaviourGiven: false,
+  skipDemoDelays: false,
+  totalCents: 0,
+};
 
 /** The next step's command, or the order's completion when every step is done. */
 function runNext(log: SagaLog, book: StepBook, now: number): OrchestratorOutcome[] {

@@ -303,3 +303,25 @@ describe("metrics by saga style", () => {
     expect(sampleValue(samples, "bus_events_total", { style: "orchestration" })).toBe(9);
   });
 });
+
+describe("an orchestrated saga delivered out of order", () => {
+  test("a cancel delivered before the order's creation: nothing is ever asked of a participant, the order CANCELLED", async () => {
+    const t = createTestApp();
+    await t.request("PATCH", "/settings", { body: { stepMode: true } });
+    const order = await placed(t);
+    t.relay.runDue();
+    await t.request("POST", `/orders/${order.id}/cancel?wait=0`);
+    t.relay.runDue();
+    await deliverHeld(t, "orchestrator.moveOnOrderCancellationRequested");
+    await deliverHeld(t, "orchestrator.startSagaWhenOrderCreated");
+    await t.request("PATCH", "/settings", { body: { stepMode: false } });
+    t.settle();
+    expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
+    expect(await reservationOf(t, order.id)).toBeUndefined();
+    expect(await paymentOf(t, order.id)).toBeUndefined();
+    expect((await eventsOf(t, order.id)).filter((e: string) => e.startsWith("command:"))).toEqual(["command:CANCEL_ORDER"]);
+    const saga = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["skipped", "skipped", "skipped"]);
+    expectConsistent(t);
+  });
+});
