@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SagaCommandPayload, SagaEvent, SagaEventType } from "../events";
 import { behaviourSchema, type CancellationSource, cancellationSourceSchema, orderLineSchema, type StockReturnCause } from "../saga-terms";
+import type { SessionSettings } from "../session-settings";
 
 /**
  * The orchestrated saga as data: each step is one command to one participant and the replies
@@ -100,8 +101,8 @@ export const stepsByName: ReadonlyMap<StepName, Step> = new Map(
   [reserveInventory, processPayment, confirmReservation].map((step) => [step.name, step]),
 );
 
-/** What the step list depends on: nothing yet (the shipment step will be a setting). */
-export type StepOptions = Record<string, never>;
+/** What the step list may depend on: the session's settings when the order is placed (none does yet; a shipment step would). */
+export type StepOptions = Partial<SessionSettings>;
 
 /** The steps of a saga placed with these settings, in order. */
 export function stepsFor(_options: StepOptions = {}): readonly Step[] {
