@@ -3,7 +3,7 @@ import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import { BusQueries } from "./bus.queries";
 import { type BusStatements, busStatements, type EventRow } from "./bus.sql";
-import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
+import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser, RecipientOf } from "./event";
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
 import { DeliverySchedule, LogCursor } from "./schedule";
@@ -59,6 +59,8 @@ export interface BusOptions<P extends EventPayloadBase> {
   ids: Ids;
   /** Checks a stored payload against the modules' event union (src/modules/events.ts). */
   parsePayload: PayloadParser<P>;
+  /** Which payloads are commands, and to whom (none when absent). */
+  recipientOf?: RecipientOf<P>;
 }
 
 /**
@@ -76,6 +78,8 @@ export class Bus<P extends EventPayloadBase> {
   private readonly clock: Clock;
   private readonly ids: Ids;
   private readonly parsePayload: PayloadParser<P>;
+  /** The module a command is addressed to; null for an event. */
+  readonly recipientOf: RecipientOf<P>;
   /** The reactions subscribed, by event type and by name. */
   readonly subscriptions = new Subscriptions<P>();
   /** The relay's schedule (the `deliveries` table). */
@@ -102,6 +106,7 @@ export class Bus<P extends EventPayloadBase> {
     this.clock = options.clock;
     this.ids = options.ids;
     this.parsePayload = options.parsePayload;
+    this.recipientOf = options.recipientOf ?? (() => null);
     this.statements = busStatements(options.db.$client);
     this.log = new EventLog(this.statements, (row) => this.rowToEvent(row));
     this.schedule = new DeliverySchedule(this.statements);
@@ -217,6 +222,7 @@ export class Bus<P extends EventPayloadBase> {
     const now = this.clock.now();
     const id = this.ids.uuid();
     const sessionSeq = this.numbering.next(draft.sessionId, now);
+    const kind = this.recipientOf(draft) === null ? "event" : "command";
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -227,8 +233,10 @@ export class Bus<P extends EventPayloadBase> {
       timestamp: now,
       data: JSON.stringify(draft.data),
       sessionSeq,
+      kind,
+      style: draft.style,
     });
-    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now };
+    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now, kind };
     emitted.push(event);
     return event;
   }
@@ -303,6 +311,8 @@ export class Bus<P extends EventPayloadBase> {
       orderId: row.orderId,
       causationId: row.causationId,
       timestamp: row.timestamp,
+      kind: row.kind,
+      style: row.style,
     };
   }
 

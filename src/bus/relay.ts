@@ -107,6 +107,7 @@ export class Relay<P extends EventPayloadBase> {
       schedule,
       dispatcher: this.dispatcher,
       subscriptions,
+      recipientOf: bus.recipientOf,
       afterByHand: () => {
         this.runDue(this.batchSize);
         this.wake();

@@ -61,10 +61,15 @@ const widget = { id: "widget", name: "Bench Widget", stock_level: 1_000_000_000,
 const soldOut = { id: "sold-out", name: "Sold Out Gadget", stock_level: 0, price_cents: 999 };
 const sessionName = (prefix: string, n: number) => `bench-${prefix}-${n}`;
 
-function successOrder(session: string): PlannedOrder {
+function successOrder(session: string, sagaStyle?: "orchestration"): PlannedOrder {
   return {
     session,
-    body: { items: [{ product: "widget", quantity: 1 }], paymentBehaviour: "success", skipDemoDelays: true },
+    body: {
+      items: [{ product: "widget", quantity: 1 }],
+      paymentBehaviour: "success",
+      skipDemoDelays: true,
+      ...(sagaStyle ? { sagaStyle } : {}),
+    },
     expect: { status: "COMPLETED" },
   };
 }
@@ -196,6 +201,8 @@ interface SagaFigures {
   /** One client: the saga's own latency, with no queue in front of it. */
   single: OrderRunFigures;
   mixed: OrderRunFigures;
+  /** The success order, orchestrated: its throughput and what each saga costs the database. */
+  orchestrated: OrderRunFigures & { statements: number; rows: number };
   race: { orders: number; units: number; completed: number; cancelled: number; stockLeft: number; reservedLeft: number; ok: boolean };
 }
 
@@ -232,6 +239,22 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
     const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");
     const mixedFigures = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: mixed }));
+    log("orchestration: measuring");
+    const orchestratedSuccess = (n: number) => successOrder(sessions[n % sessions.length]!, "orchestration");
+    await runOrders({ ...base, durationMs: o.warmupMs, plan: orchestratedSuccess });
+    let orchestratedSagas = 0;
+    const orchestratedBefore = await readCounters(server, statsFile);
+    const orchestratedRun = await repeat(o.runs, async () => {
+      const run = await runOrders({ ...base, durationMs: o.runMs, plan: orchestratedSuccess });
+      orchestratedSagas += run.completed;
+      return run;
+    });
+    const orchestratedAfter = await readCounters(server, statsFile);
+    const orchestrated = {
+      ...orchestratedRun,
+      statements: (orchestratedAfter.statements - orchestratedBefore.statements) / orchestratedSagas,
+      rows: (orchestratedAfter.rows - orchestratedBefore.rows) / orchestratedSagas,
+    };
 
     log("race");
     const raceSession = "bench-race";
@@ -268,7 +291,7 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
         scarce.stock_level === 0 &&
         scarce.reserved === 0,
     };
-    return { saga, perSaga, single, mixed: mixedFigures, race };
+    return { saga, perSaga, single, mixed: mixedFigures, orchestrated, race };
   } finally {
     await server.stop();
     rmSync(statsFile, { force: true });
@@ -335,7 +358,7 @@ async function main() {
   const ceilingA = await measureCeilingA(o);
   log("ceiling H (the saga's HTTP contract, no database)");
   const ceilingH = await measureCeilingH(o);
-  const { saga, perSaga, single, mixed, race } = await measureSagas(o);
+  const { saga, perSaga, single, mixed, orchestrated, race } = await measureSagas(o);
   log("saga with timers: where the CPU goes");
   const whereItGoes = await measureAttribution(o);
   log("memory");
@@ -390,6 +413,18 @@ async function main() {
     ],
     ["Mixed: create latency p50 / p99", `${fmt(mixed.createP50Ms, 1)} / ${fmt(mixed.createP99Ms, 1)} ms`, "", ""],
     ["Mixed: completion latency p50 / p99", `${fmt(mixed.completionP50Ms, 1)} / ${fmt(mixed.completionP99Ms, 1)} ms`, "", ""],
+    [
+      "Orchestration (the success order): completed orders/s; completion p50 / p99",
+      `${fmt(orchestrated.completedPerSec)} /s; ${fmt(orchestrated.completionP50Ms, 1)} / ${fmt(orchestrated.completionP99Ms, 1)} ms`,
+      "≥ half of choreography's",
+      verdict(orchestrated.completedPerSec >= saga.completedPerSec / 2),
+    ],
+    [
+      "Orchestration, per completed saga: statements; rows written",
+      `${fmt(orchestrated.statements, 1)}; ${fmt(orchestrated.rows, 1)}`,
+      "",
+      "",
+    ],
     [
       `Race: ${race.orders} orders for ${race.units} units`,
       `${race.completed} completed, ${race.cancelled} cancelled, stock left ${race.stockLeft}, reserved ${race.reservedLeft}`,

@@ -51,6 +51,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
+    // The order keeps the style it was placed with: a later change of the setting moves no saga in flight.
+    const sagaStyle = input.sagaStyle ?? deps.settings.of(sessionId).sagaStyle;
     const order = statements.insertOrder.get({
       orderId,
       sessionId,
@@ -59,6 +61,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       paymentBehaviour: input.paymentBehaviour,
       inventoryBehaviour: input.inventoryBehaviour,
       skipDemoDelays: input.skipDemoDelays ? 1 : 0,
+      sagaStyle,
       now,
     });
     if (!order) throw new Error("INSERT … RETURNING answered no row");
@@ -67,7 +70,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input } });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, style: sagaStyle, data: { ...input, sagaStyle } });
     return orderToJson(fromStoredOrder(order), items);
   }
 
@@ -103,8 +106,12 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
         .run();
       bus.forgetOrders(sessionId, orderIds);
-      // After the history is gone: these are the first events of what is left of each saga.
-      for (const { orderId, sagaId, event } of compensations) emit({ ...event, sessionId, sagaId, orderId, causationId: null });
+      // After the history is gone: these are the first events of what is left of each saga. The
+      // compensation is choreographed whatever the saga's style: an orchestrator's log goes with
+      // the orders, and inventory and payments undo what they hold on ORDER_CANCELLED alone.
+      for (const { orderId, sagaId, event } of compensations) {
+        emit({ ...event, sessionId, sagaId, orderId, causationId: null, style: "choreography" });
+      }
     });
   }
 
@@ -153,7 +160,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         if (refused) throw new InvalidStateError(refused.reason);
         store.carryOut(sessionId, orderId, outcomes, {
           now: deps.clock.now(),
-          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null }),
+          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null, style: row.sagaStyle }),
         });
         return reads.getOrder(sessionId, orderId);
       });

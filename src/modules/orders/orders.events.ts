@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema } from "../saga-terms";
+import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema, sagaStyleSchema } from "../saga-terms";
 
 export const orderCreatedEvent = z.object({
   type: z.literal("ORDER_CREATED"),
@@ -13,6 +13,8 @@ export const orderCreatedEvent = z.object({
     inventoryBehaviourGiven: z.boolean().default(true),
     skipDemoDelays: z.boolean(),
     userId: z.string().nullable(),
+    // Events stored before saga styles existed were choreographed.
+    sagaStyle: sagaStyleSchema.default("choreography"),
   }),
 });
 
@@ -35,5 +37,20 @@ export const orderCancellationRequestedEvent = z.object({
   type: z.literal("ORDER_CANCELLATION_REQUESTED"),
   data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string() }),
 });
+
+/**
+ * What an orchestrator tells orders when the saga has ended (`data.to: "orders"`): decided by
+ * the same rules as the events that end it in choreography (INVENTORY_CONFIRMED, INVENTORY_RELEASED).
+ */
+const toOrders = z.literal("orders");
+export const completeOrderCommand = z.object({
+  type: z.literal("COMPLETE_ORDER"),
+  data: z.object({ to: toOrders, totalCents: z.number().int() }),
+});
+export const cancelOrderCommand = z.object({
+  type: z.literal("CANCEL_ORDER"),
+  data: z.object({ to: toOrders, cancellationSource: cancellationSourceSchema, reason: z.string() }),
+});
+export const orderCommands = [completeOrderCommand, cancelOrderCommand] as const;
 
 export const orderEvents = [orderCreatedEvent, orderCompletedEvent, orderCancelledEvent, orderCancellationRequestedEvent] as const;

@@ -149,6 +149,7 @@ class PlaceOrder extends SagaCommand {
     readonly paymentBehaviour: string,
     readonly inventoryBehaviour: string,
     readonly skipDemoDelays: boolean,
+    readonly sagaStyle: string,
   ) {
     super();
   }
@@ -161,6 +162,7 @@ class PlaceOrder extends SagaCommand {
       paymentBehaviour: this.paymentBehaviour,
       inventoryBehaviour: this.inventoryBehaviour,
       skipDemoDelays: this.skipDemoDelays,
+      sagaStyle: this.sagaStyle,
     };
     const m = model.get(this.session)!;
     const headers: Record<string, string> = this.idempotencyKey ? { "idempotency-key": this.idempotencyKey } : {};
@@ -185,7 +187,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
   }
 }
 
@@ -394,8 +396,10 @@ const placeOrder = fc
     pay: fc.constantFrom(...behaviours),
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
+    // The styles mixed in one session: each saga keeps its own, whatever the others do.
+    style: fc.constantFrom("choreography", "orchestration"),
   })
-  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip));
+  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style));
 
 /** Orders sent with one of a few keys: repeats (same or another body) are idempotent retries. */
 const placeOrderWithKey = fc
