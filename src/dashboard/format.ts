@@ -44,6 +44,8 @@ export function describeEvent(event: SagaEvent): string {
     }
     case "INVENTORY_RESERVED":
       return `held ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)}`;
+    case "INVENTORY_HELD":
+      return `held by a call ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)} · expires ${new Date(event.data.expiresAt).toISOString()}`;
     case "INVENTORY_FAILED":
       return `${event.data.stage}: ${event.data.reason}`;
     case "INVENTORY_CONFIRMED":

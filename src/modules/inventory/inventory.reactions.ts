@@ -4,6 +4,7 @@ import { demoDelay } from "../session-settings";
 import {
   type InventoryOutcome,
   onCancellationRequested,
+  onHeldReservationExpired,
   onOrderCancelled,
   onOrderCreated,
   onPaymentFailed,
@@ -81,6 +82,15 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       delayMs: ({ data, timestamp }) => msUntilExpiry(data.expiresAt, timestamp),
       load,
       decide: onReservationExpired,
+      apply,
+    }),
+    // A reservation made by a call (ReserveInventory) expires by the same rule, for a caller that never came back.
+    sagaReaction({
+      name: "inventory.releaseHeldReservationWhenExpired",
+      on: "INVENTORY_HELD",
+      delayMs: ({ data, timestamp }) => msUntilExpiry(data.expiresAt, timestamp),
+      load,
+      decide: onHeldReservationExpired,
       apply,
     }),
   ];

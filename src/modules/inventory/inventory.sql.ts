@@ -134,6 +134,10 @@ export function inventoryStatements(sqlite: SQLite) {
     reservationOfOrder: sqlite.prepare<ReservationRow, [Key & { orderId: string }]>(
       `SELECT ${reservationColumns} FROM reservations WHERE session_id = $sessionId AND order_id = $orderId`,
     ),
+    /** A reservation by its own id (the RPC's CommitReservation and CancelReservation name it so). */
+    reservationById: sqlite.prepare<ReservationRow, [Key & { id: string }]>(
+      `SELECT ${reservationColumns} FROM reservations WHERE session_id = $sessionId AND id = $id`,
+    ),
     reservationLines: sqlite.prepare<{ product: string; quantity: number; priceCents: number }, [Key & { reservationId: string }]>(
       `SELECT product_id AS product, quantity, price_cents AS priceCents FROM reservation_lines
        WHERE session_id = $sessionId AND reservation_id = $reservationId ORDER BY product_id`,
