@@ -86,6 +86,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     reservationTtlMs: null,
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
+    sagaStyle: "choreography",
   });
   const deps: ModuleDeps = {
     db,

@@ -74,6 +74,7 @@ const knobsFormSchema = z
     reactionFaultRate: formNumber,
     reservationTtlMs: formNumberOrNever,
     orderTimeoutMs: formNumber,
+    sagaStyle: z.string(),
     stepMode: z.literal("on").optional(),
   })
   .transform((form) => ({ ...form, stepMode: form.stepMode === "on" }))

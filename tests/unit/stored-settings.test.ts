@@ -12,6 +12,7 @@ const defaults: SessionSettings = {
   stepMode: false,
   reservationTtlMs: null,
   orderTimeoutMs: 300_000,
+  sagaStyle: "choreography",
 };
 
 /** Given a stored row, when it is read, then these settings and these warnings. */

@@ -53,6 +53,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
+    // The order keeps the style it was placed with: a later change of the setting moves no saga in flight.
+    const sagaStyle = input.sagaStyle ?? deps.settings.of(sessionId).sagaStyle;
     const order = statements.insertOrder.get({
       orderId,
       sessionId,
@@ -61,6 +63,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       paymentBehaviour: input.paymentBehaviour,
       inventoryBehaviour: input.inventoryBehaviour,
       skipDemoDelays: input.skipDemoDelays ? 1 : 0,
+      sagaStyle,
       now,
     });
     if (!order) throw new Error("INSERT … RETURNING answered no row");
@@ -69,7 +72,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input } });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input, sagaStyle } });
     return orderToJson(fromStoredOrder(order), items);
   }
 

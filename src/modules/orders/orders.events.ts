@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema } from "../saga-terms";
+import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema, sagaStyleSchema } from "../saga-terms";
 
 export const orderCreatedEvent = z.object({
   type: z.literal("ORDER_CREATED"),
@@ -13,6 +13,8 @@ export const orderCreatedEvent = z.object({
     inventoryBehaviourGiven: z.boolean().default(true),
     skipDemoDelays: z.boolean(),
     userId: z.string().nullable(),
+    // Events stored before saga styles existed were choreographed.
+    sagaStyle: sagaStyleSchema.default("choreography"),
   }),
 });
 

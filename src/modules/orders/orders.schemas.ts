@@ -7,6 +7,7 @@ import {
   orderLineInputSchema,
   requestedCancellationSchema,
 } from "../saga-terms";
+import { sagaStyleSchema } from "../session-settings";
 import { orderStatuses } from "./order-status";
 
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../saga-terms";
@@ -23,6 +24,8 @@ export const placeOrderBodySchema = z
     failTransaction: z.boolean().optional(),
     skipDemoDelays: z.boolean().optional(),
     userId: z.string().max(200).nullable().optional(),
+    /** This order's saga style; without it, the session's `sagaStyle` setting. */
+    sagaStyle: sagaStyleSchema.optional(),
   })
   // The seed document's success order: 5 Mouse Pads, 5 × 24.99.
   .meta({ example: { items: [{ product: "mouse-pad", quantity: 5 }], paymentBehaviour: "success", skipDemoDelays: false } })
@@ -35,6 +38,7 @@ export const placeOrderBodySchema = z
     inventoryBehaviourGiven: body.inventoryBehaviour !== undefined,
     skipDemoDelays: body.skipDemoDelays ?? false,
     userId: body.userId ?? null,
+    sagaStyle: body.sagaStyle,
   }));
 export type PlaceOrderInput = z.output<typeof placeOrderBodySchema>;
 
@@ -75,6 +79,7 @@ export const orderJsonSchema = z
     paymentBehaviour: behaviourSchema,
     inventoryBehaviour: behaviourSchema,
     skipDemoDelays: z.boolean(),
+    sagaStyle: sagaStyleSchema.describe("The saga style the order was placed with (the body's, else the session's setting then)"),
     errorMessage: z.string().nullable(),
     cancellationSource: cancellationSourceSchema.nullable(),
     cancellationRequestedBy: requestedCancellationSchema.nullable(),
@@ -94,6 +99,7 @@ export const orderJsonSchema = z
       paymentBehaviour: "success",
       inventoryBehaviour: "success",
       skipDemoDelays: false,
+      sagaStyle: "choreography",
       errorMessage: null,
       cancellationSource: null,
       cancellationRequestedBy: null,
@@ -115,6 +121,7 @@ export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]): Or
     paymentBehaviour: order.paymentBehaviour,
     inventoryBehaviour: order.inventoryBehaviour,
     skipDemoDelays: order.skipDemoDelays,
+    sagaStyle: order.sagaStyle,
     errorMessage: order.errorMessage,
     cancellationSource: order.cancellationSource,
     cancellationRequestedBy: order.cancellationRequestedBy,

@@ -16,6 +16,7 @@ describe("GET / PATCH /settings", () => {
       duplicateDeliveryRate: 0,
       reactionFaultRate: 0,
       stepMode: false,
+      sagaStyle: "choreography",
     });
   });
 

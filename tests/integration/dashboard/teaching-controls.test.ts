@@ -34,6 +34,7 @@ describe("the knobs panel", () => {
       reservationTtlMs: null,
       orderTimeoutMs: 300_000,
       stepMode: true,
+      sagaStyle: "choreography",
     });
     // Unchecked, the step-mode box is absent from the form: step mode goes off.
     await t.request("POST", "/dashboard/knobs", knobsForm());
