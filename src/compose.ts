@@ -28,6 +28,7 @@ import { type Ids, systemIds } from "./platform/ids";
 import { type Random, systemRandom } from "./platform/random";
 import { systemTimer, type Timer } from "./platform/timer";
 import { rpcHttpRoutes } from "./rpc/rpc.routes";
+import { inProcessRpcPort } from "./rpc/rpc-clients";
 import type { RpcServices } from "./rpc/rpc-services";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
@@ -101,7 +102,11 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   };
 
   // An orders reset leaves the other modules' rows of the orders it removed; each drops its own.
-  const orders = ordersModule(deps, { afterReset: (sessionId) => dropResetLeftovers(sessionId) });
+  const orders = ordersModule(deps, {
+    afterReset: (sessionId) => dropResetLeftovers(sessionId),
+    // The other services' clients exist once they are built, just below.
+    rpc: () => rpcPort,
+  });
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
@@ -176,6 +181,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   teacherOverview.listen((cost) => metrics.observeOverview(cost));
   // seed 002's inventory service and the payment service, as remote services (proto/).
   const rpcServices: RpcServices = { inventory: inventory.rpc, payments: payments.rpc };
+  const rpcPort = inProcessRpcPort(rpcServices, options.timer ?? systemTimer);
   const app = createApp({
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),

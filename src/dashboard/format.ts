@@ -28,7 +28,8 @@ export type ModuleName = "orders" | "inventory" | "payments";
 
 /** Which module emits an event type: each module owns one prefix. */
 export function moduleOf(type: SagaEventType): ModuleName {
-  if (type.startsWith("ORDER_")) return "orders";
+  // The order service makes the calls of an rpc-style saga, so it records them.
+  if (type.startsWith("ORDER_") || type === "RPC_CALL") return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";
   return "payments";
 }
@@ -66,5 +67,16 @@ export function describeEvent(event: SagaEvent): string {
       return `total ${formatCents(event.data.totalCents)}`;
     case "ORDER_CANCELLED":
       return `${event.data.cancellationSource}: ${event.data.reason}`;
+    case "RPC_CALL": {
+      const { service, method, response, durationMs } = event.data;
+      const error = response.error;
+      const outcome =
+        typeof error === "object" && error !== null && "code" in error
+          ? `error ${String(error.code)}`
+          : "success" in response
+            ? `success: ${String(response.success)}`
+            : "answered";
+      return `${service}/${method} → ${outcome} · ${durationMs} ms`;
+    }
   }
 }

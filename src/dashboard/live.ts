@@ -35,6 +35,8 @@ export const liveTriggers = {
     "ORDER_COMPLETED",
     "ORDER_CANCELLED",
     "ORDER_CANCELLATION_REQUESTED",
+    // An rpc-style order moves (PROCESSING) as its calls are recorded.
+    "RPC_CALL",
     "ORDERS_RESET",
     "DELIVERIES_CHANGED",
   ]),

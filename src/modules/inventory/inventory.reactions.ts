@@ -54,12 +54,15 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
   }
 
   const newReservationId = () => reservationIdOf(deps.ids.uuid());
+  const reserveDelay = demoDelay(deps.settings, "inventoryDelayMs");
 
   return [
     sagaReaction({
       name: "inventory.reserveStockWhenOrderCreated",
       on: "ORDER_CREATED",
-      delayMs: demoDelay(deps.settings, "inventoryDelayMs"),
+      // An rpc-style order's stock is reserved by its own call (ReserveInventory), never by this
+      // reaction: null schedules no delivery at all, so such an order costs inventory nothing here.
+      delayMs: (event) => (event.data.sagaStyle === "rpc" ? null : reserveDelay(event)),
       load,
       decide: (event, reservation) =>
         onOrderCreated(event, reservation, { random: deps.random, failureRate: deps.settings.of(event.sessionId).inventoryFailureRate }),

@@ -27,6 +27,12 @@ async function playEveryScenario(t: TestApp) {
   t.relay.runDue();
   await t.request("POST", "/inventory/reset");
   t.settle();
+  // The rpc style: an order driven by calls (RPC_CALL), completed, then cancelled (restock, refund).
+  const rpc = (
+    await t.request("POST", "/orders", { body: { sagaStyle: "rpc", skipDemoDelays: true, items: [{ product: "mouse-pad", quantity: 1 }] } })
+  ).body.id;
+  await t.request("POST", `/orders/${rpc}/cancel?wait=0`);
+  t.settle();
   // A reservation made by a call (INVENTORY_HELD) that nobody commits: its expiry releases it.
   await t.request("POST", "/inventory.v1.InventoryService/ReserveInventory", {
     body: {
