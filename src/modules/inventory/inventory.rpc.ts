@@ -3,6 +3,7 @@ import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@conn
 import { z } from "zod";
 import type { InventoryService, ReservationResponseSchema } from "../../gen/inventory/v1/inventory_pb";
 import { transaction } from "../../platform/db";
+import { QuotaExceededError } from "../../platform/errors";
 import { rpcSagaKey, sessionOfCall } from "../../platform/rpc-context";
 import { validated } from "../../platform/validation";
 import type { ModuleDeps } from "../module-deps";
@@ -146,6 +147,12 @@ export function inventoryRpc(deps: ModuleDeps, store: InventoryStore): ServiceIm
       const sagaId = context.values.get(rpcSagaKey) ?? call.referenceId;
       const settings = deps.settings.of(sessionId);
       const answer = bus.transact((emit) => {
+        // A call may name any reference, not only an order: the session's disk stays bounded as its orders' does.
+        if (store.reservationCount(sessionId) >= deps.config.maxOrdersPerSession) {
+          throw new QuotaExceededError(
+            `This session keeps ${deps.config.maxOrdersPerSession} reservations, its quota (MAX_ORDERS_PER_SESSION); POST /inventory/reset or DELETE /session first`,
+          );
+        }
         const now = deps.clock.now();
         const expiresAt = now + (call.expirationMinutes || DEFAULT_EXPIRATION_MINUTES) * 60_000;
         const outcomes = decideReserveCall(

@@ -43,6 +43,11 @@ export function inventoryStore(deps: ModuleDeps, statements: InventoryStatements
       return stateOf(sessionId, statements.reservationOfOrder.get({ sessionId, orderId }));
     },
 
+    /** How many reservations the session keeps (what a call may add to is bounded by the orders quota). */
+    reservationCount(sessionId: string): number {
+      return statements.reservationCount.get({ sessionId })?.count ?? 0;
+    },
+
     /** A reservation named by its id (a call's reservation_id), with the order (reference) it is for. */
     reservationById(sessionId: string, id: string): { orderId: string; state: ReservationState } | undefined {
       const row = statements.reservationById.get({ sessionId, id });

@@ -2,6 +2,7 @@ import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { z } from "zod";
 import type { PaymentService } from "../../gen/payments/v1/payments_pb";
 import { transaction } from "../../platform/db";
+import { QuotaExceededError } from "../../platform/errors";
 import { sessionOfCall } from "../../platform/rpc-context";
 import { validated } from "../../platform/validation";
 import type { ModuleDeps } from "../module-deps";
@@ -50,17 +51,24 @@ export function paymentsRpc(deps: ModuleDeps, service: PaymentsService): Service
       const sessionId = sessionOfCall(context.values);
       const call = validated(chargeCallSchema, request);
       const asked = { behaviour: call.behaviour || "success", given: call.behaviour !== "" };
-      const answer = transaction(deps.db, () =>
-        carryOut(
+      const answer = transaction(deps.db, () => {
+        // A call may name any order id: the session's disk stays bounded as its orders' does.
+        const existing = service.paymentState(sessionId, call.orderId);
+        if (!existing && service.paymentCount(sessionId) >= deps.config.maxOrdersPerSession) {
+          throw new QuotaExceededError(
+            `This session keeps ${deps.config.maxOrdersPerSession} payments, its quota (MAX_ORDERS_PER_SESSION); DELETE /session first`,
+          );
+        }
+        return carryOut(
           sessionId,
           call.orderId,
           decideChargeCall(
-            service.paymentState(sessionId, call.orderId),
+            existing,
             { amountCents: call.amountCents, asked },
             { random: deps.random, failureRate: deps.settings.of(sessionId).paymentFailureRate, newPaymentId },
           ),
-        ),
-      );
+        );
+      });
       deps.changes.announce(sessionId, "PAYMENTS_CHANGED");
       return answer;
     },

@@ -304,3 +304,30 @@ describe("gRPC on GRPC_PORT, with @grpc/grpc-js", () => {
     }
   });
 });
+
+describe("what a call may keep", () => {
+  test("past the orders quota a call's reserve or charge is resource_exhausted (QUOTA_EXCEEDED), and writes nothing", async () => {
+    const small = createTestApp({ config: { maxOrdersPerSession: 2 } });
+    await small.request("POST", "/inventory/seed");
+    const reserve = (reference: string) =>
+      small.request("POST", "/inventory.v1.InventoryService/ReserveInventory", {
+        body: { items: [{ inventory_item_id: "mouse-pad", quantity: 1 }], reference_id: reference, expiration_minutes: 5 },
+      });
+    expect((await reserve("a")).body.success).toBe(true);
+    expect((await reserve("b")).body.success).toBe(true);
+    const refused = await reserve("c");
+    expect({ status: refused.status, code: refused.body.code, header: refused.headers.get("x-error-code") }).toEqual({
+      status: 429,
+      code: "resource_exhausted",
+      header: "QUOTA_EXCEEDED",
+    });
+    expect((await small.request("GET", "/inventory/reservations")).body).toHaveLength(2);
+    const charge = (orderId: string) =>
+      small.request("POST", "/payments.v1.PaymentService/Charge", { body: { order_id: orderId, amount_cents: "100" } });
+    expect((await charge("a")).body.success).toBe(true);
+    expect((await charge("b")).body.success).toBe(true);
+    expect((await charge("c")).body.code).toBe("resource_exhausted");
+    // The order that has its payment is answered with it, quota or not.
+    expect((await charge("a")).body.message).toBe("Already charged");
+  });
+});
