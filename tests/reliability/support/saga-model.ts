@@ -149,6 +149,8 @@ class PlaceOrder extends SagaCommand {
     readonly paymentBehaviour: string,
     readonly inventoryBehaviour: string,
     readonly skipDemoDelays: boolean,
+    /** rpc: the order service calls inventory and payments within the request (without demo delays: the model moves no timer). */
+    readonly sagaStyle: "choreography" | "rpc" = "choreography",
   ) {
     super();
   }
@@ -160,7 +162,8 @@ class PlaceOrder extends SagaCommand {
       items: this.items,
       paymentBehaviour: this.paymentBehaviour,
       inventoryBehaviour: this.inventoryBehaviour,
-      skipDemoDelays: this.skipDemoDelays,
+      skipDemoDelays: this.skipDemoDelays || this.sagaStyle === "rpc",
+      ...(this.sagaStyle === "rpc" ? { sagaStyle: "rpc" } : {}),
     };
     const m = model.get(this.session)!;
     const headers: Record<string, string> = this.idempotencyKey ? { "idempotency-key": this.idempotencyKey } : {};
@@ -177,7 +180,9 @@ class PlaceOrder extends SagaCommand {
       }
       return;
     }
-    if (answer.body.status !== "PENDING" || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
+    // An rpc-style order is answered when its chain of calls has ended.
+    const expected = this.sagaStyle === "rpc" ? ["COMPLETED", "CANCELLED"] : ["PENDING"];
+    if (!expected.includes(answer.body.status) || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
       throw new Error(`order answered wrongly: ${answer.text}`);
     }
     m.liveOrders.add(answer.body.id);
@@ -185,7 +190,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, style=${this.sagaStyle}${key})`;
   }
 }
 
@@ -394,8 +399,9 @@ const placeOrder = fc
     pay: fc.constantFrom(...behaviours),
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
+    style: fc.constantFrom("choreography" as const, "choreography" as const, "rpc" as const),
   })
-  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip));
+  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style));
 
 /** Orders sent with one of a few keys: repeats (same or another body) are idempotent retries. */
 const placeOrderWithKey = fc
