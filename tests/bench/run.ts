@@ -60,10 +60,15 @@ const widget = { id: "widget", name: "Bench Widget", stock_level: 1_000_000_000,
 const soldOut = { id: "sold-out", name: "Sold Out Gadget", stock_level: 0, price_cents: 999 };
 const sessionName = (prefix: string, n: number) => `bench-${prefix}-${n}`;
 
-function successOrder(session: string): PlannedOrder {
+function successOrder(session: string, sagaStyle?: "rpc"): PlannedOrder {
   return {
     session,
-    body: { items: [{ product: "widget", quantity: 1 }], paymentBehaviour: "success", skipDemoDelays: true },
+    body: {
+      items: [{ product: "widget", quantity: 1 }],
+      paymentBehaviour: "success",
+      skipDemoDelays: true,
+      ...(sagaStyle ? { sagaStyle } : {}),
+    },
     expect: { status: "COMPLETED" },
   };
 }
@@ -208,6 +213,8 @@ interface SagaFigures {
   /** One client: the saga's own latency, with no queue in front of it. */
   single: OrderRunFigures;
   mixed: OrderRunFigures;
+  /** The success order in the rpc style (POST /orders answers at the end of its calls): its throughput and cost. */
+  rpc: OrderRunFigures & { statements: number; rows: number };
   race: { orders: number; units: number; completed: number; cancelled: number; stockLeft: number; reservedLeft: number; ok: boolean };
 }
 
@@ -245,6 +252,22 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
     const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");
     const mixedFigures = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: mixed }));
+    log("rpc: measuring");
+    const rpcSuccess = (n: number) => successOrder(sessions[n % sessions.length]!, "rpc");
+    await runOrders({ ...base, durationMs: o.warmupMs, plan: rpcSuccess });
+    let rpcSagas = 0;
+    const rpcBefore = await readCounters(server, statsFile);
+    const rpcRun = await repeat(o.runs, async () => {
+      const run = await runOrders({ ...base, durationMs: o.runMs, plan: rpcSuccess });
+      rpcSagas += run.completed;
+      return run;
+    });
+    const rpcAfter = await readCounters(server, statsFile);
+    const rpc = {
+      ...rpcRun,
+      statements: (rpcAfter.statements - rpcBefore.statements) / rpcSagas,
+      rows: (rpcAfter.rows - rpcBefore.rows) / rpcSagas,
+    };
 
     log("race");
     const raceSession = "bench-race";
@@ -281,7 +304,7 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
         scarce.stock_level === 0 &&
         scarce.reserved === 0,
     };
-    return { saga, perSaga, single, mixed: mixedFigures, race };
+    return { saga, perSaga, single, mixed: mixedFigures, rpc, race };
   } finally {
     await server.stop();
     rmSync(statsFile, { force: true });
@@ -324,7 +347,7 @@ async function main() {
   const ceilingA = await measureCeilingA(o);
   log("ceiling H (the saga's HTTP contract, no database)");
   const ceilingH = await measureCeilingH(o);
-  const { saga, perSaga, single, mixed, race } = await measureSagas(o);
+  const { saga, perSaga, single, mixed, rpc, race } = await measureSagas(o);
   log("memory");
   const memory = await measureMemory(o);
   const seconds = (performance.now() - startedAt) / 1000;
@@ -377,6 +400,13 @@ async function main() {
     ],
     ["Mixed: create latency p50 / p99", `${fmt(mixed.createP50Ms, 1)} / ${fmt(mixed.createP99Ms, 1)} ms`, "", ""],
     ["Mixed: completion latency p50 / p99", `${fmt(mixed.completionP50Ms, 1)} / ${fmt(mixed.completionP99Ms, 1)} ms`, "", ""],
+    [
+      "rpc (the success order, four calls per POST): completed orders/s; completion p50 / p99",
+      `${fmt(rpc.completedPerSec)} /s; ${fmt(rpc.completionP50Ms, 1)} / ${fmt(rpc.completionP99Ms, 1)} ms`,
+      "≥ half of choreography's",
+      verdict(rpc.completedPerSec >= saga.completedPerSec / 2),
+    ],
+    ["rpc, per completed saga: statements; rows written", `${fmt(rpc.statements, 1)}; ${fmt(rpc.rows, 1)}`, "", ""],
     [
       `Race: ${race.orders} orders for ${race.units} units`,
       `${race.completed} completed, ${race.cancelled} cancelled, stock left ${race.stockLeft}, reserved ${race.reservedLeft}`,

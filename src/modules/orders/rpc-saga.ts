@@ -199,31 +199,38 @@ export function rpcSaga(deps: ModuleDeps, store: OrdersStore, port: () => RpcSag
         }
       }
 
-      /** The order's own moves (and a call's record) in one transaction, as a reaction's would be. */
-      const write = (outcomes: Parameters<OrdersStore["carryOut"]>[2], records: CallRecord[] = []) =>
+      /**
+       * The last call's record, the next step decided on the order as it is now, and the order's
+       * own move it asks for: one transaction, as a reaction's delivery is.
+       */
+      const decideAndWrite = (records: readonly CallRecord[]) =>
         deps.bus.transact((emit) => {
           const draft = (payload: SagaPayload) => emit({ ...payload, sessionId, sagaId, orderId, causationId: null });
           for (const record of records) draft(record);
-          store.carryOut(sessionId, orderId, outcomes, { now: deps.clock.now(), emit: draft });
+          const step = nextRpcStep(progress, store.stateOf(sessionId, orderId));
+          store.carryOut(sessionId, orderId, step.outcomes, { now: deps.clock.now(), emit: draft });
+          return step;
         });
 
+      let records: CallRecord[] = [];
       for (;;) {
-        const step = nextRpcStep(progress, store.stateOf(sessionId, orderId));
-        if (step.type === "end") {
-          if (step.outcomes.length > 0) write(step.outcomes);
-          break;
-        }
-        // The service is slow (its demo delay); the order may be cancelled meanwhile, so the
-        // chain decides again once the wait is over, and calls only if it still should.
-        if (step.outcomes.length > 0) write(step.outcomes);
+        let step = decideAndWrite(records);
+        records = [];
+        if (step.type === "end") break;
         const startedAt = deps.clock.now();
-        await wait(step.call === "charge" || step.call === "refund" ? delay.payment : delay.inventory);
-        const now = nextRpcStep(progress, store.stateOf(sessionId, orderId));
-        if (now.type !== "call" || now.call !== step.call) continue;
-        if (now.outcomes.length > 0) write(now.outcomes);
-        const made = await perform(now.call, startedAt);
+        const delayMs = step.call === "charge" || step.call === "refund" ? delay.payment : delay.inventory;
+        if (delayMs > 0) {
+          // The service is slow (its demo delay); the order may be cancelled meanwhile, so the
+          // chain decides again once the wait is over, and calls only if it still should.
+          await wait(delayMs);
+          const asked = step.call;
+          step = decideAndWrite([]);
+          if (step.type === "end") break;
+          if (step.call !== asked) continue;
+        }
+        const made = await perform(step.call, startedAt);
         progress = made.progress;
-        write([], [made.record]);
+        records = [made.record];
       }
       return { order: created.order, replayed: false };
     },
