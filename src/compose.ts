@@ -28,6 +28,9 @@ import { type Database, openDatabase, type SynchronousLevel } from "./platform/d
 import { type Ids, systemIds } from "./platform/ids";
 import { type Random, systemRandom } from "./platform/random";
 import { systemTimer, type Timer } from "./platform/timer";
+import { rpcHttpRoutes } from "./rpc/rpc.routes";
+import { inProcessRpcPort } from "./rpc/rpc-clients";
+import type { RpcServices } from "./rpc/rpc-services";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
 import { purgeIdleSessions } from "./sessions/activity";
@@ -100,7 +103,11 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   };
 
   // An orders reset leaves the other modules' rows of the orders it removed; each drops its own.
-  const orders = ordersModule(deps, { afterReset: (sessionId) => dropResetLeftovers(sessionId) });
+  const orders = ordersModule(deps, {
+    afterReset: (sessionId) => dropResetLeftovers(sessionId),
+    // The other services' clients exist once they are built, just below.
+    rpc: () => rpcPort,
+  });
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
@@ -174,6 +181,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     { bus, changes },
   );
   teacherOverview.listen((cost) => metrics.observeOverview(cost));
+  // seed 002's inventory service and the payment service, as remote services (proto/).
+  const rpcServices: RpcServices = { inventory: inventory.rpc, payments: payments.rpc };
+  const rpcPort = inProcessRpcPort(rpcServices, options.timer ?? systemTimer);
   const app = createApp({
     modules: modules.map((module) => module.name),
     timeRequests: metrics.timeRequests(),
@@ -195,6 +205,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/bus", busRoutes(steering)),
       mount("/sagas", sagasRoutes(sagas)),
       mount("/session", sessionRoutes(wipeSession)),
+      // Connect and gRPC-Web: POST /inventory.v1.InventoryService/<Method>, /payments.v1.PaymentService/<Method>.
+      mount("/", rpcHttpRoutes(rpcServices)),
       mount(
         "/teacher",
         teacherRoutes(options.teacherToken ?? null, {
@@ -237,6 +249,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     steering,
     streams,
     modules: { orders, inventory, payments, notifications, orchestrator },
+    /** The RPC services, for the gRPC server on GRPC_PORT (serve.ts). */
+    rpcServices,
     /** The teacher's overview, whose `work` counts what its computations cost. */
     teacherOverview,
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */

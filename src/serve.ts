@@ -3,6 +3,7 @@ import type { ServerConfig } from "./platform/config";
 import { type Database, openDatabase } from "./platform/db";
 import { lockDatabase } from "./platform/db-lock";
 import { routeByPath } from "./platform/request-target";
+import { startGrpcServer } from "./rpc/grpc-server";
 
 /**
  * Runs the server as a process: composes it on the configured database (or the one given, so
@@ -19,7 +20,7 @@ export function serve(config: ServerConfig, given?: Database) {
     unlock();
     throw error;
   }
-  const { app, relay, purgeIdleSessions, resumeWipes } = createSagaServer({
+  const { app, relay, purgeIdleSessions, resumeWipes, rpcServices } = createSagaServer({
     db,
     config: {
       inventoryDelayMs: config.inventoryDelayMs,
@@ -52,11 +53,26 @@ export function serve(config: ServerConfig, given?: Database) {
 
   const server = Bun.serve({ port: config.port, hostname: config.host, fetch: routeByPath(app.fetch), idleTimeout: 60 });
   console.log(`saga workshop server listening on http://${server.hostname}:${server.port} (database: ${config.databasePath})`);
+  // gRPC needs HTTP/2 with trailers, which Bun.serve does not speak: its own port.
+  const grpc =
+    config.grpcPort === 0
+      ? null
+      : startGrpcServer(rpcServices, { port: config.grpcPort, host: config.host }).then(
+          (started) => {
+            console.log(`gRPC (inventory.v1.InventoryService, payments.v1.PaymentService) listening on ${config.host}:${started.port}`);
+            return started;
+          },
+          (error) => {
+            console.error(`the gRPC port ${config.grpcPort} could not be opened (GRPC_PORT=0 turns it off)`, error);
+            process.exit(1);
+          },
+        );
 
   const shutdown = () => {
     clearInterval(purgeTimer);
     relay.stop();
     void server.stop();
+    void grpc?.then((started) => started.close());
     db.$client.close();
     unlock();
     process.exit(0);

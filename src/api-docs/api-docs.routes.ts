@@ -9,7 +9,15 @@ import { contentSecurityPolicy } from "../web/security";
  * What the API reference leaves out: the dashboard's page, its HTML fragments and assets, the
  * teacher's overview (which must not show that it exists) and the reference page itself.
  */
-export const undocumentedPaths = [/^\/$/, /^\/dashboard(\/|$)/, /^\/assets(\/|$)/, /^\/teacher(\/|$)/, /^\/docs(\/|$)/];
+export const undocumentedPaths = [
+  /^\/$/,
+  /^\/dashboard(\/|$)/,
+  /^\/assets(\/|$)/,
+  /^\/teacher(\/|$)/,
+  /^\/docs(\/|$)/,
+  // The RPC services are described by their .proto files (proto/) and docs/api.md, not by OpenAPI.
+  /^\/[a-z]+\.v\d+\.\w+Service\//,
+];
 
 /** The OpenAPI 3.1 document of `app`, generated from its routes' own schemas and descriptions. */
 export async function openApiDocument(app: Hono) {

@@ -40,7 +40,8 @@ const commandTypes: ReadonlySet<SagaEventType> = new Set<SagaEventType>([
 /** Which module emits an event type: each module owns one prefix; every command comes from the orchestrator. */
 export function moduleOf(type: SagaEventType): ModuleName {
   if (commandTypes.has(type)) return "orchestrator";
-  if (type.startsWith("ORDER_")) return "orders";
+  // The order service makes the calls of an rpc-style saga, so it records them.
+  if (type.startsWith("ORDER_") || type === "RPC_CALL") return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";
   return "payments";
 }
@@ -56,6 +57,8 @@ export function describeEvent(event: SagaEvent): string {
     }
     case "INVENTORY_RESERVED":
       return `held ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)}`;
+    case "INVENTORY_HELD":
+      return `held by a call ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)} · expires ${new Date(event.data.expiresAt).toISOString()}`;
     case "INVENTORY_FAILED":
       return `${event.data.stage}: ${event.data.reason}`;
     case "INVENTORY_CONFIRMED":
@@ -90,5 +93,16 @@ export function describeEvent(event: SagaEvent): string {
       return `to orders: complete · ${formatCents(event.data.totalCents)}`;
     case "CANCEL_ORDER":
       return `to orders: cancel (${event.data.cancellationSource}): ${event.data.reason}`;
+    case "RPC_CALL": {
+      const { service, method, response, durationMs } = event.data;
+      const error = response.error;
+      const outcome =
+        typeof error === "object" && error !== null && "code" in error
+          ? `error ${String(error.code)}`
+          : "success" in response
+            ? `success: ${String(response.success)}`
+            : "answered";
+      return `${service}/${method} → ${outcome} · ${durationMs} ms`;
+    }
   }
 }

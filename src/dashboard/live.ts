@@ -6,7 +6,13 @@ import type { SessionChange } from "../modules/module-deps";
  * `#live`); htmx dispatches each named SSE message as a DOM event of that name on it, and a
  * panel re-fetches itself when one of its events arrives. No polling anywhere.
  */
-const stockEvents: SagaEventType[] = ["INVENTORY_RESERVED", "INVENTORY_CONFIRMED", "INVENTORY_RELEASED", "INVENTORY_RESTOCKED"];
+const stockEvents: SagaEventType[] = [
+  "INVENTORY_RESERVED",
+  "INVENTORY_HELD",
+  "INVENTORY_CONFIRMED",
+  "INVENTORY_RELEASED",
+  "INVENTORY_RESTOCKED",
+];
 
 export const LIVE_SOURCE_ID = "live";
 
@@ -29,16 +35,18 @@ export const liveTriggers = {
     "ORDER_COMPLETED",
     "ORDER_CANCELLED",
     "ORDER_CANCELLATION_REQUESTED",
+    // An rpc-style order moves (PROCESSING) as its calls are recorded.
+    "RPC_CALL",
     "ORDERS_RESET",
     "DELIVERIES_CHANGED",
   ]),
-  payments: on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET", "DELIVERIES_CHANGED"]),
+  payments: on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET", "PAYMENTS_CHANGED", "DELIVERIES_CHANGED"]),
   events: on([...sagaEventTypes, "ORDERS_RESET"]),
   // Also when a delivery fails, is dead-lettered or is ignored as a duplicate, and when step mode
   // holds or releases what the saga waits for.
   timeline: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
   curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
-  invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET"]),
+  invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET", "PAYMENTS_CHANGED"]),
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
   bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED", "DELIVERIES_CHANGED"]),
   knobs: on(["SETTINGS_CHANGED"]),

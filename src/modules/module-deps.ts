@@ -12,7 +12,14 @@ import type { SettingsReader } from "./session-settings";
  * delivery that was scheduled, failed, was dead-lettered or was ignored as a duplicate. Open screens of the
  * session hear of it live (as a named message on the event stream), after its commit.
  */
-export type SessionChange = "INVENTORY_CHANGED" | "ORDERS_RESET" | "PAYMENTS_RESET" | "SETTINGS_CHANGED" | "DELIVERIES_CHANGED";
+export type SessionChange =
+  | "INVENTORY_CHANGED"
+  | "ORDERS_RESET"
+  | "PAYMENTS_RESET"
+  // A payment a call (PaymentService) charged or refunded: no event tells of it.
+  | "PAYMENTS_CHANGED"
+  | "SETTINGS_CHANGED"
+  | "DELIVERIES_CHANGED";
 
 export interface SessionChanges {
   announce(sessionId: string, change: SessionChange): void;

@@ -23,6 +23,14 @@ export type SagaStyle = z.infer<typeof sagaStyleSchema>;
 /** A reaction's `styles` when it is one participant reacting to another's event: choreography alone. */
 export const choreography: readonly SagaStyle[] = ["choreography"];
 
+/**
+ * A reaction's `styles` when it is a participant giving back what it holds because the saga is
+ * being undone (a cancel, a timeout, an expiry, a release): choreography, and rpc, whose chain
+ * only drives the saga forward. A cancel that comes while or after an rpc chain runs is undone
+ * on the bus, by the same rules as in choreography (the chain decides again and stops).
+ */
+export const undoing: readonly SagaStyle[] = ["choreography", "rpc"];
+
 /** One line of an order, as the order states it and inventory reserves it. */
 export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
 export type OrderLine = z.infer<typeof orderLineSchema>;

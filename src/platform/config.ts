@@ -44,6 +44,12 @@ export const environment = {
     default: "0.0.0.0",
     meaning: "interface to listen on (127.0.0.1: this machine only)",
   }),
+  GRPC_PORT: variable({
+    schema: z.coerce.number().int().min(0).max(65535),
+    default: "50051",
+    meaning:
+      "gRPC (cleartext HTTP/2) port of the inventory and payment RPC services, on HOST; 0: no gRPC port (Connect and gRPC-Web stay on PORT)",
+  }),
   DATABASE_PATH: described({
     schema: z.string().min(1).default(defaultDatabasePath),
     default: "db/saga.sqlite",
@@ -133,6 +139,8 @@ export interface SagaConfig {
 
 export interface ServerConfig extends SagaConfig {
   port: number;
+  /** 0: the gRPC port is off. */
+  grpcPort: number;
   host: string;
   databasePath: string;
   synchronous: SynchronousLevel;
@@ -150,6 +158,7 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
   const e = parsed.data;
   return {
     port: e.PORT,
+    grpcPort: e.GRPC_PORT,
     host: e.HOST,
     databasePath: e.DATABASE_PATH,
     synchronous: e.SQLITE_SYNCHRONOUS,

@@ -37,7 +37,7 @@ export async function startServer(
   const flags = (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean);
   const proc = Bun.spawn([process.execPath, ...flags, join(root, script)], {
     cwd: root,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    env: { ...process.env, PORT: "0", GRPC_PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdout: "pipe",
     stderr: "inherit",
   });

@@ -61,7 +61,15 @@ const widget = { id: "widget", name: "Bench Widget", stock_level: 1_000_000_000,
 const soldOut = { id: "sold-out", name: "Sold Out Gadget", stock_level: 0, price_cents: 999 };
 const sessionName = (prefix: string, n: number) => `bench-${prefix}-${n}`;
 
-function successOrder(session: string, sagaStyle?: "orchestration"): PlannedOrder {
+/** The styles measured beside choreography, each with the success order; each row's name says what one saga is there. */
+const otherStyles = ["orchestration", "rpc"] as const;
+type OtherStyle = (typeof otherStyles)[number];
+const styleRows: Record<OtherStyle, string> = {
+  orchestration: "Orchestration (the success order)",
+  rpc: "rpc (the success order, four calls per POST)",
+};
+
+function successOrder(session: string, sagaStyle?: OtherStyle): PlannedOrder {
   return {
     session,
     body: {
@@ -195,14 +203,17 @@ async function readCounters(server: RunningServer, statsFile: string): Promise<S
   return { ...counters, cpuMs: readCpuMs(server.pid) };
 }
 
+/** One style's run of the success order, and what each of its sagas costs the database. */
+type StyleFigures = OrderRunFigures & { statements: number; rows: number };
+
 interface SagaFigures {
   saga: OrderRunFigures;
   perSaga: PerSagaCost;
   /** One client: the saga's own latency, with no queue in front of it. */
   single: OrderRunFigures;
   mixed: OrderRunFigures;
-  /** The success order, orchestrated: its throughput and what each saga costs the database. */
-  orchestrated: OrderRunFigures & { statements: number; rows: number };
+  /** The success order in each other style: its throughput and what each saga costs the database. */
+  styles: Record<OtherStyle, StyleFigures>;
   race: { orders: number; units: number; completed: number; cancelled: number; stockLeft: number; reservedLeft: number; ok: boolean };
 }
 
@@ -239,21 +250,28 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
     const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");
     const mixedFigures = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: mixed }));
-    log("orchestration: measuring");
-    const orchestratedSuccess = (n: number) => successOrder(sessions[n % sessions.length]!, "orchestration");
-    await runOrders({ ...base, durationMs: o.warmupMs, plan: orchestratedSuccess });
-    let orchestratedSagas = 0;
-    const orchestratedBefore = await readCounters(server, statsFile);
-    const orchestratedRun = await repeat(o.runs, async () => {
-      const run = await runOrders({ ...base, durationMs: o.runMs, plan: orchestratedSuccess });
-      orchestratedSagas += run.completed;
-      return run;
-    });
-    const orchestratedAfter = await readCounters(server, statsFile);
-    const orchestrated = {
-      ...orchestratedRun,
-      statements: (orchestratedAfter.statements - orchestratedBefore.statements) / orchestratedSagas,
-      rows: (orchestratedAfter.rows - orchestratedBefore.rows) / orchestratedSagas,
+    /** The success order in another style, after its own warm-up. */
+    const measureStyle = async (style: OtherStyle): Promise<StyleFigures> => {
+      log(`${style}: measuring`);
+      const plan = (n: number) => successOrder(sessions[n % sessions.length]!, style);
+      await runOrders({ ...base, durationMs: o.warmupMs, plan });
+      let sagas = 0;
+      const styleBefore = await readCounters(server, statsFile);
+      const run = await repeat(o.runs, async () => {
+        const figures = await runOrders({ ...base, durationMs: o.runMs, plan });
+        sagas += figures.completed;
+        return figures;
+      });
+      const styleAfter = await readCounters(server, statsFile);
+      return {
+        ...run,
+        statements: (styleAfter.statements - styleBefore.statements) / sagas,
+        rows: (styleAfter.rows - styleBefore.rows) / sagas,
+      };
+    };
+    const styles: Record<OtherStyle, StyleFigures> = {
+      orchestration: await measureStyle("orchestration"),
+      rpc: await measureStyle("rpc"),
     };
 
     log("race");
@@ -291,7 +309,7 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
         scarce.stock_level === 0 &&
         scarce.reserved === 0,
     };
-    return { saga, perSaga, single, mixed: mixedFigures, orchestrated, race };
+    return { saga, perSaga, single, mixed: mixedFigures, styles, race };
   } finally {
     await server.stop();
     rmSync(statsFile, { force: true });
@@ -358,7 +376,7 @@ async function main() {
   const ceilingA = await measureCeilingA(o);
   log("ceiling H (the saga's HTTP contract, no database)");
   const ceilingH = await measureCeilingH(o);
-  const { saga, perSaga, single, mixed, orchestrated, race } = await measureSagas(o);
+  const { saga, perSaga, single, mixed, styles, race } = await measureSagas(o);
   log("saga with timers: where the CPU goes");
   const whereItGoes = await measureAttribution(o);
   log("memory");
@@ -413,18 +431,18 @@ async function main() {
     ],
     ["Mixed: create latency p50 / p99", `${fmt(mixed.createP50Ms, 1)} / ${fmt(mixed.createP99Ms, 1)} ms`, "", ""],
     ["Mixed: completion latency p50 / p99", `${fmt(mixed.completionP50Ms, 1)} / ${fmt(mixed.completionP99Ms, 1)} ms`, "", ""],
-    [
-      "Orchestration (the success order): completed orders/s; completion p50 / p99",
-      `${fmt(orchestrated.completedPerSec)} /s; ${fmt(orchestrated.completionP50Ms, 1)} / ${fmt(orchestrated.completionP99Ms, 1)} ms`,
-      "≥ half of choreography's",
-      verdict(orchestrated.completedPerSec >= saga.completedPerSec / 2),
-    ],
-    [
-      "Orchestration, per completed saga: statements; rows written",
-      `${fmt(orchestrated.statements, 1)}; ${fmt(orchestrated.rows, 1)}`,
-      "",
-      "",
-    ],
+    ...otherStyles.flatMap((style): [string, string, string, string][] => {
+      const figures = styles[style];
+      return [
+        [
+          `${styleRows[style]}: completed orders/s; completion p50 / p99`,
+          `${fmt(figures.completedPerSec)} /s; ${fmt(figures.completionP50Ms, 1)} / ${fmt(figures.completionP99Ms, 1)} ms`,
+          "≥ half of choreography's",
+          verdict(figures.completedPerSec >= saga.completedPerSec / 2),
+        ],
+        [`${style}, per completed saga: statements; rows written`, `${fmt(figures.statements, 1)}; ${fmt(figures.rows, 1)}`, "", ""],
+      ];
+    }),
     [
       `Race: ${race.orders} orders for ${race.units} units`,
       `${race.completed} completed, ${race.cancelled} cancelled, stock left ${race.stockLeft}, reserved ${race.reservedLeft}`,

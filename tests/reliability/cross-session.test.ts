@@ -21,6 +21,9 @@ let scheduledOfA = 0;
 /** A's saga ids by order id: B names A's sagas too. */
 const sagaIdsOfA = new Map<string, string>();
 const sagaOf = (orderId: string) => sagaIdsOfA.get(orderId) ?? orderId;
+/** A's reservation ids by order id: an RPC call names a reservation by its own id. */
+const reservationIdsOfA = new Map<string, string>();
+const reservationOfA = (orderId: string) => reservationIdsOfA.get(orderId) ?? orderId;
 let deadLetterOfA = 0;
 
 beforeAll(async () => {
@@ -65,6 +68,12 @@ beforeAll(async () => {
   }[]) {
     sagaIdsOfA.set(row.id, row.sagaId);
   }
+  for (const row of sqlite.query("SELECT id, order_id AS orderId FROM reservations WHERE session_id = ?").all(A) as {
+    id: string;
+    orderId: string;
+  }[]) {
+    reservationIdsOfA.set(row.orderId, row.id);
+  }
   const deliveryOfA = (sql: string) => (sqlite.query(sql).get(A) as { id: number }).id;
   scheduledOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NULL");
   deadLetterOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NOT NULL");
@@ -90,9 +99,14 @@ type Case = {
   method: string;
   path: (id: string) => string;
   body?: unknown;
+  /** A body naming A's id (an RPC message names its reservation or order in the body, not the path). */
+  bodyOf?: (id: string) => unknown;
   form?: Record<string, string>;
-  /** `own`: B's own 200; `nothing-to-do`: B's own 409 (B has nothing of the kind, whatever A has). */
-  answer: "not-found" | "own" | "nothing-to-do" | "stream";
+  /**
+   * `own`: B's own 200; `nothing-to-do`: B's own 409 (B has nothing of the kind, whatever A has);
+   * `rpc-not-found`: the RPC services' `not_found` (HTTP 404), exactly as for an id that exists nowhere.
+   */
+  answer: "not-found" | "own" | "nothing-to-do" | "stream" | "rpc-not-found";
 };
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
@@ -133,6 +147,51 @@ const matrix: Record<string, Case[]> = {
   ],
   "POST /inventory/reset": [{ method: "POST", path: () => "/inventory/reset", answer: "own" }],
   // A's product ids are unknown in B: nothing available, and nothing of A in the answer but what B sent.
+  // The RPC services: B's own stock and payments; A's reservations and payments are not found.
+  "POST /inventory.v1.InventoryService/CheckInventoryAvailability": [
+    {
+      method: "POST",
+      path: () => "/inventory.v1.InventoryService/CheckInventoryAvailability",
+      body: { items: [{ product_id: "a-secret-widget", quantity: 1 }] },
+      answer: "own",
+    },
+  ],
+  "POST /inventory.v1.InventoryService/ReserveInventory": [
+    {
+      method: "POST",
+      path: () => "/inventory.v1.InventoryService/ReserveInventory",
+      // B's own reference: a reference B names is B's (B's later lists would echo it); A's ids are asked of commit, cancel and refund.
+      body: { items: [{ inventory_item_id: "a-secret-widget", quantity: 1 }], reference_id: "b-cart", expiration_minutes: 1 },
+      answer: "own",
+    },
+  ],
+  "POST /inventory.v1.InventoryService/CommitReservation": [
+    {
+      method: "POST",
+      path: () => "/inventory.v1.InventoryService/CommitReservation",
+      bodyOf: (id) => ({ reservation_id: reservationOfA(id) }),
+      answer: "rpc-not-found",
+    },
+  ],
+  "POST /inventory.v1.InventoryService/CancelReservation": [
+    {
+      method: "POST",
+      path: () => "/inventory.v1.InventoryService/CancelReservation",
+      bodyOf: (id) => ({ reservation_id: reservationOfA(id) }),
+      answer: "rpc-not-found",
+    },
+  ],
+  "POST /payments.v1.PaymentService/Refund": [
+    { method: "POST", path: () => "/payments.v1.PaymentService/Refund", bodyOf: (id) => ({ order_id: id }), answer: "rpc-not-found" },
+  ],
+  "POST /payments.v1.PaymentService/Charge": [
+    {
+      method: "POST",
+      path: () => "/payments.v1.PaymentService/Charge",
+      body: { order_id: "b-order", amount_cents: "1" },
+      answer: "own",
+    },
+  ],
   "POST /inventory/check": [
     { method: "POST", path: () => "/inventory/check", body: { items: [{ product: "a-secret-widget", quantity: 1 }] }, answer: "own" },
   ],
@@ -235,9 +294,10 @@ const matrix: Record<string, Case[]> = {
 async function askAsB(c: Case, id: string): Promise<{ status: number; text: string; code?: string }> {
   const headers: Record<string, string> = { "x-session-id": B };
   let body: string | undefined;
-  if (c.body !== undefined) {
+  const json = c.bodyOf ? c.bodyOf(id) : c.body;
+  if (json !== undefined) {
     headers["content-type"] = "application/json";
-    body = JSON.stringify(c.body);
+    body = JSON.stringify(json);
   }
   if (c.form !== undefined) {
     headers["content-type"] = "application/x-www-form-urlencoded";
@@ -289,9 +349,18 @@ describe("what session B sees and changes of session A", () => {
             // Exactly the answer for an id that exists nowhere: existence in another session does not show.
             expect(answer.text.replaceAll(sagaOf(id), "<id>").replaceAll(id, "<id>")).toBe(stranger.text.replaceAll(nowhere, "<id>"));
             expectNothingOfA(answer.text, c.path(id));
+          } else if (c.answer === "rpc-not-found") {
+            const stranger = await askAsB(c, nowhere);
+            expect([route, answer.status, answer.code]).toEqual([route, 404, "not_found"]);
+            const named = JSON.stringify(c.bodyOf?.(id) ?? null);
+            const own = [reservationOfA(id), id];
+            expect(own.reduce((text, secret) => text.replaceAll(secret, "<id>"), answer.text)).toBe(
+              stranger.text.replaceAll(nowhere, "<id>"),
+            );
+            expectNothingOfA(answer.text, named);
           } else {
             expect([route, answer.status]).toEqual([route, c.answer === "nothing-to-do" ? 409 : 200]);
-            expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.body ?? c.form ?? null)}`);
+            expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.bodyOf?.(id) ?? c.body ?? c.form ?? null)}`);
           }
         }
         expect(real.sessionDigest(A)).toBe(digestOfA);

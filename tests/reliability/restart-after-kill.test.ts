@@ -21,7 +21,7 @@ afterAll(() => {
 /** The server started by a shell that then becomes `sleep`, which never waits for its children. */
 async function serverUnderANonReapingParent() {
   const parent = Bun.spawn(["sh", "-c", `"${process.execPath}" "${serverEntry}" & echo "pid $!"; exec sleep 120`], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath },
+    env: { ...process.env, PORT: "0", GRPC_PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath },
     stdout: "pipe",
     stderr: "pipe",
   });

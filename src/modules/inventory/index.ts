@@ -5,6 +5,8 @@
  * PAYMENT_SUCCESS (confirm: emits INVENTORY_CONFIRMED, or INVENTORY_FAILED at the confirm stage
  * when the reservation is gone), PAYMENT_FAILED (release: emits INVENTORY_RELEASED) and
  * ORDER_CANCELLED (gives back stock still held). A reservation is never deleted except by a reset.
+ * Also a remote service (inventory.rpc.ts, seed 002's InventoryService): the same rules, called;
+ * a reservation a call makes emits INVENTORY_HELD, which only its own expiry listens to.
  */
 import type { ModuleDeps } from "../module-deps";
 import { inventoryAudit } from "./inventory.audit";
@@ -12,6 +14,7 @@ import { inventoryCatalog } from "./inventory.catalog";
 import { inventoryQueries } from "./inventory.queries";
 import { inventoryReactions } from "./inventory.reactions";
 import { inventoryRoutes } from "./inventory.routes";
+import { inventoryRpc } from "./inventory.rpc";
 import { inventorySessions } from "./inventory.sessions";
 import { inventoryStatements } from "./inventory.sql";
 import { inventoryStore } from "./inventory.store";
@@ -29,6 +32,8 @@ export function inventoryModule(deps: ModuleDeps) {
     name: "inventory",
     reactions: inventoryReactions(deps, store),
     routes: inventoryRoutes(catalog, reads),
+    /** seed 002's InventoryService (proto/inventory/v1): the composition root serves it over Connect, gRPC-Web and gRPC. */
+    rpc: inventoryRpc(deps, store),
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
       listProducts: catalog.listProducts,

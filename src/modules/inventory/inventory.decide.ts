@@ -197,7 +197,20 @@ export function onCancellationRequested(
 
 /** The reservation's time is up (`reservationTtlMs`): still PENDING, it is released as expired and its order times out. */
 export function onReservationExpired(event: SagaEvent<"INVENTORY_RESERVED">, reservation: ReservationState): InventoryOutcome[] {
-  if (reservation?.id !== event.data.reservationId || reservation.status !== "PENDING") {
+  return expire(event.data.reservationId, reservation);
+}
+
+/**
+ * A reservation made by a call (`ReserveInventory`) reached its `expiration_minutes`: the same
+ * rule as a reaction's reservation. Still PENDING (the caller neither committed nor cancelled
+ * it: it died, or forgot), it is released as expired, and its order times out.
+ */
+export function onHeldReservationExpired(event: SagaEvent<"INVENTORY_HELD">, reservation: ReservationState): InventoryOutcome[] {
+  return expire(event.data.reservationId, reservation);
+}
+
+function expire(reservationId: string, reservation: ReservationState): InventoryOutcome[] {
+  if (reservation?.id !== reservationId || reservation.status !== "PENDING") {
     return [{ type: "ignore", reason: "the reservation was settled in time" }];
   }
   return release(reservation, "timeout", "expired");

@@ -62,8 +62,27 @@ export const inventoryRestockedEvent = z.object({
   data: z.object({ reservationId: z.string(), items: z.array(pricedLineSchema), cause: stockReturnCauseSchema, reason: z.string() }),
 });
 
+/**
+ * Stock reserved by a call (`ReserveInventory`, the rpc saga style), not by a reaction: the
+ * caller is answered, and nobody else hears of it. Its one reader is inventory's own expiry: a
+ * reservation neither committed nor cancelled by `expiresAt` is released (INVENTORY_RELEASED,
+ * `timeout`), so a caller that died mid-chain holds nothing for ever. The event's orderId is the
+ * call's reference_id.
+ */
+export const inventoryHeldEvent = z.object({
+  type: z.literal("INVENTORY_HELD"),
+  data: z.object({
+    reservationId: z.string(),
+    referenceType: z.string(),
+    items: z.array(pricedLineSchema),
+    totalCents: z.number().int(),
+    expiresAt: z.number().int(),
+  }),
+});
+
 export const inventoryEvents = [
   inventoryReservedEvent,
+  inventoryHeldEvent,
   inventoryFailedEvent,
   inventoryConfirmedEvent,
   inventoryReleasedEvent,

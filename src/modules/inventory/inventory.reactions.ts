@@ -1,10 +1,11 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
-import { choreography } from "../saga-terms";
+import { choreography, undoing } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   type InventoryOutcome,
   onCancellationRequested,
+  onHeldReservationExpired,
   onOrderCancelled,
   onOrderCreated,
   onPaymentFailed,
@@ -64,6 +65,8 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
     sagaReaction({
       name: "inventory.reserveStockWhenOrderCreated",
       on: "ORDER_CREATED",
+      // Choreography alone: an rpc-style order's stock is reserved by its own call
+      // (ReserveInventory), an orchestrated one's by the command; neither is delivered this event.
       styles: choreography,
       delayMs: inventoryDelay,
       load,
@@ -86,10 +89,11 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       decide: onPaymentFailed,
       apply,
     }),
+    // Undoing: in rpc too, where a cancel, a timeout or an expiry is undone on the bus.
     sagaReaction({
       name: "inventory.releaseReservationWhenOrderCancelled",
       on: "ORDER_CANCELLED",
-      styles: choreography,
+      styles: undoing,
       load,
       decide: onOrderCancelled,
       apply,
@@ -97,7 +101,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
     sagaReaction({
       name: "inventory.returnStockWhenCancellationRequested",
       on: "ORDER_CANCELLATION_REQUESTED",
-      styles: choreography,
+      styles: undoing,
       load,
       decide: (event, reservation) => onCancellationRequested(event, reservation, { newReservationId }),
       apply,
@@ -128,6 +132,15 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       delayMs: ({ data, timestamp }) => msUntilExpiry(data.expiresAt, timestamp),
       load,
       decide: onReservationExpired,
+      apply,
+    }),
+    // A reservation made by a call (ReserveInventory) expires by the same rule, for a caller that never came back.
+    sagaReaction({
+      name: "inventory.releaseHeldReservationWhenExpired",
+      on: "INVENTORY_HELD",
+      delayMs: ({ data, timestamp }) => msUntilExpiry(data.expiresAt, timestamp),
+      load,
+      decide: onHeldReservationExpired,
       apply,
     }),
   ];

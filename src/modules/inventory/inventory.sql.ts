@@ -134,6 +134,12 @@ export function inventoryStatements(sqlite: SQLite) {
     reservationOfOrder: sqlite.prepare<ReservationRow, [Key & { orderId: string }]>(
       `SELECT ${reservationColumns} FROM reservations WHERE session_id = $sessionId AND order_id = $orderId`,
     ),
+    /** How many reservations a session keeps: a call's reserve is refused past the orders quota (each order has at most one). */
+    reservationCount: sqlite.prepare<{ count: number }, [Key]>(`SELECT count(*) AS count FROM reservations WHERE session_id = $sessionId`),
+    /** A reservation by its own id (the RPC's CommitReservation and CancelReservation name it so). */
+    reservationById: sqlite.prepare<ReservationRow, [Key & { id: string }]>(
+      `SELECT ${reservationColumns} FROM reservations WHERE session_id = $sessionId AND id = $id`,
+    ),
     reservationLines: sqlite.prepare<{ product: string; quantity: number; priceCents: number }, [Key & { reservationId: string }]>(
       `SELECT product_id AS product, quantity, price_cents AS priceCents FROM reservation_lines
        WHERE session_id = $sessionId AND reservation_id = $reservationId ORDER BY product_id`,

@@ -5,7 +5,7 @@ import type { OrderLine } from "../saga-terms";
 import type { InventoryOutcome, ReservationAttempt, ReservationState } from "./inventory.decide";
 import type { PricedLine } from "./inventory.events";
 import { availableOf } from "./inventory.queries";
-import { type InventoryStatements, products, reservationLines, reservations } from "./inventory.sql";
+import { type InventoryStatements, products, type ReservationRow, reservationLines, reservations } from "./inventory.sql";
 import { reservationIdOf } from "./reservation-rules";
 
 /** Thrown inside the savepoint to undo the lines already reserved when another line is short. */
@@ -29,15 +29,29 @@ export function inventoryStore(deps: ModuleDeps, statements: InventoryStatements
       .all();
   }
 
+  function stateOf(sessionId: string, reservation: ReservationRow | null): ReservationState {
+    if (!reservation) return undefined;
+    const { id, status, restockedAt, releaseReason, releaseCause } = reservation;
+    const released = status === "RELEASED" ? { reason: releaseReason ?? "", cause: releaseCause } : undefined;
+    const lines = statements.reservationLines.all({ sessionId, reservationId: id });
+    return { id, status, lines, restocked: restockedAt !== null, released };
+  }
+
   return {
     /** The order's reservation with its lines, as inventory's decisions read it. */
     reservationState(sessionId: string, orderId: string): ReservationState {
-      const reservation = statements.reservationOfOrder.get({ sessionId, orderId });
-      if (!reservation) return undefined;
-      const { id, status, restockedAt, releaseReason, releaseCause } = reservation;
-      const released = status === "RELEASED" ? { reason: releaseReason ?? "", cause: releaseCause } : undefined;
-      const lines = statements.reservationLines.all({ sessionId, reservationId: id });
-      return { id, status, lines, restocked: restockedAt !== null, released };
+      return stateOf(sessionId, statements.reservationOfOrder.get({ sessionId, orderId }));
+    },
+
+    /** How many reservations the session keeps (what a call may add to is bounded by the orders quota). */
+    reservationCount(sessionId: string): number {
+      return statements.reservationCount.get({ sessionId })?.count ?? 0;
+    },
+
+    /** A reservation named by its id (a call's reservation_id), with the order (reference) it is for. */
+    reservationById(sessionId: string, id: string): { orderId: string; state: ReservationState } | undefined {
+      const row = statements.reservationById.get({ sessionId, id });
+      return row ? { orderId: row.orderId, state: stateOf(sessionId, row) } : undefined;
     },
 
     /**

@@ -5,7 +5,9 @@
  * step of undoing a completed order) → CANCELLED with its cancellationSource (emits ORDER_CANCELLED). A cancel
  * (customer, operator, or the order's own timeout) is asked for with
  * ORDER_CANCELLATION_REQUESTED. It never reads the catalog: the order's total arrives priced
- * on INVENTORY_RESERVED.
+ * on INVENTORY_RESERVED. An order placed with `sagaStyle: "rpc"` is driven by orders itself,
+ * calling inventory and payments through their RPC interfaces (rpc-saga.ts) and recording each
+ * call (RPC_CALL); POST /orders answers when its chain has ended.
  */
 import type { ModuleDeps } from "../module-deps";
 import { ordersAudit } from "./orders.audit";
@@ -16,6 +18,7 @@ import { orderReactions } from "./orders.reactions";
 import { ordersRoutes } from "./orders.routes";
 import { ordersStatements } from "./orders.sql";
 import { ordersStore } from "./orders.store";
+import { rpcSaga } from "./rpc-saga";
 
 export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
 export {
@@ -34,7 +37,11 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
   const store = ordersStore(statements);
   const quota = sessionQuota(deps, statements);
   const reads = ordersQueries(deps, statements);
-  const commands = ordersCommands(deps, { statements, store, quota, reads }, hooks);
+  const rpc = rpcSaga(deps, store, () => {
+    if (!hooks.rpc) throw new Error("An rpc-style order was placed on a server composed without RPC clients");
+    return hooks.rpc();
+  });
+  const commands = ordersCommands(deps, { statements, store, quota, reads, rpc }, hooks);
   const audit = ordersAudit(deps, quota);
   return {
     name: "orders",

@@ -13,6 +13,7 @@ import type { SessionQuota } from "./orders.quota";
 import { type OrderJson, orderToJson, type PlaceOrderInput } from "./orders.schemas";
 import { fromStoredOrder, idempotencyKeys, type OrdersStatements, orders } from "./orders.sql";
 import type { OrdersStore } from "./orders.store";
+import type { RpcSaga, RpcSagaPort } from "./rpc-saga";
 
 /** Orders reset per transaction by `POST /orders/reset` (a slice of 5,000 lines' orders takes a few ms). */
 export const RESET_SLICE = 250;
@@ -21,6 +22,8 @@ export const RESET_SLICE = 250;
 export interface OrdersHooks {
   /** After `POST /orders/reset` has dropped the orders: the other modules drop their own rows of them. */
   afterReset?: (sessionId: string) => Promise<unknown>;
+  /** The other services' RPC clients, for rpc-style orders; asked for when such an order is placed. */
+  rpc?: () => RpcSagaPort;
 }
 
 /** The parts the commands write and read through. */
@@ -29,6 +32,8 @@ export interface OrdersCommandParts {
   store: OrdersStore;
   quota: SessionQuota;
   reads: OrdersQueries;
+  /** The rpc saga style's chain of calls. */
+  rpc: RpcSaga;
 }
 
 /**
@@ -36,18 +41,20 @@ export interface OrdersCommandParts {
  * reset the session's orders. Each decision is a pure function of orders.decide.ts; a cancel is
  * written through the store the reactions share.
  */
-export function ordersCommands(deps: ModuleDeps, { statements, store, quota, reads }: OrdersCommandParts, hooks: OrdersHooks = {}) {
+export function ordersCommands(deps: ModuleDeps, { statements, store, quota, reads, rpc }: OrdersCommandParts, hooks: OrdersHooks = {}) {
   const { db, bus } = deps;
+  /** The style an order is placed with: its own, else the session's setting now (and it keeps it). */
+  const styleOf = (sessionId: string, input: PlaceOrderInput) => input.sagaStyle ?? deps.settings.of(sessionId).sagaStyle;
 
-  /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
-  function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
+  /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED (after `before`: an rpc saga's first call). */
+  function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>, before: readonly SagaPayload[] = []): OrderJson {
     quota.take(sessionId, input.items.length);
     // Rolled back (this order's savepoint, or the whole group commit it shares): counted again on the next order.
     onTransaction(db, { undo: () => quota.forget(sessionId) });
-    return insertCounted(sessionId, input, emit);
+    return insertCounted(sessionId, input, emit, before);
   }
 
-  function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
+  function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>, before: readonly SagaPayload[]): OrderJson {
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
@@ -70,7 +77,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, style: sagaStyle, data: { ...input, sagaStyle } });
+    const envelope = { sessionId, sagaId, orderId, causationId: null, style: sagaStyle };
+    for (const payload of before) emit({ ...payload, ...envelope });
+    emit({ type: "ORDER_CREATED", ...envelope, data: { ...input, sagaStyle } });
     return orderToJson(fromStoredOrder(order), items);
   }
 
@@ -116,8 +125,17 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
   }
 
   return {
-    /** Records the order and its ORDER_CREATED event in one transaction; the saga starts from there. */
-    placeOrder(sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
+    /**
+     * Records the order and its ORDER_CREATED event in one transaction; the saga starts from
+     * there. An rpc-style order is answered only when its chain of calls has ended (rpc-saga.ts).
+     */
+    async placeOrder(sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
+      if (styleOf(sessionId, input) === "rpc") {
+        const placed = await rpc.place(sessionId, { ...input, sagaStyle: "rpc" }, (sid, given, checkRecord) =>
+          bus.transactTogether((emit) => ({ order: insertOrder(sid, given, emit, [checkRecord]), replayed: false })),
+        );
+        return reads.findOrder(sessionId, placed.order.id) ?? placed.order;
+      }
       // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
       return bus.transactTogether((emit) => insertOrder(sessionId, input, emit));
     },
@@ -127,22 +145,27 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
      * the first request created (`replayed`), and create nothing; the same key with another body
      * is refused (422). The key is looked up and written in the order's own savepoint, and
      * concurrent requests commit one after another, so two requests with one key make one order.
+     * (An rpc-style order's availability check is made first; a replay then records nothing.)
      */
-    placeOrderOnce(sessionId: string, input: PlaceOrderInput, key: string): Promise<{ order: OrderJson; replayed: boolean }> {
+    async placeOrderOnce(sessionId: string, input: PlaceOrderInput, key: string): Promise<{ order: OrderJson; replayed: boolean }> {
       const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
-      return bus.transactTogether((emit) => {
-        const now = deps.clock.now();
-        const decision = decideIdempotentOrder(statements.idempotencyKey.get({ sessionId, key }), bodyHash, now);
-        if (decision.type === "refuse") throw new IdempotencyKeyReusedError();
-        if (decision.type === "replay") {
-          const first = reads.findOrder(sessionId, decision.orderId);
-          if (first) return { order: first, replayed: true };
-        }
-        statements.forgetExpiredIdempotencyKeys.run({ sessionId, before: now - IDEMPOTENCY_KEY_TTL_MS });
-        const order = insertOrder(sessionId, input, emit);
-        statements.rememberIdempotencyKey.run({ sessionId, key, bodyHash, orderId: order.id, now });
-        return { order, replayed: false };
-      });
+      const once = (given: PlaceOrderInput, before: readonly SagaPayload[]) =>
+        bus.transactTogether((emit) => {
+          const now = deps.clock.now();
+          const decision = decideIdempotentOrder(statements.idempotencyKey.get({ sessionId, key }), bodyHash, now);
+          if (decision.type === "refuse") throw new IdempotencyKeyReusedError();
+          if (decision.type === "replay") {
+            const first = reads.findOrder(sessionId, decision.orderId);
+            if (first) return { order: first, replayed: true };
+          }
+          statements.forgetExpiredIdempotencyKeys.run({ sessionId, before: now - IDEMPOTENCY_KEY_TTL_MS });
+          const order = insertOrder(sessionId, given, emit, before);
+          statements.rememberIdempotencyKey.run({ sessionId, key, bodyHash, orderId: order.id, now });
+          return { order, replayed: false };
+        });
+      if (styleOf(sessionId, input) !== "rpc") return once(input, []);
+      const placed = await rpc.place(sessionId, { ...input, sagaStyle: "rpc" }, (_sid, given, checkRecord) => once(given, [checkRecord]));
+      return placed.replayed ? placed : { order: reads.findOrder(sessionId, placed.order.id) ?? placed.order, replayed: false };
     },
 
     /**

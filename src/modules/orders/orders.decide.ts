@@ -25,14 +25,14 @@ export type OrderOutcome =
 
 const ignore = (reason: string): OrderOutcome[] => [{ type: "ignore", reason }];
 
-function blockedMove(order: OrderState, to: OrderStatus): OrderOutcome[] | null {
+export function blockedMove(order: OrderState, to: OrderStatus): OrderOutcome[] | null {
   if (!order) return ignore("the order no longer exists");
   if (!canTransition(order.status, to)) return ignore(`an order ${order.status} cannot become ${to}`);
   return null;
 }
 
 /** The order is cancelled (and says why) only once its stock is settled, so readers see final stock. */
-function cancel(order: OrderState, cancellationSource: CancellationSource, errorMessage: string): OrderOutcome[] {
+export function cancel(order: OrderState, cancellationSource: CancellationSource, errorMessage: string): OrderOutcome[] {
   return (
     blockedMove(order, "CANCELLED") ?? [
       { type: "cancel", cancellationSource, errorMessage },

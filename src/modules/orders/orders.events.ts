@@ -53,4 +53,27 @@ export const cancelOrderCommand = z.object({
 });
 export const orderCommands = [completeOrderCommand, cancelOrderCommand] as const;
 
-export const orderEvents = [orderCreatedEvent, orderCompletedEvent, orderCancelledEvent, orderCancellationRequestedEvent] as const;
+/**
+ * One call the order service made to another service in an rpc-style saga (seed 002): what it
+ * sent and what came back, as the wire's JSON (the .proto's field names), and how long the
+ * caller waited (the demo delay included). An error answer is `{error: {code, message}}`. Only a
+ * record: no reaction listens to it.
+ */
+export const rpcCallEvent = z.object({
+  type: z.literal("RPC_CALL"),
+  data: z.object({
+    service: z.string(),
+    method: z.string(),
+    request: z.record(z.string(), z.unknown()),
+    response: z.record(z.string(), z.unknown()),
+    durationMs: z.number().int(),
+  }),
+});
+
+export const orderEvents = [
+  orderCreatedEvent,
+  orderCompletedEvent,
+  orderCancelledEvent,
+  orderCancellationRequestedEvent,
+  rpcCallEvent,
+] as const;

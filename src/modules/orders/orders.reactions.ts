@@ -1,6 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
-import { choreography as styles } from "../saga-terms";
+import { choreography as styles, undoing } from "../saga-terms";
 import {
   type OrderOutcome,
   onCancelOrderCommand,
@@ -51,8 +51,23 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       decide: onStockUnavailable,
       apply,
     }),
-    sagaReaction({ name: "orders.cancelOrderWhenStockReleased", on: "INVENTORY_RELEASED", styles, load, decide: onStockReleased, apply }),
-    sagaReaction({ name: "orders.cancelOrderWhenPaymentRefunded", on: "PAYMENT_REFUNDED", styles, load, decide: onPaymentRefunded, apply }),
+    // Undoing: in rpc too, where a cancel, a timeout or an expiry is undone on the bus.
+    sagaReaction({
+      name: "orders.cancelOrderWhenStockReleased",
+      on: "INVENTORY_RELEASED",
+      styles: undoing,
+      load,
+      decide: onStockReleased,
+      apply,
+    }),
+    sagaReaction({
+      name: "orders.cancelOrderWhenPaymentRefunded",
+      on: "PAYMENT_REFUNDED",
+      styles: undoing,
+      load,
+      decide: onPaymentRefunded,
+      apply,
+    }),
     // Orchestration: the orchestrator tells orders how the saga ended, decided by the same rules.
     sagaReaction({ name: "orders.completeOrderOnCommand", on: "COMPLETE_ORDER", load, decide: onStockConfirmed, apply }),
     sagaReaction({ name: "orders.cancelOrderOnCommand", on: "CANCEL_ORDER", load, decide: onCancelOrderCommand, apply }),

@@ -1,6 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaEndings, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
-import { choreography } from "../saga-terms";
+import { choreography, undoing } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   onOrderCancelled,
@@ -75,9 +75,31 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
       decide: onStockNotDelivered,
       apply,
     }),
-    sagaReaction({ name: "payments.voidPaymentWhenOrderCancelled", on: "ORDER_CANCELLED", styles, load, decide: onOrderCancelled, apply }),
-    sagaReaction({ name: "payments.refundWhenStockReleased", on: "INVENTORY_RELEASED", styles, load, decide: onStockReleased, apply }),
-    sagaReaction({ name: "payments.refundWhenStockRestocked", on: "INVENTORY_RESTOCKED", styles, load, decide: onStockRestocked, apply }),
+    // Undoing: in rpc too, where a cancel, a timeout or an expiry is undone on the bus.
+    sagaReaction({
+      name: "payments.voidPaymentWhenOrderCancelled",
+      on: "ORDER_CANCELLED",
+      styles: undoing,
+      load,
+      decide: onOrderCancelled,
+      apply,
+    }),
+    sagaReaction({
+      name: "payments.refundWhenStockReleased",
+      on: "INVENTORY_RELEASED",
+      styles: undoing,
+      load,
+      decide: onStockReleased,
+      apply,
+    }),
+    sagaReaction({
+      name: "payments.refundWhenStockRestocked",
+      on: "INVENTORY_RESTOCKED",
+      styles: undoing,
+      load,
+      decide: onStockRestocked,
+      apply,
+    }),
     // Orchestration: the same rules, triggered by the orchestrator's commands to payments.
     sagaReaction({ name: "payments.openPaymentOnCommand", on: "PROCESS_PAYMENT", load, decide: open, apply }),
     sagaReaction({ name: "payments.chargeOnCommand", on: "PROCESS_PAYMENT", delayMs: paymentDelay, load, decide: charge, apply }),

@@ -40,6 +40,11 @@ export function paymentsService(deps: ModuleDeps, statements: PaymentsStatements
       return payment ? { id: payment.id, status: payment.status, amountCents: payment.amountCents } : undefined;
     },
 
+    /** How many payments the session keeps (what a call may add to is bounded by the orders quota). */
+    paymentCount(sessionId: string): number {
+      return statements.paymentCount.get({ sessionId })?.count ?? 0;
+    },
+
     openPayment(sessionId: string, orderId: string, paymentId: string, amountCents: number, now: number): void {
       statements.open.run({ id: paymentId, sessionId, orderId, amountCents, now });
     },

@@ -46,6 +46,10 @@ export function paymentsStatements(sqlite: SQLite) {
       `INSERT INTO payments (id, session_id, order_id, amount_cents, status, created_at, updated_at)
        VALUES ($id, $sessionId, $orderId, $amountCents, 'PENDING', $now, $now)`,
     ),
+    /** How many payments a session keeps: a call's charge is refused past the orders quota (each order has at most one). */
+    paymentCount: sqlite.prepare<{ count: number }, [{ sessionId: string }]>(
+      `SELECT count(*) AS count FROM payments WHERE session_id = $sessionId`,
+    ),
     /** Moves a payment on only from the status the decision was taken on. */
     move: sqlite.prepare<
       { id: string },

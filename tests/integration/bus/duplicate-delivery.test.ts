@@ -9,6 +9,7 @@ import { createTestApp, type TestApp } from "../../support/test-app";
  */
 async function playEveryScenario(t: TestApp) {
   for (const sagaStyle of ["choreography", "orchestration"]) await playInStyle(t, sagaStyle);
+  await playRpc(t);
 }
 
 async function playInStyle(t: TestApp, sagaStyle: string) {
@@ -35,6 +36,31 @@ async function playInStyle(t: TestApp, sagaStyle: string) {
   t.clock.advance(3_000);
   t.relay.runDue();
   await post("/inventory/reset");
+  t.settle();
+}
+
+/** The rpc style, in a session of its own: its orders are answered at the end of their calls. */
+async function playRpc(t: TestApp) {
+  const session = "rpc-session";
+  const post = (path: string, body?: object) => t.request("POST", path, { session, ...(body ? { body } : {}) });
+  await post("/inventory/seed");
+  const rpcOrder = async (body: object) =>
+    (await post("/orders", { sagaStyle: "rpc", skipDemoDelays: true, items: [{ product: "mouse-pad", quantity: 1 }], ...body })).body.id;
+  // An order driven by calls (RPC_CALL), completed, then cancelled (restock, refund); a declined
+  // payment (CancelReservation); an order out of stock at the check.
+  const completed = await rpcOrder({});
+  await post(`/orders/${completed}/cancel?wait=0`);
+  t.settle();
+  await rpcOrder({ paymentBehaviour: "failure" });
+  await rpcOrder({ items: [{ product: "laptop", quantity: 999 }] });
+  t.settle();
+  // A reservation made by a call (INVENTORY_HELD) that nobody commits: its expiry releases it.
+  await post("/inventory.v1.InventoryService/ReserveInventory", {
+    items: [{ inventory_item_id: "mouse-pad", quantity: 2 }],
+    reference_id: "cart-1",
+    reference_type: "CART",
+    expiration_minutes: 1,
+  });
   t.settle();
 }
 

@@ -13,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** Starts the real server process on `DATABASE_PATH` and answers how it ended (it must refuse, not serve). */
 async function startServer(databasePath: string, env: Record<string, string> = {}) {
   const child = Bun.spawn(["bun", "src/main.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    env: { ...process.env, PORT: "0", GRPC_PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -97,7 +97,7 @@ describe("one server per database file", () => {
   test("a second process is refused, naming the one that serves it; the lock of a killed process is gone with it", async () => {
     const path = join(dir, "shared.sqlite");
     const first = Bun.spawn(["bun", "src/main.ts"], {
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: path },
+      env: { ...process.env, PORT: "0", GRPC_PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: path },
       stdout: "pipe",
       stderr: "pipe",
     });

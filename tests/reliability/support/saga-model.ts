@@ -149,7 +149,8 @@ class PlaceOrder extends SagaCommand {
     readonly paymentBehaviour: string,
     readonly inventoryBehaviour: string,
     readonly skipDemoDelays: boolean,
-    readonly sagaStyle: string,
+    /** rpc: the order service calls inventory and payments within the request (without demo delays: the model moves no timer). */
+    readonly sagaStyle: "choreography" | "orchestration" | "rpc",
   ) {
     super();
   }
@@ -161,7 +162,7 @@ class PlaceOrder extends SagaCommand {
       items: this.items,
       paymentBehaviour: this.paymentBehaviour,
       inventoryBehaviour: this.inventoryBehaviour,
-      skipDemoDelays: this.skipDemoDelays,
+      skipDemoDelays: this.skipDemoDelays || this.sagaStyle === "rpc",
       sagaStyle: this.sagaStyle,
     };
     const m = model.get(this.session)!;
@@ -179,7 +180,9 @@ class PlaceOrder extends SagaCommand {
       }
       return;
     }
-    if (answer.body.status !== "PENDING" || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
+    // An rpc-style order is answered when its chain of calls has ended.
+    const expected = this.sagaStyle === "rpc" ? ["COMPLETED", "CANCELLED"] : ["PENDING"];
+    if (!expected.includes(answer.body.status) || JSON.stringify(answer.body.items) !== JSON.stringify(this.items)) {
       throw new Error(`order answered wrongly: ${answer.text}`);
     }
     m.liveOrders.add(answer.body.id);
@@ -187,7 +190,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, style=${this.sagaStyle}${key})`;
   }
 }
 
@@ -397,7 +400,7 @@ const placeOrder = fc
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
     // The styles mixed in one session: each saga keeps its own, whatever the others do.
-    style: fc.constantFrom("choreography", "orchestration"),
+    style: fc.constantFrom("choreography" as const, "orchestration" as const, "rpc" as const),
   })
   .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style));
 

@@ -16,7 +16,7 @@ export interface ServerProcess {
  */
 export async function startServerProcess(databasePath: string, env: Record<string, string>): Promise<ServerProcess> {
   const child = Bun.spawn([process.execPath, serverEntry], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
+    env: { ...process.env, PORT: "0", GRPC_PORT: "0", HOST: "127.0.0.1", DATABASE_PATH: databasePath, ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
