@@ -19,61 +19,105 @@ export function stepToJson(step: StepState): SagaStepJson {
   return { name: step.name, status: step.status, ...(startedAt ? { startedAt } : {}), ...(endedAt ? { endedAt } : {}) };
 }
 
-/** How a choreographed step shows in its events: what starts it, what ends it well or badly, what undoes it. */
+/** Whether an event is one that matters to a step. */
+type Match = (event: SagaEvent) => boolean;
+const typeIs =
+  (...types: readonly SagaEventType[]): Match =>
+  (event) =>
+    types.includes(event.type);
+
+/** How a step shows in a saga's events: what starts it, what ends it well or badly, what undoes it. */
 interface StepTrace {
   name: StepName;
-  startedBy: SagaEventType;
-  done: SagaEventType;
-  failed?: (event: SagaEvent) => boolean;
-  undoneBy: readonly SagaEventType[];
+  startedBy: Match;
+  done: Match;
+  failed?: Match;
+  /** None: nothing of the step to undo. */
+  undoneBy?: Match;
 }
 
-const traces: readonly StepTrace[] = [
+/** A choreographed saga's steps: the events the participants answer one another with. */
+const choreographedTraces: readonly StepTrace[] = [
   {
     name: "RESERVE_INVENTORY",
-    startedBy: "ORDER_CREATED",
-    done: "INVENTORY_RESERVED",
+    startedBy: typeIs("ORDER_CREATED"),
+    done: typeIs("INVENTORY_RESERVED"),
     failed: (e) => e.type === "INVENTORY_FAILED" && e.data.stage === "reserve",
-    undoneBy: ["INVENTORY_RELEASED", "INVENTORY_RESTOCKED"],
+    undoneBy: typeIs("INVENTORY_RELEASED", "INVENTORY_RESTOCKED"),
   },
   {
     name: "PROCESS_PAYMENT",
-    startedBy: "INVENTORY_RESERVED",
-    done: "PAYMENT_SUCCESS",
-    failed: (e) => e.type === "PAYMENT_FAILED",
-    undoneBy: ["PAYMENT_REFUNDED"],
+    startedBy: typeIs("INVENTORY_RESERVED"),
+    done: typeIs("PAYMENT_SUCCESS"),
+    failed: typeIs("PAYMENT_FAILED"),
+    undoneBy: typeIs("PAYMENT_REFUNDED"),
   },
   {
     name: "CONFIRM_RESERVATION",
-    startedBy: "PAYMENT_SUCCESS",
-    done: "INVENTORY_CONFIRMED",
+    startedBy: typeIs("PAYMENT_SUCCESS"),
+    done: typeIs("INVENTORY_CONFIRMED"),
     failed: (e) => e.type === "INVENTORY_FAILED" && e.data.stage === "confirm",
-    undoneBy: [],
+  },
+];
+
+/** An RPC_CALL of `method`, and whether it answered `field: true` (proto3's JSON leaves a false out). */
+const answered =
+  (method: string, field: "success" | "all_available", value: boolean): Match =>
+  (e) =>
+    e.type === "RPC_CALL" && e.data.method === method && (e.data.response[field] === true) === value;
+
+/**
+ * An rpc-style saga's steps: its calls (RPC_CALL, written when the answer came back). The chain
+ * makes a step's call right after the one before answered, so a step runs from then; the stock
+ * step fails at the availability check already. A step is undone by the chain's own call
+ * (CancelReservation, Refund) or, for a cancel, timeout or expiry, by the participants' events.
+ */
+const rpcTraces: readonly StepTrace[] = [
+  {
+    name: "RESERVE_INVENTORY",
+    startedBy: typeIs("ORDER_CREATED"),
+    done: answered("ReserveInventory", "success", true),
+    failed: (e) => answered("CheckInventoryAvailability", "all_available", false)(e) || answered("ReserveInventory", "success", false)(e),
+    undoneBy: (e) => answered("CancelReservation", "success", true)(e) || typeIs("INVENTORY_RELEASED", "INVENTORY_RESTOCKED")(e),
+  },
+  {
+    name: "PROCESS_PAYMENT",
+    startedBy: answered("ReserveInventory", "success", true),
+    done: answered("Charge", "success", true),
+    failed: answered("Charge", "success", false),
+    undoneBy: (e) => answered("Refund", "success", true)(e) || typeIs("PAYMENT_REFUNDED")(e),
+  },
+  {
+    name: "CONFIRM_RESERVATION",
+    startedBy: answered("Charge", "success", true),
+    done: answered("CommitReservation", "success", true),
+    failed: answered("CommitReservation", "success", false),
   },
 ];
 
 /**
- * A choreographed saga keeps no log: its steps are read back from its events, the same names
- * an orchestrated saga's log uses, so the two can be compared side by side. A step is running
- * from the event that triggers it to its result; a done step is compensating once a cancel is
- * asked for (or the saga is cancelling), compensated when its undoing event is in the log; a
- * step never started in a saga that has ended is skipped.
+ * A choreographed or rpc-style saga keeps no log: its steps are read back from its events (an
+ * rpc saga's from its calls), under the names an orchestrated saga's log uses, so the styles can
+ * be compared side by side. A step is running from what triggers it to its result; a done step
+ * is compensating once a cancel is asked for (or the saga is cancelling), compensated when its
+ * undoing is in the log; a step never started in a saga that has ended is skipped.
  */
-export function stepsFromEvents(events: readonly SagaEvent[]): StepState[] {
-  const first = (match: (e: SagaEvent) => boolean) => events.find(match);
-  const ended = first((e) => e.type === "ORDER_COMPLETED" || e.type === "ORDER_CANCELLED");
-  const undoing = first((e) => e.type === "ORDER_CANCELLATION_REQUESTED" || e.type === "ORDER_CANCELLED");
-  return traces.map((trace) => {
-    const started = first((e) => e.type === trace.startedBy);
-    const done = first((e) => e.type === trace.done);
+export function stepsFromEvents(events: readonly SagaEvent[], style: "choreography" | "rpc" = "choreography"): StepState[] {
+  const first = (match: Match) => events.find(match);
+  const ended = first(typeIs("ORDER_COMPLETED", "ORDER_CANCELLED"));
+  const undoing = first(typeIs("ORDER_CANCELLATION_REQUESTED", "ORDER_CANCELLED"));
+  return (style === "rpc" ? rpcTraces : choreographedTraces).map((trace) => {
+    const started = first(trace.startedBy);
+    const done = first(trace.done);
     const failed = trace.failed ? first(trace.failed) : undefined;
-    const undone = done ? first((e) => trace.undoneBy.includes(e.type) && e.seq > done.seq) : undefined;
+    const undoneBy = trace.undoneBy;
+    const undone = done && undoneBy ? first((e) => undoneBy(e) && e.seq > done.seq) : undefined;
     const startedAt = started?.timestamp ?? null;
     if (undone) return { name: trace.name, status: "compensated", startedAt, endedAt: undone.timestamp };
     if (done)
       return {
         name: trace.name,
-        status: undoing && trace.undoneBy.length > 0 && !ended ? "compensating" : "done",
+        status: undoing && undoneBy && !ended ? "compensating" : "done",
         startedAt,
         endedAt: done.timestamp,
       };

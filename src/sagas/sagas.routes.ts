@@ -32,7 +32,7 @@ export function sagasRoutes(admin: SagaAdmin) {
         tag: "sagas",
         summary: "One saga, with its steps",
         description:
-          "Its style, the step running now and every step's status (pending, running, done, failed, compensating, compensated, skipped). An orchestrated saga answers from the orchestrator's log; another from its events.",
+          "Its style, the step running now and every step's status (pending, running, done, failed, compensating, compensated, skipped). An orchestrated saga answers from the orchestrator's log; a choreographed one from its events; an rpc-style one from its calls (RPC_CALL).",
         answer: { description: "The saga", schema: sagaDetailSchema },
         errors: ["NOT_FOUND"],
       }),

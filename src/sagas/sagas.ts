@@ -111,7 +111,9 @@ export function sagaAdmin(sources: SagaSources) {
     const order = findSaga(sessionId, sagaId);
     const view = viewOf({ ...order, createdAt: Date.parse(order.createdAt) }, sources.bus.queries.sagaProgress(sessionId, [order.id]));
     const orchestrated = order.sagaStyle === "orchestration" ? sources.orchestrator.queries.sagaOf(sessionId, order.id) : undefined;
-    const steps = orchestrated ? orchestrated.log.steps : stepsFromEvents(sources.bus.log.orderEvents(sessionId, order.id));
+    const steps = orchestrated
+      ? orchestrated.log.steps
+      : stepsFromEvents(sources.bus.log.orderEvents(sessionId, order.id), order.sagaStyle === "rpc" ? "rpc" : "choreography");
     const currentStep = orchestrated
       ? currentStepOf(orchestrated.log)
       : (steps.find((step) => step.status === "running" || step.status === "compensating")?.name ?? null);

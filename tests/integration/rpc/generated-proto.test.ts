@@ -35,5 +35,6 @@ describe("the generated protobuf code", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-  });
+    // buf is a separate process (its plugins more): a few seconds alone, longer on a busy machine.
+  }, 30_000);
 });

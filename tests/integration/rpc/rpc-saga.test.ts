@@ -221,3 +221,44 @@ describe("the rpc saga style: POST /orders calls inventory and payments, and ans
     expect(t.checkConsistency({ settled: true }).violations).toEqual([]);
   });
 });
+
+describe("GET /sagas/:id for an rpc saga: its steps read back from its calls", () => {
+  const stepsIn = (saga: { steps: { name: string; status: string }[] }) => saga.steps.map((s) => `${s.name}:${s.status}`);
+
+  test("while the chain waits for the charge, the payment step is running; at the end every step is done", async () => {
+    const clock = new ManualClock();
+    const timer = new ManualTimer(clock);
+    const t = await seeded({ clock, timer, config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+    const placing = t.request("POST", "/orders", { body: { sagaStyle: "rpc", items: [{ product: "mouse-pad", quantity: 1 }] } });
+    // The check, then the reserve: the chain now waits out the payment's delay.
+    for (const _ of [1, 2]) {
+      while (timer.nextAt() === null) await Bun.sleep(1);
+      timer.fireNext();
+    }
+    while (timer.nextAt() === null) await Bun.sleep(1);
+    const [order] = (await t.request("GET", "/orders")).body;
+    const running = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(running).toMatchObject({ style: "rpc", currentStep: "PROCESS_PAYMENT", status: "running" });
+    expect(stepsIn(running)).toEqual(["RESERVE_INVENTORY:done", "PROCESS_PAYMENT:running", "CONFIRM_RESERVATION:pending"]);
+    expect(running.steps[0].startedAt).toBeString();
+    expect(running.steps[0].endedAt).toBeString();
+    for (const _ of [1, 2]) {
+      while (timer.nextAt() === null) await Bun.sleep(1);
+      timer.fireNext();
+    }
+    expect((await placing).body.status).toBe("COMPLETED");
+    const done = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
+    expect(done).toMatchObject({ style: "rpc", currentStep: null, status: "completed" });
+    expect(stepsIn(done)).toEqual(["RESERVE_INVENTORY:done", "PROCESS_PAYMENT:done", "CONFIRM_RESERVATION:done"]);
+  });
+
+  test("a completed rpc order cancelled: the stock and the payment steps are compensated on the bus", async () => {
+    const t = await seeded();
+    const placed = await t.request("POST", "/orders", { body: rpcOrder({ items: [{ product: "mouse-pad", quantity: 5 }] }) });
+    await t.request("POST", `/orders/${placed.body.id}/cancel?wait=0`);
+    t.settle();
+    const saga = (await t.request("GET", `/sagas/${placed.body.sagaId}`)).body;
+    expect(saga).toMatchObject({ style: "rpc", currentStep: null, status: "cancelled" });
+    expect(stepsIn(saga)).toEqual(["RESERVE_INVENTORY:compensated", "PROCESS_PAYMENT:compensated", "CONFIRM_RESERVATION:done"]);
+  });
+});
