@@ -101,7 +101,7 @@ export function dashboardRoutes(sources: DashboardSources) {
         <InventoryPanel products={products} />
         <StatsPanel stats={data.statsFor(sessionId)} oob />
         <ReservationsPanel {...data.reservationsFor(sessionId)} oob />
-        <OrderForm products={products} state={defaultFormFor(products)} oob />
+        <OrderForm products={products} state={defaultFormFor(products, data.knobsFor(sessionId).sagaStyle)} oob />
       </>
     );
   };

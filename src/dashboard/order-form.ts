@@ -1,5 +1,5 @@
 import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
-import { type Behaviour, behaviourSchema } from "../modules/saga-terms";
+import { type Behaviour, behaviourSchema, type SagaStyle, sagaStyleSchema } from "../modules/saga-terms";
 import type { ErrorDetail } from "../platform/errors";
 import { validated } from "../platform/validation";
 
@@ -14,14 +14,17 @@ export interface OrderFormState {
   paymentBehaviour: BehaviourChoice;
   inventoryBehaviour: BehaviourChoice;
   skipDemoDelays: boolean;
+  /** The saga style the order is placed with: the session's setting, unless the form chooses another. */
+  sagaStyle: SagaStyle;
 }
 
-export function emptyOrderForm(defaultProduct: string | undefined): OrderFormState {
+export function emptyOrderForm(defaultProduct: string | undefined, sagaStyle: SagaStyle = "choreography"): OrderFormState {
   return {
     lines: Array.from({ length: FORM_LINES }, (_, i) => ({ product: i === 0 ? (defaultProduct ?? "") : "", quantity: i === 0 ? "1" : "" })),
     paymentBehaviour: "",
     inventoryBehaviour: "",
     skipDemoDelays: false,
+    sagaStyle,
   };
 }
 
@@ -52,6 +55,8 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     paymentBehaviour: behaviourOf(form.get("paymentBehaviour")),
     inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
     skipDemoDelays: form.get("skipDemoDelays") !== null,
+    // Absent or unknown: the order takes the session's setting, as a body without one would.
+    sagaStyle: sagaStyleSchema.safeParse(form.get("sagaStyle")).data,
   };
   const filled = lines.filter((line) => !isEmpty(line));
   // More lines than an order may have: the page's form never sends that (it offers FORM_LINES),
@@ -85,6 +90,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     paymentBehaviour: choices.paymentBehaviour || undefined,
     inventoryBehaviour: choices.inventoryBehaviour || undefined,
     skipDemoDelays: choices.skipDemoDelays,
+    sagaStyle: choices.sagaStyle,
   });
   if (!parsed.success) {
     return {

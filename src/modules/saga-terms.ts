@@ -20,6 +20,16 @@ export const sagaStyles = ["choreography", "orchestration", "rpc"] as const;
 export const sagaStyleSchema = z.enum(sagaStyles);
 export type SagaStyle = z.infer<typeof sagaStyleSchema>;
 
+/** A reaction's `styles` when it is one participant reacting to another's event: choreography alone. */
+export const choreography: readonly SagaStyle[] = ["choreography"];
+
+/**
+ * A reaction that undoes what is held or taken (a cancel, a timeout, an expiry), in choreography
+ * and for an rpc-style saga too: no reaction drives an rpc saga forward (its chain of calls
+ * does), but once the chain has ended or died, the bus is the only durable way to undo it.
+ */
+export const undoesChoreographyAndRpc: readonly SagaStyle[] = ["choreography", "rpc"];
+
 /** One line of an order, as the order states it and inventory reserves it. */
 export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
 export type OrderLine = z.infer<typeof orderLineSchema>;

@@ -14,6 +14,7 @@ export const allTables = [
   "session_settings",
   "idempotency_keys",
   "notifications",
+  "orchestrated_sagas",
 ] as const;
 
 /** Row counts of every table: "writes nothing" means this does not change. */
@@ -33,6 +34,7 @@ export function dumpDomainTables(db: Database): Record<string, unknown[]> {
     order_items: "session_id, order_id, line_no",
     payments: "session_id, id",
     events: "seq",
+    orchestrated_sagas: "session_id, order_id",
   };
   return Object.fromEntries(
     Object.entries(order).map(([table, by]) => [table, db.$client.query(`SELECT * FROM ${table} ORDER BY ${by}`).all()]),

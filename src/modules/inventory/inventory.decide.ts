@@ -57,8 +57,16 @@ export type ReservationAttempt =
 const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
 const totalOf = (lines: readonly PricedLine[]) => lines.reduce((total, line) => total + line.quantity * line.priceCents, 0);
 
+/** What reserving reads of its trigger: ORDER_CREATED in choreography, RESERVE_INVENTORY from an orchestrator. */
+export type ReserveRequest = {
+  data: Pick<
+    SagaEvent<"ORDER_CREATED">["data"],
+    "items" | "inventoryBehaviour" | "inventoryBehaviourGiven" | "paymentBehaviour" | "paymentBehaviourGiven" | "skipDemoDelays"
+  >;
+};
+
 export function onOrderCreated(
-  event: SagaEvent<"ORDER_CREATED">,
+  event: ReserveRequest,
   reservation: ReservationState,
   { random, failureRate }: ReserveContext,
 ): InventoryOutcome[] {
@@ -94,7 +102,11 @@ export function onReservationAttempted(attempt: ReservationAttempt, forPayment: 
   ];
 }
 
-export function onPaymentSucceeded(_event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[] {
+/** The stock is taken for good: on PAYMENT_SUCCESS in choreography, on CONFIRM_RESERVATION from an orchestrator. */
+export function onPaymentSucceeded(
+  _event: SagaEvent<"PAYMENT_SUCCESS" | "CONFIRM_RESERVATION">,
+  reservation: ReservationState,
+): InventoryOutcome[] {
   if (reservation?.status === "CONFIRMED") return [{ type: "ignore", reason: "the reservation is already confirmed" }];
   if (reservation?.status !== "PENDING") {
     // The stock was paid for but is no longer held: handed back first (a cancel, an expiry) or
@@ -159,7 +171,8 @@ export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, reservatio
  * request got there first).
  */
 export function onCancellationRequested(
-  event: SagaEvent<"ORDER_CANCELLATION_REQUESTED">,
+  // ORDER_CANCELLATION_REQUESTED in choreography; RELEASE_INVENTORY (any cause of a stock return) from an orchestrator.
+  event: { data: { cancellationSource: StockReturnCause; reason: string } },
   reservation: ReservationState,
   { newReservationId }: { newReservationId: () => string },
 ): InventoryOutcome[] {

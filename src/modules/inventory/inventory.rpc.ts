@@ -167,6 +167,8 @@ export function inventoryRpc(deps: ModuleDeps, store: InventoryStore): ServiceIm
             sagaId,
             orderId: call.referenceId,
             causationId: null,
+            // A call's reservation belongs to the rpc style: only inventory's own expiry hears of it.
+            style: "rpc",
             data: { reservationId, referenceType: call.referenceType, items, totalCents, expiresAt },
           }),
         );

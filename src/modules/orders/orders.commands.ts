@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Emit } from "../../bus/bus";
+import { onTransaction } from "../../platform/db";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
 import { giveWay } from "../../platform/give-way";
 import type { SagaPayload } from "../events";
@@ -48,12 +49,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED (after `before`: an rpc saga's first call). */
   function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>, before: readonly SagaPayload[] = []): OrderJson {
     quota.take(sessionId, input.items.length);
-    try {
-      return insertCounted(sessionId, input, emit, before);
-    } catch (error) {
-      quota.forget(sessionId); // rolled back: counted again on the next order
-      throw error;
-    }
+    // Rolled back (this order's savepoint, or the whole group commit it shares): counted again on the next order.
+    onTransaction(db, { undo: () => quota.forget(sessionId) });
+    return insertCounted(sessionId, input, emit, before);
   }
 
   function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>, before: readonly SagaPayload[]): OrderJson {
@@ -79,8 +77,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    for (const payload of before) emit({ ...payload, sessionId, sagaId, orderId, causationId: null });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input, sagaStyle } });
+    for (const payload of before) emit({ ...payload, sessionId, sagaId, orderId, causationId: null, style: sagaStyle });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, style: sagaStyle, data: { ...input, sagaStyle } });
     return orderToJson(fromStoredOrder(order), items);
   }
 
@@ -116,8 +114,12 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
         .run();
       bus.forgetOrders(sessionId, orderIds);
-      // After the history is gone: these are the first events of what is left of each saga.
-      for (const { orderId, sagaId, event } of compensations) emit({ ...event, sessionId, sagaId, orderId, causationId: null });
+      // After the history is gone: these are the first events of what is left of each saga. The
+      // compensation is choreographed whatever the saga's style: an orchestrator's log goes with
+      // the orders, and inventory and payments undo what they hold on ORDER_CANCELLED alone.
+      for (const { orderId, sagaId, event } of compensations) {
+        emit({ ...event, sessionId, sagaId, orderId, causationId: null, style: "choreography" });
+      }
     });
   }
 
@@ -180,7 +182,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         if (refused) throw new InvalidStateError(refused.reason);
         store.carryOut(sessionId, orderId, outcomes, {
           now: deps.clock.now(),
-          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null }),
+          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null, style: row.sagaStyle }),
         });
         return reads.getOrder(sessionId, orderId);
       });

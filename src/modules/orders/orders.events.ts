@@ -55,6 +55,21 @@ export const rpcCallEvent = z.object({
   }),
 });
 
+/**
+ * What an orchestrator tells orders when the saga has ended (`data.to: "orders"`): decided by
+ * the same rules as the events that end it in choreography (INVENTORY_CONFIRMED, INVENTORY_RELEASED).
+ */
+const toOrders = z.literal("orders");
+export const completeOrderCommand = z.object({
+  type: z.literal("COMPLETE_ORDER"),
+  data: z.object({ to: toOrders, totalCents: z.number().int() }),
+});
+export const cancelOrderCommand = z.object({
+  type: z.literal("CANCEL_ORDER"),
+  data: z.object({ to: toOrders, cancellationSource: cancellationSourceSchema, reason: z.string() }),
+});
+export const orderCommands = [completeOrderCommand, cancelOrderCommand] as const;
+
 export const orderEvents = [
   orderCreatedEvent,
   orderCompletedEvent,

@@ -205,7 +205,7 @@ export function rpcSaga(deps: ModuleDeps, store: OrdersStore, port: () => RpcSag
        */
       const decideAndWrite = (records: readonly CallRecord[]) =>
         deps.bus.transact((emit) => {
-          const draft = (payload: SagaPayload) => emit({ ...payload, sessionId, sagaId, orderId, causationId: null });
+          const draft = (payload: SagaPayload) => emit({ ...payload, sessionId, sagaId, orderId, causationId: null, style: "rpc" });
           for (const record of records) draft(record);
           const step = nextRpcStep(progress, store.stateOf(sessionId, orderId));
           store.carryOut(sessionId, orderId, step.outcomes, { now: deps.clock.now(), emit: draft });

@@ -3,9 +3,19 @@ import { sagaEventTypes as eventTypes } from "../../../src/modules/events";
 import { dumpDomainTables } from "../../support/db-snapshot";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
-/** Drives one session through every path of the saga, including a reset mid-saga (refund path) and cancellations. */
+/**
+ * Drives one session through every path of the saga, including a reset mid-saga (refund path)
+ * and cancellations: in each saga style, in a session of its own.
+ */
 async function playEveryScenario(t: TestApp) {
-  await t.request("POST", "/inventory/seed");
+  for (const sagaStyle of ["choreography", "orchestration"]) await playInStyle(t, sagaStyle);
+  await playRpc(t);
+}
+
+async function playInStyle(t: TestApp, sagaStyle: string) {
+  const session = `${sagaStyle}-session`;
+  const post = (path: string, body?: object) => t.request("POST", path, { session, ...(body ? { body: { ...body, sagaStyle } } : {}) });
+  await post("/inventory/seed");
   const orders = [
     { items: [{ product: "mouse-pad", quantity: 5 }] },
     { items: [{ product: "laptop", quantity: 999 }] },
@@ -13,28 +23,38 @@ async function playEveryScenario(t: TestApp) {
     { items: [{ product: "keyboard", quantity: 1 }], inventoryBehaviour: "random", paymentBehaviour: "random" },
   ];
   const ids: string[] = [];
-  for (const body of orders) ids.push((await t.request("POST", "/orders", { body })).body.id);
+  for (const body of orders) ids.push((await post("/orders", body)).body.id);
   t.settle();
   // A completed order cancelled (restock, refund), and one cancelled while its stock is held.
-  await t.request("POST", `/orders/${ids[0]}/cancel?wait=0`);
-  const held = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } })).body.id;
+  await post(`/orders/${ids[0]}/cancel?wait=0`);
+  const held = (await post("/orders", { items: [{ product: "mouse", quantity: 1 }] })).body.id;
   t.clock.advance(3_000);
   t.relay.runDue();
-  await t.request("POST", `/orders/${held}/cancel?wait=0`);
+  await post(`/orders/${held}/cancel?wait=0`);
   t.settle();
-  await t.request("POST", "/orders", { body: { items: [{ product: "headset", quantity: 1 }] } });
+  await post("/orders", { items: [{ product: "headset", quantity: 1 }] });
   t.clock.advance(3_000);
   t.relay.runDue();
-  await t.request("POST", "/inventory/reset");
+  await post("/inventory/reset");
   t.settle();
+}
+
+/** The rpc style: its calls (RPC_CALL) and a call's reservation (INVENTORY_HELD), in a session of its own. */
+async function playRpc(t: TestApp) {
+  const session = "rpc-session";
+  await t.request("POST", "/inventory/seed", { session });
   // The rpc style: an order driven by calls (RPC_CALL), completed, then cancelled (restock, refund).
   const rpc = (
-    await t.request("POST", "/orders", { body: { sagaStyle: "rpc", skipDemoDelays: true, items: [{ product: "mouse-pad", quantity: 1 }] } })
+    await t.request("POST", "/orders", {
+      session,
+      body: { sagaStyle: "rpc", skipDemoDelays: true, items: [{ product: "mouse-pad", quantity: 1 }] },
+    })
   ).body.id;
-  await t.request("POST", `/orders/${rpc}/cancel?wait=0`);
+  await t.request("POST", `/orders/${rpc}/cancel?wait=0`, { session });
   t.settle();
   // A reservation made by a call (INVENTORY_HELD) that nobody commits: its expiry releases it.
   await t.request("POST", "/inventory.v1.InventoryService/ReserveInventory", {
+    session,
     body: {
       items: [{ inventory_item_id: "mouse-pad", quantity: 2 }],
       reference_id: "cart-1",

@@ -150,7 +150,7 @@ class PlaceOrder extends SagaCommand {
     readonly inventoryBehaviour: string,
     readonly skipDemoDelays: boolean,
     /** rpc: the order service calls inventory and payments within the request (without demo delays: the model moves no timer). */
-    readonly sagaStyle: "choreography" | "rpc" = "choreography",
+    readonly sagaStyle: string,
   ) {
     super();
   }
@@ -163,7 +163,7 @@ class PlaceOrder extends SagaCommand {
       paymentBehaviour: this.paymentBehaviour,
       inventoryBehaviour: this.inventoryBehaviour,
       skipDemoDelays: this.skipDemoDelays || this.sagaStyle === "rpc",
-      ...(this.sagaStyle === "rpc" ? { sagaStyle: "rpc" } : {}),
+      sagaStyle: this.sagaStyle,
     };
     const m = model.get(this.session)!;
     const headers: Record<string, string> = this.idempotencyKey ? { "idempotency-key": this.idempotencyKey } : {};
@@ -190,7 +190,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, style=${this.sagaStyle}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
   }
 }
 
@@ -399,7 +399,8 @@ const placeOrder = fc
     pay: fc.constantFrom(...behaviours),
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
-    style: fc.constantFrom("choreography" as const, "choreography" as const, "rpc" as const),
+    // The styles mixed in one session: each saga keeps its own, whatever the others do.
+    style: fc.constantFrom("choreography", "orchestration", "rpc"),
   })
   .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style));
 
