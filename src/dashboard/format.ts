@@ -79,6 +79,17 @@ export function describeEvent(event: SagaEvent): string {
       return `total ${formatCents(event.data.totalCents)}`;
     case "ORDER_CANCELLED":
       return `${event.data.cancellationSource}: ${event.data.reason}`;
+    case "RPC_CALL": {
+      const { service, method, response, durationMs } = event.data;
+      const error = response.error;
+      const outcome =
+        typeof error === "object" && error !== null && "code" in error
+          ? `error ${String(error.code)}`
+          : "success" in response
+            ? `success: ${String(response.success)}`
+            : "answered";
+      return `${service}/${method} → ${outcome} · ${durationMs} ms`;
+    }
     case "RESERVE_INVENTORY":
       return `to inventory: reserve ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}`;
     case "CONFIRM_RESERVATION":
@@ -93,16 +104,5 @@ export function describeEvent(event: SagaEvent): string {
       return `to orders: complete · ${formatCents(event.data.totalCents)}`;
     case "CANCEL_ORDER":
       return `to orders: cancel (${event.data.cancellationSource}): ${event.data.reason}`;
-    case "RPC_CALL": {
-      const { service, method, response, durationMs } = event.data;
-      const error = response.error;
-      const outcome =
-        typeof error === "object" && error !== null && "code" in error
-          ? `error ${String(error.code)}`
-          : "success" in response
-            ? `success: ${String(response.success)}`
-            : "answered";
-      return `${service}/${method} → ${outcome} · ${durationMs} ms`;
-    }
   }
 }

@@ -24,12 +24,11 @@ export type SagaStyle = z.infer<typeof sagaStyleSchema>;
 export const choreography: readonly SagaStyle[] = ["choreography"];
 
 /**
- * A reaction's `styles` when it is a participant giving back what it holds because the saga is
- * being undone (a cancel, a timeout, an expiry, a release): choreography, and rpc, whose chain
- * only drives the saga forward. A cancel that comes while or after an rpc chain runs is undone
- * on the bus, by the same rules as in choreography (the chain decides again and stops).
+ * A reaction that undoes what is held or taken (a cancel, a timeout, an expiry), in choreography
+ * and for an rpc-style saga too: no reaction drives an rpc saga forward (its chain of calls
+ * does), but once the chain has ended or died, the bus is the only durable way to undo it.
  */
-export const undoing: readonly SagaStyle[] = ["choreography", "rpc"];
+export const undoesChoreographyAndRpc: readonly SagaStyle[] = ["choreography", "rpc"];
 
 /** One line of an order, as the order states it and inventory reserves it. */
 export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });

@@ -17,16 +17,11 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the rpc saga style",
   const env = useServerAndBrowser();
 
   test(
-    "an order placed from the form in a session set to rpc completes through its calls, each in the timeline",
+    "an order placed from the form with Saga style rpc completes through its calls, each in the timeline",
     async () => {
-      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
-      const patched = await page.request.patch(`${env.server.baseUrl}/settings`, {
-        headers: { "x-session-id": sessionId, "content-type": "application/json" },
-        data: { sagaStyle: "rpc" },
-      });
-      expect(patched.status()).toBe(200);
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       // With the demo delays on, the form is answered only when the chain has ended.
-      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]] });
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], sagaStyle: "rpc" });
       await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the order to show COMPLETED");
       await reservationCard(page, "CONFIRMED", orderId).waitFor({ timeout: UI_WAIT_MS });
       await until(async () => (await paymentRow(page, orderId).getAttribute("data-status")) === "SUCCESS", "the payment to show");
@@ -47,12 +42,13 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the rpc saga style",
   test(
     "a declined payment: the reservation is cancelled by a call and the order is cancelled as payment_failed",
     async () => {
-      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
-      await page.request.patch(`${env.server.baseUrl}/settings`, {
-        headers: { "x-session-id": sessionId, "content-type": "application/json" },
-        data: { sagaStyle: "rpc" },
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const orderId = await placeOrderThroughForm(page, {
+        lines: [["monitor", 2]],
+        paymentBehaviour: "failure",
+        skipDemoDelays: true,
+        sagaStyle: "rpc",
       });
-      const orderId = await placeOrderThroughForm(page, { lines: [["monitor", 2]], paymentBehaviour: "failure", skipDemoDelays: true });
       await until(async () => (await statusOf(page, orderId)) === "CANCELLED", "the order to be cancelled");
       expect(await orderRow(page, orderId).innerText()).toContain("payment_failed");
       await reservationCard(page, "RELEASED", orderId).waitFor({ timeout: UI_WAIT_MS });

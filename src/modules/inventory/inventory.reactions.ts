@@ -1,6 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
-import { choreography, undoing } from "../saga-terms";
+import { choreography, undoesChoreographyAndRpc } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   type InventoryOutcome,
@@ -65,8 +65,6 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
     sagaReaction({
       name: "inventory.reserveStockWhenOrderCreated",
       on: "ORDER_CREATED",
-      // Choreography alone: an rpc-style order's stock is reserved by its own call
-      // (ReserveInventory), an orchestrated one's by the command; neither is delivered this event.
       styles: choreography,
       delayMs: inventoryDelay,
       load,
@@ -89,11 +87,10 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       decide: onPaymentFailed,
       apply,
     }),
-    // Undoing: in rpc too, where a cancel, a timeout or an expiry is undone on the bus.
     sagaReaction({
       name: "inventory.releaseReservationWhenOrderCancelled",
       on: "ORDER_CANCELLED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: onOrderCancelled,
       apply,
@@ -101,7 +98,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
     sagaReaction({
       name: "inventory.returnStockWhenCancellationRequested",
       on: "ORDER_CANCELLATION_REQUESTED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: (event, reservation) => onCancellationRequested(event, reservation, { newReservationId }),
       apply,

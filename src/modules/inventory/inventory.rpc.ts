@@ -167,8 +167,7 @@ export function inventoryRpc(deps: ModuleDeps, store: InventoryStore): ServiceIm
             sagaId,
             orderId: call.referenceId,
             causationId: null,
-            // A call's reservation belongs to the rpc style, whoever called: its expiry and the
-            // release after it are undone by the reactions that take part in rpc sagas.
+            // A call's reservation belongs to the rpc style: only inventory's own expiry hears of it.
             style: "rpc",
             data: { reservationId, referenceType: call.referenceType, items, totalCents, expiresAt },
           }),

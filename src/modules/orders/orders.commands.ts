@@ -77,9 +77,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    const envelope = { sessionId, sagaId, orderId, causationId: null, style: sagaStyle };
-    for (const payload of before) emit({ ...payload, ...envelope });
-    emit({ type: "ORDER_CREATED", ...envelope, data: { ...input, sagaStyle } });
+    for (const payload of before) emit({ ...payload, sessionId, sagaId, orderId, causationId: null, style: sagaStyle });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, style: sagaStyle, data: { ...input, sagaStyle } });
     return orderToJson(fromStoredOrder(order), items);
   }
 

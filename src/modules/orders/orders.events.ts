@@ -39,21 +39,6 @@ export const orderCancellationRequestedEvent = z.object({
 });
 
 /**
- * What an orchestrator tells orders when the saga has ended (`data.to: "orders"`): decided by
- * the same rules as the events that end it in choreography (INVENTORY_CONFIRMED, INVENTORY_RELEASED).
- */
-const toOrders = z.literal("orders");
-export const completeOrderCommand = z.object({
-  type: z.literal("COMPLETE_ORDER"),
-  data: z.object({ to: toOrders, totalCents: z.number().int() }),
-});
-export const cancelOrderCommand = z.object({
-  type: z.literal("CANCEL_ORDER"),
-  data: z.object({ to: toOrders, cancellationSource: cancellationSourceSchema, reason: z.string() }),
-});
-export const orderCommands = [completeOrderCommand, cancelOrderCommand] as const;
-
-/**
  * One call the order service made to another service in an rpc-style saga (seed 002): what it
  * sent and what came back, as the wire's JSON (the .proto's field names), and how long the
  * caller waited (the demo delay included). An error answer is `{error: {code, message}}`. Only a
@@ -69,6 +54,21 @@ export const rpcCallEvent = z.object({
     durationMs: z.number().int(),
   }),
 });
+
+/**
+ * What an orchestrator tells orders when the saga has ended (`data.to: "orders"`): decided by
+ * the same rules as the events that end it in choreography (INVENTORY_CONFIRMED, INVENTORY_RELEASED).
+ */
+const toOrders = z.literal("orders");
+export const completeOrderCommand = z.object({
+  type: z.literal("COMPLETE_ORDER"),
+  data: z.object({ to: toOrders, totalCents: z.number().int() }),
+});
+export const cancelOrderCommand = z.object({
+  type: z.literal("CANCEL_ORDER"),
+  data: z.object({ to: toOrders, cancellationSource: cancellationSourceSchema, reason: z.string() }),
+});
+export const orderCommands = [completeOrderCommand, cancelOrderCommand] as const;
 
 export const orderEvents = [
   orderCreatedEvent,

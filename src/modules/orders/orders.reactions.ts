@@ -1,6 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
-import { choreography as styles, undoing } from "../saga-terms";
+import { choreography as styles, undoesChoreographyAndRpc } from "../saga-terms";
 import {
   type OrderOutcome,
   onCancelOrderCommand,
@@ -51,11 +51,10 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       decide: onStockUnavailable,
       apply,
     }),
-    // Undoing: in rpc too, where a cancel, a timeout or an expiry is undone on the bus.
     sagaReaction({
       name: "orders.cancelOrderWhenStockReleased",
       on: "INVENTORY_RELEASED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: onStockReleased,
       apply,
@@ -63,7 +62,7 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
     sagaReaction({
       name: "orders.cancelOrderWhenPaymentRefunded",
       on: "PAYMENT_REFUNDED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: onPaymentRefunded,
       apply,

@@ -1,6 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaEndings, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
-import { choreography, undoing } from "../saga-terms";
+import { choreography, undoesChoreographyAndRpc } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   onOrderCancelled,
@@ -75,11 +75,10 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
       decide: onStockNotDelivered,
       apply,
     }),
-    // Undoing: in rpc too, where a cancel, a timeout or an expiry is undone on the bus.
     sagaReaction({
       name: "payments.voidPaymentWhenOrderCancelled",
       on: "ORDER_CANCELLED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: onOrderCancelled,
       apply,
@@ -87,7 +86,7 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
     sagaReaction({
       name: "payments.refundWhenStockReleased",
       on: "INVENTORY_RELEASED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: onStockReleased,
       apply,
@@ -95,7 +94,7 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
     sagaReaction({
       name: "payments.refundWhenStockRestocked",
       on: "INVENTORY_RESTOCKED",
-      styles: undoing,
+      styles: undoesChoreographyAndRpc,
       load,
       decide: onStockRestocked,
       apply,

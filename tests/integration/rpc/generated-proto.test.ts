@@ -35,6 +35,6 @@ describe("the generated protobuf code", () => {
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
-    // buf is a separate process (its plugins more): a few seconds alone, longer on a busy machine.
+    // buf and the plugin are two processes: on a loaded machine they take more than the default 5 s.
   }, 30_000);
 });

@@ -150,7 +150,7 @@ class PlaceOrder extends SagaCommand {
     readonly inventoryBehaviour: string,
     readonly skipDemoDelays: boolean,
     /** rpc: the order service calls inventory and payments within the request (without demo delays: the model moves no timer). */
-    readonly sagaStyle: "choreography" | "orchestration" | "rpc",
+    readonly sagaStyle: string,
   ) {
     super();
   }
@@ -190,7 +190,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, style=${this.sagaStyle}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
   }
 }
 
@@ -400,7 +400,7 @@ const placeOrder = fc
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
     // The styles mixed in one session: each saga keeps its own, whatever the others do.
-    style: fc.constantFrom("choreography" as const, "orchestration" as const, "rpc" as const),
+    style: fc.constantFrom("choreography", "orchestration", "rpc"),
   })
   .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style));
 
