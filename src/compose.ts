@@ -21,6 +21,8 @@ import type { ModuleDeps } from "./modules/module-deps";
 import { notificationsModule } from "./modules/notifications";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
+import { DEFAULT_SHIPPING_DELAY_MS } from "./modules/session-settings";
+import { shippingModule } from "./modules/shipping";
 import { type Clock, systemClock } from "./platform/clock";
 import { defaultSagaConfig, type SagaConfig } from "./platform/config";
 import { type Database, openDatabase, type SynchronousLevel } from "./platform/db";
@@ -76,11 +78,15 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const settings = new SettingsStore(db, clock, {
     inventoryDelayMs: config.inventoryDelayMs,
     paymentDelayMs: config.paymentDelayMs,
+    shippingDelayMs: DEFAULT_SHIPPING_DELAY_MS,
     inventoryFailureRate: 0,
     paymentFailureRate: 0,
     duplicateDeliveryRate: 0,
     reactionFaultRate: 0,
     stepMode: false,
+    // Off: SWAP's flow (reserve, pay, confirm) unchanged.
+    shipmentStep: false,
+    shippingFailureRate: 0,
     reservationTtlMs: null,
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
@@ -102,14 +108,15 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
-  const modules = [orders, inventory, payments, notifications] as const;
+  const shipping = shippingModule(deps);
+  const modules = [orders, inventory, payments, notifications, shipping] as const;
   const dropResetLeftovers = resetLeftovers(
     db,
     {
       existingOrderIds: orders.queries.existingOrderIds,
       // A dead letter counts: retried by hand, it still moves the rows it would find.
       ordersWithWork: (sessionId, orderIds) => bus.queries.ordersWithPendingWork(sessionId, orderIds),
-      holders: [inventory.commands, payments.commands, notifications.commands],
+      holders: [inventory.commands, payments.commands, notifications.commands, shipping.commands],
     },
     changes,
   );
@@ -146,7 +153,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const { steering } = relay;
   const knobs = settingsService(settings, steering, changes);
   const sagas = sagaAdmin({ orders, bus, steering, settings, clock });
-  // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
+  // Every holder of a session's rows or memory: the bus first (its schedule and log), the modules, the knobs, the delivery log.
   const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
   // The one scan of every session table, at start-up; from then on the census is told of each change.
   const census = new SessionCensus(
@@ -158,7 +165,13 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   bus.listen((committed) => census.sawEvents(committed));
   changes.listen((sessionId, change) => census.sawChange(sessionId, change));
   const { wipeSession, resume: resumeWipes } = sessionWipe(db, sessionHolders, changes, wipes, (sessionId) => census.wiped(sessionId));
-  const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
+  const audit: AuditSources = {
+    orders: orders.queries,
+    inventory: inventory.queries,
+    payments: payments.queries,
+    shipping: shipping.queries,
+    bus,
+  };
   const teacherOverview = new OverviewCache(
     {
       orders: orders.queries,
@@ -185,6 +198,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/orders", deliveriesRoutes(orders.queries, deliveryLog)),
       mount("/inventory", inventory.routes),
       mount("/payments", payments.routes),
+      mount("/shipments", shipping.routes),
       mount("/notifications", notifications.routes),
       mount("/events", eventsRoutes(bus, steering, changes, streams)),
       mount("/consistency", consistencyRoutes(audit)),
@@ -233,7 +247,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     /** The port people steer the bus by: step mode, stepping, retries, duplicates. */
     steering,
     streams,
-    modules: { orders, inventory, payments, notifications },
+    modules: { orders, inventory, payments, notifications, shipping },
     /** The teacher's overview, whose `work` counts what its computations cost. */
     teacherOverview,
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */

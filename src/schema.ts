@@ -4,5 +4,6 @@ export * from "./modules/inventory/inventory.sql";
 export * from "./modules/notifications/notifications.sql";
 export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
+export * from "./modules/shipping/shipping.sql";
 export * from "./sessions/session-wipe.sql";
 export * from "./settings/settings.sql";

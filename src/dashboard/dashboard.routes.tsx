@@ -61,22 +61,25 @@ const formNumberOrNever = z.union([
 ]);
 
 /**
- * The knobs form posts every knob at once; checked off, the step-mode box is simply absent.
+ * The knobs form posts every knob at once; checked off, a box (step mode, the shipment step) is simply absent.
  * The result is validated by the same schema as the settings `PATCH /settings` answers.
  */
 const knobsFormSchema = z
   .object({
     inventoryDelayMs: formNumber,
     paymentDelayMs: formNumber,
+    shippingDelayMs: formNumber,
     inventoryFailureRate: formNumber,
     paymentFailureRate: formNumber,
+    shippingFailureRate: formNumber,
     duplicateDeliveryRate: formNumber,
     reactionFaultRate: formNumber,
     reservationTtlMs: formNumberOrNever,
     orderTimeoutMs: formNumber,
     stepMode: z.literal("on").optional(),
+    shipmentStep: z.literal("on").optional(),
   })
-  .transform((form) => ({ ...form, stepMode: form.stepMode === "on" }))
+  .transform((form) => ({ ...form, stepMode: form.stepMode === "on", shipmentStep: form.shipmentStep === "on" }))
   .pipe(sessionSettingsSchema);
 
 const raceFormSchema = z.object({

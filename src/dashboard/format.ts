@@ -24,12 +24,13 @@ export function sinceStart(ms: number): string {
   return `+${(Math.max(0, ms) / 1000).toFixed(3)} s`;
 }
 
-export type ModuleName = "orders" | "inventory" | "payments";
+export type ModuleName = "orders" | "inventory" | "payments" | "shipping";
 
 /** Which module emits an event type: each module owns one prefix. */
 export function moduleOf(type: SagaEventType): ModuleName {
   if (type.startsWith("ORDER_")) return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";
+  if (type.startsWith("SHIPMENT_")) return "shipping";
   return "payments";
 }
 
@@ -40,7 +41,8 @@ export function describeEvent(event: SagaEvent): string {
       const { data } = event;
       const payment = data.paymentBehaviourGiven ? data.paymentBehaviour : "per the knobs";
       const inventory = data.inventoryBehaviourGiven ? data.inventoryBehaviour : "per the knobs";
-      return `${data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${payment}, inventory ${inventory}${data.skipDemoDelays ? " · no delays" : ""}`;
+      const shipping = data.shipment ? ` · shipping ${data.shipment.behaviourGiven ? data.shipment.behaviour : "per the knobs"}` : "";
+      return `${data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${payment}, inventory ${inventory}${shipping}${data.skipDemoDelays ? " · no delays" : ""}`;
     }
     case "INVENTORY_RESERVED":
       return `held ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)}`;
@@ -64,5 +66,11 @@ export function describeEvent(event: SagaEvent): string {
       return `total ${formatCents(event.data.totalCents)}`;
     case "ORDER_CANCELLED":
       return `${event.data.cancellationSource}: ${event.data.reason}`;
+    case "SHIPMENT_CREATED":
+      return `shipped · ${event.data.shipmentId}`;
+    case "SHIPMENT_FAILED":
+      return `not shipped: ${event.data.reason}`;
+    case "SHIPMENT_CANCELLED":
+      return `shipment called back: ${event.data.reason}`;
   }
 }

@@ -5,13 +5,14 @@ import { type AnyReaction, type Reaction, type ReactionContext, type ReactionSte
 import { inventoryEvents } from "./inventory/inventory.events";
 import { orderEvents } from "./orders/orders.events";
 import { paymentEvents } from "./payments/payments.events";
+import { shippingEvents } from "./shipping/shipping.events";
 
 /**
  * Every event on the bus: one discriminated union of the modules' own event schemas, so a
  * reaction's payload is narrowed by `type`. This file is the saga's published language: a
  * module learns what another did only through these shapes.
  */
-export const sagaEventSchema = z.discriminatedUnion("type", [...orderEvents, ...inventoryEvents, ...paymentEvents]);
+export const sagaEventSchema = z.discriminatedUnion("type", [...orderEvents, ...inventoryEvents, ...paymentEvents, ...shippingEvents]);
 
 export type SagaPayload = z.infer<typeof sagaEventSchema>;
 export type SagaEventType = SagaPayload["type"];

@@ -8,6 +8,7 @@ export const allTables = [
   "orders",
   "order_items",
   "payments",
+  "shipments",
   "events",
   "deliveries",
   "session_event_seqs",
@@ -32,6 +33,7 @@ export function dumpDomainTables(db: Database): Record<string, unknown[]> {
     orders: "session_id, id",
     order_items: "session_id, order_id, line_no",
     payments: "session_id, id",
+    shipments: "session_id, id",
     events: "seq",
   };
   return Object.fromEntries(

@@ -5,11 +5,14 @@ import { readStoredSettings } from "../../src/settings/settings.store";
 const defaults: SessionSettings = {
   inventoryDelayMs: 3_000,
   paymentDelayMs: 5_000,
+  shippingDelayMs: 2_000,
   inventoryFailureRate: 0,
   paymentFailureRate: 0,
   duplicateDeliveryRate: 0,
   reactionFaultRate: 0,
   stepMode: false,
+  shipmentStep: false,
+  shippingFailureRate: 0,
   reservationTtlMs: null,
   orderTimeoutMs: 300_000,
 };

@@ -2,6 +2,7 @@ import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../event
 import type { ModuleDeps } from "../module-deps";
 import { demoDelay } from "../session-settings";
 import {
+  confirmsOnPayment,
   type InventoryOutcome,
   onCancellationRequested,
   onOrderCancelled,
@@ -10,6 +11,8 @@ import {
   onPaymentSucceeded,
   onReservationAttempted,
   onReservationExpired,
+  onShipmentCreated,
+  onShipmentFailed,
 } from "./inventory.decide";
 import type { InventoryStore } from "./inventory.store";
 import { msUntilExpiry, reservationExpiresAt, reservationIdOf } from "./reservation-rules";
@@ -64,7 +67,19 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
         onOrderCreated(event, reservation, { random: deps.random, failureRate: deps.settings.of(event.sessionId).inventoryFailureRate }),
       apply,
     }),
-    sagaReaction({ name: "inventory.confirmReservationWhenPaid", on: "PAYMENT_SUCCESS", load, decide: onPaymentSucceeded, apply }),
+    // An order with the shipment step is confirmed when shipped instead: this delivery is not
+    // wanted for it (no savepoint, nothing read), so an order without the step runs as before.
+    sagaReaction({
+      name: "inventory.confirmReservationWhenPaid",
+      on: "PAYMENT_SUCCESS",
+      delayMs: (event) => (confirmsOnPayment(event) ? 0 : null),
+      load,
+      decide: onPaymentSucceeded,
+      apply,
+    }),
+    // The shipment step: who listens to whom changes. Only orders with the step emit these.
+    sagaReaction({ name: "inventory.confirmReservationWhenShipped", on: "SHIPMENT_CREATED", load, decide: onShipmentCreated, apply }),
+    sagaReaction({ name: "inventory.releaseReservationWhenShipmentFailed", on: "SHIPMENT_FAILED", load, decide: onShipmentFailed, apply }),
     sagaReaction({ name: "inventory.releaseReservationWhenPaymentFailed", on: "PAYMENT_FAILED", load, decide: onPaymentFailed, apply }),
     sagaReaction({ name: "inventory.releaseReservationWhenOrderCancelled", on: "ORDER_CANCELLED", load, decide: onOrderCancelled, apply }),
     sagaReaction({

@@ -6,7 +6,7 @@ import { giveWay } from "../../platform/give-way";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
-import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation } from "./orders.decide";
+import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation, shipmentTermsOf } from "./orders.decide";
 import type { OrdersQueries } from "./orders.queries";
 import type { SessionQuota } from "./orders.quota";
 import { type OrderJson, orderToJson, type PlaceOrderInput } from "./orders.schemas";
@@ -53,6 +53,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
+    const { shippingBehaviour: _asked, ...placed } = input;
+    const shipment = shipmentTermsOf(deps.settings.of(sessionId).shipmentStep, input);
     const order = statements.insertOrder.get({
       orderId,
       sessionId,
@@ -61,6 +63,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       paymentBehaviour: input.paymentBehaviour,
       inventoryBehaviour: input.inventoryBehaviour,
       skipDemoDelays: input.skipDemoDelays ? 1 : 0,
+      shippingBehaviour: shipment?.behaviour ?? null,
       now,
     });
     if (!order) throw new Error("INSERT … RETURNING answered no row");
@@ -69,7 +72,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...input } });
+    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...placed, ...(shipment ? { shipment } : {}) } });
     return orderToJson(fromStoredOrder(order), items);
   }
 
@@ -84,11 +87,12 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
             status: orders.status,
             cancellationRequestedBy: orders.cancellationRequestedBy,
             cancellationSource: orders.cancellationSource,
+            shippingBehaviour: orders.shippingBehaviour,
           })
           .from(orders)
           .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
           .all()
-          .map((order) => [order.id, order]),
+          .map(({ shippingBehaviour, ...order }) => [order.id, { ...order, shipmentStep: shippingBehaviour !== null }]),
       );
       // An order already gone keeps only what an earlier reset emitted for it, and its follow-ups.
       const holding = new Map(

@@ -1,5 +1,17 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema } from "../saga-terms";
+import {
+  behaviourSchema,
+  cancellationSourceSchema,
+  orderLineSchema,
+  requestedCancellationSchema,
+  shipmentTermsSchema,
+} from "../saga-terms";
+
+/**
+ * `true` on the events that undo a saga whose order has the shipment step: shipping takes part
+ * in those only. Absent on every other order, so a saga without the step reads as it always did.
+ */
+const shipmentStepFlag = z.literal(true).optional();
 
 export const orderCreatedEvent = z.object({
   type: z.literal("ORDER_CREATED"),
@@ -13,6 +25,8 @@ export const orderCreatedEvent = z.object({
     inventoryBehaviourGiven: z.boolean().default(true),
     skipDemoDelays: z.boolean(),
     userId: z.string().nullable(),
+    // The shipment step, when the session's `shipmentStep` was on as the order was placed; absent: none.
+    shipment: shipmentTermsSchema.optional(),
   }),
 });
 
@@ -23,7 +37,7 @@ export const orderCompletedEvent = z.object({
 
 export const orderCancelledEvent = z.object({
   type: z.literal("ORDER_CANCELLED"),
-  data: z.object({ cancellationSource: cancellationSourceSchema, reason: z.string() }),
+  data: z.object({ cancellationSource: cancellationSourceSchema, reason: z.string(), shipmentStep: shipmentStepFlag }),
 });
 
 /**
@@ -33,7 +47,7 @@ export const orderCancelledEvent = z.object({
  */
 export const orderCancellationRequestedEvent = z.object({
   type: z.literal("ORDER_CANCELLATION_REQUESTED"),
-  data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string() }),
+  data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string(), shipmentStep: shipmentStepFlag }),
 });
 
 export const orderEvents = [orderCreatedEvent, orderCompletedEvent, orderCancelledEvent, orderCancellationRequestedEvent] as const;

@@ -16,6 +16,8 @@ export const orders = sqliteTable(
     paymentBehaviour: text("payment_behaviour", { enum: behaviours }).notNull(),
     inventoryBehaviour: text("inventory_behaviour", { enum: behaviours }).notNull(),
     skipDemoDelays: integer("skip_demo_delays", { mode: "boolean" }).notNull(),
+    // The order's shipment step, kept from when it was placed: what it asked of shipping; null: no step.
+    shippingBehaviour: text("shipping_behaviour", { enum: behaviours }),
     // Priced by inventory when it reserves the stock: orders never read the catalog.
     totalCents: integer("total_cents").notNull().default(0),
     errorMessage: text("error_message"),
@@ -74,6 +76,7 @@ export type OrderItemRow = typeof orderItems.$inferSelect;
 type StoredOrderRow = Omit<OrderRow, "skipDemoDelays"> & { skipDemoDelays: number };
 const orderColumns = `id, session_id AS sessionId, saga_id AS sagaId, user_id AS userId, status,
   payment_behaviour AS paymentBehaviour, inventory_behaviour AS inventoryBehaviour, skip_demo_delays AS skipDemoDelays,
+  shipping_behaviour AS shippingBehaviour,
   total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
   cancellation_requested_by AS cancellationRequestedBy,
   created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
@@ -100,12 +103,13 @@ export function ordersStatements(sqlite: SQLite) {
           paymentBehaviour: string;
           inventoryBehaviour: string;
           skipDemoDelays: number;
+          shippingBehaviour: string | null;
           now: number;
         },
       ]
     >(
-      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, created_at, updated_at)
-       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $now, $now)
+      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, shipping_behaviour, created_at, updated_at)
+       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $shippingBehaviour, $now, $now)
        RETURNING ${orderColumns}`,
     ),
     insertItem: sqlite.prepare<OrderItemRow, [OrderKey & { lineNo: number; product: string; quantity: number }]>(

@@ -73,7 +73,16 @@ export function onStockReservedCharge(
     return [
       ...opened,
       { type: "move", paymentId, from: "PENDING", to: "SUCCESS", failureReason: null },
-      emit({ type: "PAYMENT_SUCCESS", data: { paymentId, amount: centsToAmount(amountCents), amountCents } }),
+      emit({
+        type: "PAYMENT_SUCCESS",
+        // An order with the shipment step is shipped next: what it asked of shipping goes on.
+        data: {
+          paymentId,
+          amount: centsToAmount(amountCents),
+          amountCents,
+          ...(event.data.shipment ? { shipment: event.data.shipment } : {}),
+        },
+      }),
     ];
   }
   return [
