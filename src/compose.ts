@@ -225,6 +225,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           orders,
           inventory,
           payments,
+          shipping,
           bus,
           ids,
           checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),

@@ -24,6 +24,7 @@ import { PaymentsPanel } from "./views/payments";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { ReservationsPanel } from "./views/reservations";
 import { SagasPanel } from "./views/sagas";
+import { ShipmentsPanel } from "./views/shipments";
 import { TimelinePanel } from "./views/timeline";
 
 const fallbackOrigin = "http://localhost:3000";
@@ -132,6 +133,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: id })} refreshOnLoad />);
     })
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
+    .get("/shipments", (c) => c.html(<ShipmentsPanel shipments={data.shipmentsFor(c.var.sessionId)} />))
     .get("/race", (c) => {
       const orderIds = (c.req.query("orders") ?? "")
         .split(",")

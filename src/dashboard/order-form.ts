@@ -13,6 +13,8 @@ export interface OrderFormState {
   lines: { product: string; quantity: string }[];
   paymentBehaviour: BehaviourChoice;
   inventoryBehaviour: BehaviourChoice;
+  /** Asked of shipping only when the session's shipment step is on. */
+  shippingBehaviour: BehaviourChoice;
   skipDemoDelays: boolean;
 }
 
@@ -21,6 +23,7 @@ export function emptyOrderForm(defaultProduct: string | undefined): OrderFormSta
     lines: Array.from({ length: FORM_LINES }, (_, i) => ({ product: i === 0 ? (defaultProduct ?? "") : "", quantity: i === 0 ? "1" : "" })),
     paymentBehaviour: "",
     inventoryBehaviour: "",
+    shippingBehaviour: "",
     skipDemoDelays: false,
   };
 }
@@ -51,6 +54,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
   const choices = {
     paymentBehaviour: behaviourOf(form.get("paymentBehaviour")),
     inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
+    shippingBehaviour: behaviourOf(form.get("shippingBehaviour")),
     skipDemoDelays: form.get("skipDemoDelays") !== null,
   };
   const filled = lines.filter((line) => !isEmpty(line));
@@ -84,6 +88,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     // A behaviour left to the knobs is not sent, exactly as a curl body would leave it out.
     paymentBehaviour: choices.paymentBehaviour || undefined,
     inventoryBehaviour: choices.inventoryBehaviour || undefined,
+    shippingBehaviour: choices.shippingBehaviour || undefined,
     skipDemoDelays: choices.skipDemoDelays,
   });
   if (!parsed.success) {

@@ -91,6 +91,16 @@ export function OrderForm(props: OrderFormProps) {
               ))}
             </select>
           </label>
+          <label title="Used only while the knobs' shipment step is on">
+            Shipping
+            <select name="shippingBehaviour">
+              {behaviours.map(([value, label]) => (
+                <option value={value} selected={state.shippingBehaviour === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
           <label class="check">
             <input type="checkbox" name="skipDemoDelays" value="true" checked={state.skipDemoDelays} />
             Skip demo delays

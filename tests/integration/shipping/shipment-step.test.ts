@@ -299,3 +299,32 @@ describe("an orders reset mid-shipment", () => {
     expect(await consistency(t)).toEqual({ consistent: true, violations: [] });
   });
 });
+
+describe("the dashboard", () => {
+  test("shows the shipments beside the payments, and the knobs panel the shipment step and the shipping failure rate", async () => {
+    const t = await withShipmentStep();
+    const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
+    t.settle();
+    const panel = await t.request("GET", "/dashboard/shipments");
+    expect(panel.status).toBe(200);
+    expect(panel.text).toContain(`data-order-id="${placed.id}" data-status="CREATED"`);
+    const page = await t.request("GET", "/?session=test-session");
+    expect(page.text).toContain('id="shipments-panel"');
+    const knobs = await t.request("GET", "/dashboard/knobs");
+    expect(knobs.text).toMatch(/name="shipmentStep" value="on" checked/);
+    expect(knobs.text).toContain('name="shippingFailureRate"');
+    expect(knobs.text).toContain('name="shippingDelayMs"');
+  });
+});
+
+describe("the metrics", () => {
+  test("count shipping's deliveries by reaction and a failed shipment's saga by its reason", async () => {
+    const t = await withShipmentStep();
+    await t.request("POST", "/orders", { body: { ...fiveMousePads, shippingBehaviour: "failure" } });
+    t.settle();
+    const metrics = (await t.request("GET", "/metrics", { session: null })).text;
+    expect(metrics).toContain('saga_finished_total{outcome="cancelled",reason="shipment_failed"} 1');
+    expect(metrics).toContain('bus_deliveries_total{reaction="shipping.shipOrderWhenPaid",outcome="applied"} 1');
+    expect(metrics).toContain('bus_deliveries_total{reaction="inventory.releaseReservationWhenShipmentFailed",outcome="applied"} 1');
+  });
+});
