@@ -72,7 +72,11 @@ export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
         description: "The server is up",
         schema: z.object({ status: z.literal("ok"), service: z.string(), modules: z.array(z.string()) }).meta({
           id: "Health",
-          example: { status: "ok", service: "saga-workshop-server", modules: ["orders", "inventory", "payments", "notifications"] },
+          example: {
+            status: "ok",
+            service: "saga-workshop-server",
+            modules: ["orders", "inventory", "payments", "notifications", "shipping"],
+          },
         }),
       },
       session: false,
