@@ -1,7 +1,10 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import { choreography } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
+  decideCancelShipment,
+  decideShipment,
   onCancellationRequested,
   onOrderCancelled,
   onPaymentSucceeded,
@@ -12,10 +15,11 @@ import {
 import type { ShippingService } from "./shipping.service";
 
 /**
- * Shipping's reactions in the choreographed saga, each a pure decision (shipping.decide.ts) on
- * the order's shipment. Each is wanted only for an order placed with the shipment step (its
+ * Shipping's reactions, each a pure decision (shipping.decide.ts) on the order's shipment. In a
+ * choreographed saga each is wanted only for an order placed with the shipment step (its
  * `delayMs` answers null otherwise, so the relay runs nothing and an order without the step runs
- * exactly what it always did). A duplicate delivery never reaches them (the relay recognises it).
+ * exactly what it always did). In an orchestrated saga the orchestrator's two commands trigger the
+ * same two rules. A duplicate delivery never reaches them (the relay recognises it).
  */
 export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
   const newShipmentId = () => `shp_${deps.ids.uuid()}`;
@@ -29,6 +33,12 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     newShipmentId,
     orderIsCancelled: () => deps.bus.queries.orderHasEventOf(sessionId, orderId, ["ORDER_CANCELLATION_REQUESTED", "ORDER_CANCELLED"]),
   });
+  /**
+   * An orchestrator's CREATE_SHIPMENT is always answered: it waits for the reply before it undoes
+   * anything, so a cancel asked for meanwhile is its to carry out (CANCEL_SHIPMENT), never shipping's
+   * to pre-empt by staying silent.
+   */
+  const commandedContext = (event: SagaEvent): ShipmentContext => ({ ...shipmentContext(event), orderIsCancelled: () => false });
 
   function apply({ sessionId, orderId }: SagaEvent, outcome: ShippingOutcome, { now, emit }: SagaReactionContext): undefined {
     switch (outcome.type) {
@@ -50,6 +60,7 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     sagaReaction({
       name: "shipping.shipOrderWhenPaid",
       on: "PAYMENT_SUCCESS",
+      styles: choreography,
       delayMs: (event) => (event.data.shipment ? shippingDelay({ sessionId: event.sessionId, data: event.data.shipment }) : null),
       load,
       decide: (event, shipment) => onPaymentSucceeded(event, shipment, shipmentContext(event)),
@@ -58,6 +69,7 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     sagaReaction({
       name: "shipping.cancelShipmentWhenCancellationRequested",
       on: "ORDER_CANCELLATION_REQUESTED",
+      styles: choreography,
       delayMs: (event) => (undoesAShipmentStep(event) ? 0 : null),
       load,
       decide: onCancellationRequested,
@@ -66,9 +78,26 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     sagaReaction({
       name: "shipping.cancelShipmentWhenOrderCancelled",
       on: "ORDER_CANCELLED",
+      styles: choreography,
       delayMs: (event) => (undoesAShipmentStep(event) ? 0 : null),
       load,
       decide: onOrderCancelled,
+      apply,
+    }),
+    // Orchestration: the same rules, triggered by the orchestrator's commands to shipping.
+    sagaReaction({
+      name: "shipping.shipOrderOnCommand",
+      on: "CREATE_SHIPMENT",
+      delayMs: shippingDelay,
+      load,
+      decide: (event, shipment) => decideShipment(event.data, shipment, commandedContext(event)),
+      apply,
+    }),
+    sagaReaction({
+      name: "shipping.cancelShipmentOnCommand",
+      on: "CANCEL_SHIPMENT",
+      load,
+      decide: (event, shipment) => decideCancelShipment(shipment, `Order cancelled: ${event.data.reason}`),
       apply,
     }),
   ];

@@ -37,12 +37,12 @@ async function playInStyle(t: TestApp, sagaStyle: string) {
   await post("/inventory/reset");
   t.settle();
   // The shipment step: shipped (then cancelled: the parcel called back), and a shipment that fails.
-  await t.request("POST", "/inventory/seed");
-  await t.request("PATCH", "/settings", { body: { shipmentStep: true } });
-  const shipped = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 2 }] } })).body.id;
-  await t.request("POST", "/orders", { body: { items: [{ product: "keyboard", quantity: 1 }], shippingBehaviour: "failure" } });
+  await post("/inventory/seed");
+  await t.request("PATCH", "/settings", { session, body: { shipmentStep: true } });
+  const shipped = (await post("/orders", { items: [{ product: "mouse", quantity: 2 }] })).body.id;
+  await post("/orders", { items: [{ product: "keyboard", quantity: 1 }], shippingBehaviour: "failure" });
   t.settle();
-  await t.request("POST", `/orders/${shipped}/cancel?wait=0`);
+  await post(`/orders/${shipped}/cancel?wait=0`);
   t.settle();
 }
 
