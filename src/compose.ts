@@ -15,10 +15,11 @@ import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
 import { serverMetrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/metrics.routes";
-import { parseSagaPayload, type SagaPayload } from "./modules/events";
+import { parseSagaPayload, recipientOfSaga, type SagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
 import { notificationsModule } from "./modules/notifications";
+import { orchestratorModule } from "./modules/orchestrator";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
 import { DEFAULT_SHIPPING_DELAY_MS } from "./modules/session-settings";
@@ -72,7 +73,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const db = options.db ?? openDatabase({ path: options.databasePath ?? ":memory:", synchronous: options.synchronous });
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? systemIds;
-  const bus = new Bus<SagaPayload>({ db, clock, ids, parsePayload: parseSagaPayload });
+  const bus = new Bus<SagaPayload>({ db, clock, ids, parsePayload: parseSagaPayload, recipientOf: recipientOfSaga });
   const changes = new SessionChangeFeed();
   const config = { ...defaultSagaConfig, ...options.config };
   const settings = new SettingsStore(db, clock, {
@@ -90,6 +91,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     reservationTtlMs: null,
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
+    sagaStyle: "choreography",
   });
   const deps: ModuleDeps = {
     db,
@@ -108,15 +110,16 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
+  const orchestrator = orchestratorModule(deps);
   const shipping = shippingModule(deps);
-  const modules = [orders, inventory, payments, notifications, shipping] as const;
+  const modules = [orders, inventory, payments, notifications, orchestrator, shipping] as const;
   const dropResetLeftovers = resetLeftovers(
     db,
     {
       existingOrderIds: orders.queries.existingOrderIds,
       // A dead letter counts: retried by hand, it still moves the rows it would find.
       ordersWithWork: (sessionId, orderIds) => bus.queries.ordersWithPendingWork(sessionId, orderIds),
-      holders: [inventory.commands, payments.commands, notifications.commands, shipping.commands],
+      holders: [inventory.commands, payments.commands, notifications.commands, orchestrator.commands, shipping.commands],
     },
     changes,
   );
@@ -152,7 +155,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   bus.listen((committed) => metrics.observeEvents(committed));
   const { steering } = relay;
   const knobs = settingsService(settings, steering, changes);
-  const sagas = sagaAdmin({ orders, bus, steering, settings, clock });
+  const sagas = sagaAdmin({ orders, bus, steering, settings, clock, orchestrator });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the modules, the knobs, the delivery log.
   const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
   // The one scan of every session table, at start-up; from then on the census is told of each change.
@@ -248,7 +251,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     /** The port people steer the bus by: step mode, stepping, retries, duplicates. */
     steering,
     streams,
-    modules: { orders, inventory, payments, notifications, shipping },
+    modules: { orders, inventory, payments, notifications, orchestrator, shipping },
     /** The teacher's overview, whose `work` counts what its computations cost. */
     teacherOverview,
     /** Every row of one session, gone (`DELETE /session`, and the idle purge). */

@@ -2,6 +2,7 @@
 export * from "./bus/bus.sql";
 export * from "./modules/inventory/inventory.sql";
 export * from "./modules/notifications/notifications.sql";
+export * from "./modules/orchestrator/orchestrator.sql";
 export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
 export * from "./modules/shipping/shipping.sql";

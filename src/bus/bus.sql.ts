@@ -22,6 +22,13 @@ export const events = sqliteTable(
     data: text("data", { mode: "json" }).notNull(),
     // The default only serves the migration that added the column; it numbers the rows it finds.
     sessionSeq: integer("session_seq").notNull().default(0),
+    // A command is addressed to one module (its payload names it); an event is for whoever subscribed.
+    kind: text("kind", { enum: ["event", "command"] })
+      .notNull()
+      .default("event"),
+    // Which reactions take part (a reaction names the styles it takes part in): copied from the
+    // event's cause, so a saga keeps the style it started with. Rows older than styles were choreographed.
+    style: text("style").notNull().default("choreography"),
   },
   (t) => [
     uniqueIndex("events_session_session_seq").on(t.sessionId, t.sessionSeq),
@@ -103,15 +110,18 @@ export interface DueDeliveryRow extends DeliveryRow {
   eventTimestamp: number | null;
   eventData: string | null;
   eventSessionSeq: number | null;
+  eventKind: "event" | "command" | null;
+  eventStyle: string | null;
 }
 
 /** The event a due delivery carries, or null when it is gone (the LEFT JOIN found no event: every column is null). */
 export function eventOfDelivery(row: DueDeliveryRow): EventRow | null {
   const { eventId: id, eventType: type, eventSagaId: sagaId, eventOrderId: orderId, eventTimestamp: timestamp, eventData: data } = row;
-  const { eventSessionSeq: sessionSeq } = row;
+  const { eventSessionSeq: sessionSeq, eventKind: kind, eventStyle: style } = row;
   if (id === null || type === null || sagaId === null || orderId === null || timestamp === null || data === null || sessionSeq === null) {
     return null;
   }
+  if (kind === null || style === null) return null;
   return {
     seq: row.eventSeq,
     id,
@@ -123,15 +133,18 @@ export function eventOfDelivery(row: DueDeliveryRow): EventRow | null {
     timestamp,
     data,
     sessionSeq,
+    kind,
+    style,
   };
 }
 
 const dueColumns = `d.id, d.session_id AS sessionId, d.event_seq AS eventSeq, d.reaction, d.due_at AS dueAt, d.attempts,
   d.last_error AS lastError, d.held, d.dead_at AS deadAt, e.id AS eventId, e.type AS eventType, e.saga_id AS eventSagaId, e.order_id AS eventOrderId,
-  e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData, e.session_seq AS eventSessionSeq`;
+  e.causation_id AS eventCausationId, e.timestamp AS eventTimestamp, e.data AS eventData, e.session_seq AS eventSessionSeq,
+  e.kind AS eventKind, e.style AS eventStyle`;
 
 const eventColumns = `e.seq, e.id, e.session_id AS sessionId, e.type, e.saga_id AS sagaId, e.order_id AS orderId,
-  e.causation_id AS causationId, e.timestamp, e.data, e.session_seq AS sessionSeq`;
+  e.causation_id AS causationId, e.timestamp, e.data, e.session_seq AS sessionSeq, e.kind, e.style`;
 
 /**
  * The statements the bus runs for every event and every delivery, prepared once on the
@@ -142,8 +155,8 @@ export function busStatements(sqlite: SQLite) {
   return {
     /** `seq` is the row id: read it from the run's `lastInsertRowid`. */
     appendEvent: sqlite.prepare<never, [Omit<EventRow, "seq">]>(
-      `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data, session_seq)
-       VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data, $sessionSeq)`,
+      `INSERT INTO events (id, session_id, type, saga_id, order_id, causation_id, timestamp, data, session_seq, kind, style)
+       VALUES ($id, $sessionId, $type, $sagaId, $orderId, $causationId, $timestamp, $data, $sessionSeq, $kind, $style)`,
     ),
     /** Takes the session's next `session_seq` (inside the append's transaction). */
     nextSessionSeq: sqlite.prepare<{ lastSeq: number }, [{ sessionId: string; now: number }]>(

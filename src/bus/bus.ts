@@ -3,7 +3,7 @@ import { type Database, deleteSessionRows, transaction } from "../platform/db";
 import type { Ids } from "../platform/ids";
 import { BusQueries } from "./bus.queries";
 import { type BusStatements, busStatements, type EventRow } from "./bus.sql";
-import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser } from "./event";
+import type { BusEvent, EventDraft, EventPayloadBase, PayloadParser, RecipientOf } from "./event";
 import { EventLog } from "./event-log";
 import type { AnyReaction, Reaction } from "./reaction";
 import { DeliverySchedule, LogCursor } from "./schedule";
@@ -22,12 +22,45 @@ interface GroupCommitItem<P extends EventPayloadBase> {
   reject: (error: unknown) => void;
 }
 
+/** What a round that shared a group commit does once the commit is over: told it committed, or that it failed. */
+export interface GroupCommitShare {
+  committed(): void;
+  failed(error: unknown): void;
+}
+
+/**
+ * Work that joins each group commit, inside its open transaction, after the group's own (the
+ * relay's round): `groupEvents` are the events the group appended, committed with it. Answers
+ * null when it ran nothing; throws `SharerFailed` to roll the whole commit back.
+ */
+export interface GroupCommitSharer<P extends EventPayloadBase> {
+  join(groupEvents: readonly BusEvent<P>[]): GroupCommitShare | null;
+}
+
+/** The sharer's round failed as a whole: `share` is told once the group has been committed again without it. */
+export class SharerFailed extends Error {
+  constructor(
+    readonly share: GroupCommitShare,
+    readonly failure: unknown,
+  ) {
+    super("the round sharing a group commit failed");
+  }
+}
+
+interface CommittedGroup<P extends EventPayloadBase> {
+  emitted: BusEvent<P>[];
+  settle: (() => void)[];
+  share: GroupCommitShare | null;
+}
+
 export interface BusOptions<P extends EventPayloadBase> {
   db: Database;
   clock: Clock;
   ids: Ids;
   /** Checks a stored payload against the modules' event union (src/modules/events.ts). */
   parsePayload: PayloadParser<P>;
+  /** Which payloads are commands, and to whom (none when absent). */
+  recipientOf?: RecipientOf<P>;
 }
 
 /**
@@ -45,6 +78,8 @@ export class Bus<P extends EventPayloadBase> {
   private readonly clock: Clock;
   private readonly ids: Ids;
   private readonly parsePayload: PayloadParser<P>;
+  /** The module a command is addressed to; null for an event. */
+  readonly recipientOf: RecipientOf<P>;
   /** The reactions subscribed, by event type and by name. */
   readonly subscriptions = new Subscriptions<P>();
   /** The relay's schedule (the `deliveries` table). */
@@ -64,12 +99,14 @@ export class Bus<P extends EventPayloadBase> {
   /** Each session's own event numbers, written once per commit. */
   private readonly numbering: SessionNumbering;
   private groupCommitQueue: GroupCommitItem<P>[] = [];
+  private sharer: GroupCommitSharer<P> | null = null;
 
   constructor(options: BusOptions<P>) {
     this.db = options.db;
     this.clock = options.clock;
     this.ids = options.ids;
     this.parsePayload = options.parsePayload;
+    this.recipientOf = options.recipientOf ?? (() => null);
     this.statements = busStatements(options.db.$client);
     this.log = new EventLog(this.statements, (row) => this.rowToEvent(row));
     this.schedule = new DeliverySchedule(this.statements);
@@ -100,7 +137,8 @@ export class Bus<P extends EventPayloadBase> {
    * rolled back alone and rejects alone; the promise settles only after the shared commit, so
    * an HTTP answer never reports something that is not durable. Why: a commit writes every
    * page it dirtied to the WAL; concurrent orders dirty the same leaf pages, so committing them
-   * together writes each page once instead of once per order (see docs/performance.md).
+   * together writes each page once instead of once per order (see docs/performance.md). The
+   * relay's round joins the same commit (`shareGroupCommits`), for the same reason.
    */
   transactTogether<T>(work: (emit: Emit<P>) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -110,32 +148,69 @@ export class Bus<P extends EventPayloadBase> {
     });
   }
 
+  /**
+   * Lets `sharer` (the relay's round, Relay.start) run inside each group commit after the
+   * group's own work, so the orders placed in a turn of the event loop and the deliveries due
+   * in it share one COMMIT. It answers what to do once the commit is over, or null when it has
+   * nothing to run; if it throws, the whole commit rolls back and the group is committed again
+   * alone (see `commitGroup`). Returns the call that stops the sharing.
+   */
+  shareGroupCommits(sharer: GroupCommitSharer<P>): () => void {
+    this.sharer = sharer;
+    return () => {
+      if (this.sharer === sharer) this.sharer = null;
+    };
+  }
+
   private commitGroup(): void {
     const group = this.groupCommitQueue;
     this.groupCommitQueue = [];
+    let done: CommittedGroup<P>;
+    try {
+      done = this.runGroup(group, this.sharer);
+    } catch (error) {
+      if (!(error instanceof SharerFailed)) {
+        // The commit itself failed: nothing of the group was written.
+        for (const item of group) item.reject(error);
+        return;
+      }
+      // The shared round failed as a whole (it could not write its cursor, say), and took the
+      // group's writes with it: nothing was answered or announced, so the group is simply
+      // committed again, alone. An order never fails because a delivery round did.
+      error.share.failed(error.failure);
+      try {
+        done = this.runGroup(group, null);
+      } catch (alone) {
+        for (const item of group) item.reject(alone);
+        return;
+      }
+    }
+    // The shared round keeps the group's events it did not reach; without one, all are kept.
+    if (!done.share) this.keepUnreached(done.emitted);
+    this.announce(done.emitted);
+    done.share?.committed();
+    for (const answer of done.settle) answer();
+  }
+
+  /** One transaction: each piece of work in its own savepoint, then the sharer's round. */
+  private runGroup(group: readonly GroupCommitItem<P>[], sharer: GroupCommitSharer<P> | null): CommittedGroup<P> {
     const emitted: BusEvent<P>[] = [];
     const settle: (() => void)[] = [];
-    try {
-      transaction(this.db, () => {
-        for (const item of group) {
-          const mine: BusEvent<P>[] = [];
-          try {
-            const result = transaction(this.db, () => item.work((draft) => this.append(draft, mine)));
-            emitted.push(...mine);
-            settle.push(() => item.resolve(result));
-          } catch (error) {
-            settle.push(() => item.reject(error));
-          }
+    let share: GroupCommitShare | null = null;
+    transaction(this.db, () => {
+      for (const item of group) {
+        const mine: BusEvent<P>[] = [];
+        try {
+          const result = transaction(this.db, () => item.work((draft) => this.append(draft, mine)));
+          emitted.push(...mine);
+          settle.push(() => item.resolve(result));
+        } catch (error) {
+          settle.push(() => item.reject(error));
         }
-      });
-    } catch (error) {
-      // The commit itself failed: nothing of the group was written.
-      for (const item of group) item.reject(error);
-      return;
-    }
-    this.keepUnreached(emitted);
-    this.announce(emitted);
-    for (const answer of settle) answer();
+      }
+      if (sharer) share = sharer.join(emitted);
+    });
+    return { emitted, settle, share };
   }
 
   /**
@@ -147,6 +222,7 @@ export class Bus<P extends EventPayloadBase> {
     const now = this.clock.now();
     const id = this.ids.uuid();
     const sessionSeq = this.numbering.next(draft.sessionId, now);
+    const kind = this.recipientOf(draft) === null ? "event" : "command";
     const { lastInsertRowid } = this.statements.appendEvent.run({
       id,
       sessionId: draft.sessionId,
@@ -157,8 +233,10 @@ export class Bus<P extends EventPayloadBase> {
       timestamp: now,
       data: JSON.stringify(draft.data),
       sessionSeq,
+      kind,
+      style: draft.style,
     });
-    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now };
+    const event: BusEvent<P> = { ...draft, id, seq: Number(lastInsertRowid), sessionSeq, timestamp: now, kind };
     emitted.push(event);
     return event;
   }
@@ -233,6 +311,8 @@ export class Bus<P extends EventPayloadBase> {
       orderId: row.orderId,
       causationId: row.causationId,
       timestamp: row.timestamp,
+      kind: row.kind,
+      style: row.style,
     };
   }
 

@@ -46,7 +46,7 @@ export interface DispatcherParts<P extends EventPayloadBase> {
   db: Database;
   clock: Clock;
   /** Where a reaction's events are appended, and stored events parsed. */
-  outbox: Pick<Bus<P>, "append" | "announce" | "rowToEvent" | "reachedEvent" | "keepUnreached" | "passedOver">;
+  outbox: Pick<Bus<P>, "append" | "announce" | "rowToEvent" | "reachedEvent" | "keepUnreached" | "passedOver" | "recipientOf">;
   subscriptions: Subscriptions<P>;
   schedule: DeliverySchedule;
   cursor: LogCursor;
@@ -71,13 +71,18 @@ export class Dispatcher<P extends EventPayloadBase> {
    * session is being wiped. Returns how many ran (successfully or not).
    */
   reached(row: EventRow, round: Round<P>): number {
-    const recipients = this.parts.subscriptions.forType(row.type);
-    if (recipients.length === 0 || this.options.isBeingWiped(row.sessionId)) {
+    const taking = this.parts.subscriptions.recipients(row.type, row.style);
+    if (taking.length === 0 || this.options.isBeingWiped(row.sessionId)) {
       this.parts.outbox.passedOver(row.seq, round.unreached);
       return 0;
     }
     // Parsed once for all of its recipients; a payload that no longer parses fails their deliveries, never the round.
     const parsed = this.parse(row, (stored) => this.parts.outbox.reachedEvent(stored, round.unreached));
+    // A command reaches only the module it names (one that does not parse fails at every reaction that could take it).
+    const recipients =
+      row.kind === "command" && "event" in parsed
+        ? this.parts.subscriptions.recipients(row.type, row.style, this.parts.outbox.recipientOf(parsed.event))
+        : taking;
     let ran = 0;
     for (const subscription of recipients) {
       const outcome = this.attempt({ kind: "handOver", row, parsed, subscription }, round);
@@ -271,7 +276,14 @@ export class Dispatcher<P extends EventPayloadBase> {
           now: this.parts.clock.now(),
           emit: (payload) =>
             outbox.append(
-              { ...payload, sessionId: event.sessionId, sagaId: event.sagaId, orderId: event.orderId, causationId: event.id },
+              {
+                ...payload,
+                sessionId: event.sessionId,
+                sagaId: event.sagaId,
+                orderId: event.orderId,
+                causationId: event.id,
+                style: event.style,
+              },
               mine,
             ),
           deliverAgain: () => {

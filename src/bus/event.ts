@@ -21,6 +21,13 @@ export interface EventEnvelope {
   causationId: string | null;
   /** Milliseconds since the epoch. */
   timestamp: number;
+  /** A command is delivered only to the module it is addressed to; an event to every subscriber. */
+  kind: "event" | "command";
+  /**
+   * Which reactions take part in its saga: those whose `styles` name it (or name none).
+   * Copied from the cause when a reaction emits, so the whole saga keeps its first event's.
+   */
+  style: string;
 }
 
 /** A committed event. For a union of payloads this is a union too, narrowed by `type`. */
@@ -30,7 +37,10 @@ export type BusEvent<P extends EventPayloadBase> = EventEnvelope & P;
 export type EventOf<P extends EventPayloadBase, T extends P["type"]> = BusEvent<Extract<P, { type: T }>>;
 
 /** What a module hands the bus to append: the envelope's routing fields and the payload. */
-export type EventDraft<P extends EventPayloadBase> = Pick<EventEnvelope, "sessionId" | "sagaId" | "orderId" | "causationId"> & P;
+export type EventDraft<P extends EventPayloadBase> = Pick<EventEnvelope, "sessionId" | "sagaId" | "orderId" | "causationId" | "style"> & P;
+
+/** The module a command is addressed to, or null for an event: the modules' union says which payloads are commands. */
+export type RecipientOf<P extends EventPayloadBase> = (payload: P) => string | null;
 
 /** Turns a stored payload back into a typed one, or throws: the bus's reads are parsed, never cast. */
 export type PayloadParser<P extends EventPayloadBase> = (payload: EventPayloadBase) => P;
@@ -44,6 +54,8 @@ export function eventToJson(event: BusEvent<EventPayloadBase>) {
     id: event.id,
     seq: event.sessionSeq,
     type: event.type,
+    kind: event.kind,
+    style: event.style,
     sagaId: event.sagaId,
     orderId: event.orderId,
     sessionId: event.sessionId,

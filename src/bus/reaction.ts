@@ -13,9 +13,11 @@ export interface ReactionContext<P extends EventPayloadBase> {
  * never awaits: time-based behaviour is its `delayMs`, which becomes the delivery's due time.
  */
 export interface Reaction<P extends EventPayloadBase, T extends P["type"] = P["type"]> {
-  /** Stable and unique (`module.intent`): stored with each scheduled delivery. */
+  /** Stable and unique (`module.intent`): stored with each scheduled delivery; a command reaches only its module's. */
   name: string;
   on: T;
+  /** The saga styles it takes part in (the event's `style`); absent: every style. */
+  styles?: readonly string[];
   /**
    * How long after the event the delivery is due (0 when absent). `null`: not delivered at all,
    * for a timer the session has turned off (a reservation that never expires).
@@ -36,6 +38,7 @@ export type AnyReaction<P extends EventPayloadBase> = { [T in P["type"]]: Reacti
 export interface ReactionSteps<P extends EventPayloadBase, T extends P["type"], S, O> {
   name: string;
   on: T;
+  styles?: readonly string[];
   delayMs?: (event: EventOf<P, T>) => number | null;
   load: (event: EventOf<P, T>) => S;
   decide: (event: EventOf<P, T>, state: S) => readonly O[];
@@ -53,6 +56,7 @@ export function reactionOf<P extends EventPayloadBase, T extends P["type"], S, O
   return {
     name: steps.name,
     on: steps.on,
+    ...(steps.styles ? { styles: steps.styles } : {}),
     ...(steps.delayMs ? { delayMs: steps.delayMs } : {}),
     handle: (event, ctx) => carryOut(event, steps.decide(event, steps.load(event)), ctx),
   };

@@ -1,12 +1,12 @@
 import type { Clock } from "../platform/clock";
 import { transaction } from "../platform/db";
 import type { Timer } from "../platform/timer";
-import type { Bus } from "./bus";
+import { type Bus, type GroupCommitShare, SharerFailed } from "./bus";
 import type { EventRow } from "./bus.sql";
 import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
 import { Dispatcher, messageOf } from "./dispatcher";
-import type { EventPayloadBase } from "./event";
-import { newRound } from "./round";
+import type { BusEvent, EventPayloadBase } from "./event";
+import { newRound, type Round } from "./round";
 import type { ScheduledDelivery } from "./schedule";
 import { Steering } from "./steering";
 
@@ -107,6 +107,7 @@ export class Relay<P extends EventPayloadBase> {
       schedule,
       dispatcher: this.dispatcher,
       subscriptions,
+      recipientOf: bus.recipientOf,
       afterByHand: () => {
         this.runDue(this.batchSize);
         this.wake();
@@ -123,54 +124,91 @@ export class Relay<P extends EventPayloadBase> {
    * deliveries ran.
    */
   runDue(limit = Number.POSITIVE_INFINITY): number {
-    const { cursor, schedule } = this.bus;
     const round = newRound<P>();
-    const { emitted } = round;
-    const delivered = transaction(this.bus.db, () => {
-      const start = cursor.position();
-      let position = start;
-      let unread: EventRow[] = [];
-      let due: ScheduledDelivery[] = [];
-      // A page is read again only when it may hold more: it came back full, or (for the log)
-      // this round appended events since. Rows this round schedules are never due in it.
-      let moreUnread = true;
-      let moreDue = true;
-      let appendedSeen = emitted.length;
-      let ran = 0;
-      for (let steps = 0; steps < limit; steps += 1) {
-        if (unread.length === 0 && (moreUnread || emitted.length > appendedSeen)) {
-          appendedSeen = emitted.length;
-          unread = cursor.eventsAfter(position, PAGE_SIZE);
-          moreUnread = unread.length === PAGE_SIZE;
-        }
-        if (due.length === 0 && moreDue) {
-          due = schedule.due(this.clock.now(), PAGE_SIZE);
-          moreDue = due.length === PAGE_SIZE;
-        }
-        const event = unread[0];
-        const delivery = due[0];
-        // What this round emitted follows from a delivery it already ran, so it goes before any
-        // later-due row: after downtime many rows are overdue at once, and an expiry's release
-        // (or a charge's success) must reach its reactions before the next overdue row runs, as
-        // it would have with the server up. Its own timestamp (now) would put it after them all.
-        const followUp = event !== undefined && event.seq >= (emitted[0]?.seq ?? Number.POSITIVE_INFINITY);
-        if (event && (!delivery || followUp || event.timestamp <= delivery.dueAt)) {
-          unread.shift();
-          ran += this.dispatcher.reached(event, round);
-          position = event.seq;
-        } else if (delivery) {
-          due.shift();
-          this.dispatcher.attempt({ kind: "scheduled", row: delivery }, round);
-          ran += 1;
-        } else {
-          break;
-        }
-      }
-      if (position !== start) cursor.moveTo(position);
-      return ran;
-    });
+    const delivered = transaction(this.bus.db, () => this.deliverDue(round, limit));
     this.dispatcher.committed(round);
     return delivered;
+  }
+
+  /** `runDue`'s work, inside the caller's open transaction: `round` is told only once that commits. */
+  private deliverDue(round: Round<P>, limit: number): number {
+    const { cursor, schedule } = this.bus;
+    const { emitted } = round;
+    const start = cursor.position();
+    let position = start;
+    let unread: EventRow[] = [];
+    let due: ScheduledDelivery[] = [];
+    // A page is read again only when it may hold more: it came back full, or (for the log)
+    // this round appended events since. Rows this round schedules are never due in it.
+    let moreUnread = true;
+    let moreDue = true;
+    let appendedSeen = emitted.length;
+    let ran = 0;
+    for (let steps = 0; steps < limit; steps += 1) {
+      if (unread.length === 0 && (moreUnread || emitted.length > appendedSeen)) {
+        appendedSeen = emitted.length;
+        unread = cursor.eventsAfter(position, PAGE_SIZE);
+        moreUnread = unread.length === PAGE_SIZE;
+      }
+      if (due.length === 0 && moreDue) {
+        due = schedule.due(this.clock.now(), PAGE_SIZE);
+        moreDue = due.length === PAGE_SIZE;
+      }
+      const event = unread[0];
+      const delivery = due[0];
+      // What this round emitted follows from a delivery it already ran, so it goes before any
+      // later-due row: after downtime many rows are overdue at once, and an expiry's release
+      // (or a charge's success) must reach its reactions before the next overdue row runs, as
+      // it would have with the server up. Its own timestamp (now) would put it after them all.
+      const followUp = event !== undefined && event.seq >= (emitted[0]?.seq ?? Number.POSITIVE_INFINITY);
+      if (event && (!delivery || followUp || event.timestamp <= delivery.dueAt)) {
+        unread.shift();
+        ran += this.dispatcher.reached(event, round);
+        position = event.seq;
+      } else if (delivery) {
+        due.shift();
+        this.dispatcher.attempt({ kind: "scheduled", row: delivery }, round);
+        ran += 1;
+      } else {
+        break;
+      }
+    }
+    if (position !== start) cursor.moveTo(position);
+    return ran;
+  }
+
+  /**
+   * A round inside a group commit (Bus.shareGroupCommits), after the orders placed in this turn:
+   * one COMMIT for both. Their events reach their reactions in it, handed over as built. Why it
+   * is safe: nothing of the turn is answered or announced before that COMMIT, so a crash before
+   * it loses the orders unacknowledged and the round undone, cursor and all, and the next
+   * process runs the round again; a round that throws as a whole rolls the turn back, and the
+   * bus commits the orders again without it. Nothing runs while the relay backs off after
+   * failed rounds.
+   */
+  private joinGroupCommit(groupEvents: readonly BusEvent<P>[]): GroupCommitShare | null {
+    if (this.clock.now() < this.retryRoundsAt) return null;
+    const round = newRound<P>();
+    for (const event of groupEvents) round.unreached.set(event.seq, event);
+    const share: GroupCommitShare = {
+      committed: () => {
+        this.dispatcher.committed(round);
+        this.roundSucceeded();
+      },
+      failed: (error) => {
+        this.roundFailed(error);
+        this.wake();
+      },
+    };
+    try {
+      this.deliverDue(round, this.batchSize);
+    } catch (error) {
+      throw new SharerFailed(share, error);
+    }
+    // Whatever a pending "soon" would have run, this round ran: after the commit, the
+    // announcements wake the relay again if more is due.
+    if (this.timerDueAt <= this.clock.now()) this.cancelPendingTimer();
+    return share;
   }
 
   /** When the next delivery becomes due (ms since the epoch), or null when nothing is ahead. */
@@ -192,13 +230,22 @@ export class Relay<P extends EventPayloadBase> {
   /** Starts delivering on its timer: at once for what is overdue (crash recovery), then as things fall due. */
   start(): void {
     if (this.stopListening) return;
-    this.stopListening = this.bus.listen(() => this.wake());
+    const stopWaking = this.bus.listen(() => this.wake());
+    const stopSharing = this.bus.shareGroupCommits({ join: (groupEvents) => this.joinGroupCommit(groupEvents) });
+    this.stopListening = () => {
+      stopWaking();
+      stopSharing();
+    };
     this.wake();
   }
 
   stop(): void {
     this.stopListening?.();
     this.stopListening = null;
+    this.cancelPendingTimer();
+  }
+
+  private cancelPendingTimer(): void {
     this.cancelTimer?.();
     this.cancelTimer = null;
     this.timerDueAt = Number.POSITIVE_INFINITY;
@@ -221,24 +268,34 @@ export class Relay<P extends EventPayloadBase> {
     this.cancelTimer = delay <= 0 ? this.timer.soon(() => this.onTimer()) : this.timer.after(delay, () => this.onTimer());
   }
 
+  private roundSucceeded(): void {
+    if (this.failedRounds > 0) this.log(`relay: delivery rounds succeed again after ${this.failedRounds} failed in a row`);
+    this.failedRounds = 0;
+    this.retryRoundsAt = 0;
+  }
+
+  /**
+   * A round fails as a whole when the database cannot be written (a full disk): nothing was
+   * delivered, and trying again at once would only spin. Back off (0.1 s doubling to 30 s), and
+   * log the first failure in full, then only how many followed, at each doubling.
+   */
+  private roundFailed(error: unknown): void {
+    this.failedRounds += 1;
+    this.retryRoundsAt = this.clock.now() + Math.min(ROUND_RETRY_MAX_MS, ROUND_RETRY_BASE_MS * 2 ** (this.failedRounds - 1));
+    if (this.failedRounds === 1) this.log("relay: delivery round failed", error);
+    else if ((this.failedRounds & (this.failedRounds - 1)) === 0) {
+      this.log(`relay: delivery round failed ${this.failedRounds} times in a row: ${messageOf(error)}`);
+    }
+  }
+
   private onTimer(): void {
     this.cancelTimer = null;
     this.timerDueAt = Number.POSITIVE_INFINITY;
     try {
       this.runDue(this.batchSize);
-      if (this.failedRounds > 0) this.log(`relay: delivery rounds succeed again after ${this.failedRounds} failed in a row`);
-      this.failedRounds = 0;
-      this.retryRoundsAt = 0;
+      this.roundSucceeded();
     } catch (error) {
-      // A round fails as a whole when the database cannot be written (a full disk): nothing was
-      // delivered, and trying again at once would only spin. Back off (0.1 s doubling to 30 s),
-      // and log the first failure in full, then only how many followed, at each doubling.
-      this.failedRounds += 1;
-      this.retryRoundsAt = this.clock.now() + Math.min(ROUND_RETRY_MAX_MS, ROUND_RETRY_BASE_MS * 2 ** (this.failedRounds - 1));
-      if (this.failedRounds === 1) this.log("relay: delivery round failed", error);
-      else if ((this.failedRounds & (this.failedRounds - 1)) === 0) {
-        this.log(`relay: delivery round failed ${this.failedRounds} times in a row: ${messageOf(error)}`);
-      }
+      this.roundFailed(error);
     }
     this.wake();
   }

@@ -1,7 +1,7 @@
 import { type Database, transaction } from "../platform/db";
 import type { DeliveryLogEntry } from "./delivery-log";
 import type { Dispatcher } from "./dispatcher";
-import type { BusEvent, EventPayloadBase } from "./event";
+import type { BusEvent, EventPayloadBase, RecipientOf } from "./event";
 import { newRound } from "./round";
 import type { DeliverySchedule, ScheduledDelivery } from "./schedule";
 import type { Subscriptions } from "./subscriptions";
@@ -18,6 +18,8 @@ export interface SteeringParts<P extends EventPayloadBase> {
   schedule: DeliverySchedule;
   dispatcher: Dispatcher<P>;
   subscriptions: Subscriptions<P>;
+  /** The module a command is addressed to (null: an event), so a duplicate reaches only the command's recipient. */
+  recipientOf: RecipientOf<P>;
   /** After a delivery run by hand: what it emitted is handed over at once, and the relay's timer set again. */
   afterByHand: () => void;
   /** Rows were released: the relay's timer must look again. */
@@ -67,7 +69,7 @@ export class Steering<P extends EventPayloadBase> {
   redeliver(event: BusEvent<P>): { reaction: string; outcome: RedeliveryOutcome }[] {
     const round = newRound<P>();
     const outcomes = this.parts.subscriptions
-      .forType(event.type)
+      .recipients(event.type, event.style, this.parts.recipientOf(event))
       // A reaction that does not want this event (a timer the session has off) never had it.
       .filter((subscription) => subscription.delayMs(event) !== null)
       .map((subscription) => {

@@ -14,6 +14,10 @@ export interface DeliveryContext<P extends EventPayloadBase> extends ReactionCon
 export interface Subscription<P extends EventPayloadBase> {
   readonly name: string;
   readonly on: P["type"];
+  /** The module it belongs to (its name's first part, `module.intent`): the only one a command to that module reaches. */
+  readonly module: string;
+  /** The saga styles it takes part in; undefined: every style. */
+  readonly styles: readonly string[] | undefined;
   /** How long after the event the delivery is due; null: not delivered at all (a timer turned off). */
   delayMs(event: BusEvent<P>): number | null;
   /** Runs inside the dispatcher's savepoint, and never awaits. */
@@ -36,21 +40,47 @@ function subscriptionOf<P extends EventPayloadBase, T extends P["type"]>(reactio
   return {
     name: reaction.name,
     on: reaction.on,
+    module: moduleOf(reaction.name),
+    styles: reaction.styles,
     delayMs: delayMs ? (event) => delayMs(narrow(event)) : () => 0,
     handle: (event, ctx) => reaction.handle(narrow(event), ctx),
   };
 }
 
+/** `inventory.reserveStockWhenOrderCreated` belongs to `inventory`. */
+export const moduleOf = (reactionName: string): string => reactionName.split(".", 1)[0] ?? reactionName;
+
+/** Whether a subscription takes part in a saga of `style`. */
+export const takesPart = (subscription: Pick<Subscription<EventPayloadBase>, "styles">, style: string): boolean =>
+  subscription.styles === undefined || subscription.styles.includes(style);
+
 /** The reactions subscribed to the bus, by the event type they are for and by their stored name. */
 export class Subscriptions<P extends EventPayloadBase> {
   private readonly byType = new Map<string, Subscription<P>[]>();
   private readonly byName = new Map<string, Subscription<P>>();
+  /** forType narrowed to a style, kept per (type, style): the relay asks for it once per event. */
+  private readonly byTypeAndStyle = new Map<string, readonly Subscription<P>[]>();
 
   add<T extends P["type"]>(reaction: Reaction<P, T>, wrappers: readonly SubscriptionWrapper<P>[] = []): void {
     if (this.byName.has(reaction.name)) throw new Error(`Reaction ${reaction.name} is subscribed twice`);
     const subscription = wrappers.reduce((inner, wrap) => wrap(inner), subscriptionOf(reaction));
     this.byName.set(subscription.name, subscription);
     this.byType.set(subscription.on, [...(this.byType.get(subscription.on) ?? []), subscription]);
+    this.byTypeAndStyle.clear();
+  }
+
+  /**
+   * The reactions that take part in an event of `type` in a saga of `style`; for a command,
+   * only those of the module it is addressed to (`recipient`).
+   */
+  recipients(type: P["type"], style: string, recipient: string | null = null): readonly Subscription<P>[] {
+    const key = `${type}\u0000${style}`;
+    let taking = this.byTypeAndStyle.get(key);
+    if (taking === undefined) {
+      taking = this.forType(type).filter((subscription) => takesPart(subscription, style));
+      this.byTypeAndStyle.set(key, taking);
+    }
+    return recipient === null ? taking : taking.filter((subscription) => subscription.module === recipient);
   }
 
   /** The reactions for events of `type`, in the order they were subscribed. */

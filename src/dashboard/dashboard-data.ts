@@ -13,7 +13,7 @@ import type { InventoryModule } from "../modules/inventory";
 import type { NotificationsModule } from "../modules/notifications";
 import type { OrderJson, OrdersModule } from "../modules/orders";
 import type { PaymentsModule } from "../modules/payments";
-import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
+import type { SagaStyle, SessionSettings, SettingsPatch } from "../modules/session-settings";
 import type { ShippingModule } from "../modules/shipping";
 import type { Ids } from "../platform/ids";
 import type { SagaAdmin } from "../sagas/sagas";
@@ -131,7 +131,7 @@ export function dashboardData(sources: DashboardSources) {
       return {
         sessionId,
         products,
-        form: defaultFormFor(products),
+        form: defaultFormFor(products, sources.settings.of(sessionId).sagaStyle),
         stats: data.statsFor(sessionId),
         orders: sessionOrders,
         timeline: timelineFor(sessionId, selectedOrderId ? { orderId: selectedOrderId } : "newest"),
@@ -153,6 +153,6 @@ export type DashboardData = ReturnType<typeof dashboardData>;
 export type DashboardView = Awaited<ReturnType<DashboardData["dashboardViewFor"]>>;
 
 /** The form's first line suggests the seed document's order: Mouse Pads, if the catalog has them. */
-export function defaultFormFor(products: { id: string }[]): OrderFormState {
-  return emptyOrderForm(products.find((p) => p.id === "mouse-pad")?.id ?? products[0]?.id);
+export function defaultFormFor(products: { id: string }[], sagaStyle: SagaStyle): OrderFormState {
+  return emptyOrderForm(products.find((p) => p.id === "mouse-pad")?.id ?? products[0]?.id, sagaStyle);
 }

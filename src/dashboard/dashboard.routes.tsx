@@ -77,6 +77,7 @@ const knobsFormSchema = z
     reactionFaultRate: formNumber,
     reservationTtlMs: formNumberOrNever,
     orderTimeoutMs: formNumber,
+    sagaStyle: z.string(),
     stepMode: z.literal("on").optional(),
     shipmentStep: z.literal("on").optional(),
   })
@@ -104,7 +105,7 @@ export function dashboardRoutes(sources: DashboardSources) {
         <InventoryPanel products={products} />
         <StatsPanel stats={data.statsFor(sessionId)} oob />
         <ReservationsPanel {...data.reservationsFor(sessionId)} oob />
-        <OrderForm products={products} state={defaultFormFor(products)} oob />
+        <OrderForm products={products} state={defaultFormFor(products, data.knobsFor(sessionId).sagaStyle)} oob />
       </>
     );
   };

@@ -24,10 +24,22 @@ export function sinceStart(ms: number): string {
   return `+${(Math.max(0, ms) / 1000).toFixed(3)} s`;
 }
 
-export type ModuleName = "orders" | "inventory" | "payments" | "shipping";
+export type ModuleName = "orders" | "inventory" | "payments" | "orchestrator" | "shipping";
 
-/** Which module emits an event type: each module owns one prefix. */
+/** The commands an orchestrator sends (each addressed to one module). */
+const commandTypes: ReadonlySet<SagaEventType> = new Set<SagaEventType>([
+  "RESERVE_INVENTORY",
+  "CONFIRM_RESERVATION",
+  "RELEASE_INVENTORY",
+  "PROCESS_PAYMENT",
+  "REFUND_PAYMENT",
+  "COMPLETE_ORDER",
+  "CANCEL_ORDER",
+]);
+
+/** Which module emits an event type: each module owns one prefix; every command comes from the orchestrator. */
 export function moduleOf(type: SagaEventType): ModuleName {
+  if (commandTypes.has(type)) return "orchestrator";
   if (type.startsWith("ORDER_")) return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";
   if (type.startsWith("SHIPMENT_")) return "shipping";
@@ -72,5 +84,19 @@ export function describeEvent(event: SagaEvent): string {
       return `not shipped: ${event.data.reason}`;
     case "SHIPMENT_CANCELLED":
       return `shipment called back: ${event.data.reason}`;
+    case "RESERVE_INVENTORY":
+      return `to inventory: reserve ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")}`;
+    case "CONFIRM_RESERVATION":
+      return "to inventory: take the held stock for good";
+    case "RELEASE_INVENTORY":
+      return `to inventory: hand the stock back (${event.data.cancellationSource}): ${event.data.reason}`;
+    case "PROCESS_PAYMENT":
+      return `to payments: charge ${formatCents(event.data.totalCents)}`;
+    case "REFUND_PAYMENT":
+      return `to payments: refund (${event.data.cancellationSource}): ${event.data.reason}`;
+    case "COMPLETE_ORDER":
+      return `to orders: complete · ${formatCents(event.data.totalCents)}`;
+    case "CANCEL_ORDER":
+      return `to orders: cancel (${event.data.cancellationSource}): ${event.data.reason}`;
   }
 }

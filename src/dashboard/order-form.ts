@@ -1,5 +1,5 @@
 import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
-import { type Behaviour, behaviourSchema } from "../modules/saga-terms";
+import { type Behaviour, behaviourSchema, type SagaStyle, sagaStyleSchema } from "../modules/saga-terms";
 import type { ErrorDetail } from "../platform/errors";
 import { validated } from "../platform/validation";
 
@@ -16,15 +16,18 @@ export interface OrderFormState {
   /** Asked of shipping only when the session's shipment step is on. */
   shippingBehaviour: BehaviourChoice;
   skipDemoDelays: boolean;
+  /** The saga style the order is placed with: the session's setting, unless the form chooses another. */
+  sagaStyle: SagaStyle;
 }
 
-export function emptyOrderForm(defaultProduct: string | undefined): OrderFormState {
+export function emptyOrderForm(defaultProduct: string | undefined, sagaStyle: SagaStyle = "choreography"): OrderFormState {
   return {
     lines: Array.from({ length: FORM_LINES }, (_, i) => ({ product: i === 0 ? (defaultProduct ?? "") : "", quantity: i === 0 ? "1" : "" })),
     paymentBehaviour: "",
     inventoryBehaviour: "",
     shippingBehaviour: "",
     skipDemoDelays: false,
+    sagaStyle,
   };
 }
 
@@ -56,6 +59,8 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
     shippingBehaviour: behaviourOf(form.get("shippingBehaviour")),
     skipDemoDelays: form.get("skipDemoDelays") !== null,
+    // Absent or unknown: the order takes the session's setting, as a body without one would.
+    sagaStyle: sagaStyleSchema.safeParse(form.get("sagaStyle")).data,
   };
   const filled = lines.filter((line) => !isEmpty(line));
   // More lines than an order may have: the page's form never sends that (it offers FORM_LINES),
@@ -90,6 +95,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     inventoryBehaviour: choices.inventoryBehaviour || undefined,
     shippingBehaviour: choices.shippingBehaviour || undefined,
     skipDemoDelays: choices.skipDemoDelays,
+    sagaStyle: choices.sagaStyle,
   });
   if (!parsed.success) {
     return {

@@ -31,31 +31,36 @@ const httpDurationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.
  */
 export function serverMetrics(sources: MetricsSources) {
   const registry = new Registry();
-  const sagasStarted = new Counter({ name: "saga_started_total", help: "Sagas started (orders placed)", registers: [registry] });
+  const sagasStarted = new Counter({
+    name: "saga_started_total",
+    help: "Sagas started (orders placed), by saga style",
+    labelNames: ["style"] as const,
+    registers: [registry],
+  });
   const sagasFinished = new Counter({
     name: "saga_finished_total",
-    help: "Sagas finished, by outcome (completed, cancelled) and, for a cancel, its source",
-    labelNames: ["outcome", "reason"] as const,
+    help: "Sagas finished, by saga style, outcome (completed, cancelled) and, for a cancel, its source",
+    labelNames: ["style", "outcome", "reason"] as const,
     registers: [registry],
   });
   const sagaDuration = new Histogram({
     name: "saga_duration_seconds",
-    help: "From ORDER_CREATED to ORDER_COMPLETED or ORDER_CANCELLED, demo delays included",
-    labelNames: ["outcome"] as const,
+    help: "From ORDER_CREATED to ORDER_COMPLETED or ORDER_CANCELLED, demo delays included, by saga style",
+    labelNames: ["style", "outcome"] as const,
     buckets: sagaDurationBuckets,
     registers: [registry],
   });
   // The two counters a saga moves a dozen times are tallied in a Map and handed to prom-client
   // when scraped: its inc() hashes the labels each call (about 1.3 µs; see docs/performance.md).
-  const eventTally = new Map<string, number>();
+  const eventTally = new Map<string, { type: string; style: string; n: number }>();
   const deliveryTally = new Map<string, { reaction: string; outcome: DeliveryOutcome; n: number }>();
   new Counter({
     name: "bus_events_total",
-    help: "Events committed to the bus, by type",
-    labelNames: ["type"] as const,
+    help: "Events and commands committed to the bus, by type and saga style",
+    labelNames: ["type", "style"] as const,
     registers: [registry],
     collect() {
-      for (const [type, n] of eventTally) this.inc({ type }, n);
+      for (const { type, style, n } of eventTally.values()) this.inc({ type, style }, n);
       eventTally.clear();
     },
   });
@@ -127,8 +132,8 @@ export function serverMetrics(sources: MetricsSources) {
     registers: [registry],
   });
 
-  // sagaId → when its ORDER_CREATED committed; insertion order is age order.
-  const startedAt = new Map<string, number>();
+  // sagaId → when its ORDER_CREATED committed, in which style; insertion order is age order.
+  const startedAt = new Map<string, { at: number; style: string }>();
 
   return {
     registry,
@@ -136,19 +141,24 @@ export function serverMetrics(sources: MetricsSources) {
     /** A bus listener: counts committed events and the sagas they start and finish. */
     observeEvents(committed: readonly BusEvent<SagaPayload>[]): void {
       for (const event of committed) {
-        eventTally.set(event.type, (eventTally.get(event.type) ?? 0) + 1);
+        const key = `${event.type} ${event.style}`;
+        const tally = eventTally.get(key);
+        if (tally) tally.n += 1;
+        else eventTally.set(key, { type: event.type, style: event.style, n: 1 });
         if (event.type === "ORDER_CREATED") {
-          sagasStarted.inc();
-          startedAt.set(event.sagaId, event.timestamp);
+          sagasStarted.inc({ style: event.style });
+          startedAt.set(event.sagaId, { at: event.timestamp, style: event.style });
           if (startedAt.size > SAGA_STARTS_KEPT) startedAt.delete(startedAt.keys().next().value as string);
         } else if (event.type === "INVENTORY_FAILED") {
           conflicts.inc();
         } else if (event.type === "ORDER_COMPLETED" || event.type === "ORDER_CANCELLED") {
           const outcome = event.type === "ORDER_COMPLETED" ? "completed" : "cancelled";
-          sagasFinished.inc({ outcome, reason: event.type === "ORDER_CANCELLED" ? event.data.cancellationSource : "none" });
           const started = startedAt.get(event.sagaId);
+          // Counted in the style the saga started in (a reset's compensation is choreographed whatever it was).
+          const style = started?.style ?? event.style;
+          sagasFinished.inc({ style, outcome, reason: event.type === "ORDER_CANCELLED" ? event.data.cancellationSource : "none" });
           // A saga is finished once: a later ORDER_CANCELLED (a reset's compensation) is not timed again.
-          if (started !== undefined) sagaDuration.observe({ outcome }, Math.max(0, event.timestamp - started) / 1000);
+          if (started !== undefined) sagaDuration.observe({ style, outcome }, Math.max(0, event.timestamp - started.at) / 1000);
           startedAt.delete(event.sagaId);
         }
       }

@@ -2,9 +2,10 @@ import { z } from "zod";
 import type { Bus } from "../bus/bus";
 import type { EventDraft, EventOf, EventPayloadBase } from "../bus/event";
 import { type AnyReaction, type Reaction, type ReactionContext, type ReactionSteps, reactionOf } from "../bus/reaction";
-import { inventoryEvents } from "./inventory/inventory.events";
-import { orderEvents } from "./orders/orders.events";
-import { paymentEvents } from "./payments/payments.events";
+import { inventoryCommands, inventoryEvents } from "./inventory/inventory.events";
+import { orderCommands, orderEvents } from "./orders/orders.events";
+import { paymentCommands, paymentEvents } from "./payments/payments.events";
+import { sagaStyleSchema } from "./saga-terms";
 import { shippingEvents } from "./shipping/shipping.events";
 
 /**
@@ -12,9 +13,24 @@ import { shippingEvents } from "./shipping/shipping.events";
  * reaction's payload is narrowed by `type`. This file is the saga's published language: a
  * module learns what another did only through these shapes.
  */
-export const sagaEventSchema = z.discriminatedUnion("type", [...orderEvents, ...inventoryEvents, ...paymentEvents, ...shippingEvents]);
+/** The commands an orchestrator sends: each names the module it is for in `data.to`, and reaches only that module's reactions. */
+const sagaCommandOptions = [...orderCommands, ...inventoryCommands, ...paymentCommands] as const;
+
+export const sagaEventSchema = z.discriminatedUnion("type", [
+  ...orderEvents,
+  ...inventoryEvents,
+  ...paymentEvents,
+  ...shippingEvents,
+  ...sagaCommandOptions,
+]);
 
 export type SagaPayload = z.infer<typeof sagaEventSchema>;
+export type SagaCommandPayload = z.infer<(typeof sagaCommandOptions)[number]>;
+const commandTypes: ReadonlySet<string> = new Set(sagaCommandOptions.map((o) => o.shape.type.value));
+const isCommand = (payload: SagaPayload): payload is SagaCommandPayload => commandTypes.has(payload.type);
+
+/** The bus's `recipientOf`: the module a command is addressed to; null for an event. */
+export const recipientOfSaga = (payload: SagaPayload): string | null => (isCommand(payload) ? payload.data.to : null);
 export type SagaEventType = SagaPayload["type"];
 export const sagaEventTypes: readonly SagaEventType[] = sagaEventSchema.options.map((o) => o.shape.type.value);
 
@@ -48,6 +64,10 @@ const eventEnvelopeSchema = z.object({
   sessionId: z.string(),
   causationId: z.string().nullable().describe("The id of the event this one reacted to; null for ORDER_CREATED and a request's own events"),
   timestamp: z.iso.datetime(),
+  kind: z
+    .enum(["event", "command"])
+    .describe("A command is addressed to one module, named in its data.to; an event is for every subscriber"),
+  style: sagaStyleSchema.describe("The saga style of the order it belongs to: which reactions take part"),
 });
 // zod 4's union takes any array of schemas, so the mapped options need no non-empty tuple. A
 // plain union (not discriminated) keeps the published document's `anyOf` as it is.

@@ -10,6 +10,19 @@ export const behaviours = ["success", "failure", "random"] as const;
 export const behaviourSchema = z.enum(behaviours);
 export type Behaviour = z.infer<typeof behaviourSchema>;
 
+/**
+ * How an order's saga is run: `choreography` (the participants react to each other's events),
+ * `orchestration` (an orchestrator sends one command at a time and moves on the replies) or
+ * `rpc` (the order service calls the others synchronously). Read when an order is placed; the
+ * order keeps it.
+ */
+export const sagaStyles = ["choreography", "orchestration", "rpc"] as const;
+export const sagaStyleSchema = z.enum(sagaStyles);
+export type SagaStyle = z.infer<typeof sagaStyleSchema>;
+
+/** A reaction's `styles` when it is one participant reacting to another's event: choreography alone. */
+export const choreography: readonly SagaStyle[] = ["choreography"];
+
 /** One line of an order, as the order states it and inventory reserves it. */
 export const orderLineSchema = z.object({ product: z.string(), quantity: z.number().int() });
 export type OrderLine = z.infer<typeof orderLineSchema>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { demoDelayMsSchema, demoDelayRange } from "../platform/config";
+import { sagaStyleSchema } from "./saga-terms";
 
 /** A chance, from never (0) to always (1): the schema below checks it, the dashboard's sliders offer it. */
 export const rateRange = { min: 0, max: 1 } as const;
@@ -20,6 +21,9 @@ export const knobRanges = {
 export const DEFAULT_SHIPPING_DELAY_MS = 2_000;
 
 const msIn = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
+
+// Written in saga-terms.ts, which the tables' files import without the platform's config.
+export { type SagaStyle, sagaStyleSchema, sagaStyles } from "./saga-terms";
 
 /**
  * The teacher's knobs, per session (`GET`/`PATCH /settings`). Part of the words every module
@@ -57,6 +61,8 @@ export const sessionSettingsSchema = z
     reservationTtlMs: msIn(knobRanges.reservationTtlMs).nullable(),
     /** An order not final after this is cancelled (`timeout`) with its compensation. */
     orderTimeoutMs: msIn(knobRanges.orderTimeoutMs),
+    /** The saga style of an order placed without one (`POST /orders` may name its own). */
+    sagaStyle: sagaStyleSchema,
   })
   .meta({ id: "Settings" });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { docs } from "../platform/openapi";
 import { requireSession, type SessionEnv } from "../platform/session";
 import { MAX_LIST_LIMIT, validate } from "../platform/validation";
-import { SAGAS_SCANNED, type SagaAdmin, sagaStatuses, sagaViewSchema } from "./sagas";
+import { SAGAS_SCANNED, type SagaAdmin, sagaDetailSchema, sagaStatuses, sagaViewSchema } from "./sagas";
 
 const sagaListQuerySchema = z.object({
   status: z.enum(sagaStatuses).optional(),
@@ -28,7 +28,14 @@ export function sagasRoutes(admin: SagaAdmin) {
     )
     .get(
       "/:id",
-      docs({ tag: "sagas", summary: "One saga", answer: { description: "The saga", schema: sagaViewSchema }, errors: ["NOT_FOUND"] }),
+      docs({
+        tag: "sagas",
+        summary: "One saga, with its steps",
+        description:
+          "Its style, the step running now and every step's status (pending, running, done, failed, compensating, compensated, skipped). An orchestrated saga answers from the orchestrator's log; another from its events.",
+        answer: { description: "The saga", schema: sagaDetailSchema },
+        errors: ["NOT_FOUND"],
+      }),
       validate("param", sagaIdParamSchema),
       (c) => c.json(admin.sagaView(c.var.sessionId, c.req.valid("param").id)),
     )
@@ -38,7 +45,7 @@ export function sagasRoutes(admin: SagaAdmin) {
         tag: "sagas",
         summary: "Retry a saga's dead letters",
         description: "Runs each of its dead letters once more, now. 409 when it has none.",
-        answer: { description: "The saga", schema: sagaViewSchema },
+        answer: { description: "The saga", schema: sagaDetailSchema },
         errors: ["NOT_FOUND", "INVALID_STATE"],
       }),
       validate("param", sagaIdParamSchema),
@@ -50,7 +57,7 @@ export function sagasRoutes(admin: SagaAdmin) {
         tag: "sagas",
         summary: "Compensate a saga (an operator)",
         description: "Cancels it as `operator`, with the same compensation as a customer's cancel. 409 when already cancelled.",
-        answer: { description: "The saga", schema: sagaViewSchema },
+        answer: { description: "The saga", schema: sagaDetailSchema },
         errors: ["NOT_FOUND", "INVALID_STATE"],
       }),
       validate("param", sagaIdParamSchema),

@@ -1,12 +1,16 @@
 import { z } from "zod";
 import type { BusQueries } from "../bus/bus.queries";
+import type { EventLog } from "../bus/event-log";
 import type { Steering } from "../bus/steering";
 import type { SagaPayload } from "../modules/events";
+import type { OrchestratorModule } from "../modules/orchestrator";
+import { currentStepOf } from "../modules/orchestrator/orchestrator.decide";
 import { type OrderJson, type OrderRow, type OrderStatus, type OrdersModule, orderStatuses } from "../modules/orders";
-import type { SettingsReader } from "../modules/session-settings";
+import { type SettingsReader, sagaStyleSchema } from "../modules/session-settings";
 import type { Clock } from "../platform/clock";
 import { toIso } from "../platform/clock";
 import { InvalidStateError, NotFoundError } from "../platform/errors";
+import { sagaStepJsonSchema, stepsFromEvents, stepToJson } from "./saga-steps";
 
 export const sagaStatuses = ["running", "completed", "cancelled", "stuck"] as const;
 export type SagaStatus = (typeof sagaStatuses)[number];
@@ -29,9 +33,22 @@ export const sagaViewSchema = z
   .meta({ id: "Saga" });
 export type SagaView = z.infer<typeof sagaViewSchema>;
 
+/** `GET /sagas/:id`: the saga's view, its style, and its steps (seed 003's saga log). */
+export const sagaDetailSchema = sagaViewSchema
+  .extend({
+    style: sagaStyleSchema,
+    currentStep: z.string().nullable().describe("The step running or being undone now; null when none is"),
+    steps: z
+      .array(sagaStepJsonSchema)
+      .describe("Orchestrated: the orchestrator's log. Otherwise read back from the saga's events, under the same step names"),
+  })
+  .meta({ id: "SagaDetail" });
+export type SagaDetail = z.infer<typeof sagaDetailSchema>;
+
 export interface SagaSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
-  bus: { queries: Pick<BusQueries<SagaPayload>, "sagaProgress"> };
+  bus: { queries: Pick<BusQueries<SagaPayload>, "sagaProgress">; log: Pick<EventLog<SagaPayload>, "orderEvents"> };
+  orchestrator: Pick<OrchestratorModule, "queries">;
   steering: Pick<Steering<SagaPayload>, "deadLetters" | "retry">;
   settings: SettingsReader;
   clock: Clock;
@@ -90,9 +107,15 @@ export function sagaAdmin(sources: SagaSources) {
     return order;
   }
 
-  function sagaView(sessionId: string, sagaId: string) {
+  function sagaView(sessionId: string, sagaId: string): SagaDetail {
     const order = findSaga(sessionId, sagaId);
-    return viewOf({ ...order, createdAt: Date.parse(order.createdAt) }, sources.bus.queries.sagaProgress(sessionId, [order.id]));
+    const view = viewOf({ ...order, createdAt: Date.parse(order.createdAt) }, sources.bus.queries.sagaProgress(sessionId, [order.id]));
+    const orchestrated = order.sagaStyle === "orchestration" ? sources.orchestrator.queries.sagaOf(sessionId, order.id) : undefined;
+    const steps = orchestrated ? orchestrated.log.steps : stepsFromEvents(sources.bus.log.orderEvents(sessionId, order.id));
+    const currentStep = orchestrated
+      ? currentStepOf(orchestrated.log)
+      : (steps.find((step) => step.status === "running" || step.status === "compensating")?.name ?? null);
+    return { ...view, style: order.sagaStyle, currentStep, steps: steps.map(stepToJson) };
   }
 
   return {

@@ -14,6 +14,7 @@
 import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { attribution, attributionTable, type Timings } from "./attribution";
 import { getJson, measureRate, type OrderRunFigures, type PlannedOrder, postJson, runOrders } from "./load";
 import { describeMachine } from "./machine";
 import { type RunningServer, readCpuMs, readRssMb, startServer } from "./processes";
@@ -60,10 +61,15 @@ const widget = { id: "widget", name: "Bench Widget", stock_level: 1_000_000_000,
 const soldOut = { id: "sold-out", name: "Sold Out Gadget", stock_level: 0, price_cents: 999 };
 const sessionName = (prefix: string, n: number) => `bench-${prefix}-${n}`;
 
-function successOrder(session: string): PlannedOrder {
+function successOrder(session: string, sagaStyle?: "orchestration"): PlannedOrder {
   return {
     session,
-    body: { items: [{ product: "widget", quantity: 1 }], paymentBehaviour: "success", skipDemoDelays: true },
+    body: {
+      items: [{ product: "widget", quantity: 1 }],
+      paymentBehaviour: "success",
+      skipDemoDelays: true,
+      ...(sagaStyle ? { sagaStyle } : {}),
+    },
     expect: { status: "COMPLETED" },
   };
 }
@@ -172,20 +178,7 @@ interface ServerCounters {
   rows: number;
   btreeEntries: number;
   /** With BENCH_TIMINGS=1: per timer, calls and total ms (tests/bench/timings.ts). */
-  timings?: Record<string, [number, number]>;
-}
-
-/** With BENCH_TIMINGS=1, each timer's µs and calls per completed saga, on stderr (docs/performance.md's attribution). */
-function logTimings(before: ServerCounters, after: ServerCounters, sagas: number): void {
-  if (!after.timings) return;
-  const rows = Object.entries(after.timings)
-    .map(([name, [calls, ms]]) => {
-      const [callsBefore, msBefore] = before.timings?.[name] ?? [0, 0];
-      return { name, us: ((ms - msBefore) * 1000) / sagas, calls: (calls - callsBefore) / sagas };
-    })
-    .filter((row) => row.calls > 0)
-    .sort((a, b) => b.us - a.us);
-  for (const row of rows) log(`timing: ${row.us.toFixed(1).padStart(7)} µs ${row.calls.toFixed(2).padStart(6)} calls  ${row.name}`);
+  timings?: Timings;
 }
 
 /** Asks the instrumented server (tests/bench/instrumented-main.ts) for its counters, and reads its CPU time. */
@@ -208,6 +201,8 @@ interface SagaFigures {
   /** One client: the saga's own latency, with no queue in front of it. */
   single: OrderRunFigures;
   mixed: OrderRunFigures;
+  /** The success order, orchestrated: its throughput and what each saga costs the database. */
+  orchestrated: OrderRunFigures & { statements: number; rows: number };
   race: { orders: number; units: number; completed: number; cancelled: number; stockLeft: number; reservedLeft: number; ok: boolean };
 }
 
@@ -240,11 +235,26 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
       rows: (after.rows - before.rows) / completedSagas,
       btreeEntries: (after.btreeEntries - before.btreeEntries) / completedSagas,
     };
-    logTimings(before, after, completedSagas);
     log("saga with one client: measuring");
     const single = await repeat(o.runs, () => runOrders({ ...base, clients: 1, durationMs: o.runMs, plan: success }));
     log("mixed: measuring");
     const mixedFigures = await repeat(o.runs, () => runOrders({ ...base, durationMs: o.runMs, plan: mixed }));
+    log("orchestration: measuring");
+    const orchestratedSuccess = (n: number) => successOrder(sessions[n % sessions.length]!, "orchestration");
+    await runOrders({ ...base, durationMs: o.warmupMs, plan: orchestratedSuccess });
+    let orchestratedSagas = 0;
+    const orchestratedBefore = await readCounters(server, statsFile);
+    const orchestratedRun = await repeat(o.runs, async () => {
+      const run = await runOrders({ ...base, durationMs: o.runMs, plan: orchestratedSuccess });
+      orchestratedSagas += run.completed;
+      return run;
+    });
+    const orchestratedAfter = await readCounters(server, statsFile);
+    const orchestrated = {
+      ...orchestratedRun,
+      statements: (orchestratedAfter.statements - orchestratedBefore.statements) / orchestratedSagas,
+      rows: (orchestratedAfter.rows - orchestratedBefore.rows) / orchestratedSagas,
+    };
 
     log("race");
     const raceSession = "bench-race";
@@ -281,7 +291,31 @@ async function measureSagas(o: BenchOptions): Promise<SagaFigures> {
         scarce.stock_level === 0 &&
         scarce.reserved === 0,
     };
-    return { saga, perSaga, single, mixed: mixedFigures, race };
+    return { saga, perSaga, single, mixed: mixedFigures, orchestrated, race };
+  } finally {
+    await server.stop();
+    rmSync(statsFile, { force: true });
+  }
+}
+
+/**
+ * A run of its own with the timers on (they add a few µs per saga, so the figures above are
+ * measured without them): where each saga's server CPU goes, item by item.
+ */
+async function measureAttribution(o: BenchOptions): Promise<string[]> {
+  const statsFile = join(tmpdir(), `saga-bench-timings-${process.pid}.json`);
+  const server = await startServer("tests/bench/instrumented-main.ts", { BENCH_STATS_FILE: statsFile, BENCH_TIMINGS: "1" });
+  try {
+    const sessions = await seedSessions(server, "/inventory/seed", "timed", o.sessions, o.clients);
+    const base = { baseUrl: server.baseUrl, clients: o.clients, maxOrders: Number.MAX_SAFE_INTEGER };
+    const plan = (n: number) => successOrder(sessions[n % sessions.length]!);
+    await runOrders({ ...base, durationMs: o.warmupMs, plan });
+    const before = await readCounters(server, statsFile);
+    const run = await runOrders({ ...base, durationMs: o.runMs * o.runs, plan });
+    const after = await readCounters(server, statsFile);
+    const cpuUs = ((after.cpuMs - before.cpuMs) * 1000) / run.completed;
+    const rows = attribution(before.timings ?? {}, after.timings ?? {}, run.completed, cpuUs);
+    return attributionTable(rows, cpuUs, run.completedPerSec);
   } finally {
     await server.stop();
     rmSync(statsFile, { force: true });
@@ -324,7 +358,9 @@ async function main() {
   const ceilingA = await measureCeilingA(o);
   log("ceiling H (the saga's HTTP contract, no database)");
   const ceilingH = await measureCeilingH(o);
-  const { saga, perSaga, single, mixed, race } = await measureSagas(o);
+  const { saga, perSaga, single, mixed, orchestrated, race } = await measureSagas(o);
+  log("saga with timers: where the CPU goes");
+  const whereItGoes = await measureAttribution(o);
   log("memory");
   const memory = await measureMemory(o);
   const seconds = (performance.now() - startedAt) / 1000;
@@ -378,6 +414,18 @@ async function main() {
     ["Mixed: create latency p50 / p99", `${fmt(mixed.createP50Ms, 1)} / ${fmt(mixed.createP99Ms, 1)} ms`, "", ""],
     ["Mixed: completion latency p50 / p99", `${fmt(mixed.completionP50Ms, 1)} / ${fmt(mixed.completionP99Ms, 1)} ms`, "", ""],
     [
+      "Orchestration (the success order): completed orders/s; completion p50 / p99",
+      `${fmt(orchestrated.completedPerSec)} /s; ${fmt(orchestrated.completionP50Ms, 1)} / ${fmt(orchestrated.completionP99Ms, 1)} ms`,
+      "≥ half of choreography's",
+      verdict(orchestrated.completedPerSec >= saga.completedPerSec / 2),
+    ],
+    [
+      "Orchestration, per completed saga: statements; rows written",
+      `${fmt(orchestrated.statements, 1)}; ${fmt(orchestrated.rows, 1)}`,
+      "",
+      "",
+    ],
+    [
       `Race: ${race.orders} orders for ${race.units} units`,
       `${race.completed} completed, ${race.cancelled} cancelled, stock left ${race.stockLeft}, reserved ${race.reservedLeft}`,
       `exactly ${race.units}`,
@@ -407,6 +455,8 @@ async function main() {
     "| measure | figure | target | |",
     "|---|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
+    "",
+    ...whereItGoes,
   ];
   console.log(lines.join("\n"));
   if (!race.ok) {

@@ -222,6 +222,8 @@ export interface OrderChoice {
   /** `""`: per the knobs (the order asks for no behaviour). */
   paymentBehaviour?: "success" | "failure" | "random" | "";
   skipDemoDelays?: boolean;
+  /** Absent: the form's default, the session's setting. */
+  sagaStyle?: "choreography" | "orchestration" | "rpc";
 }
 
 /** Fills the order form the way a person would and returns the id of the order it placed. */
@@ -233,6 +235,7 @@ export async function placeOrderThroughForm(page: Page, order: OrderChoice): Pro
   }
   await page.selectOption('#order-form select[name="paymentBehaviour"]', order.paymentBehaviour ?? "success");
   await page.setChecked('#order-form input[name="skipDemoDelays"]', order.skipDemoDelays ?? false);
+  if (order.sagaStyle) await page.selectOption('#order-form select[name="sagaStyle"]', order.sagaStyle);
   const confirmation = page.locator("#order-form .form-ok");
   const previous = (await confirmation.count()) > 0 ? await confirmation.getAttribute("data-order-id") : null;
   await page.click("#order-form button[type=submit]");

@@ -51,7 +51,11 @@ describe("an HTTP/1.0 request without Host", () => {
     const session = { "x-session-id": "http10" };
     expect(await withoutHost("GET", "/health")).toEqual({
       status: 200,
-      json: { status: "ok", service: "saga-workshop-server", modules: ["orders", "inventory", "payments", "notifications", "shipping"] },
+      json: {
+        status: "ok",
+        service: "saga-workshop-server",
+        modules: ["orders", "inventory", "payments", "notifications", "orchestrator", "shipping"],
+      },
     });
     expect(await withoutHost("GET", "/orders", session)).toEqual({ status: 200, json: [] });
     expect((await withoutHost("POST", "/inventory/seed", session)).status).toBe(200);

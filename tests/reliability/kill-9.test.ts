@@ -69,6 +69,8 @@ describe("kill -9 under load", () => {
           items,
           // Demo delays off for half the sessions, on (short) for the others.
           skipDemoDelays: index % 2 === 0,
+          // Half the sessions orchestrated (with and without delays): the saga log moves with its commands.
+          sagaStyle: index % 4 < 2 ? "choreography" : "orchestration",
           paymentBehaviour: (["success", "success", "failure", "random"] as const)[Math.floor(random() * 4)],
         };
         stats.sent += 1;

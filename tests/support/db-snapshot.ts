@@ -15,6 +15,7 @@ export const allTables = [
   "session_settings",
   "idempotency_keys",
   "notifications",
+  "orchestrated_sagas",
 ] as const;
 
 /** Row counts of every table: "writes nothing" means this does not change. */
@@ -35,6 +36,7 @@ export function dumpDomainTables(db: Database): Record<string, unknown[]> {
     payments: "session_id, id",
     shipments: "session_id, id",
     events: "seq",
+    orchestrated_sagas: "session_id, order_id",
   };
   return Object.fromEntries(
     Object.entries(order).map(([table, by]) => [table, db.$client.query(`SELECT * FROM ${table} ORDER BY ${by}`).all()]),

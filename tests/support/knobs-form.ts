@@ -11,6 +11,7 @@ export function knobsFormFields(overrides: Record<string, string> = {}): Record<
     reactionFaultRate: "0",
     reservationTtlMs: "",
     orderTimeoutMs: "300000",
+    sagaStyle: "choreography",
     ...overrides,
   };
 }

@@ -8,7 +8,18 @@ import { ManualTimer } from "../../src/platform/timer";
 
 type Payload = { type: "A"; data: { n: number } } | { type: "B"; data: { s: string } };
 
-const envelope = { id: "e1", seq: 1, sessionSeq: 1, sessionId: "s", sagaId: "g", orderId: "o", causationId: null, timestamp: 0 };
+const envelope = {
+  id: "e1",
+  seq: 1,
+  sessionSeq: 1,
+  sessionId: "s",
+  sagaId: "g",
+  orderId: "o",
+  causationId: null,
+  timestamp: 0,
+  kind: "event" as const,
+  style: "choreography",
+};
 const eventA: BusEvent<Payload> = { ...envelope, type: "A", data: { n: 2 } };
 const eventB: BusEvent<Payload> = { ...envelope, type: "B", data: { s: "x" } };
 

@@ -25,6 +25,7 @@ const created = (inventoryBehaviour: "success" | "failure" | "random", inventory
     inventoryBehaviourGiven,
     skipDemoDelays: true,
     userId: null,
+    sagaStyle: "choreography",
   });
 const pending = { id: "res-1", status: "PENDING" as const, lines: fivePads, restocked: false };
 

@@ -16,6 +16,7 @@ const created = (userId: string | null) =>
     inventoryBehaviourGiven: true,
     skipDemoDelays: true,
     userId,
+    sagaStyle: "choreography",
   });
 const cancelled = (cancellationSource: "inventory_depleted" | "payment_failed" | "customer" | "timeout" | "operator") =>
   sagaEvent("ORDER_CANCELLED", { cancellationSource, reason: "why" });

@@ -65,6 +65,7 @@ describe("orders: the order's deadline comes", () => {
     inventoryBehaviourGiven: true,
     skipDemoDelays: true,
     userId: null,
+    sagaStyle: "choreography",
   });
   const spec = decisionSpec((event: typeof created, state: OrderState) => onOrderTimedOut(event, state, { timeoutMs: 30_000 }));
   test("given an order not final, then its cancellation is asked for as a timeout", () => {

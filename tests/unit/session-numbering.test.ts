@@ -16,6 +16,7 @@ function bus() {
     sagaId: "g",
     orderId: "o",
     causationId: null,
+    style: "choreography",
     type: "A" as const,
     data: { n },
   });

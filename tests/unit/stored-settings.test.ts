@@ -15,6 +15,7 @@ const defaults: SessionSettings = {
   shippingFailureRate: 0,
   reservationTtlMs: null,
   orderTimeoutMs: 300_000,
+  sagaStyle: "choreography",
 };
 
 /** Given a stored row, when it is read, then these settings and these warnings. */

@@ -1,4 +1,4 @@
-import { knobRanges, rateRange, type SessionSettings } from "../../modules/session-settings";
+import { knobRanges, rateRange, type SessionSettings, sagaStyles } from "../../modules/session-settings";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
@@ -111,6 +111,16 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
         {deadlines.map((spec) => (
           <MsKnobInput spec={spec} value={settings[spec.name]} />
         ))}
+        <label class="knob" data-knob="sagaStyle" title="How an order placed without a style of its own runs its saga">
+          <span class="knob-label">Saga style</span>
+          <select name="sagaStyle">
+            {sagaStyles.map((style) => (
+              <option value={style} selected={settings.sagaStyle === style}>
+                {style}
+              </option>
+            ))}
+          </select>
+        </label>
         <label
           class="knob check"
           data-knob="shipmentStep"

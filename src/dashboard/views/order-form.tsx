@@ -1,5 +1,6 @@
 import type { ProductJson } from "../../modules/inventory";
 import type { OrderJson } from "../../modules/orders";
+import { sagaStyles } from "../../modules/saga-terms";
 import type { ErrorDetail } from "../../platform/errors";
 import { formatCents, shortId } from "../format";
 import type { OrderFormState } from "../order-form";
@@ -97,6 +98,16 @@ export function OrderForm(props: OrderFormProps) {
               {behaviours.map(([value, label]) => (
                 <option value={value} selected={state.shippingBehaviour === value}>
                   {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label title="Who drives the saga: the participants reacting to each other, an orchestrator's commands, or synchronous calls">
+            Saga style
+            <select name="sagaStyle">
+              {sagaStyles.map((style) => (
+                <option value={style} selected={state.sagaStyle === style}>
+                  {style}
                 </option>
               ))}
             </select>

@@ -29,6 +29,7 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
               <th>Items</th>
               <th class="num">Total</th>
               <th>Status</th>
+              <th>Style</th>
               <th>Cancelled by</th>
               <th />
             </tr>
@@ -53,6 +54,9 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
                 <td class="num">{order.totalCents ? formatCents(order.totalCents) : "—"}</td>
                 <td>
                   <StatusBadge status={order.status} />
+                </td>
+                <td class="style" data-saga-style={order.sagaStyle}>
+                  {order.sagaStyle}
                 </td>
                 <td>
                   {order.cancellationSource ? (

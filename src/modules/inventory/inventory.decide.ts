@@ -60,8 +60,22 @@ export type ReservationAttempt =
 const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
 const totalOf = (lines: readonly PricedLine[]) => lines.reduce((total, line) => total + line.quantity * line.priceCents, 0);
 
+/** What reserving reads of its trigger: ORDER_CREATED in choreography, RESERVE_INVENTORY from an orchestrator. */
+export type ReserveRequest = {
+  data: Pick<
+    SagaEvent<"ORDER_CREATED">["data"],
+    | "items"
+    | "inventoryBehaviour"
+    | "inventoryBehaviourGiven"
+    | "paymentBehaviour"
+    | "paymentBehaviourGiven"
+    | "skipDemoDelays"
+    | "shipment"
+  >;
+};
+
 export function onOrderCreated(
-  event: SagaEvent<"ORDER_CREATED">,
+  event: ReserveRequest,
   reservation: ReservationState,
   { random, failureRate }: ReserveContext,
 ): InventoryOutcome[] {
@@ -105,8 +119,15 @@ export function onReservationAttempted(attempt: ReservationAttempt, forPayment: 
  */
 export const confirmsOnPayment = (event: SagaEvent<"PAYMENT_SUCCESS">): boolean => event.data.shipment === undefined;
 
-export function onPaymentSucceeded(event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[] {
-  if (!confirmsOnPayment(event))
+/**
+ * The stock is taken for good: on PAYMENT_SUCCESS in choreography (for an order without the
+ * shipment step), on CONFIRM_RESERVATION from an orchestrator.
+ */
+export function onPaymentSucceeded(
+  event: SagaEvent<"PAYMENT_SUCCESS" | "CONFIRM_RESERVATION">,
+  reservation: ReservationState,
+): InventoryOutcome[] {
+  if (event.type === "PAYMENT_SUCCESS" && !confirmsOnPayment(event))
     return [{ type: "ignore", reason: "the order has the shipment step: its stock is confirmed once shipped" }];
   return confirmReservation(reservation);
 }
@@ -117,9 +138,9 @@ export function onShipmentCreated(_event: SagaEvent<"SHIPMENT_CREATED">, reserva
 }
 
 /**
- * The last step of a sale, whoever triggers it (the payment, or the shipment of an order with
- * the shipment step): the held stock is taken for good, or, if it is no longer held, the
- * confirmation fails and the money goes back.
+ * The last step of a sale, whoever triggers it (the payment, the shipment of an order with the
+ * shipment step, or an orchestrator's CONFIRM_RESERVATION): the held stock is taken for good,
+ * or, if it is no longer held, the confirmation fails and the money goes back.
  */
 export function confirmReservation(reservation: ReservationState): InventoryOutcome[] {
   if (reservation?.status === "CONFIRMED") return [{ type: "ignore", reason: "the reservation is already confirmed" }];
@@ -193,7 +214,8 @@ export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, reservatio
  * request got there first).
  */
 export function onCancellationRequested(
-  event: SagaEvent<"ORDER_CANCELLATION_REQUESTED">,
+  // ORDER_CANCELLATION_REQUESTED in choreography; RELEASE_INVENTORY (any cause of a stock return) from an orchestrator.
+  event: { data: { cancellationSource: StockReturnCause; reason: string } },
   reservation: ReservationState,
   { newReservationId }: { newReservationId: () => string },
 ): InventoryOutcome[] {

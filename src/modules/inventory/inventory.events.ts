@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema, shipmentTermsSchema, stockReturnCauseSchema } from "../saga-terms";
+import { behaviourSchema, orderLineSchema, shipmentTermsSchema, stockReturnCauseSchema } from "../saga-terms";
 
 const pricedLineSchema = z.object({ product: z.string(), quantity: z.number().int(), priceCents: z.number().int() });
 const shortLineSchema = z.object({ product: z.string(), requested: z.number().int(), available: z.number().int() });
@@ -71,5 +71,35 @@ export const inventoryEvents = [
   inventoryReleasedEvent,
   inventoryRestockedEvent,
 ] as const;
+/**
+ * The commands inventory takes from an orchestrator (`kind: "command"`, `data.to: "inventory"`):
+ * each is decided by the same rule as the event that triggers it in choreography, and answered
+ * with the same events (RESERVE_INVENTORY as ORDER_CREATED, CONFIRM_RESERVATION as PAYMENT_SUCCESS,
+ * RELEASE_INVENTORY as ORDER_CANCELLATION_REQUESTED).
+ */
+const toInventory = z.literal("inventory");
+export const reserveInventoryCommand = z.object({
+  type: z.literal("RESERVE_INVENTORY"),
+  data: z.object({
+    to: toInventory,
+    items: z.array(orderLineSchema),
+    inventoryBehaviour: behaviourSchema,
+    inventoryBehaviourGiven: z.boolean(),
+    // Carried forward on INVENTORY_RESERVED, as in choreography.
+    paymentBehaviour: behaviourSchema,
+    paymentBehaviourGiven: z.boolean(),
+    skipDemoDelays: z.boolean(),
+  }),
+});
+export const confirmReservationCommand = z.object({
+  type: z.literal("CONFIRM_RESERVATION"),
+  data: z.object({ to: toInventory }),
+});
+export const releaseInventoryCommand = z.object({
+  type: z.literal("RELEASE_INVENTORY"),
+  data: z.object({ to: toInventory, cancellationSource: stockReturnCauseSchema, reason: z.string() }),
+});
+export const inventoryCommands = [reserveInventoryCommand, confirmReservationCommand, releaseInventoryCommand] as const;
+
 export type PricedLine = z.infer<typeof pricedLineSchema>;
 export type ShortLine = z.infer<typeof shortLineSchema>;

@@ -1,5 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import { choreography } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   confirmsOnPayment,
@@ -13,6 +14,7 @@ import {
   onReservationExpired,
   onShipmentCreated,
   onShipmentFailed,
+  type ReservationState,
 } from "./inventory.decide";
 import type { InventoryStore } from "./inventory.store";
 import { msUntilExpiry, reservationExpiresAt, reservationIdOf } from "./reservation-rules";
@@ -56,15 +58,19 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
   }
 
   const newReservationId = () => reservationIdOf(deps.ids.uuid());
+  const reserve = (event: SagaEvent<"ORDER_CREATED" | "RESERVE_INVENTORY">, reservation: ReservationState) =>
+    onOrderCreated(event, reservation, { random: deps.random, failureRate: deps.settings.of(event.sessionId).inventoryFailureRate });
+  const inventoryDelay = demoDelay(deps.settings, "inventoryDelayMs");
 
   return [
+    // Choreography: inventory reacts to the other modules' events.
     sagaReaction({
       name: "inventory.reserveStockWhenOrderCreated",
       on: "ORDER_CREATED",
-      delayMs: demoDelay(deps.settings, "inventoryDelayMs"),
+      styles: choreography,
+      delayMs: inventoryDelay,
       load,
-      decide: (event, reservation) =>
-        onOrderCreated(event, reservation, { random: deps.random, failureRate: deps.settings.of(event.sessionId).inventoryFailureRate }),
+      decide: reserve,
       apply,
     }),
     // An order with the shipment step is confirmed when shipped instead: this delivery is not
@@ -72,24 +78,73 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
     sagaReaction({
       name: "inventory.confirmReservationWhenPaid",
       on: "PAYMENT_SUCCESS",
+      styles: choreography,
       delayMs: (event) => (confirmsOnPayment(event) ? 0 : null),
       load,
       decide: onPaymentSucceeded,
       apply,
     }),
+    sagaReaction({
+      name: "inventory.releaseReservationWhenPaymentFailed",
+      on: "PAYMENT_FAILED",
+      styles: choreography,
+      load,
+      decide: onPaymentFailed,
+      apply,
+    }),
+    sagaReaction({
+      name: "inventory.releaseReservationWhenOrderCancelled",
+      on: "ORDER_CANCELLED",
+      styles: choreography,
+      load,
+      decide: onOrderCancelled,
+      apply,
+    }),
     // The shipment step: who listens to whom changes. Only orders with the step emit these.
-    sagaReaction({ name: "inventory.confirmReservationWhenShipped", on: "SHIPMENT_CREATED", load, decide: onShipmentCreated, apply }),
-    sagaReaction({ name: "inventory.releaseReservationWhenShipmentFailed", on: "SHIPMENT_FAILED", load, decide: onShipmentFailed, apply }),
-    sagaReaction({ name: "inventory.releaseReservationWhenPaymentFailed", on: "PAYMENT_FAILED", load, decide: onPaymentFailed, apply }),
-    sagaReaction({ name: "inventory.releaseReservationWhenOrderCancelled", on: "ORDER_CANCELLED", load, decide: onOrderCancelled, apply }),
+    sagaReaction({
+      name: "inventory.confirmReservationWhenShipped",
+      on: "SHIPMENT_CREATED",
+      styles: choreography,
+      load,
+      decide: onShipmentCreated,
+      apply,
+    }),
+    sagaReaction({
+      name: "inventory.releaseReservationWhenShipmentFailed",
+      on: "SHIPMENT_FAILED",
+      styles: choreography,
+      load,
+      decide: onShipmentFailed,
+      apply,
+    }),
     sagaReaction({
       name: "inventory.returnStockWhenCancellationRequested",
       on: "ORDER_CANCELLATION_REQUESTED",
+      styles: choreography,
       load,
       decide: (event, reservation) => onCancellationRequested(event, reservation, { newReservationId }),
       apply,
     }),
-    // Expiry is a due time in the relay's schedule, never a timer: the reservation says when.
+    // Orchestration: the same rules, triggered by the orchestrator's commands to inventory.
+    sagaReaction({
+      name: "inventory.reserveStockOnCommand",
+      on: "RESERVE_INVENTORY",
+      delayMs: inventoryDelay,
+      load,
+      decide: reserve,
+      apply,
+    }),
+    sagaReaction({ name: "inventory.confirmReservationOnCommand", on: "CONFIRM_RESERVATION", load, decide: onPaymentSucceeded, apply }),
+    sagaReaction({
+      name: "inventory.returnStockOnCommand",
+      on: "RELEASE_INVENTORY",
+      load,
+      decide: (event, reservation) => onCancellationRequested(event, reservation, { newReservationId }),
+      apply,
+    }),
+    // Expiry is a due time in the relay's schedule, never a timer: the reservation says when. It
+    // is inventory's own rule on its own event, so it runs in every style (an orchestrator hears
+    // of the release and compensates the rest).
     sagaReaction({
       name: "inventory.releaseReservationWhenExpired",
       on: "INVENTORY_RESERVED",

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, inArray } from "drizzle-orm";
 import type { Emit } from "../../bus/bus";
+import { onTransaction } from "../../platform/db";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
 import { giveWay } from "../../platform/give-way";
 import type { SagaPayload } from "../events";
@@ -41,20 +42,21 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED. */
   function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
     quota.take(sessionId, input.items.length);
-    try {
-      return insertCounted(sessionId, input, emit);
-    } catch (error) {
-      quota.forget(sessionId); // rolled back: counted again on the next order
-      throw error;
-    }
+    // Rolled back (this order's savepoint, or the whole group commit it shares): counted again on the next order.
+    onTransaction(db, { undo: () => quota.forget(sessionId) });
+    return insertCounted(sessionId, input, emit);
   }
 
   function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>): OrderJson {
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
+    // The order keeps the style it was placed with: a later change of the setting moves no saga in flight.
+    const sagaStyle = input.sagaStyle ?? deps.settings.of(sessionId).sagaStyle;
+    // The shipment step, as the session's setting is now, is kept on the order too. Only the
+    // choreographed saga has a shipping step so far: the orchestrator's step list has none yet.
     const { shippingBehaviour: _asked, ...placed } = input;
-    const shipment = shipmentTermsOf(deps.settings.of(sessionId).shipmentStep, input);
+    const shipment = shipmentTermsOf(sagaStyle === "choreography" && deps.settings.of(sessionId).shipmentStep, input);
     const order = statements.insertOrder.get({
       orderId,
       sessionId,
@@ -64,6 +66,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       inventoryBehaviour: input.inventoryBehaviour,
       skipDemoDelays: input.skipDemoDelays ? 1 : 0,
       shippingBehaviour: shipment?.behaviour ?? null,
+      sagaStyle,
       now,
     });
     if (!order) throw new Error("INSERT … RETURNING answered no row");
@@ -72,7 +75,15 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       if (!item) throw new Error("INSERT … RETURNING answered no row");
       return item;
     });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, data: { ...placed, ...(shipment ? { shipment } : {}) } });
+    emit({
+      type: "ORDER_CREATED",
+      sessionId,
+      sagaId,
+      orderId,
+      causationId: null,
+      style: sagaStyle,
+      data: { ...placed, sagaStyle, ...(shipment ? { shipment } : {}) },
+    });
     return orderToJson(fromStoredOrder(order), items);
   }
 
@@ -109,8 +120,12 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
         .run();
       bus.forgetOrders(sessionId, orderIds);
-      // After the history is gone: these are the first events of what is left of each saga.
-      for (const { orderId, sagaId, event } of compensations) emit({ ...event, sessionId, sagaId, orderId, causationId: null });
+      // After the history is gone: these are the first events of what is left of each saga. The
+      // compensation is choreographed whatever the saga's style: an orchestrator's log goes with
+      // the orders, and inventory and payments undo what they hold on ORDER_CANCELLED alone.
+      for (const { orderId, sagaId, event } of compensations) {
+        emit({ ...event, sessionId, sagaId, orderId, causationId: null, style: "choreography" });
+      }
     });
   }
 
@@ -159,7 +174,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         if (refused) throw new InvalidStateError(refused.reason);
         store.carryOut(sessionId, orderId, outcomes, {
           now: deps.clock.now(),
-          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null }),
+          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null, style: row.sagaStyle }),
         });
         return reads.getOrder(sessionId, orderId);
       });

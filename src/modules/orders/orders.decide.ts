@@ -78,7 +78,8 @@ export function onStockReserved(event: SagaEvent<"INVENTORY_RESERVED">, order: O
   return blockedMove(order, "PROCESSING") ?? [{ type: "markProcessing", totalCents: event.data.totalCents }];
 }
 
-export function onStockConfirmed(event: SagaEvent<"INVENTORY_CONFIRMED">, order: OrderState): OrderOutcome[] {
+/** The order is complete: on INVENTORY_CONFIRMED in choreography, on COMPLETE_ORDER from an orchestrator. */
+export function onStockConfirmed(event: { data: { totalCents: number } }, order: OrderState): OrderOutcome[] {
   const { totalCents } = event.data;
   return (
     blockedMove(order, "COMPLETED") ?? [
@@ -96,6 +97,11 @@ export function onStockUnavailable(event: SagaEvent<"INVENTORY_FAILED">, order: 
 
 export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, order: OrderState): OrderOutcome[] {
   return cancel(order, event.data.cause, event.data.reason);
+}
+
+/** An orchestrator has undone the saga's steps (CANCEL_ORDER): the same rule as the stock's return in choreography. */
+export function onCancelOrderCommand(event: SagaEvent<"CANCEL_ORDER">, order: OrderState): OrderOutcome[] {
+  return cancel(order, event.data.cancellationSource, event.data.reason);
 }
 
 /**

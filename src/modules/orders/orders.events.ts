@@ -4,6 +4,7 @@ import {
   cancellationSourceSchema,
   orderLineSchema,
   requestedCancellationSchema,
+  sagaStyleSchema,
   shipmentTermsSchema,
 } from "../saga-terms";
 
@@ -27,6 +28,8 @@ export const orderCreatedEvent = z.object({
     userId: z.string().nullable(),
     // The shipment step, when the session's `shipmentStep` was on as the order was placed; absent: none.
     shipment: shipmentTermsSchema.optional(),
+    // Events stored before saga styles existed were choreographed.
+    sagaStyle: sagaStyleSchema.default("choreography"),
   }),
 });
 
@@ -49,5 +52,20 @@ export const orderCancellationRequestedEvent = z.object({
   type: z.literal("ORDER_CANCELLATION_REQUESTED"),
   data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string(), shipmentStep: shipmentStepFlag }),
 });
+
+/**
+ * What an orchestrator tells orders when the saga has ended (`data.to: "orders"`): decided by
+ * the same rules as the events that end it in choreography (INVENTORY_CONFIRMED, INVENTORY_RELEASED).
+ */
+const toOrders = z.literal("orders");
+export const completeOrderCommand = z.object({
+  type: z.literal("COMPLETE_ORDER"),
+  data: z.object({ to: toOrders, totalCents: z.number().int() }),
+});
+export const cancelOrderCommand = z.object({
+  type: z.literal("CANCEL_ORDER"),
+  data: z.object({ to: toOrders, cancellationSource: cancellationSourceSchema, reason: z.string() }),
+});
+export const orderCommands = [completeOrderCommand, cancelOrderCommand] as const;
 
 export const orderEvents = [orderCreatedEvent, orderCompletedEvent, orderCancelledEvent, orderCancellationRequestedEvent] as const;

@@ -1,7 +1,9 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import { choreography as styles } from "../saga-terms";
 import {
   type OrderOutcome,
+  onCancelOrderCommand,
   onOrderTimedOut,
   onPaymentRefunded,
   onStockConfirmed,
@@ -24,12 +26,38 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
   const timeoutMs = (event: SagaEvent) => deps.settings.of(event.sessionId).orderTimeoutMs;
 
   return [
-    sagaReaction({ name: "orders.markProcessingWhenStockReserved", on: "INVENTORY_RESERVED", load, decide: onStockReserved, apply }),
-    sagaReaction({ name: "orders.completeOrderWhenStockConfirmed", on: "INVENTORY_CONFIRMED", load, decide: onStockConfirmed, apply }),
-    sagaReaction({ name: "orders.cancelOrderWhenStockUnavailable", on: "INVENTORY_FAILED", load, decide: onStockUnavailable, apply }),
-    sagaReaction({ name: "orders.cancelOrderWhenStockReleased", on: "INVENTORY_RELEASED", load, decide: onStockReleased, apply }),
-    sagaReaction({ name: "orders.cancelOrderWhenPaymentRefunded", on: "PAYMENT_REFUNDED", load, decide: onPaymentRefunded, apply }),
-    // The order's deadline is a due time in the relay's schedule (never a timer per order), read when the order is placed.
+    // Choreography: orders follows the other modules' events.
+    sagaReaction({
+      name: "orders.markProcessingWhenStockReserved",
+      on: "INVENTORY_RESERVED",
+      styles,
+      load,
+      decide: onStockReserved,
+      apply,
+    }),
+    sagaReaction({
+      name: "orders.completeOrderWhenStockConfirmed",
+      on: "INVENTORY_CONFIRMED",
+      styles,
+      load,
+      decide: onStockConfirmed,
+      apply,
+    }),
+    sagaReaction({
+      name: "orders.cancelOrderWhenStockUnavailable",
+      on: "INVENTORY_FAILED",
+      styles,
+      load,
+      decide: onStockUnavailable,
+      apply,
+    }),
+    sagaReaction({ name: "orders.cancelOrderWhenStockReleased", on: "INVENTORY_RELEASED", styles, load, decide: onStockReleased, apply }),
+    sagaReaction({ name: "orders.cancelOrderWhenPaymentRefunded", on: "PAYMENT_REFUNDED", styles, load, decide: onPaymentRefunded, apply }),
+    // Orchestration: the orchestrator tells orders how the saga ended, decided by the same rules.
+    sagaReaction({ name: "orders.completeOrderOnCommand", on: "COMPLETE_ORDER", load, decide: onStockConfirmed, apply }),
+    sagaReaction({ name: "orders.cancelOrderOnCommand", on: "CANCEL_ORDER", load, decide: onCancelOrderCommand, apply }),
+    // The order's deadline is a due time in the relay's schedule (never a timer per order), read
+    // when the order is placed: orders' own rule on its own event, in every style.
     sagaReaction({
       name: "orders.cancelOrderWhenTimedOut",
       on: "ORDER_CREATED",

@@ -7,6 +7,7 @@ import {
   orderLineInputSchema,
   requestedCancellationSchema,
 } from "../saga-terms";
+import { sagaStyleSchema } from "../session-settings";
 import { orderStatuses } from "./order-status";
 
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../saga-terms";
@@ -25,6 +26,8 @@ export const placeOrderBodySchema = z
     failTransaction: z.boolean().optional(),
     skipDemoDelays: z.boolean().optional(),
     userId: z.string().max(200).nullable().optional(),
+    /** This order's saga style; without it, the session's `sagaStyle` setting. */
+    sagaStyle: sagaStyleSchema.optional(),
   })
   // The seed document's success order: 5 Mouse Pads, 5 × 24.99.
   .meta({ example: { items: [{ product: "mouse-pad", quantity: 5 }], paymentBehaviour: "success", skipDemoDelays: false } })
@@ -37,6 +40,7 @@ export const placeOrderBodySchema = z
     inventoryBehaviourGiven: body.inventoryBehaviour !== undefined,
     skipDemoDelays: body.skipDemoDelays ?? false,
     userId: body.userId ?? null,
+    sagaStyle: body.sagaStyle,
     // Only when asked for, so an order that asks nothing of shipping reads (and hashes, for its Idempotency-Key) as before.
     ...(body.shippingBehaviour !== undefined ? { shippingBehaviour: body.shippingBehaviour } : {}),
   }));
@@ -82,6 +86,7 @@ export const orderJsonSchema = z
     shippingBehaviour: behaviourSchema
       .optional()
       .describe("Present only on an order placed with the shipment step (the session's shipmentStep): what it asked of shipping"),
+    sagaStyle: sagaStyleSchema.describe("The saga style the order was placed with (the body's, else the session's setting then)"),
     errorMessage: z.string().nullable(),
     cancellationSource: cancellationSourceSchema.nullable(),
     cancellationRequestedBy: requestedCancellationSchema.nullable(),
@@ -101,6 +106,7 @@ export const orderJsonSchema = z
       paymentBehaviour: "success",
       inventoryBehaviour: "success",
       skipDemoDelays: false,
+      sagaStyle: "choreography",
       errorMessage: null,
       cancellationSource: null,
       cancellationRequestedBy: null,
@@ -122,6 +128,7 @@ export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]): Or
     paymentBehaviour: order.paymentBehaviour,
     inventoryBehaviour: order.inventoryBehaviour,
     skipDemoDelays: order.skipDemoDelays,
+    sagaStyle: order.sagaStyle,
     ...(order.shippingBehaviour !== null ? { shippingBehaviour: order.shippingBehaviour } : {}),
     errorMessage: order.errorMessage,
     cancellationSource: order.cancellationSource,

@@ -2,7 +2,7 @@ import type { Database as SQLite } from "bun:sqlite";
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { quotedList } from "../../platform/sql-list";
-import { behaviours, cancellationSources, requestedCancellations } from "../saga-terms";
+import { behaviours, cancellationSources, requestedCancellations, sagaStyles } from "../saga-terms";
 import { type OrderStatus, orderStatuses, statusesLeadingTo } from "./order-status";
 
 export const orders = sqliteTable(
@@ -18,6 +18,8 @@ export const orders = sqliteTable(
     skipDemoDelays: integer("skip_demo_delays", { mode: "boolean" }).notNull(),
     // The order's shipment step, kept from when it was placed: what it asked of shipping; null: no step.
     shippingBehaviour: text("shipping_behaviour", { enum: behaviours }),
+    // The saga style the order was placed with; orders placed before styles existed were choreographed.
+    sagaStyle: text("saga_style", { enum: sagaStyles }).notNull().default("choreography"),
     // Priced by inventory when it reserves the stock: orders never read the catalog.
     totalCents: integer("total_cents").notNull().default(0),
     errorMessage: text("error_message"),
@@ -76,7 +78,7 @@ export type OrderItemRow = typeof orderItems.$inferSelect;
 type StoredOrderRow = Omit<OrderRow, "skipDemoDelays"> & { skipDemoDelays: number };
 const orderColumns = `id, session_id AS sessionId, saga_id AS sagaId, user_id AS userId, status,
   payment_behaviour AS paymentBehaviour, inventory_behaviour AS inventoryBehaviour, skip_demo_delays AS skipDemoDelays,
-  shipping_behaviour AS shippingBehaviour,
+  shipping_behaviour AS shippingBehaviour, saga_style AS sagaStyle,
   total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
   cancellation_requested_by AS cancellationRequestedBy,
   created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
@@ -104,12 +106,13 @@ export function ordersStatements(sqlite: SQLite) {
           inventoryBehaviour: string;
           skipDemoDelays: number;
           shippingBehaviour: string | null;
+          sagaStyle: string;
           now: number;
         },
       ]
     >(
-      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, shipping_behaviour, created_at, updated_at)
-       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $shippingBehaviour, $now, $now)
+      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, shipping_behaviour, saga_style, created_at, updated_at)
+       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $shippingBehaviour, $sagaStyle, $now, $now)
        RETURNING ${orderColumns}`,
     ),
     insertItem: sqlite.prepare<OrderItemRow, [OrderKey & { lineNo: number; product: string; quantity: number }]>(

@@ -1,6 +1,6 @@
 import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
-import type { StockReturnCause } from "../saga-terms";
+import type { Behaviour, CancellationSource, ShipmentTerms, StockReturnCause } from "../saga-terms";
 import { centsToAmount, decidePayment } from "./payment-rules";
 import type { PaymentStatus } from "./payments.sql";
 
@@ -44,9 +44,15 @@ const emit = (event: SagaPayload): PaymentOutcome => ({ type: "emit", event });
  */
 const overSaga = "the saga is over: a payment opened now would never be settled";
 
+/** What a charge reads of its trigger: INVENTORY_RESERVED in choreography, PROCESS_PAYMENT from an orchestrator. */
+export type ChargeRequest = {
+  // `shipment`: an order with the shipment step, shipped once paid (choreography only, so far).
+  data: { totalCents: number; paymentBehaviour: Behaviour; paymentBehaviourGiven: boolean; shipment?: ShipmentTerms };
+};
+
 /** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
 export function onStockReservedOpen(
-  event: SagaEvent<"INVENTORY_RESERVED">,
+  event: ChargeRequest,
   payment: PaymentState,
   { newPaymentId, sagaIsOver }: PaymentDecisionContext,
 ): PaymentOutcome[] {
@@ -57,7 +63,7 @@ export function onStockReservedOpen(
 
 /** After the payment demo delay: charges the amount inventory priced, opening the payment if a reset removed it while the saga ran. */
 export function onStockReservedCharge(
-  event: SagaEvent<"INVENTORY_RESERVED">,
+  event: ChargeRequest,
   payment: PaymentState,
   { random, failureRate, newPaymentId, sagaIsOver }: PaymentDecisionContext,
 ): PaymentOutcome[] {
@@ -122,7 +128,11 @@ export function onStockNotDelivered(event: SagaEvent<"INVENTORY_FAILED">, paymen
  * drops the confirmation that would have refunded it (see tests/integration/regressions).
  * Usually the refund on the stock's return got there first, and this finds nothing to do.
  */
-export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, payment: PaymentState): PaymentOutcome[] {
+export function onOrderCancelled(
+  // ORDER_CANCELLED in choreography; REFUND_PAYMENT from an orchestrator.
+  event: { data: { cancellationSource: CancellationSource; reason: string } },
+  payment: PaymentState,
+): PaymentOutcome[] {
   const reason = `Order cancelled: ${event.data.reason}`;
   if (payment?.status === "PENDING") return [{ type: "move", paymentId: payment.id, from: "PENDING", to: "FAILED", failureReason: reason }];
   if (payment?.status === "SUCCESS") {

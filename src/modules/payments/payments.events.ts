@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { shipmentTermsSchema, stockReturnCauseSchema } from "../saga-terms";
+import { behaviourSchema, cancellationSourceSchema, shipmentTermsSchema, stockReturnCauseSchema } from "../saga-terms";
 
 export const paymentSuccessEvent = z.object({
   type: z.literal("PAYMENT_SUCCESS"),
@@ -29,5 +29,26 @@ export const paymentRefundedEvent = z.object({
     cause: stockReturnCauseSchema.nullable().default(null),
   }),
 });
+
+/**
+ * The commands payments takes from an orchestrator (`data.to: "payments"`), decided by the same
+ * rules as in choreography: PROCESS_PAYMENT as INVENTORY_RESERVED, REFUND_PAYMENT as ORDER_CANCELLED.
+ */
+const toPayments = z.literal("payments");
+export const processPaymentCommand = z.object({
+  type: z.literal("PROCESS_PAYMENT"),
+  data: z.object({
+    to: toPayments,
+    totalCents: z.number().int(),
+    paymentBehaviour: behaviourSchema,
+    paymentBehaviourGiven: z.boolean(),
+    skipDemoDelays: z.boolean(),
+  }),
+});
+export const refundPaymentCommand = z.object({
+  type: z.literal("REFUND_PAYMENT"),
+  data: z.object({ to: toPayments, cancellationSource: cancellationSourceSchema, reason: z.string() }),
+});
+export const paymentCommands = [processPaymentCommand, refundPaymentCommand] as const;
 
 export const paymentEvents = [paymentSuccessEvent, paymentFailedEvent, paymentRefundedEvent] as const;

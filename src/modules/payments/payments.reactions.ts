@@ -1,5 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaEndings, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import { choreography } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   onOrderCancelled,
@@ -10,6 +11,7 @@ import {
   onStockRestocked,
   type PaymentDecisionContext,
   type PaymentOutcome,
+  type PaymentState,
 } from "./payments.decide";
 import type { PaymentsService } from "./payments.service";
 
@@ -46,25 +48,39 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
     }
   }
 
+  const open = (event: SagaEvent<"INVENTORY_RESERVED" | "PROCESS_PAYMENT">, payment: PaymentState) =>
+    onStockReservedOpen(event, payment, decisionContext(event));
+  const charge = (event: SagaEvent<"INVENTORY_RESERVED" | "PROCESS_PAYMENT">, payment: PaymentState) =>
+    onStockReservedCharge(event, payment, decisionContext(event));
+  const paymentDelay = demoDelay(deps.settings, "paymentDelayMs");
+  const styles = choreography;
+
   return [
-    sagaReaction({
-      name: "payments.openPaymentWhenStockReserved",
-      on: "INVENTORY_RESERVED",
-      load,
-      decide: (event, payment) => onStockReservedOpen(event, payment, decisionContext(event)),
-      apply,
-    }),
+    // Choreography: payments reacts to inventory's and orders' events.
+    sagaReaction({ name: "payments.openPaymentWhenStockReserved", on: "INVENTORY_RESERVED", styles, load, decide: open, apply }),
     sagaReaction({
       name: "payments.chargeWhenStockReserved",
       on: "INVENTORY_RESERVED",
-      delayMs: demoDelay(deps.settings, "paymentDelayMs"),
+      styles,
+      delayMs: paymentDelay,
       load,
-      decide: (event, payment) => onStockReservedCharge(event, payment, decisionContext(event)),
+      decide: charge,
       apply,
     }),
-    sagaReaction({ name: "payments.refundWhenStockNotDelivered", on: "INVENTORY_FAILED", load, decide: onStockNotDelivered, apply }),
-    sagaReaction({ name: "payments.voidPaymentWhenOrderCancelled", on: "ORDER_CANCELLED", load, decide: onOrderCancelled, apply }),
-    sagaReaction({ name: "payments.refundWhenStockReleased", on: "INVENTORY_RELEASED", load, decide: onStockReleased, apply }),
-    sagaReaction({ name: "payments.refundWhenStockRestocked", on: "INVENTORY_RESTOCKED", load, decide: onStockRestocked, apply }),
+    sagaReaction({
+      name: "payments.refundWhenStockNotDelivered",
+      on: "INVENTORY_FAILED",
+      styles,
+      load,
+      decide: onStockNotDelivered,
+      apply,
+    }),
+    sagaReaction({ name: "payments.voidPaymentWhenOrderCancelled", on: "ORDER_CANCELLED", styles, load, decide: onOrderCancelled, apply }),
+    sagaReaction({ name: "payments.refundWhenStockReleased", on: "INVENTORY_RELEASED", styles, load, decide: onStockReleased, apply }),
+    sagaReaction({ name: "payments.refundWhenStockRestocked", on: "INVENTORY_RESTOCKED", styles, load, decide: onStockRestocked, apply }),
+    // Orchestration: the same rules, triggered by the orchestrator's commands to payments.
+    sagaReaction({ name: "payments.openPaymentOnCommand", on: "PROCESS_PAYMENT", load, decide: open, apply }),
+    sagaReaction({ name: "payments.chargeOnCommand", on: "PROCESS_PAYMENT", delayMs: paymentDelay, load, decide: charge, apply }),
+    sagaReaction({ name: "payments.refundOnCommand", on: "REFUND_PAYMENT", load, decide: onOrderCancelled, apply }),
   ];
 }

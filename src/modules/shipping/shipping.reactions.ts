@@ -1,5 +1,6 @@
 import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../events";
 import type { ModuleDeps } from "../module-deps";
+import { choreography } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   onCancellationRequested,
@@ -12,7 +13,7 @@ import {
 import type { ShippingService } from "./shipping.service";
 
 /**
- * Shipping's reactions in the choreographed saga, each a pure decision (shipping.decide.ts) on
+ * Shipping's reactions in the choreographed saga (the only style with a shipment step so far), each a pure decision (shipping.decide.ts) on
  * the order's shipment. Each is wanted only for an order placed with the shipment step (its
  * `delayMs` answers null otherwise, so the relay runs nothing and an order without the step runs
  * exactly what it always did). A duplicate delivery never reaches them (the relay recognises it).
@@ -50,6 +51,7 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     sagaReaction({
       name: "shipping.shipOrderWhenPaid",
       on: "PAYMENT_SUCCESS",
+      styles: choreography,
       delayMs: (event) => (event.data.shipment ? shippingDelay({ sessionId: event.sessionId, data: event.data.shipment }) : null),
       load,
       decide: (event, shipment) => onPaymentSucceeded(event, shipment, shipmentContext(event)),
@@ -58,6 +60,7 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     sagaReaction({
       name: "shipping.cancelShipmentWhenCancellationRequested",
       on: "ORDER_CANCELLATION_REQUESTED",
+      styles: choreography,
       delayMs: (event) => (undoesAShipmentStep(event) ? 0 : null),
       load,
       decide: onCancellationRequested,
@@ -66,6 +69,7 @@ export function shippingReactions(deps: ModuleDeps, service: ShippingService) {
     sagaReaction({
       name: "shipping.cancelShipmentWhenOrderCancelled",
       on: "ORDER_CANCELLED",
+      styles: choreography,
       delayMs: (event) => (undoesAShipmentStep(event) ? 0 : null),
       load,
       decide: onOrderCancelled,

@@ -7,7 +7,7 @@ import { availabilitySchema, productJsonSchema } from "../../../src/modules/inve
 import { orderJsonSchema } from "../../../src/modules/orders/orders.schemas";
 import { paymentJsonSchema } from "../../../src/modules/payments/payments.schemas";
 import { errorBodySchema } from "../../../src/platform/openapi";
-import { sagaViewSchema } from "../../../src/sagas/sagas";
+import { sagaDetailSchema, sagaViewSchema } from "../../../src/sagas/sagas";
 import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
 type Operation = {
@@ -86,6 +86,7 @@ describe("GET /openapi.json", () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
     const placed = await t.request("POST", "/orders", { body: fiveMousePads });
+    const orchestrated = await t.request("POST", "/orders", { body: { ...fiveMousePads, sagaStyle: "orchestration" } });
     t.settle(t.clock.now() + 60_000);
     const parse = (schema: z.ZodType, value: unknown) => expect(schema.safeParse(value).error).toBeUndefined();
     parse(orderJsonSchema, (await t.request("GET", `/orders/${placed.body.id}`)).body);
@@ -93,6 +94,7 @@ describe("GET /openapi.json", () => {
     for (const payment of (await t.request("GET", "/payments")).body) parse(paymentJsonSchema, payment);
     for (const event of (await t.request("GET", "/events")).body) parse(sagaEventJsonSchema, event);
     for (const saga of (await t.request("GET", "/sagas")).body) parse(sagaViewSchema, saga);
+    for (const order of [placed.body, orchestrated.body]) parse(sagaDetailSchema, (await t.request("GET", `/sagas/${order.sagaId}`)).body);
     parse(errorBodySchema, (await t.request("GET", "/orders/nowhere")).body);
   });
 });

@@ -3,9 +3,18 @@ import { sagaEventTypes as eventTypes } from "../../../src/modules/events";
 import { dumpDomainTables } from "../../support/db-snapshot";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
-/** Drives one session through every path of the saga, including a reset mid-saga (refund path) and cancellations. */
+/**
+ * Drives one session through every path of the saga, including a reset mid-saga (refund path)
+ * and cancellations: in each saga style, in a session of its own.
+ */
 async function playEveryScenario(t: TestApp) {
-  await t.request("POST", "/inventory/seed");
+  for (const sagaStyle of ["choreography", "orchestration"]) await playInStyle(t, sagaStyle);
+}
+
+async function playInStyle(t: TestApp, sagaStyle: string) {
+  const session = `${sagaStyle}-session`;
+  const post = (path: string, body?: object) => t.request("POST", path, { session, ...(body ? { body: { ...body, sagaStyle } } : {}) });
+  await post("/inventory/seed");
   const orders = [
     { items: [{ product: "mouse-pad", quantity: 5 }] },
     { items: [{ product: "laptop", quantity: 999 }] },
@@ -13,19 +22,19 @@ async function playEveryScenario(t: TestApp) {
     { items: [{ product: "keyboard", quantity: 1 }], inventoryBehaviour: "random", paymentBehaviour: "random" },
   ];
   const ids: string[] = [];
-  for (const body of orders) ids.push((await t.request("POST", "/orders", { body })).body.id);
+  for (const body of orders) ids.push((await post("/orders", body)).body.id);
   t.settle();
   // A completed order cancelled (restock, refund), and one cancelled while its stock is held.
-  await t.request("POST", `/orders/${ids[0]}/cancel?wait=0`);
-  const held = (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } })).body.id;
+  await post(`/orders/${ids[0]}/cancel?wait=0`);
+  const held = (await post("/orders", { items: [{ product: "mouse", quantity: 1 }] })).body.id;
   t.clock.advance(3_000);
   t.relay.runDue();
-  await t.request("POST", `/orders/${held}/cancel?wait=0`);
+  await post(`/orders/${held}/cancel?wait=0`);
   t.settle();
-  await t.request("POST", "/orders", { body: { items: [{ product: "headset", quantity: 1 }] } });
+  await post("/orders", { items: [{ product: "headset", quantity: 1 }] });
   t.clock.advance(3_000);
   t.relay.runDue();
-  await t.request("POST", "/inventory/reset");
+  await post("/inventory/reset");
   t.settle();
   // The shipment step: shipped (then cancelled: the parcel called back), and a shipment that fails.
   await t.request("POST", "/inventory/seed");

@@ -8,6 +8,7 @@ const completed = (orderId: string) => ({
   type: "ORDER_COMPLETED" as const,
   sessionId: "test-session",
   sagaId: `saga-${orderId}`,
+  style: "choreography",
   orderId,
   causationId: null,
   data: { totalCents: 100 },

@@ -19,6 +19,7 @@ describe("GET / PATCH /settings", () => {
       reactionFaultRate: 0,
       stepMode: false,
       shipmentStep: false,
+      sagaStyle: "choreography",
     });
   });
 

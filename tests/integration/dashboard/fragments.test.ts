@@ -176,6 +176,36 @@ describe("dashboard order form", () => {
     expect(res.text).not.toContain('id="order-form"');
   });
 
+  test("offers the saga style, the session's setting chosen; the order keeps the one chosen, and the list shows it", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("PATCH", "/settings", { body: { sagaStyle: "orchestration" } });
+    const page = await t.request("GET", "/?session=test-session");
+    const orderForm = page.text.slice(page.text.indexOf('id="order-form"'));
+    expect(orderForm.slice(0, orderForm.indexOf("</section>"))).toContain(
+      '<option value="orchestration" selected="">orchestration</option>',
+    );
+    for (const sagaStyle of ["choreography", "orchestration"]) {
+      const res = await t.request(
+        "POST",
+        "/dashboard/orders",
+        form([
+          ["product", "mouse-pad"],
+          ["quantity", "1"],
+          ["skipDemoDelays", "true"],
+          ["sagaStyle", sagaStyle],
+        ]),
+      );
+      expect(res.status).toBe(200);
+    }
+    t.settle();
+    const orders = (await t.request("GET", "/orders")).body as { sagaStyle: string; status: string }[];
+    expect(orders.map((o) => `${o.sagaStyle}:${o.status}`).sort()).toEqual(["choreography:COMPLETED", "orchestration:COMPLETED"]);
+    const list = await t.request("GET", "/dashboard/orders");
+    expect(list.text).toContain('data-saga-style="orchestration"');
+    expect(list.text).toContain('data-saga-style="choreography"');
+  });
+
   test("shows validation errors next to the form and writes nothing", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");

@@ -37,6 +37,7 @@ describe("the knobs panel", () => {
       orderTimeoutMs: 300_000,
       stepMode: true,
       shipmentStep: false,
+      sagaStyle: "choreography",
     });
     // Unchecked, the step-mode box is absent from the form: step mode goes off.
     await t.request("POST", "/dashboard/knobs", knobsForm());

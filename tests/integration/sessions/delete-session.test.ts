@@ -21,6 +21,7 @@ async function fill(t: TestApp, session: string) {
     headers: { "idempotency-key": "k" },
   });
   await t.request("POST", "/orders", { session, body: { items: [{ product: "laptop", quantity: 1 }] } }); // still in flight
+  await t.request("POST", "/orders", { session, body: { items: [{ product: "mouse", quantity: 1 }], sagaStyle: "orchestration" } });
   t.relay.runDue();
 }
 
@@ -57,7 +58,7 @@ test("sessions quiet for SESSION_IDLE_TTL are purged like DELETE /session; activ
   t.settle(t.clock.now() + 60_000);
   expect(await t.purgeIdleSessions(7 * 86_400_000)).toEqual(["gone-quiet"]);
   expect(Object.values(rowsOf(t, "gone-quiet")).every((n) => n === 0)).toBe(true);
-  expect(rowsOf(t, "still-here").orders).toBe(2);
+  expect(rowsOf(t, "still-here").orders).toBe(3);
   expect(await t.purgeIdleSessions(7 * 86_400_000)).toEqual([]);
 });
 

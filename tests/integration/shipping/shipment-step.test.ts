@@ -323,8 +323,20 @@ describe("the metrics", () => {
     await t.request("POST", "/orders", { body: { ...fiveMousePads, shippingBehaviour: "failure" } });
     t.settle();
     const metrics = (await t.request("GET", "/metrics", { session: null })).text;
-    expect(metrics).toContain('saga_finished_total{outcome="cancelled",reason="shipment_failed"} 1');
+    expect(metrics).toContain('saga_finished_total{style="choreography",outcome="cancelled",reason="shipment_failed"} 1');
     expect(metrics).toContain('bus_deliveries_total{reaction="shipping.shipOrderWhenPaid",outcome="applied"} 1');
     expect(metrics).toContain('bus_deliveries_total{reaction="inventory.releaseReservationWhenShipmentFailed",outcome="applied"} 1');
+  });
+});
+
+describe("the saga styles", () => {
+  test("an orchestrated order is placed without the shipment step (its step list has none yet): it completes, unshipped and consistent", async () => {
+    const t = await withShipmentStep();
+    const { body: placed } = await t.request("POST", "/orders", { body: { ...fiveMousePads, sagaStyle: "orchestration" } });
+    t.settle();
+    expect(await orderOf(t, placed.id)).toMatchObject({ status: "COMPLETED", sagaStyle: "orchestration" });
+    expect(await orderOf(t, placed.id)).not.toHaveProperty("shippingBehaviour");
+    expect(await shipments(t)).toEqual([]);
+    expect(await consistency(t)).toEqual({ consistent: true, violations: [] });
   });
 });

@@ -148,7 +148,14 @@ describe("a computation's cost is bounded", () => {
   test("with a budget of two sessions' worth, each computation checks two sessions, the most urgent first; the others say they are being checked", async () => {
     const t = createTestApp();
     await classOf(t, 6);
-    const sagas = sagaAdmin({ orders: t.modules.orders, bus: t.deps.bus, steering: t.steering, settings: t.deps.settings, clock: t.clock });
+    const sagas = sagaAdmin({
+      orders: t.modules.orders,
+      bus: t.deps.bus,
+      steering: t.steering,
+      settings: t.deps.settings,
+      clock: t.clock,
+      orchestrator: t.modules.orchestrator,
+    });
     const audit = {
       orders: t.modules.orders.queries,
       inventory: t.modules.inventory.queries,

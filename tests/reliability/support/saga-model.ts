@@ -149,6 +149,7 @@ class PlaceOrder extends SagaCommand {
     readonly paymentBehaviour: string,
     readonly inventoryBehaviour: string,
     readonly skipDemoDelays: boolean,
+    readonly sagaStyle: string,
     /** Asked of shipping; only orders placed while the session's shipment step is on are shipped. */
     readonly shippingBehaviour: string | null = null,
   ) {
@@ -164,6 +165,7 @@ class PlaceOrder extends SagaCommand {
       inventoryBehaviour: this.inventoryBehaviour,
       skipDemoDelays: this.skipDemoDelays,
       ...(this.shippingBehaviour !== null ? { shippingBehaviour: this.shippingBehaviour } : {}),
+      sagaStyle: this.sagaStyle,
     };
     const m = model.get(this.session)!;
     const headers: Record<string, string> = this.idempotencyKey ? { "idempotency-key": this.idempotencyKey } : {};
@@ -188,7 +190,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, ship=${this.shippingBehaviour}, skip=${this.skipDemoDelays}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, ship=${this.shippingBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
   }
 }
 
@@ -416,9 +418,11 @@ const placeOrder = fc
     pay: fc.constantFrom(...behaviours),
     inv: fc.constantFrom("success", "success", "random", "failure"),
     skip: fc.boolean(),
+    // The styles mixed in one session: each saga keeps its own, whatever the others do.
+    style: fc.constantFrom("choreography", "orchestration"),
     ship: fc.constantFrom(null, null, "success", "failure", "random"),
   })
-  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.ship));
+  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style, o.ship));
 
 /** Orders sent with one of a few keys: repeats (same or another body) are idempotent retries. */
 const placeOrderWithKey = fc

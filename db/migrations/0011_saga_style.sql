@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `saga_style` text DEFAULT 'choreography' NOT NULL;
