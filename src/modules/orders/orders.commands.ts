@@ -55,7 +55,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     // The order keeps the style and the steps it was placed with: a later change of the settings moves no saga in flight.
     const sagaStyle = input.sagaStyle ?? settings.sagaStyle;
     const { shippingBehaviour: _asked, ...placed } = input;
-    const shipment = shipmentTermsOf(settings.shipmentStep, input);
+    // The styles whose saga has a shipment step: choreography (shipping's reactions) and
+    // orchestration (the orchestrator's step list); a synchronous chain has none.
+    const shipment = shipmentTermsOf(sagaStyle !== "rpc" && settings.shipmentStep, input);
     const order = statements.insertOrder.get({
       orderId,
       sessionId,
