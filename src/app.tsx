@@ -75,7 +75,7 @@ export function createApp({ mounts, modules, timeRequests }: AppRoutes) {
           example: {
             status: "ok",
             service: "saga-workshop-server",
-            modules: ["orders", "inventory", "payments", "notifications", "orchestrator"],
+            modules: ["orders", "inventory", "payments", "notifications", "shipping", "orchestrator"],
           },
         }),
       },

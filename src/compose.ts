@@ -22,6 +22,8 @@ import { notificationsModule } from "./modules/notifications";
 import { orchestratorModule } from "./modules/orchestrator";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
+import { DEFAULT_SHIPPING_DELAY_MS } from "./modules/session-settings";
+import { shippingModule } from "./modules/shipping";
 import { type Clock, systemClock } from "./platform/clock";
 import { defaultSagaConfig, type SagaConfig } from "./platform/config";
 import { type Database, openDatabase, type SynchronousLevel } from "./platform/db";
@@ -80,11 +82,15 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const settings = new SettingsStore(db, clock, {
     inventoryDelayMs: config.inventoryDelayMs,
     paymentDelayMs: config.paymentDelayMs,
+    shippingDelayMs: DEFAULT_SHIPPING_DELAY_MS,
     inventoryFailureRate: 0,
     paymentFailureRate: 0,
     duplicateDeliveryRate: 0,
     reactionFaultRate: 0,
     stepMode: false,
+    // Off: SWAP's flow (reserve, pay, confirm) unchanged.
+    shipmentStep: false,
+    shippingFailureRate: 0,
     reservationTtlMs: null,
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
@@ -111,15 +117,16 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);
   const notifications = notificationsModule(deps);
+  const shipping = shippingModule(deps);
   const orchestrator = orchestratorModule(deps);
-  const modules = [orders, inventory, payments, notifications, orchestrator] as const;
+  const modules = [orders, inventory, payments, notifications, shipping, orchestrator] as const;
   const dropResetLeftovers = resetLeftovers(
     db,
     {
       existingOrderIds: orders.queries.existingOrderIds,
       // A dead letter counts: retried by hand, it still moves the rows it would find.
       ordersWithWork: (sessionId, orderIds) => bus.queries.ordersWithPendingWork(sessionId, orderIds),
-      holders: [inventory.commands, payments.commands, notifications.commands, orchestrator.commands],
+      holders: [inventory.commands, payments.commands, notifications.commands, shipping.commands, orchestrator.commands],
     },
     changes,
   );
@@ -156,7 +163,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const { steering } = relay;
   const knobs = settingsService(settings, steering, changes);
   const sagas = sagaAdmin({ orders, bus, steering, settings, clock, orchestrator });
-  // Every holder of a session's rows or memory: the bus first (its schedule and log), the four modules, the knobs, the delivery log.
+  // Every holder of a session's rows or memory: the bus first (its schedule and log), the modules, the knobs, the delivery log.
   const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
   // The one scan of every session table, at start-up; from then on the census is told of each change.
   const census = new SessionCensus(
@@ -168,7 +175,13 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   bus.listen((committed) => census.sawEvents(committed));
   changes.listen((sessionId, change) => census.sawChange(sessionId, change));
   const { wipeSession, resume: resumeWipes } = sessionWipe(db, sessionHolders, changes, wipes, (sessionId) => census.wiped(sessionId));
-  const audit: AuditSources = { orders: orders.queries, inventory: inventory.queries, payments: payments.queries, bus };
+  const audit: AuditSources = {
+    orders: orders.queries,
+    inventory: inventory.queries,
+    payments: payments.queries,
+    shipping: shipping.queries,
+    bus,
+  };
   const teacherOverview = new OverviewCache(
     {
       orders: orders.queries,
@@ -198,6 +211,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/orders", deliveriesRoutes(orders.queries, deliveryLog)),
       mount("/inventory", inventory.routes),
       mount("/payments", payments.routes),
+      mount("/shipments", shipping.routes),
       mount("/notifications", notifications.routes),
       mount("/events", eventsRoutes(bus, steering, changes, streams)),
       mount("/consistency", consistencyRoutes(audit)),
@@ -226,6 +240,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           orders,
           inventory,
           payments,
+          shipping,
           bus,
           ids,
           checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
@@ -248,7 +263,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     /** The port people steer the bus by: step mode, stepping, retries, duplicates. */
     steering,
     streams,
-    modules: { orders, inventory, payments, notifications, orchestrator },
+    modules: { orders, inventory, payments, notifications, shipping, orchestrator },
     /** The RPC services, for the gRPC server on GRPC_PORT (serve.ts). */
     rpcServices,
     /** The teacher's overview, whose `work` counts what its computations cost. */

@@ -5,5 +5,6 @@ export * from "./modules/notifications/notifications.sql";
 export * from "./modules/orchestrator/orchestrator.sql";
 export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
+export * from "./modules/shipping/shipping.sql";
 export * from "./sessions/session-wipe.sql";
 export * from "./settings/settings.sql";

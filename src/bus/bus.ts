@@ -117,6 +117,10 @@ export class Bus<P extends EventPayloadBase> {
 
   /** Subscribes a reaction to its event type, wrapped (outermost last) by `wrappers`: injected faults, duplicates. */
   subscribe(reaction: AnyReaction<P>, ...wrappers: SubscriptionWrapper<P>[]): void;
+  // `Reaction<P>`: one built for a type chosen at run time (notifications' and the orchestrator's
+  // lists) is typed for every type of P, its handler taking any of them. TypeScript relates such
+  // a reaction to AnyReaction only while P has at most 25 types, so it is accepted as what it is.
+  subscribe(reaction: AnyReaction<P> | Reaction<P>, ...wrappers: SubscriptionWrapper<P>[]): void;
   subscribe<T extends P["type"]>(reaction: Reaction<P, T>, ...wrappers: SubscriptionWrapper<P>[]): void {
     this.subscriptions.add(reaction, wrappers);
   }

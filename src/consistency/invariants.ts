@@ -26,6 +26,7 @@ import type { SagaPayload } from "../modules/events";
 import type { InventoryModule } from "../modules/inventory";
 import { isFinal, type OrderRow, type OrdersModule } from "../modules/orders";
 import type { PaymentsModule } from "../modules/payments";
+import type { ShippingModule } from "../modules/shipping";
 import { giveWay } from "../platform/give-way";
 import { orderKey } from "../platform/session";
 
@@ -34,6 +35,7 @@ export interface AuditSources {
   orders: Pick<OrdersModule["queries"], "auditSessions" | "auditOrders" | "existingOrderIds">;
   inventory: Pick<InventoryModule["queries"], "auditSessions" | "auditStock" | "auditReservations" | "pendingReservationOrders">;
   payments: Pick<PaymentsModule["queries"], "auditSessions" | "auditPayments" | "pendingPaymentOrders">;
+  shipping: Pick<ShippingModule["queries"], "auditSessions" | "auditShipments">;
   bus: { queries: Pick<BusQueries<SagaPayload>, "ordersWithEvent" | "ordersInFlight" | "logOrderIds"> };
 }
 
@@ -51,6 +53,7 @@ export const invariantNames = [
   "depleted_never_reserved",
   "nothing_held_for_missing_order",
   "refunded_order_cancelled",
+  "shipment_pairing",
 ] as const;
 export type InvariantName = (typeof invariantNames)[number];
 
@@ -108,6 +111,7 @@ function* invariantSlices(sources: AuditSources, options: InvariantOptions): Gen
             ...sources.orders.auditSessions(),
             ...sources.inventory.auditSessions(),
             ...sources.payments.auditSessions(),
+            ...sources.shipping.auditSessions(),
             ...(options.initialStock?.keys() ?? []),
           ]),
         ].sort();
@@ -182,6 +186,7 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     const orderIds = slice.map((order) => order.id);
     const reservationByOrder = new Map(sources.inventory.auditReservations(sessionId, orderIds).map((r) => [r.orderId, r]));
     const paymentByOrder = new Map(sources.payments.auditPayments(sessionId, orderIds).map((p) => [p.orderId, p]));
+    const shipmentByOrder = new Map(sources.shipping.auditShipments(sessionId, orderIds).map((s) => [s.orderId, s]));
     const reservedEventOrders = new Set(sources.bus.queries.ordersWithEvent("INVENTORY_RESERVED", sessionId, orderIds));
     const ordersInFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, orderIds));
     for (const order of slice) {
@@ -241,6 +246,19 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
           `${order.status} order still has reservation ${reservation?.status} and payment ${payment?.status}`,
         );
       }
+      // The shipment step, for the orders placed with it: a sale is shipped, a cancelled order keeps
+      // no parcel on its way (called back once its compensation has run), and only such orders are shipped.
+      const shipment = shipmentByOrder.get(order.id);
+      const withStep = order.shippingBehaviour !== null;
+      if (!withStep && shipment) {
+        report("shipment_pairing", order.id, `order placed without the shipment step has a shipment, ${shipment.status}`);
+      }
+      if (withStep && order.status === "COMPLETED" && !beingUndone && shipment?.status !== "CREATED") {
+        report("shipment_pairing", order.id, `order COMPLETED with the shipment step, shipment ${shipment?.status ?? "none"}`);
+      }
+      if (order.status === "CANCELLED" && shipment?.status === "CREATED" && !beingUndone && (settled || !inFlight)) {
+        report("shipment_pairing", order.id, "cancelled order still has a CREATED shipment");
+      }
       // A reservation that holds no lines closed the books of an order cancelled before any stock was reserved.
       if (order.cancellationSource === "inventory_depleted" && (reservation?.holdsLines || reservedEventOrders.has(order.id))) {
         report("depleted_never_reserved", order.id, "cancelled as inventory_depleted but stock was reserved for it");
@@ -262,8 +280,12 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     const inFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, cancelled));
     const paymentByOrder = new Map(sources.payments.auditPayments(sessionId, cancelled).map((p) => [p.orderId, p]));
     const reservationByOrder = new Map(sources.inventory.auditReservations(sessionId, cancelled).map((r) => [r.orderId, r]));
+    const shipmentByOrder = new Map(sources.shipping.auditShipments(sessionId, cancelled).map((s) => [s.orderId, s]));
     for (const orderId of cancelled) {
       if (!settled && inFlight.has(orderId)) continue;
+      if (shipmentByOrder.get(orderId)?.status === "CREATED") {
+        report("shipment_pairing", orderId, "an orders reset cancelled this saga, and its shipment is still CREATED");
+      }
       if (paymentByOrder.get(orderId)?.status === "SUCCESS") {
         report("cancelled_holds_nothing", orderId, "an orders reset cancelled this saga, and its payment is still SUCCESS");
       }

@@ -14,6 +14,7 @@ import type { NotificationsModule } from "../modules/notifications";
 import type { OrderJson, OrdersModule } from "../modules/orders";
 import type { PaymentsModule } from "../modules/payments";
 import type { SagaStyle, SessionSettings, SettingsPatch } from "../modules/session-settings";
+import type { ShippingModule } from "../modules/shipping";
 import type { Ids } from "../platform/ids";
 import type { SagaAdmin } from "../sagas/sagas";
 import { emptyOrderForm, type OrderFormState } from "./order-form";
@@ -23,6 +24,7 @@ import { ORDERS_SHOWN } from "./views/orders";
 import { PAYMENTS_SHOWN } from "./views/payments";
 import { RESERVATIONS_SHOWN } from "./views/reservations";
 import { SAGAS_SHOWN } from "./views/sagas";
+import { SHIPMENTS_SHOWN } from "./views/shipments";
 
 /**
  * What the dashboard works with: each module's public face and the bus's event log. It owns
@@ -32,6 +34,7 @@ export interface DashboardSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
   inventory: Pick<InventoryModule, "queries" | "commands">;
   payments: Pick<PaymentsModule, "queries">;
+  shipping: Pick<ShippingModule, "queries">;
   bus: Pick<SagaBus, "log">;
   ids: Ids;
   /** The invariant checker over one session (src/consistency), as `GET /consistency` runs it. */
@@ -105,6 +108,7 @@ export function dashboardData(sources: DashboardSources) {
         .slice(0, SAGAS_SHOWN),
     inboxFor: (sessionId: string) => sources.notifications.listNotifications(sessionId, INBOX_SHOWN),
     paymentsFor: (sessionId: string) => payments.queries.listPayments(sessionId, PAYMENTS_SHOWN),
+    shipmentsFor: (sessionId: string) => sources.shipping.queries.listShipments(sessionId, SHIPMENTS_SHOWN),
     /** The newest events, with how many the session's log holds: the log numbers them within the session. */
     eventsFor: (sessionId: string) => ({
       events: bus.log.recentSessionEvents(sessionId, EVENTS_SHOWN),
@@ -133,6 +137,7 @@ export function dashboardData(sources: DashboardSources) {
         timeline: timelineFor(sessionId, selectedOrderId ? { orderId: selectedOrderId } : "newest"),
         reservations: data.reservationsFor(sessionId),
         payments: data.paymentsFor(sessionId),
+        shipments: data.shipmentsFor(sessionId),
         events: data.eventsFor(sessionId),
         invariants: await data.invariantsFor(sessionId),
         bus: data.busFor(sessionId),

@@ -24,6 +24,7 @@ import { PaymentsPanel } from "./views/payments";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { ReservationsPanel } from "./views/reservations";
 import { SagasPanel } from "./views/sagas";
+import { ShipmentsPanel } from "./views/shipments";
 import { TimelinePanel } from "./views/timeline";
 
 const fallbackOrigin = "http://localhost:3000";
@@ -61,23 +62,26 @@ const formNumberOrNever = z.union([
 ]);
 
 /**
- * The knobs form posts every knob at once; checked off, the step-mode box is simply absent.
+ * The knobs form posts every knob at once; checked off, a box (step mode, the shipment step) is simply absent.
  * The result is validated by the same schema as the settings `PATCH /settings` answers.
  */
 const knobsFormSchema = z
   .object({
     inventoryDelayMs: formNumber,
     paymentDelayMs: formNumber,
+    shippingDelayMs: formNumber,
     inventoryFailureRate: formNumber,
     paymentFailureRate: formNumber,
+    shippingFailureRate: formNumber,
     duplicateDeliveryRate: formNumber,
     reactionFaultRate: formNumber,
     reservationTtlMs: formNumberOrNever,
     orderTimeoutMs: formNumber,
     sagaStyle: z.string(),
     stepMode: z.literal("on").optional(),
+    shipmentStep: z.literal("on").optional(),
   })
-  .transform((form) => ({ ...form, stepMode: form.stepMode === "on" }))
+  .transform((form) => ({ ...form, stepMode: form.stepMode === "on", shipmentStep: form.shipmentStep === "on" }))
   .pipe(sessionSettingsSchema);
 
 const raceFormSchema = z.object({
@@ -130,6 +134,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: id })} refreshOnLoad />);
     })
     .get("/payments", (c) => c.html(<PaymentsPanel payments={data.paymentsFor(c.var.sessionId)} />))
+    .get("/shipments", (c) => c.html(<ShipmentsPanel shipments={data.shipmentsFor(c.var.sessionId)} />))
     .get("/race", (c) => {
       const orderIds = (c.req.query("orders") ?? "")
         .split(",")

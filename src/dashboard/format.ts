@@ -24,7 +24,7 @@ export function sinceStart(ms: number): string {
   return `+${(Math.max(0, ms) / 1000).toFixed(3)} s`;
 }
 
-export type ModuleName = "orders" | "inventory" | "payments" | "orchestrator";
+export type ModuleName = "orders" | "inventory" | "payments" | "shipping" | "orchestrator";
 
 /** The commands an orchestrator sends (each addressed to one module). */
 const commandTypes: ReadonlySet<SagaEventType> = new Set<SagaEventType>([
@@ -33,6 +33,8 @@ const commandTypes: ReadonlySet<SagaEventType> = new Set<SagaEventType>([
   "RELEASE_INVENTORY",
   "PROCESS_PAYMENT",
   "REFUND_PAYMENT",
+  "CREATE_SHIPMENT",
+  "CANCEL_SHIPMENT",
   "COMPLETE_ORDER",
   "CANCEL_ORDER",
 ]);
@@ -43,6 +45,7 @@ export function moduleOf(type: SagaEventType): ModuleName {
   // The order service makes the calls of an rpc-style saga, so it records them.
   if (type.startsWith("ORDER_") || type === "RPC_CALL") return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";
+  if (type.startsWith("SHIPMENT_")) return "shipping";
   return "payments";
 }
 
@@ -53,7 +56,8 @@ export function describeEvent(event: SagaEvent): string {
       const { data } = event;
       const payment = data.paymentBehaviourGiven ? data.paymentBehaviour : "per the knobs";
       const inventory = data.inventoryBehaviourGiven ? data.inventoryBehaviour : "per the knobs";
-      return `${data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${payment}, inventory ${inventory}${data.skipDemoDelays ? " · no delays" : ""}`;
+      const shipping = data.shipment ? ` · shipping ${data.shipment.behaviourGiven ? data.shipment.behaviour : "per the knobs"}` : "";
+      return `${data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · payment ${payment}, inventory ${inventory}${shipping}${data.skipDemoDelays ? " · no delays" : ""}`;
     }
     case "INVENTORY_RESERVED":
       return `held ${event.data.items.map((l) => `${l.quantity} × ${l.product}`).join(", ")} · total ${formatCents(event.data.totalCents)}`;
@@ -104,5 +108,15 @@ export function describeEvent(event: SagaEvent): string {
       return `to orders: complete · ${formatCents(event.data.totalCents)}`;
     case "CANCEL_ORDER":
       return `to orders: cancel (${event.data.cancellationSource}): ${event.data.reason}`;
+    case "CREATE_SHIPMENT":
+      return "to shipping: ship the paid order";
+    case "CANCEL_SHIPMENT":
+      return `to shipping: call the parcel back (${event.data.cancellationSource}): ${event.data.reason}`;
+    case "SHIPMENT_CREATED":
+      return `shipped · ${event.data.shipmentId}`;
+    case "SHIPMENT_FAILED":
+      return `not shipped: ${event.data.reason}`;
+    case "SHIPMENT_CANCELLED":
+      return `shipment called back: ${event.data.reason}`;
   }
 }

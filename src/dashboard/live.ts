@@ -41,6 +41,7 @@ export const liveTriggers = {
     "DELIVERIES_CHANGED",
   ]),
   payments: on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET", "PAYMENTS_CHANGED", "DELIVERIES_CHANGED"]),
+  shipments: on(["SHIPMENT_CREATED", "SHIPMENT_FAILED", "SHIPMENT_CANCELLED", "ORDERS_RESET"]),
   events: on([...sagaEventTypes, "ORDERS_RESET"]),
   // Also when a delivery fails, is dead-lettered or is ignored as a duplicate, and when step mode
   // holds or releases what the saga waits for.

@@ -13,6 +13,8 @@ export interface OrderFormState {
   lines: { product: string; quantity: string }[];
   paymentBehaviour: BehaviourChoice;
   inventoryBehaviour: BehaviourChoice;
+  /** Asked of shipping only when the session's shipment step is on. */
+  shippingBehaviour: BehaviourChoice;
   skipDemoDelays: boolean;
   /** The saga style the order is placed with: the session's setting, unless the form chooses another. */
   sagaStyle: SagaStyle;
@@ -23,6 +25,7 @@ export function emptyOrderForm(defaultProduct: string | undefined, sagaStyle: Sa
     lines: Array.from({ length: FORM_LINES }, (_, i) => ({ product: i === 0 ? (defaultProduct ?? "") : "", quantity: i === 0 ? "1" : "" })),
     paymentBehaviour: "",
     inventoryBehaviour: "",
+    shippingBehaviour: "",
     skipDemoDelays: false,
     sagaStyle,
   };
@@ -54,6 +57,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
   const choices = {
     paymentBehaviour: behaviourOf(form.get("paymentBehaviour")),
     inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
+    shippingBehaviour: behaviourOf(form.get("shippingBehaviour")),
     skipDemoDelays: form.get("skipDemoDelays") !== null,
     // Absent or unknown: the order takes the session's setting, as a body without one would.
     sagaStyle: sagaStyleSchema.safeParse(form.get("sagaStyle")).data,
@@ -89,6 +93,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
     // A behaviour left to the knobs is not sent, exactly as a curl body would leave it out.
     paymentBehaviour: choices.paymentBehaviour || undefined,
     inventoryBehaviour: choices.inventoryBehaviour || undefined,
+    shippingBehaviour: choices.shippingBehaviour || undefined,
     skipDemoDelays: choices.skipDemoDelays,
     sagaStyle: choices.sagaStyle,
   });

@@ -6,6 +6,7 @@ import { inventoryCommands, inventoryEvents } from "./inventory/inventory.events
 import { orderCommands, orderEvents } from "./orders/orders.events";
 import { paymentCommands, paymentEvents } from "./payments/payments.events";
 import { sagaStyleSchema } from "./saga-terms";
+import { shippingCommands, shippingEvents } from "./shipping/shipping.events";
 
 /**
  * Every event on the bus: one discriminated union of the modules' own event schemas, so a
@@ -13,9 +14,15 @@ import { sagaStyleSchema } from "./saga-terms";
  * module learns what another did only through these shapes.
  */
 /** The commands an orchestrator sends: each names the module it is for in `data.to`, and reaches only that module's reactions. */
-const sagaCommandOptions = [...orderCommands, ...inventoryCommands, ...paymentCommands] as const;
+const sagaCommandOptions = [...orderCommands, ...inventoryCommands, ...paymentCommands, ...shippingCommands] as const;
 
-export const sagaEventSchema = z.discriminatedUnion("type", [...orderEvents, ...inventoryEvents, ...paymentEvents, ...sagaCommandOptions]);
+export const sagaEventSchema = z.discriminatedUnion("type", [
+  ...orderEvents,
+  ...inventoryEvents,
+  ...paymentEvents,
+  ...shippingEvents,
+  ...sagaCommandOptions,
+]);
 
 export type SagaPayload = z.infer<typeof sagaEventSchema>;
 export type SagaCommandPayload = z.infer<(typeof sagaCommandOptions)[number]>;

@@ -56,7 +56,7 @@ export const orderLineInputSchema = z
   });
 
 /** Why an order was cancelled; inventory names it when it gives stock back. */
-export const cancellationSources = ["inventory_depleted", "payment_failed", "timeout", "customer", "operator"] as const;
+export const cancellationSources = ["inventory_depleted", "payment_failed", "shipment_failed", "timeout", "customer", "operator"] as const;
 export const cancellationSourceSchema = z.enum(cancellationSources);
 export type CancellationSource = z.infer<typeof cancellationSourceSchema>;
 
@@ -70,6 +70,15 @@ export const requestedCancellationSchema = z.enum(requestedCancellations);
 export type RequestedCancellation = z.infer<typeof requestedCancellationSchema>;
 
 /** Why stock went back, or came back from a completed order: the order's cancellationSource. */
-export const stockReturnCauses = ["payment_failed", ...requestedCancellations] as const;
+export const stockReturnCauses = ["payment_failed", "shipment_failed", ...requestedCancellations] as const;
 export const stockReturnCauseSchema = z.enum(stockReturnCauses);
 export type StockReturnCause = z.infer<typeof stockReturnCauseSchema>;
+
+/**
+ * What an order with the shipment step asks of shipping, carried on the saga's events from the
+ * order to shipping (ORDER_CREATED → INVENTORY_RESERVED → PAYMENT_SUCCESS) so no module reads
+ * another's rows. Fixed when the order is placed (the session's `shipmentStep` then), so turning
+ * the setting mid-saga never changes a running saga; null on an order without the step.
+ */
+export const shipmentTermsSchema = z.object({ behaviour: behaviourSchema, behaviourGiven: z.boolean(), skipDemoDelays: z.boolean() });
+export type ShipmentTerms = z.infer<typeof shipmentTermsSchema>;

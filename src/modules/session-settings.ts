@@ -13,9 +13,13 @@ const rate = z.number().min(rateRange.min).max(rateRange.max);
 export const knobRanges = {
   inventoryDelayMs: demoDelayRange,
   paymentDelayMs: demoDelayRange,
+  shippingDelayMs: demoDelayRange,
   reservationTtlMs: { min: 1_000, max: 3_600_000 },
   orderTimeoutMs: { min: 1_000, max: 86_400_000 },
 } as const;
+/** Shipping's demo delay for a new session: shorter than payment's, long enough to watch the step happen. */
+export const DEFAULT_SHIPPING_DELAY_MS = 2_000;
+
 const msIn = ({ min, max }: { min: number; max: number }) => z.number().int().min(min).max(max);
 
 // Written in saga-terms.ts, which the tables' files import without the platform's config.
@@ -33,10 +37,20 @@ export const sessionSettingsSchema = z
     inventoryDelayMs: demoDelayMsSchema,
     /** Demo delay before payment charges a reservation. */
     paymentDelayMs: demoDelayMsSchema,
+    /** Demo delay before shipping ships a paid order (only orders placed with the shipment step). */
+    shippingDelayMs: demoDelayMsSchema,
     /** Chance (0–1) that inventory fails an order that asked for no inventoryBehaviour. */
     inventoryFailureRate: rate,
     /** Chance (0–1) that the card is declined for an order that asked for no paymentBehaviour. */
     paymentFailureRate: rate,
+    /**
+     * Whether an order placed from now on has the shipment step: shipping ships it after the
+     * payment, and inventory confirms its stock on SHIPMENT_CREATED instead of PAYMENT_SUCCESS.
+     * Read when the order is placed and kept on it, so a change never touches a running saga.
+     */
+    shipmentStep: z.boolean(),
+    /** Chance (0–1) that the shipment fails for an order that asked for no shippingBehaviour. */
+    shippingFailureRate: rate,
     /** Chance (0–1) that the bus delivers a delivery a second time; the duplicate must change nothing. */
     duplicateDeliveryRate: rate,
     /** Chance (0–1) that a reaction throws a transient fault: retried with backoff, dead-lettered after 5 attempts. */
@@ -70,6 +84,6 @@ export interface SettingsReader {
  * placed with `skipDemoDelays` (tests and the bench), else the session's knob.
  */
 export const demoDelay =
-  (settings: SettingsReader, knob: "inventoryDelayMs" | "paymentDelayMs") =>
+  (settings: SettingsReader, knob: "inventoryDelayMs" | "paymentDelayMs" | "shippingDelayMs") =>
   (event: { sessionId: string; data: { skipDemoDelays: boolean } }): number =>
     event.data.skipDemoDelays ? 0 : settings.of(event.sessionId)[knob];

@@ -2,13 +2,14 @@ import { happens, type Random } from "../platform/random";
 import type { Behaviour } from "./saga-terms";
 
 /**
- * The one rule by which a saga step fails on purpose, shared by inventory (reserving) and
- * payments (charging): an order that names a behaviour gets it (`random` fails half the time),
- * an order that names none fails with the session's failure-rate knob for that step.
+ * The one rule by which a saga step fails on purpose, shared by inventory (reserving),
+ * payments (charging) and shipping (sending the parcel): an order that names a behaviour gets
+ * it (`random` fails half the time), an order that names none fails with the session's
+ * failure-rate knob for that step.
  */
 
 /** The step whose failure is simulated: it names the order's field and the session's knob. */
-export type SimulatedStep = "inventory" | "payment";
+export type SimulatedStep = "inventory" | "payment" | "shipping";
 
 /** What the order asked of the step; `given` false: it asked nothing, so the session's rate decides. */
 export interface AskedBehaviour {

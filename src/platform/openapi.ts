@@ -123,6 +123,7 @@ export const documentation = {
     { name: "orders", description: "Orders and their sagas (SWAP's order service)" },
     { name: "inventory", description: "The catalog, stock and reservations (SWAP's inventory service)" },
     { name: "payments", description: "Payments (SWAP's payment service)" },
+    { name: "shipments", description: "Shipments: the shipment step, for orders placed while the session's shipmentStep is on" },
     { name: "notifications", description: "What a customer would receive" },
     { name: "events", description: "The session's event log, live" },
     { name: "bus", description: "The bus's schedule and dead letters, steerable by hand" },

@@ -64,6 +64,30 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
   );
 
   test(
+    "the shipment step turned on from the knobs: the next order is shipped (Shipments panel), and a failed shipment compensates",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await page.locator('#knobs-form input[name="shipmentStep"]').check();
+      await until(async () => (await settingsOf(page, env.server.baseUrl, sessionId)).shipmentStep === true, "the step to be on");
+
+      const shipped = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
+      await until(async () => (await statusOf(page, shipped)) === "COMPLETED", "the shipped order to complete");
+      await page.locator(`#shipments-panel tr[data-order-id="${shipped}"][data-status="CREATED"]`).waitFor({ timeout: UI_WAIT_MS });
+      await page.locator("#timeline-panel", { hasText: "SHIPMENT_CREATED" }).waitFor({ timeout: UI_WAIT_MS });
+
+      await page.selectOption('#order-form select[name="shippingBehaviour"]', "failure");
+      const failed = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
+      await until(async () => (await statusOf(page, failed)) === "CANCELLED", "the order whose shipment failed to be cancelled");
+      await page.locator(`#shipments-panel tr[data-order-id="${failed}"][data-status="FAILED"]`).waitFor({ timeout: UI_WAIT_MS });
+      await reservationCard(page, "RELEASED", failed).waitFor({ timeout: UI_WAIT_MS });
+      expect(await page.locator(`#orders-panel tr[data-order-id="${failed}"]`).innerText()).toContain("shipment_failed");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
     "a duplicate delivery rate of 100% shows every delivery of the next saga twice, the second ignored",
     async () => {
       const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);

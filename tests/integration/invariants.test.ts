@@ -84,3 +84,40 @@ describe("checkInvariants", () => {
     expect(invariantsBroken()).toEqual([`nothing_held_for_missing_order ${completed}`]);
   });
 });
+
+describe("checkInvariants: the shipment step", () => {
+  async function shippedShop() {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("PATCH", "/settings", { body: { shipmentStep: true } });
+    const place = async (body: Record<string, unknown>) =>
+      (await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true, ...body } })).body
+        .id as string;
+    const shipped = await place({});
+    const notShipped = await place({ shippingBehaviour: "failure" });
+    await t.request("PATCH", "/settings", { body: { shipmentStep: false } });
+    const withoutStep = await place({});
+    t.settle();
+    const sql = (statement: string, ...params: (string | number)[]) => t.deps.db.$client.query(statement).run(...params);
+    const invariantsBroken = () => t.checkConsistency({ settled: true }).violations.map((v) => `${v.invariant} ${v.subject}`);
+    return { t, shipped, notShipped, withoutStep, sql, invariantsBroken };
+  }
+
+  test("a shop with shipped, failed and unshipped orders is consistent", async () => {
+    const { invariantsBroken } = await shippedShop();
+    expect(invariantsBroken()).toEqual([]);
+  });
+
+  test("a sale with the step that was never shipped, a cancelled order whose parcel is still on its way, and a shipment of an order without the step are caught", async () => {
+    const { sql, shipped, notShipped, withoutStep, invariantsBroken } = await shippedShop();
+    sql("UPDATE shipments SET status = 'CANCELLED' WHERE order_id = ?", shipped);
+    sql("UPDATE shipments SET status = 'CREATED' WHERE order_id = ?", notShipped);
+    sql(
+      "INSERT INTO shipments (id, session_id, order_id, status, reason, created_at, updated_at) VALUES ('shp_x', 'test-session', ?, 'CREATED', NULL, 0, 0)",
+      withoutStep,
+    );
+    expect(invariantsBroken().sort()).toEqual(
+      [`shipment_pairing ${shipped}`, `shipment_pairing ${notShipped}`, `shipment_pairing ${withoutStep}`].sort(),
+    );
+  });
+});

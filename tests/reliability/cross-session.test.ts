@@ -35,7 +35,10 @@ beforeAll(async () => {
     ],
   });
   const place = (body: object) => real.request("POST", "/orders", A, { skipDemoDelays: true, ...body });
+  // A's first order is shipped: A has a shipment for B to look for.
+  await real.request("PATCH", "/settings", A, { shipmentStep: true });
   await place({ items: [{ product: "a-secret-widget", quantity: 2 }] });
+  await real.request("PATCH", "/settings", A, { shipmentStep: false });
   await place({ items: [{ product: "a-secret-widget", quantity: 1 }], paymentBehaviour: "failure" });
   await place({ items: [{ product: "a-rare-gadget", quantity: 5 }] });
   real.drain();
@@ -55,6 +58,7 @@ beforeAll(async () => {
   collect("SELECT id AS v FROM orders WHERE session_id = ?");
   collect("SELECT saga_id AS v FROM orders WHERE session_id = ?");
   collect("SELECT id AS v FROM payments WHERE session_id = ?");
+  collect("SELECT id AS v FROM shipments WHERE session_id = ?");
   collect("SELECT id AS v FROM reservations WHERE session_id = ?");
   collect("SELECT id AS v FROM events WHERE session_id = ?");
   collect("SELECT id AS v FROM products WHERE session_id = ?");
@@ -78,6 +82,7 @@ beforeAll(async () => {
   scheduledOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NULL");
   deadLetterOfA = deliveryOfA("SELECT id FROM deliveries WHERE session_id = ? AND dead_at IS NOT NULL");
   expect((sqlite.query("SELECT count(*) AS n FROM payments WHERE session_id = ?").get(A) as { n: number }).n).toBe(3);
+  expect((sqlite.query("SELECT count(*) AS n FROM shipments WHERE session_id = ?").get(A) as { n: number }).n).toBe(1);
 }, 30_000); // starts the real server process (up to 15 s on a busy machine)
 afterAll(() => real.close());
 
@@ -197,6 +202,7 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /payments": [{ method: "GET", path: () => "/payments", answer: "own" }],
   "POST /payments/reset": [{ method: "POST", path: () => "/payments/reset", answer: "own" }],
+  "GET /shipments": [{ method: "GET", path: () => "/shipments", answer: "own" }],
   // B wipes B: A keeps every row.
   "DELETE /session": [{ method: "DELETE", path: () => "/session", answer: "own" }],
   "GET /notifications": [{ method: "GET", path: () => "/notifications", answer: "own" }],
@@ -247,6 +253,7 @@ const matrix: Record<string, Case[]> = {
   "GET /dashboard/orders": [{ method: "GET", path: () => "/dashboard/orders", answer: "own" }],
   "GET /dashboard/reservations": [{ method: "GET", path: () => "/dashboard/reservations", answer: "own" }],
   "GET /dashboard/payments": [{ method: "GET", path: () => "/dashboard/payments", answer: "own" }],
+  "GET /dashboard/shipments": [{ method: "GET", path: () => "/dashboard/shipments", answer: "own" }],
   "GET /dashboard/events": [{ method: "GET", path: () => `/dashboard/events?session=${B}`, answer: "own" }],
   "GET /dashboard/timeline": [{ method: "GET", path: (id) => `/dashboard/timeline?order=${id}`, answer: "own" }],
   "GET /dashboard/curl": [{ method: "GET", path: () => "/dashboard/curl", answer: "own" }],

@@ -54,7 +54,7 @@ describe("an HTTP/1.0 request without Host", () => {
       json: {
         status: "ok",
         service: "saga-workshop-server",
-        modules: ["orders", "inventory", "payments", "notifications", "orchestrator"],
+        modules: ["orders", "inventory", "payments", "notifications", "shipping", "orchestrator"],
       },
     });
     expect(await withoutHost("GET", "/orders", session)).toEqual({ status: 200, json: [] });

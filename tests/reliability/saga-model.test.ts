@@ -30,6 +30,7 @@ export const modelRunStats = {
   cancelledBy: {} as Record<string, number>,
   restocked: 0,
   expired: 0,
+  shipments: {} as Record<string, number>,
 };
 
 describe("the saga under random commands, duplicates, reordering and crashes", () => {
@@ -74,6 +75,11 @@ describe("the saga under random commands, duplicates, reordering and crashes", (
               modelRunStats.expired += (
                 real.sqlite.query("SELECT count(*) AS n FROM reservations WHERE release_reason = 'expired'").get() as { n: number }
               ).n;
+              const shipped = real.sqlite.query("SELECT status, count(*) AS n FROM shipments GROUP BY 1").all() as {
+                status: string;
+                n: number;
+              }[];
+              for (const { status, n } of shipped) modelRunStats.shipments[status] = (modelRunStats.shipments[status] ?? 0) + n;
               modelRunStats.runs += 1;
               modelRunStats.commands += [...commands].length;
               modelRunStats.crashes += real.crashes;

@@ -8,6 +8,7 @@ export const allTables = [
   "orders",
   "order_items",
   "payments",
+  "shipments",
   "events",
   "deliveries",
   "session_event_seqs",
@@ -33,6 +34,7 @@ export function dumpDomainTables(db: Database): Record<string, unknown[]> {
     orders: "session_id, id",
     order_items: "session_id, order_id, line_no",
     payments: "session_id, id",
+    shipments: "session_id, id",
     events: "seq",
     orchestrated_sagas: "session_id, order_id",
   };

@@ -3,8 +3,10 @@ export function knobsFormFields(overrides: Record<string, string> = {}): Record<
   return {
     inventoryDelayMs: "3000",
     paymentDelayMs: "5000",
+    shippingDelayMs: "2000",
     inventoryFailureRate: "0",
     paymentFailureRate: "0",
+    shippingFailureRate: "0",
     duplicateDeliveryRate: "0",
     reactionFaultRate: "0",
     reservationTtlMs: "",

@@ -1,11 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import {
+  confirmsOnPayment,
   type InventoryOutcome,
   onOrderCancelled,
   onOrderCreated,
   onPaymentFailed,
   onPaymentSucceeded,
   onReservationAttempted,
+  onShipmentCreated,
+  onShipmentFailed,
 } from "../../src/modules/inventory/inventory.decide";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
 
@@ -240,5 +243,46 @@ describe("inventory: order cancelled", () => {
           event: { type: "INVENTORY_RESTOCKED", data: { reservationId: "res-1", items: fivePads, cause: "operator", reason } },
         },
       ]);
+  });
+});
+
+describe("inventory with the shipment step: who it listens to changes", () => {
+  const shipment = { behaviour: "success" as const, behaviourGiven: false, skipDemoDelays: true };
+  const confirmed: InventoryOutcome[] = [
+    { type: "settle", reservationId: "res-1", to: "CONFIRMED", lines: fivePads },
+    { type: "emit", event: { type: "INVENTORY_CONFIRMED", data: { reservationId: "res-1", items: fivePads, totalCents: 12495 } } },
+  ];
+  test("given a held reservation, when an order with the step is paid, then nothing is confirmed yet (and the delivery is not even wanted)", () => {
+    const paid = sagaEvent("PAYMENT_SUCCESS", { paymentId: "txn_1", amount: 124.95, amountCents: 12495, shipment });
+    expect(confirmsOnPayment(paid)).toBe(false);
+    decisionSpec(onPaymentSucceeded)
+      .given(pending)
+      .when(paid)
+      .then([{ type: "ignore", reason: "the order has the shipment step: its stock is confirmed once shipped" }]);
+  });
+  test("given a held reservation, when the order is shipped, then the stock is taken for good", () => {
+    decisionSpec(onShipmentCreated)
+      .given(pending)
+      .when(sagaEvent("SHIPMENT_CREATED", { shipmentId: "shp_1" }))
+      .then(confirmed);
+  });
+  test("given a held reservation, when the shipment fails, then the stock is released, naming shipment_failed", () => {
+    const reason = "Shipment failed: Simulated shipping failure (shippingBehaviour: failure)";
+    decisionSpec(onShipmentFailed)
+      .given(pending)
+      .when(sagaEvent("SHIPMENT_FAILED", { shipmentId: "shp_1", reason: "Simulated shipping failure (shippingBehaviour: failure)" }))
+      .then([
+        { type: "settle", reservationId: "res-1", to: "RELEASED", lines: fivePads, reason, cause: "shipment_failed" },
+        {
+          type: "emit",
+          event: { type: "INVENTORY_RELEASED", data: { reservationId: "res-1", items: fivePads, cause: "shipment_failed", reason } },
+        },
+      ]);
+  });
+  test("given a reservation already released (it expired), when the shipment fails, then nothing more", () => {
+    decisionSpec(onShipmentFailed)
+      .given({ ...pending, status: "RELEASED" })
+      .when(sagaEvent("SHIPMENT_FAILED", { shipmentId: "shp_1", reason: "r" }))
+      .then([{ type: "ignore", reason: "the reservation is already RELEASED" }]);
   });
 });

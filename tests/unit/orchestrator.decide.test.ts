@@ -15,6 +15,7 @@ const facts = {
   paymentBehaviourGiven: true,
   skipDemoDelays: true,
   totalCents: 12495,
+  shipment: null,
 };
 const step = (name: StepName, status: StepState["status"], startedAt: number | null = null, endedAt: number | null = null): StepState => ({
   name,
@@ -68,17 +69,21 @@ describe("the orchestrator's step list is data", () => {
         "PAYMENT_FAILED",
         "PAYMENT_REFUNDED",
         "PAYMENT_SUCCESS",
+        "SHIPMENT_CANCELLED",
+        "SHIPMENT_CREATED",
+        "SHIPMENT_FAILED",
       ].sort(),
     );
   });
 });
 
 describe("orchestrator: the saga starts", () => {
-  const created = sagaEvent("ORDER_CREATED", { ...facts, userId: null, sagaStyle: "orchestration" });
+  const { shipment: _none, ...placed } = facts;
+  const created = sagaEvent("ORDER_CREATED", { ...placed, userId: null, sagaStyle: "orchestration" });
   const start = decisionSpec((event: typeof created, log: SagaLog | undefined) => startSaga(event, log, stepsFor(), NOW));
 
   test("given no log, when the order is created, then the log with the first step running and RESERVE_INVENTORY to inventory", () => {
-    const { totalCents: _, ...order } = facts;
+    const { totalCents: _, shipment: __, ...order } = facts;
     start
       .given(undefined)
       .when(created)
@@ -276,5 +281,138 @@ describe("orchestrator: undone from outside", () => {
           },
         },
       ]);
+  });
+});
+
+describe("orchestrator: the shipment step is one more entry in the step list", () => {
+  const terms = { behaviour: "success" as const, behaviourGiven: true, skipDemoDelays: true };
+  const shipFacts = { ...facts, shipment: terms };
+  const withShipment = (steps: StepState[], rest: Partial<SagaLog> = {}) => logOf(steps, { facts: shipFacts, ...rest });
+  const success = sagaEvent("PAYMENT_SUCCESS", { paymentId: "txn_1", amount: 124.95, amountCents: 12495 });
+  const shippingLog = withShipment([
+    step("RESERVE_INVENTORY", "done", 1, 2),
+    step("PROCESS_PAYMENT", "done", 2, 3),
+    step("CREATE_SHIPMENT", "running", 3),
+    step("CONFIRM_RESERVATION", "pending"),
+  ]);
+  const shippedLog = withShipment(
+    [
+      step("RESERVE_INVENTORY", "done", 1, 2),
+      step("PROCESS_PAYMENT", "done", 2, 3),
+      step("CREATE_SHIPMENT", "done", 3, 4),
+      step("CONFIRM_RESERVATION", "done", 4, 5),
+    ],
+    { status: "completed" },
+  );
+
+  test("with the setting: reserve, pay, ship, confirm; without it the list is as it was", () => {
+    expect(stepsFor({ shipmentStep: true }).map((s) => s.name)).toEqual([
+      "RESERVE_INVENTORY",
+      "PROCESS_PAYMENT",
+      "CREATE_SHIPMENT",
+      "CONFIRM_RESERVATION",
+    ]);
+    expect(stepsFor({ shipmentStep: false }).map((s) => s.name)).toEqual(["RESERVE_INVENTORY", "PROCESS_PAYMENT", "CONFIRM_RESERVATION"]);
+    expect(stepsByName.get("CREATE_SHIPMENT")?.compensation?.done).toEqual(["SHIPMENT_CANCELLED"]);
+  });
+
+  test("given no log, when an order placed with the step is created, then its log has the shipment step and keeps its terms", () => {
+    const { shipment: _none, ...placed } = facts;
+    const created = sagaEvent("ORDER_CREATED", { ...placed, userId: null, sagaStyle: "orchestration", shipment: terms });
+    const [started] = startSaga(created, undefined, stepsFor({ shipmentStep: true }), NOW);
+    expect(started?.type === "start" && started.log.steps.map((s) => [s.name, s.status])).toEqual([
+      ["RESERVE_INVENTORY", "running"],
+      ["PROCESS_PAYMENT", "pending"],
+      ["CREATE_SHIPMENT", "pending"],
+      ["CONFIRM_RESERVATION", "pending"],
+    ]);
+    expect(started).toMatchObject({ log: { facts: { shipment: terms } } });
+  });
+
+  test("given paying with the step, when PAYMENT_SUCCESS, then CREATE_SHIPMENT goes to shipping with the order's terms", () => {
+    const paying = withShipment([
+      step("RESERVE_INVENTORY", "done", 1, 2),
+      step("PROCESS_PAYMENT", "running", 2),
+      step("CREATE_SHIPMENT", "pending"),
+      step("CONFIRM_RESERVATION", "pending"),
+    ]);
+    const [saved, sent] = decideNext(paying, success, stepsByName, NOW);
+    expect(saved?.type === "save" && saved.log.steps.map((s) => s.status)).toEqual(["done", "done", "running", "pending"]);
+    expect(sent).toEqual({ type: "send", command: { type: "CREATE_SHIPMENT", data: { to: "shipping", ...terms } } });
+  });
+
+  test("given shipping, when SHIPMENT_CREATED, then CONFIRM_RESERVATION goes to inventory", () => {
+    const [saved, sent] = decideNext(shippingLog, sagaEvent("SHIPMENT_CREATED", { shipmentId: "shp_1" }), stepsByName, NOW);
+    expect(saved?.type === "save" && saved.log.steps.map((s) => s.status)).toEqual(["done", "done", "done", "running"]);
+    expect(sent).toEqual({ type: "send", command: { type: "CONFIRM_RESERVATION", data: { to: "inventory" } } });
+  });
+
+  test("given shipping, when SHIPMENT_FAILED, then the payment is refunded first (REFUND_PAYMENT, shipment_failed)", () => {
+    const failed = sagaEvent("SHIPMENT_FAILED", { shipmentId: "shp_1", reason: "Simulated shipping failure (forced)" });
+    const abort = { cancellationSource: "shipment_failed" as const, reason: "Shipment failed: Simulated shipping failure (forced)" };
+    const [saved, sent] = decideNext(shippingLog, failed, stepsByName, NOW);
+    expect(saved).toMatchObject({ type: "save", log: { status: "compensating", abort } });
+    expect(saved?.type === "save" && saved.log.steps.map((s) => s.status)).toEqual(["done", "compensating", "failed", "pending"]);
+    expect(sent).toEqual({ type: "send", command: { type: "REFUND_PAYMENT", data: { to: "payments", ...abort } } });
+  });
+
+  test("given the payment refunded after a failed shipment, when PAYMENT_REFUNDED, then RELEASE_INVENTORY (shipment_failed)", () => {
+    const abort = { cancellationSource: "shipment_failed" as const, reason: "Shipment failed: lost" };
+    const refunding = withShipment(
+      [
+        step("RESERVE_INVENTORY", "done", 1, 2),
+        step("PROCESS_PAYMENT", "compensating", 2, 3),
+        step("CREATE_SHIPMENT", "failed", 3, 4),
+        step("CONFIRM_RESERVATION", "pending"),
+      ],
+      { status: "compensating", abort },
+    );
+    const refunded = sagaEvent("PAYMENT_REFUNDED", { paymentId: "txn_1", amountCents: 12495, reason: abort.reason, cause: null });
+    const [saved, sent] = decideNext(refunding, refunded, stepsByName, NOW);
+    expect(saved?.type === "save" && saved.log.steps.map((s) => s.status)).toEqual(["compensating", "compensated", "failed", "pending"]);
+    expect(sent).toEqual({
+      type: "send",
+      command: { type: "RELEASE_INVENTORY", data: { to: "inventory", cancellationSource: "shipment_failed", reason: abort.reason } },
+    });
+  });
+
+  test("given a shipped and completed saga, when a cancel is asked, then the parcel is called back first (CANCEL_SHIPMENT)", () => {
+    const request = sagaEvent("ORDER_CANCELLATION_REQUESTED", { cancellationSource: "customer", reason: "Cancelled by the customer" });
+    const abort = { cancellationSource: "customer" as const, reason: "Cancelled by the customer" };
+    const [saved, sent] = decideNext(shippedLog, request, stepsByName, NOW);
+    expect(saved?.type === "save" && currentStepOf(saved.log)).toBe("CREATE_SHIPMENT");
+    expect(sent).toEqual({ type: "send", command: { type: "CANCEL_SHIPMENT", data: { to: "shipping", ...abort } } });
+  });
+
+  test("given the parcel being called back, when SHIPMENT_CANCELLED, then the payment is refunded next", () => {
+    const abort = { cancellationSource: "customer" as const, reason: "Cancelled by the customer" };
+    const calling = withShipment(
+      [
+        step("RESERVE_INVENTORY", "done", 1, 2),
+        step("PROCESS_PAYMENT", "done", 2, 3),
+        step("CREATE_SHIPMENT", "compensating", 3, 4),
+        step("CONFIRM_RESERVATION", "done", 4, 5),
+      ],
+      { status: "compensating", abort },
+    );
+    const cancelled = sagaEvent("SHIPMENT_CANCELLED", { shipmentId: "shp_1", reason: "Order cancelled: Cancelled by the customer" });
+    const [saved, sent] = decideNext(calling, cancelled, stepsByName, NOW);
+    expect(saved?.type === "save" && saved.log.steps.map((s) => s.status)).toEqual(["done", "compensating", "compensated", "done"]);
+    expect(sent).toEqual({ type: "send", command: { type: "REFUND_PAYMENT", data: { to: "payments", ...abort } } });
+  });
+
+  test("given no log yet, when a cancel of an order with the step is asked, then its four steps are skipped", () => {
+    const request = sagaEvent("ORDER_CANCELLATION_REQUESTED", {
+      cancellationSource: "customer",
+      reason: "changed my mind",
+      shipmentStep: true,
+    });
+    const [started] = decideNext(undefined, request, stepsByName, NOW);
+    expect(started?.type === "start" && started.log.steps.map((s) => [s.name, s.status])).toEqual([
+      ["RESERVE_INVENTORY", "skipped"],
+      ["PROCESS_PAYMENT", "skipped"],
+      ["CREATE_SHIPMENT", "skipped"],
+      ["CONFIRM_RESERVATION", "skipped"],
+    ]);
   });
 });

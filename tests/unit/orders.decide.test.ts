@@ -1,4 +1,4 @@
-import { describe, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import type { OrderStatus } from "../../src/modules/orders/order-status";
 import {
   type OrderOutcome,
@@ -8,7 +8,9 @@ import {
   onStockReleased,
   onStockReserved,
   onStockUnavailable,
+  requestCancellation,
   type SagaAtReset,
+  shipmentTermsOf,
 } from "../../src/modules/orders/orders.decide";
 import type { RequestedCancellation } from "../../src/modules/saga-terms";
 import { decisionSpec, sagaEvent } from "../support/decision-spec";
@@ -225,5 +227,51 @@ describe("orders: an orders reset drops a saga's history", () => {
       .given({ order: undefined, mayHold: false, pendingWork: true })
       .when("orders reset")
       .then([{ type: "ignore", reason: "its compensation is done" }]);
+  });
+});
+
+describe("orders: the shipment step, fixed when the order is placed", () => {
+  test("given the session's shipmentStep off, when an order is placed, then it asks nothing of shipping, whatever it names", () => {
+    expect(shipmentTermsOf(false, { shippingBehaviour: "failure", skipDemoDelays: false })).toBeUndefined();
+  });
+  test("given it on, the order's shippingBehaviour, or success with the session's rate deciding when it named none", () => {
+    expect(shipmentTermsOf(true, { shippingBehaviour: "failure", skipDemoDelays: true })).toEqual({
+      behaviour: "failure",
+      behaviourGiven: true,
+      skipDemoDelays: true,
+    });
+    expect(shipmentTermsOf(true, { skipDemoDelays: false })).toEqual({
+      behaviour: "success",
+      behaviourGiven: false,
+      skipDemoDelays: false,
+    });
+  });
+  test("given an order with the step, when its stock is released, then ORDER_CANCELLED says so, so shipping takes part", () => {
+    decisionSpec(onStockReleased)
+      .given({ status: "PROCESSING", cancellationRequestedBy: null, shipmentStep: true })
+      .when(sagaEvent("INVENTORY_RELEASED", { reservationId: "res-1", items: [], cause: "shipment_failed", reason: "Shipment failed: x" }))
+      .then([
+        { type: "cancel", cancellationSource: "shipment_failed", errorMessage: "Shipment failed: x" },
+        {
+          type: "emit",
+          event: {
+            type: "ORDER_CANCELLED",
+            data: { cancellationSource: "shipment_failed", reason: "Shipment failed: x", shipmentStep: true },
+          },
+        },
+      ]);
+  });
+  test("given an order with the step, when its cancellation is asked for, then the request says so; without the step it says nothing", () => {
+    expect(requestCancellation({ status: "COMPLETED", cancellationRequestedBy: null, shipmentStep: true }, "customer", "asked")).toEqual([
+      { type: "requestCancellation", source: "customer" },
+      {
+        type: "emit",
+        event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer", reason: "asked", shipmentStep: true } },
+      },
+    ]);
+    expect(requestCancellation({ status: "COMPLETED", cancellationRequestedBy: null }, "customer", "asked")).toEqual([
+      { type: "requestCancellation", source: "customer" },
+      { type: "emit", event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer", reason: "asked" } } },
+    ]);
   });
 });

@@ -14,6 +14,7 @@ const plainWords: Record<InvariantName, string> = {
   depleted_never_reserved: "An order cancelled for lack of stock had stock reserved for it",
   nothing_held_for_missing_order: "Stock or money is held for an order that no longer exists",
   refunded_order_cancelled: "Money was refunded for an order that was not cancelled",
+  shipment_pairing: "A shipment does not match its order: a sale not shipped, or a cancelled order's parcel still on its way",
 };
 
 /** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */

@@ -3,7 +3,7 @@ import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
 type MsKnob = keyof typeof knobRanges;
-type RateKnob = "inventoryFailureRate" | "paymentFailureRate" | "duplicateDeliveryRate" | "reactionFaultRate";
+type RateKnob = "inventoryFailureRate" | "paymentFailureRate" | "shippingFailureRate" | "duplicateDeliveryRate" | "reactionFaultRate";
 
 /** A knob measured in ms: its input offers the range the settings schema checks (knobRanges). */
 type MsKnobSpec = { name: MsKnob; label: string; title: string; step: number; placeholder?: string };
@@ -11,6 +11,12 @@ type MsKnobSpec = { name: MsKnob; label: string; title: string; step: number; pl
 const delays: MsKnobSpec[] = [
   { name: "inventoryDelayMs", label: "Inventory delay", title: "How long inventory waits before reserving (ms)", step: 100 },
   { name: "paymentDelayMs", label: "Payment delay", title: "How long payments waits before charging (ms)", step: 100 },
+  {
+    name: "shippingDelayMs",
+    label: "Shipping delay",
+    title: "How long shipping waits before shipping a paid order (ms; shipment step only)",
+    step: 100,
+  },
 ];
 
 const deadlines: MsKnobSpec[] = [
@@ -32,6 +38,11 @@ const deadlines: MsKnobSpec[] = [
 const rates: [RateKnob, string, string][] = [
   ["inventoryFailureRate", "Inventory failures", "Share of orders asking for no inventory behaviour that inventory fails"],
   ["paymentFailureRate", "Payment failures", "Share of orders asking for no payment behaviour whose card is declined"],
+  [
+    "shippingFailureRate",
+    "Shipping failures",
+    "Share of orders with the shipment step, asking for no shipping behaviour, whose shipment fails",
+  ],
   ["duplicateDeliveryRate", "Duplicate deliveries", "Share of deliveries the bus makes twice: each duplicate must change nothing"],
   [
     "reactionFaultRate",
@@ -109,6 +120,14 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
               </option>
             ))}
           </select>
+        </label>
+        <label
+          class="knob check"
+          data-knob="shipmentStep"
+          title="Orders placed from now on are shipped after the payment; inventory then confirms their stock on SHIPMENT_CREATED"
+        >
+          <input type="checkbox" name="shipmentStep" value="on" checked={settings.shipmentStep} />
+          <span class="knob-label">Shipment step</span>
         </label>
         <label class="knob check" data-knob="stepMode" title="Hold every delivery of this session until it is stepped from the bus panel">
           <input type="checkbox" name="stepMode" value="on" checked={settings.stepMode} />

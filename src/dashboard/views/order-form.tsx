@@ -92,6 +92,16 @@ export function OrderForm(props: OrderFormProps) {
               ))}
             </select>
           </label>
+          <label title="Used only while the knobs' shipment step is on">
+            Shipping
+            <select name="shippingBehaviour">
+              {behaviours.map(([value, label]) => (
+                <option value={value} selected={state.shippingBehaviour === value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
           <label title="Who drives the saga: the participants reacting to each other, an orchestrator's commands, or synchronous calls">
             Saga style
             <select name="sagaStyle">

@@ -15,6 +15,7 @@ import { PaymentsPanel } from "./payments";
 import { RacePanel } from "./race";
 import { ReservationsPanel } from "./reservations";
 import { SagasPanel } from "./sagas";
+import { ShipmentsPanel } from "./shipments";
 import { TimelinePanel } from "./timeline";
 
 /** The whole dashboard: nothing but the same panels the fragment routes answer. */
@@ -76,6 +77,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <TimelinePanel {...view.timeline} />
         <ReservationsPanel {...view.reservations} />
         <PaymentsPanel payments={view.payments} />
+        <ShipmentsPanel shipments={view.shipments} />
         <EventLogPanel {...view.events} />
         <SagasPanel sagas={view.sagas} />
         <InboxPanel notifications={view.inbox} />

@@ -1,6 +1,6 @@
 import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
-import type { Behaviour, OrderLine, StockReturnCause } from "../saga-terms";
+import type { Behaviour, OrderLine, ShipmentTerms, StockReturnCause } from "../saga-terms";
 import { simulatedFailure } from "../simulated-failure";
 import type { PricedLine, ShortLine } from "./inventory.events";
 import type { ReservationStatus } from "./inventory.sql";
@@ -40,8 +40,11 @@ export type InventoryOutcome =
   | { type: "closeUnreserved"; reservationId: string; reason: string; cause: StockReturnCause }
   | { type: "emit"; event: SagaPayload };
 
-/** What INVENTORY_RESERVED carries forward so payments can act without reading the orders module. */
-export type ForPayment = { paymentBehaviour: Behaviour; paymentBehaviourGiven: boolean; skipDemoDelays: boolean };
+/**
+ * What INVENTORY_RESERVED carries forward so payments (and after it shipping) can act without
+ * reading the orders module. `shipment` only for an order with the shipment step.
+ */
+export type ForPayment = { paymentBehaviour: Behaviour; paymentBehaviourGiven: boolean; skipDemoDelays: boolean; shipment?: ShipmentTerms };
 
 /** What reserving may draw on besides the event: injected, so specs fix them. */
 export interface ReserveContext {
@@ -57,11 +60,20 @@ export type ReservationAttempt =
 const emit = (event: SagaPayload): InventoryOutcome => ({ type: "emit", event });
 const totalOf = (lines: readonly PricedLine[]) => lines.reduce((total, line) => total + line.quantity * line.priceCents, 0);
 
-/** What reserving reads of its trigger: ORDER_CREATED in choreography, RESERVE_INVENTORY from an orchestrator. */
+/**
+ * What reserving reads of its trigger: ORDER_CREATED in choreography, RESERVE_INVENTORY from an
+ * orchestrator (which carries no shipment terms: the orchestrator keeps them for its own step).
+ */
 export type ReserveRequest = {
   data: Pick<
     SagaEvent<"ORDER_CREATED">["data"],
-    "items" | "inventoryBehaviour" | "inventoryBehaviourGiven" | "paymentBehaviour" | "paymentBehaviourGiven" | "skipDemoDelays"
+    | "items"
+    | "inventoryBehaviour"
+    | "inventoryBehaviourGiven"
+    | "paymentBehaviour"
+    | "paymentBehaviourGiven"
+    | "skipDemoDelays"
+    | "shipment"
   >;
 };
 
@@ -78,8 +90,9 @@ export function onOrderCreated(
     const reason = `Simulated inventory failure (${failure})`;
     return [emit({ type: "INVENTORY_FAILED", data: { stage: "reserve", reason, items: [], cause: null } })];
   }
-  const { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays } = event.data;
-  return [{ type: "reserve", lines: mergeLines(items), forPayment: { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays } }];
+  const { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays, shipment } = event.data;
+  const forPayment: ForPayment = { paymentBehaviour, paymentBehaviourGiven, skipDemoDelays, ...(shipment ? { shipment } : {}) };
+  return [{ type: "reserve", lines: mergeLines(items), forPayment }];
 }
 
 /** All or nothing: either every line was held, or every short line is reported. */
@@ -102,11 +115,31 @@ export function onReservationAttempted(attempt: ReservationAttempt, forPayment: 
   ];
 }
 
-/** The stock is taken for good: on PAYMENT_SUCCESS in choreography, on CONFIRM_RESERVATION from an orchestrator. */
-export function onPaymentSucceeded(
-  _event: SagaEvent<"PAYMENT_SUCCESS" | "CONFIRM_RESERVATION">,
-  reservation: ReservationState,
-): InventoryOutcome[] {
+/**
+ * Whether inventory confirms an order's stock when its payment succeeds: yes, unless the order
+ * has the shipment step, whose stock is confirmed once shipped (SHIPMENT_CREATED). Asked of the
+ * event before any delivery runs, so an order without the step runs exactly what it always did.
+ */
+export const confirmsOnPayment = (event: SagaEvent<"PAYMENT_SUCCESS">): boolean => event.data.shipment === undefined;
+
+/** Choreography: the payment went through, so the stock is taken for good (unless the order has the shipment step). */
+export function onPaymentSucceeded(event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[] {
+  if (!confirmsOnPayment(event))
+    return [{ type: "ignore", reason: "the order has the shipment step: its stock is confirmed once shipped" }];
+  return confirmReservation(reservation);
+}
+
+/** Choreography: the order is shipped (an order with the shipment step): its stock is taken for good. */
+export function onShipmentCreated(_event: SagaEvent<"SHIPMENT_CREATED">, reservation: ReservationState): InventoryOutcome[] {
+  return confirmReservation(reservation);
+}
+
+/**
+ * The last step of a sale, whoever triggers it (the payment, the shipment of an order with the
+ * shipment step, or an orchestrator's CONFIRM_RESERVATION): the held stock is taken for good,
+ * or, if it is no longer held, the confirmation fails and the money goes back.
+ */
+export function confirmReservation(reservation: ReservationState): InventoryOutcome[] {
   if (reservation?.status === "CONFIRMED") return [{ type: "ignore", reason: "the reservation is already confirmed" }];
   if (reservation?.status !== "PENDING") {
     // The stock was paid for but is no longer held: handed back first (a cancel, an expiry) or
@@ -141,6 +174,13 @@ export function onPaymentFailed(event: SagaEvent<"PAYMENT_FAILED">, reservation:
     return [{ type: "ignore", reason: `the reservation is already ${reservation.status}` }];
   // With no reservation left (an inventory reset) the order still needs its last step.
   return release(reservation, "payment_failed", `Payment failed: ${event.data.reason}`);
+}
+
+/** The parcel could not be sent: the stock goes back, and payments refunds the charge on the release. */
+export function onShipmentFailed(event: SagaEvent<"SHIPMENT_FAILED">, reservation: ReservationState): InventoryOutcome[] {
+  if (reservation && reservation.status !== "PENDING")
+    return [{ type: "ignore", reason: `the reservation is already ${reservation.status}` }];
+  return release(reservation, "shipment_failed", `Shipment failed: ${event.data.reason}`);
 }
 
 /**

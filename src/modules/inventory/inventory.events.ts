@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { behaviourSchema, orderLineSchema, stockReturnCauseSchema } from "../saga-terms";
+import { behaviourSchema, orderLineSchema, shipmentTermsSchema, stockReturnCauseSchema } from "../saga-terms";
 
 const pricedLineSchema = z.object({ product: z.string(), quantity: z.number().int(), priceCents: z.number().int() });
 const shortLineSchema = z.object({ product: z.string(), requested: z.number().int(), available: z.number().int() });
@@ -16,6 +16,8 @@ export const inventoryReservedEvent = z.object({
     skipDemoDelays: z.boolean(),
     // When the reservation expires (ms since the epoch; the session's reservationTtlMs), or null: never.
     expiresAt: z.number().int().nullable().default(null),
+    // The order's shipment step, carried forward to payments and on to shipping; absent: none.
+    shipment: shipmentTermsSchema.optional(),
   }),
 });
 

@@ -3,6 +3,8 @@ import type { ModuleDeps } from "../module-deps";
 import { choreography, undoesChoreographyAndRpc } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
+  confirmReservation,
+  confirmsOnPayment,
   type InventoryOutcome,
   onCancellationRequested,
   onHeldReservationExpired,
@@ -12,6 +14,8 @@ import {
   onPaymentSucceeded,
   onReservationAttempted,
   onReservationExpired,
+  onShipmentCreated,
+  onShipmentFailed,
   type ReservationState,
 } from "./inventory.decide";
 import type { InventoryStore } from "./inventory.store";
@@ -71,12 +75,32 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       decide: reserve,
       apply,
     }),
+    // An order with the shipment step is confirmed when shipped instead: this delivery is not
+    // wanted for it (no savepoint, nothing read), so an order without the step runs as before.
     sagaReaction({
       name: "inventory.confirmReservationWhenPaid",
       on: "PAYMENT_SUCCESS",
       styles: choreography,
+      delayMs: (event) => (confirmsOnPayment(event) ? 0 : null),
       load,
       decide: onPaymentSucceeded,
+      apply,
+    }),
+    // The shipment step: who listens to whom changes. Only orders with the step emit these.
+    sagaReaction({
+      name: "inventory.confirmReservationWhenShipped",
+      on: "SHIPMENT_CREATED",
+      styles: choreography,
+      load,
+      decide: onShipmentCreated,
+      apply,
+    }),
+    sagaReaction({
+      name: "inventory.releaseReservationWhenShipmentFailed",
+      on: "SHIPMENT_FAILED",
+      styles: choreography,
+      load,
+      decide: onShipmentFailed,
       apply,
     }),
     sagaReaction({
@@ -112,7 +136,13 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       decide: reserve,
       apply,
     }),
-    sagaReaction({ name: "inventory.confirmReservationOnCommand", on: "CONFIRM_RESERVATION", load, decide: onPaymentSucceeded, apply }),
+    sagaReaction({
+      name: "inventory.confirmReservationOnCommand",
+      on: "CONFIRM_RESERVATION",
+      load,
+      decide: (_event, reservation) => confirmReservation(reservation),
+      apply,
+    }),
     sagaReaction({
       name: "inventory.returnStockOnCommand",
       on: "RELEASE_INVENTORY",

@@ -27,6 +27,13 @@ export function messageFor(event: SagaEvent): Message | null {
           body: `Your payment did not go through, so the order was cancelled. ${reason}`,
         };
       }
+      if (cancellationSource === "shipment_failed") {
+        return {
+          kind: "cancelled",
+          subject: "Order cancelled",
+          body: `We could not ship your order, so it was cancelled and your payment refunded. ${reason}`,
+        };
+      }
       const who = { customer: "as you asked", timeout: "because it took too long", operator: "by our staff" }[cancellationSource];
       return { kind: "cancelled", subject: "Order cancelled", body: `Your order was cancelled ${who}.` };
     }

@@ -14,11 +14,11 @@ import { orchestratorStore } from "./orchestrator.store";
 
 export type { OrchestratedSaga } from "./orchestrator.store";
 
-export function orchestratorModule(deps: Pick<ModuleDeps, "db" | "settings">) {
+export function orchestratorModule(deps: Pick<ModuleDeps, "db">) {
   const store = orchestratorStore(deps.db, orchestratorStatements(deps.db.$client));
   return {
     name: "orchestrator",
-    reactions: orchestratorReactions(store, deps.settings),
+    reactions: orchestratorReactions(store),
     queries: { sagaOf: store.find },
     commands: {
       keptOrderIds: store.keptOrderIds,

@@ -1,6 +1,15 @@
 import { z } from "zod";
 import type { SagaCommandPayload, SagaEvent } from "../events";
-import { type Abort, abortSchema, type SagaFacts, type Step, type StepName, sagaFactsSchema, stepNames } from "./orchestrator.steps";
+import {
+  type Abort,
+  abortSchema,
+  type SagaFacts,
+  type Step,
+  type StepName,
+  sagaFactsSchema,
+  stepNames,
+  stepsFor,
+} from "./orchestrator.steps";
 
 /**
  * What the orchestrator decides: pure functions of its saga log and the reply delivered,
@@ -73,6 +82,7 @@ export function startSaga(
     paymentBehaviourGiven,
     skipDemoDelays,
     totalCents: 0,
+    shipment: created.data.shipment ?? null,
   };
   const log: SagaLog = {
     status: "running",
@@ -162,7 +172,10 @@ function cancelledBeforeStart(request: SagaEvent<"ORDER_CANCELLATION_REQUESTED">
   const abort: Abort = { cancellationSource: request.data.cancellationSource, reason: `${request.data.reason} (before the saga started)` };
   const log: SagaLog = {
     status: "cancelled",
-    steps: [...book.keys()].map((name) => ({ name, status: "skipped", startedAt: null, endedAt: now })),
+    // The steps the order would have taken: one placed with the shipment step says so on its cancellation.
+    steps: stepsFor({ shipmentStep: request.data.shipmentStep === true })
+      .filter((step) => book.has(step.name))
+      .map((step) => ({ name: step.name, status: "skipped", startedAt: null, endedAt: now })),
     abort,
     facts: { ...noFacts },
   };
@@ -178,6 +191,7 @@ const noFacts: SagaFacts = {
   paymentBehaviourGiven: false,
   skipDemoDelays: false,
   totalCents: 0,
+  shipment: null,
 };
 
 /** The next step's command, or the order's completion when every step is done. */

@@ -1,6 +1,5 @@
 import { type SagaEvent, type SagaEventType, type SagaReactionContext, sagaReaction } from "../events";
 import type { SagaStyle } from "../saga-terms";
-import type { SettingsReader } from "../session-settings";
 import { decideNext, type OrchestratorOutcome, startSaga } from "./orchestrator.decide";
 import { repliesOf, stepsByName, stepsFor } from "./orchestrator.steps";
 import type { OrchestratorStore } from "./orchestrator.store";
@@ -13,7 +12,7 @@ const styles: readonly SagaStyle[] = ["orchestration"];
  * its steps wait for. Each writes the log and the command it sends in the delivery's savepoint,
  * so the saga's state and its next message commit together or not at all.
  */
-export function orchestratorReactions(store: OrchestratorStore, settings: SettingsReader) {
+export function orchestratorReactions(store: OrchestratorStore) {
   const load = (event: SagaEvent) => store.logOf(event.sessionId, event.orderId);
   function apply(event: SagaEvent, outcome: OrchestratorOutcome, { now, emit }: SagaReactionContext): undefined {
     const key = { sessionId: event.sessionId, orderId: event.orderId };
@@ -39,8 +38,8 @@ export function orchestratorReactions(store: OrchestratorStore, settings: Settin
       on: "ORDER_CREATED",
       styles,
       load,
-      // The step list is read when the saga starts; its log keeps it from then on.
-      decide: (event, log) => startSaga(event, log, stepsFor(settings.of(event.sessionId)), event.timestamp),
+      // The step list is the order's (the settings it was placed with); its log keeps it from then on.
+      decide: (event, log) => startSaga(event, log, stepsFor({ shipmentStep: event.data.shipment !== undefined }), event.timestamp),
       apply,
     }),
     ...replies.map((on) =>

@@ -1,13 +1,21 @@
 import { z } from "zod";
 import type { SagaCommandPayload, SagaEvent, SagaEventType } from "../events";
-import { behaviourSchema, type CancellationSource, cancellationSourceSchema, orderLineSchema, type StockReturnCause } from "../saga-terms";
+import {
+  behaviourSchema,
+  type CancellationSource,
+  cancellationSourceSchema,
+  orderLineSchema,
+  type StockReturnCause,
+  shipmentTermsSchema,
+} from "../saga-terms";
 import type { SessionSettings } from "../session-settings";
 
 /**
  * The orchestrated saga as data: each step is one command to one participant and the replies
  * that end it, with the command that undoes it. The orchestrator's decisions
- * (orchestrator.decide.ts) only walk this list, so a new step (a shipment) is one more entry
- * here, and no participant changes.
+ * (orchestrator.decide.ts) only walk this list, so a new step is one more entry here: the
+ * shipment step (CREATE_SHIPMENT, undone by CANCEL_SHIPMENT) changed nothing in inventory,
+ * payments or orders, where in choreography it changed who listens to whom.
  */
 
 /** What the orchestrator knows of its saga, kept in its log: enough to build every command. */
@@ -20,6 +28,8 @@ export const sagaFactsSchema = z.object({
   skipDemoDelays: z.boolean(),
   /** Priced by inventory when it reserves the stock; 0 until then. */
   totalCents: z.number().int(),
+  /** What the order asks of shipping when it was placed with the shipment step; null: no such step (and logs kept before it existed). */
+  shipment: shipmentTermsSchema.nullable().default(null),
 });
 export type SagaFacts = z.infer<typeof sagaFactsSchema>;
 
@@ -27,7 +37,7 @@ export type SagaFacts = z.infer<typeof sagaFactsSchema>;
 export const abortSchema = z.object({ cancellationSource: cancellationSourceSchema, reason: z.string() });
 export type Abort = z.infer<typeof abortSchema>;
 
-export const stepNames = ["RESERVE_INVENTORY", "PROCESS_PAYMENT", "CONFIRM_RESERVATION"] as const;
+export const stepNames = ["RESERVE_INVENTORY", "PROCESS_PAYMENT", "CREATE_SHIPMENT", "CONFIRM_RESERVATION"] as const;
 export type StepName = (typeof stepNames)[number];
 
 export interface Step {
@@ -48,11 +58,13 @@ export interface Step {
 const stockCause = (source: CancellationSource): StockReturnCause => (source === "inventory_depleted" ? "operator" : source);
 
 const reasonOf = (reply: SagaEvent): string =>
-  reply.type === "INVENTORY_FAILED" || reply.type === "PAYMENT_FAILED" ? reply.data.reason : `unexpected ${reply.type}`;
+  reply.type === "INVENTORY_FAILED" || reply.type === "PAYMENT_FAILED" || reply.type === "SHIPMENT_FAILED"
+    ? reply.data.reason
+    : `unexpected ${reply.type}`;
 
 const reserveInventory: Step = {
   name: "RESERVE_INVENTORY",
-  command: ({ totalCents: _, ...order }) => ({ type: "RESERVE_INVENTORY", data: { to: "inventory", ...order } }),
+  command: ({ totalCents: _, shipment: __, ...order }) => ({ type: "RESERVE_INVENTORY", data: { to: "inventory", ...order } }),
   succeeded: ["INVENTORY_RESERVED"],
   learn: (facts, reply) => (reply.type === "INVENTORY_RESERVED" ? { ...facts, totalCents: reply.data.totalCents } : facts),
   failed: ["INVENTORY_FAILED"],
@@ -82,6 +94,27 @@ const processPayment: Step = {
   },
 };
 
+/**
+ * The shipment step: after the payment, before the stock is taken for good. A failed shipment
+ * undoes the payment and the reservation (`shipment_failed`); a shipped order undone later has
+ * its parcel called back first.
+ */
+const createShipment: Step = {
+  name: "CREATE_SHIPMENT",
+  command: ({ shipment, skipDemoDelays }) => ({
+    type: "CREATE_SHIPMENT",
+    // A saga has this step only when its order was placed with the terms; the fallback asks nothing particular.
+    data: { to: "shipping", ...(shipment ?? { behaviour: "success", behaviourGiven: false, skipDemoDelays }) },
+  }),
+  succeeded: ["SHIPMENT_CREATED"],
+  failed: ["SHIPMENT_FAILED"],
+  failure: (reply) => ({ cancellationSource: "shipment_failed", reason: `Shipment failed: ${reasonOf(reply)}` }),
+  compensation: {
+    command: ({ cancellationSource, reason }) => ({ type: "CANCEL_SHIPMENT", data: { to: "shipping", cancellationSource, reason } }),
+    done: ["SHIPMENT_CANCELLED"],
+  },
+};
+
 const confirmReservation: Step = {
   name: "CONFIRM_RESERVATION",
   command: () => ({ type: "CONFIRM_RESERVATION", data: { to: "inventory" } }),
@@ -98,15 +131,24 @@ const confirmReservation: Step = {
 
 /** Every step an orchestrated saga may take, by name: a saga's log names its own, whatever the settings say now. */
 export const stepsByName: ReadonlyMap<StepName, Step> = new Map(
-  [reserveInventory, processPayment, confirmReservation].map((step) => [step.name, step]),
+  [reserveInventory, processPayment, createShipment, confirmReservation].map((step) => [step.name, step]),
 );
 
-/** What the step list may depend on: the session's settings when the order is placed (none does yet; a shipment step would). */
-export type StepOptions = Partial<SessionSettings>;
+/**
+ * What the step list depends on: the session's settings when the order was placed (the order
+ * keeps them: `shipmentStep` travels on ORDER_CREATED as its shipment terms).
+ */
+export type StepOptions = Partial<Pick<SessionSettings, "shipmentStep">>;
 
-/** The steps of a saga placed with these settings, in order. */
-export function stepsFor(_options: StepOptions = {}): readonly Step[] {
-  return [reserveInventory, processPayment, confirmReservation];
+/**
+ * The steps of a saga placed with these settings, in order. Turning the shipment step on is
+ * this one choice of the orchestrated saga: CREATE_SHIPMENT after the payment, before the stock
+ * is confirmed, and its compensation (CANCEL_SHIPMENT) among the others.
+ */
+export function stepsFor({ shipmentStep = false }: StepOptions = {}): readonly Step[] {
+  return shipmentStep
+    ? [reserveInventory, processPayment, createShipment, confirmReservation]
+    : [reserveInventory, processPayment, confirmReservation];
 }
 
 /** Every reply any step waits for, and the cancellation request: what the orchestrator subscribes to. */

@@ -7,7 +7,7 @@ import { giveWay } from "../../platform/give-way";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
-import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation } from "./orders.decide";
+import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation, shipmentTermsOf } from "./orders.decide";
 import type { OrdersQueries } from "./orders.queries";
 import type { SessionQuota } from "./orders.quota";
 import { type OrderJson, orderToJson, type PlaceOrderInput } from "./orders.schemas";
@@ -58,8 +58,13 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     const now = deps.clock.now();
     const orderId = deps.ids.uuid();
     const sagaId = deps.ids.uuid();
-    // The order keeps the style it was placed with: a later change of the setting moves no saga in flight.
-    const sagaStyle = input.sagaStyle ?? deps.settings.of(sessionId).sagaStyle;
+    const settings = deps.settings.of(sessionId);
+    // The order keeps the style and the steps it was placed with: a later change of the settings moves no saga in flight.
+    const sagaStyle = input.sagaStyle ?? settings.sagaStyle;
+    const { shippingBehaviour: _asked, ...placed } = input;
+    // The styles whose saga has a shipment step: choreography (shipping's reactions) and
+    // orchestration (the orchestrator's step list); a synchronous chain has none.
+    const shipment = shipmentTermsOf(sagaStyle !== "rpc" && settings.shipmentStep, input);
     const order = statements.insertOrder.get({
       orderId,
       sessionId,
@@ -69,6 +74,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       inventoryBehaviour: input.inventoryBehaviour,
       skipDemoDelays: input.skipDemoDelays ? 1 : 0,
       sagaStyle,
+      shippingBehaviour: shipment?.behaviour ?? null,
       now,
     });
     if (!order) throw new Error("INSERT … RETURNING answered no row");
@@ -78,7 +84,15 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       return item;
     });
     for (const payload of before) emit({ ...payload, sessionId, sagaId, orderId, causationId: null, style: sagaStyle });
-    emit({ type: "ORDER_CREATED", sessionId, sagaId, orderId, causationId: null, style: sagaStyle, data: { ...input, sagaStyle } });
+    emit({
+      type: "ORDER_CREATED",
+      sessionId,
+      sagaId,
+      orderId,
+      causationId: null,
+      style: sagaStyle,
+      data: { ...placed, sagaStyle, ...(shipment ? { shipment } : {}) },
+    });
     return orderToJson(fromStoredOrder(order), items);
   }
 
@@ -93,11 +107,12 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
             status: orders.status,
             cancellationRequestedBy: orders.cancellationRequestedBy,
             cancellationSource: orders.cancellationSource,
+            shippingBehaviour: orders.shippingBehaviour,
           })
           .from(orders)
           .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
           .all()
-          .map((order) => [order.id, order]),
+          .map(({ shippingBehaviour, ...order }) => [order.id, { ...order, shipmentStep: shippingBehaviour !== null }]),
       );
       // An order already gone keeps only what an earlier reset emitted for it, and its follow-ups.
       const holding = new Map(

@@ -1,5 +1,5 @@
 import type { SagaEvent, SagaPayload } from "../events";
-import type { CancellationSource, RequestedCancellation } from "../saga-terms";
+import type { Behaviour, CancellationSource, RequestedCancellation, ShipmentTerms } from "../saga-terms";
 import { canTransition, isFinal, type OrderStatus } from "./order-status";
 
 /**
@@ -10,7 +10,13 @@ import { canTransition, isFinal, type OrderStatus } from "./order-status";
 
 /** What orders needs to know of an order to decide; undefined: the order is gone (reset). */
 export type OrderState =
-  | { status: OrderStatus; cancellationRequestedBy: RequestedCancellation | null; cancellationSource?: CancellationSource | null }
+  | {
+      status: OrderStatus;
+      cancellationRequestedBy: RequestedCancellation | null;
+      cancellationSource?: CancellationSource | null;
+      /** The order was placed with the shipment step: shipping takes part in undoing it. */
+      shipmentStep?: boolean;
+    }
   | undefined;
 
 export type OrderOutcome =
@@ -25,6 +31,22 @@ export type OrderOutcome =
 
 const ignore = (reason: string): OrderOutcome[] => [{ type: "ignore", reason }];
 
+/**
+ * What an order asks of shipping, fixed when it is placed: nothing while the session's
+ * `shipmentStep` is off (SWAP's flow), else its `shippingBehaviour`, or `success` with the
+ * session's `shippingFailureRate` deciding when it named none.
+ */
+export function shipmentTermsOf(
+  shipmentStep: boolean,
+  { shippingBehaviour, skipDemoDelays }: { shippingBehaviour?: Behaviour; skipDemoDelays: boolean },
+): ShipmentTerms | undefined {
+  if (!shipmentStep) return undefined;
+  return { behaviour: shippingBehaviour ?? "success", behaviourGiven: shippingBehaviour !== undefined, skipDemoDelays };
+}
+
+/** On the events that undo a saga: whether shipping takes part (only for an order with the step). */
+const shipmentStepOf = (order: OrderState): { shipmentStep?: true } => (order?.shipmentStep ? { shipmentStep: true } : {});
+
 export function blockedMove(order: OrderState, to: OrderStatus): OrderOutcome[] | null {
   if (!order) return ignore("the order no longer exists");
   if (!canTransition(order.status, to)) return ignore(`an order ${order.status} cannot become ${to}`);
@@ -36,7 +58,7 @@ export function cancel(order: OrderState, cancellationSource: CancellationSource
   return (
     blockedMove(order, "CANCELLED") ?? [
       { type: "cancel", cancellationSource, errorMessage },
-      { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason: errorMessage } } },
+      { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason: errorMessage, ...shipmentStepOf(order) } } },
     ]
   );
 }
@@ -51,7 +73,7 @@ export function onStockReserved(event: SagaEvent<"INVENTORY_RESERVED">, order: O
   if (order?.status === "CANCELLED") {
     const cancellationSource = order.cancellationSource ?? "operator";
     const reason = "Stock was reserved after the order was cancelled";
-    return [{ type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason } } }];
+    return [{ type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason, ...shipmentStepOf(order) } } }];
   }
   return blockedMove(order, "PROCESSING") ?? [{ type: "markProcessing", totalCents: event.data.totalCents }];
 }
@@ -105,7 +127,10 @@ export function requestCancellation(order: OrderState, source: RequestedCancella
   if (source === "timeout" && order.status === "COMPLETED") return ignore("the order completed in time");
   return [
     { type: "requestCancellation", source },
-    { type: "emit", event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source, reason } } },
+    {
+      type: "emit",
+      event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source, reason, ...shipmentStepOf(order) } },
+    },
   ];
 }
 
@@ -145,7 +170,10 @@ const cutShort = "Orders were reset while the saga was in flight";
  */
 export function onOrdersReset({ order, mayHold, pendingWork }: SagaAtReset): OrderOutcome[] {
   const compensate: OrderOutcome[] = [
-    { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource: "operator", reason: cutShort } } },
+    {
+      type: "emit",
+      event: { type: "ORDER_CANCELLED", data: { cancellationSource: "operator", reason: cutShort, ...shipmentStepOf(order) } },
+    },
   ];
   if (order?.cancellationRequestedBy && order.status !== "CANCELLED") return compensate;
   if (order && !isFinal(order.status)) return mayHold ? compensate : ignore("nothing is reserved for it yet");

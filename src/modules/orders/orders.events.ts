@@ -1,5 +1,18 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, orderLineSchema, requestedCancellationSchema, sagaStyleSchema } from "../saga-terms";
+import {
+  behaviourSchema,
+  cancellationSourceSchema,
+  orderLineSchema,
+  requestedCancellationSchema,
+  sagaStyleSchema,
+  shipmentTermsSchema,
+} from "../saga-terms";
+
+/**
+ * `true` on the events that undo a saga whose order has the shipment step: shipping takes part
+ * in those only. Absent on every other order, so a saga without the step reads as it always did.
+ */
+const shipmentStepFlag = z.literal(true).optional();
 
 export const orderCreatedEvent = z.object({
   type: z.literal("ORDER_CREATED"),
@@ -15,6 +28,8 @@ export const orderCreatedEvent = z.object({
     userId: z.string().nullable(),
     // Events stored before saga styles existed were choreographed.
     sagaStyle: sagaStyleSchema.default("choreography"),
+    // The shipment step, when the session's `shipmentStep` was on as the order was placed; absent: none.
+    shipment: shipmentTermsSchema.optional(),
   }),
 });
 
@@ -25,7 +40,7 @@ export const orderCompletedEvent = z.object({
 
 export const orderCancelledEvent = z.object({
   type: z.literal("ORDER_CANCELLED"),
-  data: z.object({ cancellationSource: cancellationSourceSchema, reason: z.string() }),
+  data: z.object({ cancellationSource: cancellationSourceSchema, reason: z.string(), shipmentStep: shipmentStepFlag }),
 });
 
 /**
@@ -35,7 +50,7 @@ export const orderCancelledEvent = z.object({
  */
 export const orderCancellationRequestedEvent = z.object({
   type: z.literal("ORDER_CANCELLATION_REQUESTED"),
-  data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string() }),
+  data: z.object({ cancellationSource: requestedCancellationSchema, reason: z.string(), shipmentStep: shipmentStepFlag }),
 });
 
 /**

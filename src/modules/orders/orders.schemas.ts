@@ -20,6 +20,8 @@ export const placeOrderBodySchema = z
     items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
     paymentBehaviour: behaviourSchema.optional(),
     inventoryBehaviour: behaviourSchema.optional(),
+    // Only for an order placed while the session's shipmentStep is on; ignored otherwise.
+    shippingBehaviour: behaviourSchema.optional(),
     // SWAP's first integration tests asked for a failing payment this way.
     failTransaction: z.boolean().optional(),
     skipDemoDelays: z.boolean().optional(),
@@ -39,6 +41,8 @@ export const placeOrderBodySchema = z
     skipDemoDelays: body.skipDemoDelays ?? false,
     userId: body.userId ?? null,
     sagaStyle: body.sagaStyle,
+    // Only when asked for, so an order that asks nothing of shipping reads (and hashes, for its Idempotency-Key) as before.
+    ...(body.shippingBehaviour !== undefined ? { shippingBehaviour: body.shippingBehaviour } : {}),
   }));
 export type PlaceOrderInput = z.output<typeof placeOrderBodySchema>;
 
@@ -80,6 +84,9 @@ export const orderJsonSchema = z
     inventoryBehaviour: behaviourSchema,
     skipDemoDelays: z.boolean(),
     sagaStyle: sagaStyleSchema.describe("The saga style the order was placed with (the body's, else the session's setting then)"),
+    shippingBehaviour: behaviourSchema
+      .optional()
+      .describe("Present only on an order placed with the shipment step (the session's shipmentStep): what it asked of shipping"),
     errorMessage: z.string().nullable(),
     cancellationSource: cancellationSourceSchema.nullable(),
     cancellationRequestedBy: requestedCancellationSchema.nullable(),
@@ -122,6 +129,7 @@ export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]): Or
     inventoryBehaviour: order.inventoryBehaviour,
     skipDemoDelays: order.skipDemoDelays,
     sagaStyle: order.sagaStyle,
+    ...(order.shippingBehaviour !== null ? { shippingBehaviour: order.shippingBehaviour } : {}),
     errorMessage: order.errorMessage,
     cancellationSource: order.cancellationSource,
     cancellationRequestedBy: order.cancellationRequestedBy,

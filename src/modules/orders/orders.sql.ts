@@ -18,6 +18,8 @@ export const orders = sqliteTable(
     skipDemoDelays: integer("skip_demo_delays", { mode: "boolean" }).notNull(),
     // The saga style the order was placed with; orders placed before styles existed were choreographed.
     sagaStyle: text("saga_style", { enum: sagaStyles }).notNull().default("choreography"),
+    // The order's shipment step, kept from when it was placed: what it asked of shipping; null: no step.
+    shippingBehaviour: text("shipping_behaviour", { enum: behaviours }),
     // Priced by inventory when it reserves the stock: orders never read the catalog.
     totalCents: integer("total_cents").notNull().default(0),
     errorMessage: text("error_message"),
@@ -76,7 +78,8 @@ export type OrderItemRow = typeof orderItems.$inferSelect;
 type StoredOrderRow = Omit<OrderRow, "skipDemoDelays"> & { skipDemoDelays: number };
 const orderColumns = `id, session_id AS sessionId, saga_id AS sagaId, user_id AS userId, status,
   payment_behaviour AS paymentBehaviour, inventory_behaviour AS inventoryBehaviour, skip_demo_delays AS skipDemoDelays,
-  saga_style AS sagaStyle, total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
+  saga_style AS sagaStyle, shipping_behaviour AS shippingBehaviour,
+  total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
   cancellation_requested_by AS cancellationRequestedBy,
   created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
 const itemColumns = "session_id AS sessionId, order_id AS orderId, line_no AS lineNo, product, quantity";
@@ -103,12 +106,13 @@ export function ordersStatements(sqlite: SQLite) {
           inventoryBehaviour: string;
           skipDemoDelays: number;
           sagaStyle: string;
+          shippingBehaviour: string | null;
           now: number;
         },
       ]
     >(
-      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, saga_style, created_at, updated_at)
-       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $sagaStyle, $now, $now)
+      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, saga_style, shipping_behaviour, created_at, updated_at)
+       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $sagaStyle, $shippingBehaviour, $now, $now)
        RETURNING ${orderColumns}`,
     ),
     insertItem: sqlite.prepare<OrderItemRow, [OrderKey & { lineNo: number; product: string; quantity: number }]>(

@@ -11,8 +11,8 @@ export function ordersStore(statements: OrdersStatements) {
   const stateOf = (sessionId: string, orderId: string): OrderState => {
     const row = statements.order.get({ sessionId, orderId });
     if (!row) return undefined;
-    const { status, cancellationRequestedBy, cancellationSource } = fromStoredOrder(row);
-    return { status, cancellationRequestedBy, cancellationSource };
+    const { status, cancellationRequestedBy, cancellationSource, shippingBehaviour } = fromStoredOrder(row);
+    return { status, cancellationRequestedBy, cancellationSource, shipmentStep: shippingBehaviour !== null };
   };
 
   /**

@@ -1,6 +1,6 @@
 import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
-import type { Behaviour, CancellationSource, StockReturnCause } from "../saga-terms";
+import type { Behaviour, CancellationSource, ShipmentTerms, StockReturnCause } from "../saga-terms";
 import { centsToAmount, decidePayment } from "./payment-rules";
 import type { PaymentStatus } from "./payments.sql";
 
@@ -45,7 +45,9 @@ const emit = (event: SagaPayload): PaymentOutcome => ({ type: "emit", event });
 const overSaga = "the saga is over: a payment opened now would never be settled";
 
 /** What a charge reads of its trigger: INVENTORY_RESERVED in choreography, PROCESS_PAYMENT from an orchestrator. */
-export type ChargeRequest = { data: { totalCents: number; paymentBehaviour: Behaviour; paymentBehaviourGiven: boolean } };
+export type ChargeRequest = {
+  data: { totalCents: number; paymentBehaviour: Behaviour; paymentBehaviourGiven: boolean; shipment?: ShipmentTerms | undefined };
+};
 
 /** The payment shows as PENDING as soon as stock is held, while the demo delay runs. */
 export function onStockReservedOpen(
@@ -76,7 +78,16 @@ export function onStockReservedCharge(
     return [
       ...opened,
       { type: "move", paymentId, from: "PENDING", to: "SUCCESS", failureReason: null },
-      emit({ type: "PAYMENT_SUCCESS", data: { paymentId, amount: centsToAmount(amountCents), amountCents } }),
+      emit({
+        type: "PAYMENT_SUCCESS",
+        // An order with the shipment step is shipped next: what it asked of shipping goes on.
+        data: {
+          paymentId,
+          amount: centsToAmount(amountCents),
+          amountCents,
+          ...(event.data.shipment ? { shipment: event.data.shipment } : {}),
+        },
+      }),
     ];
   }
   return [

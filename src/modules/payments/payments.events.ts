@@ -1,9 +1,16 @@
 import { z } from "zod";
-import { behaviourSchema, cancellationSourceSchema, stockReturnCauseSchema } from "../saga-terms";
+import { behaviourSchema, cancellationSourceSchema, shipmentTermsSchema, stockReturnCauseSchema } from "../saga-terms";
 
 export const paymentSuccessEvent = z.object({
   type: z.literal("PAYMENT_SUCCESS"),
-  data: z.object({ paymentId: z.string(), amount: z.number(), amountCents: z.number().int() }),
+  data: z.object({
+    paymentId: z.string(),
+    amount: z.number(),
+    amountCents: z.number().int(),
+    // Carried from INVENTORY_RESERVED: an order with the shipment step is shipped next, and its
+    // stock confirmed only once shipped; absent: none (inventory confirms now).
+    shipment: shipmentTermsSchema.optional(),
+  }),
 });
 
 export const paymentFailedEvent = z.object({

@@ -37,6 +37,14 @@ async function playInStyle(t: TestApp, sagaStyle: string) {
   t.relay.runDue();
   await post("/inventory/reset");
   t.settle();
+  // The shipment step: shipped (then cancelled: the parcel called back), and a shipment that fails.
+  await post("/inventory/seed");
+  await t.request("PATCH", "/settings", { session, body: { shipmentStep: true } });
+  const shipped = (await post("/orders", { items: [{ product: "mouse", quantity: 2 }] })).body.id;
+  await post("/orders", { items: [{ product: "keyboard", quantity: 1 }], shippingBehaviour: "failure" });
+  t.settle();
+  await post(`/orders/${shipped}/cancel?wait=0`);
+  t.settle();
 }
 
 /** The rpc style, in a session of its own: its orders are answered at the end of their calls. */

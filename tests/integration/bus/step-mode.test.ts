@@ -11,12 +11,15 @@ describe("GET / PATCH /settings", () => {
       orderTimeoutMs: 300_000,
       inventoryDelayMs: 3_000,
       paymentDelayMs: 5_000,
+      shippingDelayMs: 2_000,
       inventoryFailureRate: 0,
       paymentFailureRate: 0,
+      shippingFailureRate: 0,
       duplicateDeliveryRate: 0,
       reactionFaultRate: 0,
       stepMode: false,
       sagaStyle: "choreography",
+      shipmentStep: false,
     });
   });
 

@@ -69,3 +69,68 @@ test("upgrading a database of the first schema: pending deliveries are delivered
   expect(t.relay.pendingCount()).toBe(0);
   t.deps.db.$client.close();
 });
+
+test("upgrading a database of the orchestration schema (0000–0012): its orders and saga logs read as before, and the shipment step works", async () => {
+  const path = join(dir, "before-shipments.sqlite");
+  const old = databaseAtMigration(dir, path, 13);
+  const at = Date.UTC(2026, 0, 1);
+  old.run(
+    `INSERT INTO orders (id, session_id, saga_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, saga_style, total_cents, created_at, updated_at, completed_at)
+     VALUES ('old-order', 's', 'old-saga', 'COMPLETED', 'success', 'success', 1, 'orchestration', 12495, ${at}, ${at}, ${at})`,
+  );
+  old.run(`INSERT INTO order_items (session_id, order_id, line_no, product, quantity) VALUES ('s', 'old-order', 0, 'mouse-pad', 5)`);
+  // A saga log written before the shipment step: its facts name no shipment.
+  const facts = {
+    items: [{ product: "mouse-pad", quantity: 5 }],
+    inventoryBehaviour: "success",
+    inventoryBehaviourGiven: false,
+    paymentBehaviour: "success",
+    paymentBehaviourGiven: false,
+    skipDemoDelays: true,
+    totalCents: 12495,
+  };
+  const steps = ["RESERVE_INVENTORY", "PROCESS_PAYMENT", "CONFIRM_RESERVATION"].map((name) => ({
+    name,
+    status: "done",
+    startedAt: at,
+    endedAt: at,
+  }));
+  old
+    .prepare(
+      `INSERT INTO orchestrated_sagas (session_id, order_id, saga_id, status, current_step, log, created_at, updated_at)
+       VALUES ('s', 'old-order', 'old-saga', 'completed', NULL, $log, ${at}, ${at})`,
+    )
+    .run({ log: JSON.stringify({ status: "completed", steps, abort: null, facts }) });
+  old.close();
+
+  const t = createTestApp({ databasePath: path });
+  const order = (await t.request("GET", "/orders/old-order", { session: "s" })).body;
+  expect(order).toMatchObject({ status: "COMPLETED", sagaStyle: "orchestration" });
+  expect(order).not.toHaveProperty("shippingBehaviour");
+  const saga = (await t.request("GET", "/sagas/old-saga", { session: "s" })).body;
+  expect(saga.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual([
+    "RESERVE_INVENTORY:done",
+    "PROCESS_PAYMENT:done",
+    "CONFIRM_RESERVATION:done",
+  ]);
+  expect((await t.request("GET", "/shipments", { session: "s" })).body).toEqual([]);
+
+  await t.request("POST", "/inventory/seed", { session: "s" });
+  await t.request("PATCH", "/settings", { session: "s", body: { shipmentStep: true } });
+  for (const sagaStyle of ["choreography", "orchestration"]) {
+    const placed = (
+      await t.request("POST", "/orders", {
+        session: "s",
+        body: { items: [{ product: "mouse-pad", quantity: 1 }], skipDemoDelays: true, sagaStyle },
+      })
+    ).body;
+    t.settle();
+    expect((await t.request("GET", `/orders/${placed.id}`, { session: "s" })).body).toMatchObject({
+      status: "COMPLETED",
+      shippingBehaviour: "success",
+    });
+  }
+  expect((await t.request("GET", "/shipments", { session: "s" })).body).toHaveLength(2);
+  expect(t.relayFailures).toEqual([]);
+  t.deps.db.$client.close();
+});

@@ -27,14 +27,17 @@ describe("the knobs panel", () => {
     expect((await t.request("GET", "/settings")).body).toEqual({
       inventoryDelayMs: 3000,
       paymentDelayMs: 1200,
+      shippingDelayMs: 2000,
       inventoryFailureRate: 0,
       paymentFailureRate: 0.35,
+      shippingFailureRate: 0,
       duplicateDeliveryRate: 0,
       reactionFaultRate: 0,
       reservationTtlMs: null,
       orderTimeoutMs: 300_000,
       stepMode: true,
       sagaStyle: "choreography",
+      shipmentStep: false,
     });
     // Unchecked, the step-mode box is absent from the form: step mode goes off.
     await t.request("POST", "/dashboard/knobs", knobsForm());

@@ -145,3 +145,21 @@ describe("the same order in every saga style, side by side in one session", () =
     expect(await reactionsOf("orchestration", "success")).not.toContain("inventory.reserveStockWhenOrderCreated");
   });
 });
+
+describe("the shipment step and the rpc style", () => {
+  test("with shipmentStep on, an rpc-style order still runs seed 002's chain: it completes, nothing is shipped", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed", { session });
+    await t.request("PATCH", "/settings", { session, body: { shipmentStep: true } });
+    const placed = await t.request("POST", "/orders", {
+      session,
+      body: { ...scenarios.success.body, sagaStyle: "rpc", skipDemoDelays: true },
+    });
+    expect(placed.body.status).toBe("COMPLETED");
+    t.settle();
+    expect((await t.request("GET", "/shipments", { session })).body).toEqual([]);
+    const saga = (await t.request("GET", `/sagas/${placed.body.sagaId}`, { session })).body;
+    expect(saga.steps.map((s: { name: string }) => s.name)).not.toContain("CREATE_SHIPMENT");
+    expect(t.checkConsistency({ settled: true }).violations).toEqual([]);
+  });
+});

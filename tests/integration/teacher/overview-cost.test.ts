@@ -160,6 +160,7 @@ describe("a computation's cost is bounded", () => {
       orders: t.modules.orders.queries,
       inventory: t.modules.inventory.queries,
       payments: t.modules.payments.queries,
+      shipping: t.modules.shipping.queries,
       bus: t.deps.bus,
     };
     const overview = new OverviewCache(

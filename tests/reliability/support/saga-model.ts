@@ -151,6 +151,8 @@ class PlaceOrder extends SagaCommand {
     readonly skipDemoDelays: boolean,
     /** rpc: the order service calls inventory and payments within the request (without demo delays: the model moves no timer). */
     readonly sagaStyle: string,
+    /** Asked of shipping; only orders placed while the session's shipment step is on are shipped. */
+    readonly shippingBehaviour: string | null = null,
   ) {
     super();
   }
@@ -164,6 +166,7 @@ class PlaceOrder extends SagaCommand {
       inventoryBehaviour: this.inventoryBehaviour,
       skipDemoDelays: this.skipDemoDelays || this.sagaStyle === "rpc",
       sagaStyle: this.sagaStyle,
+      ...(this.shippingBehaviour !== null ? { shippingBehaviour: this.shippingBehaviour } : {}),
     };
     const m = model.get(this.session)!;
     const headers: Record<string, string> = this.idempotencyKey ? { "idempotency-key": this.idempotencyKey } : {};
@@ -190,7 +193,7 @@ class PlaceOrder extends SagaCommand {
   }
   override toString() {
     const key = this.idempotencyKey ? `, key=${this.idempotencyKey}` : "";
-    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
+    return `order(${this.session}, ${JSON.stringify(this.items.map((l) => [l.product, l.quantity]))}, pay=${this.paymentBehaviour}, inv=${this.inventoryBehaviour}, ship=${this.shippingBehaviour}, skip=${this.skipDemoDelays}, ${this.sagaStyle}${key})`;
   }
 }
 
@@ -256,6 +259,25 @@ class SetTimers extends SagaCommand {
   }
   override toString() {
     return `timers(${this.session}, ttl=${this.reservationTtlMs}, timeout=${this.orderTimeoutMs})`;
+  }
+}
+
+/** The shipment step turned on or off: orders placed from then on keep what it was (their sagas in flight never change shape). */
+class SetShipmentStep extends SagaCommand {
+  constructor(
+    readonly session: string,
+    readonly on: boolean,
+    readonly failureRate: number,
+  ) {
+    super();
+  }
+  async act(_model: SagaModel, real: CrashableApp) {
+    const body = { shipmentStep: this.on, shippingFailureRate: this.failureRate };
+    const answer = await isolated(real, this.session, () => real.request("PATCH", "/settings", this.session, body));
+    expectStatus(answer, [200], "shipment step");
+  }
+  override toString() {
+    return `shipmentStep(${this.session}, ${this.on}, failures=${this.failureRate})`;
   }
 }
 
@@ -401,8 +423,9 @@ const placeOrder = fc
     skip: fc.boolean(),
     // The styles mixed in one session: each saga keeps its own, whatever the others do.
     style: fc.constantFrom("choreography", "orchestration", "rpc"),
+    ship: fc.constantFrom(null, null, "success", "failure", "random"),
   })
-  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style));
+  .map((o) => new PlaceOrder(o.session, o.items, o.pay, o.inv, o.skip, o.style, o.ship));
 
 /** Orders sent with one of a few keys: repeats (same or another body) are idempotent retries. */
 const placeOrderWithKey = fc
@@ -446,6 +469,7 @@ export const sagaCommands = [
   fc
     .tuple(session, fc.option(fc.integer({ min: 1_000, max: 8_000 }), { freq: 2 }), fc.integer({ min: 2_000, max: 30_000 }))
     .map(([s, ttl, timeout]) => new SetTimers(s, ttl, timeout)),
+  fc.tuple(session, fc.boolean(), fc.constantFrom(0, 0, 0.3, 1)).map(([s, on, rate]) => new SetShipmentStep(s, on, rate)),
   fc.integer({ min: 0, max: 9_000 }).map((ms) => new AdvanceTime(ms)),
   fc.constant(new Crash()),
   fc.tuple(session, pick).map(([s, p]) => new CancelThenReset(s, p)),
