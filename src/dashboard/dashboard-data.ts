@@ -16,6 +16,7 @@ import type { PaymentsModule } from "../modules/payments";
 import type { SagaStyle, SessionSettings, SettingsPatch } from "../modules/session-settings";
 import type { ShippingModule } from "../modules/shipping";
 import type { Ids } from "../platform/ids";
+import type { SagaStepJson } from "../sagas/saga-steps";
 import type { SagaAdmin } from "../sagas/sagas";
 import { emptyOrderForm, type OrderFormState } from "./order-form";
 import { EVENTS_SHOWN } from "./views/event-log";
@@ -52,7 +53,7 @@ export interface DashboardSources {
   /** The server's clock: due times are shown as countdowns from it. */
   now: () => number;
   /** The operator's view of the session's sagas (`GET /sagas`) and its two actions. */
-  sagas: Pick<SagaAdmin, "listSagas" | "retrySaga" | "compensateSaga">;
+  sagas: Pick<SagaAdmin, "listSagas" | "retrySaga" | "compensateSaga" | "sagaView">;
   notifications: Pick<NotificationsModule["queries"], "listNotifications">;
   /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
   redeliver: (sessionId: string, seq: number) => boolean;
@@ -65,6 +66,8 @@ export interface TimelineView {
   deliveries: readonly DeliveryLogEntry[];
   /** What the saga waits for next: its scheduled deliveries and dead letters. */
   upcoming: UpcomingDeliveryJson[];
+  /** The saga's steps and their status, as GET /sagas/:id answers them. */
+  steps: SagaStepJson[];
   now: number;
   /** The timeline moves on to each new order of the session (a projector mirroring an attendee). */
   following: boolean;
@@ -86,6 +89,8 @@ export function dashboardData(sources: DashboardSources) {
       events: order ? bus.log.orderEvents(sessionId, order.id) : [],
       deliveries: order ? sources.deliveriesOf(sessionId, order.id) : [],
       upcoming: order ? sources.steering.upcomingFor(sessionId, order.id).map(upcomingDeliveryToJson) : [],
+      // An orchestrated saga's log, as GET /sagas/:id answers it (a choreographed saga's events are its whole story).
+      steps: order && order.sagaStyle === "orchestration" ? sources.sagas.sagaView(sessionId, order.sagaId).steps : [],
       now: sources.now(),
       following,
     };

@@ -1,4 +1,4 @@
-import type { SagaEvent, SagaEventType } from "../modules/events";
+import { isCommandType, type SagaEvent, type SagaEventType } from "../modules/events";
 
 /** Integer cents as dollars, the way the catalog's prices read in the contract. */
 export function formatCents(cents: number | null | undefined): string {
@@ -26,22 +26,9 @@ export function sinceStart(ms: number): string {
 
 export type ModuleName = "orders" | "inventory" | "payments" | "shipping" | "orchestrator";
 
-/** The commands an orchestrator sends (each addressed to one module). */
-const commandTypes: ReadonlySet<SagaEventType> = new Set<SagaEventType>([
-  "RESERVE_INVENTORY",
-  "CONFIRM_RESERVATION",
-  "RELEASE_INVENTORY",
-  "PROCESS_PAYMENT",
-  "REFUND_PAYMENT",
-  "CREATE_SHIPMENT",
-  "CANCEL_SHIPMENT",
-  "COMPLETE_ORDER",
-  "CANCEL_ORDER",
-]);
-
 /** Which module emits an event type: each module owns one prefix; every command comes from the orchestrator. */
 export function moduleOf(type: SagaEventType): ModuleName {
-  if (commandTypes.has(type)) return "orchestrator";
+  if (isCommandType(type)) return "orchestrator";
   // The order service makes the calls of an rpc-style saga, so it records them.
   if (type.startsWith("ORDER_") || type === "RPC_CALL") return "orders";
   if (type.startsWith("INVENTORY_")) return "inventory";

@@ -28,6 +28,8 @@ export type SagaPayload = z.infer<typeof sagaEventSchema>;
 export type SagaCommandPayload = z.infer<(typeof sagaCommandOptions)[number]>;
 const commandTypes: ReadonlySet<string> = new Set(sagaCommandOptions.map((o) => o.shape.type.value));
 const isCommand = (payload: SagaPayload): payload is SagaCommandPayload => commandTypes.has(payload.type);
+/** Whether a type is a command's (one module's to answer) rather than an event's. */
+export const isCommandType = (type: SagaEventType): boolean => commandTypes.has(type);
 
 /** The bus's `recipientOf`: the module a command is addressed to; null for an event. */
 export const recipientOfSaga = (payload: SagaPayload): string | null => (isCommand(payload) ? payload.data.to : null);

@@ -42,6 +42,12 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: an orchestrated saga
         "ORDER_COMPLETED",
       ]);
       expect(await textsOf(page.locator('#timeline-panel [data-event-type="RESERVE_INVENTORY"] .module'))).toEqual(["ORCHESTRATOR"]); // text-transform: uppercase
+      // The orchestrator's log, step by step, above the events.
+      expect(
+        await page
+          .locator("#timeline-panel [data-step]")
+          .evaluateAll((els) => els.map((e) => `${e.getAttribute("data-step")}:${e.getAttribute("data-step-status")}`)),
+      ).toEqual(["RESERVE_INVENTORY:done", "PROCESS_PAYMENT:done", "CONFIRM_RESERVATION:done"]);
       expect(seen.problems).toEqual([]);
       await context.close();
     },

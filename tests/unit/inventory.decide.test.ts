@@ -6,6 +6,7 @@ import {
   onOrderCreated,
   onPaymentFailed,
   onPaymentSucceeded,
+  onReleaseRequested,
   onReservationAttempted,
   onShipmentCreated,
   onShipmentFailed,
@@ -284,5 +285,48 @@ describe("inventory with the shipment step: who it listens to changes", () => {
       .given({ ...pending, status: "RELEASED" })
       .when(sagaEvent("SHIPMENT_FAILED", { shipmentId: "shp_1", reason: "r" }))
       .then([{ type: "ignore", reason: "the reservation is already RELEASED" }]);
+  });
+});
+
+describe("inventory: an orchestrator asks for the stock back (RELEASE_INVENTORY)", () => {
+  const spec = decisionSpec((event: ReturnType<typeof command>, reservation: Parameters<typeof onReleaseRequested>[1]) =>
+    onReleaseRequested(event, reservation, { newReservationId: () => "res-new" }),
+  );
+  const command = (cancellationSource: "payment_failed" | "customer" = "payment_failed") =>
+    sagaEvent("RELEASE_INVENTORY", { to: "inventory", cancellationSource, reason: "Payment failed: Card declined" });
+
+  test("given stock held, when the release is asked, then it is handed back and said, as on any cancellation", () => {
+    spec
+      .given(pending)
+      .when(command())
+      .then([
+        {
+          type: "settle",
+          reservationId: "res-1",
+          to: "RELEASED",
+          lines: fivePads,
+          reason: "Payment failed: Card declined",
+          cause: "payment_failed",
+        },
+        {
+          type: "emit",
+          event: {
+            type: "INVENTORY_RELEASED",
+            data: { reservationId: "res-1", items: fivePads, cause: "payment_failed", reason: "Payment failed: Card declined" },
+          },
+        },
+      ]);
+  });
+
+  test("given the stock handed back already (an expiry first), when the release is asked, then it is said again, with why it went", () => {
+    spec
+      .given({ ...pending, status: "RELEASED", released: { reason: "expired", cause: "timeout" } })
+      .when(command())
+      .then([
+        {
+          type: "emit",
+          event: { type: "INVENTORY_RELEASED", data: { reservationId: "res-1", items: fivePads, cause: "timeout", reason: "expired" } },
+        },
+      ]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import type { SagaEvent } from "../../src/modules/events";
 import {
   onOrderCancelled,
+  onRefundRequested,
   onStockNotDelivered,
   onStockReleased,
   onStockReservedCharge,
@@ -280,5 +281,34 @@ describe("payments: what an orders reset leaves behind", () => {
     expect(outlivesItsOrder("SUCCESS", () => false)).toBe(false);
     expect(outlivesItsOrder("FAILED", neverAsked)).toBe(false);
     expect(outlivesItsOrder("REFUNDED", neverAsked)).toBe(false);
+  });
+});
+
+describe("payments: an orchestrator asks for a refund (REFUND_PAYMENT)", () => {
+  const spec = decisionSpec(onRefundRequested);
+  const command = sagaEvent("REFUND_PAYMENT", { to: "payments", cancellationSource: "customer", reason: "Cancelled by the customer" });
+
+  test("given a taken payment, when the refund is asked, then it is refunded and said, as every refund", () => {
+    spec
+      .given(paid)
+      .when(command)
+      .then([
+        { type: "move", paymentId: "txn_1", from: "SUCCESS", to: "REFUNDED", failureReason: "Cancelled by the customer" },
+        refunded("txn_1", 12495, "Cancelled by the customer", "customer"),
+      ]);
+  });
+
+  test("given no payment (a payments reset), when the refund is asked, then it is still answered: the orchestrator waits for it", () => {
+    spec
+      .given(undefined)
+      .when(command)
+      .then([refunded(null, 0, "Cancelled by the customer", "customer")]);
+  });
+
+  test("given a payment refunded already, when the refund is asked, then it is said again rather than leave the saga waiting", () => {
+    spec
+      .given({ ...paid, status: "REFUNDED" })
+      .when(command)
+      .then([refunded("txn_1", 12495, "Cancelled by the customer", "customer")]);
   });
 });

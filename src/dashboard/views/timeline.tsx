@@ -2,6 +2,7 @@ import type { DeliveryLogEntry } from "../../bus/delivery-log";
 import type { UpcomingDeliveryJson } from "../../live/bus.routes";
 import type { SagaEvent } from "../../modules/events";
 import type { OrderJson } from "../../modules/orders";
+import type { SagaStepJson } from "../../sagas/saga-steps";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
 import { liveTriggers } from "../live";
 import { Countdown } from "./countdown";
@@ -14,6 +15,8 @@ export interface TimelineProps {
   deliveries?: readonly DeliveryLogEntry[];
   /** The order's deliveries still to come (and its dead letters): what the saga waits for. */
   upcoming?: readonly UpcomingDeliveryJson[];
+  /** The saga's steps and their status (`GET /sagas/:id`). */
+  steps?: readonly SagaStepJson[];
   /** The server's clock when this was read: due times are shown as countdowns from it. */
   now?: number;
   /** Moves on to each new order of the session, instead of staying on `order`. */
@@ -62,6 +65,7 @@ export function TimelinePanel(props: TimelineProps) {
               </>
             ) : null}
           </p>
+          {props.steps && props.steps.length > 0 ? <SagaSteps steps={props.steps} /> : null}
           <ol class="steps">
             {events.map((event) => {
               const module = moduleOf(event.type);
@@ -90,6 +94,19 @@ export function TimelinePanel(props: TimelineProps) {
         </>
       )}
     </Panel>
+  );
+}
+
+/** An orchestrated saga's steps in order, each with its status: the orchestrator's log. */
+function SagaSteps(props: { steps: readonly SagaStepJson[] }) {
+  return (
+    <ol class="saga-steps" aria-label="the saga's steps">
+      {props.steps.map((step) => (
+        <li class={`saga-step saga-step-${step.status}`} data-step={step.name} data-step-status={step.status}>
+          <code>{step.name}</code> <span class="muted">{step.status}</span>
+        </li>
+      ))}
+    </ol>
   );
 }
 

@@ -235,6 +235,25 @@ export function onCancellationRequested(
   ];
 }
 
+/**
+ * An orchestrator asks for the stock back (RELEASE_INVENTORY), compensating a reservation it
+ * saw made: the rule of every cancellation (`onCancellationRequested`), and always an answer,
+ * since the orchestrator waits for one before it ends the saga. Stock handed back or put back
+ * already (an expiry delivered first, out of order) is said again, with the reason it went.
+ */
+export function onReleaseRequested(
+  event: SagaEvent<"RELEASE_INVENTORY">,
+  reservation: ReservationState,
+  ids: { newReservationId: () => string },
+): InventoryOutcome[] {
+  const outcomes = onCancellationRequested(event, reservation, ids);
+  if (!reservation || outcomes.some((outcome) => outcome.type !== "ignore")) return outcomes;
+  const cause = reservation.released?.cause ?? event.data.cancellationSource;
+  const reason = reservation.released?.reason ?? event.data.reason;
+  const data = { reservationId: reservation.id, items: reservation.lines, cause, reason };
+  return [emit(reservation.restocked ? { type: "INVENTORY_RESTOCKED", data } : { type: "INVENTORY_RELEASED", data })];
+}
+
 /** The reservation's time is up (`reservationTtlMs`): still PENDING, it is released as expired and its order times out. */
 export function onReservationExpired(event: SagaEvent<"INVENTORY_RESERVED">, reservation: ReservationState): InventoryOutcome[] {
   return expire(event.data.reservationId, reservation);

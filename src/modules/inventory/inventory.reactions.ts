@@ -12,6 +12,7 @@ import {
   onOrderCreated,
   onPaymentFailed,
   onPaymentSucceeded,
+  onReleaseRequested,
   onReservationAttempted,
   onReservationExpired,
   onShipmentCreated,
@@ -147,7 +148,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       name: "inventory.returnStockOnCommand",
       on: "RELEASE_INVENTORY",
       load,
-      decide: (event, reservation) => onCancellationRequested(event, reservation, { newReservationId }),
+      decide: (event, reservation) => onReleaseRequested(event, reservation, { newReservationId }),
       apply,
     }),
     // Expiry is a due time in the relay's schedule, never a timer: the reservation says when. It

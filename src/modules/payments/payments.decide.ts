@@ -1,6 +1,6 @@
 import type { Random } from "../../platform/random";
 import type { SagaEvent, SagaPayload } from "../events";
-import type { Behaviour, CancellationSource, ShipmentTerms, StockReturnCause } from "../saga-terms";
+import type { Behaviour, ShipmentTerms, StockReturnCause } from "../saga-terms";
 import { centsToAmount, decidePayment } from "./payment-rules";
 import type { PaymentStatus } from "./payments.sql";
 
@@ -127,11 +127,7 @@ export function onStockNotDelivered(event: SagaEvent<"INVENTORY_FAILED">, paymen
  * drops the confirmation that would have refunded it (see tests/integration/regressions).
  * Usually the refund on the stock's return got there first, and this finds nothing to do.
  */
-export function onOrderCancelled(
-  // ORDER_CANCELLED in choreography; REFUND_PAYMENT from an orchestrator.
-  event: { data: { cancellationSource: CancellationSource; reason: string } },
-  payment: PaymentState,
-): PaymentOutcome[] {
+export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, payment: PaymentState): PaymentOutcome[] {
   const reason = `Order cancelled: ${event.data.reason}`;
   if (payment?.status === "PENDING") return [{ type: "move", paymentId: payment.id, from: "PENDING", to: "FAILED", failureReason: reason }];
   if (payment?.status === "SUCCESS") {
@@ -140,6 +136,25 @@ export function onOrderCancelled(
     return refund(payment, reason, cause);
   }
   return ignore("no money is held");
+}
+
+/**
+ * An orchestrator asks for the money back (REFUND_PAYMENT), compensating a payment step it saw
+ * succeed: the rule of every refund, and always an answer, since the orchestrator waits for one
+ * before it undoes the next step. A payment reset away is refunded as gone (as on a restock); a
+ * refund already made is said again rather than leave the saga waiting; a charge still waiting
+ * (only a reset can bring one back) is voided first.
+ */
+export function onRefundRequested(event: SagaEvent<"REFUND_PAYMENT">, payment: PaymentState): PaymentOutcome[] {
+  const { cancellationSource, reason } = event.data;
+  const cause = cancellationSource === "inventory_depleted" ? null : cancellationSource;
+  if (payment?.status === "REFUNDED") {
+    const { id: paymentId, amountCents } = payment;
+    return [emit({ type: "PAYMENT_REFUNDED", data: { paymentId, amountCents, reason, cause } })];
+  }
+  const voided: PaymentOutcome[] =
+    payment?.status === "PENDING" ? [{ type: "move", paymentId: payment.id, from: "PENDING", to: "FAILED", failureReason: reason }] : [];
+  return [...voided, ...refund(payment, reason, cause)];
 }
 
 /**

@@ -4,6 +4,7 @@ import { choreography, undoesChoreographyAndRpc } from "../saga-terms";
 import { demoDelay } from "../session-settings";
 import {
   onOrderCancelled,
+  onRefundRequested,
   onStockNotDelivered,
   onStockReleased,
   onStockReservedCharge,
@@ -102,6 +103,6 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
     // Orchestration: the same rules, triggered by the orchestrator's commands to payments.
     sagaReaction({ name: "payments.openPaymentOnCommand", on: "PROCESS_PAYMENT", load, decide: open, apply }),
     sagaReaction({ name: "payments.chargeOnCommand", on: "PROCESS_PAYMENT", delayMs: paymentDelay, load, decide: charge, apply }),
-    sagaReaction({ name: "payments.refundOnCommand", on: "REFUND_PAYMENT", load, decide: onOrderCancelled, apply }),
+    sagaReaction({ name: "payments.refundOnCommand", on: "REFUND_PAYMENT", load, decide: onRefundRequested, apply }),
   ];
 }
