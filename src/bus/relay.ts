@@ -192,6 +192,9 @@ export class Relay<P extends EventPayloadBase> {
     for (const event of groupEvents) round.unreached.set(event.seq, event);
     const share: GroupCommitShare = {
       committed: () => {
+        // Whatever a pending "soon" would have run, this round ran; the announcements wake the
+        // relay again if more is due. Only now: had the COMMIT failed, that timer is the retry.
+        if (this.timerDueAt <= this.clock.now()) this.cancelPendingTimer();
         this.dispatcher.committed(round);
         this.roundSucceeded();
       },
@@ -205,9 +208,6 @@ export class Relay<P extends EventPayloadBase> {
     } catch (error) {
       throw new SharerFailed(share, error);
     }
-    // Whatever a pending "soon" would have run, this round ran: after the commit, the
-    // announcements wake the relay again if more is due.
-    if (this.timerDueAt <= this.clock.now()) this.cancelPendingTimer();
     return share;
   }
 
