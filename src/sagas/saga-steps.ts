@@ -60,6 +60,34 @@ const choreographedTraces: readonly StepTrace[] = [
   },
 ];
 
+/**
+ * The same saga placed with the shipment step: shipping answers PAYMENT_SUCCESS and inventory
+ * confirms on SHIPMENT_CREATED instead, so the step sits between the payment and the confirmation.
+ */
+const choreographedTracesWithShipment: readonly StepTrace[] = [
+  ...choreographedTraces.filter((trace) => trace.name !== "CONFIRM_RESERVATION"),
+  {
+    name: "CREATE_SHIPMENT",
+    startedBy: typeIs("PAYMENT_SUCCESS"),
+    done: typeIs("SHIPMENT_CREATED"),
+    failed: typeIs("SHIPMENT_FAILED"),
+    undoneBy: typeIs("SHIPMENT_CANCELLED"),
+  },
+  {
+    name: "CONFIRM_RESERVATION",
+    startedBy: typeIs("SHIPMENT_CREATED"),
+    done: typeIs("INVENTORY_CONFIRMED"),
+    failed: (e) => e.type === "INVENTORY_FAILED" && e.data.stage === "confirm",
+  },
+];
+
+/** The traces a saga's events are read with: its style's, and in choreography whether it was placed with the shipment step. */
+function tracesOf(events: readonly SagaEvent[], style: "choreography" | "rpc"): readonly StepTrace[] {
+  if (style === "rpc") return rpcTraces;
+  const placed = events.find((e) => e.type === "ORDER_CREATED");
+  return placed?.type === "ORDER_CREATED" && placed.data.shipment ? choreographedTracesWithShipment : choreographedTraces;
+}
+
 /** An RPC_CALL of `method`, and whether it answered `field: true` (proto3's JSON leaves a false out). */
 const answered =
   (method: string, field: "success" | "all_available", value: boolean): Match =>
@@ -106,7 +134,7 @@ export function stepsFromEvents(events: readonly SagaEvent[], style: "choreograp
   const first = (match: Match) => events.find(match);
   const ended = first(typeIs("ORDER_COMPLETED", "ORDER_CANCELLED"));
   const undoing = first(typeIs("ORDER_CANCELLATION_REQUESTED", "ORDER_CANCELLED"));
-  return (style === "rpc" ? rpcTraces : choreographedTraces).map((trace) => {
+  return tracesOf(events, style).map((trace) => {
     const started = first(trace.startedBy);
     const done = first(trace.done);
     const failed = trace.failed ? first(trace.failed) : undefined;

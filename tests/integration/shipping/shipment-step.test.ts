@@ -328,3 +328,41 @@ describe("the metrics", () => {
     expect(metrics).toContain('bus_deliveries_total{reaction="inventory.releaseReservationWhenShipmentFailed",outcome="applied"} 1');
   });
 });
+
+describe("GET /sagas/:id shows the shipment step in choreography as the orchestrator's log does", () => {
+  const stepsOf = async (t: TestApp, sagaId: string) =>
+    ((await t.request("GET", `/sagas/${sagaId}`)).body.steps as { name: string; status: string }[]).map((s) => `${s.name}:${s.status}`);
+
+  /** Each style's steps after a shipped order, a failed shipment and a shipped order cancelled. */
+  async function stepsInStyle(sagaStyle: "choreography" | "orchestration") {
+    const t = await withShipmentStep({ sagaStyle });
+    const shipped = (await t.request("POST", "/orders", { body: fiveMousePads })).body;
+    const failed = (await t.request("POST", "/orders", { body: { ...fiveMousePads, shippingBehaviour: "failure" } })).body;
+    const cancelled = (await t.request("POST", "/orders", { body: fiveMousePads })).body;
+    t.settle();
+    expect((await t.request("POST", `/orders/${cancelled.id}/cancel?wait=0`)).status).toBe(200);
+    t.settle();
+    return {
+      shipped: await stepsOf(t, shipped.sagaId),
+      failed: await stepsOf(t, failed.sagaId),
+      cancelled: await stepsOf(t, cancelled.sagaId),
+    };
+  }
+
+  test("shipped, failed shipment, shipped then cancelled: the same steps in both styles, CREATE_SHIPMENT among them", async () => {
+    const choreography = await stepsInStyle("choreography");
+    expect(choreography.shipped).toEqual([
+      "RESERVE_INVENTORY:done",
+      "PROCESS_PAYMENT:done",
+      "CREATE_SHIPMENT:done",
+      "CONFIRM_RESERVATION:done",
+    ]);
+    expect(choreography.failed).toEqual([
+      "RESERVE_INVENTORY:compensated",
+      "PROCESS_PAYMENT:compensated",
+      "CREATE_SHIPMENT:failed",
+      "CONFIRM_RESERVATION:skipped",
+    ]);
+    expect(choreography).toEqual(await stepsInStyle("orchestration"));
+  });
+});
