@@ -1,12 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { parsePrometheus, sampleValue } from "../../support/prometheus";
+import { expectConsistent, messagesOf, orderOf, paymentOf, productOf, reservationOf } from "../../support/reads";
 import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
 const orchestrated = { ...fiveMousePads, sagaStyle: "orchestration" };
-const product = async (t: TestApp, id: string) => (await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === id);
-const eventsOf = async (t: TestApp, orderId: string) =>
-  (await t.request("GET", `/orders/${orderId}/events`)).body.map((e: { type: string; kind: string }) => `${e.kind}:${e.type}`);
 
 async function placed(t: TestApp, body: object = orchestrated) {
   await t.request("POST", "/inventory/seed");
@@ -22,7 +20,7 @@ describe("an orchestrated saga", () => {
     expect(order.sagaStyle).toBe("orchestration");
     t.settle();
     expect((await t.request("GET", `/orders/${order.id}`)).body).toMatchObject({ status: "COMPLETED", totalCents: 12495 });
-    expect(await eventsOf(t, order.id)).toEqual([
+    expect(await messagesOf(t, order.id)).toEqual([
       "event:ORDER_CREATED",
       "command:RESERVE_INVENTORY",
       "event:INVENTORY_RESERVED",
@@ -33,23 +31,12 @@ describe("an orchestrated saga", () => {
       "command:COMPLETE_ORDER",
       "event:ORDER_COMPLETED",
     ]);
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0 });
     expect((await t.request("GET", "/payments")).body[0]).toMatchObject({ status: "SUCCESS", amount_cents: 12495 });
     expect(t.checkConsistency().violations).toEqual([]);
     expect(t.relayFailures).toEqual([]);
   });
 });
-
-const orderOf = async (t: TestApp, id: string) => (await t.request("GET", `/orders/${id}`)).body;
-const paymentOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/payments")).body as { order_id: string; status: string }[]).find((p) => p.order_id === orderId);
-const reservationOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/inventory/reservations")).body as { orderId: string; status: string; releaseReason: string | null }[]).find(
-    (r) => r.orderId === orderId,
-  );
-function expectConsistent(t: TestApp) {
-  expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
-}
 
 describe("an orchestrated saga that fails", () => {
   test("out of stock: RESERVE_INVENTORY answered INVENTORY_FAILED, nothing to undo, CANCEL_ORDER (inventory_depleted)", async () => {
@@ -58,7 +45,7 @@ describe("an orchestrated saga that fails", () => {
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "inventory_depleted" });
     expect((await orderOf(t, order.id)).errorMessage).toStartWith("Inventory failed: ");
-    expect(await eventsOf(t, order.id)).toEqual([
+    expect(await messagesOf(t, order.id)).toEqual([
       "event:ORDER_CREATED",
       "command:RESERVE_INVENTORY",
       "event:INVENTORY_FAILED",
@@ -74,7 +61,7 @@ describe("an orchestrated saga that fails", () => {
     const order = await placed(t, { ...orchestrated, paymentBehaviour: "failure" });
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "payment_failed" });
-    expect(await eventsOf(t, order.id)).toEqual([
+    expect(await messagesOf(t, order.id)).toEqual([
       "event:ORDER_CREATED",
       "command:RESERVE_INVENTORY",
       "event:INVENTORY_RESERVED",
@@ -87,7 +74,7 @@ describe("an orchestrated saga that fails", () => {
     ]);
     expect(await reservationOf(t, order.id)).toMatchObject({ status: "RELEASED" });
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "FAILED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expectConsistent(t);
   });
 });
@@ -100,7 +87,7 @@ describe("an orchestrated saga undone from outside", () => {
     await t.request("POST", `/orders/${order.id}/cancel?wait=0`);
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
-    expect((await eventsOf(t, order.id)).slice(9)).toEqual([
+    expect((await messagesOf(t, order.id)).slice(9)).toEqual([
       "event:ORDER_CANCELLATION_REQUESTED",
       "command:REFUND_PAYMENT",
       "event:PAYMENT_REFUNDED",
@@ -110,7 +97,7 @@ describe("an orchestrated saga undone from outside", () => {
       "event:ORDER_CANCELLED",
     ]);
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expectConsistent(t);
   });
 
@@ -139,7 +126,7 @@ describe("an orchestrated saga undone from outside", () => {
     });
     // Charged at +8 s (the step the orchestrator had started), then refunded.
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expectConsistent(t);
   });
 
@@ -151,7 +138,7 @@ describe("an orchestrated saga undone from outside", () => {
     expect(await reservationOf(t, order.id)).toMatchObject({ status: "RELEASED", releaseReason: "expired" });
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "timeout", errorMessage: "expired" });
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expectConsistent(t);
   });
 });
@@ -161,11 +148,11 @@ describe("an orchestrated saga on an unreliable bus", () => {
     const t = createTestApp();
     const order = await placed(t);
     t.settle();
-    const before = await eventsOf(t, order.id);
+    const before = await messagesOf(t, order.id);
     const events = (await t.request("GET", `/orders/${order.id}/events`)).body as { seq: number }[];
     for (const { seq } of events) expect((await t.request("POST", `/events/${seq}/redeliver`)).status).toBe(200);
     t.settle();
-    expect(await eventsOf(t, order.id)).toEqual(before);
+    expect(await messagesOf(t, order.id)).toEqual(before);
     const log = (await t.request("GET", `/orders/${order.id}/deliveries`)).body as { reaction: string; outcome: string }[];
     expect(log.filter((e) => e.outcome === "duplicate_ignored").length).toBeGreaterThan(0);
     expectConsistent(t);
@@ -319,7 +306,7 @@ describe("an orchestrated saga delivered out of order", () => {
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect(await reservationOf(t, order.id)).toBeUndefined();
     expect(await paymentOf(t, order.id)).toBeUndefined();
-    expect((await eventsOf(t, order.id)).filter((e: string) => e.startsWith("command:"))).toEqual(["command:CANCEL_ORDER"]);
+    expect((await messagesOf(t, order.id)).filter((e: string) => e.startsWith("command:"))).toEqual(["command:CANCEL_ORDER"]);
     const saga = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
     expect(saga.steps.map((s: { status: string }) => s.status)).toEqual(["skipped", "skipped", "skipped"]);
     expectConsistent(t);

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { expectConsistent, messagesOf, orderOf, paymentOf, productOf, reactionsOf, shipmentOf, stepsOf } from "../../support/reads";
 import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
 /**
@@ -7,24 +8,7 @@ import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-a
  * the rules its choreography reactions use, and none of those reactions takes part.
  */
 const orchestrated = { ...fiveMousePads, sagaStyle: "orchestration" };
-const eventsOf = async (t: TestApp, orderId: string) =>
-  (await t.request("GET", `/orders/${orderId}/events`)).body.map((e: { type: string; kind: string }) => `${e.kind}:${e.type}`);
-const orderOf = async (t: TestApp, id: string) => (await t.request("GET", `/orders/${id}`)).body;
 const sagaOf = async (t: TestApp, sagaId: string) => (await t.request("GET", `/sagas/${sagaId}`)).body;
-const stepsOf = async (t: TestApp, sagaId: string) =>
-  ((await sagaOf(t, sagaId)).steps as { name: string; status: string }[]).map((s) => `${s.name}:${s.status}`);
-const shipmentOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/shipments")).body as { orderId: string; status: string; reason: string | null }[]).find(
-    (s) => s.orderId === orderId,
-  );
-const paymentOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/payments")).body as { order_id: string; status: string }[]).find((p) => p.order_id === orderId);
-const product = async (t: TestApp, id: string) => (await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === id);
-const reactionsOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", `/orders/${orderId}/deliveries`)).body as { reaction: string }[]).map((d) => d.reaction);
-function expectConsistent(t: TestApp) {
-  expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
-}
 
 async function withShipmentStep(settings: Record<string, unknown> = {}) {
   const t = createTestApp();
@@ -40,7 +24,7 @@ describe("an orchestrated saga with the shipment step", () => {
     expect(order).toMatchObject({ sagaStyle: "orchestration", shippingBehaviour: "success" });
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "COMPLETED", totalCents: 12495 });
-    expect(await eventsOf(t, order.id)).toEqual([
+    expect(await messagesOf(t, order.id)).toEqual([
       "event:ORDER_CREATED",
       "command:RESERVE_INVENTORY",
       "event:INVENTORY_RESERVED",
@@ -60,7 +44,7 @@ describe("an orchestrated saga with the shipment step", () => {
       "CONFIRM_RESERVATION:done",
     ]);
     expect(await shipmentOf(t, order.id)).toMatchObject({ status: "CREATED", reason: null });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0 });
     // One rule, two triggers: shipping answered the command; no choreography reaction took part.
     const reactions = await reactionsOf(t, order.id);
     expect(reactions).toContain("shipping.shipOrderOnCommand");
@@ -75,7 +59,7 @@ describe("an orchestrated saga with the shipment step", () => {
     const { body: order } = await t.request("POST", "/orders", { body: { ...orchestrated, skipDemoDelays: false } });
     t.relay.runDue();
     expect(await sagaOf(t, order.sagaId)).toMatchObject({ currentStep: "CREATE_SHIPMENT" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 5 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 5 });
     t.clock.advance(2_000);
     t.relay.runDue();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "COMPLETED" });
@@ -87,7 +71,7 @@ describe("an orchestrated saga with the shipment step", () => {
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "shipment_failed" });
     expect((await orderOf(t, order.id)).errorMessage).toStartWith("Shipment failed: ");
-    expect(await eventsOf(t, order.id)).toEqual([
+    expect(await messagesOf(t, order.id)).toEqual([
       "event:ORDER_CREATED",
       "command:RESERVE_INVENTORY",
       "event:INVENTORY_RESERVED",
@@ -110,7 +94,7 @@ describe("an orchestrated saga with the shipment step", () => {
     ]);
     expect(await shipmentOf(t, order.id)).toMatchObject({ status: "FAILED" });
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expect(
       ((await t.request("GET", "/inventory/reservations")).body as { orderId: string; status: string; releaseReason: string }[]).find(
         (r) => r.orderId === order.id,
@@ -135,7 +119,7 @@ describe("an orchestrated saga with the shipment step", () => {
     expect((await t.request("POST", `/orders/${order.id}/cancel`, { body: {} })).status).toBe(200);
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
-    const events = await eventsOf(t, order.id);
+    const events = await messagesOf(t, order.id);
     expect(events.slice(events.indexOf("event:ORDER_COMPLETED") + 1)).toEqual([
       "event:ORDER_CANCELLATION_REQUESTED",
       "command:CANCEL_SHIPMENT",
@@ -149,7 +133,7 @@ describe("an orchestrated saga with the shipment step", () => {
     ]);
     expect(await shipmentOf(t, order.id)).toMatchObject({ status: "CANCELLED" });
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     // The choreography reactions that call a parcel back took no part.
     expect((await reactionsOf(t, order.id)).filter((r) => r.startsWith("shipping.cancelShipmentWhen"))).toEqual([]);
     expectConsistent(t);
@@ -166,7 +150,7 @@ describe("an orchestrated saga with the shipment step", () => {
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect(await shipmentOf(t, order.id)).toMatchObject({ status: "CANCELLED" });
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expectConsistent(t);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { countAllRows } from "../../support/db-snapshot";
+import { eventTypesOf, expectConsistent, orderOf, paymentOf, reservationOf } from "../../support/reads";
 import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
@@ -20,24 +21,11 @@ async function setUp(settings: Record<string, unknown> = {}) {
   return t;
 }
 
-const orderOf = async (t: TestApp, id: string) => (await t.request("GET", `/orders/${id}`)).body;
 const padOf = async (t: TestApp) =>
   ((await t.request("GET", "/inventory")).body as { id: string; stock_level: number; reserved: number }[]).find(
     (p) => p.id === "mouse-pad",
   );
-const paymentOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/payments")).body as { order_id: string; status: string }[]).find((p) => p.order_id === orderId);
-const reservationOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/inventory/reservations")).body as { orderId: string; status: string; releaseReason: string | null }[]).find(
-    (r) => r.orderId === orderId,
-  );
-const eventTypes = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", `/orders/${orderId}/events`)).body as { type: string }[]).map((e) => e.type);
 const cancel = (t: TestApp, orderId: string, session?: string) => t.request("POST", `/orders/${orderId}/cancel?wait=0`, { session });
-
-function expectConsistent(t: TestApp) {
-  expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
-}
 
 describe("POST /orders/:id/cancel", () => {
   test("a PENDING order cancelled before inventory reacts: nothing is ever reserved or charged", async () => {
@@ -55,7 +43,7 @@ describe("POST /orders/:id/cancel", () => {
     expect(await paymentOf(t, id)).toBeUndefined();
     expect(await padOf(t)).toMatchObject({ stock_level: 54, reserved: 0 });
     // The reservation attempt, due 3 s after the order, found the books closed.
-    expect(await eventTypes(t, id)).toEqual(["ORDER_CREATED", "ORDER_CANCELLATION_REQUESTED", "INVENTORY_RELEASED", "ORDER_CANCELLED"]);
+    expect(await eventTypesOf(t, id)).toEqual(["ORDER_CREATED", "ORDER_CANCELLATION_REQUESTED", "INVENTORY_RELEASED", "ORDER_CANCELLED"]);
     expectConsistent(t);
   });
 
@@ -85,7 +73,7 @@ describe("POST /orders/:id/cancel", () => {
     expect(await padOf(t)).toMatchObject({ stock_level: 54, reserved: 0 });
     expect(await reservationOf(t, id)).toMatchObject({ status: "CONFIRMED" });
     expect(await paymentOf(t, id)).toMatchObject({ status: "REFUNDED" });
-    expect((await eventTypes(t, id)).slice(-4)).toEqual([
+    expect((await eventTypesOf(t, id)).slice(-4)).toEqual([
       "ORDER_CANCELLATION_REQUESTED",
       "INVENTORY_RESTOCKED",
       "PAYMENT_REFUNDED",
@@ -110,7 +98,7 @@ describe("POST /orders/:id/cancel", () => {
     expect(third.status).toBe(409);
     expect(third.body.code).toBe("INVALID_STATE");
     expect((await cancel(t, id, "other")).status).toBe(404);
-    expect((await eventTypes(t, id)).filter((type) => type === "ORDER_CANCELLATION_REQUESTED")).toHaveLength(1);
+    expect((await eventTypesOf(t, id)).filter((type) => type === "ORDER_CANCELLATION_REQUESTED")).toHaveLength(1);
     expectConsistent(t);
   });
 
@@ -165,7 +153,7 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     await finish(t);
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect(await paymentOf(t, id)).toMatchObject({ status: "FAILED" });
-    expect(await eventTypes(t, id)).not.toContain("PAYMENT_SUCCESS");
+    expect(await eventTypesOf(t, id)).not.toContain("PAYMENT_SUCCESS");
     expectConsistent(t);
   });
 
@@ -198,7 +186,7 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     await finish(t);
     expect(await paymentOf(t, id)).toMatchObject({ status: "REFUNDED" });
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
-    expect((await eventTypes(t, id)).filter((type) => type === "ORDER_CANCELLED")).toHaveLength(1);
+    expect((await eventTypesOf(t, id)).filter((type) => type === "ORDER_CANCELLED")).toHaveLength(1);
     expectConsistent(t);
   });
 
@@ -209,7 +197,7 @@ describe("races with a cancel, each interleaving driven by hand (step mode)", ()
     await deliverHeld(t, "orders.cancelOrderWhenTimedOut"); // the deadline, stepped early: already asked
     await finish(t);
     expect(await orderOf(t, id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
-    expect((await eventTypes(t, id)).filter((type) => type === "ORDER_CANCELLATION_REQUESTED")).toHaveLength(1);
+    expect((await eventTypesOf(t, id)).filter((type) => type === "ORDER_CANCELLATION_REQUESTED")).toHaveLength(1);
     expectConsistent(t);
   });
 });

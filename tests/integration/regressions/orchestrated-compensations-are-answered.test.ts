@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { expectConsistent, messagesOf, orderOf, paymentOf, productOf } from "../../support/reads";
 import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
@@ -9,18 +10,9 @@ import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-a
  * command is now always answered.
  */
 const orchestrated = { ...fiveMousePads, sagaStyle: "orchestration" };
-const product = async (t: TestApp, id: string) => (await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === id);
-const eventsOf = async (t: TestApp, orderId: string) =>
-  (await t.request("GET", `/orders/${orderId}/events`)).body.map((e: { type: string; kind: string }) => `${e.kind}:${e.type}`);
-const orderOf = async (t: TestApp, id: string) => (await t.request("GET", `/orders/${id}`)).body;
-const paymentOf = async (t: TestApp, orderId: string) =>
-  ((await t.request("GET", "/payments")).body as { order_id: string; status: string }[]).find((p) => p.order_id === orderId);
 async function placed(t: TestApp, body: object = orchestrated) {
   await t.request("POST", "/inventory/seed");
   return (await t.request("POST", "/orders", { body })).body;
-}
-function expectConsistent(t: TestApp) {
-  expect(t.checkConsistency({ sessionId: "test-session", settled: true })).toEqual({ consistent: true, violations: [] });
 }
 
 describe("an orchestrated saga whose participants lose their rows", () => {
@@ -35,7 +27,7 @@ describe("an orchestrated saga whose participants lose their rows", () => {
     await t.request("POST", "/payments/reset");
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "operator" });
-    expect((await eventsOf(t, order.id)).slice(5)).toEqual([
+    expect((await messagesOf(t, order.id)).slice(5)).toEqual([
       "command:CONFIRM_RESERVATION",
       "event:INVENTORY_FAILED",
       "command:REFUND_PAYMENT",
@@ -59,7 +51,7 @@ describe("an orchestrated saga whose participants lose their rows", () => {
     t.settle();
     expect(await orderOf(t, order.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "timeout" });
     expect(await paymentOf(t, order.id)).toMatchObject({ status: "REFUNDED" });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expectConsistent(t);
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { dumpDomainTables } from "../../support/db-snapshot";
+import { orderOf, productOf, stepsOf } from "../../support/reads";
 import { deliverHeld } from "../../support/step-mode";
 import { createTestApp, fiveMousePads, type TestApp } from "../../support/test-app";
 
-const product = async (t: TestApp, id: string) => (await t.request("GET", "/inventory")).body.find((p: { id: string }) => p.id === id);
 const eventsOf = async (t: TestApp, orderId: string) =>
   (await t.request("GET", `/orders/${orderId}/events`)).body as { seq: number; type: string; data: Record<string, unknown> }[];
 const typesOf = async (t: TestApp, orderId: string) => (await eventsOf(t, orderId)).map((e) => e.type);
-const orderOf = async (t: TestApp, orderId: string) => (await t.request("GET", `/orders/${orderId}`)).body;
 const shipments = async (t: TestApp) => (await t.request("GET", "/shipments")).body;
 const paymentOf = async (t: TestApp, orderId: string) =>
   (await t.request("GET", "/payments")).body.find((p: { order_id: string }) => p.order_id === orderId);
@@ -31,13 +30,13 @@ describe("with the shipment step, the order is shipped after its payment and onl
     // Paid, not shipped yet: the stock is still only held and the order still PROCESSING.
     expect(await orderOf(t, placed.id)).toMatchObject({ status: "PROCESSING" });
     expect((await paymentOf(t, placed.id)).status).toBe("SUCCESS");
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 5 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 5 });
     expect(await shipments(t)).toEqual([]);
 
     t.clock.advance(2_000);
     t.relay.runDue();
     expect(await orderOf(t, placed.id)).toMatchObject({ status: "COMPLETED", totalCents: 12495 });
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 49, reserved: 0 });
     const [shipment] = await shipments(t);
     expect(shipment).toEqual({
       id: expect.stringMatching(/^shp_/),
@@ -83,7 +82,7 @@ describe("a failed shipment is compensated: the payment refunded, the stock rele
       shippingBehaviour: "failure",
     });
     expect((await paymentOf(t, placed.id)).status).toBe("REFUNDED");
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     const [shipment] = await shipments(t);
     expect(shipment).toMatchObject({ orderId: placed.id, status: "FAILED", reason: expect.stringContaining("shippingBehaviour: failure") });
     const types = await typesOf(t, placed.id);
@@ -119,7 +118,7 @@ describe("cancelling a shipped order calls the shipment back, with the refund an
     t.settle();
     expect(await orderOf(t, placed.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect((await paymentOf(t, placed.id)).status).toBe("REFUNDED");
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expect((await shipments(t))[0]).toMatchObject({ status: "CANCELLED", reason: expect.stringContaining("Order cancelled") });
     const types = await typesOf(t, placed.id);
     expect(types).toContain("SHIPMENT_CANCELLED");
@@ -143,7 +142,7 @@ describe("cancelling a shipped order calls the shipment back, with the refund an
     expect(await orderOf(t, placed.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "customer" });
     expect((await paymentOf(t, placed.id)).status).toBe("REFUNDED");
     expect((await shipments(t))[0].status).toBe("CANCELLED");
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expect(await consistency(t)).toEqual({ consistent: true, violations: [] });
   });
 
@@ -167,7 +166,7 @@ describe("the order's timeout and the reservation's expiry keep working with the
     t.settle();
     expect(await orderOf(t, placed.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "timeout" });
     expect((await paymentOf(t, placed.id)).status).toBe("REFUNDED");
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expect(await shipments(t)).toEqual([]);
     expect(await consistency(t)).toEqual({ consistent: true, violations: [] });
   });
@@ -180,7 +179,7 @@ describe("the order's timeout and the reservation's expiry keep working with the
     expect(released?.data).toMatchObject({ cause: "timeout", reason: "expired" });
     expect(await orderOf(t, placed.id)).toMatchObject({ status: "CANCELLED", cancellationSource: "timeout" });
     expect((await paymentOf(t, placed.id)).status).toBe("REFUNDED");
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expect(await shipments(t)).toEqual([]);
     expect(await consistency(t)).toEqual({ consistent: true, violations: [] });
   });
@@ -295,7 +294,7 @@ describe("an orders reset mid-shipment", () => {
     t.settle();
     expect((await shipments(t)).map((s: { status: string }) => s.status)).toEqual(["CANCELLED"]);
     expect((await t.request("GET", "/payments")).body.map((p: { status: string }) => p.status)).toEqual(["REFUNDED"]);
-    expect(await product(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
+    expect(await productOf(t, "mouse-pad")).toMatchObject({ stock_level: 54, reserved: 0 });
     expect(await consistency(t)).toEqual({ consistent: true, violations: [] });
   });
 });
@@ -330,9 +329,6 @@ describe("the metrics", () => {
 });
 
 describe("GET /sagas/:id shows the shipment step in choreography as the orchestrator's log does", () => {
-  const stepsOf = async (t: TestApp, sagaId: string) =>
-    ((await t.request("GET", `/sagas/${sagaId}`)).body.steps as { name: string; status: string }[]).map((s) => `${s.name}:${s.status}`);
-
   /** Each style's steps after a shipped order, a failed shipment and a shipped order cancelled. */
   async function stepsInStyle(sagaStyle: "choreography" | "orchestration") {
     const t = await withShipmentStep({ sagaStyle });
