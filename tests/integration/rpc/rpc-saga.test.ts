@@ -19,6 +19,32 @@ async function seeded(options: Parameters<typeof createTestApp>[0] = {}) {
 
 const rpcOrder = (body: Record<string, unknown>) => ({ sagaStyle: "rpc", skipDemoDelays: true, ...body });
 
+/**
+ * The chain runs on the server's promises between the timer's firings: this yields until it
+ * waits on its next demo delay (a timer is set), without moving the clock.
+ */
+async function untilChainWaits(timer: ManualTimer) {
+  while (timer.nextAt() === null) await Bun.sleep(1);
+}
+
+/**
+ * An rpc order placed with demo delays on a manual timer, let through its check and its
+ * reserve: the chain now waits out the payment's delay. `placing` is its pending POST.
+ */
+async function placedWaitingForPayment(quantity: number) {
+  const clock = new ManualClock();
+  const timer = new ManualTimer(clock);
+  const t = await seeded({ clock, timer, config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+  const placing = t.request("POST", "/orders", { body: { sagaStyle: "rpc", items: [{ product: "mouse-pad", quantity }] } });
+  for (const _ of [1, 2]) {
+    await untilChainWaits(timer);
+    timer.fireNext();
+  }
+  await untilChainWaits(timer);
+  const [order] = (await t.request("GET", "/orders")).body;
+  return { t, timer, placing, order };
+}
+
 describe("the rpc saga style: POST /orders calls inventory and payments, and answers at the end of the chain", () => {
   test("success: check, create, reserve, charge, commit; the answer is COMPLETED, each call on the order's log", async () => {
     const t = await seeded();
@@ -136,8 +162,7 @@ describe("the rpc saga style: POST /orders calls inventory and payments, and ans
     const startedAt = clock.now();
     // check 3 s, reserve 3 s, charge 5 s, commit 3 s.
     for (const _ of [1, 2, 3, 4]) {
-      await Bun.sleep(0);
-      while (timer.nextAt() === null) await Bun.sleep(1);
+      await untilChainWaits(timer);
       expect(answered).toBe(false);
       timer.fireNext();
     }
@@ -154,17 +179,7 @@ describe("the rpc saga style: POST /orders calls inventory and payments, and ans
   });
 
   test("a customer's cancel while the chain waits: the chain stops, the stock goes back, nothing is charged", async () => {
-    const clock = new ManualClock();
-    const timer = new ManualTimer(clock);
-    const t = await seeded({ clock, timer, config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
-    const placing = t.request("POST", "/orders", { body: { sagaStyle: "rpc", items: [{ product: "mouse-pad", quantity: 2 }] } });
-    // The check, then the reserve: the chain now waits out the payment's delay.
-    for (const _ of [1, 2]) {
-      while (timer.nextAt() === null) await Bun.sleep(1);
-      timer.fireNext();
-    }
-    while (timer.nextAt() === null) await Bun.sleep(1);
-    const [order] = (await t.request("GET", "/orders")).body;
+    const { t, timer, placing, order } = await placedWaitingForPayment(2);
     expect(order.status).toBe("PROCESSING");
     expect((await t.request("POST", `/orders/${order.id}/cancel?wait=0`)).status).toBe(200);
     t.relay.runDue();
@@ -226,24 +241,14 @@ describe("GET /sagas/:id for an rpc saga: its steps read back from its calls", (
   const stepsIn = (saga: { steps: { name: string; status: string }[] }) => saga.steps.map((s) => `${s.name}:${s.status}`);
 
   test("while the chain waits for the charge, the payment step is running; at the end every step is done", async () => {
-    const clock = new ManualClock();
-    const timer = new ManualTimer(clock);
-    const t = await seeded({ clock, timer, config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
-    const placing = t.request("POST", "/orders", { body: { sagaStyle: "rpc", items: [{ product: "mouse-pad", quantity: 1 }] } });
-    // The check, then the reserve: the chain now waits out the payment's delay.
-    for (const _ of [1, 2]) {
-      while (timer.nextAt() === null) await Bun.sleep(1);
-      timer.fireNext();
-    }
-    while (timer.nextAt() === null) await Bun.sleep(1);
-    const [order] = (await t.request("GET", "/orders")).body;
+    const { t, timer, placing, order } = await placedWaitingForPayment(1);
     const running = (await t.request("GET", `/sagas/${order.sagaId}`)).body;
     expect(running).toMatchObject({ style: "rpc", currentStep: "PROCESS_PAYMENT", status: "running" });
     expect(stepsIn(running)).toEqual(["RESERVE_INVENTORY:done", "PROCESS_PAYMENT:running", "CONFIRM_RESERVATION:pending"]);
     expect(running.steps[0].startedAt).toBeString();
     expect(running.steps[0].endedAt).toBeString();
     for (const _ of [1, 2]) {
-      while (timer.nextAt() === null) await Bun.sleep(1);
+      await untilChainWaits(timer);
       timer.fireNext();
     }
     expect((await placing).body.status).toBe("COMPLETED");
