@@ -168,6 +168,36 @@
     }
   }
 
+  /**
+   * The dashboard's tabs (role=tablist): a click or Enter/Space shows a tab's panel; the arrow
+   * keys, Home and End move between the tabs (only the selected one is in the Tab order). The
+   * hidden panel stays in the page, so its live refreshes go on while it is hidden.
+   */
+  function startTabs() {
+    const tabs = Array.from(document.querySelectorAll('#dashboard-tabs [role="tab"]'));
+    if (tabs.length === 0) return;
+    const select = (chosen, focus) => {
+      for (const tab of tabs) {
+        const selected = tab === chosen;
+        tab.setAttribute("aria-selected", String(selected));
+        tab.tabIndex = selected ? 0 : -1;
+        const panel = document.getElementById(tab.getAttribute("aria-controls"));
+        if (panel) panel.hidden = !selected;
+      }
+      if (focus) chosen.focus();
+    };
+    for (const tab of tabs) {
+      tab.addEventListener("click", () => select(tab, false));
+      tab.addEventListener("keydown", (event) => {
+        const i = tabs.indexOf(tab);
+        const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[event.key];
+        if (next === undefined) return;
+        event.preventDefault();
+        select(tabs[(next + tabs.length) % tabs.length], true);
+      });
+    }
+  }
+
   // A rate knob shows its value as a percentage while it is dragged; the change posts on release.
   document.addEventListener("input", (event) => {
     const input = event.target;
@@ -200,9 +230,11 @@
       projector = !projector;
       setProjector(projector);
     });
-    const grid = document.querySelector("main.grid");
-    if (grid) new MutationObserver(markSelectedOrder).observe(grid, { childList: true });
+    // Panels sit in the tabs (and the timeline in the diagram slot): watch every level below main.
+    const main = document.querySelector("main");
+    if (main) new MutationObserver(markSelectedOrder).observe(main, { childList: true, subtree: true });
     markSelectedOrder();
+    startTabs();
     document.getElementById("new-session")?.addEventListener("click", () => void startNewSession());
     const copy = document.getElementById("copy-session");
     copy?.addEventListener("click", async () => {

@@ -1,8 +1,10 @@
 /**
- * `npm run screenshot`: writes docs/dashboard.png, the README's picture of a saga mid-flight.
- * Starts the real server on a temp database, drives the dashboard in Debian's chromium into a
- * state that shows every column (an out-of-stock order, a payment failure, a completed order
- * and one whose payment is still PENDING), and takes a full-page screenshot.
+ * `npm run screenshot`: writes docs/dashboard.png, the README's picture of a saga mid-flight,
+ * and docs/stage.png, the projector's stage view. Starts the real server on a temp database,
+ * drives the dashboard in Debian's chromium into a state that shows every column (an
+ * out-of-stock order, a payment failure, a completed order and one whose payment is still
+ * PENDING) and takes a full-page screenshot; then, once that last saga has completed, opens the
+ * same session's stage view at 1024 × 768 and takes the screen.
  */
 import { join } from "node:path";
 import {
@@ -17,6 +19,7 @@ import {
   startServer,
   UI_WAIT_MS,
   waitForAttribute,
+  watch,
 } from "../tests/browser/harness";
 
 if (!chromiumAvailable) {
@@ -25,10 +28,11 @@ if (!chromiumAvailable) {
 }
 
 const out = join(import.meta.dir, "..", "docs", "dashboard.png");
+const stageOut = join(import.meta.dir, "..", "docs", "stage.png");
 const server = startServer();
 const browser = await launchBrowser();
 try {
-  const { context, page, seen } = await openFreshDashboard(browser, server.baseUrl);
+  const { context, page, seen, sessionId } = await openFreshDashboard(browser, server.baseUrl);
   const depleted = await placeOrderThroughForm(page, { lines: [["laptop", 9]], skipDemoDelays: true });
   await waitForAttribute(orderRow(page, depleted), "data-status", "CANCELLED");
   const failed = await placeOrderThroughForm(page, {
@@ -58,8 +62,21 @@ try {
   await waitForAttribute(paymentRow(page, running), "data-status", "PENDING");
   await page.screenshot({ path: out, fullPage: true });
   if (seen.problems.length > 0) throw new Error(`the page reported problems: ${seen.problems.join("; ")}`);
-  await context.close();
   console.log(`wrote ${out}`);
+
+  // The stage view after a completed saga: the one still running, followed to its end.
+  await reservationCard(page, "CONFIRMED", running).waitFor({ timeout: 20_000 });
+  await context.close();
+  const stageContext = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+  const stage = await stageContext.newPage();
+  const stageSeen = watch(stage);
+  await stage.goto(`${server.baseUrl}/?session=${encodeURIComponent(sessionId)}&view=stage`);
+  await stage.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+  await waitForAttribute(stage.locator("#timeline-panel .timeline-order"), "data-order-id", running);
+  await stage.screenshot({ path: stageOut });
+  if (stageSeen.problems.length > 0) throw new Error(`the stage view reported problems: ${stageSeen.problems.join("; ")}`);
+  await stageContext.close();
+  console.log(`wrote ${stageOut}`);
 } finally {
   await browser.close();
   await server.stop();

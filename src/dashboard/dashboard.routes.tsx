@@ -20,11 +20,13 @@ import { KnobsPanel } from "./views/knobs";
 import { AvailabilityResult, OrderForm, OrderResult } from "./views/order-form";
 import { OrdersPanel } from "./views/orders";
 import { DashboardPage, SessionShell } from "./views/page";
+import type { PageView } from "./views/page-header";
 import { PaymentsPanel } from "./views/payments";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { ReservationsPanel } from "./views/reservations";
 import { SagasPanel } from "./views/sagas";
 import { ShipmentsPanel } from "./views/shipments";
+import { StagePage } from "./views/stage";
 import { TimelinePanel } from "./views/timeline";
 
 const fallbackOrigin = "http://localhost:3000";
@@ -45,6 +47,14 @@ function selectedOrder(c: Context): string | undefined {
 function timelineChoice(c: Context): TimelineChoice {
   const orderId = selectedOrder(c);
   return orderId && c.req.query("follow") !== "newest" ? { orderId } : "newest";
+}
+
+/**
+ * `?view=stage`: the projector's stage view. Anything else (absent, misspelt) is the dashboard,
+ * the page every link without a view opens: a view is a way of looking, never an error.
+ */
+export function pageViewOf(view: string | undefined): PageView {
+  return view === "stage" ? "stage" : "dashboard";
 }
 
 const sagaIdParam = z.object({ id: z.string().min(1).max(200) });
@@ -242,7 +252,9 @@ export function dashboardRoutes(sources: DashboardSources) {
         const invalid = session.given === undefined || session.given === "" ? undefined : session.given.slice(0, 80);
         return c.html(<SessionShell suggestedSessionId={sources.ids.uuid()} invalid={invalid} />);
       }
-      return c.html(<DashboardPage view={await data.dashboardViewFor(session.sessionId, selectedOrder(c))} origin={originOf(c)} />);
+      const view = await data.dashboardViewFor(session.sessionId, selectedOrder(c));
+      if (pageViewOf(c.req.query("view")) === "stage") return c.html(<StagePage view={view} />);
+      return c.html(<DashboardPage view={view} origin={originOf(c)} />);
     })
     .route("/dashboard", fragments);
 }

@@ -10,11 +10,12 @@ import type { Child } from "hono/jsx";
 const htmxConfig = JSON.stringify({ extensions: "sse,lockdown", mode: "same-origin", history: false });
 
 /** `script`: the page's own script from /assets (the dashboard's, or the teacher overview's). */
-export function Layout(props: { title: string; script?: "dashboard.js" | "teacher.js"; children?: Child }) {
+/** `rootClass`: a class on `<html>`, for a page whose rem is not the dashboard's (the stage view's). */
+export function Layout(props: { title: string; script?: "dashboard.js" | "teacher.js"; rootClass?: string; children?: Child }) {
   return (
     <>
       {raw("<!doctype html>")}
-      <html lang="en">
+      <html lang="en" class={props.rootClass}>
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />

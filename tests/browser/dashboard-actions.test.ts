@@ -5,6 +5,7 @@ import {
   chromiumAvailable,
   openFreshDashboard,
   placeOrderThroughForm,
+  showTab,
   statusOf,
   until,
   useServerAndBrowser,
@@ -208,6 +209,8 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the invariant panel 
       const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
       const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
       await page.locator(`#orders-panel tr[data-order-id="${orderId}"][data-status="COMPLETED"]`).waitFor({ timeout: 10_000 });
+      // The invariants panel is in the Details tab.
+      await showTab(page, "details");
       await page.locator('#invariants-panel [data-consistent="true"]').waitFor({ timeout: 10_000 });
 
       // The reset drops the completed order's confirmed reservation: a sold order with no stock taken.
@@ -228,6 +231,7 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the invariant panel 
     "the race: twenty orders for the last five laptops, and exactly five win",
     async () => {
       const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await showTab(page, "details");
       await page.selectOption('#race-panel select[name="product"]', "laptop");
       await page.fill('#race-panel input[name="count"]', "20");
       await page.click("#race-panel button[type=submit]");

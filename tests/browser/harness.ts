@@ -258,3 +258,13 @@ export const statusOf = (page: Page, orderId: string) =>
     .getAttribute("data-status")
     .catch(() => null);
 export const paymentRow = (page: Page, orderId: string) => page.locator(`#payments-panel tr[data-order-id="${orderId}"]`);
+
+/**
+ * Opens one of the dashboard's tabs ("saga": the form, the diagram slot, the board, the bus…;
+ * "details": payments, shipments, stats, the inbox, invariants, the race, the event log, curl),
+ * as a person would: by clicking it. The other tab's panels stay in the page, hidden.
+ */
+export async function showTab(page: Page, tab: "saga" | "details"): Promise<void> {
+  await page.click(`#tab-${tab}`);
+  await page.locator(`#tabpanel-${tab}`).waitFor({ state: "visible", timeout: UI_WAIT_MS });
+}

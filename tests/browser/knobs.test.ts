@@ -72,13 +72,18 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
 
       const shipped = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
       await until(async () => (await statusOf(page, shipped)) === "COMPLETED", "the shipped order to complete");
-      await page.locator(`#shipments-panel tr[data-order-id="${shipped}"][data-status="CREATED"]`).waitFor({ timeout: UI_WAIT_MS });
+      // In the hidden Details tab, still refreshed live.
+      await page
+        .locator(`#shipments-panel tr[data-order-id="${shipped}"][data-status="CREATED"]`)
+        .waitFor({ state: "attached", timeout: UI_WAIT_MS });
       await page.locator("#timeline-panel", { hasText: "SHIPMENT_CREATED" }).waitFor({ timeout: UI_WAIT_MS });
 
       await page.selectOption('#order-form select[name="shippingBehaviour"]', "failure");
       const failed = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
       await until(async () => (await statusOf(page, failed)) === "CANCELLED", "the order whose shipment failed to be cancelled");
-      await page.locator(`#shipments-panel tr[data-order-id="${failed}"][data-status="FAILED"]`).waitFor({ timeout: UI_WAIT_MS });
+      await page
+        .locator(`#shipments-panel tr[data-order-id="${failed}"][data-status="FAILED"]`)
+        .waitFor({ state: "attached", timeout: UI_WAIT_MS });
       await reservationCard(page, "RELEASED", failed).waitFor({ timeout: UI_WAIT_MS });
       expect(await page.locator(`#orders-panel tr[data-order-id="${failed}"]`).innerText()).toContain("shipment_failed");
       expect(seen.problems).toEqual([]);

@@ -78,17 +78,32 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: projector and phone"
   }
 
   test(
-    "at 1024 × 768 the form, the timeline and the reservation board fit on the first screen, and nothing is cut",
+    "at 1024 × 768 the form, the diagram slot (the timeline) and the reservation board fit on the first screen, and nothing is cut",
     async () => {
       const { context, page, seen } = await busyDashboard();
       await page.setViewportSize({ width: 1024, height: 768 });
       await page.screenshot({ path: `${process.env.TMPDIR ?? "/tmp"}/dashboard-1024x768.png` });
       expect(await bottom(page, "#order-form")).toBeLessThanOrEqual(768);
-      expect(await bottom(page, "#timeline-panel")).toBeLessThanOrEqual(768);
+      expect(await bottom(page, "#diagram-slot")).toBeLessThanOrEqual(768);
       // The board's columns and their first cards are on screen.
       expect(await top(page, "#reservations-panel .card >> nth=0")).toBeLessThanOrEqual(768 - 40);
       expect(await layoutProblems(page)).toEqual([]);
       expect(await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize))).toBeGreaterThanOrEqual(16);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "the stage view at 1024 × 768 of the same busy session: nothing is cut, nothing past the edge",
+    async () => {
+      const { context, page, seen, sessionId } = await busyDashboard();
+      await page.setViewportSize({ width: 1024, height: 768 });
+      await page.goto(`${env.server.baseUrl}/?session=${encodeURIComponent(sessionId)}&view=stage`);
+      await page.locator("#live[data-state=open]").waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: `${process.env.TMPDIR ?? "/tmp"}/stage-busy-1024x768.png` });
+      expect(await layoutProblems(page)).toEqual([]);
       expect(seen.problems).toEqual([]);
       await context.close();
     },

@@ -49,7 +49,10 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the saga's lifecycle
         await page.locator(`#timeline-panel [data-event-type="${type}"]`).waitFor({ timeout: UI_WAIT_MS });
       }
       expect(await reservationCard(page, "CONFIRMED", orderId).innerText()).toContain("put back on the shelf");
-      await page.locator(`#inbox-panel [data-kind="refunded"][data-order-id="${orderId}"]`).waitFor({ timeout: UI_WAIT_MS });
+      // The inbox is in the hidden Details tab, still refreshed live.
+      await page
+        .locator(`#inbox-panel [data-kind="refunded"][data-order-id="${orderId}"]`)
+        .waitFor({ state: "attached", timeout: UI_WAIT_MS });
       expect(seen.problems).toEqual([]);
       await context.close();
     },

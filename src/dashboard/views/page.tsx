@@ -1,7 +1,7 @@
+import type { Child } from "hono/jsx";
 import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { Layout } from "../../web/layout";
 import type { DashboardView } from "../dashboard-data";
-import { LIVE_SOURCE_ID } from "../live";
 import { BusPanel } from "./bus";
 import { CurlBox } from "./curl-box";
 import { EventLogPanel } from "./event-log";
@@ -11,6 +11,7 @@ import { InventoryPanel, StatsPanel } from "./inventory";
 import { KnobsPanel } from "./knobs";
 import { OrderForm } from "./order-form";
 import { OrdersPanel } from "./orders";
+import { PageHeader } from "./page-header";
 import { PaymentsPanel } from "./payments";
 import { RacePanel } from "./race";
 import { ReservationsPanel } from "./reservations";
@@ -18,77 +19,98 @@ import { SagasPanel } from "./sagas";
 import { ShipmentsPanel } from "./shipments";
 import { TimelinePanel } from "./timeline";
 
-/** The whole dashboard: nothing but the same panels the fragment routes answer. */
+export const DIAGRAM_SLOT_ID = "diagram-slot";
+
+/**
+ * Where the picture of the followed saga goes, on the dashboard and on the stage view alike:
+ * the sequence diagram and module map, then the timeline, their text. It is a plain box, not a
+ * panel: each panel inside refreshes itself, and the box only gives them their place on the
+ * page (and, where the page must fit a screen, a height of its own to scroll in).
+ */
+export function DiagramSlot(props: { children?: Child }) {
+  return (
+    <div id={DIAGRAM_SLOT_ID} class="diagram-slot">
+      {props.children}
+    </div>
+  );
+}
+
+/** The dashboard's two tabs: what a step changes, and everything else. */
+export const dashboardTabs = [
+  { id: "saga", label: "Saga", title: "The saga, the board, the bus, the orders and the knobs" },
+  {
+    id: "details",
+    label: "Details",
+    title: "Stats, payments, shipments, the event log, the inbox, invariants, the race and curl",
+  },
+] as const;
+
+/**
+ * The tab buttons (WAI-ARIA tabs): public/dashboard.js switches them on click and with the
+ * arrow keys, Home and End. Without the script the Details panels stay hidden; every one is
+ * also an API call (see the curl box's commands in docs/api.md).
+ */
+function TabList() {
+  return (
+    <div class="tabs" role="tablist" aria-label="Dashboard sections" id="dashboard-tabs">
+      {dashboardTabs.map((tab, i) => (
+        <button
+          type="button"
+          role="tab"
+          class="tab"
+          id={`tab-${tab.id}`}
+          aria-controls={`tabpanel-${tab.id}`}
+          aria-selected={String(i === 0)}
+          tabindex={i === 0 ? 0 : -1}
+          title={tab.title}
+        >
+          {tab.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The whole dashboard: nothing but the same panels the fragment routes answer. The Saga tab
+ * holds what a step of the workshop changes, the diagram slot and the board first so they are
+ * on the first screen; the Details tab the panels nobody watches during a step. Both tabs are
+ * always in the page, so a hidden panel still refreshes live and is current when shown.
+ */
 export function DashboardPage(props: { view: DashboardView; origin: string }) {
   const { view } = props;
   return (
     <Layout title={`Saga dashboard · ${view.sessionId}`}>
-      <header class="top">
-        <div class="brand">
-          <h1>Saga workshop</h1>
-          <p class="tagline">orders → inventory → payments, choreographed over one durable event bus</p>
-        </div>
-        <div class="session" data-session-id={view.sessionId}>
-          <span class="muted">Session</span>
-          <code id="session-id">{view.sessionId}</code>
-          <button type="button" class="button button-quiet" id="copy-session" data-copy={view.sessionId}>
-            Copy
-          </button>
-          <button
-            type="button"
-            class="button button-quiet"
-            id="projector-toggle"
-            aria-pressed="false"
-            title="Larger text for a projector; remembered by this browser"
-          >
-            Projector
-          </button>
-          <button type="button" class="button button-quiet" id="new-session">
-            New session
-          </button>
-          <a
-            class="button button-quiet"
-            id="api-reference"
-            href={`/docs?session=${encodeURIComponent(view.sessionId)}`}
-            title="Every route, with Try it out in this session"
-          >
-            API
-          </a>
-          <span
-            id={LIVE_SOURCE_ID}
-            class="live"
-            data-state="connecting"
-            // public/dashboard.js connects it (hx-sse:connect) in one tab of the browser and
-            // shares its messages with the session's other tabs.
-            data-stream-url={`/events/stream?session=${encodeURIComponent(view.sessionId)}`}
-            hx-swap="none"
-            title="Live updates over GET /events/stream (Server-Sent Events)"
-          >
-            connecting…
-          </span>
-        </div>
-      </header>
+      <PageHeader sessionId={view.sessionId} view="dashboard" />
       <div id={ALERT_REGION_ID} role="status" aria-live="polite" />
-      <main class="grid">
-        <OrderForm products={view.products} state={view.form} />
-        <InventoryPanel products={view.products} />
-        <StatsPanel stats={view.stats} />
-        <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
-        <TimelinePanel {...view.timeline} />
-        <ReservationsPanel {...view.reservations} />
-        <PaymentsPanel payments={view.payments} />
-        <ShipmentsPanel shipments={view.shipments} />
-        <EventLogPanel {...view.events} />
-        <SagasPanel sagas={view.sagas} />
-        <InboxPanel notifications={view.inbox} />
-        <KnobsPanel settings={view.knobs} />
-        <BusPanel {...view.bus} />
-        <InvariantsPanel report={view.invariants} />
-        <RacePanel products={view.products} />
-        <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />
+      <main class="dashboard">
+        <TabList />
+        <div class="grid grid-saga" role="tabpanel" id="tabpanel-saga" aria-labelledby="tab-saga">
+          <OrderForm products={view.products} state={view.form} />
+          <DiagramSlot>
+            <TimelinePanel {...view.timeline} />
+          </DiagramSlot>
+          <ReservationsPanel {...view.reservations} />
+          <BusPanel {...view.bus} />
+          <InventoryPanel products={view.products} />
+          <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
+          <KnobsPanel settings={view.knobs} />
+          <SagasPanel sagas={view.sagas} />
+        </div>
+        <div class="grid grid-details" role="tabpanel" id="tabpanel-details" aria-labelledby="tab-details" hidden>
+          <PaymentsPanel payments={view.payments} />
+          <ShipmentsPanel shipments={view.shipments} />
+          <StatsPanel stats={view.stats} />
+          <InboxPanel notifications={view.inbox} />
+          <InvariantsPanel report={view.invariants} />
+          <RacePanel products={view.products} />
+          <EventLogPanel {...view.events} />
+          <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />
+        </div>
       </main>
       <footer class="foot muted">
-        Share this page's URL to show the same session on another screen. Every panel is also an API call: see the curl box.
+        Share this page's URL to show the same session on another screen; add <code>&amp;view=stage</code> (the Stage view button) for a
+        projector. Every panel is also an API call: see the curl box in Details.
       </footer>
     </Layout>
   );
