@@ -1,6 +1,7 @@
 import type { BusDeliveryJson, DeadLetterJson } from "../../live/bus.routes";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
+import { Breakable } from "./breakable";
 import { Countdown } from "./countdown";
 import { Panel } from "./panel";
 
@@ -102,7 +103,8 @@ function EventCell(props: { delivery: BusDeliveryJson }) {
   const { eventType, orderId } = props.delivery;
   return (
     <>
-      <strong>{eventType ?? "(event reset away)"}</strong> <code title={orderId ?? ""}>{orderId ? shortId(orderId) : "—"}</code>
+      <strong>{eventType ? <Breakable name={eventType} /> : "(event reset away)"}</strong>{" "}
+      <code title={orderId ?? ""}>{orderId ? shortId(orderId) : "—"}</code>
     </>
   );
 }
@@ -111,7 +113,9 @@ function ReactionCell(props: { delivery: BusDeliveryJson }) {
   const { reaction, lastError } = props.delivery;
   return (
     <>
-      <span class="reaction">{reaction}</span>
+      <span class="reaction">
+        <Breakable name={reaction} />
+      </span>
       {lastError ? <span class="last-error">{lastError}</span> : null}
     </>
   );
