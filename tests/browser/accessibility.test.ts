@@ -1,7 +1,17 @@
 import { describe, expect, test } from "bun:test";
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { chromiumAvailable, UI_WAIT_MS, useServerAndBrowser, watch } from "./harness";
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  chromiumAvailable,
+  openFreshDashboard,
+  placeOrderThroughForm,
+  statusOf,
+  UI_WAIT_MS,
+  until,
+  useServerAndBrowser,
+  watch,
+} from "./harness";
 import { dashboardWithEveryBadge, projectorOn, SCENE_TEST_TIMEOUT_MS } from "./scenes";
 
 const TOKEN = "axe-the-teacher-page";
@@ -77,4 +87,60 @@ describe.skipIf(!chromiumAvailable)("accessibility in chromium: axe-core finds n
       SCENE_TEST_TIMEOUT_MS,
     );
   }
+
+  test(
+    "with the keyboard alone every control is reached by Tab, shows a focus ring, and works",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 1]], skipDemoDelays: true });
+      await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the saga to complete");
+      await page.locator(`#timeline-panel .timeline-order[data-order-id="${orderId}"]`).waitFor({ timeout: UI_WAIT_MS });
+      // Every control a mouse can use, numbered; then Tab from the top of the page until focus comes round again.
+      const controls = await page.evaluate(() => {
+        const all = Array.from(document.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea, [tabindex]"));
+        const usable = all.filter((el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
+        usable.forEach((el, i) => el.setAttribute("data-tab-probe", String(i)));
+        return usable.map(
+          (el) =>
+            `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} ${(el.getAttribute("name") ?? el.textContent ?? "").trim().slice(0, 30)}`,
+        );
+      });
+      expect(controls.length).toBeGreaterThan(30);
+      const reached = new Set<number>();
+      const withoutRing: string[] = [];
+      for (let press = 0; press < controls.length * 2; press += 1) {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return null;
+          const style = getComputedStyle(el);
+          return {
+            probe: el.getAttribute("data-tab-probe"),
+            ring: el.matches(":focus-visible") && style.outlineStyle !== "none" && Number.parseFloat(style.outlineWidth) >= 2,
+          };
+        });
+        if (focused?.probe == null) continue;
+        const index = Number(focused.probe);
+        if (reached.has(index)) break; // round again
+        reached.add(index);
+        if (!focused.ring) withoutRing.push(controls[index]!);
+      }
+      expect(controls.filter((_, i) => !reached.has(i))).toEqual([]);
+      expect(withoutRing).toEqual([]);
+
+      // Enter on an order's id pins the timeline on it; Space presses Projector; an arrow key moves a knob.
+      await page.locator(`#orders-panel tr[data-order-id="${orderId}"] button.link`).focus();
+      await page.keyboard.press("Enter");
+      await page.locator("#timeline-panel .follow-toggle[data-following=false]").waitFor({ timeout: UI_WAIT_MS });
+      await page.locator("#projector-toggle").focus();
+      await page.keyboard.press("Space");
+      await until(async () => (await page.getAttribute("#projector-toggle", "aria-pressed")) === "true", "Projector on from the keyboard");
+      await page.locator('#knobs-form input[name="paymentFailureRate"]').focus();
+      await page.keyboard.press("ArrowRight");
+      await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "5%" }).waitFor({ timeout: UI_WAIT_MS });
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });
