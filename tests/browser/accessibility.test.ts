@@ -138,6 +138,23 @@ describe.skipIf(!chromiumAvailable)("accessibility in chromium: axe-core finds n
       await page.locator('#knobs-form input[name="paymentFailureRate"]').focus();
       await page.keyboard.press("ArrowRight");
       await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "5%" }).waitFor({ timeout: UI_WAIT_MS });
+      // The knobs panel was replaced by the answer: the focus is back on the same knob, so the next key moves it again.
+      await page.keyboard.press("ArrowRight");
+      await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "10%" }).waitFor({ timeout: UI_WAIT_MS });
+      await page.keyboard.press("ArrowLeft");
+      await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "5%" }).waitFor({ timeout: UI_WAIT_MS });
+      // Step mode on with Enter, then the next order stepped through with Enter on Step, again and again.
+      await page.locator("#bus-panel .step-mode").focus();
+      await page.keyboard.press("Enter");
+      await page.locator('#bus-panel .step-mode[data-step-mode="true"]').waitFor({ timeout: UI_WAIT_MS });
+      const stepped = await placeOrderThroughForm(page, { lines: [["mouse-pad", 1]], paymentBehaviour: "success", skipDemoDelays: true });
+      await page.locator("#bus-panel button.step-next:not([disabled])").focus();
+      await until(async () => {
+        if ((await statusOf(page, stepped)) === "COMPLETED") return true;
+        const onStep = await page.evaluate(() => document.activeElement?.classList.contains("step-next") ?? false);
+        if (onStep && (await page.locator("#bus-panel button.step-next:not([disabled])").count()) === 1) await page.keyboard.press("Enter");
+        return false;
+      }, "the order stepped to COMPLETED with Enter alone");
       expect(seen.problems).toEqual([]);
       await context.close();
     },

@@ -34,8 +34,10 @@ export function BusPanel(props: BusView) {
       hint="Deliveries waiting for their due time (demo delays, retries) or, in step mode, for you. Work due at once never waits here."
       actions={
         <>
+          {/* Ids: htmx gives the focus back to them when the panel is replaced, so Step can be pressed again from the keyboard. */}
           <button
             type="button"
+            id="bus-step-mode"
             class="button button-quiet step-mode"
             data-step-mode={String(props.stepMode)}
             hx-post={`/dashboard/bus/step-mode?on=${!props.stepMode}`}
@@ -45,6 +47,7 @@ export function BusPanel(props: BusView) {
           </button>
           <button
             type="button"
+            id="bus-step"
             class="button step-next"
             hx-post="/dashboard/bus/step"
             {...panelAction}
