@@ -99,7 +99,7 @@ describe.skipIf(!chromiumAvailable)("accessibility in chromium: axe-core finds n
       const controls = await page.evaluate(() => {
         const all = Array.from(document.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea, [tabindex]"));
         const usable = all.filter((el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
-        usable.forEach((el, i) => el.setAttribute("data-tab-probe", String(i)));
+        for (const [i, el] of usable.entries()) el.setAttribute("data-tab-probe", String(i));
         return usable.map(
           (el) =>
             `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""} ${(el.getAttribute("name") ?? el.textContent ?? "").trim().slice(0, 30)}`,
