@@ -1,6 +1,7 @@
 import type { BusDeliveryJson, DeadLetterJson } from "../../live/bus.routes";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
+import { Breakable } from "./breakable";
 import { Countdown } from "./countdown";
 import { Panel } from "./panel";
 
@@ -33,8 +34,10 @@ export function BusPanel(props: BusView) {
       hint="Deliveries waiting for their due time (demo delays, retries) or, in step mode, for you. Work due at once never waits here."
       actions={
         <>
+          {/* Ids: htmx gives the focus back to them when the panel is replaced, so Step can be pressed again from the keyboard. */}
           <button
             type="button"
+            id="bus-step-mode"
             class="button button-quiet step-mode"
             data-step-mode={String(props.stepMode)}
             hx-post={`/dashboard/bus/step-mode?on=${!props.stepMode}`}
@@ -44,6 +47,7 @@ export function BusPanel(props: BusView) {
           </button>
           <button
             type="button"
+            id="bus-step"
             class="button step-next"
             hx-post="/dashboard/bus/step"
             {...panelAction}
@@ -102,7 +106,8 @@ function EventCell(props: { delivery: BusDeliveryJson }) {
   const { eventType, orderId } = props.delivery;
   return (
     <>
-      <strong>{eventType ?? "(event reset away)"}</strong> <code title={orderId ?? ""}>{orderId ? shortId(orderId) : "—"}</code>
+      <strong>{eventType ? <Breakable name={eventType} /> : "(event reset away)"}</strong>{" "}
+      <code title={orderId ?? ""}>{orderId ? shortId(orderId) : "—"}</code>
     </>
   );
 }
@@ -111,7 +116,9 @@ function ReactionCell(props: { delivery: BusDeliveryJson }) {
   const { reaction, lastError } = props.delivery;
   return (
     <>
-      <span class="reaction">{reaction}</span>
+      <span class="reaction">
+        <Breakable name={reaction} />
+      </span>
       {lastError ? <span class="last-error">{lastError}</span> : null}
     </>
   );

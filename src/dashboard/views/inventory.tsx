@@ -56,7 +56,7 @@ export function InventoryPanel(props: { products: ProductJson[]; oob?: boolean }
           <tbody>
             {props.products.map((p) => (
               <tr data-product-id={p.id}>
-                <td>
+                <td class="product">
                   <span class="product-name">{p.name}</span> <code class="muted">{p.id}</code>
                 </td>
                 <td class="num">{formatCents(p.price_cents)}</td>

@@ -53,6 +53,12 @@ const rates: [RateKnob, string, string][] = [
 
 export const percent = (rate: number) => `${Math.round(rate * 100)}%`;
 
+/**
+ * Each field's id: the panel is replaced whole after every change, and htmx gives the focus back
+ * to the element of the same id, so a keyboard user can press an arrow key again and again.
+ */
+const knobId = (name: string) => `knob-${name}`;
+
 /** One ms knob; a null setting (a reservation that never expires) shows as empty, with its placeholder. */
 function MsKnobInput({ spec: { name, label, title, step, placeholder }, value }: { spec: MsKnobSpec; value: number | null }) {
   return (
@@ -60,6 +66,7 @@ function MsKnobInput({ spec: { name, label, title, step, placeholder }, value }:
       <span class="knob-label">{label}</span>
       <input
         type="number"
+        id={knobId(name)}
         name={name}
         min={String(knobRanges[name].min)}
         max={String(knobRanges[name].max)}
@@ -97,6 +104,7 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
             <span class="knob-label">{label}</span>
             <input
               type="range"
+              id={knobId(name)}
               name={name}
               min={String(rateRange.min)}
               max={String(rateRange.max)}
@@ -113,7 +121,7 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
         ))}
         <label class="knob" data-knob="sagaStyle" title="How an order placed without a style of its own runs its saga">
           <span class="knob-label">Saga style</span>
-          <select name="sagaStyle">
+          <select id={knobId("sagaStyle")} name="sagaStyle">
             {sagaStyles.map((style) => (
               <option value={style} selected={settings.sagaStyle === style}>
                 {style}
@@ -126,11 +134,11 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
           data-knob="shipmentStep"
           title="Orders placed from now on are shipped after the payment; inventory then confirms their stock on SHIPMENT_CREATED"
         >
-          <input type="checkbox" name="shipmentStep" value="on" checked={settings.shipmentStep} />
+          <input type="checkbox" id={knobId("shipmentStep")} name="shipmentStep" value="on" checked={settings.shipmentStep} />
           <span class="knob-label">Shipment step</span>
         </label>
         <label class="knob check" data-knob="stepMode" title="Hold every delivery of this session until it is stepped from the bus panel">
-          <input type="checkbox" name="stepMode" value="on" checked={settings.stepMode} />
+          <input type="checkbox" id={knobId("stepMode")} name="stepMode" value="on" checked={settings.stepMode} />
           <span class="knob-label">Step mode</span>
         </label>
       </form>

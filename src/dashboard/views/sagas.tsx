@@ -1,6 +1,7 @@
 import type { SagaAdmin } from "../../sagas/sagas";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
+import { Breakable } from "./breakable";
 import { Panel } from "./panel";
 
 export const SAGAS_SHOWN = 20;
@@ -33,7 +34,6 @@ export function SagasPanel(props: { sagas: SagaView[]; oob?: boolean; refreshOnL
               <th>Order</th>
               <th>Status</th>
               <th>Last step</th>
-              <th class="num">Waiting</th>
               <th />
             </tr>
           </thead>
@@ -46,10 +46,13 @@ export function SagasPanel(props: { sagas: SagaView[]; oob?: boolean; refreshOnL
                 <td>
                   <span class={`badge badge-saga-${saga.status}`}>{saga.status}</span>
                 </td>
-                <td>{saga.step ?? "—"}</td>
-                <td class="num" title="scheduled deliveries · dead letters">
-                  {saga.pendingDeliveries}
-                  {saga.deadLetters > 0 ? <span class="dead"> · {saga.deadLetters} dead</span> : null}
+                <td>
+                  {saga.step ? <Breakable name={saga.step} /> : "—"}
+                  {/* Under the step, not a column of its own: four columns and the buttons fit a narrow panel. */}
+                  <span class="saga-waiting" data-waiting={saga.pendingDeliveries} data-dead-letters={saga.deadLetters}>
+                    {saga.pendingDeliveries} scheduled
+                    {saga.deadLetters > 0 ? <span class="dead"> · {saga.deadLetters} dead</span> : null}
+                  </span>
                 </td>
                 <td class="actions">
                   {saga.deadLetters > 0 ? (
