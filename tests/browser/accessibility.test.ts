@@ -6,6 +6,7 @@ import {
   chromiumAvailable,
   openFreshDashboard,
   placeOrderThroughForm,
+  showTab,
   statusOf,
   UI_WAIT_MS,
   until,
@@ -36,8 +37,8 @@ interface Opened {
 }
 
 /**
- * The pages the room sees, each opened in a state with something on it. A new page (the stage
- * view, `?view=stage`) is one more entry here.
+ * The pages the room sees, each opened in a state with something on it; a new page is one more
+ * entry here.
  */
 const pages: { name: string; open(browser: Browser, baseUrl: string): Promise<Opened> }[] = [
   {
@@ -52,6 +53,26 @@ const pages: { name: string; open(browser: Browser, baseUrl: string): Promise<Op
     async open(browser, baseUrl) {
       const { context, page, seen } = await dashboardWithEveryBadge(browser, baseUrl);
       await projectorOn(page);
+      return { context, page, problems: seen.problems };
+    },
+  },
+  {
+    name: "the same dashboard's Details tab (payments, stats, inbox, invariants, race, event log, curl)",
+    async open(browser, baseUrl) {
+      const { context, page, seen } = await dashboardWithEveryBadge(browser, baseUrl);
+      await showTab(page, "details");
+      return { context, page, problems: seen.problems };
+    },
+  },
+  {
+    name: "the stage view of that session",
+    async open(browser, baseUrl) {
+      const { context, page, seen } = await dashboardWithEveryBadge(browser, baseUrl);
+      const url = new URL(page.url());
+      url.searchParams.set("view", "stage");
+      await page.goto(url.toString());
+      await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      await page.locator(".stage-view #diagram-slot").waitFor({ timeout: UI_WAIT_MS });
       return { context, page, problems: seen.problems };
     },
   },
