@@ -15,6 +15,7 @@ import { PaymentsPanel } from "./payments";
 import { RacePanel } from "./race";
 import { ReservationsPanel } from "./reservations";
 import { SagasPanel } from "./sagas";
+import { SagaPicturePanel } from "./sequence-diagram";
 import { ShipmentsPanel } from "./shipments";
 import { TimelinePanel } from "./timeline";
 
@@ -74,6 +75,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <InventoryPanel products={view.products} />
         <StatsPanel stats={view.stats} />
         <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
+        <SagaPicturePanel {...view.diagram} />
         <TimelinePanel {...view.timeline} />
         <ReservationsPanel {...view.reservations} />
         <PaymentsPanel payments={view.payments} />
