@@ -51,6 +51,25 @@ function inPlay(subscription: MapSubscription, from: Lane, shipmentStep: boolean
   return shipmentStep || (subscription.module !== "shipping" && from !== "shipping");
 }
 
+/**
+ * The lines a saga can take: those from the module that places the order, and from each module
+ * they reach. A module nothing in the style sends to (the orchestrator in a choreography, whose
+ * commands' reactions are subscribed for every style) sends nothing either.
+ */
+function reachedFrom(start: Lane, edges: readonly MapEdge[]): MapEdge[] {
+  const reached = new Set<Lane>([start]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const edge of edges) {
+      if (reached.has(edge.from) && !reached.has(edge.to)) {
+        reached.add(edge.to);
+        grew = true;
+      }
+    }
+  }
+  return edges.filter((edge) => reached.has(edge.from));
+}
+
 export function moduleMap(input: ModuleMapInput): ModuleMap {
   const edges = new Map<string, MapEdge>();
   for (const subscription of input.subscriptions) {
@@ -82,7 +101,7 @@ export function moduleMap(input: ModuleMapInput): ModuleMap {
     edge.messages += 1;
     edges.set(key, edge);
   }
-  const drawn = [...edges.values()];
+  const drawn = reachedFrom(publisherOf("ORDER_CREATED"), [...edges.values()]);
   const present = new Set<Lane>(drawn.flatMap((edge) => [edge.from, edge.to]));
   return { modules: laneOrder.filter((lane) => present.has(lane)), edges: drawn, messages };
 }

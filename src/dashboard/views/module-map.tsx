@@ -82,7 +82,7 @@ export function ModuleMapSvg(props: { map: ModuleMap; settings: { sagaStyle: str
           return (
             <g
               class={`map-edge${edge.calls ? " map-calls" : ""}${edge.messages > 0 ? " map-used" : ""}`}
-              data-map-edge={`${edge.from}>${edge.to}`}
+              data-map-edge={`${edge.from}-${edge.to}`}
               data-from={edge.from}
               data-to={edge.to}
               data-types={edge.types.join(" ")}
