@@ -23,11 +23,18 @@ const drawnDeliveries = (page: Page) =>
   page
     .locator('#diagram-panel svg[aria-label*="sequence diagram"] [data-arrow="delivery"]')
     .evaluateAll((els) =>
-      els.map((e) => [e.getAttribute("data-event-seq"), e.getAttribute("data-event-type"), e.getAttribute("data-reaction"), e.getAttribute("data-outcome")]),
+      els.map((e) => [
+        e.getAttribute("data-event-seq"),
+        e.getAttribute("data-event-type"),
+        e.getAttribute("data-reaction"),
+        e.getAttribute("data-outcome"),
+      ]),
     );
 
 const mapEdges = (page: Page) =>
-  page.locator('#diagram-panel svg[aria-label*="module map"] [data-map-edge]').evaluateAll((els) => els.map((e) => e.getAttribute("data-map-edge")));
+  page
+    .locator('#diagram-panel svg[aria-label*="module map"] [data-map-edge]')
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-map-edge")));
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: the picture of a saga", () => {
   const env = useServerAndBrowser();
