@@ -38,7 +38,7 @@ function edgePath(edge: MapEdge): { d: string; labelX: number; labelY: number } 
   const ux = dx / length;
   const uy = dy / length;
   // How far the box's edge is from its centre along this direction.
-  const reach = (BOX_W / 2) * Math.abs(ux) > (BOX_H / 2) * Math.abs(uy) ? BOX_W / 2 / Math.abs(ux) : BOX_H / 2 / Math.abs(uy);
+  const reach = Math.min(BOX_W / 2 / Math.abs(ux), BOX_H / 2 / Math.abs(uy));
   const start = { x: a.x + ux * reach, y: a.y + uy * reach };
   const end = { x: b.x - ux * (reach + 4), y: b.y - uy * (reach + 4) };
   const bend = 22;

@@ -16,8 +16,8 @@ const outcomeMark: Record<ArrowOutcome, string> = {
   duplicate_ignored: "=",
   failed: "✗",
   dead_lettered: "■",
-  scheduled: "⏱",
-  held: "⏸",
+  scheduled: "○",
+  held: "‖",
   sent: "→",
   answered: "✓",
   error: "✗",
@@ -133,7 +133,6 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; y: number; v
   const dir = x2 >= x1 ? 1 : -1;
   const line = self ? `M ${x1} ${y - 8} h 34 v 12 h -30` : `M ${x1} ${y} H ${x2 - dir * 9}`;
   const head = self ? `${x1},${y + 4} ${x1 + 9},${y} ${x1 + 9},${y + 8}` : `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`;
-  const markX = self ? x1 + 44 : x2 - dir * 18;
   return (
     <a
       href="#sd-detail"
@@ -155,11 +154,9 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; y: number; v
       <title>{arrowTitle(arrow)}</title>
       <path class="sd-line" d={line} fill="none" />
       <polygon class="sd-head" points={head} />
-      <text class="sd-mark" x={markX} y={y - 5} text-anchor="middle">
-        {outcomeMark[arrow.outcome]}
-      </text>
-      <text class="sd-label" x={self ? x1 + 54 : Math.min(x1, x2) + 6} y={y - 7}>
-        {label}
+      {/* The outcome's mark leads the label, so the two never overlap. */}
+      <text class="sd-label" x={self ? x1 + 44 : Math.min(x1, x2) + 6} y={y - 7}>
+        <tspan class="sd-mark">{outcomeMark[arrow.outcome]}</tspan> {label}
       </text>
     </a>
   );
