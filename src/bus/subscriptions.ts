@@ -88,6 +88,11 @@ export class Subscriptions<P extends EventPayloadBase> {
     return this.byType.get(type) ?? [];
   }
 
+  /** Every reaction subscribed, in the order they were: what the dashboard's module map draws. */
+  all(): readonly Subscription<P>[] {
+    return [...this.byName.values()];
+  }
+
   named(name: string): Subscription<P> | undefined {
     return this.byName.get(name);
   }

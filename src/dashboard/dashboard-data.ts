@@ -18,7 +18,9 @@ import type { ShippingModule } from "../modules/shipping";
 import type { Ids } from "../platform/ids";
 import type { SagaStepJson } from "../sagas/saga-steps";
 import type { SagaAdmin } from "../sagas/sagas";
+import { moduleMap } from "./module-map";
 import { emptyOrderForm, type OrderFormState } from "./order-form";
+import { sagaPicture } from "./saga-picture";
 import { EVENTS_SHOWN } from "./views/event-log";
 import { INBOX_SHOWN } from "./views/inbox";
 import { ORDERS_SHOWN } from "./views/orders";
@@ -36,7 +38,8 @@ export interface DashboardSources {
   inventory: Pick<InventoryModule, "queries" | "commands">;
   payments: Pick<PaymentsModule, "queries">;
   shipping: Pick<ShippingModule, "queries">;
-  bus: Pick<SagaBus, "log">;
+  /** Its log, and the reactions subscribed (the module map is drawn from them). */
+  bus: Pick<SagaBus, "log" | "subscriptions">;
   ids: Ids;
   /** The invariant checker over one session (src/consistency), as `GET /consistency` runs it. */
   /** The invariant check, run in slices so a big session does not hold up others. */
@@ -96,6 +99,21 @@ export function dashboardData(sources: DashboardSources) {
     };
   }
 
+  /** The followed saga as a sequence diagram, and the module map under the session's settings now. */
+  function diagramFor(sessionId: string, choice: TimelineChoice, selectedArrow?: string) {
+    const timeline = timelineFor(sessionId, choice);
+    const settings = sources.settings.of(sessionId);
+    return {
+      order: timeline.order,
+      following: timeline.following,
+      events: timeline.events,
+      picture: sagaPicture(timeline),
+      map: moduleMap({ subscriptions: bus.subscriptions.all(), settings, events: timeline.events, deliveries: timeline.deliveries }),
+      settings: { sagaStyle: settings.sagaStyle, shipmentStep: settings.shipmentStep },
+      selectedArrow,
+    };
+  }
+
   const data = {
     productsFor: (sessionId: string) => inventory.queries.listProducts(sessionId),
     statsFor: (sessionId: string) => inventory.queries.inventoryStats(sessionId),
@@ -120,6 +138,7 @@ export function dashboardData(sources: DashboardSources) {
       total: bus.log.sessionEventCount(sessionId),
     }),
     timelineFor,
+    diagramFor,
     invariantsFor: (sessionId: string) => sources.checkConsistency(sessionId),
     busFor: (sessionId: string) => ({
       deliveries: sources.steering.scheduled(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
@@ -140,6 +159,7 @@ export function dashboardData(sources: DashboardSources) {
         stats: data.statsFor(sessionId),
         orders: sessionOrders,
         timeline: timelineFor(sessionId, selectedOrderId ? { orderId: selectedOrderId } : "newest"),
+        diagram: diagramFor(sessionId, selectedOrderId ? { orderId: selectedOrderId } : "newest"),
         reservations: data.reservationsFor(sessionId),
         payments: data.paymentsFor(sessionId),
         shipments: data.shipmentsFor(sessionId),
@@ -155,6 +175,7 @@ export function dashboardData(sources: DashboardSources) {
   return data;
 }
 export type DashboardData = ReturnType<typeof dashboardData>;
+export type DiagramView = ReturnType<DashboardData["diagramFor"]>;
 export type DashboardView = Awaited<ReturnType<DashboardData["dashboardViewFor"]>>;
 
 /** The form's first line suggests the seed document's order: Mouse Pads, if the catalog has them. */

@@ -25,6 +25,7 @@ import { PaymentsPanel } from "./views/payments";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { ReservationsPanel } from "./views/reservations";
 import { SagasPanel } from "./views/sagas";
+import { SagaPicturePanel } from "./views/sequence-diagram";
 import { ShipmentsPanel } from "./views/shipments";
 import { StagePage } from "./views/stage";
 import { TimelinePanel } from "./views/timeline";
@@ -199,6 +200,13 @@ export function dashboardRoutes(sources: DashboardSources) {
     })
     .get("/invariants", async (c) => c.html(<InvariantsPanel report={await data.invariantsFor(c.var.sessionId)} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
+    .get("/diagram", (c) => {
+      // `?arrow=` selects one arrow of the diagram; an id it does not have selects nothing.
+      const arrow = c.req.query("arrow");
+      return c.html(
+        <SagaPicturePanel {...data.diagramFor(c.var.sessionId, timelineChoice(c), arrow && arrow.length <= 200 ? arrow : undefined)} />,
+      );
+    })
     .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>
       c.html(<CurlBox origin={originOf(c)} sessionId={c.var.sessionId} latestOrderId={data.ordersFor(c.var.sessionId)[0]?.id} />),

@@ -1,4 +1,4 @@
-import { isCommandType, type SagaEvent, type SagaEventType } from "../modules/events";
+import { type PublisherName, publisherOf, type SagaEvent, type SagaEventType } from "../modules/events";
 
 /** Integer cents as dollars, the way the catalog's prices read in the contract. */
 export function formatCents(cents: number | null | undefined): string {
@@ -24,17 +24,10 @@ export function sinceStart(ms: number): string {
   return `+${(Math.max(0, ms) / 1000).toFixed(3)} s`;
 }
 
-export type ModuleName = "orders" | "inventory" | "payments" | "shipping" | "orchestrator";
+export type ModuleName = PublisherName;
 
-/** Which module emits an event type: each module owns one prefix; every command comes from the orchestrator. */
-export function moduleOf(type: SagaEventType): ModuleName {
-  if (isCommandType(type)) return "orchestrator";
-  // The order service makes the calls of an rpc-style saga, so it records them.
-  if (type.startsWith("ORDER_") || type === "RPC_CALL") return "orders";
-  if (type.startsWith("INVENTORY_")) return "inventory";
-  if (type.startsWith("SHIPMENT_")) return "shipping";
-  return "payments";
-}
+/** Which module emits an event type (src/modules/events.ts says, from the modules' declared events). */
+export const moduleOf = (type: SagaEventType): ModuleName => publisherOf(type);
 
 /** One line a workshop audience can read: what the event says beyond its type. */
 export function describeEvent(event: SagaEvent): string {

@@ -46,6 +46,8 @@ export const liveTriggers = {
   // Also when a delivery fails, is dead-lettered or is ignored as a duplicate, and when step mode
   // holds or releases what the saga waits for.
   timeline: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
+  // The picture of the saga redraws whenever the timeline would, and when the settings change the module map.
+  diagram: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
   curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
   invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET", "PAYMENTS_CHANGED"]),
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),

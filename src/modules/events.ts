@@ -36,6 +36,27 @@ export const recipientOfSaga = (payload: SagaPayload): string | null => (isComma
 export type SagaEventType = SagaPayload["type"];
 export const sagaEventTypes: readonly SagaEventType[] = sagaEventSchema.options.map((o) => o.shape.type.value);
 
+/** The modules that publish on the bus: each its own events; the orchestrator every command. */
+export type PublisherName = "orders" | "inventory" | "payments" | "shipping" | "orchestrator";
+const publishers = new Map<string, PublisherName>([
+  ...orderEvents.map((o) => [o.shape.type.value, "orders"] as const),
+  ...inventoryEvents.map((o) => [o.shape.type.value, "inventory"] as const),
+  ...paymentEvents.map((o) => [o.shape.type.value, "payments"] as const),
+  ...shippingEvents.map((o) => [o.shape.type.value, "shipping"] as const),
+  ...sagaCommandOptions.map((o) => [o.shape.type.value, "orchestrator"] as const),
+]);
+/**
+ * Which module emits events of `type`: the one whose event list above declares it; a command
+ * is always the orchestrator's. (RPC_CALL is orders': the order service makes an rpc saga's calls.)
+ */
+export function publisherOf(type: SagaEventType): PublisherName {
+  const publisher = publishers.get(type);
+  if (publisher === undefined) throw new Error(`No module declares ${type}`);
+  return publisher;
+}
+/** Whether `type` names one of the union's events or commands (a delivery log's string, say). */
+export const isSagaEventType = (type: string): type is SagaEventType => publishers.has(type);
+
 /** The events that end a saga: after one of them, the order is final and nothing more is opened for it. */
 export const sagaEndings: readonly SagaEventType[] = ["ORDER_COMPLETED", "ORDER_CANCELLED"];
 

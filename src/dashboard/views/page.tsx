@@ -16,6 +16,7 @@ import { PaymentsPanel } from "./payments";
 import { RacePanel } from "./race";
 import { ReservationsPanel } from "./reservations";
 import { SagasPanel } from "./sagas";
+import { SagaPicturePanel } from "./sequence-diagram";
 import { ShipmentsPanel } from "./shipments";
 import { TimelinePanel } from "./timeline";
 
@@ -88,6 +89,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <div class="grid grid-saga" role="tabpanel" id="tabpanel-saga" aria-labelledby="tab-saga">
           <OrderForm products={view.products} state={view.form} />
           <DiagramSlot>
+            <SagaPicturePanel {...view.diagram} />
             <TimelinePanel {...view.timeline} />
           </DiagramSlot>
           <ReservationsPanel {...view.reservations} />

@@ -2,12 +2,14 @@ import type { ProductJson } from "../../modules/inventory";
 import { sagaStyles } from "../../modules/saga-terms";
 import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { Layout } from "../../web/layout";
+import type { DiagramView } from "../dashboard-data";
 import type { OrderFormState } from "../order-form";
 import { BusPanel, type BusView } from "./bus";
 import { RESET_INVENTORY_WARNING } from "./inventory";
 import { DiagramSlot } from "./page";
 import { PageHeader } from "./page-header";
 import { ReservationsPanel } from "./reservations";
+import { SagaPicturePanel } from "./sequence-diagram";
 import { TimelinePanel, type TimelineProps } from "./timeline";
 
 /** What the stage view shows: a slice of the dashboard's view, read the same way. */
@@ -15,6 +17,7 @@ export interface StageView {
   sessionId: string;
   products: ProductJson[];
   form: OrderFormState;
+  diagram: DiagramView;
   timeline: TimelineProps;
   reservations: Parameters<typeof ReservationsPanel>[0];
   bus: BusView;
@@ -116,6 +119,7 @@ export function StagePage(props: { view: StageView }) {
         <StageControls products={view.products} form={view.form} />
         <main class="stage-grid">
           <DiagramSlot>
+            <SagaPicturePanel {...view.diagram} />
             <TimelinePanel {...view.timeline} />
           </DiagramSlot>
           <ReservationsPanel {...view.reservations} />
