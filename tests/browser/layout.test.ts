@@ -20,7 +20,7 @@ function layoutProblems(page: Page): Promise<string[]> {
     const problems: string[] = [];
     const width = document.documentElement.clientWidth;
     const name = (el: Element) =>
-      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className ? `.${String(el.className).trim().replace(/\s+/g, ".")}` : ""}`;
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.getAttribute("class") ? `.${el.getAttribute("class")!.trim().replace(/\s+/g, ".")}` : ""}`;
     const inScroller = (el: Element | null) => {
       for (let e = el; e; e = e.parentElement) {
         const overflow = getComputedStyle(e).overflowX;
@@ -34,7 +34,17 @@ function layoutProblems(page: Page): Promise<string[]> {
       if (box.width === 0 || box.height === 0) continue;
       const style = getComputedStyle(el);
       if ((box.right > width + 1 || box.left < -1) && !inScroller(el.parentElement)) problems.push(`past the screen's edge: ${name(el)}`);
-      if (style.display !== "inline" && el.scrollWidth > el.clientWidth + 1 && style.overflowX !== "auto" && style.overflowX !== "scroll") {
+      const drawing = el.parentElement?.closest("svg");
+      if (drawing) {
+        // A drawing's part has no CSS box of its own: it is cut when it leaves the drawing.
+        const frame = drawing.getBoundingClientRect();
+        if (box.left < frame.left - 1 || box.right > frame.right + 1) problems.push(`past its drawing's edge: ${name(el)}`);
+      } else if (
+        style.display !== "inline" &&
+        el.scrollWidth > el.clientWidth + 1 &&
+        style.overflowX !== "auto" &&
+        style.overflowX !== "scroll"
+      ) {
         problems.push(`content wider than its box: ${name(el)} (${el.scrollWidth} > ${el.clientWidth})`);
       }
       const children = Array.from(el.children)

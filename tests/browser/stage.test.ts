@@ -62,7 +62,10 @@ function smallText(page: Page, selector: string, px: number): Promise<string[]> 
           const hasText = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== "");
           const box = el.getBoundingClientRect();
           if (!hasText || box.width === 0 || box.height === 0) continue;
-          const size = parseFloat(getComputedStyle(el).fontSize);
+          // A drawing's text is as large as the drawing is drawn: its font size times the svg's scale.
+          const svg = el.closest("svg");
+          const scale = svg?.viewBox.baseVal?.width ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
+          const size = parseFloat(getComputedStyle(el).fontSize) * scale;
           if (size < px)
             found.push(`${el.tagName.toLowerCase()}.${String(el.className)} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
         }
