@@ -3,6 +3,7 @@ import { shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Countdown } from "./countdown";
 import { Panel } from "./panel";
+import { ReactionName } from "./reaction-name";
 
 export interface BusView {
   deliveries: BusDeliveryJson[];
@@ -111,7 +112,7 @@ function ReactionCell(props: { delivery: BusDeliveryJson }) {
   const { reaction, lastError } = props.delivery;
   return (
     <>
-      <span class="reaction">{reaction}</span>
+      <ReactionName name={reaction} class="reaction" />
       {lastError ? <span class="last-error">{lastError}</span> : null}
     </>
   );

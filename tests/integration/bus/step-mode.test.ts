@@ -118,7 +118,8 @@ describe("step mode", () => {
     expect(events.map((e) => e.type).at(-1)).toBe("ORDER_COMPLETED");
     const timeline = await t.request("GET", `/dashboard/timeline?order=${order}`);
     expect(timeline.text).toContain('data-event-type="ORDER_COMPLETED"');
-    expect(timeline.text).not.toContain("cancelOrderWhenTimedOut");
+    expect(timeline.text).toContain('data-reaction="orders.completeOrderWhenStockConfirmed"');
+    expect(timeline.text).not.toContain('data-reaction="orders.cancelOrderWhenTimedOut"');
   });
 
   test("a chosen delivery runs out of order; another session's delivery is a 404; step mode off releases the rest in due order", async () => {
