@@ -244,6 +244,11 @@ export function busStatements(sqlite: SQLite) {
     // `held IN (0, 1)` lets the count read only the live rows of deliveries_due, never the dead letters piled up behind them.
     scheduledCount: sqlite.prepare<{ n: number }, []>("SELECT count(*) AS n FROM deliveries WHERE held IN (0, 1) AND dead_at IS NULL"),
     removeDelivery: sqlite.prepare<never, [{ id: number }]>("DELETE FROM deliveries WHERE id = $id"),
+    // Read from the (session, order) index of events, then (event_seq, reaction) of deliveries: a saga has a handful of events.
+    cancelOrderDeliveries: sqlite.prepare<never, [{ sessionId: string; orderId: string; reaction: string }]>(
+      `DELETE FROM deliveries WHERE reaction = $reaction
+         AND event_seq IN (SELECT seq FROM events WHERE session_id = $sessionId AND order_id = $orderId)`,
+    ),
     retryLater: sqlite.prepare<never, [{ id: number; lastError: string; dueAt: number }]>(
       "UPDATE deliveries SET attempts = attempts + 1, last_error = $lastError, due_at = $dueAt WHERE id = $id",
     ),

@@ -347,6 +347,15 @@ export class Bus<P extends EventPayloadBase> {
     this.statements.forgetOrderEvents.run({ sessionId, ids });
   }
 
+  /**
+   * What `reaction` still has to run for the order's events (scheduled, held or dead-lettered)
+   * is dropped, inside the caller's transaction: a module's timer the order no longer needs (its
+   * timeout, once it is final). A round that read the row before finds it gone and runs nothing.
+   */
+  cancelDeliveries(sessionId: string, orderId: string, reaction: string): void {
+    this.schedule.cancel(sessionId, orderId, reaction);
+  }
+
   /** Deliveries of the session whose event is gone: nothing would ever run them. */
   forgetOrphanDeliveries(sessionId: string): void {
     this.statements.forgetOrphanDeliveries.run({ sessionId });

@@ -15,6 +15,8 @@ export interface DeliveryLogEntry {
   error?: string;
   /** For `failed`: when the next attempt is due (ms since the epoch). */
   retryAt?: number;
+  /** For `applied`: the reaction's decision changed nothing, for this reason (its own words). */
+  ignoredBecause?: string;
 }
 
 /** What the delivery log may hold in memory, in bytes as `entryBytes` and `orderBytes` estimate them. */
@@ -43,7 +45,10 @@ export const defaultDeliveryLogLimits: DeliveryLogLimits = {
  * bytes a character, as if each entry had its own copies.
  */
 export function entryBytes(entry: DeliveryLogEntry): number {
-  return ENTRY_OVERHEAD_BYTES + 2 * (entry.eventType.length + entry.reaction.length + (entry.error?.length ?? 0));
+  return (
+    ENTRY_OVERHEAD_BYTES +
+    2 * (entry.eventType.length + entry.reaction.length + (entry.error?.length ?? 0) + (entry.ignoredBecause?.length ?? 0))
+  );
 }
 const ENTRY_OVERHEAD_BYTES = 160;
 /** An order's own cost: its key (session and order id), its array and its two map slots. */

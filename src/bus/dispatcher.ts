@@ -2,7 +2,7 @@ import type { Clock } from "../platform/clock";
 import { type Database, transaction } from "../platform/db";
 import type { Bus } from "./bus";
 import { type EventRow, eventOfDelivery, MAX_DELIVERY_ATTEMPTS } from "./bus.sql";
-import type { DeliveryLog, DeliveryOutcome } from "./delivery-log";
+import type { DeliveryLog, DeliveryLogEntry, DeliveryOutcome } from "./delivery-log";
 import type { BusEvent, EventPayloadBase } from "./event";
 import { InjectedFault } from "./faults";
 import { attemptOf, type EventKey, type Round } from "./round";
@@ -150,11 +150,13 @@ export class Dispatcher<P extends EventPayloadBase> {
       this.parts.schedule.add({ ...rowFor(event, subscription.name, dueAt), attempts: 0, lastError: null, held, deadAt: null });
       return "scheduled";
     }
-    const failure = this.run(subscription, event, round);
-    if (failure === null) {
-      round.attempts.push(attemptOf(event, subscription.name, 1, now, { outcome: "applied" }));
+    const ran = this.run(subscription, event, round);
+    if ("applied" in ran) {
+      round.attempts.push(attemptOf(event, subscription.name, 1, now, ran.applied));
       return "applied";
     }
+    // Nothing claims a row here, so nothing can have cancelled it.
+    const failure = "failure" in ran ? ran.failure : new Error("a delivery without a row was cancelled");
     // A first attempt that failed becomes a row of the schedule, retried (or dead-lettered) from there.
     const after = this.afterFailure(row, subscription.name, 1, failure, round);
     this.parts.schedule.add({
@@ -201,16 +203,18 @@ export class Dispatcher<P extends EventPayloadBase> {
     }
     const subscription = this.parts.subscriptions.named(delivery.reaction);
     const parsed = this.parse(row);
-    const failure = !subscription
-      ? new Error(`No reaction named ${delivery.reaction} is subscribed`)
+    const ran: RunResult = !subscription
+      ? { failure: new Error(`No reaction named ${delivery.reaction} is subscribed`) }
       : "failure" in parsed
-        ? parsed.failure
+        ? { failure: parsed.failure }
         : this.run(subscription, parsed.event, round, () => schedule.remove(delivery.id));
     const attempt = delivery.attempts + 1;
-    if (failure === null) {
-      round.attempts.push(attemptOf(row, delivery.reaction, attempt, this.parts.clock.now(), { outcome: "applied" }));
+    if ("cancelled" in ran) return "dropped";
+    if ("applied" in ran) {
+      round.attempts.push(attemptOf(row, delivery.reaction, attempt, this.parts.clock.now(), ran.applied));
       return "applied";
     }
+    const { failure } = ran;
     const after = this.afterFailure(row, delivery.reaction, attempt, failure, round);
     const lastError = messageOf(failure);
     if (after.deadAt !== null) schedule.deadLetter(delivery.id, lastError, after.deadAt);
@@ -262,16 +266,19 @@ export class Dispatcher<P extends EventPayloadBase> {
   }
 
   /**
-   * One delivery in its own savepoint, with `alsoInSavepoint` (removing its row); what it emits
-   * joins the round only if it succeeded, and so does a duplicate it asked for. Returns what it
-   * threw, or null.
+   * One delivery in its own savepoint, first taking its row (`claim`: false when the row was
+   * cancelled after this round read it, and then nothing runs); what it emits joins the round
+   * only if it succeeded, and so does a duplicate it asked for. Answers what became of it: applied
+   * (with the decision's reason when it changed nothing), cancelled, or what it threw.
    */
-  private run(subscription: Subscription<P>, event: BusEvent<P>, round: Round<P>, alsoInSavepoint?: () => void): unknown {
+  private run(subscription: Subscription<P>, event: BusEvent<P>, round: Round<P>, claim?: () => boolean): RunResult {
     const mine: BusEvent<P>[] = [];
     let again = false;
+    let ignoredBecause: string | undefined;
     const { outbox } = this.parts;
     try {
       transaction(this.parts.db, () => {
+        if (claim && !claim()) throw cancelledSinceRead;
         subscription.handle(event, {
           now: this.parts.clock.now(),
           emit: (payload) =>
@@ -289,19 +296,32 @@ export class Dispatcher<P extends EventPayloadBase> {
           deliverAgain: () => {
             again = true;
           },
+          ignored: (reason) => {
+            ignoredBecause = reason;
+          },
         });
-        alsoInSavepoint?.();
       });
     } catch (error) {
-      return error ?? new Error("a reaction threw nothing");
+      if (error === cancelledSinceRead) return { cancelled: true };
+      return { failure: error ?? new Error("a reaction threw nothing") };
     }
     round.emitted.push(...mine);
     if (mine.length === 0) round.quiet.add(event.sessionId);
     for (const emitted of mine) round.unreached.set(emitted.seq, emitted);
     if (again) round.duplicates.push({ event, reaction: subscription.name });
-    return null;
+    return { applied: { outcome: "applied", ...(ignoredBecause === undefined ? {} : { ignoredBecause }) } };
   }
 }
+
+/** What one run of a reaction came to. */
+type RunResult =
+  | { applied: Pick<DeliveryLogEntry, "outcome" | "ignoredBecause"> }
+  /** Its row was cancelled (Bus.cancelDeliveries) after the round read it: nothing ran. */
+  | { cancelled: true }
+  | { failure: unknown };
+
+/** Thrown inside a delivery's savepoint whose row is gone, so the savepoint rolls back having run nothing. */
+const cancelledSinceRead = new Error("the delivery was cancelled since it was read");
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

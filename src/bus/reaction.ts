@@ -6,7 +6,21 @@ export interface ReactionContext<P extends EventPayloadBase> {
   now: number;
   /** Appends an event caused by the one being delivered (same session, saga and order). */
   emit: (payload: P) => BusEvent<P>;
+  /**
+   * Tells the delivery log that the decision changed nothing, and why (its own words): the
+   * timeline then says so instead of "applied". Absent where no one records it (the API's commands).
+   */
+  ignored?: (reason: string) => void;
 }
+
+/** The outcome every module's decisions answer when there is nothing to do, with their reason. */
+export interface IgnoreOutcome {
+  type: "ignore";
+  reason: string;
+}
+
+const isIgnore = (outcome: unknown): outcome is IgnoreOutcome =>
+  typeof outcome === "object" && outcome !== null && "type" in outcome && outcome.type === "ignore" && "reason" in outcome;
 
 /**
  * A module's reaction to one event type. It runs inside the relay's delivery savepoint and
@@ -47,17 +61,25 @@ export interface ReactionSteps<P extends EventPayloadBase, T extends P["type"], 
 
 /** The one load → decide → apply shell, so each module writes only its steps. */
 export function reactionOf<P extends EventPayloadBase, T extends P["type"], S, O>(steps: ReactionSteps<P, T, S, O>): Reaction<P, T> {
-  const carryOut = (event: EventOf<P, T>, outcomes: readonly O[], ctx: ReactionContext<P>): void => {
+  /** Applies the outcomes and their follow-ups; answers the reasons when every one of them was an ignore. */
+  const carryOut = (event: EventOf<P, T>, outcomes: readonly O[], ctx: ReactionContext<P>): string[] | null => {
+    let reasons: string[] | null = [];
     for (const outcome of outcomes) {
       const followUps = steps.apply(event, outcome, ctx);
-      if (followUps) carryOut(event, followUps, ctx);
+      const further = followUps ? carryOut(event, followUps, ctx) : [];
+      if (reasons && isIgnore(outcome) && further) reasons.push(outcome.reason, ...further);
+      else reasons = null;
     }
+    return reasons;
   };
   return {
     name: steps.name,
     on: steps.on,
     ...(steps.styles ? { styles: steps.styles } : {}),
     ...(steps.delayMs ? { delayMs: steps.delayMs } : {}),
-    handle: (event, ctx) => carryOut(event, steps.decide(event, steps.load(event)), ctx),
+    handle: (event, ctx) => {
+      const reasons = carryOut(event, steps.decide(event, steps.load(event)), ctx);
+      if (reasons && reasons.length > 0) ctx.ignored?.(reasons.join("; "));
+    },
   };
 }

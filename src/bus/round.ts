@@ -34,7 +34,7 @@ export function attemptOf(
   reaction: string,
   attempt: number,
   at: number,
-  result: Pick<DeliveryLogEntry, "outcome" | "error" | "retryAt">,
+  result: Pick<DeliveryLogEntry, "outcome" | "error" | "retryAt" | "ignoredBecause">,
 ): Attempt {
   return {
     sessionId: event.sessionId,

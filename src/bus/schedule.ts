@@ -28,9 +28,20 @@ export class DeliverySchedule {
     this.statements.scheduleDelivery.run({ ...delivery, held: delivery.held ? 1 : 0 });
   }
 
-  /** The row is done with: run, or with nothing left to run (its event or its session gone). */
-  remove(id: number): void {
-    this.statements.removeDelivery.run({ id });
+  /**
+   * The row is done with: run, or with nothing left to run (its event or its session gone).
+   * False: it was already gone (cancelled since it was read), so nothing may run for it.
+   */
+  remove(id: number): boolean {
+    return this.statements.removeDelivery.run({ id }).changes > 0;
+  }
+
+  /**
+   * Whatever `reaction` still has to run for the order's events (scheduled, held or
+   * dead-lettered) will never run: the order no longer needs it (its timeout, once it is final).
+   */
+  cancel(sessionId: string, orderId: string, reaction: string): void {
+    this.statements.cancelOrderDeliveries.run({ sessionId, orderId, reaction });
   }
 
   /** An attempt failed: one more attempt counted, due again at `dueAt`. */

@@ -10,8 +10,8 @@ import { validate } from "../platform/validation";
 
 /**
  * `GET /orders/:id/deliveries`: every attempt the relay made to deliver the order's events, in
- * the order it made them: `[{eventSeq, eventType, reaction, attempt, outcome, at, error?, retryAt?}]`
- * (`retryAt`: when a `failed` attempt is tried again).
+ * the order it made them: `[{eventSeq, eventType, reaction, attempt, outcome, at, error?, retryAt?, ignoredBecause?}]`
+ * (`retryAt`: when a `failed` attempt is tried again; `ignoredBecause`: an `applied` one changed nothing, and why).
  */
 /** One attempt to deliver one of an order's events to a reaction. */
 export const deliveryAttemptSchema = z
@@ -24,6 +24,12 @@ export const deliveryAttemptSchema = z
     at: z.iso.datetime(),
     error: z.string().optional(),
     retryAt: z.iso.datetime().optional().describe("For a failed attempt: when the next one is due"),
+    ignoredBecause: z
+      .string()
+      .optional()
+      .describe(
+        'For an applied attempt whose decision changed nothing: why, in the reaction\'s own words ("no money was taken: nothing to refund")',
+      ),
   })
   .meta({ id: "DeliveryAttempt" });
 

@@ -76,6 +76,42 @@ describe("the generic reaction shell", () => {
   });
 });
 
+describe("the reaction shell tells the delivery when its decision changed nothing", () => {
+  type Outcome = { type: "ignore"; reason: string } | { type: "write" };
+  const shell = (decide: () => Outcome[], followUps: (outcome: Outcome) => Outcome[] | undefined = () => undefined) =>
+    reactionOf<Payload, "A", null, Outcome>({ name: "m.r", on: "A", load: () => null, decide, apply: (_e, outcome) => followUps(outcome) });
+  const ignoredOf = (reaction: ReturnType<typeof shell>) => {
+    const told: string[] = [];
+    reaction.handle(eventA, { ...context(), ignored: (reason) => told.push(reason) });
+    return told;
+  };
+  test("every outcome an ignore: told once, with the decision's reasons", () => {
+    expect(ignoredOf(shell(() => [{ type: "ignore", reason: "no money was taken" }]))).toEqual(["no money was taken"]);
+    expect(
+      ignoredOf(
+        shell(() => [
+          { type: "ignore", reason: "first" },
+          { type: "ignore", reason: "second" },
+        ]),
+      ),
+    ).toEqual(["first; second"]);
+  });
+  test("any outcome that writes, even as a follow-up of an ignore: not told", () => {
+    expect(ignoredOf(shell(() => [{ type: "ignore", reason: "x" }, { type: "write" }]))).toEqual([]);
+    expect(
+      ignoredOf(
+        shell(
+          () => [{ type: "ignore", reason: "x" }],
+          (o) => (o.type === "ignore" ? [{ type: "write" }] : undefined),
+        ),
+      ),
+    ).toEqual([]);
+  });
+  test("a decision with no outcomes at all: not told (it has no reason to give)", () => {
+    expect(ignoredOf(shell(() => []))).toEqual([]);
+  });
+});
+
 describe("subscriptions", () => {
   test("a reaction is found by its type and its name, and refuses an event of another type", () => {
     const subscriptions = new Subscriptions<Payload>();

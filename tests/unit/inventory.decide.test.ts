@@ -222,15 +222,15 @@ describe("inventory: order cancelled", () => {
     spec
       .given(undefined)
       .when(cancelled)
-      .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+      .then([{ type: "ignore", reason: "no stock is held for this order: nothing to release" }]);
     spec
       .given({ ...pending, status: "CONFIRMED", restocked: true })
       .when(cancelled)
-      .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+      .then([{ type: "ignore", reason: "no stock is held for this order: nothing to release" }]);
     spec
       .given({ ...pending, status: "RELEASED" })
       .when(cancelled)
-      .then([{ type: "ignore", reason: "no stock is held for this order" }]);
+      .then([{ type: "ignore", reason: "no stock is held for this order: nothing to release" }]);
   });
   test("stock a completed order took and never put back (an orders reset dropped the restock a cancel asked for) goes back on the shelf", () => {
     const reason = "Order cancelled: Orders were reset while the saga was in flight";

@@ -2,12 +2,14 @@ import { describe, expect, test } from "bun:test";
 import type { OrderStatus } from "../../src/modules/orders/order-status";
 import {
   type OrderOutcome,
+  type OrderState,
   onOrdersReset,
   onPaymentRefunded,
   onStockConfirmed,
   onStockReleased,
   onStockReserved,
   onStockUnavailable,
+  orderTimeoutDelay,
   requestCancellation,
   type SagaAtReset,
   shipmentTermsOf,
@@ -273,5 +275,23 @@ describe("orders: the shipment step, fixed when the order is placed", () => {
       { type: "requestCancellation", source: "customer" },
       { type: "emit", event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer", reason: "asked" } } },
     ]);
+  });
+});
+
+describe("orders: the relay reaches ORDER_CREATED, and schedules the order's deadline", () => {
+  // Given the order as it is when the relay reaches its first event, when the session's timeout is 300 s, then this delay.
+  const spec = decisionSpec((timeoutMs: number, order: OrderState) => [orderTimeoutDelay(order, timeoutMs)]);
+  for (const status of ["PENDING", "PROCESSING"] as const) {
+    test(`an order ${status}: due after the session's orderTimeoutMs`, () => {
+      spec.given({ status, cancellationRequestedBy: null }).when(300_000).then([300_000]);
+    });
+  }
+  for (const status of ["COMPLETED", "CANCELLED"] as const) {
+    test(`an order already ${status} (an rpc chain can end first): no deadline at all`, () => {
+      spec.given({ status, cancellationRequestedBy: null }).when(300_000).then([null]);
+    });
+  }
+  test("an order reset away: no deadline", () => {
+    spec.given(undefined).when(300_000).then([null]);
   });
 });

@@ -166,7 +166,7 @@ describe("payments: refunds", () => {
     decisionSpec(onStockReleased)
       .given(already)
       .when(released)
-      .then([{ type: "ignore", reason: "no money was taken" }]);
+      .then([{ type: "ignore", reason: "no money was taken: nothing to refund" }]);
     decisionSpec(onStockRestocked).given(already).when(restocked).then(ignored);
   });
   test("a reservation that failed at the reserve stage took no money", () => {
@@ -179,7 +179,7 @@ describe("payments: refunds", () => {
     decisionSpec(onStockNotDelivered)
       .given(undefined)
       .when(short)
-      .then([{ type: "ignore", reason: "no payment is taken before stock is reserved" }]);
+      .then([{ type: "ignore", reason: "no payment is taken before stock is reserved: nothing to refund" }]);
   });
   test("stock handed back after the charge: refund; after a failed payment: nothing", () => {
     const released = sagaEvent("INVENTORY_RELEASED", {
@@ -199,7 +199,7 @@ describe("payments: refunds", () => {
     spec
       .given({ ...open, status: "FAILED" })
       .when(released)
-      .then([{ type: "ignore", reason: "no money was taken" }]);
+      .then([{ type: "ignore", reason: "no money was taken: nothing to refund" }]);
   });
 });
 
@@ -262,7 +262,7 @@ describe("payments: order cancelled", () => {
       decisionSpec(onOrderCancelled)
         .given(payment)
         .when(cancelled)
-        .then([{ type: "ignore", reason: "no money is held" }]);
+        .then([{ type: "ignore", reason: "no money is held: nothing to void or refund" }]);
     }
   });
 });

@@ -4,6 +4,7 @@ import { liveTriggers } from "../live";
 import { Breakable } from "./breakable";
 import { Countdown } from "./countdown";
 import { Panel } from "./panel";
+import { ReactionName } from "./reaction-name";
 
 export interface BusView {
   deliveries: BusDeliveryJson[];
@@ -116,9 +117,7 @@ function ReactionCell(props: { delivery: BusDeliveryJson }) {
   const { reaction, lastError } = props.delivery;
   return (
     <>
-      <span class="reaction">
-        <Breakable name={reaction} />
-      </span>
+      <ReactionName name={reaction} class="reaction" />
       {lastError ? <span class="last-error">{lastError}</span> : null}
     </>
   );

@@ -3,11 +3,13 @@ import type { UpcomingDeliveryJson } from "../../live/bus.routes";
 import type { SagaEvent } from "../../modules/events";
 import type { OrderJson } from "../../modules/orders";
 import type { SagaStepJson } from "../../sagas/saga-steps";
+import { deliveryWords, intentOf } from "../delivery-words";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
 import { liveTriggers } from "../live";
 import { Countdown } from "./countdown";
 import { StatusBadge } from "./orders";
 import { Panel } from "./panel";
+import { ReactionName } from "./reaction-name";
 
 export interface TimelineProps {
   order?: OrderJson;
@@ -161,7 +163,11 @@ function WaitingFor(props: { upcoming: readonly UpcomingDeliveryJson[]; now: num
     <ul class="waiting waiting-for">
       {(steps.length > 0 ? steps : props.upcoming).map((d) => (
         <li data-reaction={d.reaction} data-waits={d.deadLetteredAt ? "dead-letter" : d.held ? "held" : "due"}>
-          next: <strong>{d.reaction}</strong> on {d.eventType ?? "a removed event"},{" "}
+          next:{" "}
+          <strong>
+            <ReactionName name={d.reaction} />
+          </strong>{" "}
+          on {d.eventType ?? "a removed event"},{" "}
           {d.deadLetteredAt ? (
             <span class="dead">dead-lettered after {d.attempts} attempts: retry it from the bus panel</span>
           ) : d.held ? (
@@ -177,25 +183,15 @@ function WaitingFor(props: { upcoming: readonly UpcomingDeliveryJson[]; now: num
   );
 }
 
-/** One attempt in words; a failure not yet retried counts down to its retry. */
+/** One attempt in words (deliveryWords); a failure not yet retried counts down to its retry. */
 function OutcomeWords(props: { entry: DeliveryLogEntry; latest: boolean; now: number }) {
-  const { entry } = props;
-  switch (entry.outcome) {
-    case "applied":
-      return <>applied</>;
-    case "duplicate_ignored":
-      return <>ignored: already processed</>;
-    case "dead_lettered":
-      return <>dead-lettered after {entry.attempt} attempts</>;
-    case "failed":
-      return props.latest && entry.retryAt !== undefined ? (
-        <>
-          failed, retry <Countdown dueInMs={entry.retryAt - props.now} />
-        </>
-      ) : (
-        <>failed (attempt {entry.attempt})</>
-      );
-  }
+  const words = deliveryWords(props.entry, props);
+  if (words.retryInMs === undefined) return words.says;
+  return (
+    <>
+      {words.says} <Countdown dueInMs={words.retryInMs} />
+    </>
+  );
 }
 
 /** What the relay did with the event, reaction by reaction, and a button to deliver it again. */
@@ -206,8 +202,13 @@ function StepDeliveries(props: { seq: number; deliveries: readonly DeliveryLogEn
       {props.deliveries.length > 0 ? (
         <ul class="deliveries">
           {props.deliveries.map((d) => (
-            <li class={`delivery delivery-${d.outcome}`} data-outcome={d.outcome} data-reaction={d.reaction}>
-              {d.reaction.split(".")[1] ?? d.reaction}: <OutcomeWords entry={d} latest={lastOf.get(d.reaction) === d} now={props.now} />
+            <li
+              class={`delivery delivery-${d.outcome}`}
+              data-outcome={d.outcome}
+              data-reaction={d.reaction}
+              {...(d.ignoredBecause === undefined ? {} : { "data-changed-nothing": "" })}
+            >
+              <ReactionName name={intentOf(d.reaction)} />: <OutcomeWords entry={d} latest={lastOf.get(d.reaction) === d} now={props.now} />
               {d.error ? <span class="muted"> ({d.error})</span> : null}
             </li>
           ))}

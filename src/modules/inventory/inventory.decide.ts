@@ -199,7 +199,7 @@ export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, reservatio
       emit({ type: "INVENTORY_RESTOCKED", data: { reservationId: id, items: lines, cause: "operator", reason } }),
     ];
   }
-  return [{ type: "ignore", reason: "no stock is held for this order" }];
+  return [{ type: "ignore", reason: "no stock is held for this order: nothing to release" }];
 }
 
 /**

@@ -14,7 +14,7 @@ import { ordersAudit } from "./orders.audit";
 import { type OrdersHooks, ordersCommands } from "./orders.commands";
 import { ordersQueries } from "./orders.queries";
 import { sessionQuota } from "./orders.quota";
-import { orderReactions } from "./orders.reactions";
+import { ORDER_TIMEOUT_REACTION, orderReactions } from "./orders.reactions";
 import { ordersRoutes } from "./orders.routes";
 import { ordersStatements } from "./orders.sql";
 import { ordersStore } from "./orders.store";
@@ -34,7 +34,9 @@ export type { OrderRow } from "./orders.sql";
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
   const statements = ordersStatements(deps.db.$client);
-  const store = ordersStore(statements);
+  const store = ordersStore(statements, {
+    cancel: (sessionId, orderId) => deps.bus.cancelDeliveries(sessionId, orderId, ORDER_TIMEOUT_REACTION),
+  });
   const quota = sessionQuota(deps, statements);
   const reads = ordersQueries(deps, statements);
   const rpc = rpcSaga(deps, store, () => {

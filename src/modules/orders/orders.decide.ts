@@ -134,6 +134,16 @@ export function requestCancellation(order: OrderState, source: RequestedCancella
   ];
 }
 
+/**
+ * When the relay reaches ORDER_CREATED: how long after it the order's deadline is due, or null
+ * (no deadline at all) for an order already final or gone. An rpc chain can end before the
+ * relay reaches its first event; otherwise the deadline is dropped when the order becomes final.
+ */
+export function orderTimeoutDelay(order: OrderState, timeoutMs: number): number | null {
+  if (!order || isFinal(order.status)) return null;
+  return timeoutMs;
+}
+
 /** The order's deadline (`orderTimeoutMs` after it was placed) has come: an order not final by now is cancelled. */
 export function onOrderTimedOut(
   _event: SagaEvent<"ORDER_CREATED">,

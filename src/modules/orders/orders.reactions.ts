@@ -10,8 +10,12 @@ import {
   onStockReleased,
   onStockReserved,
   onStockUnavailable,
+  orderTimeoutDelay,
 } from "./orders.decide";
 import type { OrdersStore } from "./orders.store";
+
+/** The delivery that cancels an order still not final after the session's orderTimeoutMs. */
+export const ORDER_TIMEOUT_REACTION = "orders.cancelOrderWhenTimedOut";
 
 /**
  * Orders' reactions, each a pure decision (orders.decide.ts) on the order's status, written
@@ -71,11 +75,13 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
     sagaReaction({ name: "orders.completeOrderOnCommand", on: "COMPLETE_ORDER", load, decide: onStockConfirmed, apply }),
     sagaReaction({ name: "orders.cancelOrderOnCommand", on: "CANCEL_ORDER", load, decide: onCancelOrderCommand, apply }),
     // The order's deadline is a due time in the relay's schedule (never a timer per order), read
-    // when the order is placed: orders' own rule on its own event, in every style.
+    // when the relay reaches ORDER_CREATED: orders' own rule on its own event, in every style.
+    // It is dropped when the order becomes final (orders.store.ts), and never scheduled for an
+    // order already final by then (an rpc chain can end before the relay reaches its first event).
     sagaReaction({
-      name: "orders.cancelOrderWhenTimedOut",
+      name: ORDER_TIMEOUT_REACTION,
       on: "ORDER_CREATED",
-      delayMs: timeoutMs,
+      delayMs: (event) => orderTimeoutDelay(load(event), timeoutMs(event)),
       load,
       decide: (event, order) => onOrderTimedOut(event, order, { timeoutMs: timeoutMs(event) }),
       apply,

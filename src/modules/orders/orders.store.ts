@@ -2,12 +2,20 @@ import type { SagaReactionContext } from "../events";
 import type { OrderOutcome, OrderState } from "./orders.decide";
 import { fromStoredOrder, type OrdersStatements } from "./orders.sql";
 
+/** The order's own timeout on the bus (orders.cancelOrderWhenTimedOut): what the store drops once the order is final. */
+export interface OrderTimeouts {
+  /** Inside the open transaction: the order's timeout, scheduled, held or dead-lettered, will never run. */
+  cancel(sessionId: string, orderId: string): void;
+}
+
 /**
  * The order book as orders' decisions see it: the state they decide on, and the writes their
  * outcomes ask for. Shared by the reactions and by the commands (a cancel asked through the
- * API is carried out exactly as a reaction's).
+ * API is carried out exactly as a reaction's). An order that becomes final (completed or
+ * cancelled, in every saga style) drops its timeout in the same write, so a saga that has
+ * ended has nothing left on the bus.
  */
-export function ordersStore(statements: OrdersStatements) {
+export function ordersStore(statements: OrdersStatements, timeouts: OrderTimeouts) {
   const stateOf = (sessionId: string, orderId: string): OrderState => {
     const row = statements.order.get({ sessionId, orderId });
     if (!row) return undefined;
@@ -35,9 +43,11 @@ export function ordersStore(statements: OrdersStatements) {
         break;
       case "complete":
         expectMoved(statements.moveToCompleted.get({ ...key, totalCents: outcome.totalCents, now }), orderId, "COMPLETED");
+        timeouts.cancel(sessionId, orderId);
         break;
       case "cancel":
         expectMoved(statements.moveToCancelled.get({ ...key, ...outcome, now }), orderId, "CANCELLED");
+        timeouts.cancel(sessionId, orderId);
         break;
       case "requestCancellation":
         expectMoved(statements.requestCancellation.get({ ...key, source: outcome.source, now }), orderId, "cancellation requested");

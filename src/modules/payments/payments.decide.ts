@@ -116,7 +116,7 @@ function refund(payment: PaymentState, reason: string, cause: StockReturnCause |
 
 /** Paid, but inventory could no longer deliver the stock (its reservation was reset away): refund. */
 export function onStockNotDelivered(event: SagaEvent<"INVENTORY_FAILED">, payment: PaymentState): PaymentOutcome[] {
-  if (event.data.stage !== "confirm") return ignore("no payment is taken before stock is reserved");
+  if (event.data.stage !== "confirm") return ignore("no payment is taken before stock is reserved: nothing to refund");
   return refund(payment, event.data.reason, event.data.cause);
 }
 
@@ -135,7 +135,7 @@ export function onOrderCancelled(event: SagaEvent<"ORDER_CANCELLED">, payment: P
     const cause = cancellationSource === "inventory_depleted" ? null : cancellationSource;
     return refund(payment, reason, cause);
   }
-  return ignore("no money is held");
+  return ignore("no money is held: nothing to void or refund");
 }
 
 /**
@@ -162,7 +162,7 @@ export function onRefundRequested(event: SagaEvent<"REFUND_PAYMENT">, payment: P
  * confirmation) means the money goes back too. After a failed payment there is nothing to refund.
  */
 export function onStockReleased(event: SagaEvent<"INVENTORY_RELEASED">, payment: PaymentState): PaymentOutcome[] {
-  if (payment?.status !== "SUCCESS") return ignore("no money was taken");
+  if (payment?.status !== "SUCCESS") return ignore("no money was taken: nothing to refund");
   return refund(payment, event.data.reason, event.data.cause);
 }
 

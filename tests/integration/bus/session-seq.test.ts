@@ -71,10 +71,16 @@ describe("a session's events are numbered within the session", () => {
     const trace = bobsEvents.filter((e) => e.orderId === created?.orderId).map((e) => e.seq);
     expect(trace).toHaveLength(5);
     expect(new Set(log.map((entry) => entry.eventSeq))).toEqual(new Set(trace));
-    const scheduled = (await t.request("GET", "/bus/deliveries", { session: "bob" })).body as { eventSeq: number; orderId: string }[];
-    // The orders' deadlines wait on their ORDER_CREATED, known by bob's own numbers.
-    const createdSeqs = bobsEvents.filter((e) => e.type === "ORDER_CREATED").map((e) => e.seq);
-    expect(scheduled.map((d) => d.eventSeq).sort((a, b) => a - b)).toEqual(createdSeqs);
+    // Bob's sagas have ended, and nothing of them is left on the bus; a new order held in step
+    // mode waits on its ORDER_CREATED, known by bob's own next number.
+    expect((await t.request("GET", "/bus/deliveries", { session: "bob" })).body).toEqual([]);
+    await t.request("PATCH", "/settings", { session: "bob", body: { stepMode: true } });
+    await t.request("POST", "/orders", { session: "bob", body: fiveMousePads });
+    t.relay.runDue();
+    const scheduled = (await t.request("GET", "/bus/deliveries", { session: "bob" })).body as { eventSeq: number; eventType: string }[];
+    const nextSeq = Math.max(...bobsEvents.map((e) => e.seq)) + 1;
+    expect(scheduled.length).toBeGreaterThan(0);
+    expect(scheduled.map((d) => `${d.eventType} #${d.eventSeq}`)).toEqual(scheduled.map(() => `ORDER_CREATED #${nextSeq}`));
   });
 
   test("an orders reset never gives a number twice; DELETE /session starts the count over", async () => {

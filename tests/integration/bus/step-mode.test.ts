@@ -83,10 +83,8 @@ describe("step mode", () => {
       // The order's deadline (orderTimeoutMs) is a delivery too, due last.
       expect.objectContaining({ eventType: "ORDER_CREATED", reaction: "orders.cancelOrderWhenTimedOut", held: true }),
     ]);
-    // The other session's saga ran to its end; only its deadline is still ahead.
-    expect((await t.request("GET", "/bus/deliveries", { session: "other" })).body).toEqual([
-      expect.objectContaining({ reaction: "orders.cancelOrderWhenTimedOut", held: false }),
-    ]);
+    // The other session's saga ran to its end, and its deadline went with it: nothing is left.
+    expect((await t.request("GET", "/bus/deliveries", { session: "other" })).body).toEqual([]);
 
     const stepped: string[] = [];
     for (let step = 0; step < 10; step += 1) {
@@ -105,13 +103,23 @@ describe("step mode", () => {
       "PAYMENT_SUCCESS → inventory.confirmReservationWhenPaid",
       "INVENTORY_CONFIRMED → orders.completeOrderWhenStockConfirmed",
       "ORDER_COMPLETED → notifications.notifyOnOrderCompleted",
-      // The deadline, stepped early: the order completed in time, so it does nothing.
-      "ORDER_CREATED → orders.cancelOrderWhenTimedOut",
+      // The deadline, held all along, went when the order completed: Step never reaches it.
     ]);
     expect((await t.request("GET", `/orders/${order}`)).body.status).toBe("COMPLETED");
+    expect((await t.request("GET", "/bus/deliveries")).body).toEqual([]);
     const none = await t.request("POST", "/bus/step");
     expect(none.status).toBe(409);
     expect(none.body.code).toBe("INVALID_STATE");
+    // Past the deadline, nothing ran for it: no attempt of it, no event it caused.
+    t.settle(t.clock.now() + 600_000);
+    const attempts = (await t.request("GET", `/orders/${order}/deliveries`)).body as { reaction: string }[];
+    expect(attempts.map((a) => a.reaction)).not.toContain("orders.cancelOrderWhenTimedOut");
+    const events = (await t.request("GET", `/orders/${order}/events`)).body as { type: string }[];
+    expect(events.map((e) => e.type).at(-1)).toBe("ORDER_COMPLETED");
+    const timeline = await t.request("GET", `/dashboard/timeline?order=${order}`);
+    expect(timeline.text).toContain('data-event-type="ORDER_COMPLETED"');
+    expect(timeline.text).toContain('data-reaction="orders.completeOrderWhenStockConfirmed"');
+    expect(timeline.text).not.toContain('data-reaction="orders.cancelOrderWhenTimedOut"');
   });
 
   test("a chosen delivery runs out of order; another session's delivery is a 404; step mode off releases the rest in due order", async () => {

@@ -98,7 +98,7 @@ describe("the saga timeline", () => {
     t.relay.runDue();
     const timeline = () => t.request("GET", `/dashboard/timeline?order=${order}`).then((r) => r.text);
     expect(await timeline()).toContain(
-      'data-reaction="inventory.reserveStockWhenOrderCreated" data-waits="due">next: <strong>inventory.reserveStockWhenOrderCreated</strong> on ORDER_CREATED, due <span class="countdown" data-due-in="3000">in 3.0 s</span>',
+      'data-reaction="inventory.reserveStockWhenOrderCreated" data-waits="due">next: <strong><span class="reaction-name">inventory.<wbr/>reserve<wbr/>Stock<wbr/>When<wbr/>Order<wbr/>Created</span></strong> on ORDER_CREATED, due <span class="countdown" data-due-in="3000">in 3.0 s</span>',
     );
 
     await t.request("PATCH", "/settings", { body: { reactionFaultRate: 1 } });
@@ -117,7 +117,9 @@ describe("the saga timeline", () => {
     await t.request("PATCH", "/settings", { body: { reactionFaultRate: 0, stepMode: true } });
     const deadId = (await t.request("GET", "/bus/dead-letters")).body[0].id;
     await t.request("POST", `/bus/dead-letters/${deadId}/retry`);
-    expect(await timeline()).toContain('data-waits="held">next: <strong>orders.markProcessingWhenStockReserved</strong>');
+    expect(await timeline()).toContain(
+      'data-waits="held">next: <strong><span class="reaction-name">orders.<wbr/>mark<wbr/>Processing<wbr/>When<wbr/>Stock<wbr/>Reserved</span></strong>',
+    );
   });
 
   test("a duplicate from the rate knob shows as “ignored: already processed”", async () => {

@@ -122,13 +122,12 @@ describe("the same order in every saga style, side by side in one session", () =
       const log = (await t.request("GET", `/orders/${order?.id}/deliveries`, { session })).body as { reaction: string }[];
       return [...new Set(log.map((e) => e.reaction))].sort();
     };
-    // The calls moved the saga; on the bus only the order's own deadline, the reservation's
-    // expiry and notifications (a plain subscriber in every style) heard of it.
+    // The calls moved the saga; on the bus only the reservation's expiry and notifications (a
+    // plain subscriber in every style) heard of it. The order's own deadline went when it completed.
     expect(await reactionsOf("rpc", "success")).toEqual([
       "inventory.releaseHeldReservationWhenExpired",
       "notifications.notifyOnOrderCompleted",
       "notifications.notifyOnOrderCreated",
-      "orders.cancelOrderWhenTimedOut",
     ]);
     // The chain's own cancel (ORDER_CANCELLED) is heard by the undoing reactions, which find
     // nothing left to give back: the chain already cancelled the reservation by a call.
