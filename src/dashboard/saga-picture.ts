@@ -32,6 +32,8 @@ export interface Arrow {
   /** It undoes a step, or reports one undone. */
   compensation: boolean;
   error?: string;
+  /** Applied, and the decision changed nothing: its own reason ("no money was taken: nothing to refund"). */
+  ignoredBecause?: string;
   /** For one still to come, or a failure's retry: how long until it is due. */
   dueInMs?: number;
   /** When it happened (ms since the epoch): arrows are drawn in this order. */
@@ -120,6 +122,7 @@ export function sagaPicture(input: SagaPictureInput): SagaPicture {
       attempt: entry.attempt,
       compensation: isCompensation(entry.eventType, entry.reaction),
       ...(entry.error === undefined ? {} : { error: entry.error }),
+      ...(entry.ignoredBecause === undefined ? {} : { ignoredBecause: entry.ignoredBecause }),
       ...(entry.retryAt === undefined ? {} : { dueInMs: entry.retryAt - input.now }),
       at: entry.at,
     });
@@ -177,7 +180,7 @@ export function arrowTitle(arrow: Arrow): string {
 export function outcomeWords(arrow: Arrow): string {
   switch (arrow.outcome) {
     case "applied":
-      return "applied";
+      return arrow.ignoredBecause === undefined ? "applied" : "nothing to do";
     case "duplicate_ignored":
       return "duplicate ignored";
     case "failed":
@@ -217,8 +220,9 @@ export function pictureSummary(picture: SagaPicture): string {
 /**
  * One sentence on what the arrow's event means and why the reaction did what it did: what the
  * event says, then what the reacting module answered (the events it emitted in reply) or why
- * nothing changed. The decide functions' reasons are not kept by the delivery log; what a
- * reaction emitted carries them (a PAYMENT_FAILED's reason, an INVENTORY_RELEASED's cause).
+ * nothing changed: a decision that changed nothing is logged with its own reason
+ * (`ignoredBecause`); one that did, by what it emitted (a PAYMENT_FAILED's reason, an
+ * INVENTORY_RELEASED's cause).
  */
 export function explain(arrow: Arrow, events: readonly SagaEvent[]): string {
   const event = events.find((e) => e.sessionSeq === arrow.eventSeq);
@@ -233,6 +237,7 @@ export function explain(arrow: Arrow, events: readonly SagaEvent[]): string {
     : [];
   switch (arrow.outcome) {
     case "applied":
+      if (arrow.ignoredBecause !== undefined) return `${meaning} ${arrow.reaction} changed nothing: ${arrow.ignoredBecause}.`;
       return answered.length > 0
         ? `${meaning} ${arrow.reaction} applied it, and ${arrow.to} answered ${answered.join(", ")}.`
         : `${meaning} ${arrow.reaction} applied it and emitted nothing: it changed only ${arrow.to}'s own rows, or found nothing left to do.`;

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { DeliveryLogEntry } from "../../src/bus/delivery-log";
 import { moduleMap } from "../../src/dashboard/module-map";
-import { arrowTitle, explain, pictureSummary, type SagaPictureInput, sagaPicture } from "../../src/dashboard/saga-picture";
+import { arrowTitle, explain, outcomeWords, pictureSummary, type SagaPictureInput, sagaPicture } from "../../src/dashboard/saga-picture";
 import type { UpcomingDeliveryJson } from "../../src/live/bus.routes";
 import { publisherOf, type SagaEvent, type SagaEventType, type SagaPayload } from "../../src/modules/events";
 
@@ -224,6 +224,23 @@ describe("explain and arrowTitle: the arrow in words", () => {
     );
     expect(duplicate && explain(duplicate, input.events)).toEndWith(
       "had already processed this event (its inbox remembers each one), so the duplicate changed nothing.",
+    );
+  });
+
+  test("given a decision that changed nothing, then the arrow says 'nothing to do' and the sentence gives the decision's reason", () => {
+    const failed = event(2, "INVENTORY_FAILED", { stage: "reserve", reason: "Insufficient stock" } as never, 1);
+    const nothing = {
+      events: [created, failed],
+      deliveries: [
+        delivery(2, "INVENTORY_FAILED", "payments.refundWhenStockNotDelivered", "applied", {
+          ignoredBecause: "no payment is taken before stock is reserved: nothing to refund",
+        }),
+      ],
+    };
+    const [refund] = given(nothing).picture.arrows;
+    expect(refund && outcomeWords(refund)).toBe("nothing to do");
+    expect(refund && explain(refund, nothing.events)).toEndWith(
+      "payments.refundWhenStockNotDelivered changed nothing: no payment is taken before stock is reserved: nothing to refund.",
     );
   });
 });
