@@ -67,7 +67,7 @@ function smallText(page: Page, selector: string, px: number): Promise<string[]> 
           const scale = svg?.viewBox.baseVal?.width ? svg.getBoundingClientRect().width / svg.viewBox.baseVal.width : 1;
           const size = parseFloat(getComputedStyle(el).fontSize) * scale;
           if (size < px)
-            found.push(`${el.tagName.toLowerCase()}.${String(el.className)} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
+            found.push(`${el.tagName.toLowerCase()}.${el.getAttribute("class") ?? ""} "${el.textContent!.trim().slice(0, 30)}" ${size}px`);
         }
       }
       return found;
