@@ -1,10 +1,6 @@
 import { Database as SQLite } from "bun:sqlite";
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
-import { startServerProcess } from "./support/server-process";
+import { describe, expect, test } from "bun:test";
+import { restartableServer } from "./support/server-process";
 
 /**
  * kill -9 aimed at `DELETE /session` half-way through: a session with 1,500 sagas waiting for
@@ -14,8 +10,6 @@ import { startServerProcess } from "./support/server-process";
  * longer exists) and the wipe must finish; another session's saga goes on. Loopback only;
  * bounded in orders and time. (Issue 18, item 2.)
  */
-const dir = mkdtempSync(join(tmpdir(), "saga-kill9-wipe-"));
-const databasePath = join(dir, "saga.sqlite");
 // The charges wait 10 s: long enough that none comes due while 1,500 orders are placed on a
 // busy machine (a charge that ran before the wipe would look like one run after the kill).
 const PAYMENT_DELAY_MS = 10_000;
@@ -23,19 +17,9 @@ const env = { INVENTORY_DELAY_MS: "0", PAYMENT_DELAY_MS: String(PAYMENT_DELAY_MS
 const wiped = "wiped";
 const staying = "staying";
 const orders = 1_500;
-let child: Subprocess<"ignore", "pipe", "pipe"> | null = null;
-const serverErrors: Promise<string>[] = [];
-afterAll(() => {
-  child?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
 
-async function startServer(): Promise<string> {
-  const server = await startServerProcess(databasePath, env);
-  child = server.child;
-  serverErrors.push(server.stderr);
-  return server.baseUrl;
-}
+const server = restartableServer("saga-kill9-wipe-", env);
+const { databasePath } = server;
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 const wipesUnderWay = (sqlite: SQLite) => (sqlite.query("SELECT count(*) AS n FROM session_wipes").get() as { n: number }).n;
@@ -82,7 +66,7 @@ function stateOf(sqlite: SQLite, session: string): SessionState {
 
 describe("kill -9 during DELETE /session", () => {
   test("after the restart nothing of the half-wiped session moves, nothing is charged for a missing order, and the wipe finishes", async () => {
-    let base = await startServer();
+    let base = await server.start();
     const catalog = {
       products: ["a", "b", "c"].map((id) => ({ id, name: `Product ${id}`, stock_level: 1_000_000, price_cents: 100 })),
     };
@@ -113,16 +97,14 @@ describe("kill -9 during DELETE /session", () => {
       const wiping = fetch(`${base}/session`, { method: "DELETE", headers: { "x-session-id": wiped } }).catch(() => "killed");
       // (Fewer, not different: a saga's own progress only adds rows.)
       for (let seen = full; seen.orders >= full.orders && seen.events >= full.events; seen = stateOf(reader, wiped)) await turn();
-      child!.kill("SIGKILL");
-      await child!.exited;
-      child = null;
+      await server.stop();
       await wiping;
       const atKill = stateOf(reader, wiped);
       // The kill landed inside the wipe: some of the session is gone, some is left.
       expect(atKill.rows).toBeGreaterThan(0);
       expect(atKill.rows).toBeLessThan(full.rows);
 
-      base = await startServer();
+      base = await server.start();
       await place(staying);
       // Watch the file until the wipe is done, or until every charge the kill left would have come due.
       const deadline = Date.now() + PAYMENT_DELAY_MS + 5_000;
@@ -166,10 +148,8 @@ describe("kill -9 during DELETE /session", () => {
     } finally {
       reader.close();
     }
-    child!.kill("SIGTERM");
-    await child!.exited;
-    child = null;
-    const stderr = (await Promise.all(serverErrors)).join("\n");
+    await server.stop("SIGTERM");
+    const stderr = await server.stderr();
     expect(stderr.split("\n").filter((line) => /relay|fail|error|exception/i.test(line))).toEqual([]);
   }, 60_000);
 });

@@ -1,12 +1,8 @@
 import { Database as SQLite } from "bun:sqlite";
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
+import { describe, expect, test } from "bun:test";
 import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
-import { startServerProcess } from "./support/server-process";
+import { restartableServer } from "./support/server-process";
 
 /**
  * kill -9 aimed at the relay's two records of what it has done: its cursor in the event log
@@ -19,21 +15,9 @@ import { startServerProcess } from "./support/server-process";
 const rounds = Number(process.env.FUZZ === "1" ? 12 : 4);
 const burst = 200;
 const sessions = Array.from({ length: 4 }, (_, i) => `backlog-${i}`);
-const dir = mkdtempSync(join(tmpdir(), "saga-kill9-backlog-"));
-const databasePath = join(dir, "saga.sqlite");
-let child: Subprocess<"ignore", "pipe", "pipe"> | null = null;
-const serverErrors: Promise<string>[] = [];
-afterAll(() => {
-  child?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
 
-async function startServer(): Promise<string> {
-  const server = await startServerProcess(databasePath, { INVENTORY_DELAY_MS: "300", PAYMENT_DELAY_MS: "300" });
-  child = server.child;
-  serverErrors.push(server.stderr);
-  return server.baseUrl;
-}
+const server = restartableServer("saga-kill9-backlog-", { INVENTORY_DELAY_MS: "300", PAYMENT_DELAY_MS: "300" });
+const { databasePath } = server;
 
 /** What the relay had not done yet when the process died, read from the file as the next process will. */
 function workLeftInFile(): { unread: number; scheduled: number } {
@@ -49,7 +33,7 @@ function workLeftInFile(): { unread: number; scheduled: number } {
 
 describe("kill -9 while the relay has a backlog", () => {
   test(`${rounds} kills with events past the cursor and deliveries in the schedule: every acknowledged saga finishes`, async () => {
-    let base = await startServer();
+    let base = await server.start();
     for (const session of sessions) {
       expect((await fetch(`${base}/inventory/seed`, { method: "POST", headers: { "x-session-id": session } })).status).toBe(200);
     }
@@ -73,11 +57,9 @@ describe("kill -9 while the relay has a backlog", () => {
         }),
       );
       acknowledged.push(...placed);
-      child!.kill("SIGKILL");
-      await child!.exited;
-      child = null;
+      await server.stop();
       leftAtKill.push(workLeftInFile());
-      base = await startServer();
+      base = await server.start();
     }
 
     // The kills landed where they were aimed: work was left both past the cursor and in the schedule.
@@ -104,9 +86,7 @@ describe("kill -9 while the relay has a backlog", () => {
     } while (Date.now() < deadline);
     expect(unfinished).toEqual([]);
 
-    child!.kill("SIGTERM");
-    await child!.exited;
-    child = null;
+    await server.stop("SIGTERM");
     const audit = createSagaServer({ databasePath });
     try {
       const initialStock = new Map(sessions.map((s) => [s, new Map(defaultCatalog.map((p) => [p.id, p.stock_level]))]));
@@ -121,7 +101,7 @@ describe("kill -9 while the relay has a backlog", () => {
     } finally {
       audit.deps.db.$client.close();
     }
-    const stderr = (await Promise.all(serverErrors)).join("\n");
+    const stderr = await server.stderr();
     expect(stderr.split("\n").filter((line) => /relay|fail|error|exception/i.test(line))).toEqual([]);
     console.log(`kill -9 with a backlog: ${JSON.stringify({ rounds, acknowledged: acknowledged.length, leftAtKill })}`);
   }, 90_000);

@@ -1,11 +1,7 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
+import { describe, expect, test } from "bun:test";
 import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
-import { startServerProcess } from "./support/server-process";
+import { restartableServer } from "./support/server-process";
 
 /**
  * The rpc saga style's other lesson, on the real server: its saga's state is the caller's call
@@ -15,21 +11,9 @@ import { startServerProcess } from "./support/server-process";
  * released when its expiration_minutes run out, and with it the order times out
  * (cancellationSource "timeout"), the charge is refunded. Nothing is charged or kept.
  */
-const dir = mkdtempSync(join(tmpdir(), "saga-kill9-rpc-"));
-const databasePath = join(dir, "saga.sqlite");
-let child: Subprocess<"ignore", "pipe", "pipe"> | null = null;
-const serverErrors: Promise<string>[] = [];
-afterAll(() => {
-  child?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
 
-async function startServer(): Promise<string> {
-  const server = await startServerProcess(databasePath, {});
-  child = server.child;
-  serverErrors.push(server.stderr);
-  return server.baseUrl;
-}
+const server = restartableServer("saga-kill9-rpc-", {});
+const { databasePath } = server;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Order = { id: string; status: string; cancellationSource: string | null };
@@ -58,7 +42,7 @@ async function orderAfterCall(base: string, session: string, method: string): Pr
 
 describe("kill -9 in the middle of an rpc-style saga", () => {
   test("the reservation is released by its expiration_minutes, which cancels the order as timed out (timeout); nothing is charged or kept", async () => {
-    let base = await startServer();
+    let base = await server.start();
     // Each session's demo delays stop its chain at a different call: the one that waits out its delay when the server dies.
     const cutBeforeCharge = { session: "rpc-cut-before-charge", settings: { inventoryDelayMs: 100, paymentDelayMs: 60_000 } };
     // Check, reserve and commit each wait 1.5 s: the kill comes between the charge and the commit.
@@ -84,12 +68,11 @@ describe("kill -9 in the middle of an rpc-style saga", () => {
     // cut-before-commit's chain now waits 1.5 s before its commit, cut-before-charge's a minute before its charge: kill now.
     const reservedAt = Date.now();
 
-    child!.kill("SIGKILL");
-    await child!.exited;
+    await server.stop();
     // Neither client was answered: the chain died with the process.
     expect(await first).toBeNull();
     expect(await second).toBeNull();
-    base = await startServer();
+    base = await server.start();
     // The kill came before the commit: the chain's last record is the charge.
     const log = await json<{ type: string; data: { method?: string } }[]>(base, cutBeforeCommit.session, `/orders/${secondOrder}/events`);
     expect(log.filter((e) => e.type === "RPC_CALL").map((e) => e.data.method)).toEqual([
@@ -145,9 +128,7 @@ describe("kill -9 in the middle of an rpc-style saga", () => {
     }
     expect(payments.map((p) => p.status)).toEqual(["REFUNDED"]);
 
-    child!.kill("SIGTERM");
-    await child!.exited;
-    child = null;
+    await server.stop("SIGTERM");
     const initialStock = new Map(
       [cutBeforeCharge.session, cutBeforeCommit.session].map((s) => [s, new Map(defaultCatalog.map((p) => [p.id, p.stock_level]))]),
     );
@@ -158,7 +139,7 @@ describe("kill -9 in the middle of an rpc-style saga", () => {
     } finally {
       audit.deps.db.$client.close();
     }
-    const stderr = (await Promise.all(serverErrors)).join("\n");
+    const stderr = await server.stderr();
     expect(stderr.split("\n").filter((line) => /relay|fail|error|exception/i.test(line))).toEqual([]);
   }, 120_000);
 });

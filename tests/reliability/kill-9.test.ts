@@ -1,13 +1,9 @@
 import { Database as SQLite } from "bun:sqlite";
-import { afterAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Subprocess } from "bun";
+import { describe, expect, test } from "bun:test";
 import { createSagaServer } from "../../src/compose";
 import { defaultCatalog } from "../../src/modules/inventory/catalog";
 import { seededRandom } from "../../src/platform/random";
-import { startServerProcess } from "./support/server-process";
+import { restartableServer } from "./support/server-process";
 
 /**
  * The real server as a child process on a database file, under load from many sessions,
@@ -19,37 +15,16 @@ const kills = Number(process.env.KILL_COUNT ?? (process.env.FUZZ === "1" ? 15 : 
 const sessions = Array.from({ length: 8 }, (_, i) => `kill9-${i}`);
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const random = seededRandom(seed);
-const dir = mkdtempSync(join(tmpdir(), "saga-kill9-"));
-const databasePath = join(dir, "saga.sqlite");
 
-let child: Subprocess<"ignore", "pipe", "pipe"> | null = null;
-/** What each server run wrote to stderr: a reaction that throws or a failed request shows here. */
-const serverErrors: Promise<string>[] = [];
-afterAll(() => {
-  child?.kill("SIGKILL");
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Starts the server on a free loopback port and resolves its base URL once it listens. */
-async function startServer(): Promise<string> {
-  const server = await startServerProcess(databasePath, { INVENTORY_DELAY_MS: "200", PAYMENT_DELAY_MS: "300" });
-  child = server.child;
-  serverErrors.push(server.stderr);
-  return server.baseUrl;
-}
-
-async function killServer(): Promise<void> {
-  child!.kill("SIGKILL");
-  await child!.exited;
-  child = null;
-}
+const server = restartableServer("saga-kill9-", { INVENTORY_DELAY_MS: "200", PAYMENT_DELAY_MS: "300" });
+const { databasePath } = server;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("kill -9 under load", () => {
   test(`${kills} SIGKILLs at random moments lose no acknowledged order, and every saga finishes`, async () => {
     const started = Date.now();
-    let base = await startServer();
+    let base = await server.start();
     const acknowledged = new Map<string, Set<string>>(sessions.map((s) => [s, new Set()]));
     const stats = { seed, kills: 0, sent: 0, acknowledged: 0, failedInFlight: 0 };
 
@@ -100,9 +75,9 @@ describe("kill -9 under load", () => {
 
     for (let k = 0; k < kills; k += 1) {
       await sleep(400 + Math.floor(random() * 1_200));
-      await killServer();
+      await server.stop();
       stats.kills += 1;
-      base = await startServer();
+      base = await server.start();
     }
     const lastRestart = Date.now();
     loading = false;
@@ -138,9 +113,7 @@ describe("kill -9 under load", () => {
     expect([...unfinished]).toEqual([]);
     expect(settledAfterMs).toBeLessThan(10_000);
 
-    child!.kill("SIGTERM");
-    await child!.exited;
-    child = null;
+    await server.stop("SIGTERM");
     const sqlite = new SQLite(databasePath);
     try {
       expect(sqlite.query("PRAGMA integrity_check").all()).toEqual([{ integrity_check: "ok" }]);
@@ -157,7 +130,7 @@ describe("kill -9 under load", () => {
     } finally {
       audit.deps.db.$client.close();
     }
-    const stderr = (await Promise.all(serverErrors)).join("\n");
+    const stderr = await server.stderr();
     expect(stderr.split("\n").filter((line) => /relay|fail|error|exception/i.test(line))).toEqual([]);
     expect(stats.kills).toBeGreaterThanOrEqual(5);
     expect(stats.acknowledged).toBeGreaterThan(0);

@@ -1,3 +1,6 @@
+import { afterAll } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -37,4 +40,40 @@ export async function startServerProcess(databasePath: string, env: Record<strin
   }
   child.kill("SIGKILL");
   throw new Error(`server did not start: ${seen}`);
+}
+
+/**
+ * The real server on one database file in a fresh temp folder, started, killed and started again
+ * by a test; the last process is killed and the folder removed after the file's tests. `stderr()`
+ * is everything every run wrote there.
+ */
+export function restartableServer(folderPrefix: string, env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), folderPrefix));
+  const databasePath = join(dir, "saga.sqlite");
+  let child: ServerProcess["child"] | null = null;
+  const runs: Promise<string>[] = [];
+  afterAll(() => {
+    child?.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    databasePath,
+    /** Starts a process on the file; resolves its base URL once it listens. */
+    async start(): Promise<string> {
+      const server = await startServerProcess(databasePath, env);
+      child = server.child;
+      runs.push(server.stderr);
+      return server.baseUrl;
+    },
+    /** Stops the running process (kill -9, or a clean SIGTERM) and waits until it is gone. */
+    async stop(signal: "SIGKILL" | "SIGTERM" = "SIGKILL"): Promise<void> {
+      if (!child) throw new Error("no server process is running");
+      child.kill(signal);
+      await child.exited;
+      child = null;
+    },
+    async stderr(): Promise<string> {
+      return (await Promise.all(runs)).join("\n");
+    },
+  };
 }
