@@ -77,8 +77,8 @@ function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selec
     <div class="sd-scroll">
       <svg
         class="sd-diagram"
-        // A figure, not an img: its arrows are links a keyboard reaches (an img's children are hidden from assistive tech).
-        role="figure"
+        // No role="img": an svg is a graphics document already, whose arrows are links a keyboard
+        // reaches; an img's children would be hidden from assistive technology.
         aria-label={pictureSummary(props.picture)}
         viewBox={`0 0 ${width} ${height}`}
         width={width}
