@@ -11,27 +11,12 @@ import {
   useServerAndBrowser,
   waitForAttribute,
 } from "./harness";
-import { type Api, apiOf, deliveryLog, type SagaScene, sagaScenes } from "./saga-scenes";
-
-/** The diagram's delivery arrows as the page shows them now: seq, type, reaction, outcome. */
-const drawnDeliveries = (page: Page) =>
-  page
-    .locator('#diagram-panel svg[aria-label*="sequence diagram"] [data-arrow="delivery"]')
-    .evaluateAll((els) =>
-      els.map((e) => [
-        e.getAttribute("data-event-seq"),
-        e.getAttribute("data-event-type"),
-        e.getAttribute("data-reaction"),
-        e.getAttribute("data-outcome"),
-      ]),
-    );
+import { type Api, apiOf, drawnDeliveries, type SagaScene, sagaScenes, sequenceDiagram, untilDiagramDrawsLog } from "./saga-scenes";
 
 const drawnLanes = (page: Page) =>
   page
     .locator('#diagram-panel svg[aria-label*="sequence diagram"] [data-lane]')
     .evaluateAll((els) => els.map((e) => e.getAttribute("data-lane")));
-
-const sequenceDiagram = (page: Page) => page.locator('#diagram-panel svg[aria-label*="sequence diagram"]');
 
 /**
  * Waits until the diagram of `orderId` draws every attempt the delivery log holds, and nothing
@@ -39,15 +24,7 @@ const sequenceDiagram = (page: Page) => page.locator('#diagram-panel svg[aria-la
  * delivery); answers the log.
  */
 async function expectDiagramOfLog(page: Page, api: Api, orderId: string) {
-  let log: string[][] = [];
-  await until(async () => {
-    log = (await deliveryLog(api, orderId)).map((d) => [String(d.eventSeq), d.eventType, d.reaction, d.outcome]);
-    return (
-      log.length > 0 &&
-      (await sequenceDiagram(page).getAttribute("data-order-id")) === orderId &&
-      JSON.stringify(await drawnDeliveries(page)) === JSON.stringify(log)
-    );
-  }, `the diagram of ${orderId} to draw the delivery log`);
+  const log = await untilDiagramDrawsLog(page, api, orderId);
   const modules = new Set(log.flatMap(([, type, reaction]) => [publisherOf(type as SagaEventType), reaction!.split(".", 1)[0]!]));
   expect(new Set(await drawnLanes(page))).toEqual(modules);
   return log;

@@ -82,3 +82,32 @@ export const sagaScenes = {
   },
 } as const;
 export type SagaScene = keyof typeof sagaScenes;
+
+export const sequenceDiagram = (page: Page) => page.locator('#diagram-panel svg[aria-label*="sequence diagram"]');
+
+/** The diagram's delivery arrows as the page shows them now: seq, type, reaction, outcome. */
+export const drawnDeliveries = (page: Page) =>
+  sequenceDiagram(page)
+    .locator('[data-arrow="delivery"]')
+    .evaluateAll((els) =>
+      els.map((e) => [
+        e.getAttribute("data-event-seq"),
+        e.getAttribute("data-event-type"),
+        e.getAttribute("data-reaction"),
+        e.getAttribute("data-outcome"),
+      ]),
+    );
+
+/** Waits until the page's diagram is of `orderId` and draws every attempt its delivery log holds, and nothing else; answers the log. */
+export async function untilDiagramDrawsLog(page: Page, api: Api, orderId: string): Promise<string[][]> {
+  let log: string[][] = [];
+  await until(async () => {
+    log = (await deliveryLog(api, orderId)).map((d) => [String(d.eventSeq), d.eventType, d.reaction, d.outcome]);
+    return (
+      log.length > 0 &&
+      (await sequenceDiagram(page).getAttribute("data-order-id")) === orderId &&
+      JSON.stringify(await drawnDeliveries(page)) === JSON.stringify(log)
+    );
+  }, `the diagram of ${orderId} to draw the delivery log`);
+  return log;
+}
