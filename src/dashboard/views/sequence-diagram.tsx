@@ -75,6 +75,7 @@ function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selec
   const height = HEAD_HEIGHT + arrows.length * ROW_HEIGHT + MARGIN;
   return (
     <div class="sd-scroll">
+      {/* biome-ignore lint/a11y/useSemanticElements: an <svg> cannot be a <figure> element; the role is how it becomes one. */}
       <svg
         class="sd-diagram"
         // A figure, not an img: its arrows are links a keyboard reaches (an img's children are hidden from assistive tech).
