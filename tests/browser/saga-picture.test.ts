@@ -14,8 +14,8 @@ import {
 import { type Api, apiOf, drawnDeliveries, type SagaScene, sagaScenes, sequenceDiagram, untilDiagramDrawsLog } from "./saga-scenes";
 
 const drawnLanes = (page: Page) =>
-  page
-    .locator('#diagram-panel svg[aria-label*="sequence diagram"] [data-lane]')
+  sequenceDiagram(page)
+    .locator("[data-lane]")
     .evaluateAll((els) => els.map((e) => e.getAttribute("data-lane")));
 
 /**
