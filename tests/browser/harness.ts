@@ -117,8 +117,8 @@ export function watch(page: Page): PageWatch {
  * Opens the dashboard as a first-time visitor, in a browser context of its own (its own
  * localStorage): a new session is made, seeded and put in the URL, and the live stream opens.
  */
-export async function openFreshDashboard(browser: Browser, baseUrl: string) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1200 } });
+export async function openFreshDashboard(browser: Browser, baseUrl: string, viewport = { width: 1440, height: 1200 }) {
+  const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const seen = watch(page);
   await page.goto(`${baseUrl}/`);

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
+import { publisherOf, type SagaEventType } from "../../src/modules/events";
 import {
   BROWSER_TEST_TIMEOUT_MS,
   chromiumAvailable,
@@ -10,26 +11,39 @@ import {
   useServerAndBrowser,
   waitForAttribute,
 } from "./harness";
+import { type Api, apiOf, drawnDeliveries, type SagaScene, sagaScenes, sequenceDiagram, untilDiagramDrawsLog } from "./saga-scenes";
 
-interface LoggedDelivery {
-  eventSeq: number;
-  eventType: string;
-  reaction: string;
-  outcome: string;
+const drawnLanes = (page: Page) =>
+  sequenceDiagram(page)
+    .locator("[data-lane]")
+    .evaluateAll((els) => els.map((e) => e.getAttribute("data-lane")));
+
+/**
+ * Waits until the diagram of `orderId` draws every attempt the delivery log holds, and nothing
+ * else, with a lane for each module the log names (the emitter and the reacting module of each
+ * delivery); answers the log.
+ */
+async function expectDiagramOfLog(page: Page, api: Api, orderId: string) {
+  const log = await untilDiagramDrawsLog(page, api, orderId);
+  const modules = new Set(log.flatMap(([, type, reaction]) => [publisherOf(type as SagaEventType), reaction!.split(".", 1)[0]!]));
+  expect(new Set(await drawnLanes(page))).toEqual(modules);
+  return log;
 }
 
-/** The diagram's delivery arrows as the page shows them now: seq, type, reaction, outcome. */
-const drawnDeliveries = (page: Page) =>
-  page
-    .locator('#diagram-panel svg[aria-label*="sequence diagram"] [data-arrow="delivery"]')
-    .evaluateAll((els) =>
-      els.map((e) => [
-        e.getAttribute("data-event-seq"),
-        e.getAttribute("data-event-type"),
-        e.getAttribute("data-reaction"),
-        e.getAttribute("data-outcome"),
-      ]),
-    );
+/** A fresh session's dashboard, following the newest order, and the session's API. */
+async function openDashboard(env: ReturnType<typeof useServerAndBrowser>) {
+  const dashboard = await openFreshDashboard(env.browser, env.server.baseUrl);
+  return { ...dashboard, api: apiOf(dashboard.page, env.server.baseUrl, dashboard.sessionId) };
+}
+
+/** Plays `scene` in a fresh session and checks the diagram the dashboard draws of it against its log. */
+async function diagramOfScene(env: ReturnType<typeof useServerAndBrowser>, scene: SagaScene) {
+  const { context, page, seen, api } = await openDashboard(env);
+  const orderId = await sagaScenes[scene](api);
+  const log = await expectDiagramOfLog(page, api, orderId);
+  const arrows = (selector: string) => page.locator(`#diagram-panel [data-arrow="delivery"]${selector}`);
+  return { context, page, seen, api, orderId, log, arrows };
+}
 
 const mapEdges = (page: Page) =>
   page
@@ -37,34 +51,19 @@ const mapEdges = (page: Page) =>
     .evaluateAll((els) => els.map((e) => e.getAttribute("data-map-edge")));
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: the picture of a saga", () => {
-  const env = useServerAndBrowser();
+  // Quick retries: the dead-lettered saga's five attempts end in well under a second.
+  const env = useServerAndBrowser({ retryBaseMs: 20 });
 
   test(
     "the diagram draws the arrows the delivery log tells of, an arrow shows its event's JSON, and the module map follows the settings",
     async () => {
-      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
-      const api = (method: string, path: string, body?: unknown) =>
-        page.request.fetch(`${env.server.baseUrl}${path}`, {
-          method,
-          headers: { "x-session-id": sessionId, "content-type": "application/json" },
-          ...(body === undefined ? {} : { data: JSON.stringify(body) }),
-        });
+      const { context, page, seen, api } = await openDashboard(env);
 
       const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 5]], skipDemoDelays: true });
       await waitForAttribute(orderRow(page, orderId), "data-status", "COMPLETED");
       // Live: the panel redraws itself until it shows every attempt the log holds, and nothing else.
-      let log: string[][] = [];
-      await until(async () => {
-        log = ((await (await api("GET", `/orders/${orderId}/deliveries`)).json()) as LoggedDelivery[]).map((d) => [
-          String(d.eventSeq),
-          d.eventType,
-          d.reaction,
-          d.outcome,
-        ]);
-        return log.length > 0 && JSON.stringify(await drawnDeliveries(page)) === JSON.stringify(log);
-      }, "the diagram to draw the delivery log");
-      expect(await page.locator('#diagram-panel [data-lane="orders"]').count()).toBe(1);
-      expect(await page.locator('#diagram-panel [data-lane="payments"]').count()).toBe(1);
+      const log = await expectDiagramOfLog(page, api, orderId);
+      expect(await drawnLanes(page)).toEqual(["orders", "inventory", "payments", "notifications"]);
       expect(await page.locator("#diagram-panel svg[aria-label*='sequence diagram']").getAttribute("aria-label")).toContain(
         `${log.length} deliveries`,
       );
@@ -98,6 +97,87 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the picture of a sag
       expect((await api("PATCH", "/settings", { shipmentStep: true })).status()).toBe(200);
       await until(async () => (await mapEdges(page)).includes("orchestrator-shipping"), "the map to show the shipment step");
 
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a declined payment: the diagram has a payments lane, and the stock handed back is a compensation arrow",
+    async () => {
+      const { context, seen, arrows, page } = await diagramOfScene(env, "payment-failed");
+      expect(await drawnLanes(page)).toContain("payments");
+      expect(await arrows('[data-event-type="PAYMENT_FAILED"][data-compensation="true"]').count()).toBeGreaterThan(0);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "an order out of stock: payments never charges, so each arrow into its lane reads 'nothing to do' and none leaves it",
+    async () => {
+      const { context, seen, arrows } = await diagramOfScene(env, "out-of-stock");
+      // The log holds payments' deliveries (a refund or void whose decision found no money taken): drawn, as no-ops.
+      const intoPayments = await arrows('[data-to="payments"] .sd-label').allTextContents();
+      expect(intoPayments.length).toBeGreaterThan(0);
+      for (const label of intoPayments) expect(label).toContain("nothing to do");
+      expect(await arrows('[data-from="payments"]').count()).toBe(0);
+      expect(await arrows('[data-event-type="PAYMENT_SUCCESS"], [data-event-type="PAYMENT_FAILED"]').count()).toBe(0);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "an order cancelled after it completed: the restock and the refund are compensation arrows",
+    async () => {
+      const { context, seen, arrows } = await diagramOfScene(env, "cancelled-after-completion");
+      const undone = await arrows('[data-compensation="true"]').evaluateAll((els) =>
+        els.map((e) => `${e.getAttribute("data-event-type")} → ${e.getAttribute("data-reaction")}`),
+      );
+      expect(undone.some((a) => a.includes("inventory.") && /restock|return/i.test(a))).toBe(true);
+      expect(undone.some((a) => a.includes("payments.") && /refund/i.test(a))).toBe(true);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "dead-lettered deliveries: each reaction's attempts are drawn as failed, its last one dead-lettered",
+    async () => {
+      const { context, seen, arrows, log } = await diagramOfScene(env, "dead-lettered");
+      const dead = log.filter(([, , , outcome]) => outcome === "dead_lettered");
+      expect(dead.length).toBeGreaterThan(0);
+      expect(await arrows('[data-outcome="dead_lettered"]').count()).toBe(dead.length);
+      expect(await arrows('[data-outcome="failed"]').count()).toBe(log.length - dead.length);
+      expect(await arrows('[data-outcome="dead_lettered"] .sd-label').first().textContent()).toContain("dead-lettered after 5 attempts");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "in step mode the next delivery is drawn as a ghost held by step mode",
+    async () => {
+      const { context, seen, api, page } = await openDashboard(env);
+      expect((await api("PATCH", "/settings", { stepMode: true })).status()).toBe(200);
+      const placed = (await (
+        await api("POST", "/orders", { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true })
+      ).json()) as {
+        id: string;
+      };
+      const held = page.locator('#diagram-panel [data-arrow="upcoming"][data-outcome="held"]');
+      await until(
+        async () => (await sequenceDiagram(page).getAttribute("data-order-id")) === placed.id && (await held.count()) > 0,
+        "a held arrow in the diagram of the new order",
+      );
+      expect(await held.first().getAttribute("data-event-type")).toBe("ORDER_CREATED");
+      expect(await drawnDeliveries(page)).toEqual([]);
       expect(seen.problems).toEqual([]);
       await context.close();
     },

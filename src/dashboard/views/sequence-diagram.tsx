@@ -75,6 +75,7 @@ function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selec
   const height = HEAD_HEIGHT + arrows.length * ROW_HEIGHT + MARGIN;
   return (
     <div class="sd-scroll">
+      {/* biome-ignore lint/a11y/useSemanticElements: an <svg> cannot be a <figure> element; the role is how it becomes one. */}
       <svg
         class="sd-diagram"
         // No role="img": an svg is a graphics document already, whose arrows are links a keyboard
