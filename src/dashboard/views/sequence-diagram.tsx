@@ -8,6 +8,8 @@ import { Panel } from "./panel";
 const LANE_WIDTH = 170;
 const HEAD_HEIGHT = 44;
 const ROW_HEIGHT = 36;
+/** A label character's width at the drawing's 14 px, on the wide side (bold sans-serif capitals). */
+const LABEL_CHAR_WIDTH = 9.2;
 const MARGIN = 12;
 
 /** Besides its colour, each outcome has its own mark at the arrow's head and its own line (CSS: dashes, weight). */
@@ -75,7 +77,6 @@ function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selec
   const height = HEAD_HEIGHT + arrows.length * ROW_HEIGHT + MARGIN;
   return (
     <div class="sd-scroll">
-      {/* biome-ignore lint/a11y/useSemanticElements: an <svg> cannot be a <figure> element; the role is how it becomes one. */}
       <svg
         class="sd-diagram"
         // No role="img": an svg is a graphics document already, whose arrows are links a keyboard
@@ -105,6 +106,7 @@ function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selec
           <ArrowMark
             arrow={arrow}
             lanes={lanes}
+            width={width}
             y={HEAD_HEIGHT + row * ROW_HEIGHT + 24}
             view={props.view}
             selected={arrow.id === props.selected}
@@ -115,7 +117,7 @@ function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selec
   );
 }
 
-function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; y: number; view: DiagramView; selected: boolean }) {
+function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; width: number; y: number; view: DiagramView; selected: boolean }) {
   const { arrow, y } = props;
   const x1 = laneX(props.lanes, arrow.from);
   const x2 = laneX(props.lanes, arrow.to);
@@ -134,6 +136,10 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; y: number; v
   const self = x1 === x2;
   const dir = x2 >= x1 ? 1 : -1;
   const line = self ? `M ${x1} ${y - 8} h 34 v 12 h -30` : `M ${x1} ${y} H ${x2 - dir * 9}`;
+  // A label too long for the lanes right of its start ends at the drawing's edge instead of past it.
+  const start = self ? x1 + 44 : Math.min(x1, x2) + 6;
+  const labelAt =
+    start + (label.length + 2) * LABEL_CHAR_WIDTH > props.width - 4 ? { x: props.width - 4, anchor: "end" } : { x: start, anchor: "start" };
   const head = self ? `${x1},${y + 4} ${x1 + 9},${y} ${x1 + 9},${y + 8}` : `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`;
   return (
     <a
@@ -157,7 +163,7 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; y: number; v
       <path class="sd-line" d={line} fill="none" />
       <polygon class="sd-head" points={head} />
       {/* The outcome's mark leads the label, so the two never overlap. */}
-      <text class="sd-label" x={self ? x1 + 44 : Math.min(x1, x2) + 6} y={y - 7}>
+      <text class="sd-label" x={labelAt.x} y={y - 7} text-anchor={labelAt.anchor}>
         <tspan class="sd-mark">{outcomeMark[arrow.outcome]}</tspan> {label}
       </text>
     </a>
