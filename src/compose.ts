@@ -95,6 +95,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
     sagaStyle: "choreography",
+    // No defect put back: every module runs its correct code.
+    bugs: [],
+    crashBetweenWritesRate: 0,
   });
   const deps: ModuleDeps = {
     db,

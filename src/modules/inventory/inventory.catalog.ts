@@ -64,6 +64,7 @@ export function inventoryCatalog(deps: ModuleDeps, store: InventoryStore) {
             name: p.name,
             priceCents: p.price_cents,
             stockLevel: p.stock_level,
+            seededUnits: p.stock_level,
             createdAt: now,
             updatedAt: now,
           })
@@ -73,6 +74,8 @@ export function inventoryCatalog(deps: ModuleDeps, store: InventoryStore) {
               name: p.name,
               priceCents: p.price_cents,
               stockLevel: p.stock_level,
+              // The units sold so far stay counted (seeded − stock level); a row from before the column stays unchecked.
+              seededUnits: sql`${products.seededUnits} - ${products.stockLevel} + ${p.stock_level}`,
               version: sql`${products.version} + 1`,
               updatedAt: now,
             },
