@@ -15,6 +15,7 @@ import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
 import { serverMetrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/metrics.routes";
+import { isOn } from "./modules/bugs";
 import { parseSagaPayload, recipientOfSaga, type SagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
@@ -153,6 +154,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     onDeliveriesChanged: (sessionId) => changes.announce(sessionId, "DELIVERIES_CHANGED"),
     // The metrics are built just below; the relay reports nothing before it is started.
     onAttempt: (reaction, outcome) => metrics.observeDelivery(reaction, outcome),
+    appliesDuplicates: (sessionId) => isOn(settings.of(sessionId).bugs, "nonIdempotentConsumers"),
     ...options.relay,
   });
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });

@@ -7,7 +7,13 @@ import type { LoggedEvent } from "../bus/bus.queries";
  */
 
 /** The inventory events that move a product's stock, in the order the stock culprits read them. */
-export const stockEventTypes = ["INVENTORY_RESERVED", "INVENTORY_HELD", "INVENTORY_CONFIRMED", "INVENTORY_RELEASED", "INVENTORY_RESTOCKED"] as const;
+export const stockEventTypes = [
+  "INVENTORY_RESERVED",
+  "INVENTORY_HELD",
+  "INVENTORY_CONFIRMED",
+  "INVENTORY_RELEASED",
+  "INVENTORY_RESTOCKED",
+] as const;
 
 const unitsOf = (event: LoggedEvent, product: string): number => {
   const items = (event.data as { items?: { product: string; quantity: number }[] } | null)?.items ?? [];

@@ -28,8 +28,8 @@ import { isFinal, type OrderRow, type OrdersModule } from "../modules/orders";
 import type { PaymentsModule } from "../modules/payments";
 import type { ShippingModule } from "../modules/shipping";
 import { giveWay } from "../platform/give-way";
-import { pairingCulprits, pairingEventTypes, repeatedCharges, stockCulprits, stockEventTypes } from "./culprits";
 import { orderKey } from "../platform/session";
+import { pairingCulprits, pairingEventTypes, repeatedCharges, stockCulprits, stockEventTypes } from "./culprits";
 
 /** What the checker reads: the modules' audit views and the bus's log. */
 export interface AuditSources {
@@ -165,8 +165,10 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     violations.push({ invariant, sessionId, subject, message, causedBy: [...causedBy] });
   /** The inventory events of the whole session, read once and only if some product's stock is wrong. */
   let stockEvents: ReturnType<AuditSources["bus"]["queries"]["eventsOfTypes"]> | undefined;
-  const stockCulpritsOf = (productId: string) =>
-    stockCulprits(productId, (stockEvents ??= sources.bus.queries.eventsOfTypes(sessionId, stockEventTypes)));
+  const stockCulpritsOf = (productId: string) => {
+    stockEvents ??= sources.bus.queries.eventsOfTypes(sessionId, stockEventTypes);
+    return stockCulprits(productId, stockEvents);
+  };
 
   /** The catalog as a whole: reserved units match PENDING reservations; stock is conserved. */
   function checkStock(): void {
