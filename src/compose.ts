@@ -267,6 +267,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relay,
     /** The port people steer the bus by: step mode, stepping, retries, duplicates. */
     steering,
+    /** The session's settings, changed as `PATCH /settings` changes them (its switches of "Break it", step mode holding or releasing). */
+    knobs,
     streams,
     modules: { orders, inventory, payments, notifications, shipping, orchestrator },
     /** The RPC services, for the gRPC server on GRPC_PORT (serve.ts). */
