@@ -89,6 +89,29 @@ export class BusQueries<P extends EventPayloadBase> {
   }
 
   /**
+   * Of `orderIds`, those whose log holds more than one event of `type`, each with those events'
+   * session numbers in log order: one grouped read of the (session, order) index, which answers
+   * no row at all for a session where each happened at most once.
+   */
+  repeatedEvents(type: P["type"], sessionId: string, orderIds: readonly string[]): { orderId: string; seqs: number[] }[] {
+    if (orderIds.length === 0) return [];
+    return this.db
+      .select({ orderId: events.orderId, seqs: sql<string>`group_concat(${events.sessionSeq})` })
+      .from(events)
+      .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), eq(events.type, type)))
+      .groupBy(events.orderId)
+      .having(sql`count(*) > 1`)
+      .all()
+      .map(({ orderId, seqs }) => ({
+        orderId,
+        seqs: seqs
+          .split(",")
+          .map(Number)
+          .sort((a, b) => a - b),
+      }));
+  }
+
+  /**
    * The session's events that name no order (no reaction can correlate them), each with the
    * order its cause belongs to, if the cause is still in the log. One lookup of the (session,
    * order) index; the causes are looked up only when there are any.

@@ -64,14 +64,6 @@ export function stockCulprits(product: string, events: readonly LoggedEvent[]): 
   return [...culprits].sort((a, b) => a - b);
 }
 
-/** Two successful charges for one order: its PAYMENT_SUCCESS events, when it has more than one. */
-export function repeatedCharges(paymentSuccesses: readonly LoggedEvent[]): Map<string, number[]> {
-  const byOrder = new Map<string, number[]>();
-  for (const { orderId, seq } of paymentSuccesses) byOrder.set(orderId, [...(byOrder.get(orderId) ?? []), seq]);
-  for (const [orderId, seqs] of byOrder) if (seqs.length < 2) byOrder.delete(orderId);
-  return byOrder;
-}
-
 /** The order's events that settle its parts, for a broken pairing of order, payment and stock. */
 export const pairingEventTypes = ["ORDER_CANCELLATION_REQUESTED", "INVENTORY_RELEASED", "INVENTORY_CONFIRMED"] as const;
 

@@ -29,7 +29,7 @@ import type { PaymentsModule } from "../modules/payments";
 import type { ShippingModule } from "../modules/shipping";
 import { giveWay } from "../platform/give-way";
 import { orderKey } from "../platform/session";
-import { pairingCulprits, pairingEventTypes, repeatedCharges, stockCulprits, stockEventTypes } from "./culprits";
+import { pairingCulprits, pairingEventTypes, stockCulprits, stockEventTypes } from "./culprits";
 
 /** What the checker reads: the modules' audit views and the bus's log. */
 export interface AuditSources {
@@ -38,7 +38,10 @@ export interface AuditSources {
   payments: Pick<PaymentsModule["queries"], "auditSessions" | "auditPayments" | "pendingPaymentOrders">;
   shipping: Pick<ShippingModule["queries"], "auditSessions" | "auditShipments">;
   bus: {
-    queries: Pick<BusQueries<SagaPayload>, "ordersWithEvent" | "ordersInFlight" | "logOrderIds" | "eventsOfTypes" | "uncorrelatedEvents">;
+    queries: Pick<
+      BusQueries<SagaPayload>,
+      "ordersWithEvent" | "ordersInFlight" | "logOrderIds" | "eventsOfTypes" | "repeatedEvents" | "uncorrelatedEvents"
+    >;
   };
 }
 
@@ -215,8 +218,8 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     const shipmentByOrder = new Map(sources.shipping.auditShipments(sessionId, orderIds).map((s) => [s.orderId, s]));
     const reservedEventOrders = new Set(sources.bus.queries.ordersWithEvent("INVENTORY_RESERVED", sessionId, orderIds));
     const ordersInFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, orderIds));
-    // One indexed read per slice; a consistent session has at most one per order.
-    for (const [orderId, seqs] of repeatedCharges(sources.bus.queries.eventsOfTypes(sessionId, ["PAYMENT_SUCCESS"], orderIds))) {
+    // Two successful charges for one order: one grouped read per slice, answering nothing for a consistent session.
+    for (const { orderId, seqs } of sources.bus.queries.repeatedEvents("PAYMENT_SUCCESS", sessionId, orderIds)) {
       report("charged_once", orderId, `the order was charged ${seqs.length} times (PAYMENT_SUCCESS)`, seqs);
     }
     for (const order of slice) {

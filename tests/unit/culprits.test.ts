@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { pairingCulprits, repeatedCharges, stockCulprits } from "../../src/consistency/culprits";
+import { pairingCulprits, stockCulprits } from "../../src/consistency/culprits";
 
 const mice = (quantity: number) => ({ items: [{ product: "mouse", quantity }] });
 const at = (seq: number, orderId: string, type: string, data: unknown = mice(2)) => ({ seq, orderId, type, data });
@@ -32,11 +32,6 @@ describe("which events broke a promise", () => {
       at(6, "b", "INVENTORY_CONFIRMED"),
     ];
     expect(stockCulprits("mouse", oneAfterTheOther)).toEqual([]);
-  });
-  test("charges: only orders with two PAYMENT_SUCCESS", () => {
-    expect(repeatedCharges([at(3, "a", "PAYMENT_SUCCESS"), at(5, "b", "PAYMENT_SUCCESS"), at(8, "a", "PAYMENT_SUCCESS")])).toEqual(
-      new Map([["a", [3, 8]]]),
-    );
   });
   test("pairing: a confirmation after the release a cancel asked for, with that cancel", () => {
     const late = [at(4, "a", "ORDER_CANCELLATION_REQUESTED"), at(5, "a", "INVENTORY_RELEASED"), at(9, "a", "INVENTORY_CONFIRMED")];
