@@ -101,6 +101,11 @@ describe("each switch breaks its invariant, only in its session", () => {
     expect(failed).toEqual([expect.objectContaining({ orderId: "" })]);
     expect((await t.request("GET", `/orders/${orderId}`, { session: BROKEN })).body.status).toBe("PENDING");
     expect(broken).toEqual([expect.objectContaining({ invariant: "saga_progresses", subject: orderId, causedBy: [failed[0]?.seq] })]);
+    // An event that names no order is shown like any other, never a failure of the pages that list events.
+    for (const path of ["/sagas", `/?session=${BROKEN}`, `/orders/${orderId}/events`, "/events/1/redeliver"]) {
+      const method = path.endsWith("redeliver") ? "POST" : "GET";
+      expect((await t.request(method, path, { session: BROKEN })).status).toBeLessThan(400);
+    }
     // The deadline ends the saga; the event nobody could correlate stays on the books.
     t.settle();
     const order = (await t.request("GET", `/orders/${orderId}`, { session: BROKEN })).body;
