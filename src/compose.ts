@@ -15,6 +15,7 @@ import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
 import { SessionChangeFeed } from "./live/session-changes";
 import { serverMetrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/metrics.routes";
+import { isOn } from "./modules/bugs";
 import { parseSagaPayload, recipientOfSaga, type SagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
@@ -95,6 +96,9 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
     sagaStyle: "choreography",
+    // No defect put back: every module runs its correct code.
+    bugs: [],
+    crashBetweenWritesRate: 0,
   });
   const deps: ModuleDeps = {
     db,
@@ -150,6 +154,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     onDeliveriesChanged: (sessionId) => changes.announce(sessionId, "DELIVERIES_CHANGED"),
     // The metrics are built just below; the relay reports nothing before it is started.
     onAttempt: (reaction, outcome) => metrics.observeDelivery(reaction, outcome),
+    appliesDuplicates: (sessionId) => isOn(settings.of(sessionId).bugs, "nonIdempotentConsumers"),
     ...options.relay,
   });
   const streams = new StreamRegistry({ ...defaultStreamLimits, ...options.streams });
@@ -262,6 +267,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     relay,
     /** The port people steer the bus by: step mode, stepping, retries, duplicates. */
     steering,
+    /** The session's settings, changed as `PATCH /settings` changes them (its switches of "Break it", step mode holding or releasing). */
+    knobs,
     streams,
     modules: { orders, inventory, payments, notifications, shipping, orchestrator },
     /** The RPC services, for the gRPC server on GRPC_PORT (serve.ts). */

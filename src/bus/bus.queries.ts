@@ -11,6 +11,14 @@ export interface SagaProgress {
   deadLetters: number;
 }
 
+/** An event of the log as the consistency checker reads it: `seq` is the session's own number. */
+export interface LoggedEvent {
+  seq: number;
+  orderId: string;
+  type: string;
+  data: unknown;
+}
+
 /**
  * What the rest of the server asks of the log and the schedule together, by order: the
  * sagas' progress (`GET /sagas`), the reset's and the consistency checker's questions, and a
@@ -57,6 +65,75 @@ export class BusQueries<P extends EventPayloadBase> {
       .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), eq(events.type, type)))
       .all()
       .map((row) => row.orderId);
+  }
+
+  /**
+   * The events of `types` in the session's log, in log order, each with its session number and
+   * data: of `orderIds` when given (read from the (session, order) index), else of the whole
+   * session (the checker asks that only of a session whose stock is already known to be wrong).
+   */
+  eventsOfTypes(sessionId: string, types: readonly P["type"][], orderIds?: readonly string[]): LoggedEvent[] {
+    if (orderIds?.length === 0 || types.length === 0) return [];
+    return this.db
+      .select({ seq: events.sessionSeq, orderId: events.orderId, type: events.type, data: events.data })
+      .from(events)
+      .where(
+        and(
+          eq(events.sessionId, sessionId),
+          orderIds === undefined ? undefined : inArray(events.orderId, [...orderIds]),
+          inArray(events.type, [...types]),
+        ),
+      )
+      .orderBy(asc(events.seq))
+      .all();
+  }
+
+  /**
+   * Of `orderIds`, those whose log holds more than one event of `type`, each with those events'
+   * session numbers in log order: one grouped read of the (session, order) index, which answers
+   * no row at all for a session where each happened at most once.
+   */
+  repeatedEvents(type: P["type"], sessionId: string, orderIds: readonly string[]): { orderId: string; seqs: number[] }[] {
+    if (orderIds.length === 0) return [];
+    return this.db
+      .select({ orderId: events.orderId, seqs: sql<string>`group_concat(${events.sessionSeq})` })
+      .from(events)
+      .where(and(eq(events.sessionId, sessionId), inArray(events.orderId, [...orderIds]), eq(events.type, type)))
+      .groupBy(events.orderId)
+      .having(sql`count(*) > 1`)
+      .all()
+      .map(({ orderId, seqs }) => ({
+        orderId,
+        seqs: seqs
+          .split(",")
+          .map(Number)
+          .sort((a, b) => a - b),
+      }));
+  }
+
+  /**
+   * The session's events that name no order (no reaction can correlate them), each with the
+   * order its cause belongs to, if the cause is still in the log. One lookup of the (session,
+   * order) index; the causes are looked up only when there are any.
+   */
+  uncorrelatedEvents(sessionId: string): { seq: number; type: string; causeOrderId: string | null }[] {
+    const rows = this.db
+      .select({ seq: events.sessionSeq, type: events.type, causationId: events.causationId })
+      .from(events)
+      .where(and(eq(events.sessionId, sessionId), eq(events.orderId, "")))
+      .orderBy(asc(events.seq))
+      .all();
+    if (rows.length === 0) return [];
+    const causeIds = [...new Set(rows.flatMap((row) => (row.causationId ? [row.causationId] : [])))];
+    const causes = new Map(
+      this.db
+        .select({ id: events.id, orderId: events.orderId })
+        .from(events)
+        .where(and(eq(events.sessionId, sessionId), inArray(events.id, causeIds)))
+        .all()
+        .map((cause) => [cause.id, cause.orderId]),
+    );
+    return rows.map(({ seq, type, causationId }) => ({ seq, type, causeOrderId: (causationId && causes.get(causationId)) || null }));
   }
 
   /** Of `orderIds`, the sagas whose log holds an event of one of `types`. */

@@ -5,7 +5,7 @@ import { type EventRow, eventOfDelivery, MAX_DELIVERY_ATTEMPTS } from "./bus.sql
 import type { DeliveryLog, DeliveryLogEntry, DeliveryOutcome } from "./delivery-log";
 import type { BusEvent, EventPayloadBase } from "./event";
 import { InjectedFault } from "./faults";
-import { attemptOf, type EventKey, type Round } from "./round";
+import { attemptOf, type EventKey, newRound, type Round } from "./round";
 import type { DeliverySchedule, LogCursor, ScheduledDelivery } from "./schedule";
 import type { Subscription, Subscriptions } from "./subscriptions";
 
@@ -29,7 +29,7 @@ export type Delivery<P extends EventPayloadBase> =
  * `not_wanted` (a timer the session has off), `dropped` (its event or session is gone),
  * `not_yet_delivered` (a duplicate of a pair still ahead).
  */
-export type AttemptOutcome = DeliveryOutcome | "scheduled" | "not_wanted" | "dropped" | "not_yet_delivered";
+export type AttemptOutcome = DeliveryOutcome | "scheduled" | "not_wanted" | "dropped" | "not_yet_delivered" | "applied_again";
 
 export interface DispatcherOptions {
   retryBaseMs: number;
@@ -40,6 +40,12 @@ export interface DispatcherOptions {
   isBeingWiped: (sessionId: string) => boolean;
   onDeliveriesChanged: (sessionId: string) => void;
   onAttempt: (reaction: string, outcome: DeliveryOutcome) => void;
+  /**
+   * Whether a session's consumers are not idempotent (the `nonIdempotentConsumers` bug): then a
+   * duplicate of a delivery already made reaches its reaction again (`applyAgain`) instead of
+   * being recognised (`recogniseDuplicate`). False for every session that has not put it back.
+   */
+  appliesDuplicates: (sessionId: string) => boolean;
 }
 
 export interface DispatcherParts<P extends EventPayloadBase> {
@@ -229,6 +235,12 @@ export class Dispatcher<P extends EventPayloadBase> {
    */
   private duplicate(event: BusEvent<P>, reaction: string): AttemptOutcome {
     if (event.seq > this.parts.cursor.position() || this.parts.schedule.has(event.seq, reaction)) return "not_yet_delivered";
+    // The one place the relay's step is chosen by the session's switches.
+    return this.options.appliesDuplicates(event.sessionId) ? this.applyAgain(event, reaction) : this.recogniseDuplicate(event, reaction);
+  }
+
+  /** The correct step: the pair was delivered (behind the cursor, no row left), so the duplicate changes nothing. */
+  private recogniseDuplicate(event: BusEvent<P>, reaction: string): AttemptOutcome {
     const { deliveryLog } = this.options;
     const earlier = deliveryLog
       ?.forOrder(event.sessionId, event.orderId)
@@ -243,6 +255,30 @@ export class Dispatcher<P extends EventPayloadBase> {
       at: this.parts.clock.now(),
     });
     return "duplicate_ignored";
+  }
+
+  /**
+   * The bug variant (`nonIdempotentConsumers`): the duplicate reaches the reaction for real, in
+   * its own transaction, and whatever it does is committed and announced like any delivery. It
+   * asks for no duplicate of its own, so a duplicate rate of 1 still ends. A failure is logged
+   * and not retried: the original delivery already applied.
+   */
+  private applyAgain(event: BusEvent<P>, reaction: string): AttemptOutcome {
+    const subscription = this.parts.subscriptions.named(reaction);
+    if (!subscription) return "not_wanted";
+    const round = newRound<P>();
+    const earlier = this.options.deliveryLog
+      ?.forOrder(event.sessionId, event.orderId)
+      .filter((e) => e.eventSeq === event.sessionSeq && e.reaction === reaction);
+    const attempt = (earlier?.length ?? 0) + 1;
+    const ran = transaction(this.parts.db, () => this.run(subscription, event, round));
+    round.duplicates.length = 0;
+    const now = this.parts.clock.now();
+    const failure = "failure" in ran ? ran.failure : null;
+    const result = "applied" in ran ? ran.applied : { outcome: "failed" as const, error: messageOf(failure) };
+    round.attempts.push(attemptOf(event, reaction, attempt, now, result));
+    this.committed(round);
+    return "applied" in ran ? "applied_again" : "failed";
   }
 
   /**
@@ -281,13 +317,13 @@ export class Dispatcher<P extends EventPayloadBase> {
         if (claim && !claim()) throw cancelledSinceRead;
         subscription.handle(event, {
           now: this.parts.clock.now(),
-          emit: (payload) =>
+          emit: (payload, routing) =>
             outbox.append(
               {
                 ...payload,
                 sessionId: event.sessionId,
                 sagaId: event.sagaId,
-                orderId: event.orderId,
+                orderId: routing?.orderId ?? event.orderId,
                 causationId: event.id,
                 style: event.style,
               },

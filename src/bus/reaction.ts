@@ -4,8 +4,12 @@ import type { BusEvent, EventOf, EventPayloadBase } from "./event";
 export interface ReactionContext<P extends EventPayloadBase> {
   /** The relay's clock when the delivery runs. */
   now: number;
-  /** Appends an event caused by the one being delivered (same session, saga and order). */
-  emit: (payload: P) => BusEvent<P>;
+  /**
+   * Appends an event caused by the one being delivered (same session, saga and order). `orderId`
+   * re-addresses it: only a bug variant does (an event that names no order, which nobody can
+   * correlate).
+   */
+  emit: (payload: P, routing?: { orderId: string }) => BusEvent<P>;
   /**
    * Tells the delivery log that the decision changed nothing, and why (its own words): the
    * timeline then says so instead of "applied". Absent where no one records it (the API's commands).

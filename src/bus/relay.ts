@@ -38,6 +38,8 @@ export interface RelayOptions {
   onDeliveriesChanged?: (sessionId: string) => void;
   /** Told, after the commit, of every delivery attempt and its outcome (the metrics count them). */
   onAttempt?: (reaction: string, outcome: DeliveryOutcome) => void;
+  /** Whether a session's consumers apply duplicates (the `nonIdempotentConsumers` bug); none does when absent. */
+  appliesDuplicates?: (sessionId: string) => boolean;
 }
 
 /** After a failed round the next waits this long, doubling with each failure in a row, at most the max. */
@@ -100,6 +102,7 @@ export class Relay<P extends EventPayloadBase> {
         isBeingWiped: options.isBeingWiped ?? (() => false),
         onDeliveriesChanged,
         onAttempt: options.onAttempt ?? (() => {}),
+        appliesDuplicates: options.appliesDuplicates ?? (() => false),
       },
     );
     this.steering = new Steering({

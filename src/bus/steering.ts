@@ -10,7 +10,7 @@ import type { Subscriptions } from "./subscriptions";
 export type ByHand = { delivery: ScheduledDelivery; outcome: DeliveryLogEntry["outcome"]; error?: string };
 
 /** What a duplicate delivery of an event comes to, for each reaction subscribed to it. */
-export const redeliveryOutcomes = ["duplicate_ignored", "not_yet_delivered"] as const;
+export const redeliveryOutcomes = ["duplicate_ignored", "not_yet_delivered", "applied_again"] as const;
 export type RedeliveryOutcome = (typeof redeliveryOutcomes)[number];
 
 export interface SteeringParts<P extends EventPayloadBase> {
@@ -74,10 +74,11 @@ export class Steering<P extends EventPayloadBase> {
       .filter((subscription) => subscription.delayMs(event) !== null)
       .map((subscription) => {
         const attempted = this.parts.dispatcher.attempt({ kind: "duplicate", event, reaction: subscription.name }, round);
-        const outcome: RedeliveryOutcome = attempted === "duplicate_ignored" ? "duplicate_ignored" : "not_yet_delivered";
+        const outcome: RedeliveryOutcome =
+          attempted === "duplicate_ignored" || attempted === "applied_again" ? attempted : "not_yet_delivered";
         return { reaction: subscription.name, outcome };
       });
-    if (outcomes.some(({ outcome }) => outcome === "duplicate_ignored")) this.parts.onDeliveriesChanged(event.sessionId);
+    if (outcomes.some(({ outcome }) => outcome !== "not_yet_delivered")) this.parts.onDeliveriesChanged(event.sessionId);
     return outcomes;
   }
 

@@ -29,6 +29,7 @@ import type { PaymentsModule } from "../modules/payments";
 import type { ShippingModule } from "../modules/shipping";
 import { giveWay } from "../platform/give-way";
 import { orderKey } from "../platform/session";
+import { pairingCulprits, pairingEventTypes, stockCulprits, stockEventTypes } from "./culprits";
 
 /** What the checker reads: the modules' audit views and the bus's log. */
 export interface AuditSources {
@@ -36,7 +37,12 @@ export interface AuditSources {
   inventory: Pick<InventoryModule["queries"], "auditSessions" | "auditStock" | "auditReservations" | "pendingReservationOrders">;
   payments: Pick<PaymentsModule["queries"], "auditSessions" | "auditPayments" | "pendingPaymentOrders">;
   shipping: Pick<ShippingModule["queries"], "auditSessions" | "auditShipments">;
-  bus: { queries: Pick<BusQueries<SagaPayload>, "ordersWithEvent" | "ordersInFlight" | "logOrderIds"> };
+  bus: {
+    queries: Pick<
+      BusQueries<SagaPayload>,
+      "ordersWithEvent" | "ordersInFlight" | "logOrderIds" | "eventsOfTypes" | "repeatedEvents" | "uncorrelatedEvents"
+    >;
+  };
 }
 
 /** Orders judged per slice: a slice takes a few milliseconds to read and judge. */
@@ -54,6 +60,9 @@ export const invariantNames = [
   "nothing_held_for_missing_order",
   "refunded_order_cancelled",
   "shipment_pairing",
+  "saga_progresses",
+  "no_orphan_events",
+  "charged_once",
 ] as const;
 export type InvariantName = (typeof invariantNames)[number];
 
@@ -62,6 +71,9 @@ const violationSchema = z.object({
   sessionId: z.string(),
   subject: z.string().describe("The product or order the violation is about"),
   message: z.string(),
+  causedBy: z
+    .array(z.number().int())
+    .describe("The session's own event numbers (`seq`) of the events that caused it; empty where no event did, or none can be named"),
 });
 export type Violation = z.infer<typeof violationSchema>;
 
@@ -143,6 +155,7 @@ function* invariantSlices(sources: AuditSources, options: InvariantOptions): Gen
       yield;
     }
     audit.checkHoldingsOfMissingOrders();
+    audit.checkUncorrelatedEvents();
     yield;
   }
   return { consistent: violations.length === 0, violations };
@@ -151,8 +164,14 @@ function* invariantSlices(sources: AuditSources, options: InvariantOptions): Gen
 /** The three kinds of slice of one session's check; each reads what it judges in one step. */
 function sessionAudit(sources: AuditSources, sessionId: string, options: InvariantOptions, violations: Violation[]) {
   const { initialStock, settled = false, historyCut = new Set<string>() } = options;
-  const report = (invariant: InvariantName, subject: string, message: string) =>
-    violations.push({ invariant, sessionId, subject, message });
+  const report = (invariant: InvariantName, subject: string, message: string, causedBy: readonly number[] = []) =>
+    violations.push({ invariant, sessionId, subject, message, causedBy: [...causedBy] });
+  /** The inventory events of the whole session, read once and only if some product's stock is wrong. */
+  let stockEvents: ReturnType<AuditSources["bus"]["queries"]["eventsOfTypes"]> | undefined;
+  const stockCulpritsOf = (productId: string) => {
+    stockEvents ??= sources.bus.queries.eventsOfTypes(sessionId, stockEventTypes);
+    return stockCulprits(productId, stockEvents);
+  };
 
   /** The catalog as a whole: reserved units match PENDING reservations; stock is conserved. */
   function checkStock(): void {
@@ -166,14 +185,24 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
       }
     }
     const initial = initialStock?.get(sessionId);
-    if (!initial) return;
+    if (!initial) {
+      // Live: what each product was seeded with (plus what was sold before the seed) is what it
+      // has now plus what it sold since, a unit put back counting as never sold.
+      for (const { product: p, takenUnits } of stock) {
+        if (p.seededUnits === null || p.stockLevel + takenUnits === p.seededUnits) continue;
+        const message = `stock_level ${p.stockLevel} + sold ${takenUnits} ≠ seeded ${p.seededUnits}`;
+        report("stock_conserved", p.id, message, stockCulpritsOf(p.id));
+      }
+      return;
+    }
     // Units of a cancelled completed order went back on the shelf: they count as never taken.
     const present = new Map(stock.map((s) => [s.product.id, s]));
     for (const [productId, units] of initial) {
       const row = present.get(productId);
       if (!row) report("stock_conserved", productId, `product is missing (expected ${units} units in total)`);
       else if (row.product.stockLevel + row.takenUnits !== units) {
-        report("stock_conserved", productId, `stock_level ${row.product.stockLevel} + confirmed ${row.takenUnits} ≠ initial ${units}`);
+        const message = `stock_level ${row.product.stockLevel} + confirmed ${row.takenUnits} ≠ initial ${units}`;
+        report("stock_conserved", productId, message, stockCulpritsOf(productId));
       }
     }
     for (const productId of present.keys()) {
@@ -189,6 +218,10 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     const shipmentByOrder = new Map(sources.shipping.auditShipments(sessionId, orderIds).map((s) => [s.orderId, s]));
     const reservedEventOrders = new Set(sources.bus.queries.ordersWithEvent("INVENTORY_RESERVED", sessionId, orderIds));
     const ordersInFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, orderIds));
+    // Two successful charges for one order: one grouped read per slice, answering nothing for a consistent session.
+    for (const { orderId, seqs } of sources.bus.queries.repeatedEvents("PAYMENT_SUCCESS", sessionId, orderIds)) {
+      report("charged_once", orderId, `the order was charged ${seqs.length} times (PAYMENT_SUCCESS)`, seqs);
+    }
     for (const order of slice) {
       const reservation = reservationByOrder.get(order.id);
       const payment = paymentByOrder.get(order.id);
@@ -216,6 +249,7 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
             "completed_pairing",
             order.id,
             `order ${order.status}, payment ${payment?.status ?? "none"}, reservation ${reservation?.status ?? "none"}${reservation?.restockedAt ? " (restocked)" : ""}`,
+            pairingCulprits(sources.bus.queries.eventsOfTypes(sessionId, pairingEventTypes, [order.id])),
           );
         }
       }
@@ -275,6 +309,11 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
    */
   function checkRemainsOfResetSagas(goneOrderIds: readonly string[]): void {
     if (goneOrderIds.length === 0) return;
+    // A reset drops a saga's whole history, its ORDER_CREATED first of all: one still in the log
+    // for an order that does not exist is an event whose order never existed (a dual write).
+    for (const created of sources.bus.queries.eventsOfTypes(sessionId, ["ORDER_CREATED"], goneOrderIds)) {
+      report("no_orphan_events", created.orderId, "ORDER_CREATED is on the bus but its order was never committed", [created.seq]);
+    }
     const cancelled = sources.bus.queries.ordersWithEvent("ORDER_CANCELLED", sessionId, goneOrderIds);
     if (cancelled.length === 0) return;
     const inFlight = new Set(sources.bus.queries.ordersInFlight(sessionId, cancelled));
@@ -300,6 +339,18 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     }
   }
 
+  /**
+   * A saga waits for a reply nobody will send: an event that names no order reached the
+   * reactions, and none could correlate it with the saga that caused it (that saga goes on only
+   * when its deadline fires). Said of the order its cause belongs to, naming the event.
+   */
+  function checkUncorrelatedEvents(): void {
+    for (const { seq, type, causeOrderId } of sources.bus.queries.uncorrelatedEvents(sessionId)) {
+      const message = `${type} #${seq} names no order, so no reaction could correlate it: the saga waits for its deadline`;
+      report("saga_progresses", causeOrderId ?? `#${seq}`, message, [seq]);
+    }
+  }
+
   /** Stock or money held for an order that no longer exists (its orders were reset) is held forever. */
   function checkHoldingsOfMissingOrders(): void {
     const heldStock = sources.inventory.pendingReservationOrders(sessionId);
@@ -320,5 +371,5 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
     }
   }
 
-  return { checkStock, checkOrders, checkRemainsOfResetSagas, checkHoldingsOfMissingOrders };
+  return { checkStock, checkOrders, checkRemainsOfResetSagas, checkHoldingsOfMissingOrders, checkUncorrelatedEvents };
 }

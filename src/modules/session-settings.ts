@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { demoDelayMsSchema, demoDelayRange } from "../platform/config";
+import { bugListSchema } from "./bugs";
 import { sagaStyleSchema } from "./saga-terms";
 
 /** A chance, from never (0) to always (1): the schema below checks it, the dashboard's sliders offer it. */
@@ -63,6 +64,10 @@ export const sessionSettingsSchema = z
     orderTimeoutMs: msIn(knobRanges.orderTimeoutMs),
     /** The saga style of an order placed without one (`POST /orders` may name its own). */
     sagaStyle: sagaStyleSchema,
+    /** The defects this session puts back (modules/bugs.ts): each switches one module to its named bug variant. */
+    bugs: bugListSchema,
+    /** With `publishBeforeCommit` on: the chance (0–1) that the server "crashes" between publishing an order's event and committing the order. */
+    crashBetweenWritesRate: rate,
   })
   .meta({ id: "Settings" });
 export type SessionSettings = z.infer<typeof sessionSettingsSchema>;

@@ -81,7 +81,8 @@ describe("checkInvariants", () => {
     sql("DELETE FROM orders WHERE id = ?", completed);
     sql("UPDATE reservations SET status = 'PENDING' WHERE order_id = ?", completed);
     sql("UPDATE products SET reserved = 2, stock_level = stock_level + 2 WHERE id = 'mouse'");
-    expect(invariantsBroken()).toEqual([`nothing_held_for_missing_order ${completed}`]);
+    // Deleted by hand, not reset: its ORDER_CREATED is still on the bus, an event whose order does not exist.
+    expect(invariantsBroken()).toEqual([`no_orphan_events ${completed}`, `nothing_held_for_missing_order ${completed}`]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { bugSwitches } from "../../src/modules/bugs";
 import { knobsFormFields } from "../support/knobs-form";
 import { CrashableApp } from "./support/crashable-app";
 
@@ -217,7 +218,12 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /consistency": [{ method: "GET", path: () => "/consistency", answer: "own" }],
   "GET /settings": [{ method: "GET", path: () => "/settings", answer: "own" }],
-  "PATCH /settings": [{ method: "PATCH", path: () => "/settings", body: { inventoryDelayMs: 0 }, answer: "own" }],
+  "PATCH /settings": [
+    { method: "PATCH", path: () => "/settings", body: { inventoryDelayMs: 0 }, answer: "own" },
+    // Every switch of "Break it" on in B (and then off again): A's rows stay as they were.
+    { method: "PATCH", path: () => "/settings", body: { bugs: [...bugSwitches], crashBetweenWritesRate: 1 }, answer: "own" },
+    { method: "PATCH", path: () => "/settings", body: { bugs: [], crashBetweenWritesRate: 0 }, answer: "own" },
+  ],
   "GET /bus/deliveries": [{ method: "GET", path: () => "/bus/deliveries", answer: "own" }],
   // B has nothing scheduled: stepping is B's own 409, and A's delivery ids are no deliveries of B's.
   "POST /bus/step": [{ method: "POST", path: () => "/bus/step", answer: "nothing-to-do" }],
@@ -407,5 +413,26 @@ describe("what session B sees and changes of session A", () => {
       (p) => p.id === "a-rare-gadget",
     );
     expect(gadgetInA).toMatchObject({ stock_level: 0, reserved: 0 });
+  });
+
+  test("every bug switched on in B breaks only B: A's rows and A's consistency report stay as they were", async () => {
+    const digestOfA = real.sessionDigest(A);
+    const reportOfA = (await real.request("GET", "/consistency", A)).body;
+    await real.request("POST", "/inventory/seed", B);
+    await real.request("PATCH", "/settings", B, { bugs: [...bugSwitches], crashBetweenWritesRate: 0.5, duplicateDeliveryRate: 1 });
+    const place = (body: object) => real.request("POST", "/orders", B, { skipDemoDelays: true, ...body });
+    for (let i = 0; i < 6; i += 1) {
+      await place({ items: [{ product: "mouse", quantity: 2 }], paymentBehaviour: i % 2 === 0 ? "failure" : "success" });
+      await place({ items: [{ product: "laptop", quantity: 99 }] });
+    }
+    real.drain();
+    for (const { seq } of (await real.request("GET", "/events?limit=50", B)).body as { seq: number }[]) {
+      expect((await real.request("POST", `/events/${seq}/redeliver`, B)).status).toBe(200);
+    }
+    real.drain();
+    expect((await real.request("GET", "/consistency", B)).body.consistent).toBe(false);
+    expect(real.sessionDigest(A)).toBe(digestOfA);
+    expect((await real.request("GET", "/consistency", A)).body).toEqual(reportOfA);
+    await real.request("PATCH", "/settings", B, { bugs: [], crashBetweenWritesRate: 0, duplicateDeliveryRate: 0 });
   });
 });

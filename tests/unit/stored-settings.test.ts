@@ -16,6 +16,8 @@ const defaults: SessionSettings = {
   reservationTtlMs: null,
   orderTimeoutMs: 300_000,
   sagaStyle: "choreography",
+  bugs: [],
+  crashBetweenWritesRate: 0,
 };
 
 /** Given a stored row, when it is read, then these settings and these warnings. */

@@ -15,6 +15,9 @@ const plainWords: Record<InvariantName, string> = {
   nothing_held_for_missing_order: "Stock or money is held for an order that no longer exists",
   refunded_order_cancelled: "Money was refunded for an order that was not cancelled",
   shipment_pairing: "A shipment does not match its order: a sale not shipped, or a cancelled order's parcel still on its way",
+  saga_progresses: "A saga waits for a reply nobody will send: an event no reaction could match to its order",
+  no_orphan_events: "An event is on the bus for an order that never existed",
+  charged_once: "An order was charged more than once",
 };
 
 /** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */

@@ -56,6 +56,8 @@ export function inventoryCatalog(deps: ModuleDeps, store: InventoryStore) {
       db.delete(products)
         .where(and(eq(products.sessionId, sessionId), notInArray(products.id, ids)))
         .run();
+      // Units its confirmed reservations took, per product, so far (one grouped read, the seed's only extra cost).
+      const sold = new Map(store.soldUnits(sessionId).map((row) => [row.productId, row.units]));
       for (const p of catalog) {
         db.insert(products)
           .values({
@@ -64,6 +66,7 @@ export function inventoryCatalog(deps: ModuleDeps, store: InventoryStore) {
             name: p.name,
             priceCents: p.price_cents,
             stockLevel: p.stock_level,
+            seededUnits: p.stock_level + (sold.get(p.id) ?? 0),
             createdAt: now,
             updatedAt: now,
           })
@@ -73,6 +76,8 @@ export function inventoryCatalog(deps: ModuleDeps, store: InventoryStore) {
               name: p.name,
               priceCents: p.price_cents,
               stockLevel: p.stock_level,
+              // What the product will have plus what it has sold: the live stock_conserved check's right-hand side.
+              seededUnits: sql`${p.stock_level + (sold.get(p.id) ?? 0)} + ${products.soldToResetOrders}`,
               version: sql`${products.version} + 1`,
               updatedAt: now,
             },

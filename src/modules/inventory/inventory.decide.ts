@@ -123,15 +123,36 @@ export function onReservationAttempted(attempt: ReservationAttempt, forPayment: 
 export const confirmsOnPayment = (event: SagaEvent<"PAYMENT_SUCCESS">): boolean => event.data.shipment === undefined;
 
 /** Choreography: the payment went through, so the stock is taken for good (unless the order has the shipment step). */
-export function onPaymentSucceeded(event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[] {
+/** (`confirm`: the session's confirmation rule, when it put a bug back: inventory.bugs.ts.) */
+export function onPaymentSucceeded<O>(
+  event: SagaEvent<"PAYMENT_SUCCESS">,
+  reservation: ReservationState,
+  confirm: (reservation: ReservationState) => O[],
+): (InventoryOutcome | O)[];
+export function onPaymentSucceeded(event: SagaEvent<"PAYMENT_SUCCESS">, reservation: ReservationState): InventoryOutcome[];
+export function onPaymentSucceeded(
+  event: SagaEvent<"PAYMENT_SUCCESS">,
+  reservation: ReservationState,
+  confirm: (reservation: ReservationState) => unknown[] = confirmReservation,
+): unknown[] {
   if (!confirmsOnPayment(event))
     return [{ type: "ignore", reason: "the order has the shipment step: its stock is confirmed once shipped" }];
-  return confirmReservation(reservation);
+  return confirm(reservation);
 }
 
 /** Choreography: the order is shipped (an order with the shipment step): its stock is taken for good. */
-export function onShipmentCreated(_event: SagaEvent<"SHIPMENT_CREATED">, reservation: ReservationState): InventoryOutcome[] {
-  return confirmReservation(reservation);
+export function onShipmentCreated<O>(
+  event: SagaEvent<"SHIPMENT_CREATED">,
+  reservation: ReservationState,
+  confirm: (reservation: ReservationState) => O[],
+): O[];
+export function onShipmentCreated(event: SagaEvent<"SHIPMENT_CREATED">, reservation: ReservationState): InventoryOutcome[];
+export function onShipmentCreated(
+  _event: SagaEvent<"SHIPMENT_CREATED">,
+  reservation: ReservationState,
+  confirm: (reservation: ReservationState) => unknown[] = confirmReservation,
+): unknown[] {
+  return confirm(reservation);
 }
 
 /**

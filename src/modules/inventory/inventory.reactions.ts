@@ -2,18 +2,15 @@ import { type SagaEvent, type SagaReactionContext, sagaReaction } from "../event
 import type { ModuleDeps } from "../module-deps";
 import { choreography, undoesChoreographyAndRpc } from "../saga-terms";
 import { demoDelay } from "../session-settings";
+import { inventoryBugWrites } from "./inventory.bug-writes";
+import { type InventoryRules, type InventoryStep, inventoryRulesFor } from "./inventory.bugs";
 import {
-  confirmReservation,
   confirmsOnPayment,
-  type InventoryOutcome,
   onCancellationRequested,
   onHeldReservationExpired,
-  onOrderCancelled,
-  onOrderCreated,
   onPaymentFailed,
   onPaymentSucceeded,
   onReleaseRequested,
-  onReservationAttempted,
   onReservationExpired,
   onShipmentCreated,
   onShipmentFailed,
@@ -29,12 +26,16 @@ import { msUntilExpiry, reservationExpiresAt, reservationIdOf } from "./reservat
  */
 export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
   const load = (event: SagaEvent) => store.reservationState(event.sessionId, event.orderId);
+  /** The session's rules: the correct ones, or the bug variants it switched on (inventory.bugs.ts). */
+  const rulesOf = (event: SagaEvent): InventoryRules => inventoryRulesFor(deps.settings.of(event.sessionId).bugs);
+  const bugWrites = inventoryBugWrites(deps, store);
 
   /**
    * Writes one outcome. Reserving is the one step whose result only the database gives (one
    * conditional UPDATE per product): what to announce is decided from it, as a follow-up.
    */
-  function apply(event: SagaEvent, outcome: InventoryOutcome, { now, emit }: SagaReactionContext): InventoryOutcome[] | undefined {
+  function apply(event: SagaEvent, outcome: InventoryStep, ctx: SagaReactionContext): InventoryStep[] | undefined {
+    const { now, emit } = ctx;
     switch (outcome.type) {
       case "ignore":
         break;
@@ -42,7 +43,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
         // The session's reservationTtlMs when the stock is reserved decides when it expires.
         const expiresAt = reservationExpiresAt(now, deps.settings.of(event.sessionId).reservationTtlMs);
         const attempt = store.reserveStock(event.sessionId, event.orderId, outcome.lines, now, expiresAt);
-        return onReservationAttempted(attempt, outcome.forPayment);
+        return rulesOf(event).reservationAttempted(attempt, outcome.forPayment);
       }
       case "settle":
         store.settleReservation(event.sessionId, outcome, now);
@@ -56,13 +57,19 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       case "emit":
         emit(outcome.event);
         break;
+      default:
+        // Only a session that put a bug back is answered these.
+        return bugWrites.apply(event, outcome, rulesOf(event), ctx);
     }
     return undefined;
   }
 
   const newReservationId = () => reservationIdOf(deps.ids.uuid());
   const reserve = (event: SagaEvent<"ORDER_CREATED" | "RESERVE_INVENTORY">, reservation: ReservationState) =>
-    onOrderCreated(event, reservation, { random: deps.random, failureRate: deps.settings.of(event.sessionId).inventoryFailureRate });
+    rulesOf(event).reserve(event, reservation, {
+      random: deps.random,
+      failureRate: deps.settings.of(event.sessionId).inventoryFailureRate,
+    });
   const inventoryDelay = demoDelay(deps.settings, "inventoryDelayMs");
 
   return [
@@ -84,7 +91,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       styles: choreography,
       delayMs: (event) => (confirmsOnPayment(event) ? 0 : null),
       load,
-      decide: onPaymentSucceeded,
+      decide: (event, reservation) => onPaymentSucceeded(event, reservation, rulesOf(event).confirm),
       apply,
     }),
     // The shipment step: who listens to whom changes. Only orders with the step emit these.
@@ -93,7 +100,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       on: "SHIPMENT_CREATED",
       styles: choreography,
       load,
-      decide: onShipmentCreated,
+      decide: (event, reservation) => onShipmentCreated(event, reservation, rulesOf(event).confirm),
       apply,
     }),
     sagaReaction({
@@ -117,7 +124,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       on: "ORDER_CANCELLED",
       styles: undoesChoreographyAndRpc,
       load,
-      decide: onOrderCancelled,
+      decide: (event, reservation) => rulesOf(event).orderCancelled(event, reservation),
       apply,
     }),
     sagaReaction({
@@ -141,7 +148,7 @@ export function inventoryReactions(deps: ModuleDeps, store: InventoryStore) {
       name: "inventory.confirmReservationOnCommand",
       on: "CONFIRM_RESERVATION",
       load,
-      decide: (_event, reservation) => confirmReservation(reservation),
+      decide: (event, reservation) => rulesOf(event).confirm(reservation),
       apply,
     }),
     sagaReaction({

@@ -19,6 +19,10 @@ export const products = sqliteTable(
     // Units confirmed for orders that an orders reset has since removed: their reservations are
     // dropped (a session's disk stays bounded), the sale is not, so stock is still conserved.
     soldToResetOrders: integer("sold_to_reset_orders").notNull().default(0),
+    // What the last seed made of the product: its stock level then plus the units sold so far,
+    // so stock_level + units sold (less units put back) stays equal to it. The live
+    // stock_conserved check reads it; null (a row older than the column): not checked.
+    seededUnits: integer("seeded_units"),
     version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),

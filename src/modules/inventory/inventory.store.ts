@@ -38,6 +38,22 @@ export function inventoryStore(deps: ModuleDeps, statements: InventoryStatements
   }
 
   return {
+    /** Per product, the units the session's confirmed reservations took and have not put back. */
+    soldUnits(sessionId: string) {
+      return db
+        .select({ productId: reservationLines.productId, units: sql<number>`sum(${reservationLines.quantity})` })
+        .from(reservationLines)
+        .innerJoin(
+          reservations,
+          and(eq(reservations.sessionId, reservationLines.sessionId), eq(reservations.id, reservationLines.reservationId)),
+        )
+        .where(
+          and(eq(reservationLines.sessionId, sessionId), eq(reservations.status, "CONFIRMED"), sql`${reservations.restockedAt} IS NULL`),
+        )
+        .groupBy(reservationLines.productId)
+        .all();
+    },
+
     /** The order's reservation with its lines, as inventory's decisions read it. */
     reservationState(sessionId: string, orderId: string): ReservationState {
       return stateOf(sessionId, statements.reservationOfOrder.get({ sessionId, orderId }));

@@ -4,9 +4,11 @@ import type { Emit } from "../../bus/bus";
 import { onTransaction } from "../../platform/db";
 import { IdempotencyKeyReusedError, InvalidStateError, NotFoundError } from "../../platform/errors";
 import { giveWay } from "../../platform/give-way";
+import { isOn } from "../bugs";
 import type { SagaPayload } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { RequestedCancellation } from "../saga-terms";
+import { type OrderKey, placeOrderPublishingFirst } from "./orders.bugs";
 import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation, shipmentTermsOf } from "./orders.decide";
 import type { OrdersQueries } from "./orders.queries";
 import type { SessionQuota } from "./orders.quota";
@@ -47,17 +49,27 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
   const styleOf = (sessionId: string, input: PlaceOrderInput) => input.sagaStyle ?? deps.settings.of(sessionId).sagaStyle;
 
   /** Inside the caller's savepoint: the order, its lines and its ORDER_CREATED (after `before`: an rpc saga's first call). */
-  function insertOrder(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>, before: readonly SagaPayload[] = []): OrderJson {
+  function insertOrder(
+    sessionId: string,
+    input: PlaceOrderInput,
+    emit: Emit<SagaPayload>,
+    before: readonly SagaPayload[] = [],
+    key: OrderKey = newOrderKey(),
+  ): OrderJson {
     quota.take(sessionId, input.items.length);
     // Rolled back (this order's savepoint, or the whole group commit it shares): counted again on the next order.
     onTransaction(db, { undo: () => quota.forget(sessionId) });
-    return insertCounted(sessionId, input, emit, before);
+    return insertCounted(sessionId, input, emit, before, key);
   }
 
-  function insertCounted(sessionId: string, input: PlaceOrderInput, emit: Emit<SagaPayload>, before: readonly SagaPayload[]): OrderJson {
+  function insertCounted(
+    sessionId: string,
+    input: PlaceOrderInput,
+    emit: Emit<SagaPayload>,
+    before: readonly SagaPayload[],
+    { orderId, sagaId }: OrderKey,
+  ): OrderJson {
     const now = deps.clock.now();
-    const orderId = deps.ids.uuid();
-    const sagaId = deps.ids.uuid();
     const settings = deps.settings.of(sessionId);
     // The order keeps the style and the steps it was placed with: a later change of the settings moves no saga in flight.
     const sagaStyle = input.sagaStyle ?? settings.sagaStyle;
@@ -95,6 +107,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     });
     return orderToJson(fromStoredOrder(order), items);
   }
+
+  const newOrderKey = (): OrderKey => ({ orderId: deps.ids.uuid(), sagaId: deps.ids.uuid() });
+  const publishingFirst = placeOrderPublishingFirst(deps, insertOrder, newOrderKey);
 
   /** One slice of `POST /orders/reset`: these orders and their sagas' history gone, what their dropped work would have given back asked for again. */
   function resetSlice(sessionId: string, orderIds: readonly string[]): void {
@@ -150,6 +165,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
         );
         return reads.findOrder(sessionId, placed.order.id) ?? placed.order;
       }
+      // The one place orders' bug variant is chosen (orders.bugs.ts).
+      if (isOn(deps.settings.of(sessionId).bugs, "publishBeforeCommit")) return publishingFirst(sessionId, input);
       // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
       return bus.transactTogether((emit) => insertOrder(sessionId, input, emit));
     },

@@ -2,12 +2,12 @@ import { type SagaEvent, type SagaReactionContext, sagaEndings, sagaReaction } f
 import type { ModuleDeps } from "../module-deps";
 import { choreography, undoesChoreographyAndRpc } from "../saga-terms";
 import { demoDelay } from "../session-settings";
+import { paymentRulesFor } from "./payments.bugs";
 import {
   onOrderCancelled,
   onRefundRequested,
   onStockNotDelivered,
   onStockReleased,
-  onStockReservedCharge,
   onStockReservedOpen,
   onStockRestocked,
   type PaymentDecisionContext,
@@ -51,8 +51,9 @@ export function paymentReactions(deps: ModuleDeps, service: PaymentsService) {
 
   const open = (event: SagaEvent<"INVENTORY_RESERVED" | "PROCESS_PAYMENT">, payment: PaymentState) =>
     onStockReservedOpen(event, payment, decisionContext(event));
+  // The session's charge: the correct one, or the bug variant it switched on (payments.bugs.ts).
   const charge = (event: SagaEvent<"INVENTORY_RESERVED" | "PROCESS_PAYMENT">, payment: PaymentState) =>
-    onStockReservedCharge(event, payment, decisionContext(event));
+    paymentRulesFor(deps.settings.of(event.sessionId).bugs).charge(event, payment, decisionContext(event));
   const paymentDelay = demoDelay(deps.settings, "paymentDelayMs");
   const styles = choreography;
 

@@ -19,6 +19,8 @@ describe("GET / PATCH /settings", () => {
       reactionFaultRate: 0,
       stepMode: false,
       sagaStyle: "choreography",
+      bugs: [],
+      crashBetweenWritesRate: 0,
       shipmentStep: false,
     });
   });

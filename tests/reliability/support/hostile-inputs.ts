@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { bugSwitches } from "../../../src/modules/bugs";
 
 /**
  * Inputs a careless or hostile client sends. Bodies are raw text (what goes over the wire),
@@ -79,7 +80,17 @@ const nearSettings = fc.record(
     reservationTtlMs: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4_000_000 }), weird),
     orderTimeoutMs: fc.oneof(fc.integer({ min: 0, max: 90_000_000 }), weird),
     warpSpeed: weird,
-  } as Record<(typeof knobNames)[number] | "stepMode" | "reservationTtlMs" | "orderTimeoutMs" | "warpSpeed", fc.Arbitrary<unknown>>,
+    // "Break it": the switches (known, unknown, repeated, not a list) and the dual write's crash rate.
+    bugs: fc.oneof(
+      fc.subarray([...bugSwitches]),
+      fc.array(fc.constantFrom(...bugSwitches, "dropEverything", "", "__proto__"), { maxLength: 8 }),
+      weird,
+    ),
+    crashBetweenWritesRate: knobValue,
+  } as Record<
+    (typeof knobNames)[number] | "stepMode" | "reservationTtlMs" | "orderTimeoutMs" | "warpSpeed" | "bugs" | "crashBetweenWritesRate",
+    fc.Arbitrary<unknown>
+  >,
   { requiredKeys: [] },
 );
 const nearSeed = fc.record({ products: fc.oneof(fc.array(catalogLine, { maxLength: 6 }), fc.constant([]), weird) }, { requiredKeys: [] });
