@@ -102,6 +102,18 @@ describe("POST /scenarios/:name/run", () => {
     expect((await t.request("GET", "/settings", { session: "s" })).body).toMatchObject({ stepMode: true, bugs: ["absoluteStockWrites"] });
   });
 
+  test("a second run in a session while one is under way is refused (409), and the first completes", async () => {
+    const t = createTestApp();
+    const [first, second] = await Promise.all([
+      t.request("POST", "/scenarios/lost-update/run", { session: "s" }),
+      t.request("POST", "/scenarios/double-release/run", { session: "s" }),
+    ]);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(409);
+    expect(second.body.code).toBe("INVALID_STATE");
+    expect((await t.request("GET", "/settings", { session: "s" })).body.bugs).toEqual(["absoluteStockWrites"]);
+  });
+
   test("an unknown scenario is a 404 with a code, and writes nothing", async () => {
     const t = createTestApp();
     const answer = await t.request("POST", "/scenarios/no-such-thing/run", { session: "s" });
