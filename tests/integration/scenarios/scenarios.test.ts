@@ -1,6 +1,8 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createSagaServer } from "../../../src/compose";
+import { requestApp } from "../../support/http";
 import { createTestApp, type TestApp } from "../../support/test-app";
 
 /**
@@ -90,6 +92,27 @@ describe("POST /scenarios/:name/run", () => {
       expect(await eventTypes(t, "two")).toEqual(await eventTypes(t, "one"));
       const shape = (r: Run) => r.violations.map(({ invariant, causedBy }) => ({ invariant, causedBy }));
       expect(shape(second)).toEqual(shape(first));
+    }
+  });
+
+  test("with the real clock and the relay running, a run gives the same answer: it never waits on time", async () => {
+    const server = createSagaServer();
+    server.relay.start();
+    try {
+      for (const [name, invariants] of [
+        ...breaks,
+        ["dirty-read", []] as [string, string[]],
+        ["timeout-vs-payment", []] as [string, string[]],
+      ]) {
+        const answer = await requestApp(server.app, "POST", `/scenarios/${name}/run`, { session: "real" });
+        expect(answer.status).toBe(200);
+        expect([name, [...new Set(answer.body.violations.map((v: Violation) => v.invariant))].sort()]).toEqual([
+          name,
+          [...invariants].sort(),
+        ]);
+      }
+    } finally {
+      server.relay.stop();
     }
   });
 
