@@ -25,7 +25,7 @@ export interface ScenarioPorts {
   runDue: () => unknown;
   scheduled: (sessionId: string, limit: number) => ScheduledDelivery[];
   deliver: (sessionId: string, id: number) => unknown;
-  /** Hands the session's event `seq`'s first of `type` to its reactions again; false when there is none. */
+  /** Hands the session's first event of `type` to its reactions again; false when there is none. */
   redeliverFirst: (sessionId: string, type: string) => boolean;
   /** The session's ORDER_CREATED events' order ids, oldest first. */
   placedOrderIds: (sessionId: string) => string[];
