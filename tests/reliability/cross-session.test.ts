@@ -305,6 +305,12 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/race": [{ method: "POST", path: () => "/dashboard/race", form: { product: "b-widget", count: "2" }, answer: "own" }],
   "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
   "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
+  "GET /scenarios": [{ method: "GET", path: () => "/scenarios", answer: "own" }],
+  // Last: a run starts by wiping B's own session. An id of A is no scenario's name.
+  "POST /scenarios/:name/run": [
+    { method: "POST", path: (id) => `/scenarios/${id}/run`, answer: "not-found" },
+    { method: "POST", path: () => "/scenarios/double-release/run", answer: "own" },
+  ],
 };
 
 /** What B receives: the whole body, or for an event stream what arrives in its first 150 ms. */
