@@ -219,7 +219,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
       return c.html(<BreakItPanel settings={settings} />);
     })
-    .get("/invariants", async (c) => c.html(<InvariantsPanel {...await data.invariantsFor(c.var.sessionId)} />))
+    .get("/invariants", async (c) => c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/diagram", (c) => {
       // `?arrow=` selects one arrow of the diagram; an id it does not have selects nothing.

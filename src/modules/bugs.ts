@@ -42,7 +42,8 @@ export const bugDescriptions: Record<BugSwitch, { defect: string; caughtBy: read
     caughtBy: ["no_orphan_events"],
   },
   absoluteStockWrites: {
-    defect: "Inventory writes “the stock it read minus the quantity” in a later step instead of one conditional delta: concurrent sagas lose updates.",
+    defect:
+      "Inventory writes “the stock it read minus the quantity” in a later step instead of one conditional delta: concurrent sagas lose updates.",
     caughtBy: ["stock_conserved"],
   },
   noSemanticLock: {

@@ -1,6 +1,6 @@
 import type { ConsistencyReport } from "../consistency/invariants";
-import type { InventoryModule } from "../modules/inventory";
 import type { BugSwitch } from "../modules/bugs";
+import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { SagaAdmin } from "../sagas/sagas";

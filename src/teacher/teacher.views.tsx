@@ -26,7 +26,11 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
     );
   }
   return (
-    <tr data-session={row.sessionId} data-consistent={String(row.consistent)} data-bugs={row.bugs.length > 0 ? row.bugs.join(",") : undefined}>
+    <tr
+      data-session={row.sessionId}
+      data-consistent={String(row.consistent)}
+      data-bugs={row.bugs.length > 0 ? row.bugs.join(",") : undefined}
+    >
       {link}
       <td class="num">{row.orders}</td>
       <td class="num">{row.completed}</td>
@@ -43,7 +47,10 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
         {row.bugs.length > 0 ? (
           <>
             {" "}
-            <span class="badge badge-pending bugs-on" title="Bugs switched on in this session's Break it panel: its violations may be on purpose">
+            <span
+              class="badge badge-pending bugs-on"
+              title="Bugs switched on in this session's Break it panel: its violations may be on purpose"
+            >
               ⚠ bugs: {row.bugs.join(", ")}
             </span>
           </>

@@ -24,7 +24,10 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: Break it", () => {
       expect(await page.locator("#break-it-panel #bug-ignoreCancellationSource").isChecked()).toBe(true);
 
       await page.locator("#break-it-panel #bug-ignoreCancellationSource").uncheck();
-      await until(async () => JSON.stringify((await settingsOf(page, env.server.baseUrl, sessionId)).bugs) === "[]", "the switch to be off");
+      await until(
+        async () => JSON.stringify((await settingsOf(page, env.server.baseUrl, sessionId)).bugs) === "[]",
+        "the switch to be off",
+      );
       await page.locator('#break-it-panel .bug[data-bug="ignoreCancellationSource"][data-on="false"]').waitFor({ timeout: UI_WAIT_MS });
       expect(await settingsOf(page, env.server.baseUrl, sessionId)).toEqual(before);
       expect(seen.problems).toEqual([]);

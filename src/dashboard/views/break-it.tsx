@@ -27,7 +27,14 @@ export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "
       oob={props.oob}
       hint="Each switch puts one real saga bug back, in this session only; the Invariants panel (Details) names what it breaks. Switching a bug off does not repair the rows it already wrote: a reset does."
     >
-      <form id="break-it-form" class="bugs" hx-post="/dashboard/bugs" hx-trigger="change" hx-target={`#${BREAK_IT_PANEL_ID}`} hx-swap="outerHTML">
+      <form
+        id="break-it-form"
+        class="bugs"
+        hx-post="/dashboard/bugs"
+        hx-trigger="change"
+        hx-target={`#${BREAK_IT_PANEL_ID}`}
+        hx-swap="outerHTML"
+      >
         {bugSwitches.map((name) => {
           const { defect, caughtBy } = bugDescriptions[name];
           return (
@@ -47,7 +54,11 @@ export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "
                 .
               </p>
               {name === "publishBeforeCommit" ? (
-                <label class="knob" data-knob="crashBetweenWritesRate" title="Share of dual writes that crash between the publish and the commit">
+                <label
+                  class="knob"
+                  data-knob="crashBetweenWritesRate"
+                  title="Share of dual writes that crash between the publish and the commit"
+                >
                   <span class="knob-label">Crash between the writes</span>
                   <input
                     type="range"
