@@ -23,6 +23,28 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: Break it", () => {
       await page.locator('#break-it-panel .bug[data-bug="ignoreCancellationSource"][data-on="true"]').waitFor({ timeout: UI_WAIT_MS });
       expect(await page.locator("#break-it-panel #bug-ignoreCancellationSource").isChecked()).toBe(true);
 
+      // The crash rate, moved as a person does (the value, then `change` on release), posts the switches with it.
+      const setCrashRate = (value: string) =>
+        page.locator("#bug-crashBetweenWritesRate").evaluate((input: HTMLInputElement, v: string) => {
+          input.value = v;
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        }, value);
+      await setCrashRate("0.5");
+      await until(
+        async () => (await settingsOf(page, env.server.baseUrl, sessionId)).crashBetweenWritesRate === 0.5,
+        "the crash rate to be 50 %",
+      );
+      expect((await settingsOf(page, env.server.baseUrl, sessionId)).bugs).toEqual(["ignoreCancellationSource"]);
+      await page
+        .locator('#break-it-panel output[data-percent-of="crashBetweenWritesRate"]', { hasText: "50%" })
+        .waitFor({ timeout: UI_WAIT_MS });
+      await setCrashRate("0");
+      await until(
+        async () => (await settingsOf(page, env.server.baseUrl, sessionId)).crashBetweenWritesRate === 0,
+        "the crash rate to be 0",
+      );
+
       await page.locator("#break-it-panel #bug-ignoreCancellationSource").uncheck();
       await until(
         async () => JSON.stringify((await settingsOf(page, env.server.baseUrl, sessionId)).bugs) === "[]",

@@ -8,7 +8,11 @@ describe("the teacher's overview marks sessions with a bug switched on", () => {
     const t = createTestApp({ teacherToken: TOKEN });
     await t.request("POST", "/inventory/seed", { session: "careful" });
     await t.request("POST", "/inventory/seed", { session: "breaker" });
+    // Seen once before the switches go on: the change of settings alone marks the row.
+    expect((await t.request("GET", `/teacher?token=${TOKEN}`, { session: null })).text).not.toContain("data-bugs");
+    t.clock.advance(2_000);
     await t.request("PATCH", "/settings", { session: "breaker", body: { bugs: ["ignoreCancellationSource", "noSemanticLock"] } });
+    t.clock.advance(2_000);
     const page = (await t.request("GET", `/teacher?token=${TOKEN}`, { session: null })).text;
     const rowOf = (session: string) => page.match(new RegExp(`<tr data-session="${session}"[\\s\\S]*?</tr>`))?.[0] ?? "";
     const breaker = rowOf("breaker");
