@@ -57,9 +57,9 @@ export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "
                 <label
                   class="knob"
                   data-knob="crashBetweenWritesRate"
-                  title="Share of dual writes that crash between the publish and the commit"
+                  title="crashBetweenWritesRate: share of dual writes that crash between the publish and the commit (publishBeforeCommit only)"
                 >
-                  <span class="knob-label">Crash between the writes</span>
+                  <span class="knob-label">Crash rate</span>
                   <input
                     type="range"
                     id={bugFieldId("crashBetweenWritesRate")}
