@@ -36,6 +36,7 @@ import { inProcessRpcPort } from "./rpc/rpc-clients";
 import type { RpcServices } from "./rpc/rpc-services";
 import { sagaAdmin } from "./sagas/sagas";
 import { sagasRoutes } from "./sagas/sagas.routes";
+import { scenariosFeature } from "./scenarios";
 import { purgeIdleSessions } from "./sessions/activity";
 import { SessionCensus, sessionsWithRows } from "./sessions/census";
 import { resetLeftovers } from "./sessions/reset-leftovers";
@@ -200,6 +201,18 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   );
   teacherOverview.listen((cost) => metrics.observeOverview(cost));
   // seed 002's inventory service and the payment service, as remote services (proto/).
+  const scenarios = scenariosFeature({
+    wipeSession,
+    seedCatalog: inventory.commands.seedCatalog,
+    settingsOf: (sessionId) => settings.of(sessionId),
+    changeSettings: knobs.change,
+    placeOrder: orders.commands.placeOrder,
+    runDue: () => relay.runDue(),
+    orderStatus: (sessionId, orderId) => orders.queries.findOrder(sessionId, orderId)?.status ?? null,
+    bus,
+    steering,
+    checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
+  });
   const rpcServices: RpcServices = { inventory: inventory.rpc, payments: payments.rpc };
   const rpcPort = inProcessRpcPort(rpcServices, options.timer ?? systemTimer);
   const app = createApp({
@@ -224,6 +237,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/bus", busRoutes(steering)),
       mount("/sagas", sagasRoutes(sagas)),
       mount("/session", sessionRoutes(wipeSession)),
+      mount("/scenarios", scenarios.routes),
       // Connect and gRPC-Web: POST /inventory.v1.InventoryService/<Method>, /payments.v1.PaymentService/<Method>.
       mount("/", rpcHttpRoutes(rpcServices)),
       mount(

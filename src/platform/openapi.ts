@@ -127,6 +127,7 @@ export const documentation = {
     { name: "notifications", description: "What a customer would receive" },
     { name: "events", description: "The session's event log, live" },
     { name: "bus", description: "The bus's schedule and dead letters, steerable by hand" },
+    { name: "scenarios", description: "Break it: the scenarios that put a saga bug back, and run it in a session" },
     { name: "sagas", description: "An operator's view of each saga" },
     { name: "settings", description: "The teacher's knobs, per session" },
     { name: "operations", description: "Health, consistency, metrics, sessions" },

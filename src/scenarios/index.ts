@@ -1,0 +1,44 @@
+import { join } from "node:path";
+import type { Bus } from "../bus/bus";
+import type { Steering } from "../bus/steering";
+import type { Violation } from "../consistency/invariants";
+import type { SagaPayload } from "../modules/events";
+import { type ScenarioPorts, scenarioRunner } from "./scenario-runner";
+import { scenarios } from "./scenarios";
+import { scenarioCatalog, scenariosRoutes } from "./scenarios.routes";
+import { readExcerpt } from "./source-excerpt";
+
+/** The repository's root: the excerpts' files are named from it. */
+const repositoryRoot = join(import.meta.dir, "..", "..");
+
+/** At most this many of a session's events are read for the orders a run placed (a run makes a few dozen). */
+const EVENTS_READ = 1_000;
+
+export interface ScenarioParts extends Omit<ScenarioPorts, "scheduled" | "deliver" | "redeliverFirst" | "placedOrderIds" | "violations"> {
+  bus: Bus<SagaPayload>;
+  steering: Steering<SagaPayload>;
+  checkConsistency: (sessionId: string) => Promise<{ violations: Violation[] }>;
+}
+
+/**
+ * "Break it"'s scenarios (issue 22): their catalog, with each excerpt read from its file now,
+ * at start-up (a declaration that is gone stops the server, naming it), and their routes.
+ */
+export function scenariosFeature(parts: ScenarioParts) {
+  const { bus, steering, checkConsistency, ...rest } = parts;
+  const eventsOf = (sessionId: string) => bus.log.sessionEvents(sessionId, 0, EVENTS_READ);
+  const run = scenarioRunner({
+    ...rest,
+    scheduled: (sessionId, limit) => steering.scheduled(sessionId, limit),
+    deliver: (sessionId, id) => steering.deliver(sessionId, id),
+    redeliverFirst: (sessionId, type) => {
+      const event = eventsOf(sessionId).find((e) => e.type === type);
+      if (event) steering.redeliver(event);
+      return event !== undefined;
+    },
+    placedOrderIds: (sessionId) => eventsOf(sessionId).flatMap((e) => (e.type === "ORDER_CREATED" ? [e.orderId] : [])),
+    violations: async (sessionId) => (await checkConsistency(sessionId)).violations,
+  });
+  const catalog = scenarioCatalog(scenarios, (ref) => readExcerpt(repositoryRoot, ref));
+  return { catalog, routes: scenariosRoutes(scenarios, catalog, run) };
+}
