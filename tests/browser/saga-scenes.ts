@@ -73,10 +73,13 @@ export const sagaScenes = {
   "dead-lettered": async (api: Api) => {
     await patchSettings(api, { reactionFaultRate: 1 });
     const id = await place(api, [["mouse", 1]]);
-    await until(
-      async () => (await deliveryLog(api, id)).some((d) => d.outcome === "dead_lettered"),
-      `a delivery of ${id} to be dead-lettered`,
-    );
+    // Every delivery that failed has run out of attempts: nothing of the saga is still retrying.
+    await until(async () => {
+      const log = await deliveryLog(api, id);
+      const keyOf = (d: { eventSeq: number; reaction: string }) => `${d.eventSeq}/${d.reaction}`;
+      const dead = new Set(log.filter((d) => d.outcome === "dead_lettered").map(keyOf));
+      return dead.size > 0 && log.every((d) => d.outcome !== "failed" || dead.has(keyOf(d)));
+    }, `every failing delivery of ${id} to be dead-lettered`);
     await patchSettings(api, { reactionFaultRate: 0 });
     return id;
   },
