@@ -1,6 +1,5 @@
 import { bugDescriptions, bugSwitches } from "../../modules/bugs";
 import { rateRange, type SessionSettings } from "../../modules/session-settings";
-import { scenarios } from "../../scenarios/scenarios";
 import { liveTriggers } from "../live";
 import { percent } from "./knobs";
 import { Panel } from "./panel";
@@ -79,41 +78,8 @@ export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "
           );
         })}
       </form>
-      <ScenarioButtons />
+      {/* The scenario buttons go here (GET /scenarios, POST /scenarios/:name/run): another branch fills this slot. */}
+      <div id={SCENARIOS_SLOT_ID} />
     </Panel>
-  );
-}
-
-export const SCENARIO_RUN_WARNING =
-  "A scenario starts by wiping this session (its orders, products, events and settings), then sets its switches, places its orders and steps the bus. Run it?";
-
-/**
- * One button per scenario (`POST /scenarios/:name/run`). Its answer is JSON for curl; the page
- * learns the outcome as every panel does, live: the diagram follows the scenario's newest order
- * and the Invariants panel names what broke, each violation linked to its events.
- */
-function ScenarioButtons() {
-  return (
-    <div id={SCENARIOS_SLOT_ID} class="scenarios">
-      <h3>Scenarios: one interleaving each, the same every run</h3>
-      <ul class="scenario-list">
-        {scenarios.map((scenario) => (
-          <li data-scenario={scenario.name}>
-            <button
-              type="button"
-              class="button button-quiet"
-              hx-post={`/scenarios/${scenario.name}/run`}
-              hx-swap="none"
-              hx-confirm={SCENARIO_RUN_WARNING}
-            >
-              {scenario.title}
-            </button>
-            <code>{scenario.name}</code>
-            {scenario.switches.length > 0 ? <span class="muted">{scenario.switches.join(", ")}</span> : null}
-            <p class="muted">{scenario.description}</p>
-          </li>
-        ))}
-      </ul>
-    </div>
   );
 }
