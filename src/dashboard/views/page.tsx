@@ -2,7 +2,6 @@ import type { Child } from "hono/jsx";
 import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { Layout } from "../../web/layout";
 import type { DashboardView } from "../dashboard-data";
-import { BreakItPanel } from "./break-it";
 import { BusPanel } from "./bus";
 import { CurlBox } from "./curl-box";
 import { EventLogPanel } from "./event-log";
@@ -39,7 +38,7 @@ export function DiagramSlot(props: { children?: Child }) {
 
 /** The dashboard's two tabs: what a step changes, and everything else. */
 export const dashboardTabs = [
-  { id: "saga", label: "Saga", title: "The saga, the board, the bus, the orders, the knobs and Break it" },
+  { id: "saga", label: "Saga", title: "The saga, the board, the bus, the orders and the knobs" },
   {
     id: "details",
     label: "Details",
@@ -99,14 +98,13 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
           <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
           <KnobsPanel settings={view.knobs} />
           <SagasPanel sagas={view.sagas} />
-          <BreakItPanel settings={view.knobs} />
         </div>
         <div class="grid grid-details" role="tabpanel" id="tabpanel-details" aria-labelledby="tab-details" hidden>
           <PaymentsPanel payments={view.payments} />
           <ShipmentsPanel shipments={view.shipments} />
           <StatsPanel stats={view.stats} />
           <InboxPanel notifications={view.inbox} />
-          <InvariantsPanel {...view.invariants} />
+          <InvariantsPanel report={view.invariants} />
           <RacePanel products={view.products} />
           <EventLogPanel {...view.events} />
           <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />
