@@ -1,8 +1,8 @@
 import type { z } from "zod";
 import type { ScheduledDelivery } from "../bus/schedule";
 import type { Violation } from "../consistency/invariants";
+import { ORDER_TIMEOUT_REACTION } from "../modules/orders";
 import { SimulatedCrashError } from "../modules/orders/orders.bugs";
-import { ORDER_TIMEOUT_REACTION } from "../modules/orders/orders.reactions";
 import { type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders/orders.schemas";
 import type { SessionSettings, SettingsPatch } from "../modules/session-settings";
 import { InvalidStateError } from "../platform/errors";

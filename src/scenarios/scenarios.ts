@@ -1,4 +1,5 @@
 import type { BugSwitch } from "../modules/bugs";
+import { ORDER_TIMEOUT_REACTION } from "../modules/orders";
 import type { PlaceOrderBody } from "./scenario-runner";
 import type { CodeRef } from "./source-excerpt";
 
@@ -111,7 +112,7 @@ export const scenarios: readonly Scenario[] = [
     steps: [
       { do: "deliver", reaction: RESERVE },
       { do: "deliver", reaction: "payments.openPaymentWhenStockReserved" },
-      { do: "deliver", reaction: "orders.cancelOrderWhenTimedOut" },
+      { do: "deliver", reaction: ORDER_TIMEOUT_REACTION },
       { do: "deliver", reaction: "payments.chargeWhenStockReserved" },
       { do: "drain" },
     ],

@@ -1,7 +1,6 @@
-import type { Child } from "hono/jsx";
 import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { Layout } from "../../web/layout";
-import type { DashboardView } from "../dashboard-data";
+import type { DashboardView, DiagramView } from "../dashboard-data";
 import { BusPanel } from "./bus";
 import { CurlBox } from "./curl-box";
 import { EventLogPanel } from "./event-log";
@@ -18,7 +17,7 @@ import { ReservationsPanel } from "./reservations";
 import { SagasPanel } from "./sagas";
 import { SagaPicturePanel } from "./sequence-diagram";
 import { ShipmentsPanel } from "./shipments";
-import { TimelinePanel } from "./timeline";
+import { TimelinePanel, type TimelineProps } from "./timeline";
 
 export const DIAGRAM_SLOT_ID = "diagram-slot";
 
@@ -28,10 +27,11 @@ export const DIAGRAM_SLOT_ID = "diagram-slot";
  * panel: each panel inside refreshes itself, and the box only gives them their place on the
  * page (and, where the page must fit a screen, a height of its own to scroll in).
  */
-export function DiagramSlot(props: { children?: Child }) {
+export function DiagramSlot(props: { diagram: DiagramView; timeline: TimelineProps }) {
   return (
     <div id={DIAGRAM_SLOT_ID} class="diagram-slot">
-      {props.children}
+      <SagaPicturePanel {...props.diagram} />
+      <TimelinePanel {...props.timeline} />
     </div>
   );
 }
@@ -88,10 +88,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
         <TabList />
         <div class="grid grid-saga" role="tabpanel" id="tabpanel-saga" aria-labelledby="tab-saga">
           <OrderForm products={view.products} state={view.form} />
-          <DiagramSlot>
-            <SagaPicturePanel {...view.diagram} />
-            <TimelinePanel {...view.timeline} />
-          </DiagramSlot>
+          <DiagramSlot diagram={view.diagram} timeline={view.timeline} />
           <ReservationsPanel {...view.reservations} />
           <BusPanel {...view.bus} />
           <InventoryPanel products={view.products} />

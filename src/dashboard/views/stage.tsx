@@ -9,8 +9,7 @@ import { RESET_INVENTORY_WARNING } from "./inventory";
 import { DiagramSlot } from "./page";
 import { PageHeader } from "./page-header";
 import { ReservationsPanel } from "./reservations";
-import { SagaPicturePanel } from "./sequence-diagram";
-import { TimelinePanel, type TimelineProps } from "./timeline";
+import type { TimelineProps } from "./timeline";
 
 /** What the stage view shows: a slice of the dashboard's view, read the same way. */
 export interface StageView {
@@ -118,10 +117,7 @@ export function StagePage(props: { view: StageView }) {
         <div id={ALERT_REGION_ID} role="status" aria-live="polite" />
         <StageControls products={view.products} form={view.form} />
         <main class="stage-grid">
-          <DiagramSlot>
-            <SagaPicturePanel {...view.diagram} />
-            <TimelinePanel {...view.timeline} />
-          </DiagramSlot>
+          <DiagramSlot diagram={view.diagram} timeline={view.timeline} />
           <ReservationsPanel {...view.reservations} />
           <BusPanel {...view.bus} />
         </main>

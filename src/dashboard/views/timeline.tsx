@@ -1,7 +1,7 @@
 import type { DeliveryLogEntry } from "../../bus/delivery-log";
 import type { UpcomingDeliveryJson } from "../../live/bus.routes";
 import type { SagaEvent } from "../../modules/events";
-import type { OrderJson } from "../../modules/orders";
+import { ORDER_TIMEOUT_REACTION, type OrderJson } from "../../modules/orders";
 import type { SagaStepJson } from "../../sagas/saga-steps";
 import { deliveryWords, intentOf } from "../delivery-words";
 import { describeEvent, moduleOf, shortId, sinceStart } from "../format";
@@ -149,7 +149,6 @@ function FollowToggle(props: { following: boolean; orderId?: string }) {
 }
 
 /** The delivery that cancels an order still not final after the session's orderTimeoutMs. */
-const DEADLINE_REACTION = "orders.cancelOrderWhenTimedOut";
 
 /**
  * What the saga waits for next, and when: the order's scheduled deliveries (a countdown, or
@@ -158,7 +157,7 @@ const DEADLINE_REACTION = "orders.cancelOrderWhenTimedOut";
 function WaitingFor(props: { upcoming: readonly UpcomingDeliveryJson[]; now: number }) {
   if (props.upcoming.length === 0) return <p class="waiting">waiting for the next event…</p>;
   // The order's deadline is a backstop: named only when nothing else is ahead.
-  const steps = props.upcoming.filter((d) => d.reaction !== DEADLINE_REACTION);
+  const steps = props.upcoming.filter((d) => d.reaction !== ORDER_TIMEOUT_REACTION);
   return (
     <ul class="waiting waiting-for">
       {(steps.length > 0 ? steps : props.upcoming).map((d) => (

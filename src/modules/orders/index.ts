@@ -21,6 +21,7 @@ import { ordersStore } from "./orders.store";
 import { rpcSaga } from "./rpc-saga";
 
 export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
+export { ORDER_TIMEOUT_REACTION } from "./orders.reactions";
 export {
   idempotencyHeaderSchema,
   MAX_ORDER_LINES,
