@@ -206,6 +206,18 @@
     if (output) output.textContent = `${Math.round(Number(input.value) * 100)}%`;
   });
 
+  // The knobs form posts the one knob that changed, a box as "on" or "off": the whole form, read
+  // before Step mode was switched on the bus panel, would switch it back (the server reads a form
+  // of changes: src/dashboard/dashboard.routes.tsx).
+  document.addEventListener("htmx:config:request", (event) => {
+    const { ctx } = event.detail;
+    const knob = ctx.sourceEvent?.target;
+    if (ctx.sourceElement.id !== "knobs-form" || !(knob instanceof HTMLInputElement || knob instanceof HTMLSelectElement) || !knob.name) return;
+    const changed = new FormData();
+    changed.set(knob.name, knob.type === "checkbox" ? (knob.checked ? "on" : "off") : knob.value);
+    ctx.request.body = changed;
+  });
+
   // Projector mode: larger text everywhere (public/dashboard.css, :root.projector), kept per browser.
   const PROJECTOR_KEY = "saga-dashboard-projector";
   function setProjector(on) {

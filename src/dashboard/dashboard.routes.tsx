@@ -72,9 +72,14 @@ const formNumberOrNever = z.union([
   formNumber,
 ]);
 
+/** A check box of the knobs form, sent as "on" or "off" (public/dashboard.js). */
+const formSwitch = z.enum(["on", "off"]).transform((box) => box === "on");
+
 /**
- * The knobs form posts every knob at once; checked off, a box (step mode, the shipment step) is simply absent.
- * The result is validated by the same schema as the settings `PATCH /settings` answers.
+ * The knobs form posts the one knob that changed (public/dashboard.js): a whole form, read
+ * before another control changed a setting (Step mode on the bus panel), would put that setting
+ * back. A knob absent from the form is left as it is; a form with none is refused. The result is
+ * validated by the same schema as the settings `PATCH /settings` answers.
  */
 const knobsFormSchema = z
   .object({
@@ -89,12 +94,13 @@ const knobsFormSchema = z
     reservationTtlMs: formNumberOrNever,
     orderTimeoutMs: formNumber,
     sagaStyle: z.string(),
-    stepMode: z.literal("on").optional(),
-    shipmentStep: z.literal("on").optional(),
+    stepMode: formSwitch,
+    shipmentStep: formSwitch,
   })
-  .transform((form) => ({ ...form, stepMode: form.stepMode === "on", shipmentStep: form.shipmentStep === "on" }))
+  .partial()
+  .refine((form) => Object.values(form).some((value) => value !== undefined), "The form names no knob to change")
   // The switches of "Break it" are not on this form: posting the knobs leaves them as they are.
-  .pipe(sessionSettingsSchema.omit({ bugs: true, crashBetweenWritesRate: true }));
+  .pipe(sessionSettingsSchema.omit({ bugs: true, crashBetweenWritesRate: true }).partial());
 
 const raceFormSchema = z.object({
   product: z.string().min(1).max(64),

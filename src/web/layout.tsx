@@ -7,7 +7,15 @@ import type { Child } from "hono/jsx";
  * allowEval / allowScriptTags switches: the `lockdown` extension (public/lockdown.js) takes
  * away its Function constructors and script insertion, and the CSP forbids both anyway.
  */
-const htmxConfig = JSON.stringify({ extensions: "sse,lockdown", mode: "same-origin", history: false });
+/**
+ * `defaultSettleDelay: 0`: a swapped-in panel listens for its live events only once htmx has
+ * processed it, after the settle delay. That delay is a timer, and on a busy page a 1 ms timer
+ * fired hundreds of ms late: the events that came meanwhile were lost, and the panel stayed on
+ * its old state (the bus panel missed a scheduled payment). Without a delay the panel is
+ * inserted and processed in one go, and no event can come in between. (No CSS transition here
+ * needs the settle step.)
+ */
+const htmxConfig = JSON.stringify({ extensions: "sse,lockdown", mode: "same-origin", history: false, defaultSettleDelay: 0 });
 
 /** `script`: the page's own script from /assets (the dashboard's, or the teacher overview's). */
 /** `rootClass`: a class on `<html>`, for a page whose rem is not the dashboard's (the stage view's). */

@@ -40,7 +40,10 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
       // A background tab's timers are throttled: the screen the teacher works on is in front.
       await page.bringToFront();
 
+      // The form posts the knob that moved and nothing else: a stale view of another knob is never sent back.
+      const posted = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/dashboard/knobs"));
       await setKnob(page, "paymentFailureRate", "1");
+      expect((await posted).postData()).toBe("paymentFailureRate=1");
       await until(async () => (await settingsOf(page, env.server.baseUrl, sessionId)).paymentFailureRate === 1, "the setting to change");
       await mirror
         .locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "100%" })
@@ -57,6 +60,11 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
       await page.locator('#knobs-form input[name="stepMode"]').check();
       await mirror.locator('#bus-panel .step-mode[data-step-mode="true"]').waitFor({ timeout: UI_WAIT_MS });
       expect(await mirror.locator('#knobs-form input[name="stepMode"]').isChecked()).toBe(true);
+      // Unchecked on the mirror, the box is sent as "off"; the first screen follows.
+      const unchecked = mirror.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/dashboard/knobs"));
+      await mirror.locator('#knobs-form input[name="stepMode"]').uncheck();
+      expect((await unchecked).postData()).toBe("stepMode=off");
+      await page.locator('#bus-panel .step-mode[data-step-mode="false"]').waitFor({ timeout: UI_WAIT_MS });
       expect([...seen.problems, ...mirrorSeen.problems]).toEqual([]);
       await context.close();
     },

@@ -128,4 +128,34 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: a saga unfolds live"
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
+
+  test(
+    "an event that comes while a panel is being swapped in still refreshes it (the new panel listens at once)",
+    async () => {
+      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      // As soon as a new bus panel is in the page, the next live message comes (a timer's turn later):
+      // the panel must hear it and fetch itself again. With a settle delay it was still deaf then.
+      const refetched = await page.evaluate(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const live = document.getElementById("live")!;
+            let swapped = false;
+            document.addEventListener("htmx:before:settle", (event) => {
+              if (swapped || (event.target as Element).id !== "bus-panel") return;
+              swapped = true;
+              setTimeout(() => live.dispatchEvent(new CustomEvent("DELIVERIES_CHANGED")), 0);
+              document.addEventListener("htmx:before:request", (next) => {
+                if ((next.target as Element).id === "bus-panel") resolve(true);
+              });
+              setTimeout(() => resolve(false), 2_000);
+            });
+            live.dispatchEvent(new CustomEvent("DELIVERIES_CHANGED"));
+          }),
+      );
+      expect(refetched).toBe(true);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });

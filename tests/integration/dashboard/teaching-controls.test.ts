@@ -9,6 +9,11 @@ const knobsForm = (overrides: Record<string, string> = {}) => {
   const body = new URLSearchParams(Object.entries(fields).filter(([, v]) => v !== "<absent>")).toString();
   return { body, headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" } };
 };
+/** What the page posts when one knob moves (public/dashboard.js). */
+const oneKnob = (fields: Record<string, string>) => ({
+  body: new URLSearchParams(fields).toString(),
+  headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+});
 
 describe("the knobs panel", () => {
   test("shows every setting; a change posted from it is the session's setting, as GET /settings reads it", async () => {
@@ -42,9 +47,22 @@ describe("the knobs panel", () => {
       bugs: [],
       crashBetweenWritesRate: 0,
     });
-    // Unchecked, the step-mode box is absent from the form: step mode goes off.
-    await t.request("POST", "/dashboard/knobs", knobsForm());
+    // Unchecked, the step-mode box is sent as "off": step mode goes off.
+    await t.request("POST", "/dashboard/knobs", knobsForm({ stepMode: "off" }));
     expect((await t.request("GET", "/settings")).body.stepMode).toBe(false);
+  });
+
+  test("a form of one knob changes that knob alone: a knob moved just after Step mode went on leaves it on", async () => {
+    const t = createTestApp();
+    // Step mode switched on from the bus panel; the knobs form on the page still shows it off.
+    await t.request("POST", "/dashboard/bus/step-mode?on=true");
+    const moved = await t.request("POST", "/dashboard/knobs", oneKnob({ paymentFailureRate: "0.05" }));
+    expect(moved.status).toBe(200);
+    expect(moved.text).toMatch(/name="stepMode" value="on" checked/);
+    const settings = (await t.request("GET", "/settings")).body;
+    expect(settings.stepMode).toBe(true);
+    expect(settings.paymentFailureRate).toBe(0.05);
+    expect(settings.paymentDelayMs).toBe(createTestApp().deps.config.paymentDelayMs);
   });
 
   test("a bad value is an alert naming the knob, and changes nothing", async () => {
@@ -54,7 +72,7 @@ describe("the knobs panel", () => {
       ["reactionFaultRate", "1.5"],
       ["inventoryDelayMs", ""],
       ["paymentDelayMs", "soon"],
-      ["paymentFailureRate", "<absent>"],
+      ["stepMode", "yes"],
     ];
     for (const [knob, value] of bad) {
       const res = await t.request("POST", "/dashboard/knobs", knobsForm({ [knob]: value }));
@@ -63,6 +81,10 @@ describe("the knobs panel", () => {
       expect(res.text).toContain('data-code="VALIDATION_FAILED"');
       expect(res.text).toContain(knob);
     }
+    // A form that names no knob changes nothing, and says so.
+    const empty = await t.request("POST", "/dashboard/knobs", oneKnob({ unknownKnob: "1" }));
+    expect(empty.status).toBe(400);
+    expect(empty.text).toContain("names no knob");
     expect(countAllRows(t.deps.db)).toEqual(before);
   });
 });
