@@ -139,7 +139,16 @@ export function dashboardData(sources: DashboardSources) {
     }),
     timelineFor,
     diagramFor,
-    invariantsFor: (sessionId: string) => sources.checkConsistency(sessionId),
+    /** `GET /consistency`, with the order of each event a violation names as its cause (its link pins that order's saga). */
+    invariantsFor: async (sessionId: string) => {
+      const report = await sources.checkConsistency(sessionId);
+      const causeOrders = new Map<number, string>();
+      for (const seq of new Set(report.violations.flatMap((v) => v.causedBy))) {
+        const orderId = bus.log.sessionEvent(sessionId, seq)?.orderId;
+        if (orderId) causeOrders.set(seq, orderId);
+      }
+      return { report, causeOrders };
+    },
     busFor: (sessionId: string) => ({
       deliveries: sources.steering.scheduled(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
       deadLetters: sources.steering.deadLetters(sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson),

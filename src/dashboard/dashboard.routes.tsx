@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { deliveryIdParam, runByHand } from "../live/bus.routes";
+import { bugListSchema } from "../modules/bugs";
 import { idempotencyHeaderSchema, orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
 import { sessionSettingsSchema } from "../modules/session-settings";
 import { NotFoundError } from "../platform/errors";
@@ -10,6 +11,7 @@ import { readForm, validate } from "../platform/validation";
 import { htmlSecurityHeaders } from "../web/security";
 import { type DashboardSources, dashboardData, defaultFormFor, type TimelineChoice } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
+import { BreakItPanel } from "./views/break-it";
 import { BusPanel } from "./views/bus";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
@@ -101,6 +103,19 @@ const knobsFormSchema = z
   .refine((form) => Object.values(form).some((value) => value !== undefined), "The form names no knob to change")
   // The switches of "Break it" are not on this form: posting the knobs leaves them as they are.
   .pipe(sessionSettingsSchema.omit({ bugs: true, crashBetweenWritesRate: true }).partial());
+
+/**
+ * The "Break it" form: the switches ticked (a form names a repeated field once per value, and
+ * not at all when none is ticked) and the crash rate. It changes nothing else.
+ */
+const bugsFormSchema = z.object({
+  bugs: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((ticked) => (ticked === undefined ? [] : Array.isArray(ticked) ? ticked : [ticked]))
+    .pipe(bugListSchema),
+  crashBetweenWritesRate: formNumber.pipe(sessionSettingsSchema.shape.crashBetweenWritesRate),
+});
 
 const raceFormSchema = z.object({
   product: z.string().min(1).max(64),
@@ -205,7 +220,12 @@ export function dashboardRoutes(sources: DashboardSources) {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
       return c.html(<KnobsPanel settings={settings} />);
     })
-    .get("/invariants", async (c) => c.html(<InvariantsPanel report={await data.invariantsFor(c.var.sessionId)} />))
+    .get("/bugs", (c) => c.html(<BreakItPanel settings={data.knobsFor(c.var.sessionId)} />))
+    .post("/bugs", validate("form", bugsFormSchema), (c) => {
+      const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
+      return c.html(<BreakItPanel settings={settings} />);
+    })
+    .get("/invariants", async (c) => c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/diagram", (c) => {
       // `?arrow=` selects one arrow of the diagram; an id it does not have selects nothing.

@@ -53,6 +53,7 @@ export const liveTriggers = {
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),
   bus: on([...sagaEventTypes, "ORDERS_RESET", "SETTINGS_CHANGED", "DELIVERIES_CHANGED"]),
   knobs: on(["SETTINGS_CHANGED"]),
+  bugs: on(["SETTINGS_CHANGED"]),
   sagas: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
   // Every message is written by a delivery that emits nothing.
   inbox: on(["DELIVERIES_CHANGED"]),

@@ -1,4 +1,5 @@
 import type { ConsistencyReport } from "../consistency/invariants";
+import type { BugSwitch } from "../modules/bugs";
 import type { InventoryModule } from "../modules/inventory";
 import type { OrdersModule } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
@@ -27,6 +28,8 @@ export interface SessionOverview {
   deadLetters: number;
   consistent: boolean;
   violations: number;
+  /** The "Break it" switches on in the session: its violations may be on purpose. */
+  bugs: readonly BugSwitch[];
   lastActivity: number;
   checkedAt: number;
   /** When a running saga passes its deadline and turns stuck with no event to say so (null: none runs). */
@@ -53,7 +56,7 @@ export async function checkSession(sources: OverviewSources, sessionId: string, 
   const summary = sources.orders.sessionSummaries(sessionId)[0];
   const sagas = summary ? sources.sagas.listSagas(sessionId, { limit: Number.MAX_SAFE_INTEGER }) : [];
   const report = await sources.checkConsistency(sessionId);
-  const timeoutMs = sources.settings.of(sessionId).orderTimeoutMs;
+  const { orderTimeoutMs: timeoutMs, bugs } = sources.settings.of(sessionId);
   const deadlines = sagas.filter((s) => s.status === "running").map((s) => Date.parse(s.startedAt) + timeoutMs);
   return {
     sessionId,
@@ -65,6 +68,7 @@ export async function checkSession(sources: OverviewSources, sessionId: string, 
     deadLetters: sagas.reduce((n, s) => n + s.deadLetters, 0),
     consistent: report.consistent,
     violations: report.violations.length,
+    bugs,
     lastActivity,
     checkedAt: now,
     // A saga is stuck once the clock is past its deadline (sagas.ts), so the row is stale from just after it.

@@ -26,7 +26,11 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
     );
   }
   return (
-    <tr data-session={row.sessionId} data-consistent={String(row.consistent)}>
+    <tr
+      data-session={row.sessionId}
+      data-consistent={String(row.consistent)}
+      data-bugs={row.bugs.length > 0 ? row.bugs.join(",") : undefined}
+    >
       {link}
       <td class="num">{row.orders}</td>
       <td class="num">{row.completed}</td>
@@ -40,6 +44,17 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
         ) : (
           <span class="badge badge-cancelled">{row.violations} violations</span>
         )}
+        {row.bugs.length > 0 ? (
+          <>
+            {" "}
+            <span
+              class="badge badge-pending bugs-on"
+              title="Bugs switched on in this session's Break it panel: its violations may be on purpose"
+            >
+              ⚠ bugs: {row.bugs.join(", ")}
+            </span>
+          </>
+        ) : null}
       </td>
       <td class="muted" title={`checked ${ago(now - row.checkedAt)}`}>
         {ago(now - row.lastActivity)}

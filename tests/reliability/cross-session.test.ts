@@ -305,6 +305,15 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/race": [{ method: "POST", path: () => "/dashboard/race", form: { product: "b-widget", count: "2" }, answer: "own" }],
   "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
   "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
+  "GET /dashboard/bugs": [{ method: "GET", path: () => "/dashboard/bugs", answer: "own" }],
+  "POST /dashboard/bugs": [
+    {
+      method: "POST",
+      path: () => "/dashboard/bugs",
+      form: { bugs: "ignoreCancellationSource", crashBetweenWritesRate: "0" },
+      answer: "own",
+    },
+  ],
   "GET /scenarios": [{ method: "GET", path: () => "/scenarios", answer: "own" }],
   // Last: a run starts by wiping B's own session. An id of A is no scenario's name.
   "POST /scenarios/:name/run": [

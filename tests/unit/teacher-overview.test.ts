@@ -12,6 +12,7 @@ const row = (sessionId: string, checkedAt: number, recheckAt: number | null = nu
   deadLetters: 0,
   consistent: true,
   violations: 0,
+  bugs: [],
   lastActivity: checkedAt,
   checkedAt,
   recheckAt,

@@ -1,4 +1,4 @@
-import type { ConsistencyReport, InvariantName } from "../../consistency/invariants";
+import type { ConsistencyReport, InvariantName, Violation } from "../../consistency/invariants";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
@@ -20,8 +20,42 @@ const plainWords: Record<InvariantName, string> = {
   charged_once: "An order was charged more than once",
 };
 
+/**
+ * The events a violation names as its cause, each a link to the dashboard pinned on that
+ * event's order (`?order=`, as the orders list pins it): its timeline and diagram show how
+ * the event came about. An event of no order (none the log still holds) is its number alone.
+ */
+function CausedBy({ violation, causeOrders }: { violation: Violation; causeOrders: ReadonlyMap<number, string> }) {
+  if (violation.causedBy.length === 0) return null;
+  return (
+    <div class="caused-by" data-caused-by={violation.causedBy.join(",")}>
+      caused by{" "}
+      {violation.causedBy.map((seq, i) => {
+        const orderId = causeOrders.get(seq);
+        return (
+          <>
+            {i > 0 ? ", " : ""}
+            {orderId ? (
+              <a
+                href={`/?session=${encodeURIComponent(violation.sessionId)}&order=${encodeURIComponent(orderId)}`}
+                data-seq={String(seq)}
+                data-order-id={orderId}
+                title={`Show the saga of order ${orderId}, which event #${seq} belongs to`}
+              >
+                event #{seq}
+              </a>
+            ) : (
+              <span data-seq={String(seq)}>event #{seq}</span>
+            )}
+          </>
+        );
+      })}
+    </div>
+  );
+}
+
 /** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */
-export function InvariantsPanel(props: { report: ConsistencyReport; oob?: boolean }) {
+export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders: ReadonlyMap<number, string>; oob?: boolean }) {
   const { report } = props;
   return (
     <Panel
@@ -49,6 +83,7 @@ export function InvariantsPanel(props: { report: ConsistencyReport; oob?: boolea
                 <div class="muted">
                   {v.subject}: {v.message}
                 </div>
+                <CausedBy violation={v} causeOrders={props.causeOrders} />
               </li>
             ))}
           </ul>

@@ -1,6 +1,7 @@
 import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { Layout } from "../../web/layout";
 import type { DashboardView, DiagramView } from "../dashboard-data";
+import { BreakItPanel } from "./break-it";
 import { BusPanel } from "./bus";
 import { CurlBox } from "./curl-box";
 import { EventLogPanel } from "./event-log";
@@ -38,7 +39,7 @@ export function DiagramSlot(props: { diagram: DiagramView; timeline: TimelinePro
 
 /** The dashboard's two tabs: what a step changes, and everything else. */
 export const dashboardTabs = [
-  { id: "saga", label: "Saga", title: "The saga, the board, the bus, the orders and the knobs" },
+  { id: "saga", label: "Saga", title: "The saga, the board, the bus, the orders, the knobs and Break it" },
   {
     id: "details",
     label: "Details",
@@ -95,13 +96,14 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
           <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
           <KnobsPanel settings={view.knobs} />
           <SagasPanel sagas={view.sagas} />
+          <BreakItPanel settings={view.knobs} />
         </div>
         <div class="grid grid-details" role="tabpanel" id="tabpanel-details" aria-labelledby="tab-details" hidden>
           <PaymentsPanel payments={view.payments} />
           <ShipmentsPanel shipments={view.shipments} />
           <StatsPanel stats={view.stats} />
           <InboxPanel notifications={view.inbox} />
-          <InvariantsPanel report={view.invariants} />
+          <InvariantsPanel {...view.invariants} />
           <RacePanel products={view.products} />
           <EventLogPanel {...view.events} />
           <CurlBox origin={props.origin} sessionId={view.sessionId} latestOrderId={view.orders[0]?.id} />

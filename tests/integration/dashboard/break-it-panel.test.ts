@@ -1,0 +1,135 @@
+import { describe, expect, test } from "bun:test";
+import { bugDescriptions, bugSwitches } from "../../../src/modules/bugs";
+import { countAllRows } from "../../support/db-snapshot";
+import { createTestApp } from "../../support/test-app";
+
+const form = (fields: [string, string][]) => ({
+  body: new URLSearchParams(fields).toString(),
+  headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
+});
+
+const escaped = (text: string) => text.replaceAll("'", "&#39;");
+
+describe("the Break it panel", () => {
+  test("shows each switch with its sentence and its invariants, the crash rate, the note on resets and the scenarios slot", async () => {
+    const t = createTestApp();
+    const panel = await t.request("GET", "/dashboard/bugs");
+    expect(panel.status).toBe(200);
+    for (const name of bugSwitches) {
+      expect(panel.text).toContain(`<input type="checkbox" id="bug-${name}" name="bugs" value="${name}"`);
+      expect(panel.text).toContain(escaped(bugDescriptions[name].defect));
+      for (const invariant of bugDescriptions[name].caughtBy) expect(panel.text).toContain(`<code>${invariant}</code>`);
+    }
+    expect(panel.text).toContain('name="crashBetweenWritesRate"');
+    expect(panel.text).toContain("does not repair the rows it already wrote: a reset does");
+    // A button per scenario, posting to the API's own run route; the answer comes back live.
+    const names = ((await t.request("GET", "/scenarios")).body as { name: string }[]).map((s) => s.name);
+    expect(names.length).toBe(7);
+    for (const name of names) expect(panel.text).toContain(`hx-post="/scenarios/${name}/run"`);
+    expect(panel.text).toContain('hx-trigger="SETTINGS_CHANGED from:#live"');
+    // The whole dashboard has it, in the Saga tab.
+    const page = (await t.request("GET", "/?session=test-session", { session: null })).text;
+    const sagaTab = page.slice(page.indexOf('id="tabpanel-saga"'), page.indexOf('id="tabpanel-details"'));
+    expect(sagaTab).toContain('id="break-it-panel"');
+  });
+
+  test("posting it changes the switches and the crash rate, and nothing else; none ticked turns every switch off", async () => {
+    const t = createTestApp();
+    await t.request("PATCH", "/settings", { body: { paymentDelayMs: 1_200, stepMode: true } });
+    const on = await t.request(
+      "POST",
+      "/dashboard/bugs",
+      form([
+        ["bugs", "ignoreCancellationSource"],
+        ["bugs", "publishBeforeCommit"],
+        ["crashBetweenWritesRate", "0.25"],
+      ]),
+    );
+    expect(on.status).toBe(200);
+    expect(on.text).toContain('data-bug="publishBeforeCommit" data-on="true"');
+    expect(on.text).toContain('data-percent-of="crashBetweenWritesRate">25%</output>');
+    expect((await t.request("GET", "/settings")).body).toMatchObject({
+      bugs: ["ignoreCancellationSource", "publishBeforeCommit"],
+      crashBetweenWritesRate: 0.25,
+      paymentDelayMs: 1_200,
+      stepMode: true,
+    });
+    await t.request("POST", "/dashboard/bugs", form([["crashBetweenWritesRate", "0"]]));
+    expect((await t.request("GET", "/settings")).body).toMatchObject({ bugs: [], crashBetweenWritesRate: 0, paymentDelayMs: 1_200 });
+  });
+
+  test("an unknown or repeated switch, or a bad rate, is an alert naming the field, and writes nothing", async () => {
+    const t = createTestApp();
+    await t.request("PATCH", "/settings", { body: { bugs: ["noSemanticLock"] } });
+    const before = countAllRows(t.deps.db);
+    const bad: [field: string, fields: [string, string][]][] = [
+      [
+        "bugs",
+        [
+          ["bugs", "dropEverything"],
+          ["crashBetweenWritesRate", "0"],
+        ],
+      ],
+      [
+        "bugs",
+        [
+          ["bugs", "noSemanticLock"],
+          ["bugs", "noSemanticLock"],
+          ["crashBetweenWritesRate", "0"],
+        ],
+      ],
+      ["crashBetweenWritesRate", [["crashBetweenWritesRate", "1.5"]]],
+      ["crashBetweenWritesRate", [["bugs", "noSemanticLock"]]],
+    ];
+    for (const [field, fields] of bad) {
+      const res = await t.request("POST", "/dashboard/bugs", form(fields));
+      expect(res.status).toBe(400);
+      expect(res.headers.get("hx-reswap")).toBe("none");
+      expect(res.text).toContain('data-code="VALIDATION_FAILED"');
+      expect(res.text).toContain(field);
+    }
+    expect(countAllRows(t.deps.db)).toEqual(before);
+    expect((await t.request("GET", "/settings")).body).toMatchObject({ bugs: ["noSemanticLock"], crashBetweenWritesRate: 0 });
+  });
+});
+
+describe("the invariants panel's causes", () => {
+  test("each event a violation names is a link pinning the dashboard on that event's order", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    await t.request("PATCH", "/settings", { body: { bugs: ["ignoreCancellationSource"] } });
+    const placed = await t.request("POST", "/orders", {
+      body: { items: [{ product: "mouse", quantity: 2 }], paymentBehaviour: "failure", skipDemoDelays: true },
+    });
+    // A later order is the newest: only the link's ?order= pins the first one.
+    await t.request("POST", "/orders", { body: { items: [{ product: "keyboard", quantity: 1 }], skipDemoDelays: true } });
+    t.settle();
+    const report = (await t.request("GET", "/consistency")).body;
+    const violation = report.violations.find((v: { invariant: string }) => v.invariant === "stock_conserved");
+    expect(violation.causedBy.length).toBeGreaterThan(0);
+    const panel = (await t.request("GET", "/dashboard/invariants")).text;
+    for (const seq of violation.causedBy) {
+      expect(panel).toContain(
+        `<a href="/?session=${encodeURIComponent(violation.sessionId)}&amp;order=${placed.body.id}" data-seq="${seq}" data-order-id="${placed.body.id}"`,
+      );
+    }
+    // The link's page follows that order.
+    const pinned = (await t.request("GET", `/?session=${violation.sessionId}&order=${placed.body.id}`, { session: null })).text;
+    expect(pinned).toContain(`data-order-id="${placed.body.id}" data-status="CANCELLED" class="is-selected"`);
+  });
+});
+
+describe("a scenario's button", () => {
+  test("posts what curl posts: the run answers its violations, and the invariants panel then names them, linked to their events", async () => {
+    const t = createTestApp();
+    const panel = (await t.request("GET", "/dashboard/bugs")).text;
+    const path = panel.match(/hx-post="(\/scenarios\/double-release\/run)"/)?.[1];
+    expect(path).toBe("/scenarios/double-release/run");
+    const run = await t.request("POST", path!);
+    expect(run.status).toBe(200);
+    expect(run.body.violations.map((v: { invariant: string }) => v.invariant)).toContain("stock_conserved");
+    const invariants = (await t.request("GET", "/dashboard/invariants")).text;
+    expect(invariants).toContain("stock_conserved");
+    expect(invariants).toMatch(/event #\d+/);
+  });
+});
