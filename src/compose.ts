@@ -270,6 +270,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           sagas,
           notifications: notifications.queries,
           redeliver: (sessionId, seq) => redeliverSessionEvent(bus, steering, sessionId, seq) !== null,
+          breakIt: scenarios.code,
         }),
       ),
     ],

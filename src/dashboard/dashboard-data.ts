@@ -18,6 +18,7 @@ import type { ShippingModule } from "../modules/shipping";
 import type { Ids } from "../platform/ids";
 import type { SagaStepJson } from "../sagas/saga-steps";
 import type { SagaAdmin } from "../sagas/sagas";
+import type { BreakItCode } from "../scenarios";
 import { moduleMap } from "./module-map";
 import { emptyOrderForm, type OrderFormState } from "./order-form";
 import { sagaPicture } from "./saga-picture";
@@ -60,6 +61,8 @@ export interface DashboardSources {
   notifications: Pick<NotificationsModule["queries"], "listNotifications">;
   /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
   redeliver: (sessionId: string, seq: number) => boolean;
+  /** "Break it"'s scenarios and each switch's bug and fix, as read from the code at start-up. */
+  breakIt: BreakItCode;
 }
 
 export interface TimelineView {
@@ -178,6 +181,7 @@ export function dashboardData(sources: DashboardSources) {
         knobs: data.knobsFor(sessionId),
         sagas: data.sagasFor(sessionId),
         inbox: data.inboxFor(sessionId),
+        breakIt: sources.breakIt,
       };
     },
   };

@@ -220,10 +220,10 @@ export function dashboardRoutes(sources: DashboardSources) {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
       return c.html(<KnobsPanel settings={settings} />);
     })
-    .get("/bugs", (c) => c.html(<BreakItPanel settings={data.knobsFor(c.var.sessionId)} />))
+    .get("/bugs", (c) => c.html(<BreakItPanel settings={data.knobsFor(c.var.sessionId)} code={sources.breakIt} />))
     .post("/bugs", validate("form", bugsFormSchema), (c) => {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
-      return c.html(<BreakItPanel settings={settings} />);
+      return c.html(<BreakItPanel settings={settings} code={sources.breakIt} />);
     })
     .get("/invariants", async (c) => c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))

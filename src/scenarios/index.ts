@@ -2,11 +2,23 @@ import { join } from "node:path";
 import type { Bus } from "../bus/bus";
 import type { Steering } from "../bus/steering";
 import type { Violation } from "../consistency/invariants";
+import { type BugSwitch, bugDescriptions, bugSwitches } from "../modules/bugs";
 import type { SagaPayload } from "../modules/events";
 import { type ScenarioPorts, scenarioRunner } from "./scenario-runner";
-import { scenarios } from "./scenarios";
-import { scenarioCatalog, scenariosRoutes } from "./scenarios.routes";
-import { readExcerpt } from "./source-excerpt";
+import { type Scenario, scenarios } from "./scenarios";
+import { type ScenarioJson, scenarioCatalog, scenariosRoutes } from "./scenarios.routes";
+import { type Excerpt, readExcerpt } from "./source-excerpt";
+
+export type { ScenarioJson } from "./scenarios.routes";
+
+/** Each switch's bug variant and the correct code it replaces, as the files hold them. */
+export type SwitchCode = Record<BugSwitch, { bug: Excerpt; fix: Excerpt }>;
+
+/** What "Break it" shows of the code: the scenarios, each with its excerpts, and every switch's. */
+export interface BreakItCode {
+  scenarios: readonly ScenarioJson[];
+  switches: SwitchCode;
+}
 
 /** The repository's root: the excerpts' files are named from it. */
 const repositoryRoot = join(import.meta.dir, "..", "..");
@@ -21,8 +33,8 @@ export interface ScenarioParts extends Omit<ScenarioPorts, "scheduled" | "delive
 }
 
 /**
- * "Break it"'s scenarios (issue 22): their catalog, with each excerpt read from its file now,
- * at start-up (a declaration that is gone stops the server, naming it), and their routes.
+ * "Break it"'s scenarios: their catalog and every switch's code, each excerpt read from its file
+ * now, at start-up (a declaration that is gone stops the server, naming it), and their routes.
  */
 export function scenariosFeature(parts: ScenarioParts) {
   const { bus, steering, checkConsistency, ...rest } = parts;
@@ -39,6 +51,11 @@ export function scenariosFeature(parts: ScenarioParts) {
     placedOrderIds: (sessionId) => eventsOf(sessionId).flatMap((e) => (e.type === "ORDER_CREATED" ? [e.orderId] : [])),
     violations: async (sessionId) => (await checkConsistency(sessionId)).violations,
   });
-  const catalog = scenarioCatalog(scenarios, (ref) => readExcerpt(repositoryRoot, ref));
-  return { catalog, routes: scenariosRoutes(scenarios, catalog, run) };
+  const read = (ref: Scenario["bug"]) => readExcerpt(repositoryRoot, ref);
+  const catalog = scenarioCatalog(scenarios, read);
+  const switches = Object.fromEntries(
+    bugSwitches.map((name) => [name, { bug: read(bugDescriptions[name].code.bug), fix: read(bugDescriptions[name].code.fix) }]),
+  ) as SwitchCode;
+  const code: BreakItCode = { scenarios: catalog, switches };
+  return { code, routes: scenariosRoutes(scenarios, catalog, run) };
 }

@@ -1,7 +1,6 @@
-import type { BugSwitch } from "../modules/bugs";
+import { type BugSwitch, bugDescriptions, type CodeRef } from "../modules/bugs";
 import { ORDER_TIMEOUT_REACTION } from "../modules/orders";
 import type { PlaceOrderBody } from "./scenario-runner";
-import type { CodeRef } from "./source-excerpt";
 
 /**
  * One step of a scenario's interleaving, as the runner carries it out (scenario-runner.ts):
@@ -28,7 +27,6 @@ export interface Scenario {
   steps: ScenarioStep[];
 }
 
-const INVENTORY_BUGS = "src/modules/inventory/inventory.bugs.ts";
 const INVENTORY_DECIDE = "src/modules/inventory/inventory.decide.ts";
 const RESERVE = "inventory.reserveStockWhenOrderCreated";
 
@@ -39,8 +37,7 @@ export const scenarios: readonly Scenario[] = [
     switches: ["ignoreCancellationSource"],
     description:
       "seed 000's bug: a payment fails, inventory hands the stock back, and the cancellation that follows hands it back again, whatever the cancellation's source. Caught by stock_conserved.",
-    bug: { file: INVENTORY_BUGS, name: "releaseIgnoringCancellationSource" },
-    fix: { file: INVENTORY_DECIDE, name: "onOrderCancelled" },
+    ...bugDescriptions.ignoreCancellationSource.code,
     orders: [{ items: [{ product: "mouse", quantity: 2 }], paymentBehaviour: "failure" }],
     steps: [{ do: "drain" }],
   },
@@ -50,8 +47,7 @@ export const scenarios: readonly Scenario[] = [
     switches: ["dropOrderIdOnFailure"],
     description:
       "seed 000's first bug: INVENTORY_FAILED carries no order id, so orders cannot tell whose reservation failed and the saga waits for its deadline. Caught by saga_progresses.",
-    bug: { file: INVENTORY_BUGS, name: "withoutOrderId" },
-    fix: { file: INVENTORY_DECIDE, name: "onOrderCreated" },
+    ...bugDescriptions.dropOrderIdOnFailure.code,
     orders: [{ items: [{ product: "laptop", quantity: 99 }] }],
     steps: [{ do: "drain" }],
   },
@@ -61,8 +57,7 @@ export const scenarios: readonly Scenario[] = [
     switches: ["nonIdempotentConsumers"],
     description:
       "INVENTORY_RESERVED is delivered again after the sale completed; a consumer that is not idempotent charges the card again and takes the stock again. Caught by charged_once and stock_conserved.",
-    bug: { file: "src/modules/payments/payments.bugs.ts", name: "chargeEvenIfCharged" },
-    fix: { file: "src/modules/payments/payments.decide.ts", name: "onStockReservedCharge" },
+    ...bugDescriptions.nonIdempotentConsumers.code,
     orders: [{ items: [{ product: "mouse", quantity: 2 }] }],
     steps: [{ do: "drain" }, { do: "redeliver", eventType: "INVENTORY_RESERVED" }, { do: "drain" }],
   },
@@ -73,8 +68,7 @@ export const scenarios: readonly Scenario[] = [
     crashBetweenWritesRate: 1,
     description:
       "The order's event goes to the bus before the order's transaction commits, and the server crashes in between (crashBetweenWritesRate 1): the saga runs for an order that never existed. Caught by no_orphan_events.",
-    bug: { file: "src/modules/orders/orders.bugs.ts", name: "placeOrderPublishingFirst" },
-    fix: { file: "src/modules/orders/orders.commands.ts", name: "placeOrder" },
+    ...bugDescriptions.publishBeforeCommit.code,
     orders: [{ items: [{ product: "mouse", quantity: 1 }] }],
     steps: [{ do: "drain" }],
   },
@@ -84,8 +78,7 @@ export const scenarios: readonly Scenario[] = [
     switches: ["absoluteStockWrites"],
     description:
       "Two sagas reserve the same product before either confirms; each confirmation writes the stock it read minus its quantity instead of a delta, so the second overwrites the first. Caught by stock_conserved.",
-    bug: { file: INVENTORY_BUGS, name: "confirmWritingStockRead" },
-    fix: { file: INVENTORY_DECIDE, name: "confirmReservation" },
+    ...bugDescriptions.absoluteStockWrites.code,
     orders: [{ items: [{ product: "mouse", quantity: 2 }] }, { items: [{ product: "mouse", quantity: 3 }] }],
     steps: [{ do: "deliver", reaction: RESERVE }, { do: "deliver", reaction: RESERVE }, { do: "drain" }],
   },

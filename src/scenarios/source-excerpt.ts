@@ -4,11 +4,7 @@ import { join } from "node:path";
 /** At most this many bytes of one excerpt: a declaration longer than that is cut, and says so. */
 export const EXCERPT_MAX_BYTES = 4_096;
 
-/** Where a scenario's code lives: a file of this repository and the declaration's name in it. */
-export interface CodeRef {
-  file: string;
-  name: string;
-}
+import type { CodeRef } from "../modules/bugs";
 
 export interface Excerpt {
   file: string;

@@ -1,6 +1,14 @@
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import { BROWSER_TEST_TIMEOUT_MS, chromiumAvailable, openFreshDashboard, UI_WAIT_MS, until, useServerAndBrowser } from "./harness";
+import {
+  BROWSER_TEST_TIMEOUT_MS,
+  chromiumAvailable,
+  openFreshDashboard,
+  showTab,
+  UI_WAIT_MS,
+  until,
+  useServerAndBrowser,
+} from "./harness";
 
 const settingsOf = async (page: Page, baseUrl: string, sessionId: string) =>
   (await (await page.request.get(`${baseUrl}/settings`, { headers: { "x-session-id": sessionId } })).json()) as Record<string, unknown>;
@@ -52,6 +60,51 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: Break it", () => {
       );
       await page.locator('#break-it-panel .bug[data-bug="ignoreCancellationSource"][data-on="false"]').waitFor({ timeout: UI_WAIT_MS });
       expect(await settingsOf(page, env.server.baseUrl, sessionId)).toEqual(before);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a scenario run from its button breaks the books in this session: the violation is shown, and its link opens the event in the order's saga",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      // The run wipes the session, so the button asks first; this person says yes.
+      page.removeAllListeners("dialog");
+      const asked: string[] = [];
+      page.on("dialog", (dialog) => {
+        asked.push(dialog.message());
+        void dialog.accept();
+      });
+      await page.locator('#break-it-panel li[data-scenario="double-release"] button').click();
+      await until(async () => asked.length === 1, "the question before the run");
+      expect(asked[0]).toContain("wiping this session");
+      // The scenario's switch shows on in the panel; the bug and its fix can be opened beside it.
+      await page.locator('#break-it-panel .bug[data-bug="ignoreCancellationSource"][data-on="true"]').waitFor({ timeout: UI_WAIT_MS });
+      const code = page.locator('#break-it-panel li[data-scenario="double-release"] details.bug-and-fix');
+      await code.locator("summary").click();
+      expect(await code.locator('[data-excerpt="bug"] pre').innerText()).toContain("releaseIgnoringCancellationSource");
+      expect(await code.locator('[data-excerpt="fix"] pre').innerText()).toContain("onOrderCancelled");
+
+      await showTab(page, "details");
+      const violation = page.locator('#invariants-panel li[data-invariant="stock_conserved"]');
+      await violation.waitFor({ timeout: UI_WAIT_MS });
+      const link = violation.locator(".caused-by a").first();
+      const seq = await link.getAttribute("data-seq");
+      const orderId = await link.getAttribute("data-order-id");
+      await link.click();
+      await page.waitForURL((url) => url.searchParams.get("order") === orderId && url.hash === `#event-${seq}`, { timeout: UI_WAIT_MS });
+      await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      // The saga of that order, at the named event: marked, in view, and drawn in the diagram.
+      const step = page.locator(`#timeline-panel li#event-${seq}`);
+      await step.waitFor({ timeout: UI_WAIT_MS });
+      expect(await step.evaluate((el) => el.matches(":target"))).toBe(true);
+      expect(await step.isVisible()).toBe(true);
+      await page.locator(`#diagram-panel [data-order-id="${orderId}"]`).waitFor({ timeout: UI_WAIT_MS });
+      // Only this session broke.
+      const other = await page.request.get(`${env.server.baseUrl}/consistency`, { headers: { "x-session-id": `${sessionId}-other` } });
+      expect((await other.json()).consistent).toBe(true);
       expect(seen.problems).toEqual([]);
       await context.close();
     },

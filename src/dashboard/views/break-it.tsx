@@ -1,6 +1,7 @@
 import { bugDescriptions, bugSwitches } from "../../modules/bugs";
 import { rateRange, type SessionSettings } from "../../modules/session-settings";
-import { scenarios } from "../../scenarios/scenarios";
+import type { BreakItCode, ScenarioJson } from "../../scenarios";
+import type { Excerpt } from "../../scenarios/source-excerpt";
 import { liveTriggers } from "../live";
 import { percent } from "./knobs";
 import { Panel } from "./panel";
@@ -17,7 +18,11 @@ export const bugFieldId = (name: string) => `bug-${name}`;
  * (`crashBetweenWritesRate`), changed in place. The form posts only these two settings, to its
  * own route: the knobs form leaves them as they are, and this one leaves every knob.
  */
-export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "crashBetweenWritesRate">; oob?: boolean }) {
+export function BreakItPanel(props: {
+  settings: Pick<SessionSettings, "bugs" | "crashBetweenWritesRate">;
+  code: BreakItCode;
+  oob?: boolean;
+}) {
   const { bugs, crashBetweenWritesRate } = props.settings;
   return (
     <Panel
@@ -54,6 +59,7 @@ export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "
                 ))}
                 .
               </p>
+              <BugAndFix {...props.code.switches[name]} />
               {name === "publishBeforeCommit" ? (
                 <label
                   class="knob"
@@ -79,7 +85,7 @@ export function BreakItPanel(props: { settings: Pick<SessionSettings, "bugs" | "
           );
         })}
       </form>
-      <ScenarioButtons />
+      <ScenarioButtons scenarios={props.code.scenarios} />
     </Panel>
   );
 }
@@ -92,12 +98,12 @@ export const SCENARIO_RUN_WARNING =
  * learns the outcome as every panel does, live: the diagram follows the scenario's newest order
  * and the Invariants panel names what broke, each violation linked to its events.
  */
-function ScenarioButtons() {
+function ScenarioButtons(props: { scenarios: readonly ScenarioJson[] }) {
   return (
     <div id={SCENARIOS_SLOT_ID} class="scenarios">
       <h3>Scenarios: one interleaving each, the same every run</h3>
       <ul class="scenario-list">
-        {scenarios.map((scenario) => (
+        {props.scenarios.map((scenario) => (
           <li data-scenario={scenario.name}>
             <button
               type="button"
@@ -111,9 +117,41 @@ function ScenarioButtons() {
             <code>{scenario.name}</code>
             {scenario.switches.length > 0 ? <span class="muted">{scenario.switches.join(", ")}</span> : null}
             <p class="muted">{scenario.description}</p>
+            <BugAndFix bug={scenario.bug} fix={scenario.fix} anomaly={scenario.switches.length === 0} />
           </li>
         ))}
       </ul>
     </div>
+  );
+}
+
+/**
+ * The bug and the code it replaces, side by side, as the repository's files hold them (read at
+ * start-up): seed 000 shows its fix as a diff, and this is that diff on our own code. For an
+ * anomaly with no switch, where it arises and the product's countermeasure.
+ */
+function BugAndFix(props: { bug: Excerpt; fix: Excerpt; anomaly?: boolean }) {
+  const [bugTitle, fixTitle] = props.anomaly ? ["Where it arises", "The countermeasure"] : ["The bug", "The fix"];
+  return (
+    <details class="bug-and-fix">
+      <summary>{props.anomaly ? "Where it arises, and the countermeasure" : "The bug and the fix, in our code"}</summary>
+      <div class="excerpts">
+        <Excerpted title={bugTitle} excerpt={props.bug} kind="bug" />
+        <Excerpted title={fixTitle} excerpt={props.fix} kind="fix" />
+      </div>
+    </details>
+  );
+}
+
+function Excerpted(props: { title: string; excerpt: Excerpt; kind: "bug" | "fix" }) {
+  return (
+    <figure class="excerpt" data-excerpt={props.kind}>
+      <figcaption>
+        {props.title}: <code>{props.excerpt.file}</code>
+      </figcaption>
+      <pre tabindex={0}>
+        <code>{props.excerpt.excerpt}</code>
+      </pre>
+    </figure>
   );
 }

@@ -1,6 +1,7 @@
 import type { ConsistencyReport, InvariantName, Violation } from "../../consistency/invariants";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
+import { timelineEventId } from "./timeline";
 
 /** Each invariant in the words a workshop would use, for the red list. */
 const plainWords: Record<InvariantName, string> = {
@@ -22,8 +23,8 @@ const plainWords: Record<InvariantName, string> = {
 
 /**
  * The events a violation names as its cause, each a link to the dashboard pinned on that
- * event's order (`?order=`, as the orders list pins it): its timeline and diagram show how
- * the event came about. An event of no order (none the log still holds) is its number alone.
+ * event's order (`?order=`, as the orders list pins it) at that event's step of the timeline
+ * (`#event-N`): its timeline and diagram show how the event came about. An event of no order (none the log still holds) is its number alone.
  */
 function CausedBy({ violation, causeOrders }: { violation: Violation; causeOrders: ReadonlyMap<number, string> }) {
   if (violation.causedBy.length === 0) return null;
@@ -37,7 +38,7 @@ function CausedBy({ violation, causeOrders }: { violation: Violation; causeOrder
             {i > 0 ? ", " : ""}
             {orderId ? (
               <a
-                href={`/?session=${encodeURIComponent(violation.sessionId)}&order=${encodeURIComponent(orderId)}`}
+                href={`/?session=${encodeURIComponent(violation.sessionId)}&order=${encodeURIComponent(orderId)}#${timelineEventId(seq)}`}
                 data-seq={String(seq)}
                 data-order-id={orderId}
                 title={`Show the saga of order ${orderId}, which event #${seq} belongs to`}

@@ -32,6 +32,9 @@ export interface TimelineProps {
   refreshOnLoad?: boolean;
 }
 
+/** A timeline step's id: the anchor of the event with that session sequence number. */
+export const timelineEventId = (seq: number) => `event-${seq}`;
+
 /** One saga, event by event: who emitted it, what caused it, and when, counted from the order. */
 export function TimelinePanel(props: TimelineProps) {
   const { order, events } = props;
@@ -72,7 +75,13 @@ export function TimelinePanel(props: TimelineProps) {
             {events.map((event) => {
               const module = moduleOf(event.type);
               return (
-                <li class={`step step-${module}`} data-event-type={event.type}>
+                // The id is what a violation's "caused by event #N" links to (the Invariants panel).
+                <li
+                  class={`step step-${module}`}
+                  id={timelineEventId(event.sessionSeq)}
+                  data-event-type={event.type}
+                  data-seq={event.sessionSeq}
+                >
                   <span class="step-time">{sinceStart(event.timestamp - startedAt)}</span>
                   <span class={`module module-${module}`}>{module}</span>
                   <strong class="step-type">{event.type}</strong>

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { bugDescriptions, bugSwitches } from "../../../src/modules/bugs";
 import { countAllRows } from "../../support/db-snapshot";
 import { createTestApp } from "../../support/test-app";
@@ -31,6 +33,39 @@ describe("the Break it panel", () => {
     const page = (await t.request("GET", "/?session=test-session", { session: null })).text;
     const sagaTab = page.slice(page.indexOf('id="tabpanel-saga"'), page.indexOf('id="tabpanel-details"'));
     expect(sagaTab).toContain('id="break-it-panel"');
+  });
+
+  test("beside each switch and each scenario, its bug and the code it replaces, as the repository's files hold them today", async () => {
+    const t = createTestApp();
+    const panel = (await t.request("GET", "/dashboard/bugs")).text;
+    const htmlOf = (text: string) =>
+      text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+    const shown = (file: string, name: string) => {
+      const source = readFileSync(join(import.meta.dir, "../../..", file), "utf8");
+      // The declaration's first line, read here from the file itself: the page shows the code as it is now.
+      const firstLine = source
+        .split("\n")
+        .find((line) => new RegExp(`^\\s*(export\\s+)?(async\\s+)?(function\\s+|const\\s+)?${name}\\s*[(<:=]`).test(line));
+      expect(firstLine).toBeDefined();
+      expect(panel).toContain(escaped(htmlOf(firstLine!.trim())));
+    };
+    for (const name of bugSwitches) {
+      const { bug, fix } = bugDescriptions[name].code;
+      const row = panel.slice(panel.indexOf(`data-bug="${name}"`));
+      expect(row.slice(0, row.indexOf("</details>"))).toContain(`<code>${bug.file}</code>`);
+      shown(bug.file, bug.name);
+      shown(fix.file, fix.name);
+    }
+    const scenarios = (await t.request("GET", "/scenarios")).body as { name: string; bug: { file: string }; fix: { file: string } }[];
+    for (const scenario of scenarios) {
+      const item = panel.slice(panel.indexOf(`data-scenario="${scenario.name}"`));
+      const details = item.slice(0, item.indexOf("</details>"));
+      expect(details).toContain(`<code>${scenario.bug.file}</code>`);
+      expect(details).toContain(`<code>${scenario.fix.file}</code>`);
+    }
+    // A scenario with no switch shows where its anomaly arises and the countermeasure instead.
+    const dirtyRead = panel.slice(panel.indexOf('data-scenario="dirty-read"'));
+    expect(dirtyRead.slice(0, dirtyRead.indexOf("</details>"))).toContain("The countermeasure");
   });
 
   test("posting it changes the switches and the crash rate, and nothing else; none ticked turns every switch off", async () => {
@@ -110,12 +145,14 @@ describe("the invariants panel's causes", () => {
     const panel = (await t.request("GET", "/dashboard/invariants")).text;
     for (const seq of violation.causedBy) {
       expect(panel).toContain(
-        `<a href="/?session=${encodeURIComponent(violation.sessionId)}&amp;order=${placed.body.id}" data-seq="${seq}" data-order-id="${placed.body.id}"`,
+        `<a href="/?session=${encodeURIComponent(violation.sessionId)}&amp;order=${placed.body.id}#event-${seq}" data-seq="${seq}" data-order-id="${placed.body.id}"`,
       );
     }
-    // The link's page follows that order.
+    // The link's page follows that order, and its timeline has each named event at the link's anchor.
     const pinned = (await t.request("GET", `/?session=${violation.sessionId}&order=${placed.body.id}`, { session: null })).text;
     expect(pinned).toContain(`data-order-id="${placed.body.id}" data-status="CANCELLED" class="is-selected"`);
+    const timeline = pinned.slice(pinned.indexOf('id="timeline-panel"'));
+    for (const seq of violation.causedBy) expect(timeline).toContain(`id="event-${seq}"`);
   });
 });
 
