@@ -1,14 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
-import {
-  BROWSER_TEST_TIMEOUT_MS,
-  chromiumAvailable,
-  openFreshDashboard,
-  showTab,
-  UI_WAIT_MS,
-  until,
-  useServerAndBrowser,
-} from "./harness";
+import { BROWSER_TEST_TIMEOUT_MS, chromiumAvailable, openFreshDashboard, showTab, UI_WAIT_MS, until, useServerAndBrowser } from "./harness";
 
 const settingsOf = async (page: Page, baseUrl: string, sessionId: string) =>
   (await (await page.request.get(`${baseUrl}/settings`, { headers: { "x-session-id": sessionId } })).json()) as Record<string, unknown>;
