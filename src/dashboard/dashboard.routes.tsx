@@ -16,7 +16,7 @@ import { BusPanel } from "./views/bus";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
 import { InboxPanel } from "./views/inbox";
-import { InvariantsPanel } from "./views/invariants";
+import { InvariantsPanel, InvariantsVerdict } from "./views/invariants";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
 import { KnobsPanel } from "./views/knobs";
 import { AvailabilityResult, OrderForm, OrderResult } from "./views/order-form";
@@ -226,6 +226,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(<BreakItPanel settings={settings} code={sources.breakIt} />);
     })
     .get("/invariants", async (c) => c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />))
+    .get("/invariants/verdict", async (c) => c.html(<InvariantsVerdict report={(await data.invariantsFor(c.var.sessionId)).report} />))
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/diagram", (c) => {
       // `?arrow=` selects one arrow of the diagram; an id it does not have selects nothing.

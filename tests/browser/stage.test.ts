@@ -171,6 +171,29 @@ describe.skipIf(!chromiumAvailable)("the stage view in chromium", () => {
   );
 
   test(
+    "at 1024 × 768 the stage runs a scenario from Break it: the verdict turns red naming the invariant, the diagram shows the saga, nothing leaves the screen",
+    async () => {
+      const attendee = await openFreshDashboard(env.browser, env.server.baseUrl);
+      await attendee.context.close();
+      const { context, page, seen } = await openStage(env.browser, env.server.baseUrl, attendee.sessionId, { width: 1024, height: 768 });
+      const verdict = page.locator("#stage-controls #invariants-verdict");
+      await waitForAttribute(verdict, "data-consistent", "true");
+      page.removeAllListeners("dialog");
+      page.on("dialog", (dialog) => void dialog.accept());
+      await page.locator("#stage-controls .stage-break-it summary").click();
+      await page.locator('#stage-controls li[data-scenario="lost-update"] button').click();
+      await waitForAttribute(verdict, "data-consistent", "false");
+      expect(await verdict.innerText()).toContain("stock_conserved");
+      await page.locator("#diagram-panel [data-arrow-id]").first().waitFor({ timeout: UI_WAIT_MS });
+      await page.locator("#stage-controls .stage-break-it summary").click();
+      await expectStageFits(page, "after the scenario, Break it folded again");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
     "the header switches between the dashboard and the stage view, keeping the session",
     async () => {
       const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);

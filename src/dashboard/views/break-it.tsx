@@ -96,12 +96,13 @@ export const SCENARIO_RUN_WARNING =
 /**
  * One button per scenario (`POST /scenarios/:name/run`). Its answer is JSON for curl; the page
  * learns the outcome as every panel does, live: the diagram follows the scenario's newest order
- * and the Invariants panel names what broke, each violation linked to its events.
+ * and the Invariants panel names what broke, each violation linked to its events. `compact`
+ * (the stage view): the buttons alone, each titled with its description.
  */
-function ScenarioButtons(props: { scenarios: readonly ScenarioJson[] }) {
+export function ScenarioButtons(props: { scenarios: readonly ScenarioJson[]; compact?: boolean }) {
   return (
-    <div id={SCENARIOS_SLOT_ID} class="scenarios">
-      <h3>Scenarios: one interleaving each, the same every run</h3>
+    <div id={SCENARIOS_SLOT_ID} class={props.compact ? "scenarios scenarios-compact" : "scenarios"}>
+      {props.compact ? null : <h3>Scenarios: one interleaving each, the same every run</h3>}
       <ul class="scenario-list">
         {props.scenarios.map((scenario) => (
           <li data-scenario={scenario.name}>
@@ -111,13 +112,18 @@ function ScenarioButtons(props: { scenarios: readonly ScenarioJson[] }) {
               hx-post={`/scenarios/${scenario.name}/run`}
               hx-swap="none"
               hx-confirm={SCENARIO_RUN_WARNING}
+              title={props.compact ? scenario.description : undefined}
             >
-              {scenario.title}
+              {props.compact ? scenario.name : scenario.title}
             </button>
-            <code>{scenario.name}</code>
-            {scenario.switches.length > 0 ? <span class="muted">{scenario.switches.join(", ")}</span> : null}
-            <p class="muted">{scenario.description}</p>
-            <BugAndFix bug={scenario.bug} fix={scenario.fix} anomaly={scenario.switches.length === 0} />
+            {props.compact ? null : (
+              <>
+                <code>{scenario.name}</code>
+                {scenario.switches.length > 0 ? <span class="muted">{scenario.switches.join(", ")}</span> : null}
+                <p class="muted">{scenario.description}</p>
+                <BugAndFix bug={scenario.bug} fix={scenario.fix} anomaly={scenario.switches.length === 0} />
+              </>
+            )}
           </li>
         ))}
       </ul>

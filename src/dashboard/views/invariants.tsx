@@ -93,3 +93,39 @@ export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders:
     </Panel>
   );
 }
+
+export const INVARIANTS_VERDICT_ID = "invariants-verdict";
+
+/**
+ * The Invariants panel's verdict in one line, for the stage view: consistent, or how many
+ * violations and which invariants. It refreshes itself on the panel's events.
+ */
+export function InvariantsVerdict(props: { report: ConsistencyReport }) {
+  const { consistent, violations } = props.report;
+  const names = [...new Set(violations.map((v) => v.invariant))];
+  return (
+    <output
+      id={INVARIANTS_VERDICT_ID}
+      class={`verdict ${consistent ? "verdict-ok" : "verdict-broken"}`}
+      data-consistent={String(consistent)}
+      hx-get="/dashboard/invariants/verdict"
+      hx-trigger={liveTriggers.invariants}
+      hx-swap="outerHTML"
+      hx-sync="this:replace"
+    >
+      {consistent ? (
+        "✓ consistent"
+      ) : (
+        <>
+          ✗ {violations.length === 1 ? "1 violation" : `${violations.length} violations`}:{" "}
+          {names.map((name, i) => (
+            <>
+              {i > 0 ? ", " : ""}
+              <code>{name}</code>
+            </>
+          ))}
+        </>
+      )}
+    </output>
+  );
+}

@@ -1,10 +1,14 @@
+import type { ConsistencyReport } from "../../consistency/invariants";
 import type { ProductJson } from "../../modules/inventory";
 import { sagaStyles } from "../../modules/saga-terms";
+import type { BreakItCode } from "../../scenarios";
 import { ALERT_REGION_ID } from "../../web/error-fragment";
 import { Layout } from "../../web/layout";
 import type { DiagramView } from "../dashboard-data";
 import type { OrderFormState } from "../order-form";
+import { ScenarioButtons } from "./break-it";
 import { BusPanel, type BusView } from "./bus";
+import { InvariantsVerdict } from "./invariants";
 import { RESET_INVENTORY_WARNING } from "./inventory";
 import { DiagramSlot } from "./page";
 import { PageHeader } from "./page-header";
@@ -20,6 +24,8 @@ export interface StageView {
   timeline: TimelineProps;
   reservations: Parameters<typeof ReservationsPanel>[0];
   bus: BusView;
+  invariants: { report: ConsistencyReport };
+  breakIt: BreakItCode;
 }
 
 export const STAGE_CONTROLS_ID = "stage-controls";
@@ -33,10 +39,11 @@ const paymentChoices = [
 
 /**
  * The workshop's controls for the room, on one row: an order of one product line with its
- * payment and saga style (posted to the same route as the dashboard's form), and a reset of the
- * stock between exercises. Step mode, Step and Deliver are the bus panel's own buttons.
+ * payment and saga style (posted to the same route as the dashboard's form), a reset of the
+ * stock between exercises, "Break it"'s scenarios (folded: a run wipes the session, and asks
+ * first) and the invariants' verdict. Step mode, Step and Deliver are the bus panel's own buttons.
  */
-function StageControls(props: { products: ProductJson[]; form: OrderFormState }) {
+function StageControls(props: { products: ProductJson[]; form: OrderFormState; report: ConsistencyReport; breakIt: BreakItCode }) {
   const line = props.form.lines[0] ?? { product: "", quantity: "1" };
   return (
     <section id={STAGE_CONTROLS_ID} class="stage-controls" aria-label="Controls of the exercise">
@@ -97,6 +104,11 @@ function StageControls(props: { products: ProductJson[]; form: OrderFormState })
           Reset stock
         </button>
       </form>
+      <details class="stage-break-it">
+        <summary>Break it</summary>
+        <ScenarioButtons scenarios={props.breakIt.scenarios} compact />
+      </details>
+      <InvariantsVerdict report={props.report} />
       <div id="stage-order-result" class="stage-result" />
     </section>
   );
@@ -115,7 +127,7 @@ export function StagePage(props: { view: StageView }) {
       <div class="stage">
         <PageHeader sessionId={view.sessionId} view="stage" />
         <div id={ALERT_REGION_ID} role="status" aria-live="polite" />
-        <StageControls products={view.products} form={view.form} />
+        <StageControls products={view.products} form={view.form} report={view.invariants.report} breakIt={view.breakIt} />
         <main class="stage-grid">
           <DiagramSlot diagram={view.diagram} timeline={view.timeline} />
           <ReservationsPanel {...view.reservations} />
