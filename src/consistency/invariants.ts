@@ -346,7 +346,7 @@ function sessionAudit(sources: AuditSources, sessionId: string, options: Invaria
    */
   function checkUncorrelatedEvents(): void {
     for (const { seq, type, causeOrderId } of sources.bus.queries.uncorrelatedEvents(sessionId)) {
-      const message = `${type} #${seq} names no order, so no reaction could correlate it: the saga waits for its deadline`;
+      const message = `${type} #${seq} names no order, so no reaction could correlate it: only its deadline can end the saga`;
       report("saga_progresses", causeOrderId ?? `#${seq}`, message, [seq]);
     }
   }

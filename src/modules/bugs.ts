@@ -45,7 +45,8 @@ export const bugDescriptions: Record<BugSwitch, { defect: string; caughtBy: read
   dropOrderIdOnFailure: {
     defect: "Seed 000's first bug: INVENTORY_FAILED carries no order id, so orders cannot correlate it and the saga waits for its timeout.",
     caughtBy: ["saga_progresses"],
-    code: { bug: { file: INVENTORY_BUGS, name: "withoutOrderId" }, fix: { file: INVENTORY_DECIDE, name: "onOrderCreated" } },
+    // The correct code emits INVENTORY_FAILED as any event, published under the order id of the event it answers.
+    code: { bug: { file: INVENTORY_BUGS, name: "withoutOrderId" }, fix: { file: INVENTORY_DECIDE, name: "onReservationAttempted" } },
   },
   nonIdempotentConsumers: {
     defect: "A duplicate delivery (Redeliver, duplicate deliveries) reaches the reactions for real, and they apply it again.",

@@ -98,9 +98,9 @@ export const scenarios: readonly Scenario[] = [
     title: "The deadline fires while the charge is in flight",
     switches: [],
     description:
-      "No switch: the order's deadline cancels it after the payment was opened and before the charge lands; the charge then succeeds. The books balance (consistent) because the compensation refunds a payment it finds SUCCESS: payments' onOrderCancelled, the product's countermeasure.",
+      "No switch: the order's deadline cancels it after the payment was opened and before the charge lands; the charge then succeeds. The books balance (consistent) because the compensations hold in whatever order they arrive: the stock handed back for the timeout refunds the payment it finds SUCCESS (payments' onStockReleased, the product's countermeasure), and inventory refuses to confirm stock it already handed back.",
     bug: { file: "src/modules/orders/orders.decide.ts", name: "onOrderTimedOut" },
-    fix: { file: "src/modules/payments/payments.decide.ts", name: "onOrderCancelled" },
+    fix: { file: "src/modules/payments/payments.decide.ts", name: "onStockReleased" },
     orders: [{ items: [{ product: "mouse", quantity: 1 }] }],
     steps: [
       { do: "deliver", reaction: RESERVE },

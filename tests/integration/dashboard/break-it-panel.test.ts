@@ -169,4 +169,19 @@ describe("a scenario's button", () => {
     expect(invariants).toContain("stock_conserved");
     expect(invariants).toMatch(/event #\d+/);
   });
+
+  test("an event that names no order links to the saga it answers; an event of an order that never existed is its number alone", async () => {
+    const t = createTestApp();
+    const stuck = (await t.request("POST", "/scenarios/stuck-saga/run")).body;
+    const waiting = stuck.violations.find((v: { invariant: string }) => v.invariant === "saga_progresses");
+    const [seq] = waiting.causedBy;
+    expect(waiting.subject).toBe(stuck.orders[0].id);
+    const panel = (await t.request("GET", "/dashboard/invariants")).text;
+    expect(panel).toContain(`data-seq="${seq}" data-order-id="${stuck.orders[0].id}"`);
+
+    const orphan = (await t.request("POST", "/scenarios/dual-write/run")).body;
+    const named = orphan.violations.find((v: { invariant: string }) => v.invariant === "no_orphan_events");
+    const orphanPanel = (await t.request("GET", "/dashboard/invariants")).text;
+    expect(orphanPanel).toContain(`<span data-seq="${named.causedBy[0]}">event #${named.causedBy[0]}</span>`);
+  });
 });
