@@ -271,6 +271,7 @@ const matrix: Record<string, Case[]> = {
     { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
   ],
   "GET /dashboard/invariants": [{ method: "GET", path: () => "/dashboard/invariants", answer: "own" }],
+  "GET /dashboard/invariants/verdict": [{ method: "GET", path: () => "/dashboard/invariants/verdict", answer: "own" }],
   "GET /dashboard/bus": [{ method: "GET", path: () => "/dashboard/bus", answer: "own" }],
   "POST /dashboard/bus/step-mode": [{ method: "POST", path: () => "/dashboard/bus/step-mode?on=false", answer: "own" }],
   "POST /dashboard/bus/step": [{ method: "POST", path: () => "/dashboard/bus/step", answer: "nothing-to-do" }],

@@ -8,6 +8,7 @@ import { CrashableApp } from "./support/crashable-app";
 import {
   asReceived,
   hostileAnyBody,
+  hostileBugsForm,
   hostileKnobsForm,
   hostileOrderBody,
   hostileOrderForm,
@@ -264,6 +265,29 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
+  test(
+    "POST /dashboard/bugs (the Break it form): never a 5xx, a rejected form changes no setting",
+    async () => {
+      const defaults = await settingsNow();
+      await fc.assert(
+        fc.asyncProperty(hostileBugsForm, async (form) => {
+          const before = real.rowCounts();
+          const { status, text } = await postHostileForm("/dashboard/bugs", form);
+          if (status === 200) {
+            await real.request("PATCH", "/settings", "fuzz", defaults);
+          } else {
+            expectEnvelope(status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts()))
+              throw new Error(`a rejected Break it form wrote rows: ${JSON.stringify(form.fields)}`);
+          }
+          expect(await settingsNow()).toEqual(defaults);
+        }),
+        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+      );
+    },
+    timeoutMs,
+  );
+
   // The resets take no body: whatever arrives is ignored, and resetting an already reset session writes nothing new.
   test(
     "POST /dashboard/race (the scripted race): never a 5xx, a rejected form writes nothing",
@@ -351,6 +375,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
     "timeline",
     "curl",
     "invariants",
+    "invariants/verdict",
     "race",
     "bus",
     "knobs",
@@ -372,6 +397,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/bus/step", undefined, null, true],
   ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],
   ["POST", "/dashboard/knobs", new URLSearchParams(knobsFormFields()).toString(), form, true],
+  ["POST", "/dashboard/bugs", "bugs=noSemanticLock&crashBetweenWritesRate=0", form, true],
   ["POST", "/dashboard/bus/dead-letters/1/retry", undefined, null, true],
   ["POST", `/dashboard/orders/${someOrderId}/cancel`, undefined, null, true],
   ["POST", `/dashboard/sagas/${someOrderId}/compensate`, undefined, null, true],

@@ -184,4 +184,23 @@ describe("a scenario's button", () => {
     const orphanPanel = (await t.request("GET", "/dashboard/invariants")).text;
     expect(orphanPanel).toContain(`<span data-seq="${named.causedBy[0]}">event #${named.causedBy[0]}</span>`);
   });
+
+  test("the stage's one-line verdict: consistent, then how many violations and which invariants, refreshed on the panel's events", async () => {
+    const t = createTestApp();
+    await t.request("POST", "/inventory/seed");
+    const ok = (await t.request("GET", "/dashboard/invariants/verdict")).text;
+    expect(ok).toContain('data-consistent="true"');
+    expect(ok).toContain("✓ consistent");
+    expect(ok).toContain('hx-get="/dashboard/invariants/verdict"');
+    const run = (await t.request("POST", "/scenarios/duplicate-charge/run")).body;
+    const broken = (await t.request("GET", "/dashboard/invariants/verdict")).text;
+    expect(broken).toContain('data-consistent="false"');
+    expect(broken).toContain(`✗ ${run.violations.length} violations`);
+    for (const v of run.violations) expect(broken).toContain(`<code>${v.invariant}</code>`);
+    // The stage view carries it, and the scenarios folded under Break it.
+    const stage = (await t.request("GET", "/?session=test-session&view=stage", { session: null })).text;
+    expect(stage).toContain('id="invariants-verdict"');
+    expect(stage).toContain('hx-post="/scenarios/duplicate-charge/run"');
+  });
 });
+

@@ -248,6 +248,19 @@ export const hostileKnobsForm = fc.record({
   junk: fc.string({ unit: "binary", maxLength: 80 }),
 });
 
+/** The Break it form's fields (switches ticked, the crash rate) with hostile or plausible values, and the same encodings. */
+export const hostileBugsForm = fc.record({
+  fields: fc.array(
+    fc.tuple(
+      fc.constantFrom("bugs", "bugs", "crashBetweenWritesRate", "x"),
+      fc.oneof(formValue, fc.constantFrom(...bugSwitches), fc.double({ min: -0.5, max: 1.5, noNaN: true }).map(String)),
+    ),
+    { maxLength: 10 },
+  ),
+  encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
+  junk: fc.string({ unit: "binary", maxLength: 80 }),
+});
+
 /** The race form's fields (product, count) with hostile values, and the same encodings. */
 export const hostileRaceForm = fc.record({
   fields: fc.array(fc.tuple(fc.constantFrom("product", "count", "x"), fc.oneof(formValue, fc.integer({ min: -5, max: 80 }).map(String))), {
