@@ -220,13 +220,25 @@ export function dashboardRoutes(sources: DashboardSources) {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
       return c.html(<KnobsPanel settings={settings} />);
     })
-    .get("/bugs", (c) => c.html(<BreakItPanel settings={data.knobsFor(c.var.sessionId)} code={sources.breakIt} />))
-    .post("/bugs", validate("form", bugsFormSchema), (c) => {
+    .get("/bugs", async (c) =>
+      c.html(
+        <BreakItPanel
+          settings={data.knobsFor(c.var.sessionId)}
+          code={sources.breakIt}
+          invariants={await data.invariantsFor(c.var.sessionId)}
+        />,
+      ),
+    )
+    .post("/bugs", validate("form", bugsFormSchema), async (c) => {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
-      return c.html(<BreakItPanel settings={settings} code={sources.breakIt} />);
+      return c.html(<BreakItPanel settings={settings} code={sources.breakIt} invariants={await data.invariantsFor(c.var.sessionId)} />);
     })
     .get("/invariants", async (c) => c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />))
-    .get("/invariants/verdict", async (c) => c.html(<InvariantsVerdict report={(await data.invariantsFor(c.var.sessionId)).report} />))
+    .get("/invariants/verdict", async (c) => {
+      // `?causes=true`: the Break it panel's verdict, each violation with its causes linked.
+      const { report, causeOrders } = await data.invariantsFor(c.var.sessionId);
+      return c.html(<InvariantsVerdict report={report} causeOrders={c.req.query("causes") === "true" ? causeOrders : undefined} />);
+    })
     .get("/events", (c) => c.html(<EventLogPanel {...data.eventsFor(c.var.sessionId)} />))
     .get("/diagram", (c) => {
       // `?arrow=` selects one arrow of the diagram; an id it does not have selects nothing.

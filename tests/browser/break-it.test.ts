@@ -79,6 +79,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: Break it", () => {
       expect(await code.locator('[data-excerpt="bug"] pre').innerText()).toContain("releaseIgnoringCancellationSource");
       expect(await code.locator('[data-excerpt="fix"] pre').innerText()).toContain("onOrderCancelled");
 
+      // The outcome is in sight where the button was: the panel's verdict names the invariant, its causes linked.
+      const inPanel = page.locator('#break-it-panel #invariants-verdict li[data-invariant="stock_conserved"] .caused-by a');
+      await inPanel.first().waitFor({ timeout: UI_WAIT_MS });
       await showTab(page, "details");
       const violation = page.locator('#invariants-panel li[data-invariant="stock_conserved"]');
       await violation.waitFor({ timeout: UI_WAIT_MS });

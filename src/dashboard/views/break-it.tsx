@@ -1,8 +1,10 @@
+import type { ConsistencyReport } from "../../consistency/invariants";
 import { bugDescriptions, bugSwitches } from "../../modules/bugs";
 import { rateRange, type SessionSettings } from "../../modules/session-settings";
 import type { BreakItCode, ScenarioJson } from "../../scenarios";
 import type { Excerpt } from "../../scenarios/source-excerpt";
 import { liveTriggers } from "../live";
+import { InvariantsVerdict } from "./invariants";
 import { percent } from "./knobs";
 import { Panel } from "./panel";
 
@@ -21,6 +23,8 @@ export const bugFieldId = (name: string) => `bug-${name}`;
 export function BreakItPanel(props: {
   settings: Pick<SessionSettings, "bugs" | "crashBetweenWritesRate">;
   code: BreakItCode;
+  /** What the session's rows break now: shown under the scenarios, so a run's outcome is in sight. */
+  invariants: { report: ConsistencyReport; causeOrders: ReadonlyMap<number, string> };
   oob?: boolean;
 }) {
   const { bugs, crashBetweenWritesRate } = props.settings;
@@ -86,6 +90,8 @@ export function BreakItPanel(props: {
         })}
       </form>
       <ScenarioButtons scenarios={props.code.scenarios} />
+      <h3>What the books say now</h3>
+      <InvariantsVerdict report={props.invariants.report} causeOrders={props.invariants.causeOrders} />
     </Panel>
   );
 }

@@ -97,35 +97,51 @@ export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders:
 export const INVARIANTS_VERDICT_ID = "invariants-verdict";
 
 /**
- * The Invariants panel's verdict in one line, for the stage view: consistent, or how many
- * violations and which invariants. It refreshes itself on the panel's events.
+ * The Invariants panel's verdict in one line: consistent, or how many violations and which
+ * invariants. With `causeOrders` (the Break it panel, where a scenario runs) each violation
+ * follows with the events that caused it, linked; without (the stage view), the line alone.
+ * It refreshes itself on the panel's events.
  */
-export function InvariantsVerdict(props: { report: ConsistencyReport }) {
+export function InvariantsVerdict(props: { report: ConsistencyReport; causeOrders?: ReadonlyMap<number, string> }) {
   const { consistent, violations } = props.report;
   const names = [...new Set(violations.map((v) => v.invariant))];
+  const { causeOrders } = props;
+  const withCauses = causeOrders !== undefined;
   return (
-    <output
+    <div
       id={INVARIANTS_VERDICT_ID}
-      class={`verdict ${consistent ? "verdict-ok" : "verdict-broken"}`}
+      class="invariants-verdict"
       data-consistent={String(consistent)}
-      hx-get="/dashboard/invariants/verdict"
+      hx-get={`/dashboard/invariants/verdict${withCauses ? "?causes=true" : ""}`}
       hx-trigger={liveTriggers.invariants}
       hx-swap="outerHTML"
       hx-sync="this:replace"
     >
-      {consistent ? (
-        "✓ consistent"
-      ) : (
-        <>
-          ✗ {violations.length === 1 ? "1 violation" : `${violations.length} violations`}:{" "}
-          {names.map((name, i) => (
-            <>
-              {i > 0 ? ", " : ""}
-              <code>{name}</code>
-            </>
+      <output class={`verdict ${consistent ? "verdict-ok" : "verdict-broken"}`}>
+        {consistent ? (
+          "✓ consistent"
+        ) : (
+          <>
+            ✗ {violations.length === 1 ? "1 violation" : `${violations.length} violations`}:{" "}
+            {names.map((name, i) => (
+              <>
+                {i > 0 ? ", " : ""}
+                <code>{name}</code>
+              </>
+            ))}
+          </>
+        )}
+      </output>
+      {causeOrders && !consistent ? (
+        <ul class="violations violations-compact">
+          {violations.map((v) => (
+            <li data-invariant={v.invariant}>
+              <code>{v.invariant}</code> <span class="muted">{v.subject}</span>
+              <CausedBy violation={v} causeOrders={causeOrders} />
+            </li>
           ))}
-        </>
-      )}
-    </output>
+        </ul>
+      ) : null}
+    </div>
   );
 }

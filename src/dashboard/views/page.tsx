@@ -96,7 +96,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
           <OrdersPanel orders={view.orders} selectedOrderId={view.timeline.order?.id} />
           <KnobsPanel settings={view.knobs} />
           <SagasPanel sagas={view.sagas} />
-          <BreakItPanel settings={view.knobs} code={view.breakIt} />
+          <BreakItPanel settings={view.knobs} code={view.breakIt} invariants={view.invariants} />
         </div>
         <div class="grid grid-details" role="tabpanel" id="tabpanel-details" aria-labelledby="tab-details" hidden>
           <PaymentsPanel payments={view.payments} />

@@ -203,4 +203,3 @@ describe("a scenario's button", () => {
     expect(stage).toContain('hx-post="/scenarios/duplicate-charge/run"');
   });
 });
-
