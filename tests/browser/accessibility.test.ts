@@ -102,8 +102,12 @@ async function tabRound(page: Page): Promise<"interrupted" | { controls: string[
     if (marked.swapsDuringWalk === undefined) document.body.addEventListener("htmx:after:swap", () => (marked.swapsDuringWalk! += 1));
     marked.swapsDuringWalk = 0;
     (document.activeElement as HTMLElement | null)?.blur();
-    const all = Array.from(document.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea, [tabindex]"));
-    const usable = all.filter((el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && el.getClientRects().length > 0);
+    const all = Array.from(document.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea, summary, [tabindex]"));
+    // What a closed <details> holds is out of reach until it is opened (its summary is not).
+    const folded = (el: HTMLElement) => el.closest("details:not([open])") !== null && el.closest("summary") === null;
+    const usable = all.filter(
+      (el) => !(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && el.getClientRects().length > 0 && !folded(el),
+    );
     for (const [i, el] of usable.entries()) el.setAttribute("data-tab-probe", String(i));
     return usable.map(
       (el) =>
