@@ -243,50 +243,33 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
-  test(
-    "POST /dashboard/knobs (the knobs form): never a 5xx, a rejected form changes no setting",
-    async () => {
-      const defaults = await settingsNow();
-      await fc.assert(
-        fc.asyncProperty(hostileKnobsForm, async (form) => {
-          const before = real.rowCounts();
-          const { status, text } = await postHostileForm("/dashboard/knobs", form);
-          if (status === 200) {
-            await real.request("PATCH", "/settings", "fuzz", defaults);
-          } else {
-            expectEnvelope(status, JSON.parse(text), text);
-            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected knobs form wrote rows: ${JSON.stringify(form.fields)}`);
-          }
-          expect(await settingsNow()).toEqual(defaults);
-        }),
-        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
-      );
-    },
-    timeoutMs,
-  );
-
-  test(
-    "POST /dashboard/bugs (the Break it form): never a 5xx, a rejected form changes no setting",
-    async () => {
-      const defaults = await settingsNow();
-      await fc.assert(
-        fc.asyncProperty(hostileBugsForm, async (form) => {
-          const before = real.rowCounts();
-          const { status, text } = await postHostileForm("/dashboard/bugs", form);
-          if (status === 200) {
-            await real.request("PATCH", "/settings", "fuzz", defaults);
-          } else {
-            expectEnvelope(status, JSON.parse(text), text);
-            if (!sameCounts(before, real.rowCounts()))
-              throw new Error(`a rejected Break it form wrote rows: ${JSON.stringify(form.fields)}`);
-          }
-          expect(await settingsNow()).toEqual(defaults);
-        }),
-        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
-      );
-    },
-    timeoutMs,
-  );
+  // The two settings forms of the page: an accepted one is undone, a rejected one must have changed nothing.
+  for (const [path, what, hostileForm] of [
+    ["/dashboard/knobs", "the knobs form", hostileKnobsForm],
+    ["/dashboard/bugs", "the Break it form", hostileBugsForm],
+  ] as const) {
+    test(
+      `POST ${path} (${what}): never a 5xx, a rejected form changes no setting`,
+      async () => {
+        const defaults = await settingsNow();
+        await fc.assert(
+          fc.asyncProperty(hostileForm, async (form) => {
+            const before = real.rowCounts();
+            const { status, text } = await postHostileForm(path, form);
+            if (status === 200) {
+              await real.request("PATCH", "/settings", "fuzz", defaults);
+            } else {
+              expectEnvelope(status, JSON.parse(text), text);
+              if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected ${what} wrote rows: ${JSON.stringify(form.fields)}`);
+            }
+            expect(await settingsNow()).toEqual(defaults);
+          }),
+          { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+        );
+      },
+      timeoutMs,
+    );
+  }
 
   // The resets take no body: whatever arrives is ignored, and resetting an already reset session writes nothing new.
   test(
