@@ -62,6 +62,30 @@ describe("start-up refusals: one clear line naming DATABASE_PATH, exit code 1", 
   });
 });
 
+describe("STREAMS_PER_ADDRESS: the open event streams one client address may hold", () => {
+  test("given nothing, when the environment is read, then a class of 30 behind one NAT fits with two tabs each (64)", () => {
+    expect(readServerConfig({}).streamsPerAddress).toBe(64);
+  });
+
+  test("given a number from 1 to the server's total (1536), when the environment is read, then it is the cap", () => {
+    expect(readServerConfig({ STREAMS_PER_ADDRESS: "200" }).streamsPerAddress).toBe(200);
+    expect(readServerConfig({ STREAMS_PER_ADDRESS: "1" }).streamsPerAddress).toBe(1);
+    expect(readServerConfig({ STREAMS_PER_ADDRESS: "1536" }).streamsPerAddress).toBe(1536);
+  });
+
+  test("given zero, a fraction, a word or more than the total, when the environment is read, then start-up is refused naming it", () => {
+    for (const bad of ["0", "2.5", "lots", "1537", "-3"])
+      expect(() => readServerConfig({ STREAMS_PER_ADDRESS: bad })).toThrow(/^Invalid environment: STREAMS_PER_ADDRESS: /);
+  });
+
+  test("a bad value stops the process with one line naming the variable, exit code 1", async () => {
+    const { code, stderr } = await startServer(join(dir, "streams.sqlite"), { STREAMS_PER_ADDRESS: "none" });
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toStartWith("Invalid environment: STREAMS_PER_ADDRESS");
+  });
+});
+
 describe("a database written by a newer schema", () => {
   test("is refused at start-up, untouched, with a clear message (a renamed column and a later migration)", async () => {
     const path = join(dir, "newer.sqlite");
