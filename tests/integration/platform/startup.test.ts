@@ -78,6 +78,39 @@ describe("STREAMS_PER_ADDRESS: the open event streams one client address may hol
       expect(() => readServerConfig({ STREAMS_PER_ADDRESS: bad })).toThrow(/^Invalid environment: STREAMS_PER_ADDRESS: /);
   });
 
+  test("given STREAMS_PER_ADDRESS=2, when one address opens a third stream, then the served process answers 429", async () => {
+    const child = Bun.spawn(["bun", "src/main.ts"], {
+      env: {
+        ...process.env,
+        PORT: "0",
+        GRPC_PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_PATH: join(dir, "cap.sqlite"),
+        STREAMS_PER_ADDRESS: "2",
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const streams = new AbortController();
+    try {
+      const reader = child.stdout.getReader();
+      let out = "";
+      while (!/listening on http:\/\/[^:]+:\d+/.test(out)) out += new TextDecoder().decode((await reader.read()).value);
+      const base = `http://127.0.0.1:${/listening on http:\/\/[^:]+:(\d+)/.exec(out)?.[1]}`;
+      // Two sessions, so the per-session cap (8) is not what refuses.
+      const open = (session: string) => fetch(`${base}/events/stream?session=${session}`, { signal: streams.signal });
+      expect((await open("nat-a")).status).toBe(200);
+      expect((await open("nat-b")).status).toBe(200);
+      const third = await open("nat-c");
+      expect(third.status).toBe(429);
+      expect(((await third.json()) as { code: string }).code).toBe("RATE_LIMITED");
+    } finally {
+      streams.abort();
+      child.kill("SIGKILL");
+      await child.exited;
+    }
+  });
+
   test("a bad value stops the process with one line naming the variable, exit code 1", async () => {
     const { code, stderr } = await startServer(join(dir, "streams.sqlite"), { STREAMS_PER_ADDRESS: "none" });
     expect(code).toBe(1);
