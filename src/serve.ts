@@ -29,6 +29,7 @@ export function serve(config: ServerConfig, given?: Database) {
       maxOrderLinesPerSession: config.maxOrderLinesPerSession,
     },
     teacherToken: config.teacherToken,
+    streams: { perClient: config.streamsPerAddress },
   });
   relay.start();
   // A wipe a crash cut short is finished first; until then the relay runs nothing of its session.

@@ -11,6 +11,7 @@ import { readForm, validate } from "../platform/validation";
 import { htmlSecurityHeaders } from "../web/security";
 import { type DashboardSources, dashboardData, defaultFormFor, type TimelineChoice } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
+import { publicOrigin } from "./public-origin";
 import { BreakItPanel } from "./views/break-it";
 import { BusPanel } from "./views/bus";
 import { CurlBox } from "./views/curl-box";
@@ -32,12 +33,14 @@ import { ShipmentsPanel } from "./views/shipments";
 import { StagePage } from "./views/stage";
 import { TimelinePanel } from "./views/timeline";
 
-const fallbackOrigin = "http://localhost:3000";
-
-/** The origin the curl box names: this request's, when it looks like a plain host[:port]. */
+/** The origin the curl box names: the one the visitor typed, proxy headers included (public-origin.ts). */
 function originOf(c: Context): string {
-  const url = new URL(c.req.url);
-  return /^[A-Za-z0-9.-]+(:\d{1,5})?$/.test(url.host) && /^https?:$/.test(url.protocol) ? `${url.protocol}//${url.host}` : fallbackOrigin;
+  return publicOrigin({
+    url: c.req.url,
+    forwardedProto: c.req.header("x-forwarded-proto"),
+    forwardedHost: c.req.header("x-forwarded-host"),
+    host: c.req.header("host"),
+  });
 }
 
 /** `?order=` when it is a plausible id; anything else means no selection. */

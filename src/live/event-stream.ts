@@ -4,6 +4,7 @@ import { eventToJson } from "../bus/event";
 import type { SagaBus, SagaEvent } from "../modules/events";
 import type { SessionChange } from "../modules/module-deps";
 import { clientAddress } from "../platform/client-address";
+import { defaultStreamsPerAddress } from "../platform/config";
 import { RateLimitedError, ValidationError } from "../platform/errors";
 import type { SessionEnv } from "../platform/session";
 import type { SessionChangeFeed } from "./session-changes";
@@ -18,7 +19,8 @@ export interface StreamLimits {
   perSession: number;
   /**
    * Per client address, across sessions: one client holding every stream would lock all other
-   * sessions out. Large enough for a class behind one NAT (30 attendees × 2 tabs).
+   * sessions out. Large enough for a class behind one NAT (30 attendees × 2 tabs);
+   * `STREAMS_PER_ADDRESS` sets it for a larger one.
    */
   perClient: number;
   total: number;
@@ -45,7 +47,7 @@ export interface StreamLimits {
 
 export const defaultStreamLimits: StreamLimits = {
   perSession: 8,
-  perClient: 64,
+  perClient: defaultStreamsPerAddress,
   // An idle stream costs the server about 20 KiB (2,000 streams: +39 MB RSS; bun tests/bench/streams-memory.ts).
   total: 1_536,
   heartbeatMs: 15_000,

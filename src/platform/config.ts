@@ -91,6 +91,12 @@ export const environment = {
     meaning:
       "a session with nothing changed for this long is wiped, as DELETE /session would; checked at start-up and hourly: 7d, 12h, 30m, 45s or ms, at least a minute",
   }),
+  STREAMS_PER_ADDRESS: variable({
+    schema: z.coerce.number().int().min(1).max(1_536),
+    default: "64",
+    meaning:
+      "open GET /events/stream connections one client address may hold across sessions, 1-1536 (the server's total); past it 429 RATE_LIMITED. A class behind one NAT shares one address: allow two per attendee",
+  }),
   TEACHER_TOKEN: described({
     schema: z.string().min(12, "must be at least 12 characters").optional(),
     default: "unset",
@@ -146,6 +152,8 @@ export interface ServerConfig extends SagaConfig {
   synchronous: SynchronousLevel;
   teacherToken: string | null;
   sessionIdleTtlMs: number;
+  /** Open event streams one client address may hold (`STREAMS_PER_ADDRESS`). */
+  streamsPerAddress: number;
 }
 
 /** Reads the environment; a bad value stops start-up with a message that names the variable. */
@@ -168,6 +176,7 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     maxOrderLinesPerSession: e.MAX_ORDER_LINES_PER_SESSION,
     teacherToken: e.TEACHER_TOKEN ?? null,
     sessionIdleTtlMs: e.SESSION_IDLE_TTL,
+    streamsPerAddress: e.STREAMS_PER_ADDRESS,
   };
 }
 
@@ -178,3 +187,6 @@ export const defaultSagaConfig: SagaConfig = (({ inventoryDelayMs, paymentDelayM
   maxOrdersPerSession,
   maxOrderLinesPerSession,
 }))(readServerConfig({}));
+
+/** The per-address stream cap a server started with an empty environment runs with (the table's default, not written again). */
+export const defaultStreamsPerAddress = readServerConfig({}).streamsPerAddress;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { BROWSER_TEST_TIMEOUT_MS, chromiumAvailable, UI_WAIT_MS, until, useServerAndBrowser, watch } from "./harness";
+import { BROWSER_TEST_TIMEOUT_MS, chromiumAvailable, openFreshDashboard, UI_WAIT_MS, until, useServerAndBrowser, watch } from "./harness";
 
 describe.skipIf(!chromiumAvailable)("the API reference in chromium", () => {
   const env = useServerAndBrowser();
@@ -34,6 +34,29 @@ describe.skipIf(!chromiumAvailable)("the API reference in chromium", () => {
       expect(((await products.json()) as unknown[]).length).toBe(7);
       expect(seen.problems).toEqual([]);
       expect(elsewhere).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+  test(
+    "/docs opened without ?session= tries things in the session the dashboard keeps in this browser",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const sent: (string | undefined)[] = [];
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname === "/inventory/stats") sent.push(request.headers()["x-session-id"]);
+      });
+      // Typed by hand, as from a bookmark: no ?session= in the address.
+      await page.goto(`${env.server.baseUrl}/docs`);
+      const stats = page.locator("#operations-inventory-getInventoryStats");
+      await stats.waitFor({ timeout: UI_WAIT_MS });
+      await stats.locator(".opblock-summary").click();
+      await stats.locator("button.execute").click();
+      await until(async () => /Server response\s+Code\s+Details\s+200\b/.test(await stats.innerText()), "the stats' answer to show 200");
+      expect(sent).toEqual([sessionId]);
+      // The dashboard's first visit seeded its session: the answer is that session's catalog.
+      expect(await stats.innerText()).toContain('"total_stock": 235');
+      expect(seen.problems).toEqual([]);
       await context.close();
     },
     BROWSER_TEST_TIMEOUT_MS,

@@ -55,6 +55,23 @@ describe("dashboard page", () => {
   });
 });
 
+describe("the curl box behind a proxy", () => {
+  test("names the outside https origin the proxy forwards (X-Forwarded-Proto, X-Forwarded-Host), and ignores a host that is not plain", async () => {
+    const t = createTestApp();
+    const proxied = await t.request("GET", "/dashboard/curl", {
+      session: "workshop-1",
+      headers: { "x-forwarded-proto": "https", "x-forwarded-host": "class.example.org" },
+    });
+    expect(proxied.text).toContain("curl -s -X POST https://class.example.org/inventory/seed");
+    const hostile = await t.request("GET", "/dashboard/curl", {
+      session: "workshop-1",
+      headers: { "x-forwarded-proto": "gopher", "x-forwarded-host": 'x"><script>' },
+    });
+    expect(hostile.text).toContain("curl -s -X POST http://localhost/inventory/seed");
+    expect(hostile.text).not.toContain("<script>");
+  });
+});
+
 describe("dashboard fragments", () => {
   test("need a session like every API route", async () => {
     const t = createTestApp();

@@ -62,6 +62,63 @@ describe("start-up refusals: one clear line naming DATABASE_PATH, exit code 1", 
   });
 });
 
+describe("STREAMS_PER_ADDRESS: the open event streams one client address may hold", () => {
+  test("given nothing, when the environment is read, then a class of 30 behind one NAT fits with two tabs each (64)", () => {
+    expect(readServerConfig({}).streamsPerAddress).toBe(64);
+  });
+
+  test("given a number from 1 to the server's total (1536), when the environment is read, then it is the cap", () => {
+    expect(readServerConfig({ STREAMS_PER_ADDRESS: "200" }).streamsPerAddress).toBe(200);
+    expect(readServerConfig({ STREAMS_PER_ADDRESS: "1" }).streamsPerAddress).toBe(1);
+    expect(readServerConfig({ STREAMS_PER_ADDRESS: "1536" }).streamsPerAddress).toBe(1536);
+  });
+
+  test("given zero, a fraction, a word or more than the total, when the environment is read, then start-up is refused naming it", () => {
+    for (const bad of ["0", "2.5", "lots", "1537", "-3"])
+      expect(() => readServerConfig({ STREAMS_PER_ADDRESS: bad })).toThrow(/^Invalid environment: STREAMS_PER_ADDRESS: /);
+  });
+
+  test("given STREAMS_PER_ADDRESS=2, when one address opens a third stream, then the served process answers 429", async () => {
+    const child = Bun.spawn(["bun", "src/main.ts"], {
+      env: {
+        ...process.env,
+        PORT: "0",
+        GRPC_PORT: "0",
+        HOST: "127.0.0.1",
+        DATABASE_PATH: join(dir, "cap.sqlite"),
+        STREAMS_PER_ADDRESS: "2",
+      },
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const streams = new AbortController();
+    try {
+      const reader = child.stdout.getReader();
+      let out = "";
+      while (!/listening on http:\/\/[^:]+:\d+/.test(out)) out += new TextDecoder().decode((await reader.read()).value);
+      const base = `http://127.0.0.1:${/listening on http:\/\/[^:]+:(\d+)/.exec(out)?.[1]}`;
+      // Two sessions, so the per-session cap (8) is not what refuses.
+      const open = (session: string) => fetch(`${base}/events/stream?session=${session}`, { signal: streams.signal });
+      expect((await open("nat-a")).status).toBe(200);
+      expect((await open("nat-b")).status).toBe(200);
+      const third = await open("nat-c");
+      expect(third.status).toBe(429);
+      expect(((await third.json()) as { code: string }).code).toBe("RATE_LIMITED");
+    } finally {
+      streams.abort();
+      child.kill("SIGKILL");
+      await child.exited;
+    }
+  });
+
+  test("a bad value stops the process with one line naming the variable, exit code 1", async () => {
+    const { code, stderr } = await startServer(join(dir, "streams.sqlite"), { STREAMS_PER_ADDRESS: "none" });
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toStartWith("Invalid environment: STREAMS_PER_ADDRESS");
+  });
+});
+
 describe("a database written by a newer schema", () => {
   test("is refused at start-up, untouched, with a clear message (a renamed column and a later migration)", async () => {
     const path = join(dir, "newer.sqlite");
