@@ -5,6 +5,7 @@ import { giveWay } from "../platform/give-way";
 import { sessionsLastActivity } from "../sessions/activity";
 import {
   checkSession,
+  inStableOrder,
   mostRecentlyActive,
   OVERVIEW_SESSIONS,
   type OverviewRow,
@@ -169,8 +170,12 @@ export class OverviewCache {
     shown = mostRecentlyActive(this.lastActivity, OVERVIEW_SESSIONS);
     this.snapshot = {
       computedAt: this.clock.now(),
-      rows: shown.map(
-        (sessionId) => this.rows.get(sessionId) ?? { sessionId, lastActivity: this.lastActivity.get(sessionId) ?? 0, checkedAt: null },
+      // Which sessions are shown follows activity; where each is listed does not (inStableOrder).
+      rows: inStableOrder(
+        shown.map(
+          (sessionId) => this.rows.get(sessionId) ?? { sessionId, lastActivity: this.lastActivity.get(sessionId) ?? 0, checkedAt: null },
+        ),
+        () => undefined,
       ),
     };
     const cost: ComputationCost = {

@@ -63,7 +63,7 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
   );
 }
 
-/** Every active session, most recent first, as of the overview's last computation (its age shown); each row opens that session's dashboard. */
+/** The most recently active sessions, in a stable order (by name, then id), as of the overview's last computation (its age shown); each row opens that session's dashboard. */
 export function SessionsTable(props: { overview: OverviewSnapshot; now: number; token: string }) {
   const path = `/teacher/sessions?token=${encodeURIComponent(props.token)}`;
   const sessions = props.overview.rows;
