@@ -5,6 +5,7 @@ import type { OrdersModule } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { SagaAdmin } from "../sagas/sagas";
 import { sessionsLastActivity } from "../sessions/activity";
+import type { SessionNames } from "../sessions/session-names";
 
 /** The teacher's overview shows at most this many sessions: the most recently active (listed in a stable order, see inStableOrder). */
 export const OVERVIEW_SESSIONS = 100;
@@ -14,6 +15,7 @@ export interface OverviewSources {
   inventory: Pick<InventoryModule["queries"], "sessionActivity">;
   sagas: Pick<SagaAdmin, "listSagas">;
   settings: SettingsReader;
+  names: Pick<SessionNames, "of" | "all">;
   checkConsistency: (sessionId: string) => Promise<ConsistencyReport>;
 }
 

@@ -6,10 +6,12 @@ import type { OverviewSnapshot } from "./overview-cache";
 const ago = (ms: number) => (ms < 60_000 ? `${Math.max(0, Math.round(ms / 1000))} s ago` : `${Math.round(ms / 60_000)} min ago`);
 
 /** A session's row: as last checked (with when, on hover), or its activity alone until its first check. */
-function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
+function SessionRow({ row, name, now }: { row: OverviewRow; name: string | undefined; now: number }) {
+  // The name is the attendee's own text: JSX escapes it like any other text.
   const link = (
     <td>
       <a href={`/?session=${encodeURIComponent(row.sessionId)}`} target="_blank" rel="noopener noreferrer">
+        {name === undefined ? null : <strong class="session-name">{name} </strong>}
         <code>{row.sessionId}</code>
       </a>
     </td>
@@ -108,7 +110,7 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
           </thead>
           <tbody>
             {sessions.map((row) => (
-              <SessionRow row={row} now={props.now} />
+              <SessionRow row={row} name={props.overview.names.get(row.sessionId)} now={props.now} />
             ))}
           </tbody>
         </table>
