@@ -128,3 +128,30 @@ export function inStableOrder<T extends { sessionId: string }>(rows: readonly T[
     })
     .map(({ row }) => row);
 }
+
+/** The room at a glance: the shown sessions and their orders and violations, summed. */
+export interface RoomTotals {
+  sessions: number;
+  /** Sessions listed but not checked yet: their numbers are not in the sums. */
+  notYetChecked: number;
+  completed: number;
+  cancelled: number;
+  running: number;
+  violations: number;
+}
+
+/** The rows' sums, from the rows already computed (no query of its own). Pure. */
+export function roomTotals(rows: readonly OverviewRow[]): RoomTotals {
+  const totals: RoomTotals = { sessions: rows.length, notYetChecked: 0, completed: 0, cancelled: 0, running: 0, violations: 0 };
+  for (const row of rows) {
+    if (row.checkedAt === null) {
+      totals.notYetChecked += 1;
+      continue;
+    }
+    totals.completed += row.completed;
+    totals.cancelled += row.cancelled;
+    totals.running += row.running;
+    totals.violations += row.violations;
+  }
+  return totals;
+}

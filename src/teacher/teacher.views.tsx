@@ -1,6 +1,6 @@
 import type { Child } from "hono/jsx";
 import { Layout } from "../web/layout";
-import type { OverviewRow } from "./overview";
+import { type OverviewRow, roomTotals } from "./overview";
 import type { OverviewSnapshot } from "./overview-cache";
 
 const ago = (ms: number) => (ms < 60_000 ? `${Math.max(0, Math.round(ms / 1000))} s ago` : `${Math.round(ms / 60_000)} min ago`);
@@ -65,6 +65,18 @@ function SessionRow({ row, name, now }: { row: OverviewRow; name: string | undef
   );
 }
 
+/** The room's sums over the rows shown: what the class did, in one line. */
+function RoomTotalsLine({ rows }: { rows: readonly OverviewRow[] }) {
+  const totals = roomTotals(rows);
+  return (
+    <p class="room-totals" data-room-totals={JSON.stringify(totals)}>
+      <strong>Room:</strong> {totals.sessions} sessions · orders {totals.completed} completed, {totals.cancelled} cancelled,{" "}
+      {totals.running} running · {totals.violations} violations
+      {totals.notYetChecked > 0 ? <span class="muted"> ({totals.notYetChecked} sessions not checked yet)</span> : null}
+    </p>
+  );
+}
+
 /** The most recently active sessions, in a stable order (by name, then id), as of the overview's last computation (its age shown); each row opens that session's dashboard. */
 export function SessionsTable(props: { overview: OverviewSnapshot; now: number; token: string }) {
   const path = `/teacher/sessions?token=${encodeURIComponent(props.token)}`;
@@ -91,6 +103,7 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
           {oldest === undefined ? "" : `; oldest row checked ${ago(props.now - oldest)}`}
         </span>
       </header>
+      <RoomTotalsLine rows={sessions} />
       {sessions.length === 0 ? (
         <p class="empty">No session has a catalog or an order yet.</p>
       ) : (

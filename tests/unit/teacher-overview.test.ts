@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { inStableOrder, mostRecentlyActive, type SessionOverview, sessionsToCheck } from "../../src/teacher/overview";
+import { inStableOrder, mostRecentlyActive, roomTotals, type SessionOverview, sessionsToCheck } from "../../src/teacher/overview";
 
 const at = 1_000_000;
 const row = (sessionId: string, checkedAt: number, recheckAt: number | null = null): SessionOverview => ({
@@ -86,5 +86,24 @@ describe("where each shown session is listed (pure)", () => {
     const after = listed([...ids].reverse(), {});
     expect(before).toEqual(["attendee-01", "attendee-02", "attendee-03"]);
     expect(after).toEqual(before);
+  });
+});
+
+describe("the room's totals (pure)", () => {
+  test("given checked rows and one not yet checked, then the checked rows' numbers are summed and the other is counted apart", () => {
+    const busy = { ...row("a", at), completed: 3, cancelled: 1, running: 2, violations: 0 };
+    const broken = { ...row("b", at), completed: 1, cancelled: 2, running: 0, violations: 4, consistent: false };
+    expect(roomTotals([busy, broken, { sessionId: "c", lastActivity: at, checkedAt: null }])).toEqual({
+      sessions: 3,
+      notYetChecked: 1,
+      completed: 4,
+      cancelled: 3,
+      running: 2,
+      violations: 4,
+    });
+  });
+
+  test("given no rows, then all zero", () => {
+    expect(roomTotals([])).toEqual({ sessions: 0, notYetChecked: 0, completed: 0, cancelled: 0, running: 0, violations: 0 });
   });
 });

@@ -53,6 +53,18 @@ describe("the teacher's overview (TEACHER_TOKEN)", () => {
     const first = page.text.match(/<tr data-session="attendee-01"[\s\S]*?<\/tr>/)?.[0] ?? "";
     expect([...first.matchAll(/<td class="num( dead)?">(\d+)<\/td>/g)].map((m) => Number(m[2]))).toEqual([2, 1, 1, 0, 0, 0]);
     expect((await t.request("GET", `/teacher/sessions?token=${TOKEN}`, { session: null })).text).toContain('data-session-count="30"');
+    // The room's totals: the rows' sums (attendee-04's reset orphans its completed order: its violations count).
+    const totals = JSON.parse((page.text.match(/data-room-totals="([^"]+)"/)?.[1] ?? "{}").replaceAll("&quot;", '"'));
+    const sum = (column: number) =>
+      [...page.text.matchAll(/<tr data-session="[^"]+"[\s\S]*?<\/tr>/g)].reduce(
+        (n, m) => n + Number([...m[0].matchAll(/<td class="num( dead)?">(\d+)<\/td>/g)][column]?.[2] ?? 0),
+        0,
+      );
+    expect(totals).toMatchObject({ sessions: 30, notYetChecked: 0, completed: sum(1), cancelled: sum(2), running: sum(3) });
+    expect(totals.violations).toBeGreaterThan(0);
+    expect(totals.completed).toBeGreaterThan(0);
+    expect(totals.cancelled).toBeGreaterThan(0);
+    expect(page.text).toContain(`${totals.completed} completed, ${totals.cancelled} cancelled`);
   });
 
   test("a busy session keeps its place while it works (found in class: a row moved about once a second, a click opened the intended session 1 time in 6)", async () => {
