@@ -251,6 +251,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           changes,
           clock,
           timer: options.timer ?? systemTimer,
+          broadcast: { changeSettings: knobs.change, runScenario: scenarios.runNamed, scenarioNames: scenarios.names },
         }),
       ),
       // The pages' static files (htmx from node_modules, public/), shared by the dashboard, the teacher's overview and /docs.

@@ -130,6 +130,14 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /teacher/sessions": [{ method: "GET", path: () => "/teacher/sessions?token=", answer: "not-found" }],
   "GET /teacher/stream": [{ method: "GET", path: () => "/teacher/stream", answer: "not-found" }],
+  "POST /teacher/broadcast": [
+    {
+      method: "POST",
+      path: () => "/teacher/broadcast?token=guess-the-token",
+      body: { settings: { paymentFailureRate: 1 } },
+      answer: "not-found",
+    },
+  ],
   "POST /orders": [
     { method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" },
   ],
