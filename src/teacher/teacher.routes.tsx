@@ -69,7 +69,13 @@ export function teacherRoutes(
   );
   return new Hono()
     .use(onlyTheTeacher, htmlSecurityHeaders())
-    .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
+    .get("/", async (c) =>
+      c.html(
+        <TeacherPage token={token as string} scenarioNames={sources.broadcast.scenarioNames}>
+          {await table(token as string)}
+        </TeacherPage>,
+      ),
+    )
     .get("/sessions", async (c) => c.html(await table(token as string)))
     .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview], sources.timer))
     .post("/broadcast", ...validJson(broadcastSchema(sources.broadcast.scenarioNames)), async (c) =>

@@ -132,7 +132,40 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
   );
 }
 
-export function TeacherPage(props: { token: string; children?: Child }) {
+/**
+ * Settings and/or a scenario for every session listed: public/teacher.js asks first (a scenario
+ * wipes each session), then posts it as JSON to `POST /teacher/broadcast` and shows the answer.
+ */
+function BroadcastForm(props: { token: string; scenarioNames: readonly string[] }) {
+  return (
+    <section class="panel" id="broadcast-panel">
+      <header class="panel-head">
+        <h2>Every session at once</h2>
+      </header>
+      <form id="broadcast-form" data-url={`/teacher/broadcast?token=${encodeURIComponent(props.token)}`}>
+        <label>
+          Settings (as PATCH /settings takes them, JSON; optional){" "}
+          <textarea name="settings" rows={2} cols={50} placeholder='{"paymentFailureRate": 0.3}' spellcheck={false} />
+        </label>{" "}
+        <label>
+          Scenario (wipes each session first; optional){" "}
+          <select name="scenario">
+            <option value="">none</option>
+            {props.scenarioNames.map((name) => (
+              <option value={name}>{name}</option>
+            ))}
+          </select>
+        </label>{" "}
+        <button type="submit" class="button">
+          Apply to every session
+        </button>
+        <output id="broadcast-result" class="muted" />
+      </form>
+    </section>
+  );
+}
+
+export function TeacherPage(props: { token: string; scenarioNames: readonly string[]; children?: Child }) {
   return (
     <Layout title="Saga workshop · teacher" script="teacher.js">
       <header class="top">
@@ -150,7 +183,10 @@ export function TeacherPage(props: { token: string; children?: Child }) {
           connecting…
         </span>
       </header>
-      <main class="teacher-main">{props.children}</main>
+      <main class="teacher-main">
+        {props.children}
+        <BroadcastForm token={props.token} scenarioNames={props.scenarioNames} />
+      </main>
     </Layout>
   );
 }
