@@ -230,6 +230,31 @@
     }
   }
 
+  // "Your name (optional)": filled with the stored name, saved (PATCH /session) when changed;
+  // a blank field saves nothing. Never a prompt: the dashboard works the same unnamed.
+  function startNameField() {
+    const input = document.getElementById("session-name");
+    if (!(input instanceof HTMLInputElement)) return;
+    const headers = { "x-session-id": session, "content-type": "application/json" };
+    fetch("/session", { headers })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((body) => {
+        // Typed into meanwhile: the attendee's text wins.
+        if (body && typeof body.name === "string" && input.value === "") input.value = body.name;
+      })
+      .catch(() => {});
+    input.addEventListener("change", async () => {
+      const name = input.value.trim();
+      if (name === "") return;
+      const answer = await fetch("/session", { method: "PATCH", headers, body: JSON.stringify({ name }) })
+        .then(async (response) => ({ ok: response.ok, body: await response.json() }))
+        .catch(() => null);
+      input.setAttribute("aria-invalid", String(!answer?.ok));
+      input.title = answer?.ok ? "Saved" : (answer?.body?.error ?? "Not saved: the server cannot be reached");
+      if (answer?.ok) input.value = answer.body.name;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     startLive();
     setInterval(tickCountdowns, 200);
@@ -248,6 +273,7 @@
     markSelectedOrder();
     startTabs();
     document.getElementById("new-session")?.addEventListener("click", () => void startNewSession());
+    startNameField();
     const copy = document.getElementById("copy-session");
     copy?.addEventListener("click", async () => {
       const text = copy.dataset.copy ?? session;

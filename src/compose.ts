@@ -41,6 +41,7 @@ import { purgeIdleSessions } from "./sessions/activity";
 import { SessionCensus, sessionsWithRows } from "./sessions/census";
 import { resetLeftovers } from "./sessions/reset-leftovers";
 import { sessionRoutes } from "./sessions/session.routes";
+import { SessionNames } from "./sessions/session-names";
 import { type SessionHolder, sessionWipe, WipesUnderWay } from "./sessions/session-wipe";
 import { settingsRoutes } from "./settings/settings.routes";
 import { settingsService } from "./settings/settings.service";
@@ -170,7 +171,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const knobs = settingsService(settings, steering, changes);
   const sagas = sagaAdmin({ orders, bus, steering, settings, clock, orchestrator });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the modules, the knobs, the delivery log.
-  const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, deliveryLog];
+  const sessionNames = new SessionNames(db, clock, changes);
+  const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, sessionNames, deliveryLog];
   // The one scan of every session table, at start-up; from then on the census is told of each change.
   const census = new SessionCensus(
     sessionsWithRows(
@@ -194,6 +196,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       inventory: inventory.queries,
       sagas,
       settings,
+      names: sessionNames,
       checkConsistency: (sessionId) => checkInvariantsInTurns(audit, { sessionId }),
     },
     clock,
@@ -236,7 +239,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/settings", settingsRoutes(knobs)),
       mount("/bus", busRoutes(steering)),
       mount("/sagas", sagasRoutes(sagas)),
-      mount("/session", sessionRoutes(wipeSession)),
+      mount("/session", sessionRoutes(wipeSession, sessionNames)),
       mount("/scenarios", scenarios.routes),
       // Connect and gRPC-Web: POST /inventory.v1.InventoryService/<Method>, /payments.v1.PaymentService/<Method>.
       mount("/", rpcHttpRoutes(rpcServices)),
@@ -248,6 +251,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           changes,
           clock,
           timer: options.timer ?? systemTimer,
+          broadcast: { changeSettings: knobs.change, runScenario: scenarios.runNamed, scenarioNames: scenarios.names },
         }),
       ),
       // The pages' static files (htmx from node_modules, public/), shared by the dashboard, the teacher's overview and /docs.

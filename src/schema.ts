@@ -6,5 +6,6 @@ export * from "./modules/orchestrator/orchestrator.sql";
 export * from "./modules/orders/orders.sql";
 export * from "./modules/payments/payments.sql";
 export * from "./modules/shipping/shipping.sql";
+export * from "./sessions/session-names.sql";
 export * from "./sessions/session-wipe.sql";
 export * from "./settings/settings.sql";

@@ -19,7 +19,9 @@ export type SessionChange =
   // A payment a call (PaymentService) charged or refunded: no event tells of it.
   | "PAYMENTS_CHANGED"
   | "SETTINGS_CHANGED"
-  | "DELIVERIES_CHANGED";
+  | "DELIVERIES_CHANGED"
+  // An attendee named their session (PATCH /session).
+  | "SESSION_NAMED";
 
 export interface SessionChanges {
   announce(sessionId: string, change: SessionChange): void;

@@ -57,5 +57,15 @@ export function scenariosFeature(parts: ScenarioParts) {
     bugSwitches.map((name) => [name, { bug: read(bugDescriptions[name].code.bug), fix: read(bugDescriptions[name].code.fix) }]),
   ) as SwitchCode;
   const code: BreakItCode = { scenarios: catalog, switches };
-  return { code, routes: scenariosRoutes(scenarios, catalog, run) };
+  return {
+    code,
+    routes: scenariosRoutes(scenarios, catalog, run),
+    /** The scenarios' names, and a run by name (the teacher's broadcast runs one in every session). */
+    names: scenarios.map((s) => s.name),
+    runNamed: (sessionId: string, name: string) => {
+      const scenario = scenarios.find((s) => s.name === name);
+      if (!scenario) throw new Error(`no scenario named ${name}`);
+      return run(sessionId, scenario);
+    },
+  };
 }

@@ -5,6 +5,7 @@ import { giveWay } from "../platform/give-way";
 import { sessionsLastActivity } from "../sessions/activity";
 import {
   checkSession,
+  inStableOrder,
   mostRecentlyActive,
   OVERVIEW_SESSIONS,
   type OverviewRow,
@@ -46,6 +47,8 @@ export interface OverviewSnapshot {
   /** When the last computation finished (ms since the epoch): the answer's age. */
   computedAt: number;
   rows: OverviewRow[];
+  /** The shown sessions' names (a session with none is absent). */
+  names: ReadonlyMap<string, string>;
 }
 
 /**
@@ -65,6 +68,8 @@ export interface OverviewSnapshot {
 export class OverviewCache {
   private readonly lastActivity = new Map<string, number>();
   private readonly rows = new Map<string, SessionOverview>();
+  /** The sessions' names: all read with the one scan, then each checked session's afresh (naming one announces SESSION_NAMED). */
+  private readonly names = new Map<string, string>();
   private readonly changed = new Set<string>();
   private readonly listeners = new Set<(cost: ComputationCost) => void>();
   private snapshot: OverviewSnapshot | null = null;
@@ -145,6 +150,7 @@ export class OverviewCache {
     if (!this.watching) {
       this.watching = true;
       for (const [sessionId, at] of sessionsLastActivity(this.sources)) this.lastActivity.set(sessionId, at);
+      for (const [sessionId, name] of this.sources.names.all()) this.names.set(sessionId, name);
     }
     let shown = mostRecentlyActive(this.lastActivity, OVERVIEW_SESSIONS);
     this.forgetAllBut(shown);
@@ -154,6 +160,9 @@ export class OverviewCache {
       // Forgotten before the check: whatever happens to the session meanwhile marks it again.
       this.changed.delete(sessionId);
       const row = await checkSession(this.sources, sessionId, this.clock.now());
+      const name = row === null ? null : this.sources.names.of(sessionId);
+      if (name === null) this.names.delete(sessionId);
+      else this.names.set(sessionId, name);
       if (row === null) {
         this.lastActivity.delete(sessionId);
         this.rows.delete(sessionId);
@@ -167,11 +176,17 @@ export class OverviewCache {
       await giveWay();
     }
     shown = mostRecentlyActive(this.lastActivity, OVERVIEW_SESSIONS);
+    const names = this.names;
     this.snapshot = {
       computedAt: this.clock.now(),
-      rows: shown.map(
-        (sessionId) => this.rows.get(sessionId) ?? { sessionId, lastActivity: this.lastActivity.get(sessionId) ?? 0, checkedAt: null },
+      // Which sessions are shown follows activity; where each is listed does not (inStableOrder).
+      rows: inStableOrder(
+        shown.map(
+          (sessionId) => this.rows.get(sessionId) ?? { sessionId, lastActivity: this.lastActivity.get(sessionId) ?? 0, checkedAt: null },
+        ),
+        (sessionId) => names.get(sessionId),
       ),
+      names: new Map(shown.flatMap((sessionId) => (this.names.has(sessionId) ? [[sessionId, this.names.get(sessionId) as string]] : []))),
     };
     const cost: ComputationCost = {
       sessionsChecked: this.work.sessionsChecked - before.sessionsChecked,

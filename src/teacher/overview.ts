@@ -5,8 +5,9 @@ import type { OrdersModule } from "../modules/orders";
 import type { SettingsReader } from "../modules/session-settings";
 import type { SagaAdmin } from "../sagas/sagas";
 import { sessionsLastActivity } from "../sessions/activity";
+import type { SessionNames } from "../sessions/session-names";
 
-/** The teacher's overview shows at most this many sessions, the most recently active first. */
+/** The teacher's overview shows at most this many sessions: the most recently active (listed in a stable order, see inStableOrder). */
 export const OVERVIEW_SESSIONS = 100;
 
 export interface OverviewSources {
@@ -14,6 +15,7 @@ export interface OverviewSources {
   inventory: Pick<InventoryModule["queries"], "sessionActivity">;
   sagas: Pick<SagaAdmin, "listSagas">;
   settings: SettingsReader;
+  names: Pick<SessionNames, "of" | "all">;
   checkConsistency: (sessionId: string) => Promise<ConsistencyReport>;
 }
 
@@ -108,4 +110,48 @@ export function mostRecentlyActive(lastActivity: ReadonlyMap<string, number>, li
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, limit)
     .map(([sessionId]) => sessionId);
+}
+
+/**
+ * The order the overview lists its sessions in: by name (case-insensitive), then by id; the
+ * sessions with no name after the named ones, by id. Activity plays no part, so a busy session
+ * keeps its place and a row can be clicked while the class works (re-sorting by last activity
+ * moved rows about once a second). Pure.
+ */
+export function inStableOrder<T extends { sessionId: string }>(rows: readonly T[], nameOf: (sessionId: string) => string | undefined): T[] {
+  const byId = (a: T, b: T) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0);
+  const keyed = rows.map((row) => ({ row, name: nameOf(row.sessionId)?.toLocaleLowerCase("en") }));
+  return keyed
+    .sort((a, b) => {
+      if (a.name === undefined || b.name === undefined) return a.name === b.name ? byId(a.row, b.row) : a.name === undefined ? 1 : -1;
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : byId(a.row, b.row);
+    })
+    .map(({ row }) => row);
+}
+
+/** The room at a glance: the shown sessions and their orders and violations, summed. */
+export interface RoomTotals {
+  sessions: number;
+  /** Sessions listed but not checked yet: their numbers are not in the sums. */
+  notYetChecked: number;
+  completed: number;
+  cancelled: number;
+  running: number;
+  violations: number;
+}
+
+/** The rows' sums, from the rows already computed (no query of its own). Pure. */
+export function roomTotals(rows: readonly OverviewRow[]): RoomTotals {
+  const totals: RoomTotals = { sessions: rows.length, notYetChecked: 0, completed: 0, cancelled: 0, running: 0, violations: 0 };
+  for (const row of rows) {
+    if (row.checkedAt === null) {
+      totals.notYetChecked += 1;
+      continue;
+    }
+    totals.completed += row.completed;
+    totals.cancelled += row.cancelled;
+    totals.running += row.running;
+    totals.violations += row.violations;
+  }
+  return totals;
 }

@@ -8,7 +8,9 @@ import type { Clock } from "../platform/clock";
 import { RateLimitedError, RouteNotFoundError } from "../platform/errors";
 import { FailureLimiter } from "../platform/failure-limit";
 import type { Timer } from "../platform/timer";
+import { validJson } from "../platform/validation";
 import { htmlSecurityHeaders } from "../web/security";
+import { type BroadcastPorts, broadcast, broadcastSchema } from "./broadcast";
 import type { OverviewCache } from "./overview-cache";
 import { SessionsTable, TeacherPage } from "./teacher.views";
 import { teacherStream } from "./teacher-stream";
@@ -29,13 +31,22 @@ const sameSecret = (given: string, secret: string) => {
 
 /**
  * The teacher's overview (`TEACHER_TOKEN`): `GET /teacher?token=`, its table
- * (`/teacher/sessions`) and its live stream (`/teacher/stream`). Without the right token, or
+ * (`/teacher/sessions`), its live stream (`/teacher/stream`) and `POST /teacher/broadcast` (settings or a
+ * scenario for every session on it). Without the right token, or
  * with no token configured, every path answers exactly as a route that does not exist: nobody
  * else can learn that it is there, or list the sessions.
  */
 export function teacherRoutes(
   token: string | null,
-  sources: { overview: OverviewCache; bus: Pick<SagaBus, "listen">; changes: SessionChangeFeed; clock: Clock; timer: Timer },
+  sources: {
+    overview: OverviewCache;
+    bus: Pick<SagaBus, "listen">;
+    changes: SessionChangeFeed;
+    clock: Clock;
+    timer: Timer;
+    /** What `POST /teacher/broadcast` does to each session: its knobs, a scenario run by name. */
+    broadcast: Omit<BroadcastPorts, "sessions"> & { scenarioNames: readonly string[] };
+  },
 ) {
   const guesses = new FailureLimiter(sources.clock, TEACHER_TOKEN_LOCKOUT, TEACHER_CLIENTS_REMEMBERED);
   const onlyTheTeacher = createMiddleware(async (c, next) => {
@@ -58,7 +69,24 @@ export function teacherRoutes(
   );
   return new Hono()
     .use(onlyTheTeacher, htmlSecurityHeaders())
-    .get("/", async (c) => c.html(<TeacherPage token={token as string}>{await table(token as string)}</TeacherPage>))
+    .get("/", async (c) =>
+      c.html(
+        <TeacherPage token={token as string} scenarioNames={sources.broadcast.scenarioNames}>
+          {await table(token as string)}
+        </TeacherPage>,
+      ),
+    )
     .get("/sessions", async (c) => c.html(await table(token as string)))
-    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview], sources.timer));
+    .get("/stream", teacherStream([sources.bus, sources.changes, sources.overview], sources.timer))
+    .post("/broadcast", ...validJson(broadcastSchema(sources.broadcast.scenarioNames)), async (c) =>
+      c.json(
+        await broadcast(
+          {
+            ...sources.broadcast,
+            sessions: async () => (await sources.overview.current()).rows.map((row) => row.sessionId),
+          },
+          c.req.valid("json"),
+        ),
+      ),
+    );
 }

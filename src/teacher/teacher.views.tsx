@@ -1,15 +1,17 @@
 import type { Child } from "hono/jsx";
 import { Layout } from "../web/layout";
-import type { OverviewRow } from "./overview";
+import { type OverviewRow, roomTotals } from "./overview";
 import type { OverviewSnapshot } from "./overview-cache";
 
 const ago = (ms: number) => (ms < 60_000 ? `${Math.max(0, Math.round(ms / 1000))} s ago` : `${Math.round(ms / 60_000)} min ago`);
 
 /** A session's row: as last checked (with when, on hover), or its activity alone until its first check. */
-function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
+function SessionRow({ row, name, now }: { row: OverviewRow; name: string | undefined; now: number }) {
+  // The name is the attendee's own text: JSX escapes it like any other text.
   const link = (
     <td>
       <a href={`/?session=${encodeURIComponent(row.sessionId)}`} target="_blank" rel="noopener noreferrer">
+        {name === undefined ? null : <strong class="session-name">{name} </strong>}
         <code>{row.sessionId}</code>
       </a>
     </td>
@@ -63,7 +65,19 @@ function SessionRow({ row, now }: { row: OverviewRow; now: number }) {
   );
 }
 
-/** Every active session, most recent first, as of the overview's last computation (its age shown); each row opens that session's dashboard. */
+/** The room's sums over the rows shown: what the class did, in one line. */
+function RoomTotalsLine({ rows }: { rows: readonly OverviewRow[] }) {
+  const totals = roomTotals(rows);
+  return (
+    <p class="room-totals" data-room-totals={JSON.stringify(totals)}>
+      <strong>Room:</strong> {totals.sessions} sessions · orders {totals.completed} completed, {totals.cancelled} cancelled,{" "}
+      {totals.running} running · {totals.violations} violations
+      {totals.notYetChecked > 0 ? <span class="muted"> ({totals.notYetChecked} sessions not checked yet)</span> : null}
+    </p>
+  );
+}
+
+/** The most recently active sessions, in a stable order (by name, then id), as of the overview's last computation (its age shown); each row opens that session's dashboard. */
 export function SessionsTable(props: { overview: OverviewSnapshot; now: number; token: string }) {
   const path = `/teacher/sessions?token=${encodeURIComponent(props.token)}`;
   const sessions = props.overview.rows;
@@ -89,6 +103,7 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
           {oldest === undefined ? "" : `; oldest row checked ${ago(props.now - oldest)}`}
         </span>
       </header>
+      <RoomTotalsLine rows={sessions} />
       {sessions.length === 0 ? (
         <p class="empty">No session has a catalog or an order yet.</p>
       ) : (
@@ -108,7 +123,7 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
           </thead>
           <tbody>
             {sessions.map((row) => (
-              <SessionRow row={row} now={props.now} />
+              <SessionRow row={row} name={props.overview.names.get(row.sessionId)} now={props.now} />
             ))}
           </tbody>
         </table>
@@ -117,7 +132,40 @@ export function SessionsTable(props: { overview: OverviewSnapshot; now: number; 
   );
 }
 
-export function TeacherPage(props: { token: string; children?: Child }) {
+/**
+ * Settings and/or a scenario for every session listed: public/teacher.js asks first (a scenario
+ * wipes each session), then posts it as JSON to `POST /teacher/broadcast` and shows the answer.
+ */
+function BroadcastForm(props: { token: string; scenarioNames: readonly string[] }) {
+  return (
+    <section class="panel" id="broadcast-panel">
+      <header class="panel-head">
+        <h2>Every session at once</h2>
+      </header>
+      <form id="broadcast-form" data-url={`/teacher/broadcast?token=${encodeURIComponent(props.token)}`}>
+        <label>
+          Settings (as PATCH /settings takes them, JSON; optional){" "}
+          <textarea name="settings" rows={2} cols={50} placeholder='{"paymentFailureRate": 0.3}' spellcheck={false} />
+        </label>{" "}
+        <label>
+          Scenario (wipes each session first; optional){" "}
+          <select name="scenario">
+            <option value="">none</option>
+            {props.scenarioNames.map((name) => (
+              <option value={name}>{name}</option>
+            ))}
+          </select>
+        </label>{" "}
+        <button type="submit" class="button">
+          Apply to every session
+        </button>
+        <output id="broadcast-result" class="muted" />
+      </form>
+    </section>
+  );
+}
+
+export function TeacherPage(props: { token: string; scenarioNames: readonly string[]; children?: Child }) {
   return (
     <Layout title="Saga workshop · teacher" script="teacher.js">
       <header class="top">
@@ -135,7 +183,10 @@ export function TeacherPage(props: { token: string; children?: Child }) {
           connecting…
         </span>
       </header>
-      <main class="teacher-main">{props.children}</main>
+      <main class="teacher-main">
+        {props.children}
+        <BroadcastForm token={props.token} scenarioNames={props.scenarioNames} />
+      </main>
     </Layout>
   );
 }

@@ -174,4 +174,31 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
+
+  test(
+    "a fresh dashboard asks nothing; the header's optional name field saves the name (PATCH /session) and shows it again on reload",
+    async () => {
+      const attendee = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const field = attendee.page.locator("#session-name");
+      expect(await field.inputValue()).toBe("");
+      await field.fill("  Ada <b>L</b> ");
+      await field.press("Enter");
+      await waitForAttribute(field, "aria-invalid", "false");
+      const stored = await attendee.page.request.get(`${env.server.baseUrl}/session`, { headers: { "x-session-id": attendee.sessionId } });
+      expect(await stored.json()).toEqual({ sessionId: attendee.sessionId, name: "Ada <b>L</b>" });
+      await attendee.page.reload();
+      await attendee.page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      await until(async () => (await field.inputValue()) === "Ada <b>L</b>", "the stored name filled in");
+      // A name the server refuses (41 characters: only a script gets past maxlength) is marked, not lost silently.
+      await field.evaluate((input: HTMLInputElement) => {
+        input.value = "x".repeat(41);
+        input.dispatchEvent(new Event("change"));
+      });
+      await waitForAttribute(field, "aria-invalid", "true");
+      expect(attendee.seen.dialogs).toEqual([]);
+      expect(attendee.seen.problems.filter((p) => !p.includes("400"))).toEqual([]);
+      await attendee.context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });

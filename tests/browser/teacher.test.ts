@@ -39,4 +39,40 @@ describe.skipIf(!chromiumAvailable)("the teacher's overview in chromium", () => 
     },
     BROWSER_TEST_TIMEOUT_MS,
   );
+
+  test(
+    "the broadcast form asks first, then applies the settings to every session listed; declined, it sends nothing",
+    async () => {
+      for (const session of ["bc-a", "bc-b"]) {
+        await fetch(`${env.server.baseUrl}/inventory/seed`, { method: "POST", headers: { "x-session-id": session } });
+      }
+      const settingsOf = async (session: string) =>
+        (await (await fetch(`${env.server.baseUrl}/settings`, { headers: { "x-session-id": session } })).json()) as Record<string, unknown>;
+      const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      // Not watch(): it dismisses every dialog, and this test answers the question itself.
+      const problems: string[] = [];
+      page.on("pageerror", (error) => problems.push(error.message));
+      await page.goto(`${env.server.baseUrl}/teacher?token=${TOKEN}`);
+      await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      await page.locator('#broadcast-form textarea[name="settings"]').fill('{"paymentFailureRate": 0.25}');
+      const asked: string[] = [];
+      let accept = false;
+      page.on("dialog", (dialog) => {
+        asked.push(dialog.message());
+        void (accept ? dialog.accept() : dialog.dismiss());
+      });
+      await page.locator("#broadcast-form button[type=submit]").click();
+      await until(async () => asked.length === 1, "the question");
+      expect((await settingsOf("bc-a")).paymentFailureRate).not.toBe(0.25);
+      accept = true;
+      await page.locator("#broadcast-form button[type=submit]").click();
+      await until(async () => (await page.locator("#broadcast-result").innerText()).startsWith("Applied to"), "the answer");
+      expect(asked).toHaveLength(2);
+      for (const session of ["bc-a", "bc-b"]) expect((await settingsOf(session)).paymentFailureRate).toBe(0.25);
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 });

@@ -51,6 +51,7 @@ beforeAll(async () => {
   await place({ items: [{ product: "a-rare-gadget", quantity: 1 }], skipDemoDelays: false }); // left in flight
   real.clock.advance(3_000);
   real.server.relay.runDue(); // reserved, payment opened, charge still pending
+  await real.request("PATCH", "/session", A, { name: "Secret Name of A" });
 
   const sqlite = real.sqlite;
   const collect = (sql: string) => {
@@ -64,6 +65,7 @@ beforeAll(async () => {
   collect("SELECT id AS v FROM events WHERE session_id = ?");
   collect("SELECT id AS v FROM products WHERE session_id = ?");
   collect("SELECT name AS v FROM products WHERE session_id = ?");
+  collect("SELECT name AS v FROM session_names WHERE session_id = ?");
   secretsOfA.add(A);
   orderIdsOfA = (sqlite.query("SELECT id AS v FROM orders WHERE session_id = ?").all(A) as { v: string }[]).map((r) => r.v);
   expect(orderIdsOfA).toHaveLength(5);
@@ -128,6 +130,14 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /teacher/sessions": [{ method: "GET", path: () => "/teacher/sessions?token=", answer: "not-found" }],
   "GET /teacher/stream": [{ method: "GET", path: () => "/teacher/stream", answer: "not-found" }],
+  "POST /teacher/broadcast": [
+    {
+      method: "POST",
+      path: () => "/teacher/broadcast?token=guess-the-token",
+      body: { settings: { paymentFailureRate: 1 } },
+      answer: "not-found",
+    },
+  ],
   "POST /orders": [
     { method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" },
   ],
@@ -206,6 +216,9 @@ const matrix: Record<string, Case[]> = {
   "GET /shipments": [{ method: "GET", path: () => "/shipments", answer: "own" }],
   // B wipes B: A keeps every row.
   "DELETE /session": [{ method: "DELETE", path: () => "/session", answer: "own" }],
+  // B names B: A's name stays, and B's answer never shows it.
+  "GET /session": [{ method: "GET", path: () => "/session", answer: "own" }],
+  "PATCH /session": [{ method: "PATCH", path: () => "/session", body: { name: "B's name" }, answer: "own" }],
   "GET /notifications": [{ method: "GET", path: () => "/notifications", answer: "own" }],
   "POST /notifications/reset": [{ method: "POST", path: () => "/notifications/reset", answer: "own" }],
   "GET /events": [

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { seedBodySchema } from "../../src/modules/inventory/inventory.schemas";
 import { placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
 import { settingsPatchSchema } from "../../src/modules/session-settings";
+import { sessionNamePatchSchema } from "../../src/sessions/session-names";
 import { knobsFormFields } from "../support/knobs-form";
 import { CrashableApp } from "./support/crashable-app";
 import {
@@ -15,6 +16,7 @@ import {
   hostileRaceForm,
   hostileSeedBody,
   hostileSessionId,
+  hostileSessionNameBody,
   hostileSettingsBody,
 } from "./support/hostile-inputs";
 
@@ -243,6 +245,38 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
+  test(
+    "PATCH /session (a name): never a 5xx; an accepted body stores its name trimmed, a rejected one stores nothing",
+    async () => {
+      const nameNow = async () => (await real.request("GET", "/session", "fuzz-named")).body.name as string | null;
+      await fc.assert(
+        fc.asyncProperty(hostileSessionNameBody, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const named = await nameNow();
+          const answer = await send("PATCH", "/session", "fuzz-named", text, contentType);
+          expect(answer.status).toBeLessThan(500);
+          if (answer.status === 200) {
+            httpFuzzStats.accepted += 1;
+            if (!acceptable(text, contentType, sessionNamePatchSchema))
+              throw new Error(`accepted a name the contract rejects: ${text.slice(0, 200)}`);
+            const name = JSON.parse(text.replace(/^\uFEFF/, "")).name.trim();
+            expect(answer.json).toEqual({ sessionId: "fuzz-named", name });
+            expect(await nameNow()).toBe(name);
+          } else {
+            httpFuzzStats.rejected += 1;
+            if (acceptable(text, contentType, sessionNamePatchSchema))
+              throw new Error(`rejected (${answer.status}) a valid name: ${text.slice(0, 200)}`);
+            expectEnvelope(answer.status, answer.json, answer.text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected name wrote rows: ${text.slice(0, 200)}`);
+            expect(await nameNow()).toBe(named);
+          }
+        }),
+        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+      );
+    },
+    timeoutMs,
+  );
+
   // The two settings forms of the page: an accepted one is undone, a rejected one must have changed nothing.
   for (const [path, what, hostileForm] of [
     ["/dashboard/knobs", "the knobs form", hostileKnobsForm],
@@ -334,6 +368,8 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/payments/reset", undefined, null, false],
   ["GET", "/notifications", undefined, null, false],
   ["DELETE", "/session", undefined, null, false],
+  ["GET", "/session", undefined, null, false],
+  ["PATCH", "/session", JSON.stringify({ name: "Ada" }), json, false],
   ["POST", "/notifications/reset", undefined, null, false],
   ["GET", "/events", undefined, null, false],
   ["GET", "/events/stream", undefined, null, true],

@@ -13,6 +13,7 @@ export const allTables = [
   "deliveries",
   "session_event_seqs",
   "session_settings",
+  "session_names",
   "idempotency_keys",
   "notifications",
   "orchestrated_sagas",

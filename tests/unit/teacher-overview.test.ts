@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mostRecentlyActive, type SessionOverview, sessionsToCheck } from "../../src/teacher/overview";
+import { inStableOrder, mostRecentlyActive, roomTotals, type SessionOverview, sessionsToCheck } from "../../src/teacher/overview";
 
 const at = 1_000_000;
 const row = (sessionId: string, checkedAt: number, recheckAt: number | null = null): SessionOverview => ({
@@ -61,5 +61,49 @@ describe("which sessions are shown (pure)", () => {
       ["d", 1],
     ]);
     expect(mostRecentlyActive(activity, 3)).toEqual(["c", "a", "b"]);
+  });
+});
+
+describe("where each shown session is listed (pure)", () => {
+  const listed = (ids: string[], names: Record<string, string>) =>
+    inStableOrder(
+      ids.map((sessionId) => ({ sessionId })),
+      (id) => names[id],
+    ).map((r) => r.sessionId);
+
+  test("given named sessions, when listed, then by name ignoring case, ties by id", () => {
+    expect(listed(["s3", "s1", "s2", "s4"], { s1: "bob", s2: "Alice", s3: "alice", s4: "Carol" })).toEqual(["s2", "s3", "s1", "s4"]);
+  });
+
+  test("given sessions with no name, then they come after the named ones, by id", () => {
+    expect(listed(["z", "b", "named", "a"], { named: "Zoë" })).toEqual(["named", "a", "b", "z"]);
+  });
+
+  test("given a busy session, when its activity changes, then its place does not", () => {
+    const ids = ["attendee-03", "attendee-01", "attendee-02"];
+    const before = listed(ids, {});
+    // The busiest session is the most recently active: the order shown must not depend on it.
+    const after = listed([...ids].reverse(), {});
+    expect(before).toEqual(["attendee-01", "attendee-02", "attendee-03"]);
+    expect(after).toEqual(before);
+  });
+});
+
+describe("the room's totals (pure)", () => {
+  test("given checked rows and one not yet checked, then the checked rows' numbers are summed and the other is counted apart", () => {
+    const busy = { ...row("a", at), completed: 3, cancelled: 1, running: 2, violations: 0 };
+    const broken = { ...row("b", at), completed: 1, cancelled: 2, running: 0, violations: 4, consistent: false };
+    expect(roomTotals([busy, broken, { sessionId: "c", lastActivity: at, checkedAt: null }])).toEqual({
+      sessions: 3,
+      notYetChecked: 1,
+      completed: 4,
+      cancelled: 3,
+      running: 2,
+      violations: 4,
+    });
+  });
+
+  test("given no rows, then all zero", () => {
+    expect(roomTotals([])).toEqual({ sessions: 0, notYetChecked: 0, completed: 0, cancelled: 0, running: 0, violations: 0 });
   });
 });

@@ -15,6 +15,7 @@ const rowsOf = (t: TestApp, session: string) =>
 async function fill(t: TestApp, session: string) {
   await t.request("POST", "/inventory/seed", { session });
   await t.request("PATCH", "/settings", { session, body: { paymentDelayMs: 1_000, shipmentStep: true } });
+  await t.request("PATCH", "/session", { session, body: { name: `attendee ${session}` } });
   await t.request("POST", "/orders", {
     session,
     body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },

@@ -146,6 +146,21 @@ export const hostileBody = (nearMiss: fc.Arbitrary<unknown>) =>
 export const hostileOrderBody = hostileBody(nearOrder);
 export const hostileSeedBody = hostileBody(nearSeed);
 export const hostileSettingsBody = hostileBody(nearSettings);
+/** Near a session name (`PATCH /session {name}`): blank, too long, control characters, wrong types, extra keys. */
+const nearSessionName = fc.record(
+  {
+    name: fc.oneof(
+      fc.string({ maxLength: 50 }),
+      fc.string({ unit: "binary", maxLength: 45 }),
+      fc.constantFrom("", "   ", "a\nb", "\u0000", "x".repeat(41), ` ${"y".repeat(40)} `, "<script>alert(1)</script>"),
+      fc.integer(),
+      fc.constant(null),
+    ),
+    extra: fc.anything(),
+  },
+  { requiredKeys: [] },
+);
+export const hostileSessionNameBody = hostileBody(nearSessionName);
 export const hostileAnyBody = hostileBody(fc.oneof(nearOrder, nearSeed, anyJson));
 
 /**
