@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { MAX_LINE_QUANTITY } from "../../../src/modules/saga-terms";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
 
 const xssName = "<img src=x onerror=alert(1)>";
@@ -167,6 +168,9 @@ describe("dashboard order form", () => {
       status: "PENDING",
     });
     expect(res.text).toContain(`data-order-id="${order.id}"`);
+    // The confirmation stays under the form after the saga ends: it claims nothing that stops being true.
+    expect(res.text).toContain("placed; follow its saga in the timeline.");
+    expect(res.text).not.toContain("running");
     // The timeline comes along out of band, on the new order.
     expect(res.text).toContain('id="timeline-panel"');
     expect(res.text).toContain('hx-swap-oob="true"');
@@ -248,7 +252,19 @@ describe("dashboard order form", () => {
       ]),
     );
     expect(zero.status).toBe(422);
-    expect(zero.text).toContain("<code>line 1.quantity</code>");
+    // In the form's words, the field named: not the library's "Too small: expected number to be >=1".
+    expect(zero.text).toContain("<code>line 1.quantity</code> must be at least 1");
+    expect(zero.text).not.toContain("Too small");
+    const huge = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse"],
+        ["quantity", "999999999"],
+      ]),
+    );
+    expect(huge.status).toBe(422);
+    expect(huge.text).toContain(`<code>line 1.quantity</code> must be at most ${MAX_LINE_QUANTITY}`);
 
     expect((await t.request("GET", "/orders")).body).toEqual([]);
     expect((await t.request("GET", "/events")).body).toEqual([]);
