@@ -110,7 +110,18 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
         </button>
       }
     >
-      <form id="knobs-form" class="knobs" hx-post="/dashboard/knobs" hx-trigger="change" hx-target="#knobs-panel" hx-swap="outerHTML">
+      {/* novalidate: the server judges each knob with the settings' schema (a step the browser would
+          refuse, 1500 ms, is a valid setting), and a refusal is an alert, then the panel is fetched
+          again (public/dashboard.js), so no field is left showing a value the session does not have. */}
+      <form
+        id="knobs-form"
+        class="knobs"
+        novalidate
+        hx-post="/dashboard/knobs"
+        hx-trigger="change"
+        hx-target="#knobs-panel"
+        hx-swap="outerHTML"
+      >
         {delays.map((spec) => (
           <MsKnobInput spec={spec} value={settings[spec.name]} />
         ))}

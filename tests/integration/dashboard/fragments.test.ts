@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { MAX_LINE_QUANTITY } from "../../../src/modules/saga-terms";
+import { countAllRows } from "../../support/db-snapshot";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
 
 const xssName = "<img src=x onerror=alert(1)>";
@@ -10,6 +11,20 @@ function form(fields: [string, string][]) {
 }
 
 describe("dashboard page", () => {
+  test("a session never seeded is marked for public/dashboard.js to seed, in both views, and the GET writes nothing", async () => {
+    const t = createTestApp();
+    const before = countAllRows(t.deps.db);
+    for (const view of ["", "&view=stage"]) {
+      const page = await t.request("GET", `/?session=alice${view}`, { session: null });
+      expect(page.text).toContain('data-session-id="alice" data-catalog="empty"');
+    }
+    expect(countAllRows(t.deps.db)).toEqual(before);
+    await t.request("POST", "/inventory/seed", { session: "alice" });
+    const seeded = await t.request("GET", "/?session=alice", { session: null });
+    expect(seeded.text).toContain('data-session-id="alice"');
+    expect(seeded.text).not.toContain("data-catalog");
+  });
+
   test("without a session it answers the session shell under the CSP, and names no session", async () => {
     const t = createTestApp();
     const res = await t.request("GET", "/", { session: null });
