@@ -41,13 +41,18 @@
     location.replace(url.toString());
   }
 
+  /** Loads the default catalog into a session; answers whether it was loaded. */
+  function seed(id) {
+    return fetch("/inventory/seed", { method: "POST", headers: { "x-session-id": id } })
+      .then((response) => response.text().then(() => response.ok))
+      .catch(() => false);
+  }
+
   // A new session gets the default catalog at once, so the first order can succeed.
   async function startNewSession() {
     const id = randomSessionId();
     remember(id);
-    await fetch("/inventory/seed", { method: "POST", headers: { "x-session-id": id } })
-      .then((response) => response.text())
-      .catch(() => {});
+    await seed(id);
     open(id);
   }
 
@@ -218,6 +223,14 @@
     ctx.request.body = changed;
   });
 
+  // A refused knob (400: out of range, not a number) changed nothing, and htmx swaps nothing
+  // for it (the alert says why): the panel is fetched again so every field shows the session's
+  // real setting, not the value typed, which would look applied.
+  document.addEventListener("htmx:response:error", (event) => {
+    if (event.detail?.ctx?.sourceElement?.id !== "knobs-form") return;
+    Promise.resolve(htmx.ajax("GET", "/dashboard/knobs", { target: "#knobs-panel", swap: "outerHTML" })).catch(() => {});
+  });
+
   // Projector mode: larger text everywhere (public/dashboard.css, :root.projector), kept per browser.
   const PROJECTOR_KEY = "saga-dashboard-projector";
   function setProjector(on) {
@@ -256,6 +269,15 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    // A session opened by its URL (?session=alice) that has no catalog yet (the page marks it)
+    // gets the default one, as a new session does, then the page loads again with it. Seeded
+    // here and not by the server on GET /: a GET writes nothing, so a link preview or a prefetch
+    // of a dashboard URL never creates a session's rows. A refused seed reloads nothing (no loop).
+    if (document.querySelector('.session[data-catalog="empty"]')) {
+      void seed(session).then((seeded) => {
+        if (seeded) location.reload();
+      });
+    }
     startLive();
     setInterval(tickCountdowns, 200);
     let projector = false;

@@ -49,10 +49,11 @@ export interface DashboardSources {
   deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
   /** The bus, steered from the page: the session's scheduled deliveries, Step, Deliver, dead letters and Retry. */
   steering: Pick<Steering<SagaPayload>, "scheduled" | "step" | "deliver" | "deadLetters" | "retry" | "upcomingFor">;
-  /** The session's knobs, as `GET`/`PATCH /settings` read and change them. */
+  /** The session's knobs, as `GET`/`PATCH`/`DELETE /settings` read, change and reset them. */
   settings: {
     of: (sessionId: string) => SessionSettings;
     change: (sessionId: string, patch: SettingsPatch) => SessionSettings;
+    reset: (sessionId: string) => SessionSettings;
   };
   /** The server's clock: due times are shown as countdowns from it. */
   now: () => number;

@@ -223,6 +223,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       const settings = sources.settings.change(c.var.sessionId, c.req.valid("form"));
       return c.html(<KnobsPanel settings={settings} />);
     })
+    .post("/knobs/reset", (c) => c.html(<KnobsPanel settings={sources.settings.reset(c.var.sessionId)} />))
     .get("/bugs", async (c) =>
       c.html(
         <BreakItPanel

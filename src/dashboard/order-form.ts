@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
 import { type Behaviour, behaviourSchema, type SagaStyle, sagaStyleSchema } from "../modules/saga-terms";
 import type { ErrorDetail } from "../platform/errors";
@@ -100,10 +101,22 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
   if (!parsed.success) {
     return {
       ok: false,
-      errors: parsed.error.issues.map((issue) => ({ path: readablePath(issue.path), message: issue.message })),
+      errors: parsed.error.issues.map((issue) => ({ path: readablePath(issue.path), message: readableMessage(issue) })),
     };
   }
   return { ok: true, input: parsed.data };
+}
+
+/**
+ * A refusal of the schema in the form's words, read after its field ("line 1.quantity must be at
+ * least 1"): the library's own sentences ("Too small: expected number to be >=1") are for APIs.
+ */
+function readableMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === "too_small" && issue.origin === "number") return `must be at least ${issue.minimum}`;
+  if (issue.code === "too_big" && issue.origin === "number") return `must be at most ${issue.maximum}`;
+  if (issue.code === "too_big" && issue.origin === "string") return `must be at most ${issue.maximum} characters`;
+  if (issue.code === "too_small" && issue.origin === "array") return "an order needs at least one line with a product and a quantity";
+  return issue.message;
 }
 
 /** `items.0.quantity` → `line 1.quantity`, `items` → `lines`: the form's words, not the API's. */

@@ -9,6 +9,8 @@ export interface SettingsService {
   of(sessionId: string): SessionSettings;
   /** Applies the patch and everything that follows from it (releasing held deliveries, telling open screens). */
   change(sessionId: string, patch: SettingsPatch): SessionSettings;
+  /** Puts every knob back to a new session's default, with what follows from it as for a change. */
+  reset(sessionId: string): SessionSettings;
 }
 
 /**
@@ -20,15 +22,18 @@ export function settingsService(
   steering: Pick<Steering<SagaPayload>, "hold" | "release">,
   changes: SessionChanges,
 ): SettingsService {
+  // Every way the settings change goes through here: step mode held or released, screens told.
+  const applied = (sessionId: string, write: () => SessionSettings) => {
+    const before = store.of(sessionId);
+    const after = write();
+    if (after.stepMode && !before.stepMode) steering.hold(sessionId);
+    if (!after.stepMode && before.stepMode) steering.release(sessionId);
+    changes.announce(sessionId, "SETTINGS_CHANGED");
+    return after;
+  };
   return {
     of: (sessionId) => store.of(sessionId),
-    change: (sessionId: string, patch: SettingsPatch) => {
-      const before = store.of(sessionId);
-      const after = store.update(sessionId, patch);
-      if (after.stepMode && !before.stepMode) steering.hold(sessionId);
-      if (!after.stepMode && before.stepMode) steering.release(sessionId);
-      changes.announce(sessionId, "SETTINGS_CHANGED");
-      return after;
-    },
+    change: (sessionId, patch) => applied(sessionId, () => store.update(sessionId, patch)),
+    reset: (sessionId) => applied(sessionId, () => store.reset(sessionId)),
   };
 }

@@ -52,6 +52,11 @@ export class SettingsStore implements SettingsReader {
     return settings;
   }
 
+  /** `DELETE /settings`: the session's settings become a new session's (stored, so the change is the session's activity). */
+  reset(sessionId: string): SessionSettings {
+    return this.update(sessionId, this.defaults);
+  }
+
   /** Where it keeps a session's rows: the wipe empties it, the session census counts it. */
   readonly sessionTables = ["session_settings"] as const;
 

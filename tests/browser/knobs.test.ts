@@ -72,6 +72,59 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
   );
 
   test(
+    "a refused knob (a TTL of 500 ms) is an alert, and the field shows the session's real setting again, not the value typed",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const ttl = page.locator('#knobs-form input[name="reservationTtlMs"]');
+      expect(await ttl.inputValue()).toBe("");
+      const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/dashboard/knobs"));
+      await setKnob(page, "reservationTtlMs", "500");
+      expect((await refused).status()).toBe(400);
+      await page
+        .locator('#dashboard-alert[data-code="VALIDATION_FAILED"]', { hasText: "reservationTtlMs" })
+        .waitFor({ timeout: UI_WAIT_MS });
+      await until(async () => (await ttl.inputValue()) === "", "the field to show 'never' again");
+      expect(await ttl.getAttribute("placeholder")).toBe("never");
+      expect((await settingsOf(page, env.server.baseUrl, sessionId)).reservationTtlMs).toBeNull();
+      // The browser logs the refusal's status as a console error; nothing else went wrong.
+      expect(seen.problems).toEqual(["console: Failed to load resource: the server responded with a status of 400 (Bad Request)"]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "Reset knobs asks first, then puts every knob back to a new session's, on this screen and in the session",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const fresh = await settingsOf(page, env.server.baseUrl, `never-touched-${sessionId}`);
+      await setKnob(page, "paymentFailureRate", "1");
+      await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "100%" }).waitFor({ timeout: UI_WAIT_MS });
+      await page.locator('#knobs-form input[name="stepMode"]').check();
+      await page.locator('#bus-panel .step-mode[data-step-mode="true"]').waitFor({ timeout: UI_WAIT_MS });
+
+      // Said no: nothing changes. Said yes: the reset.
+      const button = page.locator("#knobs-reset");
+      expect(await button.getAttribute("title")).toContain("new session's default");
+      await button.click();
+      await until(async () => seen.dialogs.length === 1, "the question before the reset");
+      expect(seen.dialogs[0]).toStartWith("confirm: Reset every knob of this session");
+      expect((await settingsOf(page, env.server.baseUrl, sessionId)).paymentFailureRate).toBe(1);
+      page.removeAllListeners("dialog");
+      page.on("dialog", (dialog) => void dialog.accept());
+      await button.click();
+      await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "0%" }).waitFor({ timeout: UI_WAIT_MS });
+      // The bus panel heard of it too (SETTINGS_CHANGED): step mode is off there.
+      await page.locator('#bus-panel .step-mode[data-step-mode="false"]').waitFor({ timeout: UI_WAIT_MS });
+      expect(await page.locator('#knobs-form input[name="stepMode"]').isChecked()).toBe(false);
+      expect(await settingsOf(page, env.server.baseUrl, sessionId)).toEqual(fresh);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
     "the shipment step turned on from the knobs: the next order is shipped (Shipments panel), and a failed shipment compensates",
     async () => {
       const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);

@@ -10,10 +10,32 @@ import {
   until,
   useServerAndBrowser,
   waitForAttribute,
+  watch,
 } from "./harness";
 
 describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   const env = useServerAndBrowser();
+
+  test(
+    "a session typed in the URL (?session=…), never seeded, gets the default catalog as a new one does: its first order is placed",
+    async () => {
+      const context = await env.browser.newContext({ viewport: { width: 1440, height: 1200 } });
+      const page = await context.newPage();
+      const seen = watch(page);
+      const sessionId = `typed-${crypto.randomUUID().slice(0, 8)}`;
+      await page.goto(`${env.server.baseUrl}/?session=${sessionId}`);
+      await page.locator('#inventory-panel tr[data-product-id="mouse-pad"]').waitFor({ timeout: UI_WAIT_MS });
+      await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      expect(new URL(page.url()).searchParams.get("session")).toBe(sessionId);
+      expect(await page.locator(".session[data-catalog]").count()).toBe(0);
+      const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 1]], skipDemoDelays: true });
+      await waitForAttribute(orderRow(page, orderId), "data-status", "COMPLETED");
+      expect(await page.locator("#order-form .form-errors").count()).toBe(0);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
   test(
     "two browsers with different sessions see nothing of each other, live or on reload",

@@ -237,6 +237,8 @@ const matrix: Record<string, Case[]> = {
     { method: "PATCH", path: () => "/settings", body: { bugs: [...bugSwitches], crashBetweenWritesRate: 1 }, answer: "own" },
     { method: "PATCH", path: () => "/settings", body: { bugs: [], crashBetweenWritesRate: 0 }, answer: "own" },
   ],
+  // B's knobs back to a new session's: A's stay as A set them.
+  "DELETE /settings": [{ method: "DELETE", path: () => "/settings", answer: "own" }],
   "GET /bus/deliveries": [{ method: "GET", path: () => "/bus/deliveries", answer: "own" }],
   // B has nothing scheduled: stepping is B's own 409, and A's delivery ids are no deliveries of B's.
   "POST /bus/step": [{ method: "POST", path: () => "/bus/step", answer: "nothing-to-do" }],
@@ -313,6 +315,7 @@ const matrix: Record<string, Case[]> = {
       answer: "own",
     },
   ],
+  "POST /dashboard/knobs/reset": [{ method: "POST", path: () => "/dashboard/knobs/reset", answer: "own" }],
   "POST /dashboard/events/:seq/redeliver": [{ method: "POST", path: () => "/dashboard/events/999999/redeliver", answer: "not-found" }],
   // A race over A's order ids shows none of them: B's session has no such orders.
   "GET /dashboard/race": [{ method: "GET", path: (id) => `/dashboard/race?product=b-widget&stock=3&orders=${id}`, answer: "own" }],

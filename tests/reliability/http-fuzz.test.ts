@@ -193,6 +193,31 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
   );
 
   test(
+    "DELETE /settings: any body is ignored, never a 5xx; the answer is a new session's settings (or 413, nothing changed)",
+    async () => {
+      const defaults = await settingsNow();
+      const turned = { ...defaults, paymentFailureRate: 0.5, stepMode: true };
+      await fc.assert(
+        fc.asyncProperty(hostileAnyBody, async ({ text, contentType }) => {
+          await real.request("PATCH", "/settings", "fuzz", { paymentFailureRate: 0.5, stepMode: true });
+          const answer = await send("DELETE", "/settings", "fuzz", text, contentType);
+          if (answer.status === 413) {
+            expectEnvelope(answer.status, answer.json, answer.text);
+            expect(await settingsNow()).toEqual(turned);
+            await real.request("DELETE", "/settings", "fuzz");
+          } else {
+            expect(answer.status).toBe(200);
+            expect(answer.json).toEqual(defaults);
+          }
+          expect(await settingsNow()).toEqual(defaults);
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+    },
+    timeoutMs,
+  );
+
+  test(
     "POST /dashboard/orders (the order form): never a 5xx, a rejected form writes nothing",
     async () => {
       await fc.assert(
@@ -377,6 +402,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/orders/some-order/deliveries", undefined, null, false],
   ["GET", "/settings", undefined, null, false],
   ["PATCH", "/settings", JSON.stringify({ paymentFailureRate: 0 }), json, false],
+  ["DELETE", "/settings", undefined, null, false],
   ["GET", "/bus/dead-letters", undefined, null, false],
   ["GET", "/sagas?status=stuck", undefined, null, false],
   ["POST", `/sagas/${someOrderId}/compensate`, undefined, null, false],
@@ -416,6 +442,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/bus/step", undefined, null, true],
   ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],
   ["POST", "/dashboard/knobs", new URLSearchParams(knobsFormFields()).toString(), form, true],
+  ["POST", "/dashboard/knobs/reset", undefined, null, true],
   ["POST", "/dashboard/bugs", "bugs=noSemanticLock&crashBetweenWritesRate=0", form, true],
   ["POST", "/dashboard/bus/dead-letters/1/retry", undefined, null, true],
   ["POST", `/dashboard/orders/${someOrderId}/cancel`, undefined, null, true],

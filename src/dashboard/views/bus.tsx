@@ -49,7 +49,14 @@ export function BusPanel(props: BusView) {
           <button
             type="button"
             id="bus-step"
-            class="button step-next"
+            // Step is the bus panel's main action only in step mode; off, it still runs the next
+            // delivery now, so it stays, quiet, and says so.
+            class={props.stepMode ? "button step-next" : "button button-quiet step-next"}
+            title={
+              props.stepMode
+                ? "Run the next held delivery (step mode holds every delivery until you step it)"
+                : "Run the next scheduled delivery now, without waiting for its due time (step mode is off: deliveries also run on their own)"
+            }
             hx-post="/dashboard/bus/step"
             {...panelAction}
             disabled={props.deliveries.length === 0}

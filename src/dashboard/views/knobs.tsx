@@ -81,8 +81,9 @@ function MsKnobInput({ spec: { name, label, title, step, placeholder }, value }:
 }
 
 /**
- * The teacher's knobs (`GET`/`PATCH /settings`), changed in place: every change posts the
- * whole form, applies to the next delivery, and reaches every open screen of the session.
+ * The teacher's knobs (`GET`/`PATCH`/`DELETE /settings`), changed in place: every change posts
+ * the knob that changed, applies to the next delivery, and reaches every open screen of the
+ * session; Reset knobs puts them all back to a new session's defaults.
  */
 export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) {
   const { settings } = props;
@@ -94,8 +95,33 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
       trigger={liveTriggers.knobs}
       oob={props.oob}
       hint="This session's settings. Failure rates apply to orders that leave a behaviour “per the knobs”; every change applies to the next delivery."
+      actions={
+        <button
+          type="button"
+          id="knobs-reset"
+          class="button button-quiet"
+          hx-post="/dashboard/knobs/reset"
+          hx-target="#knobs-panel"
+          hx-swap="outerHTML"
+          hx-confirm="Reset every knob of this session to a new session's default? Break it's switches go off and step mode releases what it holds."
+          title="Puts every knob (and Break it's switches) back to a new session's default"
+        >
+          Reset knobs
+        </button>
+      }
     >
-      <form id="knobs-form" class="knobs" hx-post="/dashboard/knobs" hx-trigger="change" hx-target="#knobs-panel" hx-swap="outerHTML">
+      {/* novalidate: the server judges each knob with the settings' schema (a step the browser would
+          refuse, 1500 ms, is a valid setting), and a refusal is an alert, then the panel is fetched
+          again (public/dashboard.js), so no field is left showing a value the session does not have. */}
+      <form
+        id="knobs-form"
+        class="knobs"
+        novalidate
+        hx-post="/dashboard/knobs"
+        hx-trigger="change"
+        hx-target="#knobs-panel"
+        hx-swap="outerHTML"
+      >
         {delays.map((spec) => (
           <MsKnobInput spec={spec} value={settings[spec.name]} />
         ))}

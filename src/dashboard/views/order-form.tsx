@@ -167,8 +167,9 @@ export function OrderResult(props: { errors?: ErrorDetail[]; placed?: OrderJson;
           {placed.status}), and nothing new was created.
         </p>
       ) : (
+        // This confirmation is not refreshed, so it says only what stays true once the saga ends.
         <p>
-          Order <code title={placed.id}>{shortId(placed.id)}</code> placed: its saga is running.
+          Order <code title={placed.id}>{shortId(placed.id)}</code> placed; follow its saga in the timeline.
         </p>
       )}
       {again ? <SendAgain again={again} /> : null}

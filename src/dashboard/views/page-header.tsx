@@ -13,9 +13,10 @@ export function pageUrl(sessionId: string, view: PageView): string {
 /**
  * The page's header: the session, its attendee's name, the live badge and the switch to the other view. The stage
  * view keeps it to one short row (the projector's height is for the saga), so it shows the
- * session's short id and leaves Copy, New session and the API link to the dashboard.
+ * session's short id and leaves Copy, New session and the API link to the dashboard. It marks
+ * a session whose catalog is empty (opened by its URL, never seeded).
  */
-export function PageHeader(props: { sessionId: string; view: PageView }) {
+export function PageHeader(props: { sessionId: string; view: PageView; catalogEmpty: boolean }) {
   const { sessionId, view } = props;
   const stage = view === "stage";
   return (
@@ -24,7 +25,8 @@ export function PageHeader(props: { sessionId: string; view: PageView }) {
         <h1>Saga workshop</h1>
         {stage ? null : <p class="tagline">orders → inventory → payments, choreographed over one durable event bus</p>}
       </div>
-      <div class="session" data-session-id={sessionId}>
+      {/* data-catalog="empty": public/dashboard.js seeds the default catalog, as for a new session. */}
+      <div class="session" data-session-id={sessionId} data-catalog={props.catalogEmpty ? "empty" : undefined}>
         <span class="muted">Session</span>
         <code id="session-id" title={sessionId}>
           {stage ? shortId(sessionId) : sessionId}

@@ -83,7 +83,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
   const { view } = props;
   return (
     <Layout title={`Saga dashboard · ${view.sessionId}`}>
-      <PageHeader sessionId={view.sessionId} view="dashboard" />
+      <PageHeader sessionId={view.sessionId} view="dashboard" catalogEmpty={view.products.length === 0} />
       <div id={ALERT_REGION_ID} role="status" aria-live="polite" />
       <main class="dashboard">
         <TabList />

@@ -125,7 +125,7 @@ export function StagePage(props: { view: StageView }) {
   return (
     <Layout title={`Saga stage · ${view.sessionId}`} rootClass="stage-view">
       <div class="stage">
-        <PageHeader sessionId={view.sessionId} view="stage" />
+        <PageHeader sessionId={view.sessionId} view="stage" catalogEmpty={view.products.length === 0} />
         <div id={ALERT_REGION_ID} role="status" aria-live="polite" />
         <StageControls products={view.products} form={view.form} report={view.invariants.report} breakIt={view.breakIt} />
         <main class="stage-grid">

@@ -1,4 +1,6 @@
 import { describe, expect, test } from "bun:test";
+import { MAX_LINE_QUANTITY } from "../../../src/modules/saga-terms";
+import { countAllRows } from "../../support/db-snapshot";
 import { createTestApp, fiveMousePads } from "../../support/test-app";
 
 const xssName = "<img src=x onerror=alert(1)>";
@@ -9,6 +11,20 @@ function form(fields: [string, string][]) {
 }
 
 describe("dashboard page", () => {
+  test("a session never seeded is marked for public/dashboard.js to seed, in both views, and the GET writes nothing", async () => {
+    const t = createTestApp();
+    const before = countAllRows(t.deps.db);
+    for (const view of ["", "&view=stage"]) {
+      const page = await t.request("GET", `/?session=alice${view}`, { session: null });
+      expect(page.text).toContain('data-session-id="alice" data-catalog="empty"');
+    }
+    expect(countAllRows(t.deps.db)).toEqual(before);
+    await t.request("POST", "/inventory/seed", { session: "alice" });
+    const seeded = await t.request("GET", "/?session=alice", { session: null });
+    expect(seeded.text).toContain('data-session-id="alice"');
+    expect(seeded.text).not.toContain("data-catalog");
+  });
+
   test("without a session it answers the session shell under the CSP, and names no session", async () => {
     const t = createTestApp();
     const res = await t.request("GET", "/", { session: null });
@@ -184,6 +200,10 @@ describe("dashboard order form", () => {
       status: "PENDING",
     });
     expect(res.text).toContain(`data-order-id="${order.id}"`);
+    // The confirmation stays under the form after the saga ends: it claims nothing that stops being true.
+    const confirmation = res.text.match(/<div class="form-ok"[\s\S]*?<\/p>/)?.[0] ?? "";
+    expect(confirmation).toContain("placed; follow its saga in the timeline.");
+    expect(confirmation).not.toContain("running");
     // The timeline comes along out of band, on the new order.
     expect(res.text).toContain('id="timeline-panel"');
     expect(res.text).toContain('hx-swap-oob="true"');
@@ -265,7 +285,19 @@ describe("dashboard order form", () => {
       ]),
     );
     expect(zero.status).toBe(422);
-    expect(zero.text).toContain("<code>line 1.quantity</code>");
+    // In the form's words, the field named: not the library's "Too small: expected number to be >=1".
+    expect(zero.text).toContain("<code>line 1.quantity</code> must be at least 1");
+    expect(zero.text).not.toContain("Too small");
+    const huge = await t.request(
+      "POST",
+      "/dashboard/orders",
+      form([
+        ["product", "mouse"],
+        ["quantity", "999999999"],
+      ]),
+    );
+    expect(huge.status).toBe(422);
+    expect(huge.text).toContain(`<code>line 1.quantity</code> must be at most ${MAX_LINE_QUANTITY}`);
 
     expect((await t.request("GET", "/orders")).body).toEqual([]);
     expect((await t.request("GET", "/events")).body).toEqual([]);

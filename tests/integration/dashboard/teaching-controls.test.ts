@@ -90,6 +90,22 @@ describe("the knobs panel", () => {
 });
 
 describe("the bus panel", () => {
+  test("Step is the main action in step mode; off, it is quiet and says it runs the next delivery now", async () => {
+    const t = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
+    await t.request("POST", "/inventory/seed");
+    await t.request("POST", "/orders", { body: { items: [{ product: "mouse", quantity: 1 }] } });
+    t.relay.runDue();
+    const stepOf = (html: string) => html.match(/<button[^>]*id="bus-step"[^>]*>/)?.[0] ?? "";
+    const off = stepOf((await t.request("GET", "/dashboard/bus")).text);
+    expect(off).toContain('class="button button-quiet step-next"');
+    expect(off).toContain("Run the next scheduled delivery now, without waiting for its due time");
+    expect(off).not.toContain("disabled");
+    await t.request("PATCH", "/settings", { body: { stepMode: true } });
+    const on = stepOf((await t.request("GET", "/dashboard/bus")).text);
+    expect(on).toContain('class="button step-next"');
+    expect(on).toContain("Run the next held delivery");
+  });
+
   test("counts down to each due time, and lists dead letters with Retry", async () => {
     const t = createTestApp({ config: { inventoryDelayMs: 3_000, paymentDelayMs: 5_000 } });
     await t.request("POST", "/inventory/seed");
