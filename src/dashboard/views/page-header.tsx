@@ -11,7 +11,7 @@ export function pageUrl(sessionId: string, view: PageView): string {
 }
 
 /**
- * The page's header: the session, its attendee's name, the live badge and the switch to the other view. The stage
+ * The page's header: the session, the live badge and the switch to the other view. The stage
  * view keeps it to one short row (the projector's height is for the saga), so it shows the
  * session's short id and leaves Copy, New session and the API link to the dashboard. It marks
  * a session whose catalog is empty (opened by its URL, never seeded).
@@ -33,11 +33,6 @@ export function PageHeader(props: { sessionId: string; view: PageView; catalogEm
         </code>
         {stage ? null : (
           <>
-            {/* Optional, never in the way: public/dashboard.js fills it from GET /session and PATCHes /session on change. */}
-            <label class="session-name-field" title="Shown next to your session on the teacher's overview">
-              <span class="muted">Your name (optional)</span>
-              <input type="text" id="session-name" name="name" maxlength={40} autocomplete="nickname" spellcheck={false} />
-            </label>
             <button type="button" class="button button-quiet" id="copy-session" data-copy={sessionId}>
               Copy
             </button>

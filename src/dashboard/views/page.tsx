@@ -52,23 +52,33 @@ export const dashboardTabs = [
  * arrow keys, Home and End. Without the script the Details panels stay hidden; every one is
  * also an API call (see the curl box's commands in docs/api.md).
  */
+/**
+ * The tabs, and beside them the attendee's name for the teacher's overview: optional, never in
+ * the way (public/dashboard.js fills it from GET /session and PATCHes /session on change).
+ */
 function TabList() {
   return (
-    <div class="tabs" role="tablist" aria-label="Dashboard sections" id="dashboard-tabs">
-      {dashboardTabs.map((tab, i) => (
-        <button
-          type="button"
-          role="tab"
-          class="tab"
-          id={`tab-${tab.id}`}
-          aria-controls={`tabpanel-${tab.id}`}
-          aria-selected={String(i === 0)}
-          tabindex={i === 0 ? 0 : -1}
-          title={tab.title}
-        >
-          {tab.label}
-        </button>
-      ))}
+    <div class="tabs-row">
+      <div class="tabs" role="tablist" aria-label="Dashboard sections" id="dashboard-tabs">
+        {dashboardTabs.map((tab, i) => (
+          <button
+            type="button"
+            role="tab"
+            class="tab"
+            id={`tab-${tab.id}`}
+            aria-controls={`tabpanel-${tab.id}`}
+            aria-selected={String(i === 0)}
+            tabindex={i === 0 ? 0 : -1}
+            title={tab.title}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <label class="session-name-field" title="Shown next to your session on the teacher's overview">
+        <span class="muted">Your name</span>
+        <input type="text" id="session-name" name="name" maxlength={40} autocomplete="nickname" spellcheck={false} placeholder="optional" />
+      </label>
     </div>
   );
 }
