@@ -274,7 +274,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       await sources.wipeSession(c.var.sessionId);
       inventory.commands.seedCatalog(c.var.sessionId);
       c.header("HX-Refresh", "true");
-      return c.body(null, 204);
+      return c.html("");
     })
     .post("/orders", async (c) => {
       const form = await readForm(c);

@@ -310,7 +310,7 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
-  test.each(["/orders/reset", "/inventory/reset", "/payments/reset", "/dashboard/inventory/seed", "/dashboard/inventory/reset"])(
+  test.each(["/orders/reset", "/inventory/reset", "/payments/reset", "/dashboard/inventory/seed", "/dashboard/inventory/reset", "/dashboard/orders/reset", "/dashboard/payments/reset", "/dashboard/session/delete"])(
     "POST %s: any body is ignored, never a 5xx, nothing but the session's own reset",
     async (path) => {
       const others = ["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s));
@@ -391,6 +391,9 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/inventory/seed", undefined, null, true],
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
+  ["POST", "/dashboard/orders/reset", undefined, null, true],
+  ["POST", "/dashboard/payments/reset", undefined, null, true],
+  ["POST", "/dashboard/session/delete", undefined, null, true],
   ["POST", "/dashboard/race", "product=laptop&count=2", form, true],
   ["POST", "/dashboard/inventory/check", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
