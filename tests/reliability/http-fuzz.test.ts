@@ -310,7 +310,16 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
-  test.each(["/orders/reset", "/inventory/reset", "/payments/reset", "/dashboard/inventory/seed", "/dashboard/inventory/reset", "/dashboard/orders/reset", "/dashboard/payments/reset", "/dashboard/session/delete"])(
+  test.each([
+    "/orders/reset",
+    "/inventory/reset",
+    "/payments/reset",
+    "/dashboard/inventory/seed",
+    "/dashboard/inventory/reset",
+    "/dashboard/orders/reset",
+    "/dashboard/payments/reset",
+    "/dashboard/session/delete",
+  ])(
     "POST %s: any body is ignored, never a 5xx, nothing but the session's own reset",
     async (path) => {
       const others = ["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s));

@@ -78,7 +78,8 @@ function Resets() {
       post: "/dashboard/orders/reset",
       target: "#invariants-panel",
       warning: RESET_ORDERS_WARNING,
-      clears: "Drops the orders and their events (POST /orders/reset): clears what the log broke, such as orphan events, double charges and stuck sagas.",
+      clears:
+        "Drops the orders and their events (POST /orders/reset): clears what the log broke, such as orphan events, double charges and stuck sagas.",
     },
     {
       id: "reset-inventory",
@@ -86,7 +87,8 @@ function Resets() {
       post: "/dashboard/inventory/reset",
       target: "#inventory-panel",
       warning: RESET_INVENTORY_WARNING,
-      clears: "Drops the reservations and reloads the default catalog (POST /inventory/reset): clears what stock broke, such as units created or lost.",
+      clears:
+        "Drops the reservations and reloads the default catalog (POST /inventory/reset): clears what stock broke, such as units created or lost.",
     },
     {
       id: "reset-payments",
