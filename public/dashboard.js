@@ -184,6 +184,19 @@
     for (const row of document.querySelectorAll("#orders-panel tr[data-order-id]")) {
       row.classList.toggle("is-selected", row.getAttribute("data-order-id") === selected);
     }
+    keepPinInUrl(selected);
+  }
+
+  // A pinned order is in the URL (?order=, which GET / reads), so a reload or a link to a
+  // mirror screen shows the same saga; following the newest again takes it out.
+  function keepPinInUrl(selected) {
+    const timeline = document.getElementById("timeline-panel");
+    if (!timeline) return;
+    const pinned = timeline.querySelector(".follow-toggle")?.getAttribute("data-following") === "false";
+    const url = new URL(location.href);
+    if (pinned && selected) url.searchParams.set("order", selected);
+    else url.searchParams.delete("order");
+    if (url.href !== location.href) history.replaceState(history.state, "", url.href);
   }
 
   // Countdowns (the bus panel's due times, the timeline's retries and next steps): the server
