@@ -79,7 +79,7 @@ function Resets() {
       target: "#invariants-panel",
       warning: RESET_ORDERS_WARNING,
       clears:
-        "Drops the orders and their events (POST /orders/reset): clears what the log broke, such as orphan events, double charges and stuck sagas.",
+        "Drops the orders, their events and deliveries (POST /orders/reset): clears what the log broke (no_orphan_events, charged_once, saga_progresses); stock counts stay.",
     },
     {
       id: "reset-inventory",
@@ -87,8 +87,7 @@ function Resets() {
       post: "/dashboard/inventory/reset",
       target: "#inventory-panel",
       warning: RESET_INVENTORY_WARNING,
-      clears:
-        "Drops the reservations and reloads the default catalog (POST /inventory/reset): clears what stock broke, such as units created or lost.",
+      clears: "Drops the reservations and reloads the default catalog (POST /inventory/reset): clears what stock broke (stock_conserved).",
     },
     {
       id: "reset-payments",
@@ -96,7 +95,8 @@ function Resets() {
       post: "/dashboard/payments/reset",
       target: "#invariants-panel",
       warning: RESET_PAYMENTS_WARNING,
-      clears: "Drops the payments (POST /payments/reset): orders and stock stay, so it clears only what the payments broke.",
+      clears:
+        "Drops the payments (POST /payments/reset): it clears none of the scenarios' violations, and a completed order left without its payment shows as completed_pairing.",
     },
     {
       id: "delete-session",

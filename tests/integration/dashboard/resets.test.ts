@@ -72,4 +72,23 @@ describe("the Invariants panel's resets", () => {
     for (const id of ["reset-orders", "reset-inventory", "reset-payments", "delete-session"])
       expect(res.text).toMatch(new RegExp(`id="${id}"[^>]*hx-confirm=|hx-confirm=[^>]*id="${id}"`));
   });
+
+  // What the panel says each reset clears, scenario by scenario ("" = green again).
+  const leftAfter: [string, string, string][] = [
+    ["double-release", "/dashboard/orders/reset", "stock_conserved"],
+    ["double-release", "/dashboard/inventory/reset", ""],
+    ["stuck-saga", "/dashboard/orders/reset", ""],
+    ["dual-write", "/dashboard/orders/reset", ""],
+    ["duplicate-charge", "/dashboard/orders/reset", "stock_conserved"],
+    ["duplicate-charge", "/dashboard/payments/reset", "charged_once,completed_pairing,stock_conserved"],
+    ["lost-update", "/dashboard/inventory/reset", "completed_pairing"],
+  ];
+  for (const [scenario, reset, left] of leftAfter)
+    test(`after ${scenario}, ${reset} leaves ${left || "nothing broken"}`, async () => {
+      const t = await brokenBesideAnother(scenario);
+      expect((await t.request("POST", reset, { session: "broken" })).status).toBe(200);
+      t.settle();
+      const violations = (await t.request("GET", "/consistency", { session: "broken" })).body.violations as { invariant: string }[];
+      expect([...new Set(violations.map((v) => v.invariant))].sort().join(",")).toBe(left);
+    });
 });
