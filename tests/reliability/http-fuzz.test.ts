@@ -318,7 +318,6 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     "/dashboard/inventory/reset",
     "/dashboard/orders/reset",
     "/dashboard/payments/reset",
-    "/dashboard/session/delete",
   ])(
     "POST %s: any body is ignored, never a 5xx, nothing but the session's own reset",
     async (path) => {
@@ -330,6 +329,27 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
           if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
           expect(answer.status === 200 || answer.status === 413).toBe(true);
           if (!sameCounts(before, real.rowCounts())) throw new Error(`reset of a clean session wrote rows: ${text.slice(0, 200)}`);
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+      expect(["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s))).toEqual(others);
+    },
+    timeoutMs,
+  );
+
+  test(
+    "POST /dashboard/session/delete: any body is ignored, never a 5xx; once the session is wiped and seeded, each delete leaves it as it was",
+    async () => {
+      const others = ["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s));
+      // The first delete wipes what the session held and seeds the default catalog: from then on, a delete changes no count.
+      expect((await send("POST", "/dashboard/session/delete", "fuzz", "", json)).status).toBe(200);
+      await fc.assert(
+        fc.asyncProperty(hostileAnyBody, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const answer = await send("POST", "/dashboard/session/delete", "fuzz", text, contentType);
+          if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
+          expect(answer.status === 200 || answer.status === 413).toBe(true);
+          if (!sameCounts(before, real.rowCounts())) throw new Error(`delete of a wiped session left other counts: ${text.slice(0, 200)}`);
         }),
         { numRuns: bodiesPerRoute, seed },
       );
