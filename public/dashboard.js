@@ -4,6 +4,9 @@
 (() => {
   "use strict";
   const STORAGE_KEY = "saga-dashboard-session";
+  // The last sessions this browser opened, newest first: a New session is never a lost one.
+  const RECENT_KEY = "saga-dashboard-recent-sessions";
+  const RECENT_KEPT = 5;
   const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
   function randomSessionId() {
@@ -26,9 +29,19 @@
     }
   }
 
+  function recentSessions() {
+    try {
+      const list = JSON.parse(localStorage.getItem(RECENT_KEY) ?? "[]");
+      return Array.isArray(list) ? list.filter((id) => typeof id === "string" && SESSION_PATTERN.test(id)).slice(0, RECENT_KEPT) : [];
+    } catch {
+      return [];
+    }
+  }
+
   function remember(id) {
     try {
       localStorage.setItem(STORAGE_KEY, id);
+      localStorage.setItem(RECENT_KEY, JSON.stringify([id, ...recentSessions().filter((known) => known !== id)].slice(0, RECENT_KEPT)));
     } catch {
       // Private mode without storage: the URL still carries the session.
     }
@@ -54,6 +67,25 @@
     remember(id);
     await seed(id);
     open(id);
+  }
+
+  /** The header's Recent sessions: the others this browser opened, each a link that reopens it. */
+  function showRecentSessions() {
+    const list = document.querySelector("#recent-sessions ul");
+    if (!list) return;
+    const others = recentSessions().filter((id) => id !== session);
+    document.getElementById("recent-sessions").hidden = others.length === 0;
+    list.replaceChildren(
+      ...others.map((id) => {
+        const item = document.createElement("li");
+        const link = document.createElement("a");
+        link.href = `/?session=${encodeURIComponent(id)}`;
+        link.textContent = id;
+        link.dataset.sessionId = id;
+        item.append(link);
+        return item;
+      }),
+    );
   }
 
   const fromUrl = new URLSearchParams(location.search).get("session");
@@ -157,6 +189,19 @@
     for (const row of document.querySelectorAll("#orders-panel tr[data-order-id]")) {
       row.classList.toggle("is-selected", row.getAttribute("data-order-id") === selected);
     }
+    keepPinInUrl(selected);
+  }
+
+  // A pinned order is in the URL (?order=, which GET / reads), so a reload or a link to a
+  // mirror screen shows the same saga; following the newest again takes it out.
+  function keepPinInUrl(selected) {
+    const timeline = document.getElementById("timeline-panel");
+    if (!timeline) return;
+    const pinned = timeline.querySelector(".follow-toggle")?.getAttribute("data-following") === "false";
+    const url = new URL(location.href);
+    if (pinned && selected) url.searchParams.set("order", selected);
+    else url.searchParams.delete("order");
+    if (url.href !== location.href) history.replaceState(history.state, "", url.href);
   }
 
   // Countdowns (the bus panel's due times, the timeline's retries and next steps): the server
@@ -294,7 +339,11 @@
     if (main) new MutationObserver(markSelectedOrder).observe(main, { childList: true, subtree: true });
     markSelectedOrder();
     startTabs();
-    document.getElementById("new-session")?.addEventListener("click", () => void startNewSession());
+    const newSession = document.getElementById("new-session");
+    newSession?.addEventListener("click", () => {
+      if (confirm(newSession.dataset.confirm)) void startNewSession();
+    });
+    showRecentSessions();
     startNameField();
     const copy = document.getElementById("copy-session");
     copy?.addEventListener("click", async () => {

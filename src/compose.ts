@@ -275,6 +275,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
           notifications: notifications.queries,
           redeliver: (sessionId, seq) => redeliverSessionEvent(bus, steering, sessionId, seq) !== null,
           breakIt: scenarios.code,
+          wipeSession,
         }),
       ),
     ],

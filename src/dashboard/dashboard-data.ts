@@ -37,7 +37,7 @@ import { SHIPMENTS_SHOWN } from "./views/shipments";
 export interface DashboardSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
   inventory: Pick<InventoryModule, "queries" | "commands">;
-  payments: Pick<PaymentsModule, "queries">;
+  payments: { queries: PaymentsModule["queries"]; commands: Pick<PaymentsModule["commands"], "resetPayments"> };
   shipping: Pick<ShippingModule, "queries">;
   /** Its log, and the reactions subscribed (the module map is drawn from them). */
   bus: Pick<SagaBus, "log" | "subscriptions">;
@@ -62,6 +62,8 @@ export interface DashboardSources {
   notifications: Pick<NotificationsModule["queries"], "listNotifications">;
   /** A deliberate duplicate of one of the session's events (`POST /events/:seq/redeliver`); false when there is no such event. */
   redeliver: (sessionId: string, seq: number) => boolean;
+  /** `DELETE /session`: every row of the session, gone (the dashboard's "Delete session"). */
+  wipeSession: (sessionId: string) => Promise<unknown>;
   /** "Break it"'s scenarios and each switch's bug and fix, as read from the code at start-up. */
   breakIt: BreakItCode;
 }

@@ -263,6 +263,23 @@ export function dashboardRoutes(sources: DashboardSources) {
       await inventory.commands.resetInventory(c.var.sessionId);
       return c.html(stockPanels(c.var.sessionId));
     })
+    // The Invariants panel's resets: each answers that panel, checked again after it.
+    .post("/orders/reset", async (c) => {
+      await orders.commands.resetOrders(c.var.sessionId);
+      return c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />);
+    })
+    .post("/payments/reset", async (c) => {
+      sources.payments.commands.resetPayments(c.var.sessionId);
+      return c.html(<InvariantsPanel {...(await data.invariantsFor(c.var.sessionId))} />);
+    })
+    .post("/session/delete", async (c) => {
+      // The same session id starts over, with the default catalog as a new session gets it
+      // (public/dashboard.js startNewSession); htmx reloads the page onto it.
+      await sources.wipeSession(c.var.sessionId);
+      inventory.commands.seedCatalog(c.var.sessionId);
+      c.header("HX-Refresh", "true");
+      return c.html("");
+    })
     .post("/orders", async (c) => {
       const form = await readForm(c);
       const parsed = parseOrderForm(form);

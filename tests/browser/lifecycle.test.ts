@@ -1,5 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import type { Page } from "playwright-core";
+import { shortId } from "../../src/dashboard/format";
+import { cancelWarning } from "../../src/dashboard/views/orders";
 import {
   BROWSER_TEST_TIMEOUT_MS,
   chromiumAvailable,
@@ -36,6 +38,16 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the saga's lifecycle
         async () => (await page.locator('#inventory-panel tr[data-product-id="mouse-pad"]').innerText()).includes("49"),
         "5 Mouse Pads taken",
       );
+      // Cancel asks first, naming the order and the refund; declined, nothing happens.
+      await orderRow(page, orderId).locator("button.cancel").click();
+      await until(async () => seen.dialogs.length === 1, "the question before the cancel");
+      expect(seen.dialogs[0]).toBe(`confirm: ${cancelWarning({ id: orderId, status: "COMPLETED", totalCents: 5 * 2499 })}`);
+      expect(seen.dialogs[0]).toContain(`Cancel order ${shortId(orderId)} (COMPLETED)`);
+      expect(seen.dialogs[0]).toContain("$124.95 is refunded");
+      expect(await statusOf(page, orderId)).toBe("COMPLETED");
+      // Said yes to, it cancels.
+      page.removeAllListeners("dialog");
+      page.on("dialog", (dialog) => void dialog.accept());
       await orderRow(page, orderId).locator("button.cancel").click();
       await until(async () => (await statusOf(page, orderId)) === "CANCELLED", "the order to be cancelled");
       await until(async () => (await paymentRow(page, orderId).getAttribute("data-status")) === "REFUNDED", "the payment to be refunded");

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { NEW_SESSION_WARNING } from "../../src/dashboard/views/page-header";
 import {
   BROWSER_TEST_TIMEOUT_MS,
   chromiumAvailable,
@@ -96,13 +97,23 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
   );
 
   test(
-    "a returning visitor gets their session back from localStorage; “New session” makes and seeds another",
+    "a returning visitor gets their session back from localStorage; “New session” asks, then makes and seeds another, and Recent sessions reopens the old one",
     async () => {
       const visitor = await openFreshDashboard(env.browser, env.server.baseUrl);
       await visitor.page.goto(`${env.server.baseUrl}/`);
       await visitor.page.waitForURL(/\?session=/, { timeout: UI_WAIT_MS });
       expect(new URL(visitor.page.url()).searchParams.get("session")).toBe(visitor.sessionId);
+      // The only session this browser knows: no other to list.
+      expect(await visitor.page.locator("#recent-sessions").isHidden()).toBe(true);
 
+      // Declined (the harness says no to every dialog): the page stays on its session.
+      await visitor.page.click("#new-session");
+      await until(async () => visitor.seen.dialogs.length === 1, "the question before a new session");
+      expect(visitor.seen.dialogs[0]).toBe(`confirm: ${NEW_SESSION_WARNING}`);
+      expect(new URL(visitor.page.url()).searchParams.get("session")).toBe(visitor.sessionId);
+
+      visitor.page.removeAllListeners("dialog");
+      visitor.page.on("dialog", (dialog) => void dialog.accept());
       await visitor.page.click("#new-session");
       await until(async () => new URL(visitor.page.url()).searchParams.get("session") !== visitor.sessionId, "a new session in the URL");
       await visitor.page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
@@ -110,6 +121,15 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: sessions", () => {
       expect(next).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(await visitor.page.locator("#inventory-panel tr[data-product-id]").count()).toBe(7);
       expect(await visitor.page.evaluate(() => localStorage.getItem("saga-dashboard-session"))).toBe(next);
+
+      // The old session is one click away.
+      await visitor.page.click("#recent-sessions summary");
+      const back = visitor.page.locator(`#recent-sessions a[data-session-id="${visitor.sessionId}"]`);
+      expect(await back.innerText()).toBe(visitor.sessionId);
+      await back.click();
+      await visitor.page.waitForURL((url) => url.searchParams.get("session") === visitor.sessionId, { timeout: UI_WAIT_MS });
+      await visitor.page.locator(`#recent-sessions a[data-session-id="${next}"]`).waitFor({ state: "attached", timeout: UI_WAIT_MS });
+      expect(visitor.seen.problems).toEqual([]);
       await visitor.context.close();
     },
     BROWSER_TEST_TIMEOUT_MS,

@@ -322,6 +322,9 @@ const matrix: Record<string, Case[]> = {
   "POST /dashboard/race": [{ method: "POST", path: () => "/dashboard/race", form: { product: "b-widget", count: "2" }, answer: "own" }],
   "POST /dashboard/inventory/seed": [{ method: "POST", path: () => "/dashboard/inventory/seed", answer: "own" }],
   "POST /dashboard/inventory/reset": [{ method: "POST", path: () => "/dashboard/inventory/reset", answer: "own" }],
+  "POST /dashboard/orders/reset": [{ method: "POST", path: () => "/dashboard/orders/reset", answer: "own" }],
+  "POST /dashboard/payments/reset": [{ method: "POST", path: () => "/dashboard/payments/reset", answer: "own" }],
+  "POST /dashboard/session/delete": [{ method: "POST", path: () => "/dashboard/session/delete", answer: "own" }],
   "GET /dashboard/bugs": [{ method: "GET", path: () => "/dashboard/bugs", answer: "own" }],
   "POST /dashboard/bugs": [
     {

@@ -352,7 +352,15 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
-  test.each(["/orders/reset", "/inventory/reset", "/payments/reset", "/dashboard/inventory/seed", "/dashboard/inventory/reset"])(
+  test.each([
+    "/orders/reset",
+    "/inventory/reset",
+    "/payments/reset",
+    "/dashboard/inventory/seed",
+    "/dashboard/inventory/reset",
+    "/dashboard/orders/reset",
+    "/dashboard/payments/reset",
+  ])(
     "POST %s: any body is ignored, never a 5xx, nothing but the session's own reset",
     async (path) => {
       const others = ["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s));
@@ -363,6 +371,27 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
           if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
           expect(answer.status === 200 || answer.status === 413).toBe(true);
           if (!sameCounts(before, real.rowCounts())) throw new Error(`reset of a clean session wrote rows: ${text.slice(0, 200)}`);
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+      expect(["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s))).toEqual(others);
+    },
+    timeoutMs,
+  );
+
+  test(
+    "POST /dashboard/session/delete: any body is ignored, never a 5xx; once the session is wiped and seeded, each delete leaves it as it was",
+    async () => {
+      const others = ["bystander-1", "bystander-2"].map((s) => real.sessionDigest(s));
+      // The first delete wipes what the session held and seeds the default catalog: from then on, a delete changes no count.
+      expect((await send("POST", "/dashboard/session/delete", "fuzz", "", json)).status).toBe(200);
+      await fc.assert(
+        fc.asyncProperty(hostileAnyBody, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const answer = await send("POST", "/dashboard/session/delete", "fuzz", text, contentType);
+          if (answer.status !== 200) expectEnvelope(answer.status, answer.json, answer.text);
+          expect(answer.status === 200 || answer.status === 413).toBe(true);
+          if (!sameCounts(before, real.rowCounts())) throw new Error(`delete of a wiped session left other counts: ${text.slice(0, 200)}`);
         }),
         { numRuns: bodiesPerRoute, seed },
       );
@@ -436,6 +465,9 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/orders", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/inventory/seed", undefined, null, true],
   ["POST", "/dashboard/inventory/reset", undefined, null, true],
+  ["POST", "/dashboard/orders/reset", undefined, null, true],
+  ["POST", "/dashboard/payments/reset", undefined, null, true],
+  ["POST", "/dashboard/session/delete", undefined, null, true],
   ["POST", "/dashboard/race", "product=laptop&count=2", form, true],
   ["POST", "/dashboard/inventory/check", "product=laptop&quantity=1", form, true],
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],

@@ -1,5 +1,6 @@
 import type { ConsistencyReport, InvariantName, Violation } from "../../consistency/invariants";
 import { liveTriggers } from "../live";
+import { RESET_INVENTORY_WARNING } from "./inventory";
 import { Panel } from "./panel";
 import { timelineEventId } from "./timeline";
 
@@ -55,6 +56,82 @@ function CausedBy({ violation, causeOrders }: { violation: Violation; causeOrder
   );
 }
 
+/** Asked before each reset of the Invariants panel: what it drops, and what follows from it. */
+export const RESET_ORDERS_WARNING =
+  "Reset this session's orders? Every order, its events and its scheduled deliveries are dropped; " +
+  "a saga still holding stock or money is cancelled and compensated first. Stock and the units sold stay as they are.";
+export const RESET_PAYMENTS_WARNING =
+  "Reset this session's payments? Every payment is dropped; a saga still running charges again, a finished one gets none.";
+export const DELETE_SESSION_WARNING =
+  "Delete this session? Every order, event, product, payment, shipment, notification and knob of it is wiped; " +
+  "the page reopens on the same session id, empty but for the default catalog. This cannot be undone.";
+
+/**
+ * The API's resets, one place on the page: a broken run stays red until one of them drops
+ * the rows it broke. Each says what it clears and asks first.
+ */
+function Resets() {
+  const resets = [
+    {
+      id: "reset-orders",
+      label: "Reset orders",
+      post: "/dashboard/orders/reset",
+      target: "#invariants-panel",
+      warning: RESET_ORDERS_WARNING,
+      clears:
+        "Drops the orders, their events and deliveries (POST /orders/reset): clears what the log broke (no_orphan_events, charged_once, saga_progresses); stock counts stay.",
+    },
+    {
+      id: "reset-inventory",
+      label: "Reset inventory",
+      post: "/dashboard/inventory/reset",
+      target: "#inventory-panel",
+      warning: RESET_INVENTORY_WARNING,
+      clears: "Drops the reservations and reloads the default catalog (POST /inventory/reset): clears what stock broke (stock_conserved).",
+    },
+    {
+      id: "reset-payments",
+      label: "Reset payments",
+      post: "/dashboard/payments/reset",
+      target: "#invariants-panel",
+      warning: RESET_PAYMENTS_WARNING,
+      clears:
+        "Drops the payments (POST /payments/reset): it clears none of the scenarios' violations, and a completed order left without its payment shows as completed_pairing.",
+    },
+    {
+      id: "delete-session",
+      label: "Delete session",
+      post: "/dashboard/session/delete",
+      target: "#invariants-panel",
+      warning: DELETE_SESSION_WARNING,
+      clears: "Wipes every row of the session (DELETE /session) and reopens it with the default catalog: clears everything.",
+    },
+  ];
+  return (
+    <section class="resets" aria-label="Resets">
+      <h3>Resets</h3>
+      <ul>
+        {resets.map((reset) => (
+          <li>
+            <button
+              type="button"
+              id={reset.id}
+              class="button button-quiet"
+              hx-post={reset.post}
+              hx-target={reset.target}
+              hx-swap="outerHTML"
+              hx-confirm={reset.warning}
+            >
+              {reset.label}
+            </button>{" "}
+            <span class="muted">{reset.clears}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */
 export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders: ReadonlyMap<number, string>; oob?: boolean }) {
   const { report } = props;
@@ -90,6 +167,7 @@ export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders:
           </ul>
         </>
       )}
+      <Resets />
     </Panel>
   );
 }

@@ -9,6 +9,19 @@ export function StatusBadge(props: { status: string }) {
   return <span class={`badge badge-${props.status.toLowerCase()}`}>{props.status}</span>;
 }
 
+/**
+ * Asked before a Cancel: which order (its short id, as the list shows it, since rows shift
+ * while a saga runs) and what the cancellation will do to it. A refund cannot be taken back.
+ */
+export function cancelWarning(order: Pick<OrderJson, "id" | "status" | "totalCents">): string {
+  const money = order.totalCents > 0 ? `its payment of ${formatCents(order.totalCents)}` : "any payment";
+  const what =
+    order.status === "COMPLETED"
+      ? `Its units go back on the shelf and ${money} is refunded.`
+      : `Its stock is handed back and ${money} refunded.`;
+  return `Cancel order ${shortId(order.id)} (${order.status})? ${what} This cannot be undone.`;
+}
+
 export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: string; oob?: boolean }) {
   return (
     <Panel
@@ -80,6 +93,7 @@ export function OrdersPanel(props: { orders: OrderJson[]; selectedOrderId?: stri
                       hx-post={`/dashboard/orders/${encodeURIComponent(order.id)}/cancel`}
                       hx-target="#timeline-panel"
                       hx-swap="outerHTML"
+                      hx-confirm={cancelWarning(order)}
                     >
                       Cancel
                     </button>

@@ -10,6 +10,10 @@ export function pageUrl(sessionId: string, view: PageView): string {
   return view === "stage" ? `${session}&view=stage` : session;
 }
 
+/** Asked before New session: this one is not deleted, and stays one click away. */
+export const NEW_SESSION_WARNING =
+  "Start a new session? This page moves to a fresh, empty session. This one is kept as it is: reopen it from Recent sessions.";
+
 /**
  * The page's header: the session, the live badge and the switch to the other view. The stage
  * view keeps it to one short row (the projector's height is for the saga), so it shows the
@@ -45,9 +49,14 @@ export function PageHeader(props: { sessionId: string; view: PageView; catalogEm
             >
               Projector
             </button>
-            <button type="button" class="button button-quiet" id="new-session">
+            <button type="button" class="button button-quiet" id="new-session" data-confirm={NEW_SESSION_WARNING}>
               New session
             </button>
+            {/* public/dashboard.js lists the last sessions this browser opened (localStorage), each a link. */}
+            <details class="recent-sessions" id="recent-sessions">
+              <summary class="button button-quiet">Recent sessions</summary>
+              <ul />
+            </details>
             <a
               class="button button-quiet"
               id="api-reference"

@@ -69,6 +69,7 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
       placeOrder: commands.placeOrder,
       placeOrderOnce: commands.placeOrderOnce,
       requestCancellation: commands.requestCancellation,
+      resetOrders: commands.resetOrders,
     },
   };
 }

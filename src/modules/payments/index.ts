@@ -32,6 +32,8 @@ export function paymentsModule(deps: ModuleDeps) {
       pendingPaymentOrders: service.pendingPaymentOrders,
     },
     commands: {
+      /** `POST /payments/reset`, as the dashboard's Resets offer it too. */
+      resetPayments: service.resetPayments,
       keptOrderIds: service.keptOrderIds,
       forgetOrders: service.forgetOrders,
       forgetSession: service.forgetSession,
