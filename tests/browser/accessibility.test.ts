@@ -159,7 +159,7 @@ describe.skipIf(!chromiumAvailable)("accessibility in chromium: axe-core finds n
   test(
     "with the keyboard alone every control is reached by Tab, shows a focus ring, and works",
     async () => {
-      const { context, page, seen } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
       const orderId = await placeOrderThroughForm(page, { lines: [["mouse-pad", 1]], skipDemoDelays: true });
       await until(async () => (await statusOf(page, orderId)) === "COMPLETED", "the saga to complete");
       await page.locator(`#timeline-panel .timeline-order[data-order-id="${orderId}"]`).waitFor({ timeout: UI_WAIT_MS });
@@ -184,6 +184,12 @@ describe.skipIf(!chromiumAvailable)("accessibility in chromium: axe-core finds n
       // The knobs panel was replaced by the answer: the focus is back on the same knob, so the next key moves it again.
       await page.keyboard.press("ArrowRight");
       await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "10%" }).waitFor({ timeout: UI_WAIT_MS });
+      // The output changes as the key is pressed; the next key waits until the session has the value
+      // (a change made while the last one still posts can be lost: a known, open bug of the knobs form).
+      await until(async () => {
+        const answer = await page.request.get(`${env.server.baseUrl}/settings`, { headers: { "x-session-id": sessionId } });
+        return (await answer.json()).paymentFailureRate === 0.1;
+      }, "the session to have 10 %");
       await page.keyboard.press("ArrowLeft");
       await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "5%" }).waitFor({ timeout: UI_WAIT_MS });
       // Step mode on with Enter, then the next order stepped through with Enter on Step, again and again.
