@@ -55,6 +55,11 @@ describe.skipIf(!chromiumAvailable)("the teacher's overview in chromium", () => 
       page.on("pageerror", (error) => problems.push(error.message));
       await page.goto(`${env.server.baseUrl}/teacher?token=${TOKEN}`);
       await page.locator("#live[data-state=open]").waitFor({ timeout: UI_WAIT_MS });
+      // The broadcast reaches the sessions the overview lists: wait until both are listed, as a teacher would see them.
+      await until(async () => {
+        const listed = await (await fetch(`${env.server.baseUrl}/teacher/sessions?token=${TOKEN}`)).text();
+        return listed.includes('data-session="bc-a"') && listed.includes('data-session="bc-b"');
+      }, "both sessions on the overview");
       await page.locator('#broadcast-form textarea[name="settings"]').fill('{"paymentFailureRate": 0.25}');
       const asked: string[] = [];
       let accept = false;
