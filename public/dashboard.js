@@ -268,6 +268,36 @@
     ctx.request.body = changed;
   });
 
+  // The knobs panel never shows an older state over a newer change. While a change of this page
+  // is still posting (its changes post in order: src/dashboard/views/knobs.tsx), an answer
+  // rendered before it (an earlier change's, a live refresh's) is not swapped in: it would move
+  // the knob back under the person's hand. Such an answer, and one that htmx drops because the
+  // panel it was meant for has been replaced meanwhile, leaves the panel behind the session: once
+  // no change is left to post, the panel is fetched once more.
+  let knobChangesPosting = 0;
+  let knobsPanelBehind = false;
+  document.addEventListener("htmx:config:request", (event) => {
+    const { ctx } = event.detail;
+    if (ctx.sourceElement.id !== "knobs-form") return;
+    ctx.knobChange = true;
+    knobChangesPosting += 1;
+  });
+  document.addEventListener("htmx:before:swap", (event) => {
+    const { ctx } = event.detail;
+    if (ctx.target?.id !== "knobs-panel" || knobChangesPosting - (ctx.knobChange ? 1 : 0) === 0) return;
+    event.preventDefault();
+    knobsPanelBehind = true;
+  });
+  document.addEventListener("htmx:finally:request", (event) => {
+    const { ctx } = event.detail;
+    if (ctx.knobChange) knobChangesPosting -= 1;
+    // Answered, not swapped: htmx keeps the status "issuing" when the target left the page.
+    if (ctx.target?.id === "knobs-panel" && ctx.response && ctx.status === "issuing") knobsPanelBehind = true;
+    if (knobChangesPosting > 0 || !knobsPanelBehind) return;
+    knobsPanelBehind = false;
+    Promise.resolve(htmx.ajax("GET", "/dashboard/knobs", { target: "#knobs-panel", swap: "outerHTML" })).catch(() => {});
+  });
+
   // A refused knob (400: out of range, not a number) changed nothing, and htmx swaps nothing
   // for it (the alert says why): the panel is fetched again so every field shows the session's
   // real setting, not the value typed, which would look applied.

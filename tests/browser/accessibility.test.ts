@@ -184,14 +184,13 @@ describe.skipIf(!chromiumAvailable)("accessibility in chromium: axe-core finds n
       // The knobs panel was replaced by the answer: the focus is back on the same knob, so the next key moves it again.
       await page.keyboard.press("ArrowRight");
       await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "10%" }).waitFor({ timeout: UI_WAIT_MS });
-      // The output changes as the key is pressed; the next key waits until the session has the value
-      // (a change made while the last one still posts can be lost: a known, open bug of the knobs form).
+      // The next key at once, while 10 % may still be posting: the session ends on 5 %, and so does the panel.
+      await page.keyboard.press("ArrowLeft");
       await until(async () => {
         const answer = await page.request.get(`${env.server.baseUrl}/settings`, { headers: { "x-session-id": sessionId } });
-        return (await answer.json()).paymentFailureRate === 0.1;
-      }, "the session to have 10 %");
-      await page.keyboard.press("ArrowLeft");
-      await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]', { hasText: "5%" }).waitFor({ timeout: UI_WAIT_MS });
+        return (await answer.json()).paymentFailureRate === 0.05;
+      }, "the session to have 5 %");
+      await page.locator('#knobs-form input[name="paymentFailureRate"][value="0.05"]').waitFor({ timeout: UI_WAIT_MS });
       // Step mode on with Enter, then the next order stepped through with Enter on Step, again and again.
       await page.locator("#bus-panel .step-mode").focus();
       await page.keyboard.press("Enter");

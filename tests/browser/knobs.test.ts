@@ -30,6 +30,102 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
   const env = useServerAndBrowser({ retryBaseMs: 100 });
 
   test(
+    "knobs moved while the last change still posts are all sent, in order, and the panel ends on what the session has",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      const posted: string[] = [];
+      page.on("request", (r) => {
+        if (r.method() === "POST" && r.url().endsWith("/dashboard/knobs")) posted.push(r.postData() ?? "");
+      });
+      // Four changes in one turn of the page, as fast hands (or keys) make them: each one after the
+      // first is made while an earlier one is still posting, and every answer replaces the form.
+      await page.evaluate(() => {
+        const moves = [
+          ["paymentFailureRate", "0.1"],
+          ["paymentFailureRate", "0.05"],
+          ["duplicateDeliveryRate", "0.5"],
+          ["paymentFailureRate", "0.2"],
+        ];
+        for (const [name, value] of moves) {
+          const input = document.querySelector<HTMLInputElement>(`#knobs-form input[name="${name}"]`);
+          if (!input || value === undefined) throw new Error(`no knob ${name}`);
+          input.value = value;
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+          input.dispatchEvent(new Event("change", { bubbles: true }));
+        }
+      });
+      await until(async () => {
+        const settings = await settingsOf(page, env.server.baseUrl, sessionId);
+        return settings.paymentFailureRate === 0.2 && settings.duplicateDeliveryRate === 0.5;
+      }, "the session to have every change, the last one last");
+      expect(posted).toEqual(["paymentFailureRate=0.1", "paymentFailureRate=0.05", "duplicateDeliveryRate=0.5", "paymentFailureRate=0.2"]);
+      // The panel was rendered by the server (the value attribute, not only what was moved) with the session's values.
+      await page.locator('#knobs-form input[name="paymentFailureRate"][value="0.2"]').waitFor({ timeout: UI_WAIT_MS });
+      await page.locator('#knobs-form input[name="duplicateDeliveryRate"][value="0.5"]').waitFor({ timeout: UI_WAIT_MS });
+      expect(await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]').innerText()).toBe("20%");
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    "a refresh rendered before a change that is still posting never moves the knob back under the hand",
+    async () => {
+      const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);
+      // The live refresh of a teacher's change is fetched, then held until the attendee has moved a
+      // knob; the attendee's change is held until that older refresh has reached the page.
+      let refreshFetched = () => {};
+      const refreshIsFetched = new Promise<void>((resolve) => (refreshFetched = resolve));
+      let landRefresh = () => {};
+      const refreshMayLand = new Promise<void>((resolve) => (landRefresh = resolve));
+      let sendChange = () => {};
+      const changeMaySend = new Promise<void>((resolve) => (sendChange = resolve));
+      await page.route("**/dashboard/knobs", async (route) => {
+        if (route.request().method() === "POST") {
+          await changeMaySend;
+          await route.continue();
+          return;
+        }
+        const response = await route.fetch();
+        refreshFetched();
+        await refreshMayLand;
+        await route.fulfill({ response });
+      });
+      await page.request.patch(`${env.server.baseUrl}/settings`, {
+        headers: { "x-session-id": sessionId },
+        data: { inventoryDelayMs: 500 },
+      });
+      await refreshIsFetched;
+      await setKnob(page, "paymentFailureRate", "0.2");
+      await page.evaluate(() => {
+        const flags = window as unknown as { refreshLanded?: boolean };
+        document.addEventListener("htmx:finally:request", (event) => {
+          const { ctx } = (event as CustomEvent).detail;
+          if (ctx.request.method === "GET" && ctx.target?.id === "knobs-panel") flags.refreshLanded = true;
+        });
+      });
+      landRefresh();
+      await page.waitForFunction(() => (window as unknown as { refreshLanded?: boolean }).refreshLanded === true);
+      // The refresh said 0 % (rendered before the change): the knob stays where the attendee put it.
+      expect(await page.locator('#knobs-form input[name="paymentFailureRate"]').inputValue()).toBe("0.2");
+      expect(await page.locator('#knobs-panel output[data-percent-of="paymentFailureRate"]').innerText()).toBe("20%");
+
+      sendChange();
+      await until(
+        async () => (await settingsOf(page, env.server.baseUrl, sessionId)).paymentFailureRate === 0.2,
+        "the change to be applied",
+      );
+      // Then the panel is the session's: the change and the teacher's.
+      await page.locator('#knobs-form input[name="paymentFailureRate"][value="0.2"]').waitFor({ timeout: UI_WAIT_MS });
+      expect((await settingsOf(page, env.server.baseUrl, sessionId)).inventoryDelayMs).toBe(500);
+      expect(seen.problems).toEqual([]);
+      await context.close();
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
+
+  test(
     "a knob moved in place reaches another screen of the session at once, and applies to the next order",
     async () => {
       const { context, page, seen, sessionId } = await openFreshDashboard(env.browser, env.server.baseUrl);

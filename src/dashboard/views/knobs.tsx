@@ -113,12 +113,15 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
       {/* novalidate: the server judges each knob with the settings' schema (a step the browser would
           refuse, 1500 ms, is a valid setting), and a refusal is an alert, then the panel is fetched
           again (public/dashboard.js), so no field is left showing a value the session does not have. */}
+      {/* Each change posts in order, from one queue that outlives the form (every answer replaces
+          it): changes made while one still posts are all sent, the last one last. */}
       <form
         id="knobs-form"
         class="knobs"
         novalidate
         hx-post="/dashboard/knobs"
         hx-trigger="change"
+        hx-sync="body:queue all"
         hx-target="#knobs-panel"
         hx-swap="outerHTML"
       >
