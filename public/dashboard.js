@@ -3,11 +3,10 @@
 // htmx request, and shows whether the live stream is connected (public/lockdown.js locks htmx down).
 (() => {
   "use strict";
-  const STORAGE_KEY = "saga-dashboard-session";
+  const { key: STORAGE_KEY, pattern: SESSION_PATTERN } = window.storedSession;
   // The last sessions this browser opened, newest first: a New session is never a lost one.
   const RECENT_KEY = "saga-dashboard-recent-sessions";
   const RECENT_KEPT = 5;
-  const SESSION_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
   function randomSessionId() {
     if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -18,15 +17,6 @@
     b[8] = (b[8] & 0x3f) | 0x80;
     const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  }
-
-  function stored() {
-    try {
-      const id = localStorage.getItem(STORAGE_KEY);
-      return id && SESSION_PATTERN.test(id) ? id : null;
-    } catch {
-      return null;
-    }
   }
 
   function recentSessions() {
@@ -90,7 +80,7 @@
 
   const fromUrl = new URLSearchParams(location.search).get("session");
   if (!fromUrl || !SESSION_PATTERN.test(fromUrl)) {
-    const known = stored();
+    const known = window.storedSession.read();
     if (known) open(known);
     else void startNewSession();
     return;

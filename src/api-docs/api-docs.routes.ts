@@ -61,6 +61,7 @@ const docsPage = `<!doctype html>
     <p><a href="/">← the dashboard</a> · <a href="/openapi.json">openapi.json</a></p>
     <div id="swagger-ui"></div>
     <script src="/assets/swagger-ui-bundle.js"></script>
+    <script src="/assets/stored-session.js"></script>
     <script src="/assets/docs.js"></script>
   </body>
 </html>`;

@@ -12,6 +12,7 @@ const assets = new Map<string, { file: string; type: string }>([
   ["htmx.js", { file: "node_modules/htmx.org/dist/htmx.js", type: "text/javascript; charset=utf-8" }],
   ["hx-sse.js", { file: "node_modules/htmx.org/dist/ext/hx-sse.js", type: "text/javascript; charset=utf-8" }],
   ["lockdown.js", { file: "public/lockdown.js", type: "text/javascript; charset=utf-8" }],
+  ["stored-session.js", { file: "public/stored-session.js", type: "text/javascript; charset=utf-8" }],
   ["dashboard.js", { file: "public/dashboard.js", type: "text/javascript; charset=utf-8" }],
   ["teacher.js", { file: "public/teacher.js", type: "text/javascript; charset=utf-8" }],
   ["dashboard.css", { file: "public/dashboard.css", type: "text/css; charset=utf-8" }],

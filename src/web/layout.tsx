@@ -34,6 +34,7 @@ export function Layout(props: { title: string; script?: "dashboard.js" | "teache
           <script src="/assets/htmx.js"></script>
           <script src="/assets/hx-sse.js"></script>
           <script src="/assets/lockdown.js"></script>
+          <script src="/assets/stored-session.js"></script>
           <script src={`/assets/${props.script ?? "dashboard.js"}`}></script>
         </head>
         <body>{props.children}</body>

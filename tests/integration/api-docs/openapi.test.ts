@@ -110,7 +110,7 @@ describe("GET /docs", () => {
     const csp = page.headers.get("content-security-policy") ?? "";
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain("unsafe");
-    for (const asset of ["swagger-ui-bundle.js", "swagger-ui.css", "docs.js"]) {
+    for (const asset of ["swagger-ui-bundle.js", "swagger-ui.css", "stored-session.js", "docs.js"]) {
       expect((await t.request("GET", `/assets/${asset}`, { session: null })).status).toBe(200);
     }
   });
