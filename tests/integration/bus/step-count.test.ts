@@ -19,12 +19,15 @@ async function stepsToCompleted(sagaStyle: string, order: Record<string, unknown
     expect(step.status).toBe(200);
     ran.push(`${step.body.delivery.eventType} → ${step.body.delivery.reaction}`);
   }
-  return ran;
+  const left = ((await t.request("GET", "/bus/deliveries")).body as { reaction: string }[]).map((d) => d.reaction);
+  return Object.assign(ran, { left });
 }
 
 describe("Steps from a placed order to COMPLETED, in a fresh session with the default knobs", () => {
-  test("choreography: 7 Steps", async () => {
-    expect(await stepsToCompleted("choreography")).toEqual([
+  test("choreography: 7 Steps, and an 8th empties the bus (the 'order confirmed' message)", async () => {
+    const ran = await stepsToCompleted("choreography");
+    expect(ran.left).toEqual(["notifications.notifyOnOrderCompleted"]);
+    expect([...ran]).toEqual([
       "ORDER_CREATED → notifications.notifyOnOrderCreated",
       "ORDER_CREATED → inventory.reserveStockWhenOrderCreated",
       "INVENTORY_RESERVED → orders.markProcessingWhenStockReserved",
@@ -35,8 +38,10 @@ describe("Steps from a placed order to COMPLETED, in a fresh session with the de
     ]);
   });
 
-  test("orchestration: 10 Steps (each command, then each answer to the orchestrator)", async () => {
-    expect(await stepsToCompleted("orchestration")).toEqual([
+  test("orchestration: 10 Steps (each command, then each answer to the orchestrator), and an 11th empties the bus", async () => {
+    const ran = await stepsToCompleted("orchestration");
+    expect(ran.left).toEqual(["notifications.notifyOnOrderCompleted"]);
+    expect([...ran]).toEqual([
       "ORDER_CREATED → notifications.notifyOnOrderCreated",
       "ORDER_CREATED → orchestrator.startSagaWhenOrderCreated",
       "RESERVE_INVENTORY → inventory.reserveStockOnCommand",
@@ -52,6 +57,12 @@ describe("Steps from a placed order to COMPLETED, in a fresh session with the de
 
   test("rpc: none, the calls run inside POST /orders; only notifications and the held reservation's expiry wait on the bus", async () => {
     // skipDemoDelays: the chain's delays are waits inside the request, on a timer this test does not run.
-    expect(await stepsToCompleted("rpc", { skipDemoDelays: true })).toEqual([]);
+    const ran = await stepsToCompleted("rpc", { skipDemoDelays: true });
+    expect([...ran]).toEqual([]);
+    expect(ran.left).toEqual([
+      "notifications.notifyOnOrderCreated",
+      "notifications.notifyOnOrderCompleted",
+      "inventory.releaseHeldReservationWhenExpired",
+    ]);
   });
 });
