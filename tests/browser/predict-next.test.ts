@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "playwright-core";
 import {
   BROWSER_TEST_TIMEOUT_MS,
@@ -62,6 +63,13 @@ describe.skipIf(!chromiumAvailable)('dashboard in chromium: "What happens next?"
       await verdict.waitFor({ timeout: UI_WAIT_MS });
       expect(await verdict.textContent()).toContain(`Not this time: ${second.reaction} is subscribed to`);
       expect(await verdict.textContent()).toContain(`${wrong} reacts to`);
+      // The question and the verdict keep nobody out (WCAG 2.1 AA, as the rest of the page).
+      await page.locator("#bus-question").waitFor({ timeout: UI_WAIT_MS });
+      const { violations } = await new AxeBuilder({ page })
+        .include("#bus-panel")
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
       expect(seen.problems).toEqual([]);
       await context.close();
     },
