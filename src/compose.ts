@@ -91,6 +91,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     duplicateDeliveryRate: 0,
     reactionFaultRate: 0,
     stepMode: false,
+    // Off: Step runs at once; a teacher turns the room's guess on per session.
+    predictNext: false,
     // Off: SWAP's flow (reserve, pay, confirm) unchanged.
     shipmentStep: false,
     shippingFailureRate: 0,

@@ -47,9 +47,18 @@ export class Steering<P extends EventPayloadBase> {
     this.parts.wake();
   }
 
-  /** Runs the session's next scheduled delivery now, held or not; null when nothing is scheduled. */
+  /**
+   * The delivery Step runs next: the session's first scheduled row, next due first (due time,
+   * then id), held or not; null when nothing is scheduled. The one rule Step and the page's
+   * "Step →" preview share, so the page never names a delivery Step would not run.
+   */
+  nextStep(sessionId: string): ScheduledDelivery | null {
+    return this.parts.schedule.ofSession(sessionId, 1)[0] ?? null;
+  }
+
+  /** Runs the session's next scheduled delivery now (nextStep), held or not; null when nothing is scheduled. */
   step(sessionId: string): ByHand | null {
-    return this.byHand(() => this.parts.schedule.ofSession(sessionId, 1)[0] ?? null);
+    return this.byHand(() => this.nextStep(sessionId));
   }
 
   /** Runs one scheduled delivery of the session now, whatever its due time; null when there is no such delivery. */

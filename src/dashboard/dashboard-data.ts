@@ -21,7 +21,10 @@ import type { SagaAdmin } from "../sagas/sagas";
 import type { BreakItCode } from "../scenarios";
 import { moduleMap } from "./module-map";
 import { emptyOrderForm, type OrderFormState } from "./order-form";
+import { RoomPredictions } from "./room-predictions";
 import { sagaPicture } from "./saga-picture";
+import { predictionChoices, type SubscribedReaction, stepPreview } from "./step-preview";
+import type { BusView } from "./views/bus";
 import { EVENTS_SHOWN } from "./views/event-log";
 import { INBOX_SHOWN } from "./views/inbox";
 import { ORDERS_SHOWN } from "./views/orders";
@@ -48,7 +51,7 @@ export interface DashboardSources {
   /** The relay's attempts for one order, as `GET /orders/:id/deliveries` answers them. */
   deliveriesOf: (sessionId: string, orderId: string) => readonly DeliveryLogEntry[];
   /** The bus, steered from the page: the session's scheduled deliveries, Step, Deliver, dead letters and Retry. */
-  steering: Pick<Steering<SagaPayload>, "scheduled" | "step" | "deliver" | "deadLetters" | "retry" | "upcomingFor">;
+  steering: Pick<Steering<SagaPayload>, "scheduled" | "nextStep" | "step" | "deliver" | "deadLetters" | "retry" | "upcomingFor">;
   /** The session's knobs, as `GET`/`PATCH`/`DELETE /settings` read, change and reset them. */
   settings: {
     of: (sessionId: string) => SessionSettings;
@@ -120,6 +123,9 @@ export function dashboardData(sources: DashboardSources) {
     };
   }
 
+  const room = new RoomPredictions();
+  const subscribedReactions = (): SubscribedReaction[] => bus.subscriptions.all().map(({ name, on }) => ({ name, on }));
+
   const data = {
     productsFor: (sessionId: string) => inventory.queries.listProducts(sessionId),
     statsFor: (sessionId: string) => inventory.queries.inventoryStats(sessionId),
@@ -158,12 +164,38 @@ export function dashboardData(sources: DashboardSources) {
       }
       return { report, causeOrders };
     },
-    busFor: (sessionId: string) => ({
-      deliveries: sources.steering.scheduled(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson),
-      deadLetters: sources.steering.deadLetters(sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson),
-      stepMode: sources.settings.of(sessionId).stepMode,
-      now: sources.now(),
-    }),
+    /**
+     * The bus panel: what is scheduled, what Step runs next (the same choice Step makes) and,
+     * with predictNext on in step mode, the room's question about it, its pick so far and what
+     * the last Step revealed (room-predictions.ts).
+     */
+    busFor: (sessionId: string): BusView => {
+      const deliveries = sources.steering.scheduled(sessionId, BUS_DELIVERIES_SHOWN).map(deliveryToJson);
+      const nextRow = sources.steering.nextStep(sessionId);
+      const next = nextRow ? deliveryToJson(nextRow) : null;
+      const settings = sources.settings.of(sessionId);
+      const newest = orders.queries.listOrders(sessionId, 1)[0]?.id ?? null;
+      const asking = settings.predictNext && settings.stepMode && next !== null;
+      return {
+        deliveries,
+        deadLetters: sources.steering.deadLetters(sessionId, BUS_DELIVERIES_SHOWN).map(deadLetterToJson),
+        stepMode: settings.stepMode,
+        now: sources.now(),
+        preview: stepPreview(deliveries, next, newest),
+        question: asking
+          ? {
+              deliveryId: next.id,
+              choices: predictionChoices(next.reaction, subscribedReactions()),
+              guess: room.pickFor(sessionId, next.id),
+            }
+          : undefined,
+        verdict: room.verdict(sessionId),
+      };
+    },
+    /** The reactions the server subscribed, in the registry's order: the question's choices are drawn from them. */
+    subscribedReactions,
+    /** The room's picks and verdicts, in memory. */
+    room,
     knobsFor: (sessionId: string) => sources.settings.of(sessionId),
 
     /** Without a chosen order the timeline follows the newest one. */

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { deliveryIdParam, runByHand } from "../live/bus.routes";
+import { deliveryIdParam, deliveryToJson, runByHand } from "../live/bus.routes";
 import { bugListSchema } from "../modules/bugs";
 import { idempotencyHeaderSchema, orderIdParamSchema, placeOrderBodySchema } from "../modules/orders";
 import { sessionSettingsSchema } from "../modules/session-settings";
@@ -12,6 +12,8 @@ import { htmlSecurityHeaders } from "../web/security";
 import { type DashboardSources, dashboardData, defaultFormFor, type TimelineChoice } from "./dashboard-data";
 import { parseOrderForm } from "./order-form";
 import { publicOrigin } from "./public-origin";
+import { predictionVerdict } from "./step-preview";
+import { checkGuess, guessFormSchema } from "./step-question";
 import { BreakItPanel } from "./views/break-it";
 import { BusPanel } from "./views/bus";
 import { CurlBox } from "./views/curl-box";
@@ -100,6 +102,7 @@ const knobsFormSchema = z
     orderTimeoutMs: formNumber,
     sagaStyle: z.string(),
     stepMode: formSwitch,
+    predictNext: formSwitch,
     shipmentStep: formSwitch,
   })
   .partial()
@@ -207,7 +210,19 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/step", (c) => {
-      runByHand.step(sources.steering, c.var.sessionId);
+      const ran = runByHand.step(sources.steering, c.var.sessionId);
+      // The room's pick is judged against the delivery it was for, the one Step ran (else there is no verdict).
+      const pick = data.room.pickFor(c.var.sessionId, ran.delivery.id);
+      data.room.stepped(
+        c.var.sessionId,
+        pick === undefined ? undefined : predictionVerdict(pick, deliveryToJson(ran.delivery), data.subscribedReactions()),
+      );
+      return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
+    })
+    .post("/bus/guess", validate("form", guessFormSchema), (c) => {
+      const { deliveryId, reaction } = c.req.valid("form");
+      checkGuess(sources, data, c.var.sessionId, { deliveryId, reaction });
+      data.room.pick(c.var.sessionId, deliveryId, reaction);
       return c.html(<BusPanel {...data.busFor(c.var.sessionId)} refreshOnLoad />);
     })
     .post("/bus/deliveries/:id/deliver", validate("param", deliveryIdParam), (c) => {

@@ -58,6 +58,8 @@ export const sessionSettingsSchema = z
     reactionFaultRate: rate,
     /** When true, no delivery of this session runs until it is stepped or delivered by hand. */
     stepMode: z.boolean(),
+    /** In step mode, the bus panel asks the room "What happens next?" before each Step, then Step reveals it. */
+    predictNext: z.boolean(),
     /** A PENDING reservation older than this is released (reason `expired`), its order cancelled (`timeout`); null: never. */
     reservationTtlMs: msIn(knobRanges.reservationTtlMs).nullable(),
     /** An order not final after this is cancelled (`timeout`) with its compensation. */

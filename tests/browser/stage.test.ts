@@ -131,8 +131,11 @@ describe.skipIf(!chromiumAvailable)("the stage view in chromium", () => {
         const next = page.locator('#bus-panel tr[data-held="true"]').first();
         await next.waitFor({ timeout: UI_WAIT_MS });
         const id = await next.getAttribute("data-delivery-id");
+        // Before the click, the panel says which delivery Step runs: this first held one.
+        await waitForAttribute(page.locator("#bus-panel .step-preview-next"), "data-next-delivery-id", id!);
         await expectStageFits(page, `before step ${steps + 1}`);
-        expect(await offScreen(page, { "the next delivery": '#bus-panel tr[data-held="true"]' })).toEqual([]);
+        // The next delivery as the room reads it: the "Step → … receives …" line, which names the first held row.
+        expect(await offScreen(page, { "the next delivery": "#bus-panel .step-preview-next" })).toEqual([]);
         await page.click("#bus-panel button.step-next");
         await until(async () => (await page.locator(`#bus-panel tr[data-delivery-id="${id}"]`).count()) === 0, `delivery ${id} to run`);
         steps += 1;

@@ -290,6 +290,18 @@ const matrix: Record<string, Case[]> = {
   "GET /dashboard/bus": [{ method: "GET", path: () => "/dashboard/bus", answer: "own" }],
   "POST /dashboard/bus/step-mode": [{ method: "POST", path: () => "/dashboard/bus/step-mode?on=false", answer: "own" }],
   "POST /dashboard/bus/step": [{ method: "POST", path: () => "/dashboard/bus/step", answer: "nothing-to-do" }],
+  // B picks for A's next delivery: B is asked nothing (no step mode, nothing scheduled), and A's bus stays as it was.
+  "POST /dashboard/bus/guess": [
+    {
+      method: "POST",
+      path: () => "/dashboard/bus/guess",
+      // Read when asked: A's delivery id is known only once A is set up.
+      get form() {
+        return { deliveryId: String(scheduledOfA), reaction: "inventory.reserveStockWhenOrderCreated" };
+      },
+      answer: "nothing-to-do",
+    },
+  ],
   "POST /dashboard/bus/deliveries/:id/deliver": [
     { method: "POST", path: () => `/dashboard/bus/deliveries/${scheduledOfA}/deliver`, answer: "not-found" },
   ],

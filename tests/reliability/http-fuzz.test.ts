@@ -10,6 +10,7 @@ import {
   asReceived,
   hostileAnyBody,
   hostileBugsForm,
+  hostileGuessForm,
   hostileKnobsForm,
   hostileOrderBody,
   hostileOrderForm,
@@ -330,6 +331,30 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     );
   }
 
+  test(
+    "POST /dashboard/bus/guess (the room's pick): never a 5xx, each pick refused in the envelope, nothing written",
+    async () => {
+      const defaults = await settingsNow();
+      // Asking is on, but nothing is scheduled in the fuzz session: no pick can be for the next delivery.
+      await real.request("PATCH", "/settings", "fuzz", { stepMode: true, predictNext: true });
+      try {
+        await fc.assert(
+          fc.asyncProperty(hostileGuessForm, async (form) => {
+            const before = real.rowCounts();
+            const { status, text } = await postHostileForm("/dashboard/bus/guess", form);
+            expect([400, 409, 413]).toContain(status);
+            expectEnvelope(status, JSON.parse(text), text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a refused pick wrote rows: ${JSON.stringify(form.fields)}`);
+          }),
+          { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+        );
+      } finally {
+        await real.request("PATCH", "/settings", "fuzz", defaults);
+      }
+    },
+    timeoutMs,
+  );
+
   // The resets take no body: whatever arrives is ignored, and resetting an already reset session writes nothing new.
   test(
     "POST /dashboard/race (the scripted race): never a 5xx, a rejected form writes nothing",
@@ -473,6 +498,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["POST", "/dashboard/events/1/redeliver", undefined, null, true],
   ["POST", "/dashboard/bus/step", undefined, null, true],
   ["POST", "/dashboard/bus/step-mode?on=false", undefined, null, true],
+  ["POST", "/dashboard/bus/guess", "deliveryId=1&reaction=inventory.reserveStockWhenOrderCreated", form, true],
   ["POST", "/dashboard/knobs", new URLSearchParams(knobsFormFields()).toString(), form, true],
   ["POST", "/dashboard/knobs/reset", undefined, null, true],
   ["POST", "/dashboard/bugs", "bugs=noSemanticLock&crashBetweenWritesRate=0", form, true],

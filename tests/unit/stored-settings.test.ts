@@ -11,6 +11,7 @@ const defaults: SessionSettings = {
   duplicateDeliveryRate: 0,
   reactionFaultRate: 0,
   stepMode: false,
+  predictNext: false,
   shipmentStep: false,
   shippingFailureRate: 0,
   reservationTtlMs: null,

@@ -1,10 +1,12 @@
 import type { BusDeliveryJson, DeadLetterJson } from "../../live/bus.routes";
 import { shortId } from "../format";
 import { liveTriggers } from "../live";
+import type { PredictionVerdict, StepPreview } from "../step-preview";
 import { Breakable } from "./breakable";
 import { Countdown } from "./countdown";
 import { Panel } from "./panel";
 import { ReactionName } from "./reaction-name";
+import { NextStepLine, PredictionVerdictLine, type StepQuestion, StepQuestionForm } from "./step-next";
 
 export interface BusView {
   deliveries: BusDeliveryJson[];
@@ -12,6 +14,12 @@ export interface BusView {
   stepMode: boolean;
   /** The server's clock when this was read: due times are shown as countdowns from it. */
   now: number;
+  /** What Step runs next, and how much of earlier orders' work runs before the newest order's. */
+  preview: StepPreview;
+  /** With predictNext on in step mode: "What happens next?", its choices, and the room's pick so far. */
+  question?: StepQuestion;
+  /** What the last Step revealed about the room's pick. */
+  verdict?: PredictionVerdict;
   oob?: boolean;
   /** An action's answer: fetch again on arrival, in case live refreshes already showed a later state. */
   refreshOnLoad?: boolean;
@@ -66,6 +74,9 @@ export function BusPanel(props: BusView) {
         </>
       }
     >
+      {props.verdict ? <PredictionVerdictLine verdict={props.verdict} /> : null}
+      <NextStepLine preview={props.preview} />
+      {props.question ? <StepQuestionForm question={props.question} /> : null}
       {props.deliveries.length === 0 ? (
         <p class="empty">Nothing scheduled.</p>
       ) : (

@@ -170,6 +170,10 @@ export function KnobsPanel(props: { settings: SessionSettings; oob?: boolean }) 
           <input type="checkbox" id={knobId("stepMode")} name="stepMode" value="on" checked={settings.stepMode} />
           <span class="knob-label">Step mode</span>
         </label>
+        <label class="knob check" data-knob="predictNext" title="In step mode, ask the room what happens next before each Step">
+          <input type="checkbox" id={knobId("predictNext")} name="predictNext" value="on" checked={settings.predictNext} />
+          <span class="knob-label">Predict next</span>
+        </label>
       </form>
     </Panel>
   );

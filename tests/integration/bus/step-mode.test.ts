@@ -18,6 +18,7 @@ describe("GET / PATCH /settings", () => {
       duplicateDeliveryRate: 0,
       reactionFaultRate: 0,
       stepMode: false,
+      predictNext: false,
       sagaStyle: "choreography",
       bugs: [],
       crashBetweenWritesRate: 0,

@@ -26,7 +26,7 @@ describe("the knobs panel", () => {
     const changed = await t.request(
       "POST",
       "/dashboard/knobs",
-      knobsForm({ paymentFailureRate: "0.35", stepMode: "on", paymentDelayMs: "1200" }),
+      knobsForm({ paymentFailureRate: "0.35", stepMode: "on", predictNext: "on", paymentDelayMs: "1200" }),
     );
     expect(changed.status).toBe(200);
     expect(changed.text).toContain('data-percent-of="paymentFailureRate">35%</output>');
@@ -42,6 +42,7 @@ describe("the knobs panel", () => {
       reservationTtlMs: null,
       orderTimeoutMs: 300_000,
       stepMode: true,
+      predictNext: true,
       sagaStyle: "choreography",
       shipmentStep: false,
       bugs: [],

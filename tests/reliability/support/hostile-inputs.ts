@@ -77,6 +77,7 @@ const nearSettings = fc.record(
   {
     ...Object.fromEntries(knobNames.map((name) => [name, knobValue])),
     stepMode: fc.oneof(fc.boolean(), weird),
+    predictNext: fc.oneof(fc.boolean(), weird),
     reservationTtlMs: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 4_000_000 }), weird),
     orderTimeoutMs: fc.oneof(fc.integer({ min: 0, max: 90_000_000 }), weird),
     warpSpeed: weird,
@@ -88,7 +89,14 @@ const nearSettings = fc.record(
     ),
     crashBetweenWritesRate: knobValue,
   } as Record<
-    (typeof knobNames)[number] | "stepMode" | "reservationTtlMs" | "orderTimeoutMs" | "warpSpeed" | "bugs" | "crashBetweenWritesRate",
+    | (typeof knobNames)[number]
+    | "stepMode"
+    | "predictNext"
+    | "reservationTtlMs"
+    | "orderTimeoutMs"
+    | "warpSpeed"
+    | "bugs"
+    | "crashBetweenWritesRate",
     fc.Arbitrary<unknown>
   >,
   { requiredKeys: [] },
@@ -254,7 +262,7 @@ export const hostileOrderForm = fc.record({
 export const hostileKnobsForm = fc.record({
   fields: fc.array(
     fc.tuple(
-      fc.constantFrom(...knobNames, "reservationTtlMs", "orderTimeoutMs", "stepMode", "x"),
+      fc.constantFrom(...knobNames, "reservationTtlMs", "orderTimeoutMs", "stepMode", "predictNext", "x"),
       fc.oneof(formValue, fc.integer({ min: -5, max: 70_000 }).map(String), fc.double({ min: -0.5, max: 1.5, noNaN: true }).map(String)),
     ),
     { maxLength: 10 },
@@ -277,6 +285,23 @@ export const hostileBugsForm = fc.record({
 });
 
 /** The race form's fields (product, count) with hostile values, and the same encodings. */
+/** The room's pick ("What happens next?"): the delivery it is for and a reaction, hostile or plausible. */
+export const hostileGuessForm = fc.record({
+  fields: fc.array(
+    fc.tuple(
+      fc.constantFrom("deliveryId", "reaction", "reaction", "x"),
+      fc.oneof(
+        formValue,
+        fc.integer({ min: -5, max: 1_000 }).map(String),
+        fc.constantFrom("inventory.reserveStockWhenOrderCreated", "notifications.notifyOnOrderCreated", "__proto__", "a".repeat(201)),
+      ),
+    ),
+    { maxLength: 6 },
+  ),
+  encoding: fc.constantFrom("urlencoded", "urlencoded", "multipart", "junk"),
+  junk: fc.string({ unit: "binary", maxLength: 80 }),
+});
+
 export const hostileRaceForm = fc.record({
   fields: fc.array(fc.tuple(fc.constantFrom("product", "count", "x"), fc.oneof(formValue, fc.integer({ min: -5, max: 80 }).map(String))), {
     maxLength: 6,
