@@ -2,13 +2,14 @@ import { apiDocsRoutes } from "./api-docs/api-docs.routes";
 import { createApp, mount } from "./app";
 import { Bus } from "./bus/bus";
 import { DeliveryLog, type DeliveryLogLimits } from "./bus/delivery-log";
+import { eventToJson } from "./bus/event";
 import { duplicateDeliveries, type FaultInjection, injectFaults } from "./bus/faults";
 import { Relay, type RelayOptions } from "./bus/relay";
 import { EventWaiters } from "./bus/waiters";
 import { consistencyRoutes } from "./consistency/consistency.routes";
 import { type AuditSources, checkInvariants, checkInvariantsInTurns, type InvariantOptions } from "./consistency/invariants";
 import { dashboard } from "./dashboard";
-import { busRoutes } from "./live/bus.routes";
+import { busRoutes, deadLetterToJson, deliveryToJson } from "./live/bus.routes";
 import { deliveriesRoutes } from "./live/deliveries.routes";
 import { defaultStreamLimits, type StreamLimits, StreamRegistry } from "./live/event-stream";
 import { eventsRoutes, redeliverSessionEvent } from "./live/events.routes";
@@ -41,6 +42,7 @@ import { purgeIdleSessions } from "./sessions/activity";
 import { SessionCensus, sessionsWithRows } from "./sessions/census";
 import { resetLeftovers } from "./sessions/reset-leftovers";
 import { sessionRoutes } from "./sessions/session.routes";
+import { sessionExportRoutes } from "./sessions/session-export.routes";
 import { SessionNames } from "./sessions/session-names";
 import { type SessionHolder, sessionWipe, WipesUnderWay } from "./sessions/session-wipe";
 import { settingsRoutes } from "./settings/settings.routes";
@@ -241,6 +243,40 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       mount("/settings", settingsRoutes(knobs)),
       mount("/bus", busRoutes(steering)),
       mount("/sagas", sagasRoutes(sagas)),
+      mount(
+        "/session/export",
+        sessionExportRoutes({
+          name: (sessionId) => sessionNames.of(sessionId),
+          settings: (sessionId) => settings.of(sessionId),
+          products: inventory.queries.listProducts,
+          paged: {
+            orders: (sessionId, limit, after) => {
+              const page = orders.queries.listOrdersPage(sessionId, limit, after as readonly [number, string] | undefined);
+              return { rows: page.orders, next: page.next };
+            },
+            events: (sessionId, limit, after) => {
+              const rows = bus.log.sessionEvents(sessionId, (after as number | undefined) ?? 0, limit).map(eventToJson);
+              return { rows, next: rows.length === limit ? rows.at(-1)?.seq : undefined };
+            },
+            payments: (sessionId, limit, after) => {
+              const page = payments.queries.listPaymentsPage(sessionId, limit, after as readonly [number, string] | undefined);
+              return { rows: page.payments, next: page.next };
+            },
+            shipments: (sessionId, limit, after) => {
+              const page = shipping.queries.listShipmentsPage(sessionId, limit, after as readonly [number, string] | undefined);
+              return { rows: page.shipments, next: page.next };
+            },
+          },
+          listed: {
+            deliveries: (sessionId, limit) => steering.scheduled(sessionId, limit).map(deliveryToJson),
+            deadLetters: (sessionId, limit) => steering.deadLetters(sessionId, limit).map(deadLetterToJson),
+            reservations: inventory.queries.listReservations,
+            notifications: notifications.queries.listNotifications,
+            sagas: (sessionId, limit) => sagas.listSagas(sessionId, { limit }),
+          },
+          now: () => clock.now(),
+        }),
+      ),
       mount("/session", sessionRoutes(wipeSession, sessionNames)),
       mount("/scenarios", scenarios.routes),
       // Connect and gRPC-Web: POST /inventory.v1.InventoryService/<Method>, /payments.v1.PaymentService/<Method>.

@@ -5,7 +5,7 @@ import { requireSession, type SessionEnv } from "../platform/session";
 import { validJson } from "../platform/validation";
 import { type SessionNames, sessionNamePatchSchema } from "./session-names";
 
-const sessionSchema = z
+export const sessionSchema = z
   .object({ sessionId: z.string(), name: z.string().nullable() })
   .meta({ id: "Session", example: { sessionId: "workshop", name: "Ada" } });
 

@@ -218,6 +218,7 @@ const matrix: Record<string, Case[]> = {
   "DELETE /session": [{ method: "DELETE", path: () => "/session", answer: "own" }],
   // B names B: A's name stays, and B's answer never shows it.
   "GET /session": [{ method: "GET", path: () => "/session", answer: "own" }],
+  "GET /session/export": [{ method: "GET", path: () => "/session/export", answer: "own" }],
   "PATCH /session": [{ method: "PATCH", path: () => "/session", body: { name: "B's name" }, answer: "own" }],
   "GET /notifications": [{ method: "GET", path: () => "/notifications", answer: "own" }],
   "POST /notifications/reset": [{ method: "POST", path: () => "/notifications/reset", answer: "own" }],

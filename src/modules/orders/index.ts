@@ -56,6 +56,7 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
       findOrderBySaga: reads.findOrderBySaga,
       sessionSummaries: reads.sessionSummaries,
       listOrders: reads.listOrders,
+      listOrdersPage: reads.listOrdersPage,
       recentOrders: reads.recentOrders,
       auditSessions: audit.auditSessions,
       auditOrders: audit.auditOrders,

@@ -27,6 +27,7 @@ export function paymentsModule(deps: ModuleDeps) {
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
       listPayments: service.listPayments,
+      listPaymentsPage: service.listPaymentsPage,
       auditSessions: service.auditSessions,
       auditPayments: service.auditPayments,
       pendingPaymentOrders: service.pendingPaymentOrders,

@@ -26,6 +26,7 @@ export function shippingModule(deps: ModuleDeps) {
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
       listShipments: service.listShipments,
+      listShipmentsPage: service.listShipmentsPage,
       auditSessions: service.auditSessions,
       auditShipments: service.auditShipments,
     },
