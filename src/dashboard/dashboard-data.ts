@@ -197,6 +197,8 @@ export function dashboardData(sources: DashboardSources) {
     /** The room's picks and verdicts, in memory. */
     room,
     knobsFor: (sessionId: string) => sources.settings.of(sessionId),
+    /** One Idempotency-Key per rendered order form: every click of that render replays one order. */
+    newOrderKey: () => `dashboard-${sources.ids.uuid()}`,
 
     /** Without a chosen order the timeline follows the newest one. */
     async dashboardViewFor(sessionId: string, selectedOrderId?: string) {
@@ -206,6 +208,7 @@ export function dashboardData(sources: DashboardSources) {
         sessionId,
         products,
         form: defaultFormFor(products, sources.settings.of(sessionId).sagaStyle),
+        orderKey: data.newOrderKey(),
         stats: data.statsFor(sessionId),
         orders: sessionOrders,
         timeline: timelineFor(sessionId, selectedOrderId ? { orderId: selectedOrderId } : "newest"),

@@ -22,7 +22,7 @@ import { InboxPanel } from "./views/inbox";
 import { InvariantsPanel, InvariantsVerdict } from "./views/invariants";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
 import { KnobsPanel } from "./views/knobs";
-import { AvailabilityResult, OrderForm, OrderResult } from "./views/order-form";
+import { AvailabilityResult, OrderForm, OrderFormKey, OrderResult } from "./views/order-form";
 import { OrdersPanel } from "./views/orders";
 import { DashboardPage, SessionShell } from "./views/page";
 import type { PageView } from "./views/page-header";
@@ -144,7 +144,12 @@ export function dashboardRoutes(sources: DashboardSources) {
         <InventoryPanel products={products} />
         <StatsPanel stats={data.statsFor(sessionId)} oob />
         <ReservationsPanel {...data.reservationsFor(sessionId)} oob />
-        <OrderForm products={products} state={defaultFormFor(products, data.knobsFor(sessionId).sagaStyle)} oob />
+        <OrderForm
+          products={products}
+          state={defaultFormFor(products, data.knobsFor(sessionId).sagaStyle)}
+          idempotencyKey={data.newOrderKey()}
+          oob
+        />
       </>
     );
   };
@@ -302,12 +307,12 @@ export function dashboardRoutes(sources: DashboardSources) {
         // 422 so scripts can tell; htmx 4 swaps error answers like any other.
         return c.html(<OrderResult errors={parsed.errors} />, 422);
       }
-      // Every submission carries an Idempotency-Key (a new one per click, unless it is the
-      // "send again" of an earlier one), exactly as a careful API client would.
+      // The form carries the Idempotency-Key rendered with it, so a double click replays one order;
+      // only a new order's answer gives the form a fresh key (OrderFormKey, out of band).
       const key = idempotencyHeaderSchema.shape["idempotency-key"].safeParse(form.get("idempotencyKey") ?? undefined);
       if (!key.success)
         return c.html(<OrderResult errors={[{ path: "idempotencyKey", message: key.error.issues[0]?.message ?? "" }]} />, 422);
-      const idempotencyKey = key.data ?? `dashboard-${sources.ids.uuid()}`;
+      const idempotencyKey = key.data ?? data.newOrderKey();
       const { order, replayed } = await orders.commands.placeOrderOnce(c.var.sessionId, parsed.input, idempotencyKey);
       const fields = [...form.entries()].flatMap(([name, value]) =>
         name !== "idempotencyKey" && typeof value === "string" ? [[name, value] as [string, string]] : [],
@@ -319,6 +324,7 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(
         <>
           {result}
+          <OrderFormKey idempotencyKey={data.newOrderKey()} oob />
           <TimelinePanel {...data.timelineFor(c.var.sessionId, { orderId: order.id })} oob refreshOnLoad />
         </>,
       );

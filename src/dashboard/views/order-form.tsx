@@ -18,14 +18,30 @@ export interface OrderFormProps {
   state: OrderFormState;
   errors?: ErrorDetail[];
   placed?: OrderJson;
+  /** Rendered once per form: every submission of this render sends it, so a double click replays. */
+  idempotencyKey: string;
   oob?: boolean;
+}
+
+/** The form's Idempotency-Key; a new order's answer swaps in a fresh one out of band. */
+export function OrderFormKey(props: { idempotencyKey: string; oob?: boolean }) {
+  return (
+    <input
+      type="hidden"
+      id="order-form-key"
+      name="idempotencyKey"
+      value={props.idempotencyKey}
+      hx-swap-oob={props.oob ? "true" : undefined}
+    />
+  );
 }
 
 /**
  * Posts to the dashboard, which validates with the API's own schema and places the order as the
  * API does. The answer goes into the result area below the form, never over the form itself:
- * what the user chose stays chosen, and every click is queued and sent in order
- * (`hx-sync="this:queue all"`), so five quick clicks place five orders.
+ * what the user chose stays chosen. The button is disabled while its request is in flight
+ * (`hx-disable`), and every click of one render sends the same Idempotency-Key, so a double
+ * click places one order and the second answers it again.
  */
 export function OrderForm(props: OrderFormProps) {
   const { state } = props;
@@ -35,7 +51,15 @@ export function OrderForm(props: OrderFormProps) {
         <h2>Place an order</h2>
       </header>
       <p class="hint">Pick products and how the saga should behave, then watch the order, the stock and the timeline move.</p>
-      <form hx-post="/dashboard/orders" hx-target="#order-result" hx-swap="innerHTML" hx-sync="this:queue all" novalidate>
+      <form
+        hx-post="/dashboard/orders"
+        hx-target="#order-result"
+        hx-swap="innerHTML"
+        hx-sync="this:queue all"
+        hx-disable="find .place-order"
+        novalidate
+      >
+        <OrderFormKey idempotencyKey={props.idempotencyKey} />
         <fieldset class="lines">
           <legend>Lines</legend>
           {state.lines.map((line, i) => (
@@ -118,7 +142,7 @@ export function OrderForm(props: OrderFormProps) {
           </label>
         </div>
         <div class="form-actions">
-          <button type="submit" class="button button-primary">
+          <button type="submit" class="button button-primary place-order">
             Place order
           </button>
           <button

@@ -98,7 +98,7 @@ export function DashboardPage(props: { view: DashboardView; origin: string }) {
       <main class="dashboard">
         <TabList />
         <div class="grid grid-saga" role="tabpanel" id="tabpanel-saga" aria-labelledby="tab-saga">
-          <OrderForm products={view.products} state={view.form} />
+          <OrderForm products={view.products} state={view.form} idempotencyKey={view.orderKey} />
           <DiagramSlot diagram={view.diagram} timeline={view.timeline} />
           <ReservationsPanel {...view.reservations} />
           <BusPanel {...view.bus} />

@@ -69,10 +69,15 @@ describe("the order form's Idempotency-Key and availability check", () => {
     headers: { "content-type": "application/x-www-form-urlencoded", "hx-request": "true" },
   });
 
-  test("each click is a new key (a new order); “Send the same request again” answers the same order and creates nothing", async () => {
+  test("two submissions of one rendered form are one order, the same answer; only a new order's answer renders a fresh key", async () => {
     const t = createTestApp();
     await t.request("POST", "/inventory/seed");
+    const page = await t.request("GET", "/?session=test-session");
+    const keyIn = (text: string) => text.match(/id="order-form-key" name="idempotencyKey" value="([^"]+)"/)?.[1];
+    const renderedKey = keyIn(page.text);
+    expect(renderedKey).toMatch(/^dashboard-/);
     const fields: [string, string][] = [
+      ["idempotencyKey", renderedKey ?? ""],
       ["product", "mouse-pad"],
       ["quantity", "5"],
       ["paymentBehaviour", ""],
@@ -81,7 +86,15 @@ describe("the order form's Idempotency-Key and availability check", () => {
     const first = await t.request("POST", "/dashboard/orders", formBody(fields));
     const second = await t.request("POST", "/dashboard/orders", formBody(fields));
     const idOf = (text: string) => text.match(/data-order-id="([^"]+)"/)?.[1];
-    expect(idOf(first.text)).not.toBe(idOf(second.text));
+    expect(idOf(first.text)).toBeDefined();
+    expect(idOf(second.text)).toBe(idOf(first.text));
+    expect(second.text).toContain('data-replayed="true"');
+    expect((await t.request("GET", "/orders")).body).toHaveLength(1);
+    // The new order's answer gives the form a fresh key; the replay leaves the form's key alone.
+    const freshKey = keyIn(first.text);
+    expect(freshKey).toMatch(/^dashboard-/);
+    expect(freshKey).not.toBe(renderedKey);
+    expect(keyIn(second.text)).toBeUndefined();
 
     // The hidden form of the first answer: the same fields and the same key.
     const hidden = [...first.text.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g)].map(
