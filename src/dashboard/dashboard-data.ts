@@ -113,6 +113,7 @@ export function dashboardData(sources: DashboardSources) {
     const timeline = timelineFor(sessionId, choice);
     const settings = sources.settings.of(sessionId);
     return {
+      sessionId,
       order: timeline.order,
       following: timeline.following,
       events: timeline.events,
@@ -162,7 +163,7 @@ export function dashboardData(sources: DashboardSources) {
           if (orderId && sources.orders.queries.findOrder(sessionId, orderId)) causeOrders.set(seq, orderId);
         }
       }
-      return { report, causeOrders };
+      return { sessionId, report, causeOrders };
     },
     /**
      * The bus panel: what is scheduled, what Step runs next (the same choice Step makes) and,

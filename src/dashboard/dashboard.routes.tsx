@@ -10,6 +10,7 @@ import { type OptionalSessionEnv, optionalQuerySession, requireSession, type Ses
 import { readForm, validate } from "../platform/validation";
 import { htmlSecurityHeaders } from "../web/security";
 import { type DashboardSources, dashboardData, defaultFormFor, type TimelineChoice } from "./dashboard-data";
+import { diagramStyles } from "./diagram-styles";
 import { parseOrderForm } from "./order-form";
 import { publicOrigin } from "./public-origin";
 import { predictionVerdict } from "./step-preview";
@@ -30,7 +31,7 @@ import { PaymentsPanel } from "./views/payments";
 import { RACE_MAX_ORDERS, RacePanel } from "./views/race";
 import { ReservationsPanel } from "./views/reservations";
 import { SagasPanel } from "./views/sagas";
-import { SagaPicturePanel } from "./views/sequence-diagram";
+import { SagaPicturePanel, SequenceDiagramFile } from "./views/sequence-diagram";
 import { ShipmentsPanel } from "./views/shipments";
 import { StagePage } from "./views/stage";
 import { TimelinePanel } from "./views/timeline";
@@ -130,6 +131,7 @@ const raceFormSchema = z.object({
 
 export function dashboardRoutes(sources: DashboardSources) {
   const data = dashboardData(sources);
+  const diagramCss = diagramStyles();
   const { orders, inventory } = sources;
 
   /**
@@ -270,6 +272,16 @@ export function dashboardRoutes(sources: DashboardSources) {
       return c.html(
         <SagaPicturePanel {...data.diagramFor(c.var.sessionId, timelineChoice(c), arrow && arrow.length <= 200 ? arrow : undefined)} />,
       );
+    })
+    .get("/diagram.svg", async (c) => {
+      const orderId = c.req.query("order") ?? "";
+      const view = orderId.length > 0 && orderId.length <= 200 ? data.diagramFor(c.var.sessionId, { orderId }) : undefined;
+      if (!view?.order) throw new NotFoundError(`Order ${orderId.slice(0, 200)}`);
+      const file = <SequenceDiagramFile picture={view.picture} view={view} styles={diagramCss} />;
+      return c.body(`<?xml version="1.0" encoding="UTF-8"?>\n${await file.toString()}`, 200, {
+        "content-type": "image/svg+xml; charset=utf-8",
+        "content-disposition": `attachment; filename="saga-${view.order.id}.svg"`,
+      });
     })
     .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>

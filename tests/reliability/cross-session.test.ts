@@ -278,6 +278,7 @@ const matrix: Record<string, Case[]> = {
   "GET /dashboard/shipments": [{ method: "GET", path: () => "/dashboard/shipments", answer: "own" }],
   "GET /dashboard/events": [{ method: "GET", path: () => `/dashboard/events?session=${B}`, answer: "own" }],
   "GET /dashboard/timeline": [{ method: "GET", path: (id) => `/dashboard/timeline?order=${id}`, answer: "own" }],
+  "GET /dashboard/diagram.svg": [{ method: "GET", path: (id) => `/dashboard/diagram.svg?order=${id}`, answer: "not-found" }],
   "GET /dashboard/diagram": [
     { method: "GET", path: (id) => `/dashboard/diagram?order=${id}`, answer: "own" },
     { method: "GET", path: (id) => `/dashboard/diagram?order=${id}&arrow=d0`, answer: "own" },

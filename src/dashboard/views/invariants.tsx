@@ -70,7 +70,7 @@ export const DELETE_SESSION_WARNING =
  * The API's resets, one place on the page: a broken run stays red until one of them drops
  * the rows it broke. Each says what it clears and asks first.
  */
-function Resets() {
+function Resets(props: { sessionId: string }) {
   const resets = [
     {
       id: "reset-orders",
@@ -128,12 +128,24 @@ function Resets() {
           </li>
         ))}
       </ul>
+      <p class="export-session">
+        {/* A link cannot send the x-session-id header: the session rides in the URL. */}
+        <a id="export-session" href={`/session/export?${new URLSearchParams({ session: props.sessionId }).toString()}`} download>
+          Export session (JSON)
+        </a>{" "}
+        <span class="muted">keeps what the session did (orders, events, payments, settings) as one file, before a reset drops it</span>
+      </p>
     </section>
   );
 }
 
 /** `GET /consistency`, live: green while every invariant holds, red with each violation otherwise. */
-export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders: ReadonlyMap<number, string>; oob?: boolean }) {
+export function InvariantsPanel(props: {
+  sessionId: string;
+  report: ConsistencyReport;
+  causeOrders: ReadonlyMap<number, string>;
+  oob?: boolean;
+}) {
   const { report } = props;
   return (
     <Panel
@@ -167,7 +179,7 @@ export function InvariantsPanel(props: { report: ConsistencyReport; causeOrders:
           </ul>
         </>
       )}
-      <Resets />
+      <Resets sessionId={props.sessionId} />
     </Panel>
   );
 }

@@ -60,6 +60,12 @@ export function SagaPicturePanel(props: SagaPicturePanelProps) {
         <>
           <SequenceDiagram picture={props.picture} view={props} selected={selected?.id} />
           <ArrowDetail arrow={selected} view={props} />
+          <p class="sd-download">
+            {/* A link cannot send the x-session-id header: the session rides in the URL, as the stream's does. */}
+            <a href={diagramFilePath(props.sessionId, props.order.id)} download>
+              Download SVG
+            </a>
+          </p>
         </>
       )}
       <ModuleMapSvg map={props.map} settings={props.settings} />
@@ -71,53 +77,84 @@ function laneX(lanes: readonly string[], lane: string): number {
   return MARGIN + lanes.indexOf(lane) * LANE_WIDTH + LANE_WIDTH / 2;
 }
 
+/** `GET /dashboard/diagram.svg`: the followed saga's diagram as a file of its own. */
+export function diagramFilePath(sessionId: string, orderId: string): string {
+  return `/dashboard/diagram.svg?${new URLSearchParams({ order: orderId, session: sessionId }).toString()}`;
+}
+
+/**
+ * The diagram as a standalone SVG document (a download): the same drawing, its styles inside it
+ * (the page's stylesheet does not travel with a file), its arrows plain groups, not links.
+ */
+export function SequenceDiagramFile(props: { picture: SagaPicture; view: DiagramView; styles: string }) {
+  return <DiagramSvg picture={props.picture} view={props.view} standalone={{ styles: props.styles }} />;
+}
+
 function SequenceDiagram(props: { picture: SagaPicture; view: DiagramView; selected?: string }) {
-  const { lanes, arrows } = props.picture;
-  const width = MARGIN * 2 + lanes.length * LANE_WIDTH;
-  const height = HEAD_HEIGHT + arrows.length * ROW_HEIGHT + MARGIN;
   return (
     <div class="sd-scroll">
-      <svg
-        class="sd-diagram"
-        // No role="img": an svg is a graphics document already, whose arrows are links a keyboard
-        // reaches; an img's children would be hidden from assistive technology.
-        aria-label={pictureSummary(props.picture)}
-        viewBox={`0 0 ${width} ${height}`}
-        width={width}
-        height={height}
-        data-order-id={props.view.order?.id}
-      >
-        {arrows.map((arrow, row) =>
-          arrow.compensation ? <rect class="sd-band" x={0} y={HEAD_HEIGHT + row * ROW_HEIGHT} width={width} height={ROW_HEIGHT} /> : null,
-        )}
-        {lanes.map((lane) => {
-          const x = laneX(lanes, lane);
-          return (
-            <g class={`sd-lane sd-lane-${lane}`} data-lane={lane}>
-              <line class="sd-lifeline" x1={x} y1={30} x2={x} y2={height} />
-              <rect class="sd-lane-head" x={x - LANE_WIDTH / 2 + 8} y={4} width={LANE_WIDTH - 16} height={26} rx={5} />
-              <text class="sd-lane-name" x={x} y={22} text-anchor="middle">
-                {lane}
-              </text>
-            </g>
-          );
-        })}
-        {arrows.map((arrow, row) => (
-          <ArrowMark
-            arrow={arrow}
-            lanes={lanes}
-            width={width}
-            y={HEAD_HEIGHT + row * ROW_HEIGHT + 24}
-            view={props.view}
-            selected={arrow.id === props.selected}
-          />
-        ))}
-      </svg>
+      <DiagramSvg {...props} />
     </div>
   );
 }
 
-function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; width: number; y: number; view: DiagramView; selected: boolean }) {
+function DiagramSvg(props: { picture: SagaPicture; view: DiagramView; selected?: string; standalone?: { styles: string } }) {
+  const { lanes, arrows } = props.picture;
+  const width = MARGIN * 2 + lanes.length * LANE_WIDTH;
+  const height = HEAD_HEIGHT + arrows.length * ROW_HEIGHT + MARGIN;
+  return (
+    <svg
+      xmlns={props.standalone ? "http://www.w3.org/2000/svg" : undefined}
+      class="sd-diagram"
+      // No role="img": an svg is a graphics document already, whose arrows are links a keyboard
+      // reaches; an img's children would be hidden from assistive technology.
+      aria-label={pictureSummary(props.picture)}
+      viewBox={`0 0 ${width} ${height}`}
+      width={width}
+      height={height}
+      data-order-id={props.view.order?.id}
+    >
+      {props.standalone ? <style dangerouslySetInnerHTML={{ __html: props.standalone.styles }} /> : null}
+      {props.standalone ? <rect x={0} y={0} width={width} height={height} fill="#fff" /> : null}
+      {arrows.map((arrow, row) =>
+        arrow.compensation ? <rect class="sd-band" x={0} y={HEAD_HEIGHT + row * ROW_HEIGHT} width={width} height={ROW_HEIGHT} /> : null,
+      )}
+      {lanes.map((lane) => {
+        const x = laneX(lanes, lane);
+        return (
+          <g class={`sd-lane sd-lane-${lane}`} data-lane={lane}>
+            <line class="sd-lifeline" x1={x} y1={30} x2={x} y2={height} />
+            <rect class="sd-lane-head" x={x - LANE_WIDTH / 2 + 8} y={4} width={LANE_WIDTH - 16} height={26} rx={5} />
+            <text class="sd-lane-name" x={x} y={22} text-anchor="middle">
+              {lane}
+            </text>
+          </g>
+        );
+      })}
+      {arrows.map((arrow, row) => (
+        <ArrowMark
+          arrow={arrow}
+          lanes={lanes}
+          width={width}
+          y={HEAD_HEIGHT + row * ROW_HEIGHT + 24}
+          view={props.view}
+          selected={arrow.id === props.selected}
+          standalone={props.standalone !== undefined}
+        />
+      ))}
+    </svg>
+  );
+}
+
+function ArrowMark(props: {
+  arrow: Arrow;
+  lanes: readonly string[];
+  width: number;
+  y: number;
+  view: DiagramView;
+  selected: boolean;
+  standalone: boolean;
+}) {
   const { arrow, y } = props;
   const x1 = laneX(props.lanes, arrow.from);
   const x2 = laneX(props.lanes, arrow.to);
@@ -141,9 +178,14 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; width: numbe
   const labelAt =
     start + (label.length + 2) * LABEL_CHAR_WIDTH > props.width - 4 ? { x: props.width - 4, anchor: "end" } : { x: start, anchor: "start" };
   const head = self ? `${x1},${y + 4} ${x1 + 9},${y} ${x1 + 9},${y + 8}` : `${x2},${y} ${x2 - dir * 10},${y - 5} ${x2 - dir * 10},${y + 5}`;
+  // In a file of its own an arrow is a plain group: there is no panel to show its detail in.
+  const Mark = props.standalone ? "g" : "a";
+  const interactive = props.standalone
+    ? {}
+    : { href: "#sd-detail", "hx-get": diagramPath(props.view, arrow.id), "hx-target": "#diagram-panel", "hx-swap": "outerHTML" };
   return (
-    <a
-      href="#sd-detail"
+    <Mark
+      {...interactive}
       class={classes}
       data-arrow={arrow.kind}
       data-arrow-id={arrow.id}
@@ -155,9 +197,6 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; width: numbe
       data-to={arrow.to}
       data-compensation={arrow.compensation ? "true" : undefined}
       aria-current={props.selected ? "true" : undefined}
-      hx-get={diagramPath(props.view, arrow.id)}
-      hx-target="#diagram-panel"
-      hx-swap="outerHTML"
     >
       <title>{arrowTitle(arrow)}</title>
       <path class="sd-line" d={line} fill="none" />
@@ -166,7 +205,7 @@ function ArrowMark(props: { arrow: Arrow; lanes: readonly string[]; width: numbe
       <text class="sd-label" x={labelAt.x} y={y - 7} text-anchor={labelAt.anchor}>
         <tspan class="sd-mark">{outcomeMark[arrow.outcome]}</tspan> {label}
       </text>
-    </a>
+    </Mark>
   );
 }
 
