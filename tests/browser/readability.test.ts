@@ -10,6 +10,9 @@ import { dashboardWithEveryBadge, patchSettings, projectorOn, SCENE_TEST_TIMEOUT
  * product name pushing the stock numbers out of the inventory panel.
  */
 
+/** The smallest text of the page, as docs/workshop.md states it: without Projector, and with it. */
+export const SMALLEST_TEXT_PX = { plain: 14, projector: 17.5 } as const;
+
 const screens = [
   { name: "1024 × 768", projector: false },
   { name: "1024 × 768 in Projector mode", projector: true },
@@ -64,6 +67,33 @@ describe.skipIf(!chromiumAvailable)("readable at 1024 × 768, Projector on and o
   const env = useServerAndBrowser({ retryBaseMs: 100 });
 
   for (const screen of screens) {
+    test(
+      `at ${screen.name} no visible text of the page is smaller than the docs say`,
+      async () => {
+        const { context, page } = await dashboardWithEveryBadge(env.browser, env.server.baseUrl);
+        await atScreen(page, screen.projector);
+        const smallest = SMALLEST_TEXT_PX[screen.projector ? "projector" : "plain"];
+        // Every text node the page shows (the diagram's SVG is drawn to its own scale), by its computed size.
+        const sizes = await page.evaluate(() => {
+          const seen: Record<string, string> = {};
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const element = node.parentElement;
+            if (!node.textContent?.trim() || !element?.checkVisibility() || element.closest("svg")) continue;
+            seen[getComputedStyle(element).fontSize] = node.textContent.trim().slice(0, 40);
+          }
+          return seen;
+        });
+        const tooSmall = Object.entries(sizes).filter(([size]) => Number.parseFloat(size) < smallest);
+        expect(tooSmall).toEqual([]);
+        // The measure can fail: text made smaller than that is found.
+        expect(Object.keys(sizes).length).toBeGreaterThan(1);
+        expect(Math.min(...Object.keys(sizes).map(Number.parseFloat))).toBeLessThan(smallest + 4);
+        await context.close();
+      },
+      SCENE_TEST_TIMEOUT_MS,
+    );
+
     test(
       `at ${screen.name} every ms knob shows its whole value, up to the largest, and its unit`,
       async () => {

@@ -9,6 +9,7 @@ import { CrashableApp } from "./support/crashable-app";
 import {
   asReceived,
   hostileAnyBody,
+  hostileBroadcastBody,
   hostileBugsForm,
   hostileGuessForm,
   hostileKnobsForm,
@@ -46,13 +47,15 @@ const contractCodes = new Set([
   "QUOTA_EXCEEDED",
 ]);
 
+const TEACHER_TOKEN = "fuzz-teacher-token";
+
 export const httpFuzzStats = { requests: 0, rejected: 0, accepted: 0, fiveHundreds: 0 };
 
 let real: CrashableApp;
 let someOrderId: string;
 
 beforeAll(async () => {
-  real = new CrashableApp(7, true);
+  real = new CrashableApp(7, true, { teacherToken: TEACHER_TOKEN });
   // Other sessions hold data, so a write that lands in the wrong place would show in the counts.
   for (const session of ["bystander-1", "bystander-2"]) {
     await real.request("POST", "/inventory/seed", session);
@@ -303,6 +306,34 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
     timeoutMs,
   );
 
+  test(
+    "POST /teacher/broadcast: never a 5xx; a rejected body touches no session's rows or settings",
+    async () => {
+      const sessions = ["fuzz", "bystander-1", "bystander-2"];
+      const settingsOfAll = async () =>
+        Promise.all(sessions.map(async (session) => (await real.request("GET", "/settings", session)).body));
+      const before = await settingsOfAll();
+      await fc.assert(
+        fc.asyncProperty(hostileBroadcastBody, async ({ text, contentType }) => {
+          const counts = real.rowCounts();
+          const answer = await send("POST", `/teacher/broadcast?token=${TEACHER_TOKEN}`, null, text, contentType);
+          if (answer.status === 200) {
+            // Accepted (a valid settings patch): put every session back.
+            httpFuzzStats.accepted += 1;
+            for (const [i, session] of sessions.entries()) await real.request("PATCH", "/settings", session, before[i]);
+          } else {
+            httpFuzzStats.rejected += 1;
+            expectEnvelope(answer.status, answer.json, answer.text);
+            if (!sameCounts(counts, real.rowCounts())) throw new Error(`a rejected broadcast wrote rows: ${text.slice(0, 200)}`);
+          }
+          expect(await settingsOfAll()).toEqual(before);
+        }),
+        { numRuns: Math.min(bodiesPerRoute, 2_000), seed },
+      );
+    },
+    timeoutMs,
+  );
+
   // The two settings forms of the page: an accepted one is undone, a rejected one must have changed nothing.
   for (const [path, what, hostileForm] of [
     ["/dashboard/knobs", "the knobs form", hostileKnobsForm],
@@ -448,6 +479,7 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", "/notifications", undefined, null, false],
   ["DELETE", "/session", undefined, null, false],
   ["GET", "/session", undefined, null, false],
+  ["GET", "/session/export", undefined, null, false],
   ["PATCH", "/session", JSON.stringify({ name: "Ada" }), json, false],
   ["POST", "/notifications/reset", undefined, null, false],
   ["GET", "/events", undefined, null, false],

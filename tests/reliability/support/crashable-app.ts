@@ -29,7 +29,11 @@ export class CrashableApp {
   private readonly ids: Ids;
   private readonly random: () => number;
 
-  constructor(seed: number, memory = false) {
+  private readonly teacherToken?: string;
+
+  /** `teacherToken`: the teacher's routes answer to it (the fuzzer posts to them). */
+  constructor(seed: number, memory = false, options: { teacherToken?: string } = {}) {
+    this.teacherToken = options.teacherToken;
     let n = 0;
     // Unique across crashes (a restarted process must not reuse ids), and time-sortable.
     this.ids = { uuid: () => `00000000-0000-7000-8000-${(++n).toString(16).padStart(12, "0")}` };
@@ -45,6 +49,7 @@ export class CrashableApp {
       clock: this.clock,
       ids: this.ids,
       random: this.random,
+      teacherToken: this.teacherToken,
       relay: { log: (message, error) => this.relayErrors.push(`${message}: ${error instanceof Error ? error.message : String(error)}`) },
     });
   }

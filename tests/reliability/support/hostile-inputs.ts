@@ -154,6 +154,18 @@ export const hostileBody = (nearMiss: fc.Arbitrary<unknown>) =>
 export const hostileOrderBody = hostileBody(nearOrder);
 export const hostileSeedBody = hostileBody(nearSeed);
 export const hostileSettingsBody = hostileBody(nearSettings);
+/** Near a teacher's broadcast: settings near a patch, a scenario name or not, confirm or not, extra keys. */
+export const hostileBroadcastBody = hostileBody(
+  fc.record(
+    {
+      settings: fc.oneof(nearSettings, weird),
+      scenario: fc.oneof(fc.constantFrom("double-release", "no-such-scenario", ""), weird),
+      confirm: fc.oneof(fc.constant(false), weird),
+      extra: fc.string({ maxLength: 8 }),
+    },
+    { requiredKeys: [] },
+  ),
+);
 /** Near a session name (`PATCH /session {name}`): blank, too long, control characters, wrong types, extra keys. */
 const nearSessionName = fc.record(
   {
