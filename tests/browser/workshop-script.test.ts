@@ -81,12 +81,19 @@ describe.skipIf(!chromiumAvailable)("docs/workshop.md's script, followed in one 
         await until(async () => (await page.locator("#knob-paymentFailureRate").inputValue()) === "0", "the knobs back to a new session's");
         await page.locator('#bus-panel .step-mode[data-step-mode="false"]').waitFor({ timeout: UI_WAIT_MS });
       };
+      // Found and moved in one task of the page: a live refresh can replace the panel between a
+      // locator's lookup and its evaluate, and a detached knob's change goes nowhere.
       const setKnob = (name: string, value: string) =>
-        page.locator(`#knobs-form input[name="${name}"]`).evaluate((input: HTMLInputElement, v: string) => {
-          input.value = v;
-          input.dispatchEvent(new Event("input", { bubbles: true }));
-          input.dispatchEvent(new Event("change", { bubbles: true }));
-        }, value);
+        page.evaluate(
+          ([name, v]) => {
+            const input = document.querySelector<HTMLInputElement>(`#knobs-form input[name="${name}"]`);
+            if (!input) throw new Error(`no knob ${name}`);
+            input.value = v;
+            input.dispatchEvent(new Event("input", { bubbles: true }));
+            input.dispatchEvent(new Event("change", { bubbles: true }));
+          },
+          [name, value] as const,
+        );
       const knobIs = (name: string, value: string) =>
         until(async () => (await knobSetting(page, env.server.baseUrl, name)) === value, `${name} at ${value}`);
       const stepMode = async (on: boolean) => {
@@ -96,7 +103,18 @@ describe.skipIf(!chromiumAvailable)("docs/workshop.md's script, followed in one 
       /** Presses Step until the order reads COMPLETED; answers how many presses it took. */
       const stepUntilCompleted = async (orderId: string) => {
         let steps = 0;
-        while ((await statusOf(page, orderId)) !== "COMPLETED") {
+        // The server's status, not the orders panel's: the panel may show COMPLETED a refresh after
+        // the Step that completed the order, and a Step more would be counted.
+        const sessionId = new URL(page.url()).searchParams.get("session") ?? "";
+        const serverStatus = async () =>
+          (
+            (await (
+              await page.request.get(`${env.server.baseUrl}/orders/${orderId}`, { headers: { "x-session-id": sessionId } })
+            ).json()) as {
+              status: string;
+            }
+          ).status;
+        while ((await serverStatus()) !== "COMPLETED") {
           const next = bus.locator("tr[data-delivery-id]").first();
           await next.waitFor({ timeout: UI_WAIT_MS });
           const id = await next.getAttribute("data-delivery-id");
