@@ -256,7 +256,6 @@ describe.skipIf(!chromiumAvailable)("docs/workshop.md's script, followed in one 
         .getByText("Dead letters")
         .waitFor({ timeout: 3 * UI_WAIT_MS });
       await page.locator(`#sagas-panel tr[data-order-id="${faulty}"][data-saga-status="stuck"]`).waitFor({ timeout: UI_WAIT_MS });
-      console.log("bus with dead letters:", await bus.innerText());
       await resetKnobs();
       while ((await bus.locator(".dead-letters tr[data-dead-letter-id]").count()) > 0) {
         const row = bus.locator(".dead-letters tr[data-dead-letter-id]").first();
@@ -284,7 +283,6 @@ describe.skipIf(!chromiumAvailable)("docs/workshop.md's script, followed in one 
       await press(page.locator("#inventory-panel"), "Reset inventory");
       await showTab(page, "details");
       await invariants.locator('[data-consistent="false"]').waitFor({ timeout: UI_WAIT_MS });
-      console.log("invariants after reset inventory:", await invariants.innerText());
       await press(invariants, "Reset orders");
       await invariants.locator('[data-consistent="true"]').waitFor({ timeout: UI_WAIT_MS });
 
