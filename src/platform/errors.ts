@@ -9,6 +9,7 @@ export const errorCodes = [
   "PAYLOAD_TOO_LARGE",
   "NOT_FOUND",
   "INVALID_STATE",
+  "VERSION_CONFLICT",
   "IDEMPOTENCY_KEY_REUSED",
   "RATE_LIMITED",
   "QUOTA_EXCEEDED",
@@ -25,6 +26,8 @@ export const statusOfCode: Record<ErrorCode, ContentfulStatusCode> = {
   PAYLOAD_TOO_LARGE: 413,
   NOT_FOUND: 404,
   INVALID_STATE: 409,
+  // An If-Match that names a version the order has moved on from (HTTP's failed precondition).
+  VERSION_CONFLICT: 412,
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   QUOTA_EXCEEDED: 429,

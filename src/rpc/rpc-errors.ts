@@ -10,6 +10,7 @@ const rpcCodeOf: Record<ErrorCode, Code> = {
   PAYLOAD_TOO_LARGE: Code.ResourceExhausted,
   NOT_FOUND: Code.NotFound,
   INVALID_STATE: Code.FailedPrecondition,
+  VERSION_CONFLICT: Code.Aborted,
   IDEMPOTENCY_KEY_REUSED: Code.FailedPrecondition,
   RATE_LIMITED: Code.ResourceExhausted,
   QUOTA_EXCEEDED: Code.ResourceExhausted,

@@ -17,7 +17,7 @@ const order = (status: OrderStatus, cancellationRequestedBy: RequestedCancellati
   cancellationRequestedBy,
 });
 const asked = (source: RequestedCancellation, reason: string): OrderOutcome[] => [
-  { type: "requestCancellation", source },
+  { type: "record", change: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source } } },
   { type: "emit", event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source, reason } } },
 ];
 

@@ -36,7 +36,7 @@ describe("orders: stock reserved", () => {
     spec
       .given({ status: "PENDING", cancellationRequestedBy: null })
       .when(reserved)
-      .then([{ type: "markProcessing", totalCents: 12495 }]);
+      .then([{ type: "record", change: { type: "ORDER_PROCESSING_STARTED", data: { totalCents: 12495 } } }]);
   });
   test("a finished order never moves back", () => {
     spec
@@ -73,7 +73,7 @@ describe("orders: stock confirmed", () => {
       .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(confirmed)
       .then([
-        { type: "complete", totalCents: 12495 },
+        { type: "record", change: { type: "ORDER_COMPLETED", data: { totalCents: 12495 } } },
         { type: "emit", event: { type: "ORDER_COMPLETED", data: { totalCents: 12495 } } },
       ]);
   });
@@ -82,7 +82,7 @@ describe("orders: stock confirmed", () => {
       .given({ status: "PENDING", cancellationRequestedBy: null })
       .when(confirmed)
       .then([
-        { type: "complete", totalCents: 12495 },
+        { type: "record", change: { type: "ORDER_COMPLETED", data: { totalCents: 12495 } } },
         { type: "emit", event: { type: "ORDER_COMPLETED", data: { totalCents: 12495 } } },
       ]);
   });
@@ -108,7 +108,7 @@ describe("orders: stock unavailable", () => {
       .given({ status: "PENDING", cancellationRequestedBy: null })
       .when(short)
       .then([
-        { type: "cancel", cancellationSource: "inventory_depleted", errorMessage },
+        { type: "record", change: { type: "ORDER_CANCELLED", data: { cancellationSource: "inventory_depleted", errorMessage } } },
         { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource: "inventory_depleted", reason: errorMessage } } },
       ]);
   });
@@ -133,7 +133,10 @@ describe("orders: stock released and payment refunded", () => {
       .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(released)
       .then([
-        { type: "cancel", cancellationSource: "payment_failed", errorMessage: released.data.reason },
+        {
+          type: "record",
+          change: { type: "ORDER_CANCELLED", data: { cancellationSource: "payment_failed", errorMessage: released.data.reason } },
+        },
         { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource: "payment_failed", reason: released.data.reason } } },
       ]);
   });
@@ -144,7 +147,10 @@ describe("orders: stock released and payment refunded", () => {
       .given({ status: "PROCESSING", cancellationRequestedBy: null })
       .when(refunded)
       .then([
-        { type: "cancel", cancellationSource: "operator", errorMessage: "Payment refunded: reset" },
+        {
+          type: "record",
+          change: { type: "ORDER_CANCELLED", data: { cancellationSource: "operator", errorMessage: "Payment refunded: reset" } },
+        },
         { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource: "operator", reason: "Payment refunded: reset" } } },
       ]);
     spec
@@ -253,7 +259,10 @@ describe("orders: the shipment step, fixed when the order is placed", () => {
       .given({ status: "PROCESSING", cancellationRequestedBy: null, shipmentStep: true })
       .when(sagaEvent("INVENTORY_RELEASED", { reservationId: "res-1", items: [], cause: "shipment_failed", reason: "Shipment failed: x" }))
       .then([
-        { type: "cancel", cancellationSource: "shipment_failed", errorMessage: "Shipment failed: x" },
+        {
+          type: "record",
+          change: { type: "ORDER_CANCELLED", data: { cancellationSource: "shipment_failed", errorMessage: "Shipment failed: x" } },
+        },
         {
           type: "emit",
           event: {
@@ -265,14 +274,14 @@ describe("orders: the shipment step, fixed when the order is placed", () => {
   });
   test("given an order with the step, when its cancellation is asked for, then the request says so; without the step it says nothing", () => {
     expect(requestCancellation({ status: "COMPLETED", cancellationRequestedBy: null, shipmentStep: true }, "customer", "asked")).toEqual([
-      { type: "requestCancellation", source: "customer" },
+      { type: "record", change: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer" } } },
       {
         type: "emit",
         event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer", reason: "asked", shipmentStep: true } },
       },
     ]);
     expect(requestCancellation({ status: "COMPLETED", cancellationRequestedBy: null }, "customer", "asked")).toEqual([
-      { type: "requestCancellation", source: "customer" },
+      { type: "record", change: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer" } } },
       { type: "emit", event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: "customer", reason: "asked" } } },
     ]);
   });

@@ -23,7 +23,13 @@ describe("the rpc chain: the happy path, one call at a time", () => {
     spec
       .given(pending)
       .when(reserved)
-      .then([{ type: "call", call: "charge", outcomes: [{ type: "markProcessing", totalCents: 12495 }] }]));
+      .then([
+        {
+          type: "call",
+          call: "charge",
+          outcomes: [{ type: "record", change: { type: "ORDER_PROCESSING_STARTED", data: { totalCents: 12495 } } }],
+        },
+      ]));
   test("after the charge, the commit", () =>
     spec
       .given(processing)
@@ -38,7 +44,7 @@ describe("the rpc chain: the happy path, one call at a time", () => {
           type: "end",
           reason: "the order is complete",
           outcomes: [
-            { type: "complete", totalCents: 12495 },
+            { type: "record", change: { type: "ORDER_COMPLETED", data: { totalCents: 12495 } } },
             { type: "emit", event: { type: "ORDER_COMPLETED", data: { totalCents: 12495 } } },
           ],
         },
@@ -56,9 +62,14 @@ describe("the rpc chain: failures and their compensation", () => {
           reason: "the stock is not available",
           outcomes: [
             {
-              type: "cancel",
-              cancellationSource: "inventory_depleted",
-              errorMessage: "Inventory failed: Insufficient stock: laptop (requested: 9, available: 5)",
+              type: "record",
+              change: {
+                type: "ORDER_CANCELLED",
+                data: {
+                  cancellationSource: "inventory_depleted",
+                  errorMessage: "Inventory failed: Insufficient stock: laptop (requested: 9, available: 5)",
+                },
+              },
             },
             {
               type: "emit",
@@ -87,7 +98,13 @@ describe("the rpc chain: failures and their compensation", () => {
           type: "end",
           reason: "the payment failed",
           outcomes: [
-            { type: "cancel", cancellationSource: "payment_failed", errorMessage: "Payment failed: card_declined" },
+            {
+              type: "record",
+              change: {
+                type: "ORDER_CANCELLED",
+                data: { cancellationSource: "payment_failed", errorMessage: "Payment failed: card_declined" },
+              },
+            },
             {
               type: "emit",
               event: { type: "ORDER_CANCELLED", data: { cancellationSource: "payment_failed", reason: "Payment failed: card_declined" } },
@@ -130,7 +147,7 @@ function expect_end(reason: string, cancellationSource: "timeout", errorMessage:
     type: "end" as const,
     reason,
     outcomes: [
-      { type: "cancel" as const, cancellationSource, errorMessage },
+      { type: "record" as const, change: { type: "ORDER_CANCELLED" as const, data: { cancellationSource, errorMessage } } },
       { type: "emit" as const, event: { type: "ORDER_CANCELLED" as const, data: { cancellationSource, reason: errorMessage } } },
     ],
   };

@@ -5,7 +5,7 @@ import type { SessionQuota } from "./orders.quota";
 import { type OrderRow, orders } from "./orders.sql";
 
 /** The tables that keep a session's rows, children before the rows they refer to. */
-const sessionTables = ["order_items", "orders", "idempotency_keys"] as const;
+const sessionTables = ["order_items", "orders", "order_events", "idempotency_keys"] as const;
 
 /** What the consistency checker reads of orders (read-only, a slice at a time), and what a session keeps here. */
 export function ordersAudit(deps: ModuleDeps, quota: SessionQuota) {

@@ -12,8 +12,8 @@ import { type OrderKey, placeOrderPublishingFirst } from "./orders.bugs";
 import { decideIdempotentOrder, IDEMPOTENCY_KEY_TTL_MS, onOrdersReset, requestCancellation, shipmentTermsOf } from "./orders.decide";
 import type { OrdersQueries } from "./orders.queries";
 import type { SessionQuota } from "./orders.quota";
-import { type OrderJson, orderToJson, type PlaceOrderInput } from "./orders.schemas";
-import { fromStoredOrder, idempotencyKeys, type OrdersStatements, orders } from "./orders.sql";
+import type { OrderJson, PlaceOrderInput } from "./orders.schemas";
+import { idempotencyKeys, type OrdersStatements, orderEvents, orders } from "./orders.sql";
 import type { OrdersStore } from "./orders.store";
 import type { RpcSaga, RpcSagaPort } from "./rpc-saga";
 
@@ -77,24 +77,23 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     // The styles whose saga has a shipment step: choreography (shipping's reactions) and
     // orchestration (the orchestrator's step list); a synchronous chain has none.
     const shipment = shipmentTermsOf(sagaStyle !== "rpc" && settings.shipmentStep, input);
-    const order = statements.insertOrder.get({
-      orderId,
-      sessionId,
-      sagaId,
-      userId: input.userId,
-      paymentBehaviour: input.paymentBehaviour,
-      inventoryBehaviour: input.inventoryBehaviour,
-      skipDemoDelays: input.skipDemoDelays ? 1 : 0,
-      sagaStyle,
-      shippingBehaviour: shipment?.behaviour ?? null,
+    const order = store.create(
+      { sessionId, orderId },
+      {
+        type: "ORDER_CREATED",
+        data: {
+          sagaId,
+          userId: input.userId,
+          items: input.items,
+          paymentBehaviour: input.paymentBehaviour,
+          inventoryBehaviour: input.inventoryBehaviour,
+          skipDemoDelays: input.skipDemoDelays,
+          sagaStyle,
+          shippingBehaviour: shipment?.behaviour ?? null,
+        },
+      },
       now,
-    });
-    if (!order) throw new Error("INSERT … RETURNING answered no row");
-    const items = input.items.map((line, lineNo) => {
-      const item = statements.insertItem.get({ sessionId, orderId, lineNo, ...line });
-      if (!item) throw new Error("INSERT … RETURNING answered no row");
-      return item;
-    });
+    );
     for (const payload of before) emit({ ...payload, sessionId, sagaId, orderId, causationId: null, style: sagaStyle });
     emit({
       type: "ORDER_CREATED",
@@ -105,7 +104,7 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       style: sagaStyle,
       data: { ...placed, sagaStyle, ...(shipment ? { shipment } : {}) },
     });
-    return orderToJson(fromStoredOrder(order), items);
+    return order;
   }
 
   const newOrderKey = (): OrderKey => ({ orderId: deps.ids.uuid(), sagaId: deps.ids.uuid() });
@@ -142,6 +141,9 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       });
       db.delete(orders)
         .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, [...orderIds])))
+        .run();
+      db.delete(orderEvents)
+        .where(and(eq(orderEvents.sessionId, sessionId), inArray(orderEvents.orderId, [...orderIds])))
         .run();
       bus.forgetOrders(sessionId, orderIds);
       // After the history is gone: these are the first events of what is left of each saga. The
@@ -205,17 +207,30 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
      * Inventory then hands back or puts back the stock and the order is cancelled; payments
      * refunds what was taken. Already cancelled: 409. Asked already: the order as it is.
      */
-    requestCancellation(sessionId: string, orderId: string, source: RequestedCancellation, reason: string): OrderJson {
+    requestCancellation(
+      sessionId: string,
+      orderId: string,
+      source: RequestedCancellation,
+      reason: string,
+      { ifVersion }: { ifVersion?: number } = {},
+    ): OrderJson {
       return bus.transact((emit) => {
         const row = statements.order.get({ sessionId, orderId });
         if (!row) throw new NotFoundError(`Order ${orderId}`);
-        const outcomes = requestCancellation(store.stateOf(sessionId, orderId), source, reason);
+        if (ifVersion !== undefined) store.expectVersion(sessionId, orderId, ifVersion);
+        const { order, version } = store.load(sessionId, orderId);
+        const outcomes = requestCancellation(order, source, reason);
         const refused = outcomes.find((outcome) => outcome.type === "refuse");
         if (refused) throw new InvalidStateError(refused.reason);
-        store.carryOut(sessionId, orderId, outcomes, {
-          now: deps.clock.now(),
-          emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null, style: row.sagaStyle }),
-        });
+        store.carryOut(
+          sessionId,
+          orderId,
+          { version, outcomes },
+          {
+            now: deps.clock.now(),
+            emit: (payload) => emit({ ...payload, sessionId, sagaId: row.sagaId, orderId, causationId: null, style: row.sagaStyle }),
+          },
+        );
         return reads.getOrder(sessionId, orderId);
       });
     },

@@ -1,5 +1,6 @@
 import type { SagaEvent, SagaPayload } from "../events";
 import type { Behaviour, CancellationSource, RequestedCancellation, ShipmentTerms } from "../saga-terms";
+import type { OrderChange } from "./order-aggregate";
 import { canTransition, isFinal, type OrderStatus } from "./order-status";
 
 /**
@@ -23,13 +24,13 @@ export type OrderOutcome =
   | { type: "ignore"; reason: string }
   /** A request the caller must be told is impossible (the API answers 409). */
   | { type: "refuse"; reason: string }
-  | { type: "requestCancellation"; source: RequestedCancellation }
-  | { type: "markProcessing"; totalCents: number }
-  | { type: "complete"; totalCents: number }
-  | { type: "cancel"; cancellationSource: CancellationSource; errorMessage: string }
+  /** A change to the order, appended to its stream and projected onto its row. */
+  | { type: "record"; change: OrderChange }
+  /** An event other modules must hear, appended to the bus's log (the outbox). */
   | { type: "emit"; event: SagaPayload };
 
 const ignore = (reason: string): OrderOutcome[] => [{ type: "ignore", reason }];
+export const record = (change: OrderChange): OrderOutcome => ({ type: "record", change });
 
 /**
  * What an order asks of shipping, fixed when it is placed: nothing while the session's
@@ -57,7 +58,7 @@ export function blockedMove(order: OrderState, to: OrderStatus): OrderOutcome[] 
 export function cancel(order: OrderState, cancellationSource: CancellationSource, errorMessage: string): OrderOutcome[] {
   return (
     blockedMove(order, "CANCELLED") ?? [
-      { type: "cancel", cancellationSource, errorMessage },
+      record({ type: "ORDER_CANCELLED", data: { cancellationSource, errorMessage } }),
       { type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason: errorMessage, ...shipmentStepOf(order) } } },
     ]
   );
@@ -75,7 +76,7 @@ export function onStockReserved(event: SagaEvent<"INVENTORY_RESERVED">, order: O
     const reason = "Stock was reserved after the order was cancelled";
     return [{ type: "emit", event: { type: "ORDER_CANCELLED", data: { cancellationSource, reason, ...shipmentStepOf(order) } } }];
   }
-  return blockedMove(order, "PROCESSING") ?? [{ type: "markProcessing", totalCents: event.data.totalCents }];
+  return blockedMove(order, "PROCESSING") ?? [record({ type: "ORDER_PROCESSING_STARTED", data: { totalCents: event.data.totalCents } })];
 }
 
 /** The order is complete: on INVENTORY_CONFIRMED in choreography, on COMPLETE_ORDER from an orchestrator. */
@@ -83,7 +84,7 @@ export function onStockConfirmed(event: { data: { totalCents: number } }, order:
   const { totalCents } = event.data;
   return (
     blockedMove(order, "COMPLETED") ?? [
-      { type: "complete", totalCents },
+      record({ type: "ORDER_COMPLETED", data: { totalCents } }),
       { type: "emit", event: { type: "ORDER_COMPLETED", data: { totalCents } } },
     ]
   );
@@ -126,7 +127,7 @@ export function requestCancellation(order: OrderState, source: RequestedCancella
   if (order.cancellationRequestedBy) return ignore(`cancellation was already requested (${order.cancellationRequestedBy})`);
   if (source === "timeout" && order.status === "COMPLETED") return ignore("the order completed in time");
   return [
-    { type: "requestCancellation", source },
+    record({ type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source } }),
     {
       type: "emit",
       event: { type: "ORDER_CANCELLATION_REQUESTED", data: { cancellationSource: source, reason, ...shipmentStepOf(order) } },

@@ -12,7 +12,7 @@ import {
   onStockUnavailable,
   orderTimeoutDelay,
 } from "./orders.decide";
-import type { OrdersStore } from "./orders.store";
+import { atVersion, type LoadedOrder, type OrdersStore, type StoreOutcome } from "./orders.store";
 
 /** The delivery that cancels an order still not final after the session's orderTimeoutMs. */
 export const ORDER_TIMEOUT_REACTION = "orders.cancelOrderWhenTimedOut";
@@ -24,9 +24,14 @@ export const ORDER_TIMEOUT_REACTION = "orders.cancelOrderWhenTimedOut";
  * of their own.
  */
 export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: OrdersStore) {
-  const load = (event: SagaEvent) => store.stateOf(event.sessionId, event.orderId);
-  const apply = (event: SagaEvent, outcome: OrderOutcome, ctx: SagaReactionContext) =>
+  const load = (event: SagaEvent): LoadedOrder => store.load(event.sessionId, event.orderId);
+  const apply = (event: SagaEvent, outcome: StoreOutcome, ctx: SagaReactionContext) =>
     store.apply(event.sessionId, event.orderId, outcome, ctx);
+  /** A decision on the order's state; what it records is appended after the version it was taken on. */
+  const onOrder =
+    <E>(decide: (event: E, order: LoadedOrder["order"]) => OrderOutcome[]) =>
+    (event: E, { order, version }: LoadedOrder) =>
+      atVersion(version, decide(event, order));
   const timeoutMs = (event: SagaEvent) => deps.settings.of(event.sessionId).orderTimeoutMs;
 
   return [
@@ -36,7 +41,7 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       on: "INVENTORY_RESERVED",
       styles,
       load,
-      decide: onStockReserved,
+      decide: onOrder(onStockReserved),
       apply,
     }),
     sagaReaction({
@@ -44,7 +49,7 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       on: "INVENTORY_CONFIRMED",
       styles,
       load,
-      decide: onStockConfirmed,
+      decide: onOrder(onStockConfirmed),
       apply,
     }),
     sagaReaction({
@@ -52,7 +57,7 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       on: "INVENTORY_FAILED",
       styles,
       load,
-      decide: onStockUnavailable,
+      decide: onOrder(onStockUnavailable),
       apply,
     }),
     sagaReaction({
@@ -60,7 +65,7 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       on: "INVENTORY_RELEASED",
       styles: undoesChoreographyAndRpc,
       load,
-      decide: onStockReleased,
+      decide: onOrder(onStockReleased),
       apply,
     }),
     sagaReaction({
@@ -68,12 +73,12 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
       on: "PAYMENT_REFUNDED",
       styles: undoesChoreographyAndRpc,
       load,
-      decide: onPaymentRefunded,
+      decide: onOrder(onPaymentRefunded),
       apply,
     }),
     // Orchestration: the orchestrator tells orders how the saga ended, decided by the same rules.
-    sagaReaction({ name: "orders.completeOrderOnCommand", on: "COMPLETE_ORDER", load, decide: onStockConfirmed, apply }),
-    sagaReaction({ name: "orders.cancelOrderOnCommand", on: "CANCEL_ORDER", load, decide: onCancelOrderCommand, apply }),
+    sagaReaction({ name: "orders.completeOrderOnCommand", on: "COMPLETE_ORDER", load, decide: onOrder(onStockConfirmed), apply }),
+    sagaReaction({ name: "orders.cancelOrderOnCommand", on: "CANCEL_ORDER", load, decide: onOrder(onCancelOrderCommand), apply }),
     // The order's deadline is a due time in the relay's schedule (never a timer per order), read
     // when the relay reaches ORDER_CREATED: orders' own rule on its own event, in every style.
     // It is dropped when the order becomes final (orders.store.ts), and never scheduled for an
@@ -81,9 +86,9 @@ export function orderReactions(deps: Pick<ModuleDeps, "settings">, store: Orders
     sagaReaction({
       name: ORDER_TIMEOUT_REACTION,
       on: "ORDER_CREATED",
-      delayMs: (event) => orderTimeoutDelay(load(event), timeoutMs(event)),
+      delayMs: (event) => orderTimeoutDelay(load(event).order, timeoutMs(event)),
       load,
-      decide: (event, order) => onOrderTimedOut(event, order, { timeoutMs: timeoutMs(event) }),
+      decide: onOrder((event: SagaEvent<"ORDER_CREATED">, order) => onOrderTimedOut(event, order, { timeoutMs: timeoutMs(event) })),
       apply,
     }),
   ];

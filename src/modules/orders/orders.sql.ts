@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { check, foreignKey, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { quotedList } from "../../platform/sql-list";
 import { behaviours, cancellationSources, requestedCancellations, sagaStyles } from "../saga-terms";
-import { type OrderStatus, orderStatuses, statusesLeadingTo } from "./order-status";
+import { orderStatuses } from "./order-status";
 
 export const orders = sqliteTable(
   "orders",
@@ -30,10 +30,14 @@ export const orders = sqliteTable(
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
     completedAt: integer("completed_at"),
+    // The version of the order's stream this row shows (order_events). 0: an order written before
+    // streams existed, not versioned yet (done once at start-up, orders.upgrade.ts).
+    version: integer("version").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.sessionId, t.id] }),
     index("orders_session_created").on(t.sessionId, t.createdAt, t.id),
+    index("orders_unversioned").on(t.sessionId).where(sql`${t.version} = 0`),
     check("orders_status", sql`${t.status} IN (${sql.raw(quotedList(orderStatuses))})`),
   ],
 );
@@ -52,6 +56,25 @@ export const orderItems = sqliteTable(
     foreignKey({ columns: [t.sessionId, t.orderId], foreignColumns: [orders.sessionId, orders.id] }).onDelete("cascade"),
     check("order_items_quantity", sql`${t.quantity} > 0`),
   ],
+);
+
+/**
+ * Each order's stream: the changes recorded for it, numbered 1, 2, 3 … (order-aggregate.ts).
+ * The primary key is the optimistic-concurrency guard: two writers that decided on the same
+ * version cannot both append the next one. Appended in the same transaction as the row it
+ * projects onto, and dropped with it (an orders reset, a session wipe).
+ */
+export const orderEvents = sqliteTable(
+  "order_events",
+  {
+    sessionId: text("session_id").notNull(),
+    orderId: text("order_id").notNull(),
+    version: integer("version").notNull(),
+    type: text("type").notNull(),
+    data: text("data").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.orderId, t.version] }), check("order_events_version", sql`${t.version} > 0`)],
 );
 
 /**
@@ -81,17 +104,22 @@ const orderColumns = `id, session_id AS sessionId, saga_id AS sagaId, user_id AS
   saga_style AS sagaStyle, shipping_behaviour AS shippingBehaviour,
   total_cents AS totalCents, error_message AS errorMessage, cancellation_source AS cancellationSource,
   cancellation_requested_by AS cancellationRequestedBy,
-  created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt`;
+  created_at AS createdAt, updated_at AS updatedAt, completed_at AS completedAt, version`;
 const itemColumns = "session_id AS sessionId, order_id AS orderId, line_no AS lineNo, product, quantity";
 
 export const fromStoredOrder = (row: StoredOrderRow): OrderRow => ({ ...row, skipDemoDelays: row.skipDemoDelays === 1 });
 
-/** A move to `to`, allowed only from the states the state machine leads to it from. */
-const guardedMove = (to: OrderStatus, set: string) =>
-  `UPDATE orders SET status = '${to}', ${set}
-   WHERE session_id = $sessionId AND id = $orderId AND status IN (${quotedList(statusesLeadingTo(to))}) RETURNING id`;
+/**
+ * The projection of one recorded change onto the row: it applies only to the row at the version
+ * the change was decided on (the row moves to the next), so a stale writer moves nothing.
+ */
+const projected = (set: string) =>
+  `UPDATE orders SET ${set}, updated_at = $now, version = $version
+   WHERE session_id = $sessionId AND id = $orderId AND version = $version - 1 RETURNING id`;
 
 type OrderKey = { sessionId: string; orderId: string };
+type Projection<P = object> = OrderKey & P & { version: number; now: number };
+export type StoredOrderEvent = { version: number; type: string; data: string; at: number };
 
 /** The statements every order runs, prepared once on the connection by the composition root. */
 export function ordersStatements(sqlite: SQLite) {
@@ -111,8 +139,8 @@ export function ordersStatements(sqlite: SQLite) {
         },
       ]
     >(
-      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, saga_style, shipping_behaviour, created_at, updated_at)
-       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $sagaStyle, $shippingBehaviour, $now, $now)
+      `INSERT INTO orders (id, session_id, saga_id, user_id, status, payment_behaviour, inventory_behaviour, skip_demo_delays, saga_style, shipping_behaviour, created_at, updated_at, version)
+       VALUES ($orderId, $sessionId, $sagaId, $userId, 'PENDING', $paymentBehaviour, $inventoryBehaviour, $skipDemoDelays, $sagaStyle, $shippingBehaviour, $now, $now, 1)
        RETURNING ${orderColumns}`,
     ),
     insertItem: sqlite.prepare<OrderItemRow, [OrderKey & { lineNo: number; product: string; quantity: number }]>(
@@ -123,11 +151,26 @@ export function ordersStatements(sqlite: SQLite) {
     items: sqlite.prepare<OrderItemRow, [OrderKey]>(
       `SELECT ${itemColumns} FROM order_items WHERE session_id = $sessionId AND order_id = $orderId ORDER BY line_no`,
     ),
-    moveToProcessing: sqlite.prepare<{ id: string }, [OrderKey & { totalCents: number; now: number }]>(
-      guardedMove("PROCESSING", "total_cents = $totalCents, updated_at = $now"),
+    projectProcessingStarted: sqlite.prepare<{ id: string }, [Projection<{ totalCents: number }>]>(
+      projected("status = 'PROCESSING', total_cents = $totalCents"),
     ),
-    moveToCompleted: sqlite.prepare<{ id: string }, [OrderKey & { totalCents: number; now: number }]>(
-      guardedMove("COMPLETED", "total_cents = $totalCents, completed_at = $now, updated_at = $now"),
+    projectCompleted: sqlite.prepare<{ id: string }, [Projection<{ totalCents: number }>]>(
+      projected("status = 'COMPLETED', total_cents = $totalCents, completed_at = $now"),
+    ),
+    projectCancellationRequested: sqlite.prepare<{ id: string }, [Projection<{ cancellationSource: string }>]>(
+      projected("cancellation_requested_by = $cancellationSource"),
+    ),
+    projectCancelled: sqlite.prepare<{ id: string }, [Projection<{ cancellationSource: string; errorMessage: string }>]>(
+      projected("status = 'CANCELLED', cancellation_source = $cancellationSource, error_message = $errorMessage, completed_at = $now"),
+    ),
+    /** Fails on the primary key when the version is taken: the stream moved since the decision. */
+    appendEvent: sqlite.prepare<never, [OrderKey & StoredOrderEvent]>(
+      "INSERT INTO order_events (session_id, order_id, version, type, data, at) VALUES ($sessionId, $orderId, $version, $type, $data, $at)",
+    ),
+    /** The order's stream up to `upTo`, in version order. */
+    stream: sqlite.prepare<StoredOrderEvent, [OrderKey & { upTo: number }]>(
+      `SELECT version, type, data, at FROM order_events
+       WHERE session_id = $sessionId AND order_id = $orderId AND version <= $upTo ORDER BY version`,
     ),
     idempotencyKey: sqlite.prepare<{ bodyHash: string; orderId: string; createdAt: number }, [{ sessionId: string; key: string }]>(
       `SELECT body_hash AS bodyHash, order_id AS orderId, created_at AS createdAt FROM idempotency_keys
@@ -147,17 +190,6 @@ export function ordersStatements(sqlite: SQLite) {
     sessionUsage: sqlite.prepare<{ orders: number; lines: number }, [{ sessionId: string }]>(
       `SELECT (SELECT count(*) FROM orders WHERE session_id = $sessionId) AS orders,
               (SELECT count(*) FROM order_items WHERE session_id = $sessionId) AS lines`,
-    ),
-    /** Recorded once: a second request, or one for a cancelled order, changes nothing. */
-    requestCancellation: sqlite.prepare<{ id: string }, [OrderKey & { source: string; now: number }]>(
-      `UPDATE orders SET cancellation_requested_by = $source, updated_at = $now
-       WHERE session_id = $sessionId AND id = $orderId AND cancellation_requested_by IS NULL AND status <> 'CANCELLED' RETURNING id`,
-    ),
-    moveToCancelled: sqlite.prepare<{ id: string }, [OrderKey & { cancellationSource: string; errorMessage: string; now: number }]>(
-      guardedMove(
-        "CANCELLED",
-        "cancellation_source = $cancellationSource, error_message = $errorMessage, completed_at = $now, updated_at = $now",
-      ),
     ),
   };
 }

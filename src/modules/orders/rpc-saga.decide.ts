@@ -1,5 +1,5 @@
 import type { OrderOutcome, OrderState } from "./orders.decide";
-import { blockedMove, cancel } from "./orders.decide";
+import { blockedMove, cancel, record } from "./orders.decide";
 
 /**
  * What the order service decides in an rpc-style saga (seed 002): a pure function of what its
@@ -58,7 +58,9 @@ export function nextRpcStep(progress: RpcProgress, order: OrderState): RpcStep {
   if (!reserve.ok)
     return end("the stock could not be reserved", cancel(order, "inventory_depleted", `Inventory failed: ${reserve.message}`));
   if (!charge) {
-    const processing = blockedMove(order, "PROCESSING") ?? [{ type: "markProcessing", totalCents: reserve.totalCents }];
+    const processing = blockedMove(order, "PROCESSING") ?? [
+      record({ type: "ORDER_PROCESSING_STARTED", data: { totalCents: reserve.totalCents } }),
+    ];
     return call(
       "charge",
       processing.filter((outcome) => outcome.type !== "ignore"),
@@ -74,7 +76,7 @@ export function nextRpcStep(progress: RpcProgress, order: OrderState): RpcStep {
     return giveBack("the reservation was gone at the commit", cancel(order, "timeout", `Inventory failed: ${commit.message}`));
   }
   const completed = blockedMove(order, "COMPLETED") ?? [
-    { type: "complete", totalCents: reserve.totalCents },
+    record({ type: "ORDER_COMPLETED", data: { totalCents: reserve.totalCents } }),
     { type: "emit", event: { type: "ORDER_COMPLETED", data: { totalCents: reserve.totalCents } } },
   ];
   return end("the order is complete", completed);

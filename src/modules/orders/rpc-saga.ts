@@ -207,8 +207,9 @@ export function rpcSaga(deps: ModuleDeps, store: OrdersStore, port: () => RpcSag
         deps.bus.transact((emit) => {
           const draft = (payload: SagaPayload) => emit({ ...payload, sessionId, sagaId, orderId, causationId: null, style: "rpc" });
           for (const record of records) draft(record);
-          const step = nextRpcStep(progress, store.stateOf(sessionId, orderId));
-          store.carryOut(sessionId, orderId, step.outcomes, { now: deps.clock.now(), emit: draft });
+          const { order, version } = store.load(sessionId, orderId);
+          const step = nextRpcStep(progress, order);
+          store.carryOut(sessionId, orderId, { version, outcomes: step.outcomes }, { now: deps.clock.now(), emit: draft });
           return step;
         });
 

@@ -324,12 +324,14 @@ describe("reading orders", () => {
   });
 });
 
-test("a stale INVENTORY_RESERVED cannot move a finished order back to PROCESSING", async () => {
+test("a change decided on an old version of the order (a stale INVENTORY_RESERVED) cannot move its row back to PROCESSING", async () => {
   const t = createTestApp();
   await t.request("POST", "/inventory/seed");
   const { body: placed } = await t.request("POST", "/orders", { body: fiveMousePads });
   t.settle();
-  const { moveToProcessing } = ordersStatements(t.deps.db.$client);
-  expect(moveToProcessing.get({ sessionId: "test-session", orderId: placed.id, totalCents: 1, now: t.clock.now() })).toBeNull();
+  const { projectProcessingStarted } = ordersStatements(t.deps.db.$client);
+  // Decided on version 1 (PENDING): the order is at version 3 (created, processing, completed).
+  const stale = { sessionId: "test-session", orderId: placed.id, totalCents: 1, version: 2, now: t.clock.now() };
+  expect(projectProcessingStarted.get(stale)).toBeNull();
   expect((await t.request("GET", `/orders/${placed.id}`)).body.status).toBe("COMPLETED");
 });
