@@ -123,6 +123,8 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     afterReset: (sessionId) => dropResetLeftovers(sessionId),
     // The other services' clients exist once they are built, just below.
     rpc: () => rpcPort,
+    // The metrics are built below; no order is written before the app exists.
+    onStreamConflict: () => metrics.observeStreamConflict(),
   });
   const inventory = inventoryModule(deps);
   const payments = paymentsModule(deps);

@@ -38,6 +38,8 @@ export const liveTriggers = {
     // An rpc-style order moves (PROCESSING) as its calls are recorded.
     "RPC_CALL",
     "ORDERS_RESET",
+    // The rows were written again from the streams.
+    "ORDERS_REBUILT",
     "DELIVERIES_CHANGED",
   ]),
   payments: on(["PAYMENT_SUCCESS", "PAYMENT_FAILED", "PAYMENT_REFUNDED", "PAYMENTS_RESET", "PAYMENTS_CHANGED", "DELIVERIES_CHANGED"]),

@@ -79,6 +79,11 @@ export function serverMetrics(sources: MetricsSources) {
     help: "Reservations refused because a product was short or unknown (INVENTORY_FAILED)",
     registers: [registry],
   });
+  const streamConflicts = new Counter({
+    name: "orders_stream_conflicts_total",
+    help: "Appends to an order's stream refused because it had moved on from the version they were decided on (a stale If-Match, or a writer that raced another)",
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: "http_request_duration_seconds",
     help: "HTTP requests, by method, route pattern and status",
@@ -162,6 +167,11 @@ export function serverMetrics(sources: MetricsSources) {
           startedAt.delete(event.sagaId);
         }
       }
+    },
+
+    /** Orders' report of an append its stream refused (optimistic concurrency). */
+    observeStreamConflict(): void {
+      streamConflicts.inc();
     },
 
     /** The teacher's overview's report of each computation. */

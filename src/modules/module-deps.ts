@@ -15,6 +15,8 @@ import type { SettingsReader } from "./session-settings";
 export type SessionChange =
   | "INVENTORY_CHANGED"
   | "ORDERS_RESET"
+  // POST /orders/projection/rebuild wrote the session's order rows again.
+  | "ORDERS_REBUILT"
   | "PAYMENTS_RESET"
   // A payment a call (PaymentService) charged or refunded: no event tells of it.
   | "PAYMENTS_CHANGED"

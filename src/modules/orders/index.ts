@@ -12,12 +12,14 @@
 import type { ModuleDeps } from "../module-deps";
 import { ordersAudit } from "./orders.audit";
 import { type OrdersHooks, ordersCommands } from "./orders.commands";
+import { ordersHistory } from "./orders.history";
 import { ordersQueries } from "./orders.queries";
 import { sessionQuota } from "./orders.quota";
 import { ORDER_TIMEOUT_REACTION, orderReactions } from "./orders.reactions";
 import { ordersRoutes } from "./orders.routes";
 import { ordersStatements } from "./orders.sql";
 import { ordersStore } from "./orders.store";
+import { versionLegacyOrders } from "./orders.upgrade";
 import { rpcSaga } from "./rpc-saga";
 
 export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
@@ -35,9 +37,13 @@ export type { OrderRow } from "./orders.sql";
 /** Built once by the composition root: the module's statements are prepared here, on its connection. */
 export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
   const statements = ordersStatements(deps.db.$client);
-  const store = ordersStore(statements, {
-    cancel: (sessionId, orderId) => deps.bus.cancelDeliveries(sessionId, orderId, ORDER_TIMEOUT_REACTION),
-  });
+  // Orders written before orders had streams get theirs before anything reads or moves them.
+  versionLegacyOrders(deps, statements);
+  const store = ordersStore(
+    statements,
+    { cancel: (sessionId, orderId) => deps.bus.cancelDeliveries(sessionId, orderId, ORDER_TIMEOUT_REACTION) },
+    () => hooks.onStreamConflict?.(),
+  );
   const quota = sessionQuota(deps, statements);
   const reads = ordersQueries(deps, statements);
   const rpc = rpcSaga(deps, store, () => {
@@ -45,11 +51,12 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
     return hooks.rpc();
   });
   const commands = ordersCommands(deps, { statements, store, quota, reads, rpc }, hooks);
+  const history = ordersHistory(deps, statements);
   const audit = ordersAudit(deps, quota);
   return {
     name: "orders",
     reactions: orderReactions(deps, store),
-    routes: ordersRoutes(deps, commands, reads),
+    routes: ordersRoutes(deps, commands, reads, history),
     /** Read-only views for the dashboard and the consistency checker. */
     queries: {
       findOrder: reads.findOrder,
@@ -58,6 +65,8 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
       listOrders: reads.listOrders,
       listOrdersPage: reads.listOrdersPage,
       recentOrders: reads.recentOrders,
+      /** The order's versions, each with its state (the dashboard's history scrubber). */
+      orderHistory: history.history,
       auditSessions: audit.auditSessions,
       auditOrders: audit.auditOrders,
       existingOrderIds: audit.existingOrderIds,
@@ -71,6 +80,7 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
       placeOrderOnce: commands.placeOrderOnce,
       requestCancellation: commands.requestCancellation,
       resetOrders: commands.resetOrders,
+      rebuildProjection: history.rebuildProjection,
     },
   };
 }

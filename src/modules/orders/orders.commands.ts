@@ -26,6 +26,8 @@ export interface OrdersHooks {
   afterReset?: (sessionId: string) => Promise<unknown>;
   /** The other services' RPC clients, for rpc-style orders; asked for when such an order is placed. */
   rpc?: () => RpcSagaPort;
+  /** An append refused because the order's stream had moved on (the metrics count it). */
+  onStreamConflict?: () => void;
 }
 
 /** The parts the commands write and read through. */

@@ -74,6 +74,13 @@ export function ordersQueries(deps: ModuleDeps, statements: OrdersStatements) {
     findOrder,
     getOrder,
 
+    /** The version of its stream the order's row shows (its ETag); 404 when it is gone. */
+    versionOf(sessionId: string, orderId: string): number {
+      const order = statements.order.get({ sessionId, orderId });
+      if (!order) throw new NotFoundError(`Order ${orderId}`);
+      return order.version;
+    },
+
     /** The order whose saga is `sagaId`, in this session only. */
     findOrderBySaga(sessionId: string, sagaId: string): OrderJson | undefined {
       const row = db

@@ -8,11 +8,16 @@ import { validate, validJson } from "../../platform/validation";
 import { sagaEventJsonSchema } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import type { OrdersCommands } from "./orders.commands";
+import type { OrdersHistory } from "./orders.history";
 import type { OrdersQueries } from "./orders.queries";
 import {
   cancelOrderQuerySchema,
+  etagOf,
   getOrderQuerySchema,
   idempotencyHeaderSchema,
+  ifMatchHeaderSchema,
+  orderHistoryJsonSchema,
+  rebuildReportJsonSchema,
   orderIdParamSchema,
   orderJsonSchema,
   orderPositionSchema,
@@ -22,7 +27,7 @@ import {
 const orderDocs = (summary: string, description: string, errors: RouteDoc["errors"] = []) =>
   docs({ tag: "orders", summary, description, answer: { description: "The order", schema: orderJsonSchema }, errors });
 
-export function ordersRoutes(deps: ModuleDeps, commands: OrdersCommands, reads: OrdersQueries) {
+export function ordersRoutes(deps: ModuleDeps, commands: OrdersCommands, reads: OrdersQueries, history: OrdersHistory) {
   return new Hono<SessionEnv>()
     .use(requireSession())
     .post(
@@ -73,35 +78,68 @@ export function ordersRoutes(deps: ModuleDeps, commands: OrdersCommands, reads: 
         return c.json({ message: "Orders reset successfully" });
       },
     )
+    .post(
+      "/projection/rebuild",
+      docs({
+        tag: "orders",
+        summary: "Rebuild the orders read model from the streams",
+        description:
+          "Throws away the session's order rows and folds them again from each order's stream of events, comparing each with the row it replaces: identical is true when none differed; differences names the first 20 that did.",
+        answer: { description: "What the rebuild found", schema: rebuildReportJsonSchema },
+      }),
+      async (c) => {
+        const report = await history.rebuildProjection(c.var.sessionId);
+        deps.changes.announce(c.var.sessionId, "ORDERS_REBUILT");
+        return c.json(report);
+      },
+    )
     .get(
       "/:id",
       orderDocs(
         "Get an order",
-        "With ?wait=ms (at most 30,000), answers once the order is COMPLETED or CANCELLED, or as it is when the wait is over.",
+        "With ?wait=ms (at most 30,000), answers once the order is COMPLETED or CANCELLED, or as it is when the wait is over. With ?version=N, the order as it was after its N-th own event (its stream). Without either, the ETag header is the order's version (for If-Match).",
         ["NOT_FOUND"],
       ),
       validate("param", orderIdParamSchema),
       validate("query", getOrderQuerySchema),
       async (c) => {
         const { id } = c.req.valid("param");
-        const { wait } = c.req.valid("query");
+        const { wait, version } = c.req.valid("query");
+        if (version !== undefined) return c.json(history.orderAtVersion(c.var.sessionId, id, version));
         const order = reads.getOrder(c.var.sessionId, id);
-        if (!wait) return c.json(order);
+        if (!wait) {
+          c.header("ETag", etagOf(reads.versionOf(c.var.sessionId, id)));
+          return c.json(order);
+        }
         return c.json(await reads.waitForOrderToSettle(order, wait, c.req.raw.signal));
       },
+    )
+    .get(
+      "/:id/history",
+      docs({
+        tag: "orders",
+        summary: "An order's history, version by version",
+        description: "Every event of the order's own stream, oldest first, each with the order as it was right after it.",
+        answer: { description: "The order's versions", schema: orderHistoryJsonSchema },
+        errors: ["NOT_FOUND"],
+      }),
+      validate("param", orderIdParamSchema),
+      (c) => c.json(history.history(c.var.sessionId, c.req.valid("param").id)),
     )
     .post(
       "/:id/cancel",
       orderDocs(
         "Cancel an order (the customer)",
-        "Records the request (ORDER_CANCELLATION_REQUESTED) and lets the saga undo itself: stock handed back, a charge refunded. Answers the order once it reads CANCELLED or after ?wait=ms (default 2,000). A cancelled order: 409.",
-        ["NOT_FOUND", "INVALID_STATE"],
+        "Records the request (ORDER_CANCELLATION_REQUESTED) and lets the saga undo itself: stock handed back, a charge refunded. Answers the order once it reads CANCELLED or after ?wait=ms (default 2,000). A cancelled order: 409. With If-Match (the ETag of GET /orders/:id), refused with 412 if the order has moved on since.",
+        ["NOT_FOUND", "INVALID_STATE", "VERSION_CONFLICT"],
       ),
       validate("param", orderIdParamSchema),
       validate("query", cancelOrderQuerySchema),
+      validate("header", ifMatchHeaderSchema),
       async (c) => {
         const { id } = c.req.valid("param");
-        const order = commands.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer");
+        const ifVersion = c.req.valid("header")["if-match"];
+        const order = commands.requestCancellation(c.var.sessionId, id, "customer", "Cancelled by the customer", { ifVersion });
         return c.json(await reads.waitForCancellation(order, c.req.valid("query").wait, c.req.raw.signal));
       },
     )

@@ -55,9 +55,32 @@ export const idempotencyHeaderSchema = z.object({
 });
 
 export const MAX_WAIT_MS = 30_000;
-export const getOrderQuerySchema = z.object({
-  wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
+/** The most versions a stream may reach (an order has a handful: created, processing, asked, completed, cancelled). */
+export const MAX_ORDER_VERSION = 1_000;
+export const getOrderQuerySchema = z
+  .object({
+    wait: z.coerce.number().int().min(0).max(MAX_WAIT_MS).optional(),
+    // Time travel: the order as it was after its N-th own event.
+    version: z.coerce.number().int().min(1).max(MAX_ORDER_VERSION).optional(),
+  })
+  .refine((query) => query.wait === undefined || query.version === undefined, {
+    message: "A past version does not change: ?version cannot be waited on",
+    path: ["wait"],
+  });
+
+/**
+ * `If-Match` on `POST /orders/:id/cancel`: the version of the order the caller read (its ETag,
+ * `"3"`; a weak `W/"3"` too). The cancel is refused (412 VERSION_CONFLICT) if the order moved on.
+ */
+export const ifMatchHeaderSchema = z.object({
+  "if-match": z
+    .string()
+    .regex(/^(W\/)?"?[1-9][0-9]{0,5}"?$/, 'If-Match must be an order version as its ETag gives it, e.g. "3"')
+    .transform((tag) => Number(tag.replace(/^W\//, "").replaceAll('"', "")))
+    .optional(),
 });
+/** The ETag of an order at a version: what `If-Match` sends back. */
+export const etagOf = (version: number): string => `"${version}"`;
 
 /** `POST /orders/:id/cancel?wait=`: how long to wait for the order to read CANCELLED (compensation is due at once). */
 export const DEFAULT_CANCEL_WAIT_MS = 2_000;
@@ -116,7 +139,7 @@ export const orderJsonSchema = z
   });
 export type OrderJson = z.infer<typeof orderJsonSchema>;
 
-export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]): OrderJson {
+export function orderToJson(order: OrderRow, items: readonly Pick<OrderItemRow, "product" | "quantity">[]): OrderJson {
   return {
     id: order.id,
     sagaId: order.sagaId,
@@ -137,3 +160,26 @@ export function orderToJson(order: OrderRow, items: readonly OrderItemRow[]): Or
     completedAt: toIsoOrNull(order.completedAt),
   };
 }
+
+/** `GET /orders/:id/history`: each version of the order's stream, with the order as it was then. */
+export const orderHistoryJsonSchema = z
+  .array(
+    z.object({
+      version: z.number().int().min(1),
+      type: z.enum(["ORDER_CREATED", "ORDER_PROCESSING_STARTED", "ORDER_CANCELLATION_REQUESTED", "ORDER_COMPLETED", "ORDER_CANCELLED"]),
+      at: z.iso.datetime(),
+      state: orderJsonSchema,
+    }),
+  )
+  .meta({ id: "OrderHistory" });
+
+/** `POST /orders/projection/rebuild`. */
+export const rebuildReportJsonSchema = z
+  .object({
+    rebuilt: z.number().int().describe("Orders whose rows were written again from their streams"),
+    identical: z.boolean().describe("Every rebuilt row equals the row it replaced"),
+    differences: z
+      .array(z.object({ orderId: z.string(), fields: z.array(z.string()) }))
+      .describe("The first 20 orders whose rows differed, and which columns (missing: only one side had a row)"),
+  })
+  .meta({ id: "ProjectionRebuild" });
