@@ -122,9 +122,9 @@ export function statesOf(stream: readonly OrderStreamEvent[]): { event: OrderStr
   return states;
 }
 
-/** The columns of a view where two differ (the rebuild's comparison; lines compared as a whole). */
+/** The columns of a view where two differ, by name (the rebuild's comparison; lines compared as a whole). */
 export function differingFields(a: OrderView, b: OrderView): (keyof OrderView)[] {
-  return (Object.keys(a) as (keyof OrderView)[]).filter((key) =>
-    key === "items" ? JSON.stringify(a.items) !== JSON.stringify(b.items) : a[key] !== b[key],
-  );
+  return (Object.keys(a) as (keyof OrderView)[])
+    .filter((key) => (key === "items" ? JSON.stringify(a.items) !== JSON.stringify(b.items) : a[key] !== b[key]))
+    .sort();
 }
