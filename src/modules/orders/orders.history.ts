@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray } from "drizzle-orm";
+import { toIso } from "../../platform/clock";
 import { NotFoundError } from "../../platform/errors";
 import { giveWay } from "../../platform/give-way";
-import { toIso } from "../../platform/clock";
 import type { ModuleDeps } from "../module-deps";
 import { differingFields, foldStream, type OrderStreamEvent, type OrderView, statesOf } from "./order-aggregate";
 import { RESET_SLICE } from "./orders.commands";
@@ -88,7 +88,10 @@ export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus">, statements: 
         }
         // The streams are the truth: a row no stream makes is dropped with the others.
         if (rebuilt) writeView(db, { sessionId, orderId }, rebuilt);
-        else if (replaced) db.delete(orders).where(and(eq(orders.sessionId, sessionId), eq(orders.id, orderId))).run();
+        else if (replaced)
+          db.delete(orders)
+            .where(and(eq(orders.sessionId, sessionId), eq(orders.id, orderId)))
+            .run();
         report.rebuilt += 1;
       }
     });
@@ -123,7 +126,12 @@ export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus">, statements: 
      */
     async rebuildProjection(sessionId: string): Promise<RebuildReport> {
       const ids = new Set([
-        ...db.select({ id: orders.id }).from(orders).where(eq(orders.sessionId, sessionId)).all().map((row) => row.id),
+        ...db
+          .select({ id: orders.id })
+          .from(orders)
+          .where(eq(orders.sessionId, sessionId))
+          .all()
+          .map((row) => row.id),
         ...db
           .selectDistinct({ id: orderEvents.orderId })
           .from(orderEvents)

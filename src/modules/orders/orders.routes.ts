@@ -17,11 +17,11 @@ import {
   idempotencyHeaderSchema,
   ifMatchHeaderSchema,
   orderHistoryJsonSchema,
-  rebuildReportJsonSchema,
   orderIdParamSchema,
   orderJsonSchema,
   orderPositionSchema,
   placeOrderBodySchema,
+  rebuildReportJsonSchema,
 } from "./orders.schemas";
 
 const orderDocs = (summary: string, description: string, errors: RouteDoc["errors"] = []) =>

@@ -33,8 +33,7 @@ export function legacyStream(row: OrderRow, items: readonly Pick<OrderItemRow, "
   const changes: { change: OrderChange; at: number }[] = [];
   const { status, totalCents, cancellationRequestedBy } = row;
   const completedOnce = status === "COMPLETED" || (status === "CANCELLED" && logged.ORDER_COMPLETED !== undefined);
-  const processed =
-    status === "PROCESSING" || logged.INVENTORY_RESERVED !== undefined || (totalCents !== 0 && !completedOnce);
+  const processed = status === "PROCESSING" || logged.INVENTORY_RESERVED !== undefined || (totalCents !== 0 && !completedOnce);
   if (processed) {
     changes.push({ change: { type: "ORDER_PROCESSING_STARTED", data: { totalCents } }, at: logged.INVENTORY_RESERVED ?? row.updatedAt });
   }
