@@ -143,11 +143,15 @@ const matrix: Record<string, Case[]> = {
   ],
   "GET /orders": [{ method: "GET", path: () => "/orders", answer: "own" }],
   "POST /orders/reset": [{ method: "POST", path: () => "/orders/reset", answer: "own" }],
+  // Rebuilds B's own rows from B's streams.
+  "POST /orders/projection/rebuild": [{ method: "POST", path: () => "/orders/projection/rebuild", answer: "own" }],
   "GET /orders/:id": [
     { method: "GET", path: (id) => `/orders/${id}`, answer: "not-found" },
     { method: "GET", path: (id) => `/orders/${id}?wait=20`, answer: "not-found" },
+    { method: "GET", path: (id) => `/orders/${id}?version=1`, answer: "not-found" },
   ],
   "GET /orders/:id/events": [{ method: "GET", path: (id) => `/orders/${id}/events`, answer: "not-found" }],
+  "GET /orders/:id/history": [{ method: "GET", path: (id) => `/orders/${id}/history`, answer: "not-found" }],
   "POST /orders/:id/cancel": [{ method: "POST", path: (id) => `/orders/${id}/cancel?wait=0`, answer: "not-found" }],
   "GET /inventory": [{ method: "GET", path: () => "/inventory", answer: "own" }],
   "GET /inventory/stats": [{ method: "GET", path: () => "/inventory/stats", answer: "own" }],
