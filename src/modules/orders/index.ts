@@ -1,5 +1,6 @@
 /**
- * Orders: owns `orders` and `order_items`. Places orders (emitting ORDER_CREATED) and follows
+ * Orders: owns each order's stream (`order_events`, order-aggregate.ts) and its projection,
+ * `orders` and `order_items`. Places orders (emitting ORDER_CREATED) and follows
  * each saga to its end: INVENTORY_RESERVED → PROCESSING; INVENTORY_CONFIRMED → COMPLETED
  * (emits ORDER_COMPLETED); INVENTORY_FAILED, INVENTORY_RELEASED or PAYMENT_REFUNDED (the last
  * step of undoing a completed order) → CANCELLED with its cancellationSource (emits ORDER_CANCELLED). A cancel

@@ -42,6 +42,11 @@ export const orderChangeSchema = z.discriminatedUnion("type", [
 /** What a decision asks to record in the order's stream. */
 export type OrderChange = z.infer<typeof orderChangeSchema>;
 export type OrderChangeType = OrderChange["type"];
+/** Every type of change a stream may hold, in the order a saga records them. */
+export const orderChangeTypes = orderChangeSchema.options.map((option) => option.shape.type.value) as [
+  OrderChangeType,
+  ...OrderChangeType[],
+];
 
 /** A change as the stream keeps it: its place in the stream and when it was recorded. */
 export type OrderStreamEvent = OrderChange & { version: number; at: number };

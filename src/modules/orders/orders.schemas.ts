@@ -12,6 +12,7 @@ import { orderStatuses } from "./order-status";
 
 export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../saga-terms";
 
+import { orderChangeTypes } from "./order-aggregate";
 import type { OrderItemRow, OrderRow } from "./orders.sql";
 
 /** `POST /orders`. Unknown keys are ignored; an unknown product id is the saga's business, not a 400. */
@@ -166,7 +167,7 @@ export const orderHistoryJsonSchema = z
   .array(
     z.object({
       version: z.number().int().min(1),
-      type: z.enum(["ORDER_CREATED", "ORDER_PROCESSING_STARTED", "ORDER_CANCELLATION_REQUESTED", "ORDER_COMPLETED", "ORDER_CANCELLED"]),
+      type: z.enum(orderChangeTypes),
       at: z.iso.datetime(),
       state: orderJsonSchema,
     }),
