@@ -38,7 +38,14 @@ export function historyPath(orderId: string | undefined, following: boolean): st
  * asks nothing of the server. Without the script the versions read as a list. What changed from
  * the version before is marked (`data-changed`).
  */
-export function HistoryPanel(props: { orderId?: string; following: boolean; versions: readonly OrderVersionJson[]; oob?: boolean }) {
+export function HistoryPanel(props: {
+  orderId?: string;
+  following: boolean;
+  versions: readonly OrderVersionJson[];
+  /** The page's empty placeholder fetches itself once; the fragment it brings must not (it would fetch itself forever). */
+  loadOnArrival?: boolean;
+  oob?: boolean;
+}) {
   const { versions } = props;
   const last = versions.at(-1);
   return (
@@ -46,7 +53,7 @@ export function HistoryPanel(props: { orderId?: string; following: boolean; vers
       id="history-panel"
       title="The order's history"
       path={historyPath(props.orderId, props.following)}
-      trigger={`load, ${liveTriggers.history}`}
+      trigger={props.loadOnArrival ? `load, ${liveTriggers.history}` : liveTriggers.history}
       oob={props.oob}
       class="history-panel"
       hint="The order as it was after each of its events, folded from its stream. The rows are only the latest fold."

@@ -34,7 +34,7 @@ export function DiagramSlot(props: { diagram: DiagramView; timeline: TimelinePro
     <div id={DIAGRAM_SLOT_ID} class="diagram-slot">
       <SagaPicturePanel {...props.diagram} />
       {/* Empty here: it fetches the followed order's versions on load, and on each live change. */}
-      <HistoryPanel orderId={props.diagram.order?.id} following={props.diagram.following} versions={[]} />
+      <HistoryPanel orderId={props.diagram.order?.id} following={props.diagram.following} versions={[]} loadOnArrival />
       <TimelinePanel {...props.timeline} />
     </div>
   );
