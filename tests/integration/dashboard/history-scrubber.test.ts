@@ -72,6 +72,16 @@ describe("the history scrubber's fragment", () => {
     expect(res.text).not.toContain("data-version=");
   });
 
+  test("the page's placeholder loads itself once; the fragment it brings does not load itself again", async () => {
+    const t = await seeded();
+    await placed(t);
+    const page = await t.request("GET", "/");
+    expect(page.text).toMatch(/id="history-panel"[^>]*hx-trigger="load, /);
+    const fragment = await t.request("GET", "/dashboard/history?follow=newest");
+    expect(fragment.text).toMatch(/id="history-panel"/);
+    expect(fragment.text).not.toContain('hx-trigger="load');
+  });
+
   test("an order id of markup is shown as no order, never as markup", async () => {
     const t = await seeded();
     const res = await t.request("GET", `/dashboard/history?order=${encodeURIComponent('<script>alert("x")</script>')}`);
