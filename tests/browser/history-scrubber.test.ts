@@ -15,7 +15,7 @@ const scrubber = "#history-panel .history-input";
 /** The version on screen: the one the scrubber shows, and the status it reads. */
 const shown = (page: Page) =>
   page.evaluate(() => {
-    const visible = [...document.querySelectorAll<HTMLElement>("#history-panel .history-version")].filter((v) => !v.hidden);
+    const visible = Array.from(document.querySelectorAll<HTMLElement>("#history-panel .history-version")).filter((v) => !v.hidden);
     return visible.map((v) => `${v.dataset.version} ${v.querySelector('[data-field="status"] dd')?.textContent}`).join(",");
   });
 const latest = (page: Page) => page.locator("#history-panel .history-scrubber").getAttribute("data-latest");

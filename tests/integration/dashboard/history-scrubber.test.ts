@@ -75,7 +75,7 @@ describe("the history scrubber's fragment", () => {
   test("the page's placeholder loads itself once; the fragment it brings does not load itself again", async () => {
     const t = await seeded();
     await placed(t);
-    const page = await t.request("GET", "/");
+    const page = await t.request("GET", "/?session=test-session");
     expect(page.text).toMatch(/id="history-panel"[^>]*hx-trigger="load, /);
     const fragment = await t.request("GET", "/dashboard/history?follow=newest");
     expect(fragment.text).toMatch(/id="history-panel"/);
