@@ -383,3 +383,51 @@
     });
   });
 })();
+
+// The history scrubber (src/dashboard/views/history-scrubber.tsx): every version is on the page,
+// and the range input shows one. A live refresh brings a new version: a person holding an older
+// one keeps it (if it still exists), and one at the latest moves on with the order; focus stays
+// on the input, so the arrow keys keep working through the refresh.
+(() => {
+  /** The version chosen per order, while it is not the latest. */
+  const chosen = new Map();
+  let scrubberFocused = false;
+
+  function show(scrubber, input) {
+    for (const version of scrubber.querySelectorAll(".history-version")) {
+      const on = version.dataset.version === input.value;
+      version.hidden = !on;
+      if (on) {
+        input.setAttribute("aria-valuetext", version.dataset.words ?? "");
+        version.setAttribute("aria-current", "true");
+      } else version.removeAttribute("aria-current");
+    }
+  }
+
+  function setUp() {
+    for (const scrubber of document.querySelectorAll(".history-scrubber")) {
+      const input = scrubber.querySelector(".history-input");
+      if (!(input instanceof HTMLInputElement) || input.dataset.ready) continue;
+      input.dataset.ready = "true";
+      input.hidden = false;
+      scrubber.classList.add("history-scripted");
+      const orderId = scrubber.dataset.orderId;
+      const kept = chosen.get(orderId);
+      if (kept !== undefined && scrubber.querySelector(`.history-version[data-version="${kept}"]`)) input.value = kept;
+      show(scrubber, input);
+      input.addEventListener("input", () => {
+        if (input.value === scrubber.dataset.latest) chosen.delete(orderId);
+        else chosen.set(orderId, input.value);
+        show(scrubber, input);
+      });
+      if (scrubberFocused) input.focus();
+    }
+    scrubberFocused = false;
+  }
+
+  document.addEventListener("htmx:before:swap", () => {
+    scrubberFocused = document.activeElement?.classList.contains("history-input") ?? false;
+  });
+  document.addEventListener("htmx:after:swap", setUp);
+  document.addEventListener("DOMContentLoaded", setUp);
+})();

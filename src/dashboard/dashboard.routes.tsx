@@ -19,6 +19,7 @@ import { BreakItPanel } from "./views/break-it";
 import { BusPanel } from "./views/bus";
 import { CurlBox } from "./views/curl-box";
 import { EventLogPanel } from "./views/event-log";
+import { HistoryPanel, RebuildResult } from "./views/history-scrubber";
 import { InboxPanel } from "./views/inbox";
 import { InvariantsPanel, InvariantsVerdict } from "./views/invariants";
 import { InventoryPanel, StatsPanel } from "./views/inventory";
@@ -156,6 +157,16 @@ export function dashboardRoutes(sources: DashboardSources) {
     );
   };
 
+  /** The order's versions; none for an order this session has no stream of (a stale pin, another session's id). */
+  const historyOf = (sessionId: string, orderId: string) => {
+    try {
+      return orders.queries.orderHistory(sessionId, orderId);
+    } catch (error) {
+      if (error instanceof NotFoundError) return [];
+      throw error;
+    }
+  };
+
   const fragments = new Hono<SessionEnv>()
     .use(htmlSecurityHeaders(), requireSession({ allowQuery: true }))
     .get("/inventory", (c) => c.html(<InventoryPanel products={data.productsFor(c.var.sessionId)} />))
@@ -283,6 +294,18 @@ export function dashboardRoutes(sources: DashboardSources) {
         "content-disposition": `attachment; filename="saga-${view.order.id}.svg"`,
       });
     })
+    .get("/history", (c) => {
+      // The order the diagram follows: the pinned one, else the newest; an order of no stream (or another session's) shows none.
+      const choice = timelineChoice(c);
+      const orderId = choice === "newest" ? data.ordersFor(c.var.sessionId)[0]?.id : choice.orderId;
+      const versions = orderId ? historyOf(c.var.sessionId, orderId) : [];
+      return c.html(
+        <HistoryPanel orderId={versions.length > 0 ? orderId : undefined} following={choice === "newest"} versions={versions} />,
+      );
+    })
+    .post("/orders/projection/rebuild", async (c) =>
+      c.html(<RebuildResult report={await orders.commands.rebuildProjection(c.var.sessionId)} />),
+    )
     .get("/timeline", (c) => c.html(<TimelinePanel {...data.timelineFor(c.var.sessionId, timelineChoice(c))} />))
     .get("/curl", (c) =>
       c.html(<CurlBox origin={originOf(c)} sessionId={c.var.sessionId} latestOrderId={data.ordersFor(c.var.sessionId)[0]?.id} />),

@@ -50,6 +50,8 @@ export const liveTriggers = {
   timeline: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
   // The picture of the saga redraws whenever the timeline would, and when the settings change the module map.
   diagram: on([...sagaEventTypes, "ORDERS_RESET", "DELIVERIES_CHANGED", "SETTINGS_CHANGED"]),
+  // The followed order's versions: a new one arrives with its stream's events; a rebuild rewrites the rows, not the streams.
+  history: on([...sagaEventTypes, "ORDERS_RESET", "ORDERS_REBUILT", "DELIVERIES_CHANGED"]),
   curl: on(["ORDER_CREATED", "ORDERS_RESET"]),
   invariants: on([...sagaEventTypes, "INVENTORY_CHANGED", "ORDERS_RESET", "PAYMENTS_RESET", "PAYMENTS_CHANGED"]),
   race: on(["ORDER_COMPLETED", "ORDER_CANCELLED", "ORDERS_RESET"]),

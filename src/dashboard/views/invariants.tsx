@@ -1,5 +1,6 @@
 import type { ConsistencyReport, InvariantName, Violation } from "../../consistency/invariants";
 import { liveTriggers } from "../live";
+import { RebuildButton } from "./history-scrubber";
 import { RESET_INVENTORY_WARNING } from "./inventory";
 import { Panel } from "./panel";
 import { timelineEventId } from "./timeline";
@@ -128,6 +129,7 @@ function Resets(props: { sessionId: string }) {
           </li>
         ))}
       </ul>
+      <RebuildButton />
       <p class="export-session">
         {/* A link cannot send the x-session-id header: the session rides in the URL. */}
         <a id="export-session" href={`/session/export?${new URLSearchParams({ session: props.sessionId }).toString()}`} download>

@@ -5,6 +5,7 @@ import { BreakItPanel } from "./break-it";
 import { BusPanel } from "./bus";
 import { CurlBox } from "./curl-box";
 import { EventLogPanel } from "./event-log";
+import { HistoryPanel } from "./history-scrubber";
 import { InboxPanel } from "./inbox";
 import { InvariantsPanel } from "./invariants";
 import { InventoryPanel, StatsPanel } from "./inventory";
@@ -32,6 +33,8 @@ export function DiagramSlot(props: { diagram: DiagramView; timeline: TimelinePro
   return (
     <div id={DIAGRAM_SLOT_ID} class="diagram-slot">
       <SagaPicturePanel {...props.diagram} />
+      {/* Empty here: it fetches the followed order's versions on load, and on each live change. */}
+      <HistoryPanel orderId={props.diagram.order?.id} following={props.diagram.following} versions={[]} loadOnArrival />
       <TimelinePanel {...props.timeline} />
     </div>
   );
