@@ -1,4 +1,4 @@
-import type { OrderVersionJson, RebuildReport } from "../../modules/orders/orders.history";
+import type { OrderVersionJson, RebuildReport } from "../../modules/orders";
 import { formatCents, shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";

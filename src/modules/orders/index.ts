@@ -24,6 +24,7 @@ import { versionLegacyOrders } from "./orders.upgrade";
 import { rpcSaga } from "./rpc-saga";
 
 export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
+export type { OrderVersionJson, RebuildReport } from "./orders.history";
 export { ORDER_TIMEOUT_REACTION } from "./orders.reactions";
 export {
   idempotencyHeaderSchema,

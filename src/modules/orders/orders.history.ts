@@ -39,7 +39,7 @@ export interface RebuildReport {
  * Reads of the order streams, and the read model's rebuild: time travel (the order as it was
  * after its N-th event), an order's history, and `POST /orders/projection/rebuild`.
  */
-export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus">, statements: OrdersStatements) {
+export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus" | "changes">, statements: OrdersStatements) {
   const { db } = deps;
 
   /** The order's stream, oldest first, up to `upTo`; 404 when the order has none. */
@@ -145,6 +145,8 @@ export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus">, statements: 
         rebuildSlice(sessionId, orderIds.slice(start, start + RESET_SLICE), report);
         await giveWay();
       }
+      // Open screens read the rows again (the API's and the dashboard's rebuild alike).
+      deps.changes.announce(sessionId, "ORDERS_REBUILT");
       return report;
     },
   };

@@ -88,9 +88,7 @@ export function ordersRoutes(deps: ModuleDeps, commands: OrdersCommands, reads: 
         answer: { description: "What the rebuild found", schema: rebuildReportJsonSchema },
       }),
       async (c) => {
-        const report = await history.rebuildProjection(c.var.sessionId);
-        deps.changes.announce(c.var.sessionId, "ORDERS_REBUILT");
-        return c.json(report);
+        return c.json(await history.rebuildProjection(c.var.sessionId));
       },
     )
     .get(
