@@ -23,13 +23,16 @@ import { versionLegacyOrders } from "./orders.upgrade";
 import { rpcSaga } from "./rpc-saga";
 
 export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
+export type { PlaceOrderOptions } from "./orders.commands";
 export { ORDER_TIMEOUT_REACTION } from "./orders.reactions";
 export {
   idempotencyHeaderSchema,
   MAX_ORDER_LINES,
   type OrderJson,
   orderIdParamSchema,
+  orderJsonSchema,
   type PlaceOrderInput,
+  placeOrderBehavioursSchema,
   placeOrderBodySchema,
 } from "./orders.schemas";
 export type { OrderRow } from "./orders.sql";
@@ -78,6 +81,7 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
       sessionActivity: audit.sessionActivity,
       placeOrder: commands.placeOrder,
       placeOrderOnce: commands.placeOrderOnce,
+      replayOf: commands.replayOf,
       requestCancellation: commands.requestCancellation,
       resetOrders: commands.resetOrders,
       rebuildProjection: history.rebuildProjection,
