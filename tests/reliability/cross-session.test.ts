@@ -164,6 +164,8 @@ const matrix: Record<string, Case[]> = {
     { method: "GET", path: (id) => `/orders/${id}?wait=20`, answer: "not-found" },
   ],
   "GET /orders/:id/events": [{ method: "GET", path: (id) => `/orders/${id}/events`, answer: "not-found" }],
+  "GET /orders/:id/history": [{ method: "GET", path: (id) => `/orders/${id}/history`, answer: "not-found" }],
+  "POST /orders/projection/rebuild": [{ method: "POST", path: () => "/orders/projection/rebuild", answer: "own" }],
   "POST /orders/:id/cancel": [{ method: "POST", path: (id) => `/orders/${id}/cancel?wait=0`, answer: "not-found" }],
   "GET /inventory": [{ method: "GET", path: () => "/inventory", answer: "own" }],
   "GET /inventory/stats": [{ method: "GET", path: () => "/inventory/stats", answer: "own" }],
