@@ -151,7 +151,10 @@ describe("checkout", () => {
     });
     expect(order).toMatchObject({ paymentBehaviour: "failure", userId: "u-1" });
     t.settle();
-    expect((await t.request("GET", `/orders/${order.id}`)).body).toMatchObject({ status: "CANCELLED", cancellationSource: "payment_failed" });
+    expect((await t.request("GET", `/orders/${order.id}`)).body).toMatchObject({
+      status: "CANCELLED",
+      cancellationSource: "payment_failed",
+    });
   });
 
   test("a bad behaviour: 400, the cart kept, no order", async () => {
@@ -187,7 +190,9 @@ describe("checkout", () => {
     const id = await cartWith(t, [{ product: "mouse-pad", quantity: 1 }]);
     const { status, body } = await t.request("POST", `/cart/${id}/checkout`, { body: {} });
     expect([status, body.code]).toEqual([429, "QUOTA_EXCEEDED"]);
-    expect((await t.request("GET", `/cart/${id}`)).body.items).toEqual([{ product: "mouse-pad", quantity: 1, unitPriceCents: 2499, lineCents: 2499 }]);
+    expect((await t.request("GET", `/cart/${id}`)).body.items).toEqual([
+      { product: "mouse-pad", quantity: 1, unitPriceCents: 2499, lineCents: 2499 },
+    ]);
   });
 });
 
