@@ -131,3 +131,21 @@ describe("tenancy", () => {
     expect((await t.request("GET", `/cart/${kept}`, { session: "other" })).status).toBe(200);
   });
 });
+
+describe("the cart's metrics", () => {
+  test("cart_operations_total counts each change by operation, with no session label", async () => {
+    const t = await seeded();
+    const id = await openCart(t);
+    await t.request("PUT", `/cart/${id}/items`, { body: { product: "keyboard", quantity: 1 } });
+    await t.request("PUT", `/cart/${id}/items`, { body: { product: "keyboard", quantity: 0 } });
+    await t.request("DELETE", `/cart/${id}/items/mouse-pad`);
+    // Refused: counted nowhere.
+    await t.request("PUT", `/cart/${id}/items`, { body: { product: "nothing-like-it", quantity: 1 } });
+    const { text } = await t.request("GET", "/metrics", { session: null });
+    const samples = parsePrometheus(text);
+    expect(sampleValue(samples, "cart_operations_total", { operation: "created" })).toBe(1);
+    expect(sampleValue(samples, "cart_operations_total", { operation: "item_set" })).toBe(2);
+    expect(sampleValue(samples, "cart_operations_total", { operation: "item_removed" })).toBe(2);
+    expect(text).not.toContain("test-session");
+  });
+});
