@@ -23,7 +23,11 @@ const sessionTables = ["cart_items", "carts"] as const;
  * What the API asks of carts: open one, set or remove a line, read it, check it out. Each
  * decision is a pure function of cart.decide.ts; every change moves the cart's expiry.
  */
-export function cartCommands(deps: Pick<ModuleDeps, "db" | "clock" | "ids" | "config" | "settings">, reads: CartQueries, ports: CartPorts) {
+export function cartCommands(
+  deps: Pick<ModuleDeps, "db" | "clock" | "ids" | "config" | "settings" | "changes">,
+  reads: CartQueries,
+  ports: CartPorts,
+) {
   const { db, clock } = deps;
   const expiryFrom = (sessionId: string, now: number) => now + deps.settings.of(sessionId).cartTtlMs;
   const priced = (sessionId: string, cartId: string): CartJson => {
@@ -92,6 +96,7 @@ export function cartCommands(deps: Pick<ModuleDeps, "db" | "clock" | "ids" | "co
           .run();
       });
       ports.observe.operation("created");
+      deps.changes.announce(sessionId, "CART_OPENED");
       return priced(sessionId, id);
     },
 

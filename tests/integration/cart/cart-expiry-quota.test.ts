@@ -149,3 +149,16 @@ describe("the cart's metrics", () => {
     expect(text).not.toContain("test-session");
   });
 });
+
+test("a session whose only row is a cart counts in the sessions gauge, until wiped", async () => {
+  const t = createTestApp();
+  const sessions = async () => {
+    const { text } = await t.request("GET", "/metrics", { session: null });
+    return sampleValue(parsePrometheus(text), "sessions") ?? 0;
+  };
+  const before = await sessions();
+  await t.request("POST", "/cart", { session: "only-a-cart" });
+  expect(await sessions()).toBe(before + 1);
+  await t.request("DELETE", "/session", { session: "only-a-cart" });
+  expect(await sessions()).toBe(before);
+});
