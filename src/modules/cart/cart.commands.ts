@@ -79,22 +79,25 @@ export function cartCommands(
       const decision = decideCreateCart(reads.usage(sessionId, now), deps.config.maxCartsPerSession);
       if (decision.type === "refuse") throw new QuotaExceededError(decision.reason);
       const id = deps.ids.uuid();
-      transaction(db, () => {
+      // Counted once the transaction has committed: a rolled-back sweep abandoned nothing.
+      const swept = transaction(db, () => {
+        let uncounted = 0;
         if (decision.sweepExpired) {
           const expired = and(eq(carts.sessionId, sessionId), lte(carts.expiresAt, now));
-          const uncounted = db
-            .select({ n: sql<number>`count(*)` })
-            .from(carts)
-            .where(and(expired, eq(carts.abandoned, false)))
-            .get();
+          uncounted =
+            db
+              .select({ n: sql<number>`count(*)` })
+              .from(carts)
+              .where(and(expired, eq(carts.abandoned, false)))
+              .get()?.n ?? 0;
           db.delete(carts).where(expired).run();
-          // Counted after the commit would be nicer; a rollback here is a failed insert of a fresh id, which does not happen.
-          if (uncounted && uncounted.n > 0) ports.observe.abandoned(uncounted.n);
         }
         db.insert(carts)
           .values({ sessionId, id, createdAt: now, updatedAt: now, expiresAt: expiryFrom(sessionId, now) })
           .run();
+        return uncounted;
       });
+      if (swept > 0) ports.observe.abandoned(swept);
       ports.observe.operation("created");
       deps.changes.announce(sessionId, "CART_OPENED");
       return priced(sessionId, id);
