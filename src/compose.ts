@@ -17,6 +17,7 @@ import { SessionChangeFeed } from "./live/session-changes";
 import { serverMetrics } from "./metrics/metrics";
 import { metricsRoutes } from "./metrics/metrics.routes";
 import { isOn } from "./modules/bugs";
+import { cartModule } from "./modules/cart";
 import { parseSagaPayload, recipientOfSaga, type SagaPayload } from "./modules/events";
 import { inventoryModule } from "./modules/inventory";
 import type { ModuleDeps } from "./modules/module-deps";
@@ -24,7 +25,7 @@ import { notificationsModule } from "./modules/notifications";
 import { orchestratorModule } from "./modules/orchestrator";
 import { ordersModule } from "./modules/orders";
 import { paymentsModule } from "./modules/payments";
-import { DEFAULT_SHIPPING_DELAY_MS } from "./modules/session-settings";
+import { DEFAULT_CART_TTL_MS, DEFAULT_SHIPPING_DELAY_MS } from "./modules/session-settings";
 import { shippingModule } from "./modules/shipping";
 import { type Clock, systemClock } from "./platform/clock";
 import { defaultSagaConfig, type SagaConfig } from "./platform/config";
@@ -101,6 +102,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
     reservationTtlMs: null,
     // SWAP cancels an order that is not final after 5 minutes.
     orderTimeoutMs: 300_000,
+    cartTtlMs: DEFAULT_CART_TTL_MS,
     sagaStyle: "choreography",
     // No defect put back: every module runs its correct code.
     bugs: [],
@@ -120,7 +122,11 @@ export function createSagaServer(options: SagaServerOptions = {}) {
 
   // An orders reset leaves the other modules' rows of the orders it removed; each drops its own.
   const orders = ordersModule(deps, {
-    afterReset: (sessionId) => dropResetLeftovers(sessionId),
+    afterReset: async (sessionId) => {
+      await dropResetLeftovers(sessionId);
+      // A cart is an order not yet placed: it goes with the orders.
+      cart.commands.resetCarts(sessionId);
+    },
     // The other services' clients exist once they are built, just below.
     rpc: () => rpcPort,
     // The metrics are built below; no order is written before the app exists.
@@ -132,6 +138,16 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const shipping = shippingModule(deps);
   const orchestrator = orchestratorModule(deps);
   const modules = [orders, inventory, payments, notifications, shipping, orchestrator] as const;
+  // Not one of the saga's modules (no reactions; the health check names the saga's): it reads the catalog and places orders through ports.
+  const cart = cartModule(deps, {
+    catalog: { prices: (sessionId) => new Map(inventory.queries.listProducts(sessionId).map((p) => [p.id, p.price_cents])) },
+    orders: orders.commands,
+    // The metrics are built below; no cart is written before the app exists.
+    observe: {
+      operation: (operation) => metrics.observeCartOperation(operation),
+      abandoned: (carts) => metrics.observeCartsAbandoned(carts),
+    },
+  });
   const dropResetLeftovers = resetLeftovers(
     db,
     {
@@ -178,7 +194,14 @@ export function createSagaServer(options: SagaServerOptions = {}) {
   const sagas = sagaAdmin({ orders, bus, steering, settings, clock, orchestrator });
   // Every holder of a session's rows or memory: the bus first (its schedule and log), the modules, the knobs, the delivery log.
   const sessionNames = new SessionNames(db, clock, changes);
-  const sessionHolders: readonly SessionHolder[] = [bus, ...modules.map((module) => module.commands), settings, sessionNames, deliveryLog];
+  const sessionHolders: readonly SessionHolder[] = [
+    bus,
+    ...modules.map((module) => module.commands),
+    cart.commands,
+    settings,
+    sessionNames,
+    deliveryLog,
+  ];
   // The one scan of every session table, at start-up; from then on the census is told of each change.
   const census = new SessionCensus(
     sessionsWithRows(
@@ -236,6 +259,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
       ),
       mount("/orders", orders.routes),
       mount("/orders", deliveriesRoutes(orders.queries, deliveryLog)),
+      mount("/cart", cart.routes),
       mount("/inventory", inventory.routes),
       mount("/payments", payments.routes),
       mount("/shipments", shipping.routes),

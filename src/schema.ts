@@ -1,5 +1,6 @@
 // Every table, for drizzle-kit (drizzle.config.ts): the bus's and each module's own.
 export * from "./bus/bus.sql";
+export * from "./modules/cart/cart.sql";
 export * from "./modules/inventory/inventory.sql";
 export * from "./modules/notifications/notifications.sql";
 export * from "./modules/orchestrator/orchestrator.sql";

@@ -27,6 +27,7 @@ export function serve(config: ServerConfig, given?: Database) {
       paymentDelayMs: config.paymentDelayMs,
       maxOrdersPerSession: config.maxOrdersPerSession,
       maxOrderLinesPerSession: config.maxOrderLinesPerSession,
+      maxCartsPerSession: config.maxCartsPerSession,
     },
     teacherToken: config.teacherToken,
     streams: { perClient: config.streamsPerAddress },

@@ -102,6 +102,7 @@ const knobsFormSchema = z
     reactionFaultRate: formNumber,
     reservationTtlMs: formNumberOrNever,
     orderTimeoutMs: formNumber,
+    cartTtlMs: formNumber,
     sagaStyle: z.string(),
     stepMode: formSwitch,
     predictNext: formSwitch,

@@ -77,7 +77,7 @@ export function eventsRoutes(
           tag: "events",
           summary: "The session's events, live (Server-Sent Events)",
           description:
-            "Opens with `event: ready`, then one message per committed event: `id:` its seq, `event:` its type, `data:` the Event. `Last-Event-ID` (or ?after=) replays up to 1,000 missed events; a position the log cannot serve gets `event: RESYNC` instead. Changes no event tells of (INVENTORY_CHANGED, ORDERS_RESET, ORDERS_REBUILT, PAYMENTS_RESET, PAYMENTS_CHANGED, SETTINGS_CHANGED, DELIVERIES_CHANGED, SESSION_NAMED) arrive as named messages without an id. Browsers cannot set headers on EventSource: ?session= is accepted too. At most 8 streams per session, 64 per client address (STREAMS_PER_ADDRESS).",
+            "Opens with `event: ready`, then one message per committed event: `id:` its seq, `event:` its type, `data:` the Event. `Last-Event-ID` (or ?after=) replays up to 1,000 missed events; a position the log cannot serve gets `event: RESYNC` instead. Changes no event tells of (INVENTORY_CHANGED, ORDERS_RESET, ORDERS_REBUILT, PAYMENTS_RESET, PAYMENTS_CHANGED, SETTINGS_CHANGED, DELIVERIES_CHANGED, SESSION_NAMED, CART_OPENED) arrive as named messages without an id. Browsers cannot set headers on EventSource: ?session= is accepted too. At most 8 streams per session, 64 per client address (STREAMS_PER_ADDRESS).",
           answer: { description: "An endless event stream", media: { type: "text/event-stream", schema: { type: "string" } } },
           errors: ["RATE_LIMITED"],
         }),

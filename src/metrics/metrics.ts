@@ -84,6 +84,17 @@ export function serverMetrics(sources: MetricsSources) {
     help: "Appends to an order's stream refused because it had moved on from the version they were decided on (a stale If-Match, or a writer that raced another)",
     registers: [registry],
   });
+  const cartOperations = new Counter({
+    name: "cart_operations_total",
+    help: "Changes to carts, by operation (created, item_set, item_removed, checked_out)",
+    labelNames: ["operation"] as const,
+    registers: [registry],
+  });
+  const cartsAbandoned = new Counter({
+    name: "carts_abandoned_total",
+    help: "Carts that expired (not changed for the session's cartTtlMs), each counted once, when first found expired",
+    registers: [registry],
+  });
   const httpDuration = new Histogram({
     name: "http_request_duration_seconds",
     help: "HTTP requests, by method, route pattern and status",
@@ -172,6 +183,16 @@ export function serverMetrics(sources: MetricsSources) {
     /** Orders' report of an append its stream refused (optimistic concurrency). */
     observeStreamConflict(): void {
       streamConflicts.inc();
+    },
+
+    /** The cart's report of each change it made. */
+    observeCartOperation(operation: string): void {
+      cartOperations.inc({ operation });
+    },
+
+    /** The cart's report of carts first found expired. */
+    observeCartsAbandoned(carts: number): void {
+      cartsAbandoned.inc(carts);
     },
 
     /** The teacher's overview's report of each computation. */

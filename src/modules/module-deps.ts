@@ -23,7 +23,9 @@ export type SessionChange =
   | "SETTINGS_CHANGED"
   | "DELIVERIES_CHANGED"
   // An attendee named their session (PATCH /session).
-  | "SESSION_NAMED";
+  | "SESSION_NAMED"
+  // A cart was opened (POST /cart): the session keeps a row, maybe its first.
+  | "CART_OPENED";
 
 export interface SessionChanges {
   announce(sessionId: string, change: SessionChange): void;

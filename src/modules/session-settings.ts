@@ -17,7 +17,10 @@ export const knobRanges = {
   shippingDelayMs: demoDelayRange,
   reservationTtlMs: { min: 1_000, max: 3_600_000 },
   orderTimeoutMs: { min: 1_000, max: 86_400_000 },
+  cartTtlMs: { min: 1_000, max: 86_400_000 },
 } as const;
+/** A cart not changed for this long expires (half an hour: a workshop's exercise, not a shop's week). */
+export const DEFAULT_CART_TTL_MS = 1_800_000;
 /** Shipping's demo delay for a new session: shorter than payment's, long enough to watch the step happen. */
 export const DEFAULT_SHIPPING_DELAY_MS = 2_000;
 
@@ -64,6 +67,8 @@ export const sessionSettingsSchema = z
     reservationTtlMs: msIn(knobRanges.reservationTtlMs).nullable(),
     /** An order not final after this is cancelled (`timeout`) with its compensation. */
     orderTimeoutMs: msIn(knobRanges.orderTimeoutMs),
+    /** A cart not changed for this long expires (404 CART_EXPIRED) and counts as abandoned; read at each change of the cart. */
+    cartTtlMs: msIn(knobRanges.cartTtlMs),
     /** The saga style of an order placed without one (`POST /orders` may name its own). */
     sagaStyle: sagaStyleSchema,
     /** The defects this session puts back (modules/bugs.ts): each switches one module to its named bug variant. */

@@ -76,6 +76,12 @@ export const environment = {
     default: "5000",
     meaning: "orders a session may keep; past it POST /orders answers 429 QUOTA_EXCEEDED and writes nothing",
   }),
+  MAX_CARTS_PER_SESSION: variable({
+    schema: z.coerce.number().int().min(1).max(1_000_000),
+    default: "100",
+    meaning:
+      "carts a session may keep open (not checked out, not expired); past it POST /cart answers 429 QUOTA_EXCEEDED and writes nothing",
+  }),
   MAX_ORDER_LINES_PER_SESSION: variable({
     schema: z.coerce.number().int().min(1).max(10_000_000),
     default: "20000",
@@ -141,6 +147,8 @@ export interface SagaConfig {
   maxOrdersPerSession: number;
   /** Per-session quota on order lines kept, which bounds a session's disk use whatever its orders' sizes. */
   maxOrderLinesPerSession: number;
+  /** Per-session quota on open carts (`POST /cart` past it: 429 QUOTA_EXCEEDED, nothing written). */
+  maxCartsPerSession: number;
 }
 
 export interface ServerConfig extends SagaConfig {
@@ -174,6 +182,7 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
     paymentDelayMs: e.PAYMENT_DELAY_MS,
     maxOrdersPerSession: e.MAX_ORDERS_PER_SESSION,
     maxOrderLinesPerSession: e.MAX_ORDER_LINES_PER_SESSION,
+    maxCartsPerSession: e.MAX_CARTS_PER_SESSION,
     teacherToken: e.TEACHER_TOKEN ?? null,
     sessionIdleTtlMs: e.SESSION_IDLE_TTL,
     streamsPerAddress: e.STREAMS_PER_ADDRESS,
@@ -181,11 +190,18 @@ export function readServerConfig(env: Record<string, string | undefined>): Serve
 }
 
 /** What a server started with an empty environment runs with: the table's defaults, not written again. */
-export const defaultSagaConfig: SagaConfig = (({ inventoryDelayMs, paymentDelayMs, maxOrdersPerSession, maxOrderLinesPerSession }) => ({
+export const defaultSagaConfig: SagaConfig = (({
   inventoryDelayMs,
   paymentDelayMs,
   maxOrdersPerSession,
   maxOrderLinesPerSession,
+  maxCartsPerSession,
+}) => ({
+  inventoryDelayMs,
+  paymentDelayMs,
+  maxOrdersPerSession,
+  maxOrderLinesPerSession,
+  maxCartsPerSession,
 }))(readServerConfig({}));
 
 /** The per-address stream cap a server started with an empty environment runs with (the table's default, not written again). */

@@ -8,6 +8,8 @@ export const errorCodes = [
   "MALFORMED_JSON",
   "PAYLOAD_TOO_LARGE",
   "NOT_FOUND",
+  "CART_EXPIRED",
+  "UNKNOWN_PRODUCT",
   "INVALID_STATE",
   "VERSION_CONFLICT",
   "IDEMPOTENCY_KEY_REUSED",
@@ -25,6 +27,10 @@ export const statusOfCode: Record<ErrorCode, ContentfulStatusCode> = {
   MALFORMED_JSON: 400,
   PAYLOAD_TOO_LARGE: 413,
   NOT_FOUND: 404,
+  // A cart past its cartTtlMs: gone for its owner, as a missing one is, but said so.
+  CART_EXPIRED: 404,
+  // A cart line for a product the session's catalog does not have (an order's is the saga's business instead).
+  UNKNOWN_PRODUCT: 422,
   INVALID_STATE: 409,
   // An If-Match that names a version the order has moved on from (HTTP's failed precondition).
   VERSION_CONFLICT: 412,
@@ -97,6 +103,18 @@ export class PayloadTooLargeError extends AppError {
 export class NotFoundError extends AppError {
   constructor(what: string) {
     super("NOT_FOUND", `${what} not found`);
+  }
+}
+
+export class CartExpiredError extends AppError {
+  constructor(cartId: string) {
+    super("CART_EXPIRED", `Cart ${cartId} expired: it was not changed for the session's cartTtlMs`);
+  }
+}
+
+export class UnknownProductError extends AppError {
+  constructor(product: string) {
+    super("UNKNOWN_PRODUCT", `Product ${product} is not in the session's catalog (GET /inventory lists it)`);
   }
 }
 

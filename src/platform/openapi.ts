@@ -50,6 +50,8 @@ export interface RouteDoc {
   errors?: readonly ErrorCode[];
   /** The route needs `x-session-id` (default true). */
   session?: boolean;
+  /** The status of the answer (default 200; 201 for a route that creates). */
+  status?: 200 | 201;
 }
 
 /** Documents a route: its summary, its answer and the error answers it can give, grouped by status. */
@@ -73,7 +75,7 @@ export function docs(doc: RouteDoc): MiddlewareHandler {
     description: doc.description,
     security: session ? [{ [SESSION_SCHEME]: [] }] : [],
     responses: {
-      200: {
+      [doc.status ?? 200]: {
         description: doc.answer.description,
         ...(content ? { content } : {}),
         ...(doc.answer.headers ? { headers: doc.answer.headers } : {}),

@@ -9,6 +9,8 @@ const rpcCodeOf: Record<ErrorCode, Code> = {
   MALFORMED_JSON: Code.InvalidArgument,
   PAYLOAD_TOO_LARGE: Code.ResourceExhausted,
   NOT_FOUND: Code.NotFound,
+  CART_EXPIRED: Code.NotFound,
+  UNKNOWN_PRODUCT: Code.InvalidArgument,
   INVALID_STATE: Code.FailedPrecondition,
   VERSION_CONFLICT: Code.Aborted,
   IDEMPOTENCY_KEY_REUSED: Code.FailedPrecondition,

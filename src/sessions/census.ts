@@ -2,7 +2,7 @@ import type { SessionChange } from "../modules/module-deps";
 import type { Database } from "../platform/db";
 
 /** The changes that write a session's rows without an event: a seed or inventory reset (the catalog) and the knobs. */
-const changesThatWriteRows: ReadonlySet<SessionChange> = new Set(["INVENTORY_CHANGED", "SETTINGS_CHANGED", "SESSION_NAMED"]);
+const changesThatWriteRows: ReadonlySet<SessionChange> = new Set(["INVENTORY_CHANGED", "SETTINGS_CHANGED", "SESSION_NAMED", "CART_OPENED"]);
 
 /**
  * How many sessions the server keeps: a session counts from its first row, in any table, until

@@ -17,6 +17,7 @@ let real: CrashableApp;
 /** Every string that identifies something of A: ids of orders, sagas, payments, reservations, events, products, and A itself. */
 const secretsOfA = new Set<string>();
 let orderIdsOfA: string[] = [];
+let cartIdsOfA: string[] = [];
 /** A's delivery still scheduled (its in-flight charge) and its dead letter: B names them by id. */
 let scheduledOfA = 0;
 /** A's saga ids by order id: B names A's sagas too. */
@@ -52,12 +53,16 @@ beforeAll(async () => {
   real.clock.advance(3_000);
   real.server.relay.runDue(); // reserved, payment opened, charge still pending
   await real.request("PATCH", "/session", A, { name: "Secret Name of A" });
+  // A's cart, open: B's cart routes must not find it.
+  const { body: cartOfA } = await real.request("POST", "/cart", A);
+  await real.request("PUT", `/cart/${cartOfA.id}/items`, A, { product: "a-secret-widget", quantity: 1 });
 
   const sqlite = real.sqlite;
   const collect = (sql: string) => {
     for (const row of sqlite.query(sql).all(A) as { v: string }[]) secretsOfA.add(row.v);
   };
   collect("SELECT id AS v FROM orders WHERE session_id = ?");
+  collect("SELECT id AS v FROM carts WHERE session_id = ?");
   collect("SELECT saga_id AS v FROM orders WHERE session_id = ?");
   collect("SELECT id AS v FROM payments WHERE session_id = ?");
   collect("SELECT id AS v FROM shipments WHERE session_id = ?");
@@ -69,6 +74,8 @@ beforeAll(async () => {
   secretsOfA.add(A);
   orderIdsOfA = (sqlite.query("SELECT id AS v FROM orders WHERE session_id = ?").all(A) as { v: string }[]).map((r) => r.v);
   expect(orderIdsOfA).toHaveLength(5);
+  cartIdsOfA = (sqlite.query("SELECT id AS v FROM carts WHERE session_id = ?").all(A) as { v: string }[]).map((r) => r.v);
+  expect(cartIdsOfA).toHaveLength(1);
   for (const row of sqlite.query("SELECT id, saga_id AS sagaId FROM orders WHERE session_id = ?").all(A) as {
     id: string;
     sagaId: string;
@@ -114,7 +121,7 @@ type Case = {
    * `own`: B's own 200; `nothing-to-do`: B's own 409 (B has nothing of the kind, whatever A has);
    * `rpc-not-found`: the RPC services' `not_found` (HTTP 404), exactly as for an id that exists nowhere.
    */
-  answer: "not-found" | "own" | "nothing-to-do" | "stream" | "rpc-not-found";
+  answer: "not-found" | "own" | "created" | "nothing-to-do" | "stream" | "rpc-not-found";
 };
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
@@ -142,6 +149,15 @@ const matrix: Record<string, Case[]> = {
     { method: "POST", path: () => "/orders", body: { items: [{ product: "b-widget", quantity: 1 }], skipDemoDelays: true }, answer: "own" },
   ],
   "GET /orders": [{ method: "GET", path: () => "/orders", answer: "own" }],
+  "POST /cart": [{ method: "POST", path: () => "/cart", answer: "created" }],
+  "GET /cart/:id": [{ method: "GET", path: (id) => `/cart/${id}`, answer: "not-found" }],
+  "PUT /cart/:id/items": [
+    { method: "PUT", path: (id) => `/cart/${id}/items`, body: { product: "b-widget", quantity: 1 }, answer: "not-found" },
+  ],
+  "DELETE /cart/:id/items/:product": [{ method: "DELETE", path: (id) => `/cart/${id}/items/a-secret-widget`, answer: "not-found" }],
+  "POST /cart/:id/checkout": [
+    { method: "POST", path: (id) => `/cart/${id}/checkout`, body: { skipDemoDelays: true }, answer: "not-found" },
+  ],
   "POST /orders/reset": [{ method: "POST", path: () => "/orders/reset", answer: "own" }],
   // Rebuilds B's own rows from B's streams.
   "POST /orders/projection/rebuild": [{ method: "POST", path: () => "/orders/projection/rebuild", answer: "own" }],
@@ -410,7 +426,7 @@ describe("what session B sees and changes of session A", () => {
     const digestOfA = real.sessionDigest(A);
     for (const [route, cases] of Object.entries(matrix)) {
       for (const c of cases) {
-        for (const id of [...orderIdsOfA, nowhere]) {
+        for (const id of [...orderIdsOfA, ...cartIdsOfA, nowhere]) {
           const answer = await askAsB(c, id);
           requests += 1;
           if (c.answer === "not-found") {
@@ -429,7 +445,7 @@ describe("what session B sees and changes of session A", () => {
             );
             expectNothingOfA(answer.text, named);
           } else {
-            expect([route, answer.status]).toEqual([route, c.answer === "nothing-to-do" ? 409 : 200]);
+            expect([route, answer.status]).toEqual([route, c.answer === "nothing-to-do" ? 409 : c.answer === "created" ? 201 : 200]);
             expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.bodyOf?.(id) ?? c.body ?? c.form ?? null)}`);
           }
         }

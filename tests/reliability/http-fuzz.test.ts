@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import fc from "fast-check";
+import { setQuantityBodySchema } from "../../src/modules/cart/cart.schemas";
 import { seedBodySchema } from "../../src/modules/inventory/inventory.schemas";
 import { placeOrderBodySchema } from "../../src/modules/orders/orders.schemas";
 import { settingsPatchSchema } from "../../src/modules/session-settings";
@@ -11,6 +12,7 @@ import {
   hostileAnyBody,
   hostileBroadcastBody,
   hostileBugsForm,
+  hostileCartLineBody,
   hostileGuessForm,
   hostileKnobsForm,
   hostileOrderBody,
@@ -41,6 +43,8 @@ const contractCodes = new Set([
   "MALFORMED_JSON",
   "PAYLOAD_TOO_LARGE",
   "NOT_FOUND",
+  "CART_EXPIRED",
+  "UNKNOWN_PRODUCT",
   "INVALID_STATE",
   "IDEMPOTENCY_KEY_REUSED",
   "RATE_LIMITED",
@@ -192,6 +196,41 @@ describe(`${bodiesPerRoute} hostile bodies on every write route`, () => {
         }),
         { numRuns: bodiesPerRoute, seed },
       );
+    },
+    timeoutMs,
+  );
+
+  test(
+    "PUT /cart/:id/items: never a 5xx, errors in the envelope, a rejected body writes nothing; an accepted one sets the line",
+    async () => {
+      await real.request("POST", "/inventory/seed", "fuzz");
+      const cart = (await real.request("POST", "/cart", "fuzz")).body.id as string;
+      const catalog = new Set(((await real.request("GET", "/inventory", "fuzz")).body as { id: string }[]).map((p) => p.id));
+      await fc.assert(
+        fc.asyncProperty(hostileCartLineBody, async ({ text, contentType }) => {
+          const before = real.rowCounts();
+          const answer = await send("PUT", `/cart/${cart}/items`, "fuzz", text, contentType);
+          expect(answer.status).toBeLessThan(500);
+          const parsed = acceptable(text, contentType, setQuantityBodySchema) ? setQuantityBodySchema.parse(JSON.parse(text)) : null;
+          const shouldAccept = parsed !== null && (parsed.quantity === 0 || catalog.has(parsed.product));
+          if (answer.status === 200) {
+            httpFuzzStats.accepted += 1;
+            if (!shouldAccept) throw new Error(`accepted a line the contract rejects: ${text.slice(0, 200)}`);
+            const line = (answer.json as { items: { product: string; quantity: number }[] }).items.find(
+              (l) => l.product === parsed?.product,
+            );
+            expect(line?.quantity ?? 0).toBe(parsed?.quantity ?? -1);
+          } else {
+            httpFuzzStats.rejected += 1;
+            if (shouldAccept) throw new Error(`rejected (${answer.status}) a line the contract accepts: ${text.slice(0, 200)}`);
+            expectEnvelope(answer.status, answer.json, answer.text);
+            if (!sameCounts(before, real.rowCounts())) throw new Error(`a rejected line wrote rows: ${text.slice(0, 200)}`);
+          }
+        }),
+        { numRuns: bodiesPerRoute, seed },
+      );
+      await real.request("POST", "/orders/reset", "fuzz");
+      await real.request("POST", "/inventory/reset", "fuzz");
     },
     timeoutMs,
   );
@@ -471,6 +510,11 @@ const everyRoute = (): [string, string, string | undefined, string | null, boole
   ["GET", `/orders/${someOrderId}?version=2`, undefined, null, false],
   ["POST", "/orders/projection/rebuild", undefined, null, false],
   ["POST", `/orders/${someOrderId}/cancel?wait=0`, undefined, null, false],
+  ["POST", "/cart", undefined, null, false],
+  ["GET", "/cart/some-cart", undefined, null, false],
+  ["PUT", "/cart/some-cart/items", JSON.stringify({ product: "laptop", quantity: 1 }), json, false],
+  ["DELETE", "/cart/some-cart/items/laptop", undefined, null, false],
+  ["POST", "/cart/some-cart/checkout", JSON.stringify({ skipDemoDelays: true }), json, false],
   ["GET", "/inventory", undefined, null, false],
   ["GET", "/inventory/stats", undefined, null, false],
   ["GET", "/inventory/reservations", undefined, null, false],

@@ -8,6 +8,8 @@ export const allTables = [
   "orders",
   "order_items",
   "order_events",
+  "carts",
+  "cart_items",
   "payments",
   "shipments",
   "events",

@@ -16,6 +16,7 @@ const defaults: SessionSettings = {
   shippingFailureRate: 0,
   reservationTtlMs: null,
   orderTimeoutMs: 300_000,
+  cartTtlMs: 1_800_000,
   sagaStyle: "choreography",
   bugs: [],
   crashBetweenWritesRate: 0,

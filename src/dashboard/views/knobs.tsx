@@ -33,6 +33,12 @@ const deadlines: MsKnobSpec[] = [
     title: "An order not final after this is cancelled (timeout), with its compensation",
     step: 1000,
   },
+  {
+    name: "cartTtlMs",
+    label: "Cart expires after",
+    title: "A cart not changed for this long expires (404 CART_EXPIRED) and counts as abandoned",
+    step: 1000,
+  },
 ];
 
 const rates: [RateKnob, string, string][] = [

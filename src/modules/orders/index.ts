@@ -24,6 +24,7 @@ import { versionLegacyOrders } from "./orders.upgrade";
 import { rpcSaga } from "./rpc-saga";
 
 export { isFinal, type OrderStatus, orderStatuses } from "./order-status";
+export type { PlaceOrderOptions } from "./orders.commands";
 export type { OrderVersionJson, RebuildReport } from "./orders.history";
 export { ORDER_TIMEOUT_REACTION } from "./orders.reactions";
 export {
@@ -31,7 +32,9 @@ export {
   MAX_ORDER_LINES,
   type OrderJson,
   orderIdParamSchema,
+  orderJsonSchema,
   type PlaceOrderInput,
+  placeOrderBehavioursSchema,
   placeOrderBodySchema,
 } from "./orders.schemas";
 export type { OrderRow } from "./orders.sql";
@@ -80,6 +83,7 @@ export function ordersModule(deps: ModuleDeps, hooks: OrdersHooks = {}) {
       sessionActivity: audit.sessionActivity,
       placeOrder: commands.placeOrder,
       placeOrderOnce: commands.placeOrderOnce,
+      replayOf: commands.replayOf,
       requestCancellation: commands.requestCancellation,
       resetOrders: commands.resetOrders,
       rebuildProjection: history.rebuildProjection,

@@ -17,6 +17,9 @@ import { idempotencyKeys, type OrdersStatements, orderEvents, orders } from "./o
 import type { OrdersStore } from "./orders.store";
 import type { RpcSaga, RpcSagaPort } from "./rpc-saga";
 
+/** What an Idempotency-Key remembers of a body: its hash. */
+const hashOf = (fingerprint: unknown): string => createHash("sha256").update(JSON.stringify(fingerprint)).digest("hex");
+
 /** Orders reset per transaction by `POST /orders/reset` (a slice of 5,000 lines' orders takes a few ms). */
 export const RESET_SLICE = 250;
 
@@ -28,6 +31,17 @@ export interface OrdersHooks {
   rpc?: () => RpcSagaPort;
   /** An append refused because the order's stream had moved on (the metrics count it). */
   onStreamConflict?: () => void;
+}
+
+/**
+ * What a caller may add to placing an order: `alongside` runs inside the order's own savepoint
+ * (a cart deleted as it is checked out: both written or neither); `fingerprint` is what the
+ * Idempotency-Key's body hash is taken of instead of the input (a checkout names its cart, whose
+ * lines are gone once it is checked out).
+ */
+export interface PlaceOrderOptions {
+  alongside?: () => void;
+  fingerprint?: unknown;
 }
 
 /** The parts the commands write and read through. */
@@ -57,11 +71,14 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
     emit: Emit<SagaPayload>,
     before: readonly SagaPayload[] = [],
     key: OrderKey = newOrderKey(),
+    alongside?: () => void,
   ): OrderJson {
     quota.take(sessionId, input.items.length);
     // Rolled back (this order's savepoint, or the whole group commit it shares): counted again on the next order.
     onTransaction(db, { undo: () => quota.forget(sessionId) });
-    return insertCounted(sessionId, input, emit, before, key);
+    const order = insertCounted(sessionId, input, emit, before, key);
+    alongside?.();
+    return order;
   }
 
   function insertCounted(
@@ -110,7 +127,13 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
   }
 
   const newOrderKey = (): OrderKey => ({ orderId: deps.ids.uuid(), sagaId: deps.ids.uuid() });
-  const publishingFirst = placeOrderPublishingFirst(deps, insertOrder, newOrderKey);
+  /** The bug variant's dual write, with the caller's `alongside` in each of its writes of the order. */
+  const publishingFirst = (alongside?: () => void) =>
+    placeOrderPublishingFirst(
+      deps,
+      (sessionId, input, emit, before, key) => insertOrder(sessionId, input, emit, before, key, alongside),
+      newOrderKey,
+    );
 
   /** One slice of `POST /orders/reset`: these orders and their sagas' history gone, what their dropped work would have given back asked for again. */
   function resetSlice(sessionId: string, orderIds: readonly string[]): void {
@@ -162,17 +185,20 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
      * Records the order and its ORDER_CREATED event in one transaction; the saga starts from
      * there. An rpc-style order is answered only when its chain of calls has ended (rpc-saga.ts).
      */
-    async placeOrder(sessionId: string, input: PlaceOrderInput): Promise<OrderJson> {
+    async placeOrder(sessionId: string, input: PlaceOrderInput, { alongside }: PlaceOrderOptions = {}): Promise<OrderJson> {
       if (styleOf(sessionId, input) === "rpc") {
         const placed = await rpc.place(sessionId, { ...input, sagaStyle: "rpc" }, (sid, given, checkRecord) =>
-          bus.transactTogether((emit) => ({ order: insertOrder(sid, given, emit, [checkRecord]), replayed: false })),
+          bus.transactTogether((emit) => ({
+            order: insertOrder(sid, given, emit, [checkRecord], newOrderKey(), alongside),
+            replayed: false,
+          })),
         );
         return reads.findOrder(sessionId, placed.order.id) ?? placed.order;
       }
       // The one place orders' bug variant is chosen (orders.bugs.ts).
-      if (isOn(deps.settings.of(sessionId).bugs, "publishBeforeCommit")) return publishingFirst(sessionId, input);
+      if (isOn(deps.settings.of(sessionId).bugs, "publishBeforeCommit")) return publishingFirst(alongside)(sessionId, input);
       // Committed together with the other orders placed in this turn of the event loop (see Bus.transactTogether).
-      return bus.transactTogether((emit) => insertOrder(sessionId, input, emit));
+      return bus.transactTogether((emit) => insertOrder(sessionId, input, emit, [], newOrderKey(), alongside));
     },
 
     /**
@@ -182,8 +208,13 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
      * concurrent requests commit one after another, so two requests with one key make one order.
      * (An rpc-style order's availability check is made first; a replay then records nothing.)
      */
-    async placeOrderOnce(sessionId: string, input: PlaceOrderInput, key: string): Promise<{ order: OrderJson; replayed: boolean }> {
-      const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+    async placeOrderOnce(
+      sessionId: string,
+      input: PlaceOrderInput,
+      key: string,
+      { alongside, fingerprint = input }: PlaceOrderOptions = {},
+    ): Promise<{ order: OrderJson; replayed: boolean }> {
+      const bodyHash = hashOf(fingerprint);
       const once = (given: PlaceOrderInput, before: readonly SagaPayload[]) =>
         bus.transactTogether((emit) => {
           const now = deps.clock.now();
@@ -194,13 +225,23 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
             if (first) return { order: first, replayed: true };
           }
           statements.forgetExpiredIdempotencyKeys.run({ sessionId, before: now - IDEMPOTENCY_KEY_TTL_MS });
-          const order = insertOrder(sessionId, given, emit, before);
+          const order = insertOrder(sessionId, given, emit, before, newOrderKey(), alongside);
           statements.rememberIdempotencyKey.run({ sessionId, key, bodyHash, orderId: order.id, now });
           return { order, replayed: false };
         });
       if (styleOf(sessionId, input) !== "rpc") return once(input, []);
       const placed = await rpc.place(sessionId, { ...input, sagaStyle: "rpc" }, (_sid, given, checkRecord) => once(given, [checkRecord]));
       return placed.replayed ? placed : { order: reads.findOrder(sessionId, placed.order.id) ?? placed.order, replayed: false };
+    },
+
+    /**
+     * The order a retried `Idempotency-Key` names, read without writing: the first order for the
+     * same fingerprint, null for a key not used (or expired), refused (422) for another fingerprint.
+     */
+    replayOf(sessionId: string, key: string, fingerprint: unknown): OrderJson | null {
+      const decision = decideIdempotentOrder(statements.idempotencyKey.get({ sessionId, key }), hashOf(fingerprint), deps.clock.now());
+      if (decision.type === "refuse") throw new IdempotencyKeyReusedError();
+      return decision.type === "replay" ? (reads.findOrder(sessionId, decision.orderId) ?? null) : null;
     },
 
     /**

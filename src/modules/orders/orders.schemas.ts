@@ -15,25 +15,24 @@ export { MAX_LINE_QUANTITY, MAX_ORDER_LINES, MAX_PRODUCT_ID_LENGTH } from "../sa
 import { orderChangeTypes } from "./order-aggregate";
 import type { OrderItemRow, OrderRow } from "./orders.sql";
 
-/** `POST /orders`. Unknown keys are ignored; an unknown product id is the saga's business, not a 400. */
-export const placeOrderBodySchema = z
-  .object({
-    items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
-    paymentBehaviour: behaviourSchema.optional(),
-    inventoryBehaviour: behaviourSchema.optional(),
-    // Only for an order placed while the session's shipmentStep is on; ignored otherwise.
-    shippingBehaviour: behaviourSchema.optional(),
-    // SWAP's first integration tests asked for a failing payment this way.
-    failTransaction: z.boolean().optional(),
-    skipDemoDelays: z.boolean().optional(),
-    userId: z.string().max(200).nullable().optional(),
-    /** This order's saga style; without it, the session's `sagaStyle` setting. */
-    sagaStyle: sagaStyleSchema.optional(),
-  })
-  // The seed document's success order: 5 Mouse Pads, 5 × 24.99.
-  .meta({ example: { items: [{ product: "mouse-pad", quantity: 5 }], paymentBehaviour: "success", skipDemoDelays: false } })
-  .transform((body) => ({
-    items: body.items,
+/** The fields of `POST /orders`. Unknown keys are ignored; an unknown product id is the saga's business, not a 400. */
+const placeOrderFields = z.object({
+  items: z.array(orderLineInputSchema).min(1).max(MAX_ORDER_LINES),
+  paymentBehaviour: behaviourSchema.optional(),
+  inventoryBehaviour: behaviourSchema.optional(),
+  // Only for an order placed while the session's shipmentStep is on; ignored otherwise.
+  shippingBehaviour: behaviourSchema.optional(),
+  // SWAP's first integration tests asked for a failing payment this way.
+  failTransaction: z.boolean().optional(),
+  skipDemoDelays: z.boolean().optional(),
+  userId: z.string().max(200).nullable().optional(),
+  /** This order's saga style; without it, the session's `sagaStyle` setting. */
+  sagaStyle: sagaStyleSchema.optional(),
+});
+
+/** What an order asks of its saga besides its lines, with the defaults filled in (an order's and a cart's checkout's). */
+function behavioursOf(body: Omit<z.output<typeof placeOrderFields>, "items">) {
+  return {
     paymentBehaviour: body.paymentBehaviour ?? (body.failTransaction ? "failure" : "success"),
     inventoryBehaviour: body.inventoryBehaviour ?? "success",
     // An order that asks for nothing gets `success`, unless the session's failure-rate knobs say otherwise.
@@ -44,7 +43,20 @@ export const placeOrderBodySchema = z
     sagaStyle: body.sagaStyle,
     // Only when asked for, so an order that asks nothing of shipping reads (and hashes, for its Idempotency-Key) as before.
     ...(body.shippingBehaviour !== undefined ? { shippingBehaviour: body.shippingBehaviour } : {}),
-  }));
+  } as const;
+}
+
+/** `POST /orders`. */
+export const placeOrderBodySchema = placeOrderFields
+  // The seed document's success order: 5 Mouse Pads, 5 × 24.99.
+  .meta({ example: { items: [{ product: "mouse-pad", quantity: 5 }], paymentBehaviour: "success", skipDemoDelays: false } })
+  .transform(({ items, ...body }) => ({ items, ...behavioursOf(body) }));
+
+/** Everything `POST /orders` accepts but its lines (`POST /cart/:id/checkout`: the cart has them). */
+export const placeOrderBehavioursSchema = placeOrderFields
+  .omit({ items: true })
+  .meta({ example: { paymentBehaviour: "success", skipDemoDelays: false } })
+  .transform(behavioursOf);
 export type PlaceOrderInput = z.output<typeof placeOrderBodySchema>;
 
 /** `Idempotency-Key` on `POST /orders`: 1–255 printable ASCII characters. */

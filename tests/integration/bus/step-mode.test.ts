@@ -9,6 +9,7 @@ describe("GET / PATCH /settings", () => {
     expect((await t.request("GET", "/settings")).body).toEqual({
       reservationTtlMs: null,
       orderTimeoutMs: 300_000,
+      cartTtlMs: 1_800_000,
       inventoryDelayMs: 3_000,
       paymentDelayMs: 5_000,
       shippingDelayMs: 2_000,

@@ -41,6 +41,7 @@ describe("the knobs panel", () => {
       reactionFaultRate: 0,
       reservationTtlMs: null,
       orderTimeoutMs: 300_000,
+      cartTtlMs: 1_800_000,
       stepMode: true,
       predictNext: true,
       sagaStyle: "choreography",

@@ -16,6 +16,8 @@ async function fill(t: TestApp, session: string) {
   await t.request("POST", "/inventory/seed", { session });
   await t.request("PATCH", "/settings", { session, body: { paymentDelayMs: 1_000, shipmentStep: true } });
   await t.request("PATCH", "/session", { session, body: { name: `attendee ${session}` } });
+  const { body: cart } = await t.request("POST", "/cart", { session });
+  await t.request("PUT", `/cart/${cart.id}/items`, { session, body: { product: "mouse", quantity: 2 } });
   await t.request("POST", "/orders", {
     session,
     body: { items: [{ product: "mouse", quantity: 1 }], skipDemoDelays: true },

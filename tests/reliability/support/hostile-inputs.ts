@@ -153,6 +153,17 @@ export const hostileBody = (nearMiss: fc.Arbitrary<unknown>) =>
 
 export const hostileOrderBody = hostileBody(nearOrder);
 export const hostileSeedBody = hostileBody(nearSeed);
+/** Near a cart line (`PUT /cart/:id/items {product, quantity}`): products known or not, quantities at and past their bounds, wrong types. */
+export const hostileCartLineBody = hostileBody(
+  fc.record(
+    {
+      product: fc.oneof(fc.constantFrom("laptop", "mouse", "no-such-product", "", "x".repeat(201), "__proto__"), weird),
+      quantity: fc.oneof(fc.constantFrom(0, 1, 2, -1, 1.5, 1_000_000, 1_000_001, Number.MAX_SAFE_INTEGER), weird),
+      extra: fc.string({ maxLength: 8 }),
+    },
+    { requiredKeys: [] },
+  ),
+);
 export const hostileSettingsBody = hostileBody(nearSettings);
 /** Near a teacher's broadcast: settings near a patch, a scenario name or not, confirm or not, extra keys. */
 export const hostileBroadcastBody = hostileBody(
