@@ -325,6 +325,7 @@ export function createSagaServer(options: SagaServerOptions = {}) {
         "/",
         dashboard({
           orders,
+          cart: cart.commands,
           inventory,
           payments,
           shipping,

@@ -8,6 +8,7 @@ import {
   type UpcomingDeliveryJson,
   upcomingDeliveryToJson,
 } from "../live/bus.routes";
+import type { CartModule } from "../modules/cart";
 import type { SagaBus, SagaEvent, SagaPayload } from "../modules/events";
 import type { InventoryModule } from "../modules/inventory";
 import type { NotificationsModule } from "../modules/notifications";
@@ -39,6 +40,8 @@ import { SHIPMENTS_SHOWN } from "./views/shipments";
  */
 export interface DashboardSources {
   orders: Pick<OrdersModule, "queries" | "commands">;
+  /** The order form's cart, as `/cart` runs it. */
+  cart: Pick<CartModule["commands"], "read" | "addLines" | "removeLine" | "checkout">;
   inventory: Pick<InventoryModule, "queries" | "commands">;
   payments: { queries: PaymentsModule["queries"]; commands: Pick<PaymentsModule["commands"], "resetPayments"> };
   shipping: Pick<ShippingModule, "queries">;

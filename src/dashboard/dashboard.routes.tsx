@@ -9,6 +9,7 @@ import { NotFoundError } from "../platform/errors";
 import { type OptionalSessionEnv, optionalQuerySession, requireSession, type SessionEnv } from "../platform/session";
 import { readForm, validate } from "../platform/validation";
 import { htmlSecurityHeaders } from "../web/security";
+import { dashboardCartRoutes } from "./cart.routes";
 import { type DashboardSources, dashboardData, defaultFormFor, type TimelineChoice } from "./dashboard-data";
 import { diagramStyles } from "./diagram-styles";
 import { parseOrderForm } from "./order-form";
@@ -382,5 +383,11 @@ export function dashboardRoutes(sources: DashboardSources) {
       if (pageViewOf(c.req.query("view")) === "stage") return c.html(<StagePage view={view} />);
       return c.html(<DashboardPage view={view} origin={originOf(c)} />);
     })
-    .route("/dashboard", fragments);
+    .route("/dashboard", fragments)
+    .route(
+      "/dashboard",
+      new Hono<SessionEnv>()
+        .use(htmlSecurityHeaders(), requireSession({ allowQuery: true }))
+        .route("/", dashboardCartRoutes(sources, data)),
+    );
 }

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBodySchema } from "../modules/orders";
+import { MAX_ORDER_LINES, type PlaceOrderInput, placeOrderBehavioursSchema, placeOrderBodySchema } from "../modules/orders";
 import { type Behaviour, behaviourSchema, type SagaStyle, sagaStyleSchema } from "../modules/saga-terms";
 import type { ErrorDetail } from "../platform/errors";
 import { validated } from "../platform/validation";
@@ -51,18 +51,29 @@ function behaviourOf(value: FormDataEntryValue | null): BehaviourChoice {
  * user can make in the form come back as its errors; more lines than an order may have throws
  * the API's own ValidationError.
  */
-export function parseOrderForm(form: FormData): ParsedOrderForm {
-  const products = form.getAll("product").map(String);
-  const quantities = form.getAll("quantity").map(String);
-  const lines = products.map((product, i) => ({ product: product.trim(), quantity: (quantities[i] ?? "").trim() }));
-  const choices = {
-    paymentBehaviour: behaviourOf(form.get("paymentBehaviour")),
-    inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")),
-    shippingBehaviour: behaviourOf(form.get("shippingBehaviour")),
+/** What the form asks of the saga, as a body would send it: a behaviour left to the knobs is not sent. */
+function choicesOf(form: FormData) {
+  return {
+    paymentBehaviour: behaviourOf(form.get("paymentBehaviour")) || undefined,
+    inventoryBehaviour: behaviourOf(form.get("inventoryBehaviour")) || undefined,
+    shippingBehaviour: behaviourOf(form.get("shippingBehaviour")) || undefined,
     skipDemoDelays: form.get("skipDemoDelays") !== null,
     // Absent or unknown: the order takes the session's setting, as a body without one would.
     sagaStyle: sagaStyleSchema.safeParse(form.get("sagaStyle")).data,
   };
+}
+
+/** A cart's checkout from the form: its behaviours, judged by the schema `POST /cart/:id/checkout` uses. */
+export function parseCheckoutForm(form: FormData): CheckoutInput {
+  return validated(placeOrderBehavioursSchema, choicesOf(form));
+}
+export type CheckoutInput = z.infer<typeof placeOrderBehavioursSchema>;
+
+export function parseOrderForm(form: FormData): ParsedOrderForm {
+  const products = form.getAll("product").map(String);
+  const quantities = form.getAll("quantity").map(String);
+  const lines = products.map((product, i) => ({ product: product.trim(), quantity: (quantities[i] ?? "").trim() }));
+  const choices = choicesOf(form);
   const filled = lines.filter((line) => !isEmpty(line));
   // More lines than an order may have: the page's form never sends that (it offers FORM_LINES),
   // so it is judged exactly as `POST /orders` judges the same lines, a 400 VALIDATION_FAILED
@@ -89,15 +100,7 @@ export function parseOrderForm(form: FormData): ParsedOrderForm {
   });
   if (errors.length > 0) return { ok: false, errors };
 
-  const parsed = placeOrderBodySchema.safeParse({
-    items,
-    // A behaviour left to the knobs is not sent, exactly as a curl body would leave it out.
-    paymentBehaviour: choices.paymentBehaviour || undefined,
-    inventoryBehaviour: choices.inventoryBehaviour || undefined,
-    shippingBehaviour: choices.shippingBehaviour || undefined,
-    skipDemoDelays: choices.skipDemoDelays,
-    sagaStyle: choices.sagaStyle,
-  });
+  const parsed = placeOrderBodySchema.safeParse({ items, ...choices });
   if (!parsed.success) {
     return {
       ok: false,

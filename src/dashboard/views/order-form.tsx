@@ -4,6 +4,7 @@ import { sagaStyles } from "../../modules/saga-terms";
 import type { ErrorDetail } from "../../platform/errors";
 import { formatCents, shortId } from "../format";
 import type { OrderFormState } from "../order-form";
+import { CartBox } from "./cart";
 
 // Left to the knobs, an order asks for nothing: it succeeds unless a failure-rate knob says otherwise.
 const behaviours = [
@@ -156,7 +157,19 @@ export function OrderForm(props: OrderFormProps) {
           >
             Check availability
           </button>
+          <button
+            type="button"
+            class="button button-quiet add-to-cart"
+            title="PUT /cart/:id/items for each line: gather an order in a cart (it reserves nothing), then Check out"
+            hx-post="/dashboard/cart/items"
+            hx-include="closest form"
+            hx-target="#cart-box"
+            hx-swap="outerHTML"
+          >
+            Add to cart
+          </button>
         </div>
+        <CartBox />
       </form>
       <div id="order-result">
         <OrderResult errors={props.errors} placed={props.placed} />

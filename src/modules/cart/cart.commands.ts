@@ -9,7 +9,7 @@ import {
   ValidationError,
 } from "../../platform/errors";
 import type { ModuleDeps } from "../module-deps";
-import { MAX_ORDER_LINES } from "../saga-terms";
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "../saga-terms";
 import { type CartLine, decideAccess, decideCheckout, decideCreateCart, decideRemoveLine, decideSetQuantity } from "./cart.decide";
 import type { CartPorts, CheckoutBehaviours } from "./cart.ports";
 import type { CartQueries } from "./cart.queries";
@@ -68,11 +68,18 @@ export function cartCommands(
       .run();
   }
 
+  /** A line for a product the session's catalog lacks is refused (422). */
+  function refuseUnknown(sessionId: string, products: readonly string[]): void {
+    const prices = ports.catalog.prices(sessionId);
+    const unknown = products.find((product) => !prices.has(product));
+    if (unknown !== undefined) throw new UnknownProductError(unknown);
+  }
+
   // After the last line added, removed ones included: the cart lists its lines in the order they were added.
   const nextLineNo = (sessionId: string, cartId: string) =>
     sql<number>`(SELECT COALESCE(MAX(line_no), -1) + 1 FROM cart_items WHERE session_id = ${sessionId} AND cart_id = ${cartId})`;
 
-  return {
+  const commands = {
     /** `POST /cart`: an empty cart, or 429 past the session's quota of live carts (expired ones make room as decideCreateCart says). */
     create(sessionId: string): CartJson {
       const now = clock.now();
@@ -112,7 +119,7 @@ export function cartCommands(
     /** `PUT /cart/:id/items`: the product's quantity (0 removes the line); a product the catalog lacks is refused (422). */
     setQuantity(sessionId: string, cartId: string, asked: SetQuantityInput): CartJson {
       const lines = openCart(sessionId, cartId);
-      if (asked.quantity > 0 && !ports.catalog.prices(sessionId).has(asked.product)) throw new UnknownProductError(asked.product);
+      if (asked.quantity > 0) refuseUnknown(sessionId, [asked.product]);
       const decision = decideSetQuantity(lines, asked, MAX_ORDER_LINES);
       if (decision.type === "refuse") throw new ValidationError([{ path: "product", message: decision.reason }], decision.reason);
       if (decision.type === "unchanged") return priced(sessionId, cartId);
@@ -178,6 +185,33 @@ export function cartCommands(
       return placed;
     },
 
+    /**
+     * The dashboard's "Add to cart": each line's quantity added to what the cart holds of it, in
+     * the cart named, or in a new one when it names none (or one gone or expired). The lines are
+     * judged before any write, so a refused line opens no cart.
+     */
+    addLines(sessionId: string, cartId: string | undefined, lines: readonly { product: string; quantity: number }[]): CartJson {
+      const wanted = new Map<string, number>();
+      for (const { product, quantity } of lines) wanted.set(product, (wanted.get(product) ?? 0) + quantity);
+      refuseUnknown(sessionId, [...wanted.keys()]);
+      const open = cartId !== undefined && decideAccess(reads.cart(sessionId, cartId), clock.now()).type === "live";
+      const held = new Map(open ? reads.lines(sessionId, cartId as string).map((line) => [line.product, line.quantity]) : []);
+      const over = [...wanted].find(([product, quantity]) => (held.get(product) ?? 0) + quantity > MAX_LINE_QUANTITY);
+      if (over) {
+        const reason = `The cart would hold more than ${MAX_LINE_QUANTITY} of ${over[0]}`;
+        throw new ValidationError([{ path: "quantity", message: reason }], reason);
+      }
+      if (new Set([...held.keys(), ...wanted.keys()]).size > MAX_ORDER_LINES) {
+        const reason = `A cart holds at most ${MAX_ORDER_LINES} lines (an order's limit)`;
+        throw new ValidationError([{ path: "product", message: reason }], reason);
+      }
+      const id = open ? (cartId as string) : commands.create(sessionId).id;
+      let cart = priced(sessionId, id);
+      for (const [product, quantity] of wanted)
+        cart = commands.setQuantity(sessionId, id, { product, quantity: (held.get(product) ?? 0) + quantity });
+      return cart;
+    },
+
     /** `POST /orders/reset` drops the session's carts with its orders (a cart is an order not yet placed). */
     resetCarts(sessionId: string): void {
       transaction(db, () => deleteSessionRows(db, sessionId, sessionTables));
@@ -188,5 +222,6 @@ export function cartCommands(
     sessionTables,
     sessionActivity: () => lastChangePerSession(db, [["carts", "updated_at"]]),
   };
+  return commands;
 }
 export type CartCommands = ReturnType<typeof cartCommands>;
