@@ -121,7 +121,8 @@ type Case = {
    * `own`: B's own 200; `nothing-to-do`: B's own 409 (B has nothing of the kind, whatever A has);
    * `rpc-not-found`: the RPC services' `not_found` (HTTP 404), exactly as for an id that exists nowhere.
    */
-  answer: "not-found" | "own" | "created" | "nothing-to-do" | "stream" | "rpc-not-found";
+  /** refused: B's own 422 (a cart line for a product B's catalog lacks, though A's has it). */
+  answer: "not-found" | "own" | "created" | "nothing-to-do" | "refused" | "stream" | "rpc-not-found";
 };
 const matrix: Record<string, Case[]> = {
   "GET /health": [{ method: "GET", path: () => "/health", answer: "own" }],
@@ -304,6 +305,22 @@ const matrix: Record<string, Case[]> = {
     { method: "GET", path: (id) => `/dashboard/diagram?order=${id}&arrow=d0`, answer: "own" },
   ],
   "GET /dashboard/curl": [{ method: "GET", path: () => "/dashboard/curl", answer: "own" }],
+  // Another session's order has no versions here: the panel says "no order", as for an id that exists nowhere.
+  "GET /dashboard/history": [{ method: "GET", path: (id) => `/dashboard/history?order=${id}`, answer: "own" }],
+  "POST /dashboard/orders/projection/rebuild": [{ method: "POST", path: () => "/dashboard/orders/projection/rebuild", answer: "own" }],
+  // A's cart id opens nothing of A; A's product is one B's catalog lacks.
+  "POST /dashboard/cart/items": [
+    {
+      method: "POST",
+      path: () => "/dashboard/cart/items",
+      form: { cartId: "x", product: "a-secret-widget", quantity: "1" },
+      answer: "refused",
+    },
+  ],
+  "POST /dashboard/cart/:id/items/:product/remove": [
+    { method: "POST", path: (id) => `/dashboard/cart/${id}/items/b-widget/remove`, answer: "not-found" },
+  ],
+  "POST /dashboard/cart/:id/checkout": [{ method: "POST", path: (id) => `/dashboard/cart/${id}/checkout`, form: {}, answer: "not-found" }],
   "POST /dashboard/orders": [
     { method: "POST", path: () => "/dashboard/orders", form: { product: "b-widget", quantity: "1" }, answer: "own" },
   ],
@@ -445,7 +462,10 @@ describe("what session B sees and changes of session A", () => {
             );
             expectNothingOfA(answer.text, named);
           } else {
-            expect([route, answer.status]).toEqual([route, c.answer === "nothing-to-do" ? 409 : c.answer === "created" ? 201 : 200]);
+            expect([route, answer.status]).toEqual([
+              route,
+              c.answer === "nothing-to-do" ? 409 : c.answer === "created" ? 201 : c.answer === "refused" ? 422 : 200,
+            ]);
             expectNothingOfA(answer.text, `${c.path(id)} ${JSON.stringify(c.bodyOf?.(id) ?? c.body ?? c.form ?? null)}`);
           }
         }
