@@ -58,6 +58,9 @@ describe.skipIf(!chromiumAvailable)("dashboard in chromium: the knobs", () => {
         const settings = await settingsOf(page, env.server.baseUrl, sessionId);
         return settings.paymentFailureRate === 0.2 && settings.duplicateDeliveryRate === 0.5;
       }, "the session to have every change, the last one last");
+      // Playwright reports a request on its own channel, which may arrive after the server has
+      // answered a read on another: wait for its report of the fourth before comparing.
+      await until(async () => posted.length >= 4, "Playwright to report the four POSTs");
       expect(posted).toEqual(["paymentFailureRate=0.1", "paymentFailureRate=0.05", "duplicateDeliveryRate=0.5", "paymentFailureRate=0.2"]);
       // The panel was rendered by the server (the value attribute, not only what was moved) with the session's values.
       await page.locator('#knobs-form input[name="paymentFailureRate"][value="0.2"]').waitFor({ timeout: UI_WAIT_MS });
