@@ -5,9 +5,9 @@ import { giveWay } from "../../platform/give-way";
 import type { ModuleDeps } from "../module-deps";
 import { differingFields, foldStream, type OrderStreamEvent, type OrderView, statesOf } from "./order-aggregate";
 import { RESET_SLICE } from "./orders.commands";
-import { parseStoredEvent, rowToView, viewToJson, writeView } from "./orders.projection";
+import { linesOfOrders, parseStoredEvent, rowToView, viewToJson, writeView } from "./orders.projection";
 import type { OrderJson } from "./orders.schemas";
-import { type OrdersStatements, orderEvents, orderItems, orders } from "./orders.sql";
+import { type OrdersStatements, orderEvents, orders } from "./orders.sql";
 
 /** One version of an order: the event that made it, and the order as it was then (`GET /orders/:id/history`). */
 export interface OrderVersionJson {
@@ -58,15 +58,7 @@ export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus" | "changes">, 
         .from(orders)
         .where(and(eq(orders.sessionId, sessionId), inArray(orders.id, ids)))
         .all();
-      const lines = Map.groupBy(
-        db
-          .select()
-          .from(orderItems)
-          .where(and(eq(orderItems.sessionId, sessionId), inArray(orderItems.orderId, ids)))
-          .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
-          .all(),
-        (line) => line.orderId,
-      );
+      const lines = linesOfOrders(db, sessionId, ids);
       const before = new Map(rows.map((row) => [row.id, rowToView(row, lines.get(row.id) ?? [])]));
       const streams = Map.groupBy(
         db

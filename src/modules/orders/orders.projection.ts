@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Database } from "../../platform/db";
 import { type OrderStreamEvent, type OrderView, orderChangeSchema } from "./order-aggregate";
 import { type OrderJson, orderToJson } from "./orders.schemas";
@@ -11,6 +11,19 @@ import { type OrderItemRow, type OrderRow, orderItems, orders, type StoredOrderE
  */
 
 type OrderKey = { sessionId: string; orderId: string };
+
+/** The lines of these orders of a session, by order, each order's in line order (one query). */
+export function linesOfOrders(db: Database, sessionId: string, orderIds: readonly string[]): Map<string, OrderItemRow[]> {
+  return Map.groupBy(
+    db
+      .select()
+      .from(orderItems)
+      .where(and(eq(orderItems.sessionId, sessionId), inArray(orderItems.orderId, [...orderIds])))
+      .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
+      .all(),
+    (line) => line.orderId,
+  );
+}
 
 /** A stored event read back: the change is parsed by its schema, so a malformed row fails loudly. */
 export function parseStoredEvent(row: StoredOrderEvent): OrderStreamEvent {

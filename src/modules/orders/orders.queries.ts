@@ -1,11 +1,12 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { NotFoundError } from "../../platform/errors";
 import { pastPosition } from "../../platform/paging";
 import { sagaEndings } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import { isFinal } from "./order-status";
+import { linesOfOrders } from "./orders.projection";
 import { type OrderJson, orderToJson } from "./orders.schemas";
-import { fromStoredOrder, type OrderRow, type OrdersStatements, orderItems, orders } from "./orders.sql";
+import { fromStoredOrder, type OrderRow, type OrdersStatements, orders } from "./orders.sql";
 
 /** A page of orders holds at most this many order lines in all (about 2.5 MB of JSON at most). */
 export const MAX_LINES_PER_PAGE = 10_000;
@@ -42,21 +43,11 @@ export function ordersQueries(deps: ModuleDeps, statements: OrdersStatements) {
       .limit(limit + 1)
       .all();
     if (rows.length === 0) return { orders: [] };
-    const items = db
-      .select()
-      .from(orderItems)
-      .where(
-        and(
-          eq(orderItems.sessionId, sessionId),
-          inArray(
-            orderItems.orderId,
-            rows.map((r) => r.id),
-          ),
-        ),
-      )
-      .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
-      .all();
-    const itemsByOrder = Map.groupBy(items, (item) => item.orderId);
+    const itemsByOrder = linesOfOrders(
+      db,
+      sessionId,
+      rows.map((row) => row.id),
+    );
     const page: OrderJson[] = [];
     let lines = 0;
     for (const row of rows.slice(0, limit)) {

@@ -1,9 +1,10 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
+import { transaction } from "../../platform/db";
 import type { SagaEvent } from "../events";
 import type { ModuleDeps } from "../module-deps";
 import { foldStream, type OrderChange, type OrderStreamEvent } from "./order-aggregate";
-import { writeView } from "./orders.projection";
-import { type OrderItemRow, type OrderRow, type OrdersStatements, orderItems, orders } from "./orders.sql";
+import { linesOfOrders, writeView } from "./orders.projection";
+import { type OrderItemRow, type OrderRow, type OrdersStatements, orders } from "./orders.sql";
 
 /** Orders versioned per transaction at start-up (a few ms each: the upgrade never holds the database long). */
 export const UPGRADE_SLICE = 500;
@@ -101,24 +102,12 @@ export function versionLegacyOrders(deps: Pick<ModuleDeps, "db" | "bus">, statem
   for (;;) {
     const slice = db.select().from(orders).where(eq(orders.version, 0)).limit(UPGRADE_SLICE).all();
     if (slice.length === 0) return versioned;
-    db.transaction(() => {
+    transaction(db, () => {
       for (const [sessionId, rows] of Map.groupBy(slice, (row) => row.sessionId)) {
-        const lines = Map.groupBy(
-          db
-            .select()
-            .from(orderItems)
-            .where(
-              and(
-                eq(orderItems.sessionId, sessionId),
-                inArray(
-                  orderItems.orderId,
-                  rows.map((row) => row.id),
-                ),
-              ),
-            )
-            .orderBy(asc(orderItems.orderId), asc(orderItems.lineNo))
-            .all(),
-          (line) => line.orderId,
+        const lines = linesOfOrders(
+          db,
+          sessionId,
+          rows.map((row) => row.id),
         );
         for (const row of rows) {
           const key = { sessionId, orderId: row.id };
