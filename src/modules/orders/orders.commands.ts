@@ -260,8 +260,8 @@ export function ordersCommands(deps: ModuleDeps, { statements, store, quota, rea
       return bus.transact((emit) => {
         const row = statements.order.get({ sessionId, orderId });
         if (!row) throw new NotFoundError(`Order ${orderId}`);
-        if (ifVersion !== undefined) store.expectVersion(sessionId, orderId, ifVersion);
         const { order, version } = store.load(sessionId, orderId);
+        if (ifVersion !== undefined) store.expectVersion(orderId, ifVersion, version);
         const outcomes = requestCancellation(order, source, reason);
         const refused = outcomes.find((outcome) => outcome.type === "refuse");
         if (refused) throw new InvalidStateError(refused.reason);

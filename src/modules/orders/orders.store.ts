@@ -55,9 +55,9 @@ export function ordersStore(statements: OrdersStatements, timeouts: OrderTimeout
   };
 
   /** Counted, then thrown: a reaction's delivery is retried on the order as it is now; the API refuses. */
-  function conflict(sessionId: string, orderId: string, expected: number): never {
+  function conflict(orderId: string, expected: number, found: number): never {
     onConflict();
-    throw new StreamConflictError(orderId, expected, load(sessionId, orderId).version);
+    throw new StreamConflictError(orderId, expected, found);
   }
 
   /** Moves the row from `version - 1` to `version`; false when the row is elsewhere. */
@@ -98,7 +98,7 @@ export function ordersStore(statements: OrdersStatements, timeouts: OrderTimeout
         break;
       case "record": {
         const { change, version } = outcome;
-        if (!project(key, change, version, now)) conflict(sessionId, orderId, version - 1);
+        if (!project(key, change, version, now)) conflict(orderId, version - 1, load(sessionId, orderId).version);
         append(key, change, version, now);
         if (change.type === "ORDER_COMPLETED" || change.type === "ORDER_CANCELLED") timeouts.cancel(sessionId, orderId);
         break;
@@ -125,9 +125,9 @@ export function ordersStore(statements: OrdersStatements, timeouts: OrderTimeout
       for (const outcome of atVersion(version, outcomes)) apply(sessionId, orderId, outcome, ctx);
     },
 
-    /** Refuses (counted) when the order is not at the version a caller read (`If-Match`). */
-    expectVersion(sessionId: string, orderId: string, expected: number): void {
-      if (load(sessionId, orderId).version !== expected) conflict(sessionId, orderId, expected);
+    /** Refuses (counted) an order `found` at another version than the one a caller read (`If-Match`). */
+    expectVersion(orderId: string, expected: number, found: number): void {
+      if (found !== expected) conflict(orderId, expected, found);
     },
 
     /** A new order: its row and lines, and its stream's first event, ORDER_CREATED. */
