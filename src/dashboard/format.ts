@@ -7,6 +7,23 @@ export function formatCents(cents: number | null | undefined): string {
 }
 
 /**
+ * A fragment's URL for one order's saga: pinned to `orderId`, or following the newest order
+ * (`follow=newest`, with the order shown now, so the first answer draws the same saga).
+ */
+export function followedOrderPath(
+  fragment: string,
+  orderId: string | undefined,
+  following: boolean,
+  more: Record<string, string> = {},
+): string {
+  const params = new URLSearchParams();
+  if (following || !orderId) params.set("follow", "newest");
+  if (orderId) params.set("order", orderId);
+  for (const [name, value] of Object.entries(more)) params.set(name, value);
+  return `/dashboard/${fragment}?${params.toString()}`;
+}
+
+/**
  * Enough of an id to tell orders apart on screen; the full id is in the title. The tail, not
  * the head: ids are time-ordered UUIDs (v7), whose first characters are the same for every
  * order placed in the same minute.

@@ -1,5 +1,5 @@
 import type { OrderVersionJson, RebuildReport } from "../../modules/orders";
-import { formatCents, shortId } from "../format";
+import { followedOrderPath, formatCents, shortId } from "../format";
 import { liveTriggers } from "../live";
 import { Panel } from "./panel";
 
@@ -24,14 +24,6 @@ function shownFields(state: OrderVersionJson["state"]): [string, string][] {
   ];
 }
 
-/** The fragment's URL for the followed (or pinned) order, as the diagram's. */
-export function historyPath(orderId: string | undefined, following: boolean): string {
-  const params = new URLSearchParams();
-  if (following || !orderId) params.set("follow", "newest");
-  if (orderId) params.set("order", orderId);
-  return `/dashboard/history?${params.toString()}`;
-}
-
 /**
  * The followed order's history under its diagram: every version rendered here (an order has a
  * handful), a range input over them, and public/dashboard.js shows the one chosen, so moving it
@@ -52,7 +44,7 @@ export function HistoryPanel(props: {
     <Panel
       id="history-panel"
       title="The order's history"
-      path={historyPath(props.orderId, props.following)}
+      path={followedOrderPath("history", props.orderId, props.following)}
       trigger={props.loadOnArrival ? `load, ${liveTriggers.history}` : liveTriggers.history}
       oob={props.oob}
       class="history-panel"

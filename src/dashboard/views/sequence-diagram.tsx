@@ -1,5 +1,6 @@
 import { eventToJson } from "../../bus/event";
 import type { DiagramView } from "../dashboard-data";
+import { followedOrderPath } from "../format";
 import { liveTriggers } from "../live";
 import { type Arrow, type ArrowOutcome, arrowTitle, explain, outcomeWords, pictureSummary, type SagaPicture } from "../saga-picture";
 import { ModuleMapSvg } from "./module-map";
@@ -27,11 +28,7 @@ const outcomeMark: Record<ArrowOutcome, string> = {
 
 /** The fragment's URL for this saga (followed or pinned), with an arrow selected or none. */
 function diagramPath(view: Pick<DiagramView, "order" | "following">, arrow?: string): string {
-  const params = new URLSearchParams();
-  if (view.following || !view.order) params.set("follow", "newest");
-  if (view.order) params.set("order", view.order.id);
-  if (arrow) params.set("arrow", arrow);
-  return `/dashboard/diagram?${params.toString()}`;
+  return followedOrderPath("diagram", view.order?.id, view.following, arrow ? { arrow } : {});
 }
 
 export interface SagaPicturePanelProps extends DiagramView {
