@@ -56,16 +56,19 @@ describe("the order form's cart", () => {
     ) as string;
     const removed = await t.request("POST", `/dashboard/cart/${cartId}/items/keyboard/remove`);
     expect(removed.text).not.toContain("× keyboard");
-    const checkout = await t.request(
-      "POST",
-      `/dashboard/cart/${cartId}/checkout`,
-      form([
-        ["cartId", cartId],
-        ["paymentBehaviour", "failure"],
-        ["skipDemoDelays", "true"],
-        ["idempotencyKey", "dashboard-cart-1"],
-      ]),
-    );
+    // One render of the form: every click sends the same Idempotency-Key.
+    const checkOut = () =>
+      t.request(
+        "POST",
+        `/dashboard/cart/${cartId}/checkout`,
+        form([
+          ["cartId", cartId],
+          ["paymentBehaviour", "failure"],
+          ["skipDemoDelays", "true"],
+          ["idempotencyKey", "dashboard-cart-1"],
+        ]),
+      );
+    const checkout = await checkOut();
     expect(checkout.status).toBe(200);
     const orderId = /data-order-id="([^"]+)"/.exec(checkout.text)?.[1] as string;
     expect(checkout.text).toContain('id="cart-box"');
@@ -75,16 +78,7 @@ describe("the order form's cart", () => {
     expect([order.items, order.paymentBehaviour, order.status]).toEqual([[{ product: "mouse-pad", quantity: 2 }], "failure", "CANCELLED"]);
     expect((await t.request("GET", `/cart/${cartId}`)).status).toBe(404);
     // A second click of the same render answers the same order again.
-    const twice = await t.request(
-      "POST",
-      `/dashboard/cart/${cartId}/checkout`,
-      form([
-        ["cartId", cartId],
-        ["paymentBehaviour", "failure"],
-        ["skipDemoDelays", "true"],
-        ["idempotencyKey", "dashboard-cart-1"],
-      ]),
-    );
+    const twice = await checkOut();
     expect(twice.text).toContain(`data-order-id="${orderId}"`);
     expect(twice.text).toContain('data-replayed="true"');
   });
