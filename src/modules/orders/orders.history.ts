@@ -118,12 +118,7 @@ export function ordersHistory(deps: Pick<ModuleDeps, "db" | "bus" | "changes">, 
      */
     async rebuildProjection(sessionId: string): Promise<RebuildReport> {
       const ids = new Set([
-        ...db
-          .select({ id: orders.id })
-          .from(orders)
-          .where(eq(orders.sessionId, sessionId))
-          .all()
-          .map((row) => row.id),
+        ...statements.sessionOrderIds.all({ sessionId }).map((row) => row.id),
         ...db
           .selectDistinct({ id: orderEvents.orderId })
           .from(orderEvents)
